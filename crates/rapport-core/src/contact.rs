@@ -1,0 +1,588 @@
+//! Contacts: the people behind the accounts, with their relationship to the user.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Invalid;
+use crate::ids::{ContactId, UserId};
+use crate::search::fold;
+
+/// How the user relates to a contact. The ledger and trust engine apply to all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationshipType {
+    Prospect,
+    Customer,
+    PastCustomer,
+    Vendor,
+    Competitor,
+    Partner,
+    Peer,
+    CoWorker,
+    Boss,
+}
+
+impl RelationshipType {
+    /// Every type, in the order a user would list them.
+    pub const ALL: [RelationshipType; 9] = [
+        Self::Prospect,
+        Self::Customer,
+        Self::PastCustomer,
+        Self::Vendor,
+        Self::Competitor,
+        Self::Partner,
+        Self::Peer,
+        Self::CoWorker,
+        Self::Boss,
+    ];
+
+    /// The stored and typed name (`past_customer`, `co_worker`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prospect => "prospect",
+            Self::Customer => "customer",
+            Self::PastCustomer => "past_customer",
+            Self::Vendor => "vendor",
+            Self::Competitor => "competitor",
+            Self::Partner => "partner",
+            Self::Peer => "peer",
+            Self::CoWorker => "co_worker",
+            Self::Boss => "boss",
+        }
+    }
+
+    /// The keep-in-touch cadence a contact of this type gets unless overridden; `None` means
+    /// no cadence (the relationship is not expected to go cold).
+    pub fn default_cadence_days(self) -> Option<u32> {
+        match self {
+            Self::Prospect => Some(14),
+            Self::Customer | Self::Partner => Some(60),
+            Self::Vendor | Self::Peer => Some(90),
+            Self::PastCustomer => Some(120),
+            Self::CoWorker | Self::Boss | Self::Competitor => None,
+        }
+    }
+}
+
+/// VIPs are kept warm every 30 days whatever their type.
+pub const VIP_CADENCE_DAYS: u32 = 30;
+
+impl fmt::Display for RelationshipType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RelationshipType {
+    type Err = Invalid;
+
+    /// Accepts the stored names and the spellings people type: `past customer`,
+    /// `past-customer`, `coworker`, `co-worker`, `supplier` (a vendor).
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let key: String = fold(s)
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .collect();
+        Ok(match key.as_str() {
+            "prospect" | "lead" => Self::Prospect,
+            "customer" | "client" => Self::Customer,
+            "pastcustomer" | "formercustomer" => Self::PastCustomer,
+            "vendor" | "supplier" => Self::Vendor,
+            "competitor" => Self::Competitor,
+            "partner" => Self::Partner,
+            "peer" => Self::Peer,
+            "coworker" | "colleague" => Self::CoWorker,
+            "boss" | "manager" => Self::Boss,
+            _ => {
+                let known: Vec<&str> = Self::ALL.iter().map(|t| t.as_str()).collect();
+                return Err(Invalid::new(
+                    "type",
+                    format!(
+                        "unknown relationship type {s:?}; expected one of: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        })
+    }
+}
+
+/// A contact's keep-in-touch cadence as the user set it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "days")]
+pub enum CadenceSetting {
+    /// Follow the default for the contact's type (and VIP flag).
+    #[default]
+    Default,
+    /// Never flag this relationship as going cold.
+    Never,
+    /// Every this many days.
+    Every(u32),
+}
+
+impl CadenceSetting {
+    /// Stored form: NULL for the default, 0 for never, else the days.
+    pub fn to_stored(self) -> Option<i32> {
+        match self {
+            Self::Default => None,
+            Self::Never => Some(0),
+            Self::Every(d) => Some(i32::try_from(d).unwrap_or(i32::MAX)),
+        }
+    }
+
+    /// Inverse of [`CadenceSetting::to_stored`].
+    pub fn from_stored(v: Option<i32>) -> Self {
+        match v {
+            None => Self::Default,
+            Some(d) if d <= 0 => Self::Never,
+            Some(d) => Self::Every(d.unsigned_abs()),
+        }
+    }
+}
+
+impl FromStr for CadenceSetting {
+    type Err = Invalid;
+
+    /// `default`, `never` (or `0`), or a number of days from 1 to 3650.
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "default" => Ok(Self::Default),
+            "never" | "none" | "0" => Ok(Self::Never),
+            other => match other.parse::<u32>() {
+                Ok(d) if (1..=3650).contains(&d) => Ok(Self::Every(d)),
+                _ => Err(Invalid::new(
+                    "cadence",
+                    format!(
+                        "cadence must be a number of days (1-3650), 'never' or 'default', not {s:?}"
+                    ),
+                )),
+            },
+        }
+    }
+}
+
+/// A contact as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub relationship: RelationshipType,
+    pub vip: bool,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub tags: Vec<String>,
+    pub owner_id: UserId,
+    pub cadence: CadenceSetting,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub archived_at: Option<Timestamp>,
+}
+
+impl Contact {
+    /// The cadence in force: the contact's own setting, else VIP (30 days), else the type's
+    /// default. `None`: never goes cold.
+    pub fn keep_in_touch_days(&self) -> Option<u32> {
+        match self.cadence {
+            CadenceSetting::Never => None,
+            CadenceSetting::Every(d) => Some(d),
+            CadenceSetting::Default if self.vip => Some(VIP_CADENCE_DAYS),
+            CadenceSetting::Default => self.relationship.default_cadence_days(),
+        }
+    }
+
+    /// The folded name used for ordering and for resolving a typed reference.
+    pub fn name_folded(&self) -> String {
+        fold(&self.name)
+    }
+
+    /// The folded text contacts are searched by: name, organisation, emails and tags.
+    pub fn search_text(&self) -> String {
+        let mut parts: Vec<&str> = vec![&self.name];
+        parts.extend(self.organisation.as_deref());
+        parts.extend(self.emails.iter().map(String::as_str));
+        parts.extend(self.tags.iter().map(String::as_str));
+        fold(&parts.join("\u{1f}")).replace('\u{1f}', " | ")
+    }
+
+    /// Whether the contact is archived (soft-deleted, restorable).
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}
+
+/// What a user gives to create a contact. Validated by [`NewContact::validate`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NewContact {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub relationship: Option<RelationshipType>,
+    pub vip: bool,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub tags: Vec<String>,
+    pub cadence: CadenceSetting,
+}
+
+/// A change to a contact: `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactChanges {
+    pub name: Option<String>,
+    /// `Some(None)` clears the organisation.
+    pub organisation: Option<Option<String>>,
+    pub relationship: Option<RelationshipType>,
+    pub vip: Option<bool>,
+    pub emails: Option<Vec<String>>,
+    pub phones: Option<Vec<String>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+    pub cadence: Option<CadenceSetting>,
+    pub owner_id: Option<UserId>,
+}
+
+impl ContactChanges {
+    /// True when the change would alter nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The longest name, organisation, email, phone or tag accepted.
+pub const MAX_FIELD_CHARS: usize = 500;
+
+pub(crate) fn clean_name(name: &str) -> Result<String, Invalid> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(Invalid::new("name", "a contact needs a name"));
+    }
+    check_len("name", &name)?;
+    Ok(name)
+}
+
+fn check_len(field: &'static str, value: &str) -> Result<(), Invalid> {
+    if value.chars().count() > MAX_FIELD_CHARS {
+        return Err(Invalid::new(
+            field,
+            format!("{field} is longer than {MAX_FIELD_CHARS} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control()) {
+        return Err(Invalid::new(
+            field,
+            format!("{field} contains control characters"),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn clean_organisation(org: Option<&str>) -> Result<Option<String>, Invalid> {
+    match org.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(o) => {
+            check_len("organisation", o)?;
+            Ok(Some(o.to_owned()))
+        }
+    }
+}
+
+/// Checks an email address's shape: one `@`, a non-empty local part, a domain with a dot and
+/// no spaces. (Deliverability is not knowable offline.)
+pub(crate) fn clean_email(email: &str) -> Result<String, Invalid> {
+    let e = email.trim();
+    let bad = || Invalid::new("email", format!("{email:?} is not an email address"));
+    let (local, domain) = e.split_once('@').ok_or_else(bad)?;
+    if local.is_empty()
+        || domain.contains('@')
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || e.chars().any(char::is_whitespace)
+    {
+        return Err(bad());
+    }
+    check_len("email", e)?;
+    Ok(e.to_owned())
+}
+
+/// Checks a phone number: digits with the usual separators, an optional leading `+`, and at
+/// least 3 digits. Kept as typed.
+pub(crate) fn clean_phone(phone: &str) -> Result<String, Invalid> {
+    let p = phone.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let allowed = |(i, c): (usize, char)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/') || (c == '+' && i == 0)
+    };
+    if digits < 3 || !p.chars().enumerate().all(allowed) {
+        return Err(Invalid::new(
+            "phone",
+            format!("{phone:?} is not a phone number"),
+        ));
+    }
+    check_len("phone", p)?;
+    Ok(p.to_owned())
+}
+
+/// Tags are trimmed, lower-cased, and may not contain commas; duplicates are dropped.
+pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::with_capacity(tags.len());
+    for t in tags {
+        let t = t.trim().to_lowercase();
+        if t.is_empty() || t.contains(',') {
+            return Err(Invalid::new(
+                "tag",
+                format!("{t:?} is not a tag (empty, or contains a comma)"),
+            ));
+        }
+        check_len("tag", &t)?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn clean_list(
+    values: &[String],
+    clean: fn(&str) -> Result<String, Invalid>,
+) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for v in values {
+        let v = clean(v)?;
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&v)) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+impl NewContact {
+    /// Checks and normalises the input, producing a contact owned by `owner`.
+    pub fn into_contact(self, owner: UserId, now: Timestamp) -> Result<Contact, Invalid> {
+        Ok(Contact {
+            id: ContactId::generate(),
+            name: clean_name(&self.name)?,
+            organisation: clean_organisation(self.organisation.as_deref())?,
+            relationship: self.relationship.unwrap_or(RelationshipType::Prospect),
+            vip: self.vip,
+            emails: clean_list(&self.emails, clean_email)?,
+            phones: clean_list(&self.phones, clean_phone)?,
+            tags: clean_tags(&self.tags)?,
+            owner_id: owner,
+            cadence: self.cadence,
+            created_at: now,
+            updated_at: now,
+            archived_at: None,
+        })
+    }
+}
+
+impl ContactChanges {
+    /// Applies the change to a copy of `contact`, validating every new value.
+    pub fn apply(&self, contact: &Contact, now: Timestamp) -> Result<Contact, Invalid> {
+        let mut c = contact.clone();
+        if let Some(name) = &self.name {
+            c.name = clean_name(name)?;
+        }
+        if let Some(org) = &self.organisation {
+            c.organisation = clean_organisation(org.as_deref())?;
+        }
+        if let Some(t) = self.relationship {
+            c.relationship = t;
+        }
+        if let Some(v) = self.vip {
+            c.vip = v;
+        }
+        if let Some(e) = &self.emails {
+            c.emails = clean_list(e, clean_email)?;
+        }
+        if let Some(p) = &self.phones {
+            c.phones = clean_list(p, clean_phone)?;
+        }
+        let remove = clean_tags(&self.remove_tags)?;
+        c.tags.retain(|t| !remove.contains(t));
+        for t in clean_tags(&self.add_tags)? {
+            if !c.tags.contains(&t) {
+                c.tags.push(t);
+            }
+        }
+        if let Some(cad) = self.cadence {
+            c.cadence = cad;
+        }
+        if let Some(owner) = &self.owner_id {
+            c.owner_id = owner.clone();
+        }
+        c.updated_at = now;
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(name: &str) -> NewContact {
+        NewContact {
+            name: name.into(),
+            ..NewContact::default()
+        }
+    }
+
+    fn make(n: NewContact) -> Result<Contact, Invalid> {
+        n.into_contact(UserId::generate(), Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn relationship_types_parse_as_people_type_them() {
+        for t in RelationshipType::ALL {
+            assert_eq!(t.as_str().parse::<RelationshipType>().ok(), Some(t));
+        }
+        assert_eq!(
+            "Past Customer".parse::<RelationshipType>().ok(),
+            Some(RelationshipType::PastCustomer)
+        );
+        assert_eq!(
+            "co-worker".parse::<RelationshipType>().ok(),
+            Some(RelationshipType::CoWorker)
+        );
+        assert_eq!(
+            "supplier".parse::<RelationshipType>().ok(),
+            Some(RelationshipType::Vendor)
+        );
+        let err = "friend".parse::<RelationshipType>().expect_err("unknown type");
+        assert!(err.to_string().contains("prospect, customer"), "{err}");
+    }
+
+    #[test]
+    fn cadence_follows_type_then_vip_then_override() {
+        let mut c = make(NewContact {
+            relationship: Some(RelationshipType::Customer),
+            ..new("Ana")
+        })
+        .expect("valid");
+        assert_eq!(c.keep_in_touch_days(), Some(60));
+        c.vip = true;
+        assert_eq!(c.keep_in_touch_days(), Some(30));
+        c.cadence = CadenceSetting::Every(7);
+        assert_eq!(c.keep_in_touch_days(), Some(7));
+        c.cadence = CadenceSetting::Never;
+        assert_eq!(c.keep_in_touch_days(), None);
+        c.cadence = CadenceSetting::Default;
+        c.vip = false;
+        c.relationship = RelationshipType::Boss;
+        assert_eq!(c.keep_in_touch_days(), None);
+    }
+
+    #[test]
+    fn cadence_setting_round_trips_through_storage_and_text() {
+        for s in [
+            CadenceSetting::Default,
+            CadenceSetting::Never,
+            CadenceSetting::Every(45),
+        ] {
+            assert_eq!(CadenceSetting::from_stored(s.to_stored()), s);
+        }
+        assert_eq!("never".parse(), Ok(CadenceSetting::Never));
+        assert_eq!("21".parse(), Ok(CadenceSetting::Every(21)));
+        assert!("-3".parse::<CadenceSetting>().is_err());
+        assert!("soon".parse::<CadenceSetting>().is_err());
+        assert!("99999".parse::<CadenceSetting>().is_err());
+    }
+
+    #[test]
+    fn new_contacts_are_cleaned_and_checked() {
+        let c = make(NewContact {
+            name: "  Élodie   Martin ".into(),
+            organisation: Some("  ".into()),
+            emails: vec!["elodie@example.fr".into(), "ELODIE@example.fr".into()],
+            phones: vec!["+33 6 12 34 56 78".into()],
+            tags: vec![" Wine ".into(), "wine".into(), "lyon".into()],
+            ..NewContact::default()
+        })
+        .expect("valid");
+        assert_eq!(c.name, "Élodie Martin");
+        assert_eq!(c.organisation, None);
+        assert_eq!(c.relationship, RelationshipType::Prospect);
+        assert_eq!(c.emails, vec!["elodie@example.fr"]);
+        assert_eq!(c.tags, vec!["wine", "lyon"]);
+        assert_eq!(
+            c.search_text(),
+            "elodie martin | elodie@example.fr | wine | lyon"
+        );
+    }
+
+    #[test]
+    fn bad_contact_input_is_refused_with_the_field_named() {
+        let cases = [
+            (new("   "), "name"),
+            (
+                NewContact {
+                    emails: vec!["not-an-email".into()],
+                    ..new("A")
+                },
+                "email",
+            ),
+            (
+                NewContact {
+                    emails: vec!["a@b".into()],
+                    ..new("A")
+                },
+                "email",
+            ),
+            (
+                NewContact {
+                    phones: vec!["call me".into()],
+                    ..new("A")
+                },
+                "phone",
+            ),
+            (
+                NewContact {
+                    tags: vec!["a,b".into()],
+                    ..new("A")
+                },
+                "tag",
+            ),
+            (new(&"x".repeat(MAX_FIELD_CHARS + 1)), "name"),
+            (new("Bad\u{7}Name"), "name"),
+        ];
+        for (input, field) in cases {
+            let err = make(input.clone()).expect_err("must be refused");
+            assert_eq!(err.field, field, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn changes_apply_and_validate() {
+        let c = make(NewContact {
+            tags: vec!["a".into(), "b".into()],
+            ..new("Ana")
+        })
+        .expect("valid");
+        let later = Timestamp::from_second(60).expect("valid ts");
+        let changed = ContactChanges {
+            name: Some("Ana Lima".into()),
+            organisation: Some(Some("Acme".into())),
+            add_tags: vec!["c".into()],
+            remove_tags: vec!["A".into()],
+            ..ContactChanges::default()
+        }
+        .apply(&c, later)
+        .expect("valid");
+        assert_eq!(changed.name, "Ana Lima");
+        assert_eq!(changed.organisation.as_deref(), Some("Acme"));
+        assert_eq!(changed.tags, vec!["b", "c"]);
+        assert_eq!(changed.updated_at, later);
+        assert_eq!(changed.created_at, c.created_at);
+        assert!(
+            ContactChanges {
+                name: Some(" ".into()),
+                ..ContactChanges::default()
+            }
+            .apply(&c, later)
+            .is_err()
+        );
+    }
+}

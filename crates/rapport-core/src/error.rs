@@ -1,0 +1,94 @@
+//! Errors of the domain and of storage. Libraries use these (thiserror); only binaries turn
+//! them into `anyhow`.
+
+use serde::Serialize;
+
+/// Input that was refused, naming the field so a form or CLI can point at it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    /// The field or argument at fault (`name`, `email`, `date`...).
+    pub field: &'static str,
+    /// A sentence a person can act on.
+    pub message: String,
+}
+
+impl Invalid {
+    /// A refusal of `field` with a message.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// What storage can go wrong with. Kept small (after atuin's database trait): callers act on
+/// `NotFound` and `Conflict`; everything else is an internal failure to log.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such row in this workspace (rows of other workspaces are indistinguishable).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference constraint refused the write.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else: connection lost, disk full, corrupt data.
+    #[error("storage failure: {0}")]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A short description of a contact, as shown when a reference matches several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub organisation: Option<String>,
+}
+
+/// Errors of the services.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input was refused; nothing was written.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// The thing referred to does not exist in this workspace.
+    #[error("{0}")]
+    NotFound(String),
+    /// A reference matched more than one contact.
+    #[error("{reference:?} matches {} contacts: {}", candidates.len(), describe(candidates))]
+    Ambiguous {
+        reference: String,
+        candidates: Vec<Candidate>,
+    },
+    /// The change conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+fn describe(candidates: &[Candidate]) -> String {
+    candidates
+        .iter()
+        .map(|c| match &c.organisation {
+            Some(o) => format!("{} ({o}) [{}]", c.name, c.id),
+            None => format!("{} [{}]", c.name, c.id),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Error::NotFound("not found".into()),
+            StoreError::Conflict(m) => Error::Conflict(m),
+            other => Error::Store(other),
+        }
+    }
+}
+
+/// Result of a service call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

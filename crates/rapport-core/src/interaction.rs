@@ -1,0 +1,188 @@
+//! Interactions: the conversations with a contact, what they said kept apart from what I said.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Invalid;
+use crate::ids::{ContactId, InteractionId};
+use crate::search::fold;
+
+/// How the interaction happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InteractionKind {
+    Call,
+    Meeting,
+    Email,
+    Visit,
+    Message,
+    Other,
+}
+
+impl InteractionKind {
+    /// Every kind.
+    pub const ALL: [InteractionKind; 6] = [
+        Self::Call,
+        Self::Meeting,
+        Self::Email,
+        Self::Visit,
+        Self::Message,
+        Self::Other,
+    ];
+
+    /// The stored and typed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Meeting => "meeting",
+            Self::Email => "email",
+            Self::Visit => "visit",
+            Self::Message => "message",
+            Self::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for InteractionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for InteractionKind {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            Invalid::new(
+                "kind",
+                format!(
+                    "unknown interaction kind {s:?}; expected one of: call, meeting, email, visit, message, other"
+                ),
+            )
+        })
+    }
+}
+
+/// An interaction as stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub id: InteractionId,
+    pub contact_id: ContactId,
+    pub kind: InteractionKind,
+    /// When it happened, or when it is planned (a future meeting).
+    pub occurred_at: Timestamp,
+    pub summary: String,
+    /// What they said: needs, feedback, insights.
+    pub they_said: Option<String>,
+    /// What I said.
+    pub i_said: Option<String>,
+    pub created_at: Timestamp,
+}
+
+impl Interaction {
+    /// Whether it is still to come (a planned meeting).
+    pub fn is_planned(&self, now: Timestamp) -> bool {
+        self.occurred_at > now
+    }
+
+    /// The folded text interactions are searched by.
+    pub fn search_text(&self) -> String {
+        let mut parts = vec![self.summary.as_str()];
+        parts.extend(self.they_said.as_deref());
+        parts.extend(self.i_said.as_deref());
+        fold(&parts.join(" | "))
+    }
+}
+
+/// What a user gives to log an interaction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewInteraction {
+    pub kind: InteractionKind,
+    pub occurred_at: Timestamp,
+    pub summary: String,
+    pub they_said: Option<String>,
+    pub i_said: Option<String>,
+}
+
+/// The longest summary or note accepted.
+pub const MAX_INTERACTION_CHARS: usize = 20_000;
+
+fn optional_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Invalid> {
+    let v = v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if let Some(t) = &v
+        && t.chars().count() > MAX_INTERACTION_CHARS
+    {
+        return Err(Invalid::new(
+            field,
+            format!("{field} is longer than {MAX_INTERACTION_CHARS} characters"),
+        ));
+    }
+    Ok(v)
+}
+
+impl NewInteraction {
+    /// Checks the input: a non-empty summary, bounded lengths.
+    pub fn into_interaction(
+        self,
+        contact_id: ContactId,
+        now: Timestamp,
+    ) -> Result<Interaction, Invalid> {
+        let summary = optional_text("summary", Some(self.summary))?
+            .ok_or_else(|| Invalid::new("summary", "an interaction needs a summary"))?;
+        Ok(Interaction {
+            id: InteractionId::generate(),
+            contact_id,
+            kind: self.kind,
+            occurred_at: self.occurred_at,
+            summary,
+            they_said: optional_text("they_said", self.they_said)?,
+            i_said: optional_text("i_said", self.i_said)?,
+            created_at: now,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_is_required_and_notes_are_trimmed() {
+        let new = |summary: &str, they: Option<&str>| NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: Timestamp::UNIX_EPOCH,
+            summary: summary.into(),
+            they_said: they.map(Into::into),
+            i_said: None,
+        };
+        let i = new(" Quarterly review ", Some("  "))
+            .into_interaction(ContactId::generate(), Timestamp::UNIX_EPOCH)
+            .expect("valid");
+        assert_eq!(i.summary, "Quarterly review");
+        assert_eq!(i.they_said, None);
+        let err = new("  ", None)
+            .into_interaction(ContactId::generate(), Timestamp::UNIX_EPOCH)
+            .expect_err("empty summary");
+        assert_eq!(err.field, "summary");
+    }
+
+    #[test]
+    fn planned_meetings_are_in_the_future() {
+        let i = NewInteraction {
+            kind: InteractionKind::Meeting,
+            occurred_at: Timestamp::from_second(100).expect("ts"),
+            summary: "Lunch".into(),
+            they_said: Some("Needs delivery before Christmas".into()),
+            i_said: Some("Promised a quote".into()),
+        }
+        .into_interaction(ContactId::generate(), Timestamp::UNIX_EPOCH)
+        .expect("valid");
+        assert!(i.is_planned(Timestamp::UNIX_EPOCH));
+        assert!(!i.is_planned(Timestamp::from_second(100).expect("ts")));
+        assert_eq!(i.search_text(), "lunch | needs delivery before christmas | promised a quote");
+    }
+}

@@ -1,0 +1,17 @@
+//! Rapport's core: the domain types, the pure logic, the services and the storage contract.
+//!
+//! Nothing here reads the clock, the database or the network: services take a store and a
+//! `now`, so every rule is tested with a fixed clock and a real or in-memory store.
+
+pub mod contact;
+pub mod dates;
+pub mod error;
+pub mod fact;
+pub mod ids;
+pub mod interaction;
+pub mod search;
+pub mod service;
+pub mod store;
+pub mod workspace;
+
+pub use error::{Error, Invalid, Result, StoreError};

@@ -1,0 +1,261 @@
+//! Services: the operations users perform. Handlers (CLI, later HTTP) parse input, call one of
+//! these, and render. Every rule lives here or in the domain types, never in a handler.
+//! `now` is passed in, so the services are tested with a fixed clock.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::contact::{Contact, ContactChanges, NewContact};
+use crate::error::{Candidate, Error, Invalid, Result, StoreError};
+use crate::fact::{Fact, NewFact};
+use crate::ids::ContactId;
+use crate::interaction::{Interaction, NewInteraction};
+use crate::search::fold;
+use crate::store::{ContactFilter, ContactStore, FactStore, InteractionStore};
+use crate::workspace::Actor;
+
+/// The most contacts a single listing returns.
+pub const MAX_PAGE: u32 = 1000;
+
+/// How many candidates an ambiguous reference lists.
+const MAX_CANDIDATES: u32 = 10;
+
+/// Finds the contact a person means by `reference`: an id, a full name, or the unique start
+/// of a name, compared without case or accents. Live contacts are preferred; archived ones
+/// are found when no live contact matches (so they can be restored).
+pub async fn resolve_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+) -> Result<Contact> {
+    let ws = &actor.workspace.id;
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return Err(Invalid::new("contact", "name a contact (its name, the start of it, or its id)").into());
+    }
+    if let Some(id) = ContactId::parse(reference) {
+        return store
+            .contact(ws, &id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("no contact has the id {id}")));
+    }
+    let folded = fold(reference);
+    for archived in [false, true] {
+        let found = store
+            .contacts_named(ws, &folded, archived, MAX_CANDIDATES + 1)
+            .await?;
+        let exact: Vec<&Contact> = found.iter().filter(|c| c.name_folded() == folded).collect();
+        match (exact.as_slice(), found.len()) {
+            ([only], _) => return Ok((*only).clone()),
+            (_, 1) => return Ok(found.into_iter().next().ok_or(StoreError::NotFound)?),
+            (_, 0) => continue,
+            (exact, _) => {
+                let shown: Vec<&Contact> = if exact.len() > 1 {
+                    exact.to_vec()
+                } else {
+                    found.iter().collect()
+                };
+                return Err(Error::Ambiguous {
+                    reference: reference.to_owned(),
+                    candidates: shown
+                        .into_iter()
+                        .take(MAX_CANDIDATES as usize)
+                        .map(|c| Candidate {
+                            id: c.id.to_string(),
+                            name: c.name.clone(),
+                            organisation: c.organisation.clone(),
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    Err(Error::NotFound(format!("no contact is called {reference:?}")))
+}
+
+/// Creates a contact owned by the acting user.
+pub async fn add_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    new: NewContact,
+    now: Timestamp,
+) -> Result<Contact> {
+    let contact = new.into_contact(actor.user.id.clone(), now)?;
+    store.insert_contact(&actor.workspace.id, &contact).await?;
+    Ok(contact)
+}
+
+/// Changes a contact. An empty change is refused rather than silently doing nothing.
+pub async fn edit_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    changes: &ContactChanges,
+    now: Timestamp,
+) -> Result<Contact> {
+    if changes.is_empty() {
+        return Err(Invalid::new("changes", "nothing to change: give at least one field to edit").into());
+    }
+    let current = resolve_contact(store, actor, reference).await?;
+    let updated = changes.apply(&current, now)?;
+    store.update_contact(&actor.workspace.id, &updated).await?;
+    Ok(updated)
+}
+
+/// Archives a contact (restorable). Archiving an archived contact is a conflict.
+pub async fn archive_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    now: Timestamp,
+) -> Result<Contact> {
+    let mut c = resolve_contact(store, actor, reference).await?;
+    if c.is_archived() {
+        return Err(Error::Conflict(format!("{} is already archived", c.name)));
+    }
+    store.set_archived(&actor.workspace.id, &c.id, Some(now), now).await?;
+    c.archived_at = Some(now);
+    c.updated_at = now;
+    Ok(c)
+}
+
+/// Restores an archived contact.
+pub async fn restore_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    now: Timestamp,
+) -> Result<Contact> {
+    let mut c = resolve_contact(store, actor, reference).await?;
+    if !c.is_archived() {
+        return Err(Error::Conflict(format!("{} is not archived", c.name)));
+    }
+    store.set_archived(&actor.workspace.id, &c.id, None, now).await?;
+    c.archived_at = None;
+    c.updated_at = now;
+    Ok(c)
+}
+
+/// What a listing asks for, as a user gives it (unfolded).
+#[derive(Clone, Debug, Default)]
+pub struct ContactQuery {
+    pub relationship: Option<crate::contact::RelationshipType>,
+    pub tag: Option<String>,
+    pub search: Option<String>,
+    pub archived: bool,
+    pub after: Option<(String, ContactId)>,
+    pub limit: Option<u32>,
+}
+
+/// Lists contacts, 50 by default, at most [`MAX_PAGE`].
+pub async fn list_contacts<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    query: ContactQuery,
+) -> Result<Vec<Contact>> {
+    let limit = query.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into());
+    }
+    let fold_opt = |s: Option<String>| s.map(|s| fold(&s)).filter(|s| !s.is_empty());
+    let filter = ContactFilter {
+        relationship: query.relationship,
+        tag: fold_opt(query.tag),
+        search: fold_opt(query.search),
+        archived: query.archived,
+        after: query.after,
+        limit,
+    };
+    Ok(store.list_contacts(&actor.workspace.id, &filter).await?)
+}
+
+/// A contact with what the user remembers about them and the latest interactions: what
+/// `contact show` displays.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContactCard {
+    #[serde(flatten)]
+    pub contact: Contact,
+    /// The cadence in force (days), after type and VIP defaults.
+    pub keep_in_touch_days: Option<u32>,
+    pub facts: Vec<Fact>,
+    pub recent_interactions: Vec<Interaction>,
+}
+
+/// The card for a contact.
+pub async fn contact_card<S: ContactStore + FactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+) -> Result<ContactCard> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let ws = &actor.workspace.id;
+    let facts = store.facts(ws, &contact.id).await?;
+    let recent_interactions = store.timeline(ws, &contact.id, 5).await?;
+    Ok(ContactCard {
+        keep_in_touch_days: contact.keep_in_touch_days(),
+        contact,
+        facts,
+        recent_interactions,
+    })
+}
+
+/// Records a fact on a contact.
+pub async fn add_fact<S: ContactStore + FactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    new: NewFact,
+    now: Timestamp,
+) -> Result<(Contact, Fact)> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let fact = new.into_fact(contact.id.clone(), now)?;
+    store.insert_fact(&actor.workspace.id, &fact).await?;
+    Ok((contact, fact))
+}
+
+/// Logs an interaction with a contact.
+pub async fn log_interaction<S: ContactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    new: NewInteraction,
+    now: Timestamp,
+) -> Result<(Contact, Interaction)> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let interaction = new.into_interaction(contact.id.clone(), now)?;
+    store
+        .insert_interaction(&actor.workspace.id, &interaction)
+        .await?;
+    Ok((contact, interaction))
+}
+
+/// A contact's interactions, newest first.
+pub async fn timeline<S: ContactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    limit: u32,
+) -> Result<(Contact, Vec<Interaction>)> {
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into());
+    }
+    let contact = resolve_contact(store, actor, reference).await?;
+    let items = store.timeline(&actor.workspace.id, &contact.id, limit).await?;
+    Ok((contact, items))
+}
+
+/// Interactions mentioning `text`, newest first.
+pub async fn search_interactions<S: InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    text: &str,
+    limit: u32,
+) -> Result<Vec<Interaction>> {
+    let folded = fold(text);
+    if folded.is_empty() {
+        return Err(Invalid::new("search", "search for some text").into());
+    }
+    Ok(store
+        .search_interactions(&actor.workspace.id, &folded, limit.clamp(1, MAX_PAGE))
+        .await?)
+}

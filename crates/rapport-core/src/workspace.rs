@@ -1,0 +1,77 @@
+//! Workspaces, users and their roles.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Invalid;
+use crate::ids::{UserId, WorkspaceId};
+
+/// A workspace: one business's book. Nothing crosses from one workspace to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub name: String,
+    /// IANA time zone name: "today" is the calendar day there.
+    pub time_zone: String,
+    pub created_at: Timestamp,
+}
+
+/// A person who uses Rapport.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub email: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// What a member may do in a workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages members, settings and handoffs.
+    Owner,
+    /// Works the book.
+    Member,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "owner" => Ok(Self::Owner),
+            "member" => Ok(Self::Member),
+            _ => Err(Invalid::new(
+                "role",
+                format!("unknown role {s:?}; expected owner or member"),
+            )),
+        }
+    }
+}
+
+/// Who is acting, and where: every service call is made on behalf of a user in a workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub workspace: Workspace,
+    pub user: User,
+    pub role: Role,
+}
