@@ -451,7 +451,9 @@ mod tests {
             "supplier".parse::<RelationshipType>().ok(),
             Some(RelationshipType::Vendor)
         );
-        let err = "friend".parse::<RelationshipType>().expect_err("unknown type");
+        let err = "friend"
+            .parse::<RelationshipType>()
+            .expect_err("unknown type");
         assert!(err.to_string().contains("prospect, customer"), "{err}");
     }
 

@@ -118,6 +118,13 @@ impl<'de> Deserialize<'de> for YearlyDate {
     }
 }
 
+/// Instants are kept to the microsecond (both backends store microseconds since the epoch);
+/// the edges that read the clock or a typed time round through here so what is stored is
+/// exactly what was returned.
+pub fn micro_precision(ts: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(ts.as_microsecond()).unwrap_or(ts)
+}
+
 /// Parses a calendar date as a person types it, relative to `today`: `YYYY-MM-DD`, `today`,
 /// `tomorrow`, `yesterday`, a weekday (`fri`, `friday`: the next one, not today), or an
 /// offset (`+3d`, `+2w`, `-1d`).
@@ -183,7 +190,7 @@ pub fn parse_moment(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timesta
         return Ok(now);
     }
     if let Ok(ts) = t.parse::<Timestamp>() {
-        return Ok(ts);
+        return Ok(micro_precision(ts));
     }
     if let Ok(dt) = t.replacen(' ', "T", 1).parse::<DateTime>()
         && t.len() > 10
@@ -262,12 +269,24 @@ mod tests {
         assert_eq!(p("today"), Ok(today));
         assert_eq!(p("Tomorrow"), Ok(date(2026, 11, 26)));
         assert_eq!(p("fri"), Ok(date(2026, 11, 27)));
-        assert_eq!(p("wed"), Ok(date(2026, 12, 2)), "a weekday means the next one");
+        assert_eq!(
+            p("wed"),
+            Ok(date(2026, 12, 2)),
+            "a weekday means the next one"
+        );
         assert_eq!(p("+3d"), Ok(date(2026, 11, 28)));
         assert_eq!(p("+2w"), Ok(date(2026, 12, 9)));
         assert_eq!(p("-1d"), Ok(date(2026, 11, 24)));
         assert_eq!(p("2027-01-05"), Ok(date(2027, 1, 5)));
-        for bad in ["2026-02-30", "next week", "+d", "+3x", "26-11-2026", "", "+999999d"] {
+        for bad in [
+            "2026-02-30",
+            "next week",
+            "+d",
+            "+3x",
+            "26-11-2026",
+            "",
+            "+999999d",
+        ] {
             assert!(p(bad).is_err(), "{bad}");
         }
     }

@@ -105,7 +105,9 @@ impl NewFact {
                 "text",
                 match self.kind {
                     FactKind::Family => "a family fact needs the person's name",
-                    FactKind::Date => "a date fact needs to say what the date is (birthday, anniversary...)",
+                    FactKind::Date => {
+                        "a date fact needs to say what the date is (birthday, anniversary...)"
+                    }
                     _ => "a fact needs some text",
                 },
             ));
@@ -174,7 +176,12 @@ impl Fact {
 mod tests {
     use super::*;
 
-    fn fact(kind: FactKind, text: &str, relation: Option<&str>, date: Option<&str>) -> Result<Fact, Invalid> {
+    fn fact(
+        kind: FactKind,
+        text: &str,
+        relation: Option<&str>,
+        date: Option<&str>,
+    ) -> Result<Fact, Invalid> {
         NewFact {
             kind,
             text: text.into(),
@@ -186,18 +193,52 @@ mod tests {
 
     #[test]
     fn family_members_carry_a_relation_and_a_birthday() {
-        let f = fact(FactKind::Family, "Sofia", Some("daughter"), Some("2017-05-02")).expect("valid");
+        let f = fact(
+            FactKind::Family,
+            "Sofia",
+            Some("daughter"),
+            Some("2017-05-02"),
+        )
+        .expect("valid");
         assert_eq!(f.describe(), "Sofia (daughter), 2017-05-02");
     }
 
     #[test]
     fn each_kind_gets_the_shape_it_needs() {
         assert!(fact(FactKind::Date, "Wedding anniversary", None, Some("--06-12")).is_ok());
-        assert_eq!(fact(FactKind::Date, "Birthday", None, None).expect_err("no date").field, "date");
-        assert_eq!(fact(FactKind::Interest, "Golf", None, Some("2020-01-01")).expect_err("date").field, "date");
-        assert_eq!(fact(FactKind::Note, "x", Some("spouse"), None).expect_err("relation").field, "relation");
-        assert_eq!(fact(FactKind::Preference, "   ", None, None).expect_err("empty").field, "text");
-        assert!(fact(FactKind::Preference, "Double espresso, no sugar", None, None).is_ok());
+        assert_eq!(
+            fact(FactKind::Date, "Birthday", None, None)
+                .expect_err("no date")
+                .field,
+            "date"
+        );
+        assert_eq!(
+            fact(FactKind::Interest, "Golf", None, Some("2020-01-01"))
+                .expect_err("date")
+                .field,
+            "date"
+        );
+        assert_eq!(
+            fact(FactKind::Note, "x", Some("spouse"), None)
+                .expect_err("relation")
+                .field,
+            "relation"
+        );
+        assert_eq!(
+            fact(FactKind::Preference, "   ", None, None)
+                .expect_err("empty")
+                .field,
+            "text"
+        );
+        assert!(
+            fact(
+                FactKind::Preference,
+                "Double espresso, no sugar",
+                None,
+                None
+            )
+            .is_ok()
+        );
     }
 
     #[test]

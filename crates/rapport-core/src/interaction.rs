@@ -183,6 +183,9 @@ mod tests {
         .expect("valid");
         assert!(i.is_planned(Timestamp::UNIX_EPOCH));
         assert!(!i.is_planned(Timestamp::from_second(100).expect("ts")));
-        assert_eq!(i.search_text(), "lunch | needs delivery before christmas | promised a quote");
+        assert_eq!(
+            i.search_text(),
+            "lunch | needs delivery before christmas | promised a quote"
+        );
     }
 }

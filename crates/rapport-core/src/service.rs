@@ -31,7 +31,11 @@ pub async fn resolve_contact<S: ContactStore>(
     let ws = &actor.workspace.id;
     let reference = reference.trim();
     if reference.is_empty() {
-        return Err(Invalid::new("contact", "name a contact (its name, the start of it, or its id)").into());
+        return Err(Invalid::new(
+            "contact",
+            "name a contact (its name, the start of it, or its id)",
+        )
+        .into());
     }
     if let Some(id) = ContactId::parse(reference) {
         return store
@@ -70,7 +74,9 @@ pub async fn resolve_contact<S: ContactStore>(
             }
         }
     }
-    Err(Error::NotFound(format!("no contact is called {reference:?}")))
+    Err(Error::NotFound(format!(
+        "no contact is called {reference:?}"
+    )))
 }
 
 /// Creates a contact owned by the acting user.
@@ -94,7 +100,11 @@ pub async fn edit_contact<S: ContactStore>(
     now: Timestamp,
 ) -> Result<Contact> {
     if changes.is_empty() {
-        return Err(Invalid::new("changes", "nothing to change: give at least one field to edit").into());
+        return Err(Invalid::new(
+            "changes",
+            "nothing to change: give at least one field to edit",
+        )
+        .into());
     }
     let current = resolve_contact(store, actor, reference).await?;
     let updated = changes.apply(&current, now)?;
@@ -113,7 +123,9 @@ pub async fn archive_contact<S: ContactStore>(
     if c.is_archived() {
         return Err(Error::Conflict(format!("{} is already archived", c.name)));
     }
-    store.set_archived(&actor.workspace.id, &c.id, Some(now), now).await?;
+    store
+        .set_archived(&actor.workspace.id, &c.id, Some(now), now)
+        .await?;
     c.archived_at = Some(now);
     c.updated_at = now;
     Ok(c)
@@ -130,7 +142,9 @@ pub async fn restore_contact<S: ContactStore>(
     if !c.is_archived() {
         return Err(Error::Conflict(format!("{} is not archived", c.name)));
     }
-    store.set_archived(&actor.workspace.id, &c.id, None, now).await?;
+    store
+        .set_archived(&actor.workspace.id, &c.id, None, now)
+        .await?;
     c.archived_at = None;
     c.updated_at = now;
     Ok(c)
@@ -155,7 +169,9 @@ pub async fn list_contacts<S: ContactStore>(
 ) -> Result<Vec<Contact>> {
     let limit = query.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
-        return Err(Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into());
+        return Err(
+            Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into(),
+        );
     }
     let fold_opt = |s: Option<String>| s.map(|s| fold(&s)).filter(|s| !s.is_empty());
     let filter = ContactFilter {
@@ -237,10 +253,14 @@ pub async fn timeline<S: ContactStore + InteractionStore>(
     limit: u32,
 ) -> Result<(Contact, Vec<Interaction>)> {
     if limit == 0 || limit > MAX_PAGE {
-        return Err(Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into());
+        return Err(
+            Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into(),
+        );
     }
     let contact = resolve_contact(store, actor, reference).await?;
-    let items = store.timeline(&actor.workspace.id, &contact.id, limit).await?;
+    let items = store
+        .timeline(&actor.workspace.id, &contact.id, limit)
+        .await?;
     Ok((contact, items))
 }
 

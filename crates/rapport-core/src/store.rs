@@ -101,8 +101,11 @@ pub trait ContactStore: Send + Sync {
 /// Personal memory.
 pub trait FactStore: Send + Sync {
     /// Records a fact on a contact of the workspace. `NotFound` if the contact is not there.
-    fn insert_fact(&self, ws: &WorkspaceId, fact: &Fact)
-    -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_fact(
+        &self,
+        ws: &WorkspaceId,
+        fact: &Fact,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// A contact's facts, oldest first.
     fn facts(

@@ -1,1 +1,115 @@
+//! Rapport's storage: the core's Store traits on SQLite (embedded default) and PostgreSQL.
+//!
+//! One [`Db`] value holds either backend's pool; each store method is written once and
+//! expanded for both backends by the `with_pool!`/`in_write_tx!` macros, so the SQL (portable,
+//! `$n` placeholders) is shared and the row types are concrete for each driver.
 
+mod contacts;
+mod memory;
+pub mod migrate;
+mod open;
+mod rows;
+mod workspaces;
+
+pub use open::{DatabaseUrl, OpenError, default_sqlite_path};
+
+use rapport_core::StoreError;
+use sqlx::{PgPool, SqlitePool};
+
+/// An open database: the backend is chosen from the URL at start-up.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// An SQLite file (WAL, `synchronous=NORMAL`, foreign keys on, busy timeout).
+    Sqlite(SqlitePool),
+    /// A PostgreSQL server (or a Postgres-compatible database).
+    Postgres(PgPool),
+}
+
+impl Db {
+    /// Which backend this is, for messages and reports.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Closes every connection (checkpointing SQLite's WAL).
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_pool!(self, |pool| {
+            sqlx::query("SELECT 1")
+                .execute(pool)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+}
+
+/// Expands `$body` once per backend with `$pool` bound to that backend's pool.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction, once per backend: `BEGIN IMMEDIATE` on SQLite (a
+/// deferred BEGIN that reads then writes fails at once under contention), a plain `BEGIN`
+/// on PostgreSQL. An early return (`?`) drops the transaction, which rolls it back.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! in_write_tx {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite(pool) => {
+                let mut $tx = pool
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err($crate::db_err)?;
+                let out = $body;
+                $tx.commit().await.map_err($crate::db_err)?;
+                out
+            }
+            $crate::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await.map_err($crate::db_err)?;
+                let out = $body;
+                $tx.commit().await.map_err($crate::db_err)?;
+                out
+            }
+        }
+    };
+}
+
+/// Maps a driver error to the store's small error enum: unique violations are conflicts, a
+/// missing parent (foreign key) is "not found", everything else is internal.
+#[doc(hidden)]
+pub fn db_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(d) => match d.kind() {
+            sqlx::error::ErrorKind::UniqueViolation => StoreError::Conflict(d.message().to_owned()),
+            sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::NotFound,
+            _ => StoreError::Other(Box::new(e)),
+        },
+        _ => StoreError::Other(Box::new(e)),
+    }
+}
+
+/// A stored value that does not parse: the database holds something this version does not
+/// understand.
+pub(crate) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(format!("unreadable {what} in the database: {value}").into())
+}

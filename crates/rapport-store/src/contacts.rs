@@ -1,0 +1,313 @@
+//! Contacts, their emails/phones/tags, and bulk loading of whole books.
+
+use jiff::Timestamp;
+use rapport_core::StoreError;
+use rapport_core::contact::Contact;
+use rapport_core::fact::Fact;
+use rapport_core::ids::{ContactId, WorkspaceId};
+use rapport_core::interaction::Interaction;
+use rapport_core::search::like_escape;
+use rapport_core::store::{BulkStore, ContactFilter, ContactStore, StoreResult};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use crate::rows::{
+    AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, attributes_of, micros,
+};
+use crate::{Db, db_err, in_write_tx, with_pool};
+
+/// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
+const CHUNK: usize = 400;
+
+/// Inserts contacts (and their attributes) in the transaction `$tx`, in chunks.
+macro_rules! insert_contacts_in {
+    ($tx:ident, $ws:expr, $contacts:expr) => {{
+        let ws: &str = $ws.as_str();
+        for chunk in $contacts.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
+                 vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at) ",
+            );
+            qb.push_values(chunk, |mut b, c: &Contact| {
+                b.push_bind(ws)
+                    .push_bind(c.id.as_str())
+                    .push_bind(c.name.as_str())
+                    .push_bind(c.name_folded())
+                    .push_bind(c.organisation.as_deref())
+                    .push_bind(c.relationship.as_str())
+                    .push_bind(c.vip)
+                    .push_bind(c.owner_id.as_str())
+                    .push_bind(c.cadence.to_stored())
+                    .push_bind(c.search_text())
+                    .push_bind(micros(c.created_at))
+                    .push_bind(micros(c.updated_at))
+                    .push_bind(c.archived_at.map(micros));
+            });
+            qb.build().execute(&mut *$tx).await.map_err(db_err)?;
+        }
+        insert_attributes_in!($tx, ws, $contacts);
+    }};
+}
+
+/// Inserts the emails, phones and tags of `$contacts` in the transaction `$tx`.
+macro_rules! insert_attributes_in {
+    ($tx:ident, $ws:expr, $contacts:expr) => {{
+        let rows: Vec<(&str, &'static str, i32, &str, String)> = $contacts
+            .iter()
+            .flat_map(|c: &Contact| attributes_of(c).map(move |(k, p, v, f)| (c.id.as_str(), k, p, v, f)))
+            .collect();
+        for chunk in rows.chunks(CHUNK * 2) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO contact_attributes (workspace_id, contact_id, kind, position, value, value_folded) ",
+            );
+            qb.push_values(chunk, |mut b, (id, kind, pos, value, folded)| {
+                b.push_bind($ws)
+                    .push_bind(*id)
+                    .push_bind(*kind)
+                    .push_bind(*pos)
+                    .push_bind(*value)
+                    .push_bind(folded.as_str());
+            });
+            qb.build().execute(&mut *$tx).await.map_err(db_err)?;
+        }
+    }};
+}
+
+/// Loads the attributes of `$contacts` with one query on `$exec` and attaches them.
+macro_rules! load_attributes {
+    ($exec:expr, $ws:expr, $contacts:expr) => {{
+        if !$contacts.is_empty() {
+            let mut qb = QueryBuilder::new(
+                "SELECT contact_id, kind, value FROM contact_attributes WHERE workspace_id = ",
+            );
+            qb.push_bind($ws.as_str()).push(" AND contact_id IN (");
+            let mut ids = qb.separated(", ");
+            for c in $contacts.iter() {
+                ids.push_bind(c.id.as_str());
+            }
+            qb.push(") ORDER BY contact_id, kind, position");
+            let rows: Vec<AttributeRow> =
+                qb.build_query_as().fetch_all($exec).await.map_err(db_err)?;
+            attach_attributes(&mut $contacts, rows)?;
+        }
+    }};
+}
+
+fn into_contacts(rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
+    rows.into_iter().map(ContactRow::into_contact).collect()
+}
+
+/// The exclusive upper bound of the folded names starting with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+impl ContactStore for Db {
+    async fn insert_contact(&self, ws: &WorkspaceId, contact: &Contact) -> StoreResult<()> {
+        let one = std::slice::from_ref(contact);
+        in_write_tx!(self, |tx| insert_contacts_in!(tx, ws, one));
+        Ok(())
+    }
+
+    async fn update_contact(&self, ws: &WorkspaceId, c: &Contact) -> StoreResult<()> {
+        let one = std::slice::from_ref(c);
+        in_write_tx!(self, |tx| {
+            let updated = sqlx::query(
+                "UPDATE contacts SET name = $3, name_folded = $4, organisation = $5, relationship = $6, \
+                 vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11 \
+                 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(c.id.as_str())
+            .bind(c.name.as_str())
+            .bind(c.name_folded())
+            .bind(c.organisation.as_deref())
+            .bind(c.relationship.as_str())
+            .bind(c.vip)
+            .bind(c.owner_id.as_str())
+            .bind(c.cadence.to_stored())
+            .bind(c.search_text())
+            .bind(micros(c.updated_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(
+                "DELETE FROM contact_attributes WHERE workspace_id = $1 AND contact_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(c.id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let ws_str = ws.as_str();
+            insert_attributes_in!(tx, ws_str, one);
+        });
+        Ok(())
+    }
+
+    async fn contact(&self, ws: &WorkspaceId, id: &ContactId) -> StoreResult<Option<Contact>> {
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2"
+        );
+        with_pool!(self, |pool| {
+            let row: Option<ContactRow> = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            let mut found = into_contacts(row.into_iter().collect())?;
+            load_attributes!(pool, ws, found);
+            Ok(found.pop())
+        })
+    }
+
+    async fn contacts_named(
+        &self,
+        ws: &WorkspaceId,
+        folded_prefix: &str,
+        archived: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<Contact>> {
+        let state = if archived { "IS NOT NULL" } else { "IS NULL" };
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 \
+             AND c.archived_at {state} AND c.name_folded >= $2 AND c.name_folded < $3 \
+             ORDER BY c.name_folded, c.id LIMIT $4"
+        );
+        with_pool!(self, |pool| {
+            let rows: Vec<ContactRow> = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(folded_prefix)
+                .bind(prefix_end(folded_prefix))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let mut found = into_contacts(rows)?;
+            load_attributes!(pool, ws, found);
+            Ok(found)
+        })
+    }
+
+    async fn list_contacts(
+        &self,
+        ws: &WorkspaceId,
+        f: &ContactFilter,
+    ) -> StoreResult<Vec<Contact>> {
+        with_pool!(self, |pool| {
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = "
+            ));
+            qb.push_bind(ws.as_str());
+            // Written literally so the partial indexes apply.
+            qb.push(if f.archived {
+                " AND c.archived_at IS NOT NULL"
+            } else {
+                " AND c.archived_at IS NULL"
+            });
+            if let Some(t) = f.relationship {
+                qb.push(" AND c.relationship = ").push_bind(t.as_str());
+            }
+            if let Some(tag) = &f.tag {
+                qb.push(
+                    " AND EXISTS (SELECT 1 FROM contact_attributes a WHERE a.workspace_id = c.workspace_id \
+                     AND a.contact_id = c.id AND a.kind = 'tag' AND a.value_folded = ",
+                )
+                .push_bind(tag.as_str())
+                .push(")");
+            }
+            if let Some(q) = &f.search {
+                qb.push(" AND c.search_text LIKE ")
+                    .push_bind(format!("%{}%", like_escape(q)))
+                    .push(" ESCAPE '\\'");
+            }
+            if let Some((name, id)) = &f.after {
+                qb.push(" AND (c.name_folded > ")
+                    .push_bind(name.as_str())
+                    .push(" OR (c.name_folded = ")
+                    .push_bind(name.as_str())
+                    .push(" AND c.id > ")
+                    .push_bind(id.as_str())
+                    .push("))");
+            }
+            qb.push(" ORDER BY c.name_folded, c.id LIMIT ")
+                .push_bind(i64::from(f.limit));
+            let rows: Vec<ContactRow> =
+                qb.build_query_as().fetch_all(pool).await.map_err(db_err)?;
+            let mut found = into_contacts(rows)?;
+            load_attributes!(pool, ws, found);
+            Ok(found)
+        })
+    }
+
+    async fn set_archived(
+        &self,
+        ws: &WorkspaceId,
+        id: &ContactId,
+        archived_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let n = in_write_tx!(self, |tx| {
+            sqlx::query("UPDATE contacts SET archived_at = $3, updated_at = $4 WHERE workspace_id = $1 AND id = $2")
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .bind(archived_at.map(micros))
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected()
+        });
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn count_contacts(&self, ws: &WorkspaceId) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE workspace_id = $1")
+                .bind(ws.as_str())
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(n.unsigned_abs())
+    }
+}
+
+impl BulkStore for Db {
+    async fn insert_book(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[Contact],
+        facts: &[Fact],
+        interactions: &[Interaction],
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            insert_contacts_in!(tx, ws, contacts);
+            crate::memory::insert_facts_in!(tx, ws, facts);
+            crate::memory::insert_interactions_in!(tx, ws, interactions);
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_end;
+
+    #[test]
+    fn prefix_range_covers_every_continuation() {
+        let end = prefix_end("ana");
+        for name in ["ana", "ana lima", "anaïs", "ana\u{10FFFE}"] {
+            assert!(name >= "ana" && name < end.as_str(), "{name}");
+        }
+        assert!("anb" >= end.as_str());
+    }
+}

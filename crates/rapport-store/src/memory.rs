@@ -1,0 +1,143 @@
+//! Personal memory (facts) and interactions.
+
+use rapport_core::fact::Fact;
+use rapport_core::ids::{ContactId, WorkspaceId};
+use rapport_core::interaction::Interaction;
+use rapport_core::search::like_escape;
+use rapport_core::store::{FactStore, InteractionStore, StoreResult};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use crate::rows::{FACT_COLUMNS, FactRow, INTERACTION_COLUMNS, InteractionRow};
+use crate::{Db, db_err, in_write_tx, with_pool};
+
+/// Inserts facts in the transaction `$tx`, in chunks.
+macro_rules! insert_facts_in {
+    ($tx:ident, $ws:expr, $facts:expr) => {{
+        for chunk in $facts.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO facts (workspace_id, id, contact_id, kind, text, relation, date_year, \
+                 date_month, date_day, created_at) ",
+            );
+            qb.push_values(chunk, |mut b, f: &rapport_core::fact::Fact| {
+                b.push_bind($ws.as_str())
+                    .push_bind(f.id.as_str())
+                    .push_bind(f.contact_id.as_str())
+                    .push_bind(f.kind.as_str())
+                    .push_bind(f.text.as_str())
+                    .push_bind(f.relation.as_deref())
+                    .push_bind(f.date.and_then(|d| d.year).map(i32::from))
+                    .push_bind(f.date.map(|d| i32::from(d.month)))
+                    .push_bind(f.date.map(|d| i32::from(d.day)))
+                    .push_bind(f.created_at.as_microsecond());
+            });
+            qb.build()
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        }
+    }};
+}
+pub(crate) use insert_facts_in;
+
+/// Inserts interactions in the transaction `$tx`, in chunks.
+macro_rules! insert_interactions_in {
+    ($tx:ident, $ws:expr, $interactions:expr) => {{
+        for chunk in $interactions.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO interactions (workspace_id, id, contact_id, kind, occurred_at, summary, \
+                 they_said, i_said, search_text, created_at) ",
+            );
+            qb.push_values(chunk, |mut b, i: &rapport_core::interaction::Interaction| {
+                b.push_bind($ws.as_str())
+                    .push_bind(i.id.as_str())
+                    .push_bind(i.contact_id.as_str())
+                    .push_bind(i.kind.as_str())
+                    .push_bind(i.occurred_at.as_microsecond())
+                    .push_bind(i.summary.as_str())
+                    .push_bind(i.they_said.as_deref())
+                    .push_bind(i.i_said.as_deref())
+                    .push_bind(i.search_text())
+                    .push_bind(i.created_at.as_microsecond());
+            });
+            qb.build().execute(&mut *$tx).await.map_err($crate::db_err)?;
+        }
+    }};
+}
+pub(crate) use insert_interactions_in;
+
+impl FactStore for Db {
+    async fn insert_fact(&self, ws: &WorkspaceId, fact: &Fact) -> StoreResult<()> {
+        let one = std::slice::from_ref(fact);
+        in_write_tx!(self, |tx| insert_facts_in!(tx, ws, one));
+        Ok(())
+    }
+
+    async fn facts(&self, ws: &WorkspaceId, contact: &ContactId) -> StoreResult<Vec<Fact>> {
+        let sql = format!(
+            "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at, id"
+        );
+        let rows: Vec<FactRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(contact.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter().map(FactRow::into_fact).collect()
+    }
+}
+
+impl InteractionStore for Db {
+    async fn insert_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
+        let one = std::slice::from_ref(i);
+        in_write_tx!(self, |tx| insert_interactions_in!(tx, ws, one));
+        Ok(())
+    }
+
+    async fn timeline(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+        limit: u32,
+    ) -> StoreResult<Vec<Interaction>> {
+        let sql = format!(
+            "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE workspace_id = $1 AND contact_id = $2 \
+             ORDER BY occurred_at DESC, id DESC LIMIT $3"
+        );
+        let rows: Vec<InteractionRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(contact.as_str())
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(InteractionRow::into_interaction)
+            .collect()
+    }
+
+    async fn search_interactions(
+        &self,
+        ws: &WorkspaceId,
+        folded: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<Interaction>> {
+        let rows: Vec<InteractionRow> = with_pool!(self, |pool| {
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE workspace_id = "
+            ));
+            qb.push_bind(ws.as_str())
+                .push(" AND search_text LIKE ")
+                .push_bind(format!("%{}%", like_escape(folded)))
+                .push(" ESCAPE '\\' ORDER BY occurred_at DESC, id DESC LIMIT ")
+                .push_bind(i64::from(limit));
+            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(InteractionRow::into_interaction)
+            .collect()
+    }
+}

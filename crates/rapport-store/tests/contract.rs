@@ -1,0 +1,712 @@
+//! The store contract: the same behaviour on SQLite and PostgreSQL, exercised through the
+//! core's services and Store traits against real databases.
+
+mod harness;
+
+use jiff::Timestamp;
+use rapport_core::contact::{CadenceSetting, ContactChanges, NewContact, RelationshipType};
+use rapport_core::dates::micro_precision;
+use rapport_core::fact::{FactKind, NewFact};
+use rapport_core::ids::ContactId;
+use rapport_core::interaction::{InteractionKind, NewInteraction};
+use rapport_core::service::{self, ContactQuery};
+use rapport_core::store::{BulkStore, ContactStore, FactStore, InteractionStore, WorkspaceStore};
+use rapport_core::workspace::{Actor, Role};
+use rapport_core::{Error, StoreError};
+use rapport_store::Db;
+
+fn t(s: &str) -> Timestamp {
+    s.parse().expect("valid timestamp")
+}
+
+fn now() -> Timestamp {
+    micro_precision(t("2026-11-25T09:00:00.123456789Z"))
+}
+
+async fn actor(db: &Db) -> Actor {
+    db.ensure_default_actor("Default", "Owner", "Europe/Paris", now())
+        .await
+        .expect("default actor")
+}
+
+fn contact(name: &str) -> NewContact {
+    NewContact {
+        name: name.into(),
+        ..NewContact::default()
+    }
+}
+
+async fn add(db: &Db, a: &Actor, new: NewContact) -> rapport_core::contact::Contact {
+    service::add_contact(db, a, new, now())
+        .await
+        .expect("add contact")
+}
+
+async fn names(db: &Db, a: &Actor, q: ContactQuery) -> Vec<String> {
+    service::list_contacts(db, a, q)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
+}
+
+async fn default_workspace_and_owner_exist_once(db: &Db) {
+    let first = actor(db).await;
+    assert_eq!(first.role, Role::Owner);
+    assert_eq!(first.workspace.time_zone, "Europe/Paris");
+    // Later starts, even concurrent ones, find the same workspace and owner.
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        let db = db.clone();
+        handles.push(tokio::spawn(async move { actor(&db).await }));
+    }
+    for h in handles {
+        let again = h.await.expect("task");
+        assert_eq!(again.workspace.id, first.workspace.id);
+        assert_eq!(again.user.id, first.user.id);
+    }
+}
+
+async fn concurrent_first_starts_create_one_workspace(db: &Db) {
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        let db = db.clone();
+        handles.push(tokio::spawn(async move { actor(&db).await.workspace.id }));
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        ids.push(h.await.expect("task"));
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "exactly one default workspace");
+}
+
+async fn contacts_round_trip_with_every_field(db: &Db) {
+    let a = actor(db).await;
+    let created = add(
+        db,
+        &a,
+        NewContact {
+            name: "Élodie Martin".into(),
+            organisation: Some("Vins du Rhône".into()),
+            relationship: Some(RelationshipType::Customer),
+            vip: true,
+            emails: vec!["elodie@vins.fr".into(), "e.martin@gmail.com".into()],
+            phones: vec!["+33 6 12 34 56 78".into()],
+            tags: vec!["wine".into(), "Lyon".into()],
+            cadence: CadenceSetting::Every(21),
+        },
+    )
+    .await;
+    let read = db
+        .contact(&a.workspace.id, &created.id)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(read, created);
+    assert_eq!(read.tags, vec!["wine", "lyon"]);
+    assert_eq!(read.keep_in_touch_days(), Some(21));
+    assert_eq!(read.owner_id, a.user.id);
+}
+
+async fn editing_replaces_fields_and_lists(db: &Db) {
+    let a = actor(db).await;
+    let c = add(
+        db,
+        &a,
+        NewContact {
+            emails: vec!["old@example.com".into()],
+            tags: vec!["a".into(), "b".into()],
+            ..contact("Bruno Costa")
+        },
+    )
+    .await;
+    let later = micro_precision(t("2026-11-26T10:00:00Z"));
+    let changes = ContactChanges {
+        organisation: Some(Some("Costa & Filhos".into())),
+        relationship: Some(RelationshipType::Vendor),
+        emails: Some(vec!["new@example.com".into()]),
+        add_tags: vec!["c".into()],
+        remove_tags: vec!["a".into()],
+        cadence: Some(CadenceSetting::Never),
+        ..ContactChanges::default()
+    };
+    let edited = service::edit_contact(db, &a, "bruno", &changes, later)
+        .await
+        .expect("edit");
+    let read = db
+        .contact(&a.workspace.id, &c.id)
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(read, edited);
+    assert_eq!(read.emails, vec!["new@example.com"]);
+    assert_eq!(read.tags, vec!["b", "c"]);
+    assert_eq!(read.updated_at, later);
+    assert_eq!(read.created_at, c.created_at);
+    assert_eq!(read.keep_in_touch_days(), None);
+    // The old email no longer finds the contact; the new one does.
+    let q = |s: &str| ContactQuery {
+        search: Some(s.into()),
+        ..ContactQuery::default()
+    };
+    assert!(names(db, &a, q("old@example")).await.is_empty());
+    assert_eq!(names(db, &a, q("new@example")).await, vec!["Bruno Costa"]);
+
+    let mut ghost = read.clone();
+    ghost.id = ContactId::generate();
+    assert!(matches!(
+        db.update_contact(&a.workspace.id, &ghost).await,
+        Err(StoreError::NotFound)
+    ));
+    // An empty change is refused, not silently accepted.
+    assert!(matches!(
+        service::edit_contact(db, &a, "bruno", &ContactChanges::default(), later).await,
+        Err(Error::Invalid(_))
+    ));
+}
+
+async fn search_ignores_case_and_accents(db: &Db) {
+    let a = actor(db).await;
+    add(
+        db,
+        &a,
+        NewContact {
+            organisation: Some("Société Générale".into()),
+            emails: vec!["elodie@sg.fr".into()],
+            tags: vec!["Rugby".into()],
+            ..contact("Élodie Martin")
+        },
+    )
+    .await;
+    add(db, &a, contact("Søren Østergaard")).await;
+    add(db, &a, contact("Zoë Brontë")).await;
+    add(db, &a, contact("Ana Lima")).await;
+    let q = |s: &str| ContactQuery {
+        search: Some(s.into()),
+        ..ContactQuery::default()
+    };
+    for query in [
+        "elodie",
+        "ÉLODIE",
+        "Élodie",
+        "MARTIN",
+        "societe",
+        "SOCIÉTÉ gén",
+        "sg.fr",
+        "rugby",
+    ] {
+        assert_eq!(
+            names(db, &a, q(query)).await,
+            vec!["Élodie Martin"],
+            "{query}"
+        );
+    }
+    assert_eq!(names(db, &a, q("soren")).await, vec!["Søren Østergaard"]);
+    assert_eq!(names(db, &a, q("zoe bronte")).await, vec!["Zoë Brontë"]);
+    assert!(names(db, &a, q("nobody")).await.is_empty());
+    // LIKE wildcards typed by a user are literal.
+    assert!(names(db, &a, q("%")).await.is_empty());
+    assert!(names(db, &a, q("_")).await.is_empty());
+}
+
+async fn listing_filters_orders_and_pages(db: &Db) {
+    let a = actor(db).await;
+    let people = [
+        ("Zoë", RelationshipType::Customer, "golf"),
+        ("Ana", RelationshipType::Prospect, "golf"),
+        ("Émile", RelationshipType::Customer, "tennis"),
+        ("bruno", RelationshipType::Vendor, "golf"),
+        ("Carla", RelationshipType::Customer, "golf"),
+    ];
+    for (name, rel, tag) in people {
+        add(
+            db,
+            &a,
+            NewContact {
+                relationship: Some(rel),
+                tags: vec![tag.into()],
+                ..contact(name)
+            },
+        )
+        .await;
+    }
+    // Alphabetical without regard to case or accents.
+    assert_eq!(
+        names(db, &a, ContactQuery::default()).await,
+        vec!["Ana", "bruno", "Carla", "Émile", "Zoë"]
+    );
+    let customers = ContactQuery {
+        relationship: Some(RelationshipType::Customer),
+        ..ContactQuery::default()
+    };
+    assert_eq!(
+        names(db, &a, customers).await,
+        vec!["Carla", "Émile", "Zoë"]
+    );
+    let golf_customers = ContactQuery {
+        relationship: Some(RelationshipType::Customer),
+        tag: Some("GOLF".into()),
+        ..ContactQuery::default()
+    };
+    assert_eq!(names(db, &a, golf_customers).await, vec!["Carla", "Zoë"]);
+
+    // Keyset pages of 2 cover everyone exactly once.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = service::list_contacts(
+            db,
+            &a,
+            ContactQuery {
+                after: after.clone(),
+                limit: Some(2),
+                ..ContactQuery::default()
+            },
+        )
+        .await
+        .expect("page");
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 2);
+        let last = page.last().expect("non-empty");
+        after = Some((last.name_folded(), last.id.clone()));
+        seen.extend(page.into_iter().map(|c| c.name));
+    }
+    assert_eq!(seen, vec!["Ana", "bruno", "Carla", "Émile", "Zoë"]);
+
+    for bad in [0, 1001] {
+        let r = service::list_contacts(
+            db,
+            &a,
+            ContactQuery {
+                limit: Some(bad),
+                ..ContactQuery::default()
+            },
+        )
+        .await;
+        assert!(matches!(r, Err(Error::Invalid(_))), "limit {bad}");
+    }
+}
+
+async fn archive_hides_and_restore_brings_back(db: &Db) {
+    let a = actor(db).await;
+    let c = add(db, &a, contact("Dana Scully")).await;
+    add(db, &a, contact("Fox Mulder")).await;
+    let archived = service::archive_contact(db, &a, "dana", now())
+        .await
+        .expect("archive");
+    assert!(archived.is_archived());
+    assert_eq!(
+        names(db, &a, ContactQuery::default()).await,
+        vec!["Fox Mulder"]
+    );
+    let archived_list = ContactQuery {
+        archived: true,
+        ..ContactQuery::default()
+    };
+    assert_eq!(
+        names(db, &a, archived_list.clone()).await,
+        vec!["Dana Scully"]
+    );
+    // Archiving twice is a conflict; the record is still there and readable by id.
+    assert!(matches!(
+        service::archive_contact(db, &a, c.id.as_str(), now()).await,
+        Err(Error::Conflict(_))
+    ));
+    // Restoring finds the archived contact by name, since no live one matches.
+    service::restore_contact(db, &a, "Dana", now())
+        .await
+        .expect("restore");
+    assert_eq!(
+        names(db, &a, ContactQuery::default()).await,
+        vec!["Dana Scully", "Fox Mulder"]
+    );
+    assert!(names(db, &a, archived_list).await.is_empty());
+    assert!(matches!(
+        db.set_archived(&a.workspace.id, &ContactId::generate(), Some(now()), now())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn references_resolve_by_id_name_or_unique_prefix(db: &Db) {
+    let a = actor(db).await;
+    let ana = add(db, &a, contact("Ana")).await;
+    let ana_lima = add(db, &a, contact("Ana Lima")).await;
+    let anais = add(db, &a, contact("Anaïs Nin")).await;
+    let r = |s: &'static str| service::resolve_contact(db, &a, s);
+    assert_eq!(
+        r("ana").await.expect("exact").id,
+        ana.id,
+        "an exact name wins over prefixes"
+    );
+    assert_eq!(r("ANA LI").await.expect("prefix").id, ana_lima.id);
+    assert_eq!(r("anai").await.expect("accent-free prefix").id, anais.id);
+    assert_eq!(
+        service::resolve_contact(db, &a, ana_lima.id.as_str())
+            .await
+            .expect("id")
+            .id,
+        ana_lima.id
+    );
+    add(db, &a, contact("Bea Silva")).await;
+    add(db, &a, contact("Bea Santos")).await;
+    match r("bea s").await {
+        Err(Error::Ambiguous { candidates, .. }) => {
+            let mut n: Vec<_> = candidates.into_iter().map(|c| c.name).collect();
+            n.sort();
+            assert_eq!(n, vec!["Bea Santos", "Bea Silva"]);
+        }
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+    // Two contacts with the same name: ambiguous, listing both.
+    add(db, &a, contact("Ana")).await;
+    assert!(
+        matches!(r("Ana").await, Err(Error::Ambiguous { candidates, .. }) if candidates.len() == 2)
+    );
+    assert!(matches!(r("Nobody").await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        service::resolve_contact(db, &a, ContactId::generate().as_str()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(r("  ").await, Err(Error::Invalid(_))));
+}
+
+async fn facts_keep_personal_memory(db: &Db) {
+    let a = actor(db).await;
+    let c = add(db, &a, contact("Marta Díaz")).await;
+    let fact = |kind, text: &str, relation: Option<&str>, date: Option<&str>| NewFact {
+        kind,
+        text: text.into(),
+        relation: relation.map(Into::into),
+        date: date.map(|d| d.parse().expect("date")),
+    };
+    let facts = [
+        fact(
+            FactKind::Family,
+            "Sofia",
+            Some("daughter"),
+            Some("2016-02-29"),
+        ),
+        fact(FactKind::Interest, "Real Madrid", None, None),
+        fact(FactKind::Preference, "Cortado, no sugar", None, None),
+        fact(FactKind::Date, "Wedding anniversary", None, Some("--06-12")),
+        fact(FactKind::Note, "Prefers calls after 4pm", None, None),
+    ];
+    let mut expected = Vec::new();
+    for (i, f) in facts.into_iter().enumerate() {
+        let at = micro_precision(now() + jiff::SignedDuration::from_secs(i as i64));
+        let (_, stored) = service::add_fact(db, &a, "marta", f, at)
+            .await
+            .expect("fact");
+        expected.push(stored);
+    }
+    let read = db.facts(&a.workspace.id, &c.id).await.expect("facts");
+    assert_eq!(read, expected);
+    let leap = read[0].date.expect("birthday");
+    assert_eq!(leap.in_year(2027), jiff::civil::date(2027, 2, 28));
+    assert_eq!(read[3].date.expect("anniversary").year, None);
+    // A date fact without a date writes nothing.
+    let bad = service::add_fact(
+        db,
+        &a,
+        "marta",
+        fact(FactKind::Date, "Birthday", None, None),
+        now(),
+    )
+    .await;
+    assert!(matches!(bad, Err(Error::Invalid(_))));
+    assert_eq!(
+        db.facts(&a.workspace.id, &c.id).await.expect("facts").len(),
+        5
+    );
+}
+
+async fn timeline_is_newest_first_and_searchable(db: &Db) {
+    let a = actor(db).await;
+    let c = add(db, &a, contact("Kenji Watanabe")).await;
+    let log = |at: &str, kind, summary: &str, they: Option<&str>| NewInteraction {
+        kind,
+        occurred_at: t(at),
+        summary: summary.into(),
+        they_said: they.map(Into::into),
+        i_said: None,
+    };
+    let entries = [
+        log(
+            "2026-10-01T10:00:00Z",
+            InteractionKind::Call,
+            "Intro call",
+            None,
+        ),
+        log(
+            "2026-11-20T15:00:00Z",
+            InteractionKind::Visit,
+            "Showroom visit",
+            Some("Wants the hybrid in grey, délivery before Christmas"),
+        ),
+        log(
+            "2026-12-03T09:00:00Z",
+            InteractionKind::Meeting,
+            "Contract review",
+            None,
+        ),
+        log(
+            "2026-11-01T12:00:00Z",
+            InteractionKind::Email,
+            "Sent brochure",
+            None,
+        ),
+    ];
+    for e in entries {
+        service::log_interaction(db, &a, "kenji", e, now())
+            .await
+            .expect("log");
+    }
+    let (_, items) = service::timeline(db, &a, "kenji", 50)
+        .await
+        .expect("timeline");
+    let summaries: Vec<_> = items.iter().map(|i| i.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        vec![
+            "Contract review",
+            "Showroom visit",
+            "Sent brochure",
+            "Intro call"
+        ]
+    );
+    assert!(items[0].is_planned(now()), "a future meeting is planned");
+    let (_, two) = service::timeline(db, &a, "kenji", 2)
+        .await
+        .expect("timeline");
+    assert_eq!(two.len(), 2);
+    let found = service::search_interactions(db, &a, "DELIVERY", 10)
+        .await
+        .expect("search");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].contact_id, c.id);
+    assert!(
+        service::search_interactions(db, &a, "nothing like this", 10)
+            .await
+            .expect("search")
+            .is_empty()
+    );
+}
+
+async fn workspaces_never_see_each_other(db: &Db) {
+    let a = actor(db).await;
+    let b = db
+        .create_workspace("Other shop", "Other owner", "UTC", now())
+        .await
+        .expect("second workspace");
+    let mine = add(
+        db,
+        &a,
+        NewContact {
+            tags: vec!["vip".into()],
+            ..contact("Secret Client")
+        },
+    )
+    .await;
+    service::log_interaction(
+        db,
+        &a,
+        "secret",
+        NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: now(),
+            summary: "Confidential pricing".into(),
+            they_said: None,
+            i_said: None,
+        },
+        now(),
+    )
+    .await
+    .expect("log");
+    let wb = &b.workspace.id;
+    assert!(db.contact(wb, &mine.id).await.expect("read").is_none());
+    assert!(names(db, &b, ContactQuery::default()).await.is_empty());
+    assert!(
+        names(
+            db,
+            &b,
+            ContactQuery {
+                search: Some("secret".into()),
+                ..ContactQuery::default()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    assert!(
+        names(
+            db,
+            &b,
+            ContactQuery {
+                tag: Some("vip".into()),
+                ..ContactQuery::default()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    assert!(matches!(
+        service::resolve_contact(db, &b, mine.id.as_str()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        db.update_contact(wb, &mine).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        db.set_archived(wb, &mine.id, Some(now()), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    // Writing a fact or an interaction onto another workspace's contact is refused.
+    let fact = NewFact {
+        kind: FactKind::Note,
+        text: "x".into(),
+        relation: None,
+        date: None,
+    }
+    .into_fact(mine.id.clone(), now())
+    .expect("fact");
+    assert!(matches!(
+        db.insert_fact(wb, &fact).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        db.timeline(wb, &mine.id, 10)
+            .await
+            .expect("timeline")
+            .is_empty()
+    );
+    assert!(
+        db.search_interactions(wb, "confidential", 10)
+            .await
+            .expect("search")
+            .is_empty()
+    );
+    assert_eq!(db.count_contacts(wb).await.expect("count"), 0);
+    // And the owner's workspace is untouched.
+    assert_eq!(db.count_contacts(&a.workspace.id).await.expect("count"), 1);
+    assert!(
+        db.facts(&a.workspace.id, &mine.id)
+            .await
+            .expect("facts")
+            .is_empty()
+    );
+}
+
+async fn a_failed_batch_writes_nothing(db: &Db) {
+    let a = actor(db).await;
+    let ws = &a.workspace.id;
+    let contacts: Vec<_> = (0..1000)
+        .map(|i| {
+            contact(&format!("Batch {i:04}"))
+                .into_contact(a.user.id.clone(), now())
+                .expect("valid")
+        })
+        .collect();
+    // The last fact points at a contact that does not exist: the whole batch must fail.
+    let mut facts: Vec<_> = contacts
+        .iter()
+        .map(|c| {
+            NewFact {
+                kind: FactKind::Interest,
+                text: "Golf".into(),
+                relation: None,
+                date: None,
+            }
+            .into_fact(c.id.clone(), now())
+            .expect("fact")
+        })
+        .collect();
+    facts.push(
+        NewFact {
+            kind: FactKind::Note,
+            text: "orphan".into(),
+            relation: None,
+            date: None,
+        }
+        .into_fact(ContactId::generate(), now())
+        .expect("fact"),
+    );
+    assert!(db.insert_book(ws, &contacts, &facts, &[]).await.is_err());
+    assert_eq!(
+        db.count_contacts(ws).await.expect("count"),
+        0,
+        "nothing half-written"
+    );
+    facts.pop();
+    db.insert_book(ws, &contacts, &facts, &[])
+        .await
+        .expect("valid batch");
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 1000);
+    // A duplicate contact id is a conflict, and again nothing of that batch lands.
+    let again = contact("Late")
+        .into_contact(a.user.id.clone(), now())
+        .expect("valid");
+    let dup = vec![again, contacts[0].clone()];
+    assert!(matches!(
+        db.insert_book(ws, &dup, &[], &[]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 1000);
+}
+
+async fn migrations_keep_data_and_refuse_tampering(db: &Db) {
+    let a = actor(db).await;
+    add(db, &a, contact("Kept Across Restarts")).await;
+    // Running migrations again (a restart, or a second server) changes nothing.
+    rapport_store::migrate::run(db).await.expect("re-run");
+    rapport_store::migrate::run(db).await.expect("re-run");
+    assert_eq!(
+        names(db, &a, ContactQuery::default()).await,
+        vec!["Kept Across Restarts"]
+    );
+    rapport_store::with_pool!(db, |pool| {
+        sqlx::query("UPDATE rapport_migrations SET checksum = 'edited' WHERE version = 1")
+            .execute(pool)
+            .await
+            .expect("tamper");
+    });
+    let err = rapport_store::migrate::run(db)
+        .await
+        .expect_err("edited migration");
+    assert!(err.to_string().contains("must never be edited"), "{err}");
+    rapport_store::with_pool!(db, |pool| {
+        sqlx::query("DELETE FROM rapport_migrations WHERE version = 1")
+            .execute(pool)
+            .await
+            .expect("reset");
+        sqlx::query("INSERT INTO rapport_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'x', 0)")
+            .execute(pool)
+            .await
+            .expect("future");
+    });
+    let err = rapport_store::migrate::run(db)
+        .await
+        .expect_err("newer schema");
+    assert!(err.to_string().contains("newer than this build"), "{err}");
+}
+
+on_both_backends!(
+    migrations_keep_data_and_refuse_tampering,
+    default_workspace_and_owner_exist_once,
+    concurrent_first_starts_create_one_workspace,
+    contacts_round_trip_with_every_field,
+    editing_replaces_fields_and_lists,
+    search_ignores_case_and_accents,
+    listing_filters_orders_and_pages,
+    archive_hides_and_restore_brings_back,
+    references_resolve_by_id_name_or_unique_prefix,
+    facts_keep_personal_memory,
+    timeline_is_newest_first_and_searchable,
+    workspaces_never_see_each_other,
+    a_failed_batch_writes_nothing,
+);
