@@ -5,6 +5,7 @@
 
 pub mod contact;
 pub mod dates;
+pub mod demo;
 pub mod error;
 pub mod fact;
 pub mod ids;

@@ -20,9 +20,21 @@ use sqlx::{PgPool, SqlitePool};
 #[derive(Clone, Debug)]
 pub enum Db {
     /// An SQLite file (WAL, `synchronous=NORMAL`, foreign keys on, busy timeout).
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     /// A PostgreSQL server (or a Postgres-compatible database).
     Postgres(PgPool),
+}
+
+/// SQLite's pools: readers in parallel, and one writer. SQLite admits one writer at a time
+/// anyway; giving writes their own connection keeps its page cache warm from one transaction
+/// to the next (a WAL connection drops its cache whenever another connection has written),
+/// which makes bulk loads several times faster.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    /// Connections for reads outside write transactions.
+    pub reader: SqlitePool,
+    /// The single connection write transactions run on.
+    pub writer: SqlitePool,
 }
 
 impl Db {
@@ -37,7 +49,10 @@ impl Db {
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(p) => p.close().await,
+            Db::Sqlite(p) => {
+                p.reader.close().await;
+                p.writer.close().await;
+            }
             Db::Postgres(p) => p.close().await,
         }
     }
@@ -60,7 +75,10 @@ impl Db {
 macro_rules! with_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Sqlite(sqlite) => {
+                let $pool = &sqlite.reader;
+                $body
+            }
             $crate::Db::Postgres($pool) => $body,
         }
     };
@@ -74,8 +92,9 @@ macro_rules! with_pool {
 macro_rules! in_write_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
         match $db {
-            $crate::Db::Sqlite(pool) => {
-                let mut $tx = pool
+            $crate::Db::Sqlite(sqlite) => {
+                let mut $tx = sqlite
+                    .writer
                     .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err($crate::db_err)?;

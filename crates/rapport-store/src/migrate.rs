@@ -149,8 +149,12 @@ async fn apply(db: &Db, m: &Migration) -> Result<(), MigrateError> {
         }};
     }
     match db {
-        Db::Sqlite(pool) => {
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(failed)?;
+        Db::Sqlite(sqlite) => {
+            let mut tx = sqlite
+                .writer
+                .begin_with("BEGIN IMMEDIATE")
+                .await
+                .map_err(failed)?;
             apply_in!(tx)
         }
         Db::Postgres(pool) => {

@@ -1,1 +1,54 @@
-fn main() {}
+//! `rapport`: the command-line program. Parses arguments, opens the database, calls the core's
+//! services and renders. Errors go to stderr with a non-zero exit code:
+//! 1 internal, 2 bad input, 3 not found, 4 ambiguous reference, 5 conflict.
+
+mod cli;
+mod commands;
+mod context;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// The exit code for an error: scripts can tell bad input from a missing contact.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    use rapport_core::Error;
+    if e.downcast_ref::<rapport_core::Invalid>().is_some()
+        || matches!(
+            e.downcast_ref::<rapport_store::OpenError>(),
+            Some(rapport_store::OpenError::UnsupportedScheme(_))
+        )
+    {
+        return 2;
+    }
+    match e.downcast_ref::<Error>() {
+        Some(Error::Invalid(_)) => 2,
+        Some(Error::NotFound(_)) => 3,
+        Some(Error::Ambiguous { .. }) => 4,
+        Some(Error::Conflict(_)) => 5,
+        _ => 1,
+    }
+}

@@ -1,7 +1,9 @@
 -- PostgreSQL twin of migrations/sqlite/0001_foundation.sql. Folded text uses the "C"
 -- collation so that ordering and prefix ranges are byte-wise, as on SQLite.
 -- Foundation: workspaces, users, contacts with emails/phones/tags, personal memory,
--- interactions. Instants are BIGINT microseconds since the Unix epoch (UTC); every
+-- interactions. A contact's attributes, facts and interactions are keyed (clustered, on
+-- SQLite: WITHOUT ROWID) by (workspace_id, contact_id, …): one B-tree per row instead of
+-- three, and a contact's memory and timeline sit together on disk. Instants are BIGINT microseconds since the Unix epoch (UTC); every
 -- workspace-owned table has the composite key (workspace_id, id), and children reference
 -- their parent through (workspace_id, contact_id), so a row can never point into another
 -- workspace.
@@ -81,11 +83,9 @@ CREATE TABLE facts (
     date_month   INTEGER CHECK (date_month IS NULL OR date_month BETWEEN 1 AND 12),
     date_day     INTEGER CHECK (date_day IS NULL OR date_day BETWEEN 1 AND 31),
     created_at   BIGINT NOT NULL,
-    PRIMARY KEY (workspace_id, id),
+    PRIMARY KEY (workspace_id, contact_id, id),
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 );
-
-CREATE INDEX facts_by_contact ON facts (workspace_id, contact_id, created_at);
 CREATE INDEX facts_by_day ON facts (workspace_id, date_month, date_day)
     WHERE date_month IS NOT NULL;
 
@@ -100,9 +100,6 @@ CREATE TABLE interactions (
     i_said       TEXT,
     search_text  TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
-    PRIMARY KEY (workspace_id, id),
+    PRIMARY KEY (workspace_id, contact_id, id),
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 );
-
-CREATE INDEX interactions_by_contact ON interactions (workspace_id, contact_id, occurred_at DESC);
-CREATE INDEX interactions_by_time ON interactions (workspace_id, occurred_at DESC);

@@ -1,0 +1,643 @@
+//! A realistic, deterministic synthetic book for demos, tests and benchmarks.
+//!
+//! Contact `i` of a book depends only on the seed, `i` and the anchor day, so any batch can
+//! be generated alone (bounded memory, parallel-friendly) and an interrupted load can resume
+//! where it stopped: ids are derived, not random.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::contact::{CadenceSetting, Contact, RelationshipType};
+use crate::dates::YearlyDate;
+use crate::fact::{Fact, FactKind};
+use crate::ids::{ContactId, FactId, InteractionId, UserId};
+use crate::interaction::{Interaction, InteractionKind};
+
+/// SplitMix64's output function: a bijective 64-bit mixer.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// SplitMix64: small, fast, and the same on every platform and version, unlike a crate's
+/// generator whose stream may change between releases.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for the stream `stream` of `seed`.
+    pub fn new(seed: u64, stream: u64) -> Self {
+        // SplitMix64 walks one cycle of 2^64 states; start each stream at a hashed point on
+        // it so that streams do not overlap (a plain `seed ^ stream * G` start makes nearby
+        // streams replay each other's values, and so their ids).
+        Rng(mix(seed ^ mix(stream ^ 0xD1B5_4A32_D192_ED03)))
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        mix(self.0)
+    }
+
+    /// A number in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((u128::from(self.next_u64()) * u128::from(n.max(1))) >> 64) as u64
+    }
+
+    /// True with probability `percent`/100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn bytes10(&mut self) -> [u8; 10] {
+        let a = self.next_u64().to_le_bytes();
+        let b = self.next_u64().to_le_bytes();
+        [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Ana",
+    "Élodie",
+    "João",
+    "Søren",
+    "Zoë",
+    "Łukasz",
+    "Mei",
+    "Hiroshi",
+    "Aiko",
+    "Ngozi",
+    "Chidi",
+    "Fatima",
+    "Omar",
+    "Priya",
+    "Arjun",
+    "Sofía",
+    "Mateo",
+    "Lucía",
+    "Björn",
+    "Ingrid",
+    "Dmitri",
+    "Olga",
+    "Kwame",
+    "Amara",
+    "Liam",
+    "Emma",
+    "Noah",
+    "Olivia",
+    "James",
+    "Grace",
+    "Chloé",
+    "Théo",
+    "Hélène",
+    "François",
+    "Małgorzata",
+    "Jiří",
+    "Zeynep",
+    "Emre",
+    "Nadia",
+    "Yusuf",
+    "Carmen",
+    "Diego",
+    "Giulia",
+    "Marco",
+    "Ayesha",
+    "Tomás",
+    "Renée",
+    "Ólafur",
+    "Siobhán",
+    "Seán",
+    "Kenji",
+    "Yuki",
+    "Min-jun",
+    "Ji-woo",
+    "Thabo",
+    "Lerato",
+    "Rafael",
+    "Beatriz",
+    "Anaïs",
+    "Raúl",
+];
+
+const LAST: &[&str] = &[
+    "Martin",
+    "Silva",
+    "Nielsen",
+    "Müller",
+    "García",
+    "Kowalski",
+    "Chen",
+    "Tanaka",
+    "Okafor",
+    "Haddad",
+    "Sharma",
+    "Rossi",
+    "Dubois",
+    "Johansson",
+    "Ivanova",
+    "Mensah",
+    "Smith",
+    "Brown",
+    "O'Connor",
+    "Fernández",
+    "Novák",
+    "Yılmaz",
+    "Kim",
+    "Park",
+    "Nkosi",
+    "Costa",
+    "Lefèvre",
+    "Şahin",
+    "Wójcik",
+    "Ødegaard",
+    "Jónsdóttir",
+    "Bianchi",
+    "Moreau",
+    "Schröder",
+    "Papadopoulos",
+    "Nguyễn",
+    "Pereira",
+    "Watanabe",
+    "Adeyemi",
+    "Kaur",
+];
+
+const ORG_HEAD: &[&str] = &[
+    "Northwind",
+    "Bluebird",
+    "Atlas",
+    "Riverside",
+    "Summit",
+    "Harbor",
+    "Oakridge",
+    "Lumen",
+    "Vanguard",
+    "Granite",
+    "Maple",
+    "Sierra",
+    "Copper",
+    "Evergreen",
+    "Beacon",
+    "Juniper",
+];
+
+const ORG_TAIL: &[&str] = &[
+    "Motors",
+    "Logistics",
+    "Foods",
+    "Dental",
+    "Builders",
+    "Consulting",
+    "Imports",
+    "Print",
+    "Wines",
+    "Fitness",
+    "Realty",
+    "Software",
+    "Farms",
+    "Textiles",
+    "Auto Group",
+    "Pharmacy",
+];
+
+const TAGS: &[&str] = &[
+    "trade-show",
+    "referral",
+    "fleet",
+    "wholesale",
+    "local",
+    "export",
+    "newsletter",
+    "golf",
+    "hybrid",
+    "financing",
+    "service-plan",
+    "q4-push",
+];
+
+const INTERESTS: &[&str] = &[
+    "Golf",
+    "Sailing",
+    "FC Porto",
+    "Real Madrid",
+    "Liverpool FC",
+    "Cycling",
+    "Jazz",
+    "Opera",
+    "Fly fishing",
+    "Marathon running",
+    "Wine",
+    "Chess",
+    "Gardening",
+    "Photography",
+    "Tennis",
+    "Formula 1",
+    "Hiking",
+    "Baking",
+    "Vintage cars",
+    "Birdwatching",
+];
+
+const PREFERENCES: &[&str] = &[
+    "Double espresso, no sugar",
+    "Calls after 4pm only",
+    "Prefers email to phone",
+    "Usual order: 40 cases of the house red",
+    "Vegetarian",
+    "Likes a printed proposal",
+    "Meetings on Tuesdays",
+    "Green tea",
+    "Hates small talk before business",
+    "Usual order: 12 pallets, net 30",
+];
+
+const CHILDREN: &[&str] = &[
+    "Sofia", "Leo", "Mia", "Lucas", "Inès", "Hugo", "Yara", "Kai", "Nora", "Elias", "Amélie",
+    "Finn",
+];
+
+const SUMMARIES: &[(InteractionKind, &str)] = &[
+    (InteractionKind::Call, "Check-in call"),
+    (InteractionKind::Call, "Follow-up on the quote"),
+    (InteractionKind::Meeting, "Quarterly review"),
+    (InteractionKind::Meeting, "Lunch meeting"),
+    (InteractionKind::Email, "Sent the brochure and price list"),
+    (InteractionKind::Email, "Replied about delivery dates"),
+    (InteractionKind::Visit, "Showroom visit"),
+    (InteractionKind::Visit, "Site visit at their warehouse"),
+    (InteractionKind::Message, "Quick message about the samples"),
+    (InteractionKind::Other, "Met at the trade show"),
+];
+
+const THEY_SAID: &[&str] = &[
+    "Needs delivery before the end of the quarter",
+    "Budget is tight this year; wants financing options",
+    "Unhappy with their current supplier's response times",
+    "Expanding to a second location in spring",
+    "Wants a trial before committing",
+    "Their boss signs off on anything above 10k",
+];
+
+const I_SAID: &[&str] = &[
+    "Promised to send samples by Friday",
+    "Offered a demo next week",
+    "Will check stock and call back",
+    "Explained the service plan",
+];
+
+/// The relationship mix of a typical small business's book, in percent.
+const TYPE_MIX: &[(RelationshipType, u64)] = &[
+    (RelationshipType::Prospect, 30),
+    (RelationshipType::Customer, 26),
+    (RelationshipType::PastCustomer, 8),
+    (RelationshipType::Vendor, 8),
+    (RelationshipType::Competitor, 3),
+    (RelationshipType::Partner, 6),
+    (RelationshipType::Peer, 11),
+    (RelationshipType::CoWorker, 6),
+    (RelationshipType::Boss, 2),
+];
+
+/// One contact and everything generated with it.
+#[derive(Clone, Debug)]
+pub struct DemoEntry {
+    pub contact: Contact,
+    pub facts: Vec<Fact>,
+    pub interactions: Vec<Interaction>,
+}
+
+/// The parameters of a synthetic book.
+#[derive(Clone, Debug)]
+pub struct DemoBook {
+    pub seed: u64,
+    /// The day the book is "as of": interactions span the two years before it (and a few
+    /// meetings are planned in the two weeks after).
+    pub anchor: Date,
+    /// Who owns every contact.
+    pub owner: UserId,
+}
+
+const DAY_US: i64 = 86_400_000_000;
+
+impl DemoBook {
+    fn anchor_ts(&self) -> Timestamp {
+        self.anchor
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    fn derived_id(&self, rng: &mut Rng, at: Timestamp) -> uuid::Uuid {
+        let ms = u64::try_from(at.as_millisecond()).unwrap_or(0);
+        uuid::Builder::from_unix_timestamp_millis(ms, &rng.bytes10()).into_uuid()
+    }
+
+    /// The id contact `index` gets: lets a resumed load find where it stopped.
+    pub fn contact_id(&self, index: u64) -> ContactId {
+        self.entry(index).contact.id
+    }
+
+    /// Contact `index` of the book, with its facts and interactions.
+    pub fn entry(&self, index: u64) -> DemoEntry {
+        let mut rng = Rng::new(self.seed, index);
+        let anchor = self.anchor_ts();
+        let at =
+            |us: i64| Timestamp::from_microsecond(anchor.as_microsecond() + us).unwrap_or(anchor);
+        // Created some time in the last two years. Ids are stamped in load order (one
+        // millisecond per contact, from two years before the anchor), as real UUIDv7 ids are
+        // stamped when written: indexes on ids then grow at their end instead of everywhere.
+        let created_at = at(-(rng.below(730) as i64) * DAY_US - rng.below(DAY_US as u64) as i64);
+        let stamp = at(-730 * DAY_US + (index as i64).saturating_mul(1000));
+        let id = ContactId::from_stored(self.derived_id(&mut rng, stamp).to_string());
+
+        let mut roll = rng.below(100);
+        let mut relationship = RelationshipType::Prospect;
+        for (t, pct) in TYPE_MIX {
+            if roll < *pct {
+                relationship = *t;
+                break;
+            }
+            roll -= pct;
+        }
+        let first = *rng.pick(FIRST);
+        let last = *rng.pick(LAST);
+        let business = !matches!(
+            relationship,
+            RelationshipType::CoWorker | RelationshipType::Boss
+        );
+        let organisation = (business && rng.chance(85))
+            .then(|| format!("{} {}", rng.pick(ORG_HEAD), rng.pick(ORG_TAIL)));
+        let ascii = |s: &str| {
+            crate::search::fold(s)
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        };
+        let domain = organisation
+            .as_deref()
+            .map(|o| format!("{}.example", ascii(o)))
+            .unwrap_or_else(|| "mail.example".into());
+        let mut emails = vec![format!("{}.{}@{domain}", ascii(first), ascii(last))];
+        if rng.chance(15) {
+            emails.push(format!(
+                "{}{}@personal.example",
+                ascii(first),
+                rng.below(100)
+            ));
+        }
+        let phones = if rng.chance(80) {
+            vec![format!(
+                "+{} {} {:03} {:04}",
+                rng.pick(&[1u32, 33, 44, 49, 351, 34, 81, 234]),
+                200 + rng.below(800),
+                rng.below(1000),
+                rng.below(10_000)
+            )]
+        } else {
+            Vec::new()
+        };
+        let mut tags = Vec::new();
+        for _ in 0..rng.below(4) {
+            let t = rng.pick(TAGS).to_string();
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let vip = relationship == RelationshipType::Customer && rng.chance(12);
+        let cadence = if rng.chance(5) {
+            CadenceSetting::Every(*rng.pick(&[7u32, 21, 45, 180]))
+        } else {
+            CadenceSetting::Default
+        };
+        let contact = Contact {
+            id: id.clone(),
+            name: format!("{first} {last}"),
+            organisation,
+            relationship,
+            vip,
+            emails,
+            phones,
+            tags,
+            owner_id: self.owner.clone(),
+            cadence,
+            created_at,
+            updated_at: created_at,
+            archived_at: None,
+        };
+
+        let mut facts = Vec::new();
+        let mut fact = |rng: &mut Rng, kind, text: String, relation: Option<&str>, date| {
+            facts.push(Fact {
+                id: FactId::from_stored(self.derived_id(rng, stamp).to_string()),
+                contact_id: id.clone(),
+                kind,
+                text,
+                relation: relation.map(Into::into),
+                date,
+                created_at,
+            });
+        };
+        let random_day = |rng: &mut Rng, from: i16, years: u64| {
+            let year = from + rng.below(years) as i16;
+            // Every 200th date is a leap day, so 29 February is always in a book.
+            if rng.chance(1) && rng.chance(50) {
+                let leap = year - year.rem_euclid(4);
+                return YearlyDate::new(Some(leap), 2, 29).ok();
+            }
+            let month = 1 + rng.below(12) as i8;
+            let day = 1 + rng.below(28) as i8;
+            YearlyDate::new(Some(year), month, day).ok()
+        };
+        if rng.chance(60) {
+            let spouse = format!("{} {last}", rng.pick(FIRST));
+            let d = rng
+                .chance(50)
+                .then(|| random_day(&mut rng, 1965, 30))
+                .flatten();
+            fact(&mut rng, FactKind::Family, spouse, Some("spouse"), d);
+            for _ in 0..rng.below(3) {
+                let child = (*rng.pick(CHILDREN)).to_string();
+                let relation = *rng.pick(&["daughter", "son"]);
+                let d = random_day(&mut rng, 2000, 24);
+                fact(&mut rng, FactKind::Family, child, Some(relation), d);
+            }
+        }
+        for _ in 0..=rng.below(2) {
+            let interest = (*rng.pick(INTERESTS)).to_string();
+            fact(&mut rng, FactKind::Interest, interest, None, None);
+        }
+        if rng.chance(50) {
+            let p = (*rng.pick(PREFERENCES)).to_string();
+            fact(&mut rng, FactKind::Preference, p, None, None);
+        }
+        if rng.chance(50) {
+            let d = random_day(&mut rng, 1955, 45);
+            fact(&mut rng, FactKind::Date, "Birthday".into(), None, d);
+        }
+        if relationship == RelationshipType::Customer && rng.chance(70) {
+            let d = random_day(&mut rng, 2015, 11);
+            fact(&mut rng, FactKind::Date, "First purchase".into(), None, d);
+        }
+        if rng.chance(15) {
+            fact(
+                &mut rng,
+                FactKind::Note,
+                "Met through a mutual friend; ask about the new office".into(),
+                None,
+                None,
+            );
+        }
+
+        let mut interactions = Vec::new();
+        let age_us = (anchor.as_microsecond() - created_at.as_microsecond()).max(1);
+        let count = match relationship {
+            RelationshipType::Competitor => rng.below(2),
+            RelationshipType::Customer | RelationshipType::Partner => 2 + rng.below(7),
+            _ => rng.below(6),
+        };
+        for _ in 0..count {
+            let when = at(-(rng.below(age_us.unsigned_abs()) as i64));
+            interactions.push(self.interaction(&mut rng, &id, stamp, when, None));
+        }
+        if rng.chance(3) {
+            let when = at((1 + rng.below(14) as i64) * DAY_US + 10 * 3_600_000_000);
+            interactions.push(self.interaction(
+                &mut rng,
+                &id,
+                stamp,
+                when,
+                Some(InteractionKind::Meeting),
+            ));
+        }
+        DemoEntry {
+            contact,
+            facts,
+            interactions,
+        }
+    }
+
+    fn interaction(
+        &self,
+        rng: &mut Rng,
+        contact: &ContactId,
+        stamp: Timestamp,
+        when: Timestamp,
+        kind: Option<InteractionKind>,
+    ) -> Interaction {
+        let (k, summary) = *rng.pick(SUMMARIES);
+        let kind = kind.unwrap_or(k);
+        let summary = if kind == k {
+            summary.to_string()
+        } else {
+            "Planned meeting".to_string()
+        };
+        let they_said = rng.chance(40).then(|| (*rng.pick(THEY_SAID)).to_string());
+        let i_said = rng.chance(30).then(|| (*rng.pick(I_SAID)).to_string());
+        let created_at = when
+            .min(self.anchor_ts())
+            .saturating_add(SignedDuration::from_mins(5))
+            .unwrap_or(when);
+        Interaction {
+            id: InteractionId::from_stored(self.derived_id(rng, stamp).to_string()),
+            contact_id: contact.clone(),
+            kind,
+            occurred_at: when,
+            summary,
+            they_said,
+            i_said,
+            created_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use std::collections::HashSet;
+
+    fn book(seed: u64) -> DemoBook {
+        DemoBook {
+            seed,
+            anchor: date(2026, 11, 25),
+            owner: UserId::from_stored("0192f0c4-7a3b-7c00-8000-000000000001"),
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_book() {
+        let (a, b) = (book(7), book(7));
+        for i in [0, 1, 999, 123_456] {
+            let (x, y) = (a.entry(i), b.entry(i));
+            assert_eq!(x.contact, y.contact);
+            assert_eq!(x.facts, y.facts);
+            assert_eq!(x.interactions, y.interactions);
+        }
+        assert_ne!(book(8).entry(0).contact, a.entry(0).contact);
+    }
+
+    #[test]
+    fn a_book_is_realistic_and_valid() {
+        let b = book(42);
+        let anchor = b.anchor_ts();
+        let two_years_ago = anchor - SignedDuration::from_hours(24 * 731);
+        let mut types = HashSet::new();
+        let mut kinds = HashSet::new();
+        let mut ids = HashSet::new();
+        let (mut interactions, mut planned, mut leap) = (0, 0, 0);
+        let n = 5000;
+        for i in 0..n {
+            let e = b.entry(i);
+            types.insert(e.contact.relationship);
+            assert!(ids.insert(e.contact.id.clone()), "ids are unique");
+            assert!(ContactId::parse(e.contact.id.as_str()).is_some());
+            assert!(!e.contact.name.trim().is_empty());
+            for f in &e.facts {
+                kinds.insert(f.kind);
+                assert_eq!(f.contact_id, e.contact.id);
+                assert!(
+                    ids.insert(ContactId::from_stored(f.id.as_str())),
+                    "fact ids unique"
+                );
+                if f.date.is_some_and(|d| d.month == 2 && d.day == 29) {
+                    leap += 1;
+                }
+            }
+            for it in &e.interactions {
+                assert!(
+                    ids.insert(ContactId::from_stored(it.id.as_str())),
+                    "interaction ids unique"
+                );
+                assert!(it.occurred_at >= two_years_ago);
+                assert!(it.occurred_at >= e.contact.created_at || it.is_planned(anchor));
+                if it.is_planned(anchor) {
+                    planned += 1;
+                }
+                interactions += 1;
+            }
+        }
+        assert_eq!(
+            types.len(),
+            RelationshipType::ALL.len(),
+            "every contact type appears"
+        );
+        assert_eq!(
+            kinds.len(),
+            FactKind::ALL.len(),
+            "every kind of fact appears"
+        );
+        assert!(leap > 0, "some dates fall on 29 February");
+        assert!(planned > 50, "some meetings are planned");
+        let avg = interactions as f64 / n as f64;
+        assert!(
+            (2.0..6.0).contains(&avg),
+            "about 3-4 interactions each, got {avg}"
+        );
+    }
+}

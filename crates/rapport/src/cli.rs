@@ -1,0 +1,271 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Rapport: a trust-first relationship manager. Keep your word; keep relationships warm.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Database URL: a file path or sqlite:PATH (embedded), or postgres://USER@HOST/DB.
+    /// Default: $XDG_DATA_HOME/rapport/rapport.db (else ~/.local/share/rapport/rapport.db).
+    #[arg(long, global = true, env = "RAPPORT_DB", value_name = "URL")]
+    pub db: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, show, edit, archive and restore contacts.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Remember things about a contact: family, interests, preferences, dates, notes.
+    #[command(subcommand)]
+    Fact(FactCommand),
+    /// Log an interaction with a contact (a call, a meeting, an email...).
+    Log(LogArgs),
+    /// A contact's interactions, newest first.
+    Timeline(TimelineArgs),
+    /// Search contacts and interactions, ignoring case and accents.
+    Search(SearchArgs),
+    /// Fill the workspace with a realistic synthetic book (deterministic for a seed).
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactCommand {
+    /// Add a contact.
+    Add(ContactAddArgs),
+    /// List contacts, alphabetically.
+    List(ContactListArgs),
+    /// Show one contact with their personal memory and latest interactions.
+    Show(ShowArgs),
+    /// Change a contact.
+    Edit(ContactEditArgs),
+    /// Archive a contact (hidden from lists, restorable).
+    Archive(RefArgs),
+    /// Restore an archived contact.
+    Restore(RefArgs),
+}
+
+/// Output as JSON on stdout.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct JsonFlag {
+    /// Print JSON (only JSON) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactAddArgs {
+    /// The contact's name.
+    pub name: String,
+    /// Relationship: prospect, customer, past_customer, vendor, competitor, partner, peer,
+    /// co_worker, boss (default prospect).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub relationship: Option<String>,
+    /// Organisation (company) they are with.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// An email address (repeatable).
+    #[arg(long = "email", value_name = "EMAIL")]
+    pub emails: Vec<String>,
+    /// A phone number (repeatable).
+    #[arg(long = "phone", value_name = "PHONE")]
+    pub phones: Vec<String>,
+    /// A tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Keep-in-touch cadence: days between contacts, 'never', or 'default' (by type).
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub cadence: Option<String>,
+    /// Mark as a VIP (kept warm every 30 days unless a cadence is set).
+    #[arg(long)]
+    pub vip: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactListArgs {
+    /// Only this relationship type.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub relationship: Option<String>,
+    /// Only contacts with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only contacts whose name, organisation, email or tag contains this text.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// How many to list (1-1000, default 50).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// List the contacts after this one (an id from the previous page): the next page.
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+    /// List archived contacts instead.
+    #[arg(long)]
+    pub archived: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct RefArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactEditArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// New name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// New relationship type.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub relationship: Option<String>,
+    /// New organisation.
+    #[arg(long, conflicts_with = "no_org")]
+    pub org: Option<String>,
+    /// Clear the organisation.
+    #[arg(long)]
+    pub no_org: bool,
+    /// Replace the emails with these (repeatable).
+    #[arg(long = "email", value_name = "EMAIL", conflicts_with = "no_email")]
+    pub emails: Vec<String>,
+    /// Remove every email.
+    #[arg(long)]
+    pub no_email: bool,
+    /// Replace the phones with these (repeatable).
+    #[arg(long = "phone", value_name = "PHONE", conflicts_with = "no_phone")]
+    pub phones: Vec<String>,
+    /// Remove every phone.
+    #[arg(long)]
+    pub no_phone: bool,
+    /// Add a tag (repeatable).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Remove a tag (repeatable).
+    #[arg(long = "untag", value_name = "TAG")]
+    pub untags: Vec<String>,
+    /// Keep-in-touch cadence: days, 'never', or 'default'.
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub cadence: Option<String>,
+    /// Mark as VIP.
+    #[arg(long, conflicts_with = "not_vip")]
+    pub vip: bool,
+    /// Unmark as VIP.
+    #[arg(long)]
+    pub not_vip: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FactCommand {
+    /// Record a fact about a contact.
+    Add(FactAddArgs),
+    /// List what you remember about a contact.
+    List(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FactAddArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// family, interest, preference, date or note.
+    #[arg(long)]
+    pub kind: String,
+    /// The fact: a family member's name, the interest, the preference, what the date is.
+    pub text: String,
+    /// YYYY-MM-DD, or --MM-DD when the year is unknown (a birthday, an anniversary).
+    #[arg(long, allow_hyphen_values = true)]
+    pub date: Option<String>,
+    /// For family: who they are to the contact (daughter, spouse...).
+    #[arg(long)]
+    pub relation: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// What happened, in a line.
+    pub summary: String,
+    /// call, meeting, email, visit, message or other (default other).
+    #[arg(long, default_value = "other")]
+    pub kind: String,
+    /// When: YYYY-MM-DD HH:MM (workspace time zone), RFC 3339, a date, or 'now' (default).
+    /// A future time plans a meeting.
+    #[arg(long, value_name = "DATETIME", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// What they said: needs, feedback, insights.
+    #[arg(long, value_name = "TEXT")]
+    pub they_said: Option<String>,
+    /// What I said.
+    #[arg(long, value_name = "TEXT")]
+    pub i_said: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// How many interactions (default 50).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Text to find in names, organisations, emails, tags and interaction notes.
+    pub query: String,
+    /// How many of each (default 20).
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many contacts the book holds.
+    #[arg(long)]
+    pub contacts: u64,
+    /// The seed: the same seed gives the same book.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Contacts written per transaction.
+    #[arg(long, default_value_t = 2000)]
+    pub batch: u64,
+    /// The day the book is as of (default today, UTC): interactions span the two years before.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub anchor: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}

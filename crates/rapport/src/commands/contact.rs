@@ -1,0 +1,127 @@
+//! `rapport contact …`
+
+use rapport_core::Invalid;
+use rapport_core::contact::{CadenceSetting, ContactChanges, NewContact, RelationshipType};
+use rapport_core::service::{self, ContactQuery};
+
+use crate::cli::{ContactAddArgs, ContactEditArgs, ContactListArgs, RefArgs, ShowArgs};
+use crate::context::Context;
+use crate::render;
+
+fn relationship(t: Option<&str>) -> Result<Option<RelationshipType>, Invalid> {
+    t.map(str::parse).transpose()
+}
+
+fn cadence(c: Option<&str>) -> Result<Option<CadenceSetting>, Invalid> {
+    c.map(str::parse).transpose()
+}
+
+pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
+    let new = NewContact {
+        name: a.name,
+        organisation: a.org,
+        relationship: relationship(a.relationship.as_deref())?,
+        vip: a.vip,
+        emails: a.emails,
+        phones: a.phones,
+        tags: a.tags,
+        cadence: cadence(a.cadence.as_deref())?.unwrap_or_default(),
+    };
+    let c = service::add_contact(&ctx.db, &ctx.actor, new, Context::now()).await?;
+    if a.out.json {
+        render::json(&render::ContactView::from(&c))
+    } else {
+        println!("Added {} ({})", c.name, c.id);
+        Ok(())
+    }
+}
+
+pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
+    let after = match &a.after {
+        None => None,
+        Some(r) => {
+            let c = service::resolve_contact(&ctx.db, &ctx.actor, r).await?;
+            Some((c.name_folded(), c.id))
+        }
+    };
+    let query = ContactQuery {
+        relationship: relationship(a.relationship.as_deref())?,
+        tag: a.tag,
+        search: a.search,
+        archived: a.archived,
+        after,
+        limit: a.limit,
+    };
+    let contacts = service::list_contacts(&ctx.db, &ctx.actor, query).await?;
+    if a.out.json {
+        let views: Vec<_> = contacts.iter().map(render::ContactView::from).collect();
+        render::json(&views)
+    } else {
+        render::contact_table(&contacts);
+        Ok(())
+    }
+}
+
+pub async fn show(ctx: &Context, a: ShowArgs) -> anyhow::Result<()> {
+    let card = service::contact_card(&ctx.db, &ctx.actor, &a.reference).await?;
+    if a.out.json {
+        render::json(&card)
+    } else {
+        render::contact_card(&card, Context::now(), &ctx.tz);
+        Ok(())
+    }
+}
+
+pub async fn edit(ctx: &Context, a: ContactEditArgs) -> anyhow::Result<()> {
+    let changes = ContactChanges {
+        name: a.name,
+        organisation: if a.no_org {
+            Some(None)
+        } else {
+            a.org.map(Some)
+        },
+        relationship: relationship(a.relationship.as_deref())?,
+        vip: match (a.vip, a.not_vip) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
+        emails: if a.no_email {
+            Some(Vec::new())
+        } else {
+            (!a.emails.is_empty()).then_some(a.emails)
+        },
+        phones: if a.no_phone {
+            Some(Vec::new())
+        } else {
+            (!a.phones.is_empty()).then_some(a.phones)
+        },
+        add_tags: a.tags,
+        remove_tags: a.untags,
+        cadence: cadence(a.cadence.as_deref())?,
+        owner_id: None,
+    };
+    let c =
+        service::edit_contact(&ctx.db, &ctx.actor, &a.reference, &changes, Context::now()).await?;
+    if a.out.json {
+        render::json(&render::ContactView::from(&c))
+    } else {
+        println!("Updated {} ({})", c.name, c.id);
+        Ok(())
+    }
+}
+
+pub async fn archive(ctx: &Context, a: RefArgs, archive: bool) -> anyhow::Result<()> {
+    let c = if archive {
+        service::archive_contact(&ctx.db, &ctx.actor, &a.reference, Context::now()).await?
+    } else {
+        service::restore_contact(&ctx.db, &ctx.actor, &a.reference, Context::now()).await?
+    };
+    if a.out.json {
+        render::json(&render::ContactView::from(&c))
+    } else {
+        let verb = if archive { "Archived" } else { "Restored" };
+        println!("{verb} {} ({})", c.name, c.id);
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! `rapport demo`: writes a synthetic book in whole batches, one transaction each, resuming
+//! after the last whole batch if an earlier run was interrupted.
+
+use std::time::Instant;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::civil::Date;
+use rapport_core::demo::DemoBook;
+use rapport_core::store::{BulkStore, ContactStore};
+use serde::Serialize;
+
+use crate::cli::DemoArgs;
+use crate::context::Context;
+use crate::render;
+
+/// One batch, generated off the async threads while the previous one is written.
+struct Batch {
+    contacts: Vec<rapport_core::contact::Contact>,
+    facts: Vec<rapport_core::fact::Fact>,
+    interactions: Vec<rapport_core::interaction::Interaction>,
+}
+
+fn generate(book: &DemoBook, from: u64, to: u64) -> Batch {
+    let mut b = Batch {
+        contacts: Vec::with_capacity((to - from) as usize),
+        facts: Vec::new(),
+        interactions: Vec::new(),
+    };
+    for i in from..to {
+        let e = book.entry(i);
+        b.contacts.push(e.contact);
+        b.facts.extend(e.facts);
+        b.interactions.extend(e.interactions);
+    }
+    b
+}
+
+#[derive(Serialize)]
+struct Summary {
+    seed: u64,
+    anchor: Date,
+    contacts_in_book: u64,
+    resumed_after: u64,
+    contacts_written: u64,
+    facts_written: u64,
+    interactions_written: u64,
+    seconds: f64,
+    contacts_per_second: f64,
+}
+
+pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
+    if a.contacts == 0 || a.contacts > 10_000_000 {
+        return Err(rapport_core::Invalid::new(
+            "contacts",
+            "--contacts must be between 1 and 10,000,000",
+        )
+        .into());
+    }
+    if a.batch == 0 || a.batch > 50_000 {
+        return Err(
+            rapport_core::Invalid::new("batch", "--batch must be between 1 and 50,000").into(),
+        );
+    }
+    let anchor = match &a.anchor {
+        Some(d) => d.parse::<Date>().map_err(|_| {
+            rapport_core::Invalid::new("anchor", format!("{d:?} is not a date: use YYYY-MM-DD"))
+        })?,
+        None => Context::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date(),
+    };
+    let book = DemoBook {
+        seed: a.seed,
+        anchor,
+        owner: ctx.actor.user.id.clone(),
+    };
+    let ws = ctx.actor.workspace.id.clone();
+    // Every run writes contacts in index order, a whole batch at a time, starting where the
+    // book stops; so the contacts present are always a prefix 0..k of the book, whatever
+    // batch sizes earlier runs used. Find k by bisection on "is contact i there?".
+    let (mut lo, mut hi) = (0u64, a.contacts);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if ctx.db.contact(&ws, &book.contact_id(mid)).await?.is_some() {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let resumed_after = lo;
+    if resumed_after > 0 && !a.out.json {
+        eprintln!("Resuming: the first {resumed_after} contacts of this book are already there.");
+    }
+
+    let progress = ProgressBar::with_draw_target(Some(a.contacts), ProgressDrawTarget::stderr());
+    progress.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} contacts  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_position(resumed_after);
+
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    let producer_book = book.clone();
+    let (size, total) = (a.batch, a.contacts);
+    let producer = tokio::task::spawn_blocking(move || {
+        let mut from = resumed_after;
+        while from < total {
+            let to = from.saturating_add(size).min(total);
+            if tx
+                .blocking_send(generate(&producer_book, from, to))
+                .is_err()
+            {
+                break;
+            }
+            from = to;
+        }
+    });
+
+    let started = Instant::now();
+    let (mut contacts, mut facts, mut interactions) = (0u64, 0u64, 0u64);
+    while let Some(batch) = rx.recv().await {
+        ctx.db
+            .insert_book(&ws, &batch.contacts, &batch.facts, &batch.interactions)
+            .await
+            .map_err(rapport_core::Error::from)
+            .context("writing a batch of the demo book (the batches before it are kept)")?;
+        contacts += batch.contacts.len() as u64;
+        facts += batch.facts.len() as u64;
+        interactions += batch.interactions.len() as u64;
+        progress.inc(batch.contacts.len() as u64);
+    }
+    producer.await.context("the demo generator stopped")?;
+    progress.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = Summary {
+        seed: a.seed,
+        anchor,
+        contacts_in_book: a.contacts,
+        resumed_after,
+        contacts_written: contacts,
+        facts_written: facts,
+        interactions_written: interactions,
+        seconds,
+        contacts_per_second: if seconds > 0.0 {
+            contacts as f64 / seconds
+        } else {
+            0.0
+        },
+    };
+    if a.out.json {
+        render::json(&summary)
+    } else {
+        println!(
+            "Wrote {contacts} contacts, {facts} facts and {interactions} interactions in {seconds:.1} s ({:.0} contacts/s).",
+            summary.contacts_per_second
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! `rapport fact …`, `rapport log`, `rapport timeline`, `rapport search`.
+
+use rapport_core::dates::{YearlyDate, parse_moment};
+use rapport_core::fact::NewFact;
+use rapport_core::interaction::NewInteraction;
+use rapport_core::service::{self, ContactQuery};
+use rapport_core::store::FactStore;
+use serde::Serialize;
+
+use crate::cli::{FactAddArgs, LogArgs, SearchArgs, ShowArgs, TimelineArgs};
+use crate::context::Context;
+use crate::render;
+
+pub async fn add_fact(ctx: &Context, a: FactAddArgs) -> anyhow::Result<()> {
+    let new = NewFact {
+        kind: a.kind.parse()?,
+        text: a.text,
+        relation: a.relation,
+        date: a
+            .date
+            .as_deref()
+            .map(str::parse::<YearlyDate>)
+            .transpose()?,
+    };
+    let (contact, fact) =
+        service::add_fact(&ctx.db, &ctx.actor, &a.reference, new, Context::now()).await?;
+    if a.out.json {
+        render::json(&fact)
+    } else {
+        println!(
+            "Remembered for {}: {} {}",
+            contact.name,
+            fact.kind,
+            fact.describe()
+        );
+        Ok(())
+    }
+}
+
+pub async fn list_facts(ctx: &Context, a: ShowArgs) -> anyhow::Result<()> {
+    let contact = service::resolve_contact(&ctx.db, &ctx.actor, &a.reference).await?;
+    let facts = ctx.db.facts(&ctx.actor.workspace.id, &contact.id).await?;
+    if a.out.json {
+        render::json(&facts)
+    } else {
+        render::facts(&facts);
+        Ok(())
+    }
+}
+
+pub async fn log(ctx: &Context, a: LogArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let occurred_at = match a.at.as_deref() {
+        Some(at) => parse_moment(at, now, &ctx.tz)?,
+        None => now,
+    };
+    let new = NewInteraction {
+        kind: a.kind.parse()?,
+        occurred_at,
+        summary: a.summary,
+        they_said: a.they_said,
+        i_said: a.i_said,
+    };
+    let (contact, i) =
+        service::log_interaction(&ctx.db, &ctx.actor, &a.reference, new, now).await?;
+    if a.out.json {
+        render::json(&i)
+    } else {
+        let what = if i.is_planned(now) {
+            "Planned"
+        } else {
+            "Logged"
+        };
+        println!(
+            "{what} {} with {} on {} ({})",
+            i.kind,
+            contact.name,
+            render::local_time(i.occurred_at, &ctx.tz),
+            i.id
+        );
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct TimelineView<'a> {
+    contact: render::ContactView<'a>,
+    interactions: &'a [rapport_core::interaction::Interaction],
+}
+
+pub async fn timeline(ctx: &Context, a: TimelineArgs) -> anyhow::Result<()> {
+    let (contact, items) = service::timeline(&ctx.db, &ctx.actor, &a.reference, a.limit).await?;
+    if a.out.json {
+        render::json(&TimelineView {
+            contact: render::ContactView::from(&contact),
+            interactions: &items,
+        })
+    } else {
+        println!("{}", contact.name);
+        render::timeline(&items, Context::now(), &ctx.tz);
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct SearchView<'a> {
+    contacts: Vec<render::ContactView<'a>>,
+    interactions: &'a [rapport_core::interaction::Interaction],
+}
+
+pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
+    let contacts = service::list_contacts(
+        &ctx.db,
+        &ctx.actor,
+        ContactQuery {
+            search: Some(a.query.clone()),
+            limit: Some(a.limit),
+            ..ContactQuery::default()
+        },
+    )
+    .await?;
+    let interactions = service::search_interactions(&ctx.db, &ctx.actor, &a.query, a.limit).await?;
+    if a.out.json {
+        render::json(&SearchView {
+            contacts: contacts.iter().map(render::ContactView::from).collect(),
+            interactions: &interactions,
+        })
+    } else {
+        println!("Contacts");
+        render::contact_table(&contacts);
+        println!("\nInteractions");
+        render::timeline(&interactions, Context::now(), &ctx.tz);
+        Ok(())
+    }
+}

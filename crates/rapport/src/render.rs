@@ -1,0 +1,164 @@
+//! Rendering for people (aligned text) and for scripts (JSON, alone on stdout).
+
+use std::io::Write;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rapport_core::contact::Contact;
+use rapport_core::fact::Fact;
+use rapport_core::interaction::Interaction;
+use rapport_core::service::ContactCard;
+use serde::Serialize;
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A contact as scripts see it: every stored field plus the cadence in force.
+#[derive(Serialize)]
+pub struct ContactView<'a> {
+    #[serde(flatten)]
+    pub contact: &'a Contact,
+    pub keep_in_touch_days: Option<u32>,
+}
+
+impl<'a> From<&'a Contact> for ContactView<'a> {
+    fn from(contact: &'a Contact) -> Self {
+        ContactView {
+            contact,
+            keep_in_touch_days: contact.keep_in_touch_days(),
+        }
+    }
+}
+
+/// A time in the workspace's zone, to the minute.
+pub fn local_time(ts: Timestamp, tz: &TimeZone) -> String {
+    ts.to_zoned_datetime(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Contacts as an aligned table.
+pub fn contact_table(contacts: &[Contact]) {
+    if contacts.is_empty() {
+        println!("(no contacts)");
+        return;
+    }
+    let rows: Vec<[String; 5]> = contacts
+        .iter()
+        .map(|c| {
+            let name = if c.vip {
+                format!("{} ★", c.name)
+            } else {
+                c.name.clone()
+            };
+            [
+                name,
+                c.organisation.clone().unwrap_or_default(),
+                c.relationship.to_string(),
+                c.emails.first().cloned().unwrap_or_default(),
+                c.id.to_string(),
+            ]
+        })
+        .collect();
+    let headers = ["NAME", "ORGANISATION", "TYPE", "EMAIL", "ID"];
+    let mut widths = headers.map(width);
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: [&str; 5]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i == cells.len() - 1 {
+                s.push_str(cell);
+            } else {
+                s.push_str(&pad(cell, w + 2));
+            }
+        }
+        println!("{}", s.trim_end());
+    };
+    line(headers);
+    for r in &rows {
+        line([&r[0], &r[1], &r[2], &r[3], &r[4]]);
+    }
+}
+
+/// The card `contact show` prints.
+pub fn contact_card(card: &ContactCard, now: Timestamp, tz: &TimeZone) {
+    let c = &card.contact;
+    println!("{}{}", c.name, if c.vip { " ★ VIP" } else { "" });
+    let field = |label: &str, value: &str| {
+        if !value.is_empty() {
+            println!("  {}{value}", pad(&format!("{label}:"), 15));
+        }
+    };
+    field("Organisation", c.organisation.as_deref().unwrap_or(""));
+    field("Type", c.relationship.as_str());
+    field("Emails", &c.emails.join(", "));
+    field("Phones", &c.phones.join(", "));
+    field("Tags", &c.tags.join(", "));
+    let cadence = match card.keep_in_touch_days {
+        Some(d) => format!("every {d} days"),
+        None => "none".into(),
+    };
+    field("Keep in touch", &cadence);
+    field("Added", &local_time(c.created_at, tz));
+    if let Some(at) = c.archived_at {
+        field("Archived", &local_time(at, tz));
+    }
+    field("Id", c.id.as_str());
+    if !card.facts.is_empty() {
+        println!("\nPersonal memory");
+        facts(&card.facts);
+    }
+    if !card.recent_interactions.is_empty() {
+        println!("\nLatest interactions");
+        timeline(&card.recent_interactions, now, tz);
+    }
+}
+
+/// Facts, one a line.
+pub fn facts(facts: &[Fact]) {
+    if facts.is_empty() {
+        println!("  (nothing remembered yet)");
+    }
+    for f in facts {
+        println!("  {} {}", pad(f.kind.as_str(), 11), f.describe());
+    }
+}
+
+/// Interactions, one a line with their notes beneath.
+pub fn timeline(items: &[Interaction], now: Timestamp, tz: &TimeZone) {
+    if items.is_empty() {
+        println!("  (no interactions)");
+    }
+    for i in items {
+        let planned = if i.is_planned(now) { " (planned)" } else { "" };
+        println!(
+            "  {}  {} {}{planned}",
+            local_time(i.occurred_at, tz),
+            pad(i.kind.as_str(), 8),
+            i.summary
+        );
+        if let Some(t) = &i.they_said {
+            println!("{}they said: {t}", " ".repeat(21));
+        }
+        if let Some(t) = &i.i_said {
+            println!("{}I said:    {t}", " ".repeat(21));
+        }
+    }
+}

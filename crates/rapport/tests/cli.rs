@@ -1,0 +1,786 @@
+//! The `rapport` program as a user runs it: real processes, real databases (an SQLite file;
+//! a fresh PostgreSQL schema per test when `RAPPORT_TEST_POSTGRES_URL` is set).
+
+use std::process::{Command, Output};
+
+use std::path::Path;
+
+use serde_json::Value;
+
+/// Where a test's data lives.
+struct Book {
+    url: String,
+    dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl Book {
+    fn sqlite() -> Book {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = dir.path().join("book.db").display().to_string();
+        Book { url, dir, pg: None }
+    }
+
+    fn postgres() -> Option<Book> {
+        let base = match std::env::var("RAPPORT_TEST_POSTGRES_URL") {
+            Ok(u) if !u.is_empty() => u,
+            _ => {
+                assert!(
+                    std::env::var("CI").map_or(true, |v| v != "true"),
+                    "RAPPORT_TEST_POSTGRES_URL is unset under CI=true"
+                );
+                eprintln!(
+                    "skipping: RAPPORT_TEST_POSTGRES_URL is unset, PostgreSQL CLI tests not run"
+                );
+                return None;
+            }
+        };
+        let schema = format!(
+            "cli_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        );
+        psql(&base, &format!("CREATE SCHEMA {schema}"));
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        Some(Book {
+            url,
+            dir: tempfile::tempdir().expect("temp dir"),
+            pg: Some((base, schema)),
+        })
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .env("RAPPORT_DB", &self.url)
+            .env("HOME", self.dir.path())
+            .env_remove("XDG_DATA_HOME")
+            .output()
+            .expect("run rapport")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "rapport {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs a read command with --json; stdout must be JSON and nothing else.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.ok(&all);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("stdout of {args:?} is not JSON ({e}): {out}"))
+    }
+
+    /// Runs a command that must fail with `code`, print an error on stderr and nothing on
+    /// stdout; returns stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(code), "rapport {args:?}: {stderr}");
+        assert!(
+            out.stdout.is_empty(),
+            "nothing on stdout for a failure: {args:?}"
+        );
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        stderr
+    }
+
+    fn names(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec!["contact", "list"];
+        all.extend_from_slice(args);
+        self.json(&all)
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|c| c["name"].as_str().expect("name").to_owned())
+            .collect()
+    }
+}
+
+impl Drop for Book {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg {
+            psql(base, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let pool = sqlx::PgPool::connect(url)
+            .await
+            .expect("connect to PostgreSQL");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&pool)
+            .await
+            .expect("admin statement");
+        pool.close().await;
+    });
+}
+
+fn add_sample_book(b: &Book) {
+    b.ok(&[
+        "contact",
+        "add",
+        "Élodie Martin",
+        "--type",
+        "customer",
+        "--org",
+        "Vins du Rhône",
+        "--email",
+        "elodie@vins.fr",
+        "--tag",
+        "Wine",
+        "--vip",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Ana Lima",
+        "--email",
+        "ana@lima.pt",
+        "--phone",
+        "+351 912 345 678",
+        "--tag",
+        "wine",
+    ]);
+    b.ok(&["contact", "add", "Ana", "--type", "vendor"]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Bruno Costa",
+        "--type",
+        "past customer",
+        "--cadence",
+        "45",
+    ]);
+}
+
+fn contacts_facts_and_timeline(b: &Book) {
+    add_sample_book(b);
+    assert_eq!(
+        b.names(&[]),
+        vec!["Ana", "Ana Lima", "Bruno Costa", "Élodie Martin"]
+    );
+    assert_eq!(b.names(&["--type", "customer"]), vec!["Élodie Martin"]);
+    assert_eq!(
+        b.names(&["--tag", "WINE"]),
+        vec!["Ana Lima", "Élodie Martin"]
+    );
+    assert_eq!(b.names(&["--search", "elodie"]), vec!["Élodie Martin"]);
+    assert_eq!(b.names(&["--search", "ÉLODIE"]), vec!["Élodie Martin"]);
+    assert_eq!(b.names(&["--search", "rhone"]), vec!["Élodie Martin"]);
+    assert_eq!(b.names(&["--limit", "2"]), vec!["Ana", "Ana Lima"]);
+    let first_page = b.json(&["contact", "list", "--limit", "2"]);
+    let last_id = first_page[1]["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        b.names(&["--limit", "2", "--after", &last_id]),
+        vec!["Bruno Costa", "Élodie Martin"]
+    );
+
+    let shown = b.json(&["contact", "show", "elo"]);
+    assert_eq!(shown["name"], "Élodie Martin");
+    assert_eq!(shown["organisation"], "Vins du Rhône");
+    assert_eq!(shown["relationship"], "customer");
+    assert_eq!(shown["vip"], true);
+    assert_eq!(shown["tags"], serde_json::json!(["wine"]));
+    assert_eq!(
+        shown["keep_in_touch_days"], 30,
+        "VIPs are kept warm monthly"
+    );
+    assert_eq!(
+        b.json(&["contact", "show", "bruno"])["keep_in_touch_days"],
+        45
+    );
+
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "family",
+        "Sofia",
+        "--relation",
+        "daughter",
+        "--date",
+        "2016-02-29",
+    ]);
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "interest",
+        "Olympique Lyonnais",
+    ]);
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "preference",
+        "Usual order: 40 cases of Côtes-du-Rhône",
+    ]);
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "date",
+        "Wedding anniversary",
+        "--date",
+        "--06-12",
+    ]);
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "note",
+        "Prefers calls after 4pm",
+    ]);
+    let facts = b.json(&["fact", "list", "elodie"]);
+    let kinds: Vec<_> = facts
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|f| f["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec!["family", "interest", "preference", "date", "note"]
+    );
+    assert_eq!(facts[0]["relation"], "daughter");
+    assert_eq!(facts[0]["date"], "2016-02-29");
+    assert_eq!(facts[3]["date"], "--06-12");
+
+    b.ok(&[
+        "log",
+        "elodie",
+        "Intro call",
+        "--kind",
+        "call",
+        "--at",
+        "2026-10-01T09:00:00Z",
+    ]);
+    b.ok(&[
+        "log",
+        "elodie",
+        "Tasting",
+        "--kind",
+        "visit",
+        "--at",
+        "2026-11-20T15:00:00Z",
+        "--they-said",
+        "Wants délivery before Christmas",
+        "--i-said",
+        "Samples by Friday",
+    ]);
+    b.ok(&[
+        "log",
+        "elodie",
+        "Contract review",
+        "--kind",
+        "meeting",
+        "--at",
+        "2099-01-05T10:00:00Z",
+    ]);
+    let tl = b.json(&["timeline", "elodie"]);
+    let summaries: Vec<_> = tl["interactions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|i| i["summary"].as_str().expect("s"))
+        .collect();
+    assert_eq!(
+        summaries,
+        vec!["Contract review", "Tasting", "Intro call"],
+        "newest first"
+    );
+    assert_eq!(
+        tl["interactions"][1]["they_said"],
+        "Wants délivery before Christmas"
+    );
+    assert_eq!(tl["contact"]["name"], "Élodie Martin");
+    let found = b.json(&["search", "DELIVERY"]);
+    assert_eq!(found["interactions"].as_array().expect("list").len(), 1);
+    let card = b.json(&["contact", "show", "elodie"]);
+    assert_eq!(card["facts"].as_array().expect("facts").len(), 5);
+    assert_eq!(
+        card["recent_interactions"].as_array().expect("list").len(),
+        3
+    );
+    // Human output works too.
+    assert!(
+        b.ok(&["contact", "show", "elodie"])
+            .contains("Sofia (daughter), 2016-02-29")
+    );
+}
+
+fn edit_archive_restore(b: &Book) {
+    add_sample_book(b);
+    b.ok(&[
+        "contact",
+        "edit",
+        "bruno",
+        "--org",
+        "Costa & Filhos",
+        "--type",
+        "customer",
+        "--tag",
+        "Porto",
+        "--email",
+        "bruno@costa.pt",
+        "--cadence",
+        "never",
+    ]);
+    let c = b.json(&["contact", "show", "bruno"]);
+    assert_eq!(c["organisation"], "Costa & Filhos");
+    assert_eq!(c["relationship"], "customer");
+    assert_eq!(c["emails"], serde_json::json!(["bruno@costa.pt"]));
+    assert_eq!(c["tags"], serde_json::json!(["porto"]));
+    assert_eq!(c["keep_in_touch_days"], Value::Null);
+    b.ok(&[
+        "contact",
+        "edit",
+        "bruno",
+        "--no-org",
+        "--untag",
+        "porto",
+        "--cadence",
+        "default",
+    ]);
+    let c = b.json(&["contact", "show", "bruno"]);
+    assert_eq!(c["organisation"], Value::Null);
+    assert_eq!(c["tags"], serde_json::json!([]));
+    assert_eq!(c["keep_in_touch_days"], 60, "back to the customer default");
+
+    b.ok(&["contact", "archive", "bruno"]);
+    assert_eq!(b.names(&[]), vec!["Ana", "Ana Lima", "Élodie Martin"]);
+    assert_eq!(b.names(&["--archived"]), vec!["Bruno Costa"]);
+    b.fails(&["contact", "archive", "bruno"], 5);
+    b.ok(&["contact", "restore", "bruno"]);
+    assert_eq!(b.names(&[]).len(), 4);
+    b.fails(&["contact", "restore", "bruno"], 5);
+}
+
+fn bad_input_is_refused_and_writes_nothing(b: &Book) {
+    add_sample_book(b);
+    b.ok(&["fact", "add", "elodie", "--kind", "note", "keep"]);
+    let before_contacts = b.json(&["contact", "list", "--limit", "1000"]);
+    let before_facts = b.json(&["fact", "list", "elodie"]);
+    let before_timeline = b.json(&["timeline", "elodie"]);
+
+    // Bad input (exit 2): empty name, unknown type, malformed dates, bad email/phone,
+    // unknown kinds, an empty edit.
+    let cases: &[(&[&str], &str)] = &[
+        (&["contact", "add", "   "], "needs a name"),
+        (
+            &["contact", "add", "Zed", "--type", "friend"],
+            "unknown relationship type",
+        ),
+        (
+            &["contact", "add", "Zed", "--email", "zed-at-example"],
+            "not an email",
+        ),
+        (
+            &["contact", "add", "Zed", "--phone", "call me"],
+            "not a phone",
+        ),
+        (&["contact", "add", "Zed", "--cadence", "-4"], "cadence"),
+        (
+            &["contact", "list", "--type", "friend"],
+            "unknown relationship type",
+        ),
+        (&["contact", "list", "--limit", "0"], "limit"),
+        (&["contact", "edit", "elodie"], "nothing to change"),
+        (
+            &["contact", "edit", "elodie", "--name", " "],
+            "needs a name",
+        ),
+        (
+            &["fact", "add", "elodie", "--kind", "hobby", "x"],
+            "unknown fact kind",
+        ),
+        (
+            &[
+                "fact",
+                "add",
+                "elodie",
+                "--kind",
+                "date",
+                "Birthday",
+                "--date",
+                "2023-02-29",
+            ],
+            "not a date",
+        ),
+        (
+            &[
+                "fact",
+                "add",
+                "elodie",
+                "--kind",
+                "date",
+                "Birthday",
+                "--date",
+                "14/03/1980",
+            ],
+            "not a date",
+        ),
+        (
+            &["fact", "add", "elodie", "--kind", "date", "Birthday"],
+            "needs --date",
+        ),
+        (
+            &["log", "elodie", "Call", "--at", "last tuesday-ish"],
+            "not a date",
+        ),
+        (
+            &["log", "elodie", "Call", "--at", "2026-13-01 10:00"],
+            "not a date",
+        ),
+        (
+            &["log", "elodie", "Call", "--kind", "fax"],
+            "unknown interaction kind",
+        ),
+        (&["log", "elodie", "   "], "needs a summary"),
+        (&["demo", "--contacts", "0"], "--contacts"),
+    ];
+    for (args, message) in cases {
+        let stderr = b.fails(args, 2);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    // Unknown references (exit 3) and ambiguous ones (exit 4, listing the candidates).
+    b.fails(&["contact", "show", "Zelda"], 3);
+    b.fails(
+        &["contact", "show", "0192f0c4-7a3b-7c00-8000-000000000001"],
+        3,
+    );
+    b.fails(&["fact", "add", "Zelda", "--kind", "note", "x"], 3);
+    b.fails(&["log", "Zelda", "Call"], 3);
+    b.fails(&["timeline", "Zelda"], 3);
+    let stderr = b.fails(&["contact", "show", "an"], 4);
+    assert!(stderr.contains("\"an\" matches 2 contacts: "), "{stderr}");
+    assert!(
+        stderr.contains("Ana [") && stderr.contains("Ana Lima ["),
+        "candidates with their ids: {stderr}"
+    );
+    b.fails(&["log", "an", "Call"], 4);
+    // An unknown database scheme is a clear error.
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["--db", "mysql://root@localhost/crm", "contact", "list"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unsupported database URL scheme \"mysql\"")
+    );
+
+    // Nothing changed.
+    assert_eq!(
+        b.json(&["contact", "list", "--limit", "1000"]),
+        before_contacts
+    );
+    assert_eq!(b.json(&["fact", "list", "elodie"]), before_facts);
+    assert_eq!(b.json(&["timeline", "elodie"]), before_timeline);
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&super::Book::sqlite()); } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { if let Some(b) = super::Book::postgres() { super::$name(&b); } } )*
+        }
+    };
+}
+
+on_both_backends!(
+    contacts_facts_and_timeline,
+    edit_archive_restore,
+    bad_input_is_refused_and_writes_nothing,
+    demo_books_are_deterministic_and_resumable,
+);
+
+fn demo_books_are_deterministic_and_resumable(b: &Book) {
+    let demo = |n: &str, seed: &str| {
+        b.json(&[
+            "demo",
+            "--contacts",
+            n,
+            "--seed",
+            seed,
+            "--batch",
+            "500",
+            "--anchor",
+            "2026-11-25",
+        ])
+    };
+    let first = demo("1200", "9");
+    assert_eq!(first["contacts_written"], 1200);
+    assert_eq!(first["resumed_after"], 0);
+    // Asking again for the same book writes nothing; asking for a bigger one adds the rest.
+    let again = demo("1200", "9");
+    assert_eq!(again["contacts_written"], 0);
+    // The earlier run's last batch was short (1000..1200): resuming starts right after it.
+    let more = demo("2000", "9");
+    assert_eq!(
+        more["resumed_after"], 1200,
+        "resumes after the last contact of the book"
+    );
+    assert_eq!(more["contacts_written"], 800);
+    assert_eq!(
+        b.json(&["contact", "list", "--limit", "1000"])
+            .as_array()
+            .map(Vec::len),
+        Some(1000)
+    );
+    let all: Vec<Value> = page_all(b);
+    assert_eq!(all.len(), 2000);
+    let types: std::collections::HashSet<_> = all
+        .iter()
+        .map(|c| c["relationship"].as_str().expect("type").to_owned())
+        .collect();
+    assert_eq!(types.len(), 9, "every relationship type is in the book");
+
+    // The same seed in another database gives the very same book, ids included.
+    let other = Book::sqlite();
+    other.json(&[
+        "demo",
+        "--contacts",
+        "2000",
+        "--seed",
+        "9",
+        "--batch",
+        "700",
+        "--anchor",
+        "2026-11-25",
+    ]);
+    // Each database has its own owner; everything else, ids included, is the same.
+    let without_owner = |book: Vec<Value>| -> Vec<Value> {
+        book.into_iter()
+            .map(|mut c| {
+                c.as_object_mut().expect("object").remove("owner_id");
+                c
+            })
+            .collect()
+    };
+    assert_eq!(without_owner(page_all(&other)), without_owner(all.clone()));
+    let third = Book::sqlite();
+    third.json(&[
+        "demo",
+        "--contacts",
+        "50",
+        "--seed",
+        "10",
+        "--anchor",
+        "2026-11-25",
+    ]);
+    assert_ne!(page_all(&third)[0]["id"], all[0]["id"]);
+}
+
+fn page_all(b: &Book) -> Vec<Value> {
+    let mut all = Vec::new();
+    loop {
+        let mut args = vec!["contact", "list", "--limit", "1000"];
+        let last = all
+            .last()
+            .map(|c: &Value| c["id"].as_str().expect("id").to_owned());
+        if let Some(id) = &last {
+            args.extend(["--after", id.as_str()]);
+        }
+        let page = b.json(&args);
+        let page = page.as_array().expect("list").clone();
+        if page.is_empty() {
+            return all;
+        }
+        all.extend(page);
+    }
+}
+
+#[test]
+fn with_no_database_given_an_sqlite_file_is_made_under_xdg_data_home() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let xdg = home.path().join("xdg");
+    let run = |xdg_set: bool, args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        cmd.args(args)
+            .env_remove("RAPPORT_DB")
+            .env("HOME", home.path());
+        if xdg_set {
+            cmd.env("XDG_DATA_HOME", &xdg);
+        } else {
+            cmd.env_remove("XDG_DATA_HOME");
+        }
+        let out = cmd.output().expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    run(true, &["contact", "add", "Ana"]);
+    assert!(xdg.join("rapport/rapport.db").is_file());
+    assert!(run(true, &["contact", "list"]).contains("Ana"));
+    run(false, &["contact", "add", "Bea"]);
+    assert!(
+        home.path()
+            .join(".local/share/rapport/rapport.db")
+            .is_file()
+    );
+    let listed = run(false, &["contact", "list", "--json"]);
+    assert!(listed.contains("Bea") && !listed.contains("\"Ana\""));
+}
+
+/// A `kill -9` in the middle of `rapport demo` leaves a database that opens, passes
+/// `PRAGMA integrity_check`, and holds only whole batches: exactly the facts and
+/// interactions of the contacts present, and a rerun resumes from there.
+#[test]
+fn killing_demo_mid_write_leaves_only_whole_batches() {
+    use rapport_core::demo::DemoBook;
+    let b = Book::sqlite();
+    let path = b.url.clone();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args([
+            "demo",
+            "--contacts",
+            "500000",
+            "--batch",
+            "1000",
+            "--seed",
+            "3",
+            "--anchor",
+            "2026-11-25",
+        ])
+        .env("RAPPORT_DB", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start demo");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let count = |sql: &'static str| {
+        rt.block_on(async {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&path)
+                .read_only(true);
+            match sqlx::SqlitePool::connect_with(opts).await {
+                Ok(pool) => {
+                    let n: i64 = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap_or(0);
+                    pool.close().await;
+                    n
+                }
+                Err(_) => 0,
+            }
+        })
+    };
+    let started = std::time::Instant::now();
+    while count("SELECT COUNT(*) FROM contacts") < 3000 {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "demo did not write 3 batches in 2 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(37));
+    child.kill().expect("SIGKILL"); // std sends SIGKILL on Unix
+    let status = child.wait().expect("reap");
+    assert!(!status.success(), "the demo was still running when killed");
+
+    let (contacts, facts, interactions, integrity, fk_problems, owner) = rt.block_on(async {
+        let db = rapport_store::Db::open_sqlite(Path::new(&path))
+            .await
+            .expect("the database opens");
+        let rapport_store::Db::Sqlite(sqlite) = &db else {
+            unreachable!("sqlite")
+        };
+        let pool = &sqlite.reader;
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(pool)
+            .await
+            .expect("check");
+        let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_all(pool)
+            .await
+            .expect("fk");
+        let n = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(pool)
+                .await
+                .expect("count")
+        };
+        let owner: String = sqlx::query_scalar("SELECT user_id FROM memberships LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .expect("owner");
+        let out = (
+            n("SELECT COUNT(*) FROM contacts").await,
+            n("SELECT COUNT(*) FROM facts").await,
+            n("SELECT COUNT(*) FROM interactions").await,
+            integrity,
+            fk.len(),
+            owner,
+        );
+        db.close().await;
+        out
+    });
+    assert_eq!(integrity, "ok");
+    assert_eq!(fk_problems, 0);
+    assert!(
+        contacts >= 3000 && contacts < 500_000,
+        "killed mid-run: {contacts}"
+    );
+    assert_eq!(contacts % 1000, 0, "only whole batches: {contacts}");
+    let book = DemoBook {
+        seed: 3,
+        anchor: jiff::civil::date(2026, 11, 25),
+        owner: rapport_core::ids::UserId::from_stored(owner),
+    };
+    let (mut want_facts, mut want_interactions) = (0, 0);
+    for i in 0..contacts as u64 {
+        let e = book.entry(i);
+        want_facts += e.facts.len() as i64;
+        want_interactions += e.interactions.len() as i64;
+    }
+    assert_eq!(
+        (facts, interactions),
+        (want_facts, want_interactions),
+        "each batch is whole"
+    );
+
+    let total = (contacts + 2000).to_string();
+    let resumed = b.json(&[
+        "demo",
+        "--contacts",
+        &total,
+        "--batch",
+        "1000",
+        "--seed",
+        "3",
+        "--anchor",
+        "2026-11-25",
+    ]);
+    assert_eq!(resumed["resumed_after"], contacts);
+    assert_eq!(resumed["contacts_written"], 2000);
+}
