@@ -13,6 +13,7 @@ pub mod interaction;
 pub mod search;
 pub mod service;
 pub mod store;
+pub mod trust;
 pub mod workspace;
 
 pub use error::{Error, Invalid, Result, StoreError};
