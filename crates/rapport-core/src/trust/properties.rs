@@ -73,7 +73,7 @@ fn n_kept(n: usize) -> Vec<Event> {
 }
 
 proptest! {
-    /// 1. Bounds: 0 < P < 1 and 0 < u ≤ 1 for any ledger.
+    /// Property 1: Bounds: 0 < P < 1 and 0 < u ≤ 1 for any ledger.
     #[test]
     fn p1_bounds(events in history(), p in params()) {
         let s = Evidence::from_events(&events, now(), &p).score(&p);
@@ -81,7 +81,7 @@ proptest! {
         prop_assert!(s.uncertainty > 0.0 && s.uncertainty <= 1.0);
     }
 
-    /// 2. Monotonicity: a kept promise now never lowers P; a breach never raises it.
+    /// Property 2: Monotonicity: a kept promise now never lowers P; a breach never raises it.
     #[test]
     fn p2_monotonicity(events in history(), p in params()) {
         let before = p_of(&events, &p);
@@ -90,7 +90,7 @@ proptest! {
         prop_assert!(p_of(&with(&events, EvidenceKind::Deceptive), &p) <= before);
     }
 
-    /// 3. Ordering of outcomes, from any history.
+    /// Property 3: Ordering of outcomes, from any history.
     #[test]
     fn p3_ordering(events in history(), p in params()) {
         let ps: Vec<f64> = EvidenceKind::ALL.iter().map(|k| p_of(&with(&events, *k), &p)).collect();
@@ -99,7 +99,7 @@ proptest! {
         }
     }
 
-    /// 7. Time heals uncertainty, not trust: with no new events P moves toward 0.5 without
+    /// Property 7: Time heals uncertainty, not trust: with no new events P moves toward 0.5 without
     /// crossing it, and u rises.
     #[test]
     fn p7_time_heals_uncertainty_not_trust(events in history(), later in 1.0f64..2000.0) {
@@ -113,7 +113,7 @@ proptest! {
         prop_assert!(s2.uncertainty >= s1.uncertainty);
     }
 
-    /// 8b. With no forgetting, the order of events does not change P.
+    /// Property 8b: With no forgetting, the order of events does not change P.
     #[test]
     fn p8_order_does_not_matter_without_forgetting(mut events in history(), seed in any::<u64>()) {
         let p = Params::without_forgetting();
@@ -126,7 +126,7 @@ proptest! {
         prop_assert!((p_of(&events, &p) - before).abs() < 1e-12);
     }
 
-    /// 9. With forgetting, the same events with the breach older give a higher P.
+    /// Property 9: With forgetting, the same events with the breach older give a higher P.
     #[test]
     fn p9_older_breaches_weigh_less(
         events in history(),
@@ -145,7 +145,7 @@ proptest! {
         prop_assert!(p_of(&older_breach, &p) > p_of(&recent_breach, &p));
     }
 
-    /// 12. Exact explanation: the contributions sum to P − a (here in points: score − 50).
+    /// Property 12: Exact explanation: the contributions sum to P − a (here in points: score − 50).
     #[test]
     fn p12_contributions_sum_exactly(events in history(), p in params()) {
         let x = explain(&events, now(), &p);
@@ -172,7 +172,7 @@ proptest! {
     }
 }
 
-/// 1b. The empty ledger.
+/// Property 1b: The empty ledger.
 #[test]
 fn p1_empty_ledger() {
     let s = Evidence::none(now()).score(&Params::default());
@@ -182,7 +182,7 @@ fn p1_empty_ledger() {
     );
 }
 
-/// 4. One lie: 99 kept gives P ≥ 0.99; one broken more gives P < 0.95 and makes 1 − P at
+/// Property 4: One lie: 99 kept gives P ≥ 0.99; one broken more gives P < 0.95 and makes 1 − P at
 /// least five times larger.
 #[test]
 fn p4_one_lie() {
@@ -195,7 +195,7 @@ fn p4_one_lie() {
     assert!((1.0 - after) >= 5.0 * (1.0 - before));
 }
 
-/// 5. Graded damage from 99 kept: renegotiated costs < 0.5 points, late 0.5–2, broken > 4.
+/// Property 5: Graded damage from 99 kept: renegotiated costs < 0.5 points, late 0.5–2, broken > 4.
 #[test]
 fn p5_graded_damage() {
     let p = Params::default();
@@ -208,7 +208,7 @@ fn p5_graded_damage() {
     assert!(cost(EvidenceKind::Broken) > 4.0);
 }
 
-/// 6. Recovery (no forgetting): after 10 kept and 1 broken, getting back to the 10-kept
+/// Property 6: Recovery (no forgetting): after 10 kept and 1 broken, getting back to the 10-kept
 /// score (11/12 ≈ 0.917) takes 55 more kept promises; 54 is not enough.
 #[test]
 fn p6_recovery_takes_55_kept() {
@@ -222,7 +222,7 @@ fn p6_recovery_takes_55_kept() {
     assert!(p_of(&events, &p) >= target);
 }
 
-/// 8a. Half-life: an event's weight at age H is exactly half.
+/// Property 8a: Half-life: an event's weight at age H is exactly half.
 #[test]
 fn p8_half_life() {
     for days in [90u32, 180, 365] {
@@ -238,7 +238,7 @@ fn p8_half_life() {
     }
 }
 
-/// 10. Distrust is learned faster: one broken promise in a new relationship is an early read
+/// Property 10: Distrust is learned faster: one broken promise in a new relationship is an early read
 /// (P = 1/7 ≈ 0.14); one kept promise stays not yet known; six kept show a number (0.875).
 #[test]
 fn p10_distrust_is_learned_faster() {
