@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Declares a typed id (used by other modules for their own ids).
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -49,6 +50,8 @@ macro_rules! id_type {
         }
     };
 }
+
+pub(crate) use id_type;
 
 id_type!(
     /// A workspace: the unit of isolation. Every row belongs to exactly one.
