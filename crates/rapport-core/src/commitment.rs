@@ -54,7 +54,10 @@ impl FromStr for Direction {
         match s {
             "mine" => Ok(Self::Mine),
             "theirs" => Ok(Self::Theirs),
-            _ => Err(Invalid::new("direction", format!("unknown direction {s:?}"))),
+            _ => Err(Invalid::new(
+                "direction",
+                format!("unknown direction {s:?}"),
+            )),
         }
     }
 }
@@ -221,8 +224,8 @@ impl Commitment {
     pub fn evidence_kind(&self) -> Option<EvidenceKind> {
         let at = self.resolved_at?;
         let before_due = at <= self.deadline;
-        let warned_before_due = self.at_risk.is_some()
-            && self.told_at.is_some_and(|t| t <= self.deadline);
+        let warned_before_due =
+            self.at_risk.is_some() && self.told_at.is_some_and(|t| t <= self.deadline);
         Some(match self.status {
             Status::Open => return None,
             Status::Kept if before_due => EvidenceKind::KeptOnTime,
@@ -374,13 +377,22 @@ mod tests {
         assert_eq!(c.evidence_kind(), Some(EvidenceKind::KeptOnTime));
         let late = commitment("2026-11-27", Status::Kept, Some("2026-11-28T00:00:00Z"));
         assert_eq!(late.evidence_kind(), Some(EvidenceKind::LateWithoutNotice));
-        let timed = commitment("2026-11-27 15:00", Status::Kept, Some("2026-11-27T15:00:01Z"));
+        let timed = commitment(
+            "2026-11-27 15:00",
+            Status::Kept,
+            Some("2026-11-27T15:00:01Z"),
+        );
         assert_eq!(timed.evidence_kind(), Some(EvidenceKind::LateWithoutNotice));
         // In summer Lisbon is UTC+1: the day ends an hour earlier in UTC.
-        let summer = Due { date: date(2026, 7, 1), time: None };
+        let summer = Due {
+            date: date(2026, 7, 1),
+            time: None,
+        };
         assert_eq!(
             summer.deadline(&tz()).expect("deadline"),
-            "2026-07-01T22:59:59.999999Z".parse::<Timestamp>().expect("ts")
+            "2026-07-01T22:59:59.999999Z"
+                .parse::<Timestamp>()
+                .expect("ts")
         );
     }
 
@@ -391,13 +403,29 @@ mod tests {
         let after = Some("2026-11-29T12:00:00Z");
         let kind = |c: Commitment| c.evidence_kind();
         assert_eq!(kind(commitment(due, Status::Open, None)), None);
-        assert_eq!(kind(commitment(due, Status::Renegotiated, before)), Some(EvidenceKind::ToldEarly));
-        assert_eq!(kind(commitment(due, Status::Renegotiated, after)), Some(EvidenceKind::LateWithoutNotice));
-        assert_eq!(kind(commitment(due, Status::Broken, after)), Some(EvidenceKind::Broken));
-        assert_eq!(kind(commitment(due, Status::Deceptive, before)), Some(EvidenceKind::Deceptive));
+        assert_eq!(
+            kind(commitment(due, Status::Renegotiated, before)),
+            Some(EvidenceKind::ToldEarly)
+        );
+        assert_eq!(
+            kind(commitment(due, Status::Renegotiated, after)),
+            Some(EvidenceKind::LateWithoutNotice)
+        );
+        assert_eq!(
+            kind(commitment(due, Status::Broken, after)),
+            Some(EvidenceKind::Broken)
+        );
+        assert_eq!(
+            kind(commitment(due, Status::Deceptive, before)),
+            Some(EvidenceKind::Deceptive)
+        );
         let mut on_request = commitment(due, Status::Released, after);
         on_request.released_on_request = Some(true);
-        assert_eq!(kind(on_request), None, "released at their request is not scored");
+        assert_eq!(
+            kind(on_request),
+            None,
+            "released at their request is not scored"
+        );
         let mut withdrawn = commitment(due, Status::Released, before);
         withdrawn.released_on_request = Some(false);
         assert_eq!(kind(withdrawn.clone()), Some(EvidenceKind::ToldEarly));
@@ -405,11 +433,18 @@ mod tests {
         assert_eq!(kind(withdrawn), Some(EvidenceKind::Broken));
         // Late, but they were told of the risk before the due date: the cost of candour only.
         let mut warned = commitment(due, Status::Kept, after);
-        warned.at_risk = Some(AtRisk { at: "2026-11-25T12:00:00Z".parse().expect("ts"), reason: None });
+        warned.at_risk = Some(AtRisk {
+            at: "2026-11-25T12:00:00Z".parse().expect("ts"),
+            reason: None,
+        });
         warned.told_at = Some("2026-11-26T09:00:00Z".parse().expect("ts"));
         assert_eq!(kind(warned.clone()), Some(EvidenceKind::ToldEarly));
         warned.told_at = Some("2026-11-28T09:00:00Z".parse().expect("ts"));
-        assert_eq!(kind(warned), Some(EvidenceKind::LateWithoutNotice), "told too late");
+        assert_eq!(
+            kind(warned),
+            Some(EvidenceKind::LateWithoutNotice),
+            "told too late"
+        );
     }
 
     #[test]
@@ -454,8 +489,14 @@ mod tests {
         let now: Timestamp = "2026-11-25T10:00:00Z".parse().expect("ts"); // a Wednesday
         let p = |s| Due::parse(s, now, &tz());
         assert_eq!(p("fri").expect("fri").to_string(), "2026-11-27");
-        assert_eq!(p("2026-12-01 09:30").expect("time").to_string(), "2026-12-01 09:30");
-        assert_eq!(p("2026-12-01T09:30:00Z").expect("rfc3339").to_string(), "2026-12-01 09:30");
+        assert_eq!(
+            p("2026-12-01 09:30").expect("time").to_string(),
+            "2026-12-01 09:30"
+        );
+        assert_eq!(
+            p("2026-12-01T09:30:00Z").expect("rfc3339").to_string(),
+            "2026-12-01 09:30"
+        );
         assert!(p("someday").is_err());
         assert!(p("2026-02-30").is_err());
     }

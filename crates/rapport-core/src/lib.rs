@@ -11,6 +11,7 @@ pub mod error;
 pub mod fact;
 pub mod ids;
 pub mod interaction;
+pub mod ledger;
 pub mod search;
 pub mod service;
 pub mod store;

@@ -16,7 +16,24 @@ pub struct Workspace {
     pub name: String,
     /// IANA time zone name: "today" is the calendar day there.
     pub time_zone: String,
+    /// A new promise of mine is refused (unless insisted on) on a day that already has this
+    /// many open promises of mine due.
+    pub promise_load_threshold: u32,
+    /// The trust engine's half-life, 90 to 365 days.
+    pub trust_half_life_days: u32,
     pub created_at: Timestamp,
+}
+
+impl Workspace {
+    /// The trust model's parameters for this workspace.
+    pub fn trust_params(&self) -> crate::trust::Params {
+        crate::trust::Params::with_half_life_days(self.trust_half_life_days).unwrap_or_default()
+    }
+
+    /// The workspace's time zone (UTC if its name is unknown to this system).
+    pub fn tz(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
 }
 
 /// A person who uses Rapport.

@@ -29,9 +29,10 @@ macro_rules! migrations {
 }
 
 /// SQLite's migrations, in order.
-pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2 => "0002_ledger");
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
-pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation");
+pub const POSTGRES: &[Migration] =
+    migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger");
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]

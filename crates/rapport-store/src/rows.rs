@@ -195,6 +195,8 @@ pub(crate) struct ActorRow {
     ws_id: String,
     ws_name: String,
     ws_time_zone: String,
+    ws_promise_load_threshold: i32,
+    ws_trust_half_life_days: i32,
     ws_created_at: i64,
     user_id: String,
     user_name: String,
@@ -204,7 +206,8 @@ pub(crate) struct ActorRow {
 }
 
 pub(crate) const ACTOR_SELECT: &str = "SELECT w.id AS ws_id, w.name AS ws_name, \
-     w.time_zone AS ws_time_zone, w.created_at AS ws_created_at, u.id AS user_id, \
+     w.time_zone AS ws_time_zone, w.promise_load_threshold AS ws_promise_load_threshold, \
+     w.trust_half_life_days AS ws_trust_half_life_days, w.created_at AS ws_created_at, u.id AS user_id, \
      u.name AS user_name, u.email AS user_email, u.created_at AS user_created_at, m.role \
      FROM workspaces w JOIN memberships m ON m.workspace_id = w.id JOIN users u ON u.id = m.user_id";
 
@@ -215,6 +218,8 @@ impl ActorRow {
                 id: WorkspaceId::from_stored(self.ws_id),
                 name: self.ws_name,
                 time_zone: self.ws_time_zone,
+                promise_load_threshold: self.ws_promise_load_threshold.unsigned_abs(),
+                trust_half_life_days: self.ws_trust_half_life_days.unsigned_abs(),
                 created_at: instant(self.ws_created_at)?,
             },
             user: User {

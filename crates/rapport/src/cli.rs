@@ -31,6 +31,229 @@ pub enum Command {
     Search(SearchArgs),
     /// Fill the workspace with a realistic synthetic book (deterministic for a seed).
     Demo(DemoArgs),
+    /// Record a promise of mine to a contact; prints its id.
+    Promise(PromiseArgs),
+    /// Record a promise a contact made to me; prints its id.
+    Expect(PromiseArgs),
+    /// Record a commitment kept (on time or late, by when against its due date).
+    Kept(OutcomeArgs),
+    /// Record a commitment broken (missed without notice).
+    Broken(OutcomeArgs),
+    /// Record a commitment as deceptive (claimed done when it was not).
+    Deceptive(OutcomeArgs),
+    /// Release a commitment at the request of the one it was made to (not scored), or
+    /// withdraw it (--withdrawn).
+    Release(ReleaseArgs),
+    /// Agree a new due date: closes this commitment and opens its successor.
+    Renegotiate(RenegotiateArgs),
+    /// Flag a commitment at risk: it tops Today until the other side is told.
+    AtRisk(AtRiskArgs),
+    /// Record that the other side was told (of the risk, or that it is done).
+    Told(ToldArgs),
+    /// List commitments both ways.
+    Commitments(CommitmentsArgs),
+    /// A commitment's full history.
+    History(IdArgs),
+    /// Record what a contact asked for, and why if known.
+    Request(RequestArgs),
+    /// Record why a request matters to them.
+    Why(WhyArgs),
+    /// Link a request to the commitment that answers it.
+    Answer(AnswerArgs),
+    /// List requests (--open: those whose why is still unknown).
+    Requests(RequestsArgs),
+    /// Both trust directions with a contact, explained.
+    Trust(TrustArgs),
+    /// Recompute every stored trust score of the workspace from the ledger.
+    Rescore(JsonOnly),
+    /// How fast bad news and good news reach the other side, per user.
+    Latency(JsonOnly),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonOnly {
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct PromiseArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// What was promised.
+    pub text: String,
+    /// When: YYYY-MM-DD, YYYY-MM-DD HH:MM, an RFC 3339 time, today, tomorrow, fri, +3d.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub due: String,
+    /// token, normal (default) or major.
+    #[arg(long, default_value = "normal")]
+    pub size: String,
+    /// The interaction it came from (an id from `rapport timeline --json`).
+    #[arg(long = "from", value_name = "INTERACTION_ID")]
+    pub source: Option<String>,
+    /// Record it even on a day already full of promises of mine.
+    #[arg(long)]
+    pub anyway: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct OutcomeArgs {
+    /// The commitment's id.
+    pub id: String,
+    /// When it happened (default now): a date or a time.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub on: Option<String>,
+    /// Change the label of an already resolved commitment (kept in its history).
+    #[arg(long)]
+    pub correct: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The commitment's id.
+    pub id: String,
+    /// The promiser withdrew it (scored: told early before the due date, broken after).
+    #[arg(long)]
+    pub withdrawn: bool,
+    /// When (default now).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub on: Option<String>,
+    /// Change the label of an already resolved commitment.
+    #[arg(long)]
+    pub correct: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct RenegotiateArgs {
+    /// The commitment's id.
+    pub id: String,
+    /// The new due date.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub due: String,
+    /// When it was agreed (default now).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub on: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct AtRiskArgs {
+    /// The commitment's id.
+    pub id: String,
+    /// Why it is at risk.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct ToldArgs {
+    /// The commitment's id.
+    pub id: String,
+    /// When they were told (default now).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub on: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CommitmentsArgs {
+    /// Only with this contact.
+    #[arg(value_name = "REF")]
+    pub reference: Option<String>,
+    /// Only open ones.
+    #[arg(long)]
+    pub open: bool,
+    /// Only mine.
+    #[arg(long, conflicts_with = "theirs")]
+    pub mine: bool,
+    /// Only theirs.
+    #[arg(long)]
+    pub theirs: bool,
+    /// At most this many (default 200).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// The id.
+    pub id: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// What they asked for.
+    pub text: String,
+    /// Why it matters to them.
+    #[arg(long)]
+    pub why: Option<String>,
+    /// The commitment that answers it.
+    #[arg(long, value_name = "COMMITMENT_ID")]
+    pub answered_by: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The request's id.
+    pub request_id: String,
+    /// Why it matters to them.
+    pub text: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// The request's id.
+    pub request_id: String,
+    /// The commitment that answers it.
+    pub commitment_id: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestsArgs {
+    /// Only this contact's.
+    #[arg(value_name = "REF")]
+    pub reference: Option<String>,
+    /// Only those whose why is still unknown.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// As it stood at the end of this day (default now).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Subcommand)]

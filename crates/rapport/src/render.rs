@@ -162,3 +162,96 @@ pub fn timeline(items: &[Interaction], now: Timestamp, tz: &TimeZone) {
         }
     }
 }
+
+/// Commitments as a table, most urgent (earliest due) first.
+pub fn commitments(
+    list: &[rapport_core::commitment::Commitment],
+    names: &std::collections::HashMap<rapport_core::ids::ContactId, String>,
+    now: Timestamp,
+) {
+    if list.is_empty() {
+        println!("(no commitments)");
+        return;
+    }
+    for c in list {
+        let who = names.get(&c.contact_id).map_or("?", String::as_str);
+        let arrow = match c.direction {
+            rapport_core::commitment::Direction::Mine => format!("me → {who}"),
+            rapport_core::commitment::Direction::Theirs => format!("{who} → me"),
+        };
+        let mut state = c.status.to_string();
+        if c.needs_telling() {
+            state = "AT RISK, tell them".into();
+        } else if c.at_risk.is_some() && c.status == rapport_core::commitment::Status::Open {
+            state = "at risk (told)".into();
+        } else if c.is_overdue(now) {
+            state = "OVERDUE".into();
+        }
+        println!(
+            "  {}  {}  {}  {}  “{}”  {}",
+            pad(&c.due.to_string(), 16),
+            pad(&state, 18),
+            pad(c.size.as_str(), 6),
+            pad(&arrow, 28),
+            c.text,
+            c.id
+        );
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+fn direction(label: &str, d: &rapport_core::ledger::DirectionView, tz: &TimeZone) {
+    use rapport_core::trust::Status;
+    let reading = match (d.status, d.score, d.band) {
+        (Status::Known, Some(s), Some(b)) => format!("{s:.0}, {}", b.as_str()),
+        (Status::Early, _, Some(b)) => format!("early read: {}", b.as_str()),
+        _ => "not yet known".into(),
+    };
+    println!(
+        "  {label}: {reading}   (evidence {:.1}, uncertainty {:.2})",
+        d.evidence, d.uncertainty
+    );
+    if d.evidence > 0.0 {
+        println!(
+            "    reliability {}, candour {}",
+            percent(d.reliability),
+            percent(d.candour)
+        );
+    }
+    let mut next = format!(
+        "    next kept {:+.1}, next miss {:+.1}",
+        d.next.kept, d.next.broken
+    );
+    if let (Some(b), Some(k)) = (d.next.next_band, d.next.kept_to_next_band) {
+        next.push_str(&format!("; about {k} more kept to reach {}", b.as_str()));
+    }
+    println!("{next}");
+    for e in d.explanation.iter().filter(|e| e.outcome != "kept_on_time") {
+        println!(
+            "    {:+6.1}  {} “{}” ({})",
+            e.contribution,
+            e.outcome.replace('_', " "),
+            e.text,
+            local_time(e.resolved_at, tz)
+        );
+    }
+    for m in &d.kept_by_month {
+        println!(
+            "    {:+6.1}  {} kept on time in {}",
+            m.contribution, m.count, m.month
+        );
+    }
+}
+
+/// Both trust directions, explained.
+pub fn trust(v: &rapport_core::ledger::TrustView, tz: &TimeZone) {
+    println!("Trust with {}", v.contact.name);
+    direction("Mine   (how far they can rely on me)", &v.mine, tz);
+    direction("Theirs (how far I can rely on them)", &v.theirs, tz);
+    if v.gap {
+        println!("  ! The two directions differ by more than 20 points.");
+    }
+}

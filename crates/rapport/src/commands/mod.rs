@@ -3,7 +3,11 @@
 
 mod contact;
 mod demo;
+mod ledger;
 mod memory;
+
+use rapport_core::commitment::Direction;
+use rapport_core::ledger::Outcome;
 
 use crate::cli::{Cli, Command, ContactCommand, FactCommand};
 use crate::context::Context;
@@ -26,6 +30,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Timeline(a) => memory::timeline(&ctx, a).await,
         Command::Search(a) => memory::search(&ctx, a).await,
         Command::Demo(a) => demo::run(&ctx, a).await,
+        Command::Promise(a) => ledger::record(&ctx, a, Direction::Mine).await,
+        Command::Expect(a) => ledger::record(&ctx, a, Direction::Theirs).await,
+        Command::Kept(a) => ledger::outcome(&ctx, a, Outcome::Kept).await,
+        Command::Broken(a) => ledger::outcome(&ctx, a, Outcome::Broken).await,
+        Command::Deceptive(a) => ledger::outcome(&ctx, a, Outcome::Deceptive).await,
+        Command::Release(a) => ledger::release(&ctx, a).await,
+        Command::Renegotiate(a) => ledger::renegotiate(&ctx, a).await,
+        Command::AtRisk(a) => ledger::at_risk(&ctx, a).await,
+        Command::Told(a) => ledger::told(&ctx, a).await,
+        Command::Commitments(a) => ledger::list(&ctx, a).await,
+        Command::History(a) => ledger::history(&ctx, a).await,
+        Command::Request(a) => ledger::request(&ctx, a).await,
+        Command::Why(a) => ledger::why(&ctx, a).await,
+        Command::Answer(a) => ledger::answer(&ctx, a).await,
+        Command::Requests(a) => ledger::requests(&ctx, a).await,
+        Command::Trust(a) => ledger::trust(&ctx, a).await,
+        Command::Rescore(a) => ledger::rescore(&ctx, a).await,
+        Command::Latency(a) => ledger::latency(&ctx, a).await,
     };
     ctx.db.close().await;
     result

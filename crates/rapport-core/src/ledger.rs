@@ -1,0 +1,768 @@
+//! Ledger services: record commitments both ways, resolve them, renegotiate, flag at risk,
+//! tell; requests with a why; the trust reading with its explanation; the bad-news report.
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::commitment::{
+    AtRisk, Commitment, CommitmentId, Direction, Due, Request, RequestId, Status, clean_text,
+    events_of,
+};
+use crate::contact::Contact;
+use crate::error::{Error, Invalid, Result};
+use crate::ids::{InteractionId, UserId};
+use crate::service::resolve_contact;
+use crate::store::{
+    CommitmentFilter, ContactStore, HistoryEntry, LedgerChange, LedgerStore, TrustDelta,
+};
+use crate::trust::{self, Band, Params, Size, Status as TrustStatus};
+use crate::workspace::Actor;
+
+/// What a user gives to record a commitment.
+#[derive(Clone, Debug)]
+pub struct NewCommitment {
+    pub direction: Direction,
+    pub text: String,
+    pub due: Due,
+    pub size: Size,
+    pub source_interaction: Option<InteractionId>,
+}
+
+/// How a commitment ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Kept,
+    Broken,
+    Deceptive,
+    /// Let go at the request of the one it was promised to (not scored).
+    ReleasedOnRequest,
+    /// Withdrawn by the promiser (told early if before the due date, else broken).
+    Withdrawn,
+}
+
+fn check_not_future(field: &'static str, at: Timestamp, now: Timestamp) -> Result<()> {
+    if at > now {
+        return Err(Invalid::new(
+            field,
+            "that time is in the future: record it when it happens",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn not_found(id: &CommitmentId) -> Error {
+    Error::NotFound(format!("no commitment has the id {id}"))
+}
+
+/// Loads a commitment of the workspace.
+pub async fn commitment<S: LedgerStore>(store: &S, actor: &Actor, id: &str) -> Result<Commitment> {
+    let id = CommitmentId::parse(id)
+        .ok_or_else(|| Error::NotFound(format!("{id:?} is not a commitment id")))?;
+    store
+        .commitment(&actor.workspace.id, &id)
+        .await?
+        .ok_or_else(|| not_found(&id))
+}
+
+/// Writes `after` (and perhaps a successor) with its history entry and the trust change it
+/// implies: the old event taken back, the new one added.
+async fn save<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    before: Option<&Commitment>,
+    after: Commitment,
+    successor: Option<Commitment>,
+    action: String,
+    now: Timestamp,
+    load_limit: Option<u32>,
+) -> Result<Commitment> {
+    let params = actor.workspace.trust_params();
+    let (old, new) = (before.and_then(Commitment::event), after.event());
+    let trust = (old != new).then(|| TrustDelta {
+        contact_id: after.contact_id.clone(),
+        direction: after.direction,
+        remove: old,
+        add: new,
+        now,
+        params,
+    });
+    let mut history = vec![HistoryEntry {
+        commitment_id: after.id.clone(),
+        at: now,
+        user_id: actor.user.id.clone(),
+        action,
+        snapshot: after.clone(),
+    }];
+    if let Some(s) = &successor {
+        history.push(HistoryEntry {
+            commitment_id: s.id.clone(),
+            at: now,
+            user_id: actor.user.id.clone(),
+            action: format!("created (renegotiated from {})", after.id),
+            snapshot: s.clone(),
+        });
+    }
+    let change = LedgerChange {
+        commitment: after,
+        created: before.is_none(),
+        successor,
+        history,
+        trust,
+        params,
+    };
+    let due_that_day = store
+        .apply_change(&actor.workspace.id, &change, load_limit)
+        .await?;
+    if !due_that_day.is_empty() {
+        let list: Vec<String> = due_that_day
+            .iter()
+            .map(|c| format!("“{}”", c.text))
+            .collect();
+        return Err(Error::Conflict(format!(
+            "{} already has {} open promises of yours due: {}. Record it anyway with --anyway, or pick another day.",
+            change.commitment.due.date,
+            due_that_day.len(),
+            list.join(", ")
+        )));
+    }
+    Ok(change.successor.unwrap_or(change.commitment))
+}
+
+/// Records a commitment with a contact. A promise of mine on a day that already has the
+/// workspace's threshold of open promises of mine due is refused unless `anyway`.
+pub async fn record_commitment<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    new: NewCommitment,
+    anyway: bool,
+    now: Timestamp,
+) -> Result<(Contact, Commitment)> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    if contact.is_archived() {
+        return Err(Error::Conflict(format!(
+            "{} is archived: restore them first",
+            contact.name
+        )));
+    }
+    let text = clean_text("text", &new.text)?;
+    let deadline = new.due.deadline(&actor.workspace.tz())?;
+    let c = Commitment {
+        id: CommitmentId::generate(),
+        contact_id: contact.id.clone(),
+        direction: new.direction,
+        text,
+        due: new.due,
+        deadline,
+        size: new.size,
+        source_interaction_id: new.source_interaction,
+        owner_id: actor.user.id.clone(),
+        status: Status::Open,
+        resolved_at: None,
+        released_on_request: None,
+        at_risk: None,
+        told_at: None,
+        predecessor_id: None,
+        successor_id: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let limit = (new.direction == Direction::Mine && !anyway)
+        .then_some(actor.workspace.promise_load_threshold);
+    let saved = save(store, actor, None, c, None, "created".into(), now, limit)
+        .await
+        .map_err(|e| match e {
+            // The source interaction must be one with this contact (a composite key).
+            Error::NotFound(_) => {
+                Error::NotFound(format!("{} has no interaction with that id", contact.name))
+            }
+            other => other,
+        })?;
+    Ok((contact, saved))
+}
+
+/// Records how a commitment ended. A resolved commitment can only be relabelled with
+/// `correct`, and every label is kept in its history.
+pub async fn resolve<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    outcome: Outcome,
+    on: Option<Timestamp>,
+    correct: bool,
+    now: Timestamp,
+) -> Result<Commitment> {
+    let before = commitment(store, actor, id).await?;
+    let on = on.unwrap_or(now);
+    check_not_future("on", on, now)?;
+    match (before.status, correct) {
+        (Status::Open, true) => {
+            return Err(Error::Conflict(
+                "it is still open: there is no label to correct".into(),
+            ));
+        }
+        (Status::Renegotiated, _) => {
+            return Err(Error::Conflict(format!(
+                "it was renegotiated: its successor {} carries on",
+                before
+                    .successor_id
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            )));
+        }
+        (s, false) if s != Status::Open => {
+            return Err(Error::Conflict(format!(
+                "it is already {s}; if that label is wrong, correct it with --correct"
+            )));
+        }
+        _ => {}
+    }
+    let new_status = match outcome {
+        Outcome::Kept => Status::Kept,
+        Outcome::Broken => Status::Broken,
+        Outcome::Deceptive => Status::Deceptive,
+        Outcome::ReleasedOnRequest | Outcome::Withdrawn => Status::Released,
+    };
+    let same_release = before.released_on_request == Some(outcome == Outcome::ReleasedOnRequest);
+    if correct && new_status == before.status && on == before.resolved_at.unwrap_or(on) {
+        if new_status != Status::Released || same_release {
+            return Err(Error::Conflict(format!(
+                "it is already {new_status}: a correction must change the label or the time (--on)"
+            )));
+        }
+    }
+    let mut after = before.clone();
+    after.status = match outcome {
+        Outcome::Kept => Status::Kept,
+        Outcome::Broken => Status::Broken,
+        Outcome::Deceptive => Status::Deceptive,
+        Outcome::ReleasedOnRequest | Outcome::Withdrawn => Status::Released,
+    };
+    after.released_on_request = match outcome {
+        Outcome::ReleasedOnRequest => Some(true),
+        Outcome::Withdrawn => Some(false),
+        _ => None,
+    };
+    after.resolved_at = Some(on);
+    after.updated_at = now;
+    let action = if correct {
+        format!("corrected: {} → {}", before.status, after.status)
+    } else {
+        after.status.to_string()
+    };
+    save(store, actor, Some(&before), after, None, action, now, None).await
+}
+
+/// Closes an open commitment as renegotiated and opens its successor with the new due date.
+/// Told before the old due date, it costs only the price of candour.
+pub async fn renegotiate<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    new_due: Due,
+    on: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Commitment> {
+    let before = commitment(store, actor, id).await?;
+    if before.status != Status::Open {
+        return Err(Error::Conflict(format!(
+            "it is {}: only an open commitment can be renegotiated",
+            before.status
+        )));
+    }
+    let on = on.unwrap_or(now);
+    check_not_future("on", on, now)?;
+    let successor = Commitment {
+        id: CommitmentId::generate(),
+        deadline: new_due.deadline(&actor.workspace.tz())?,
+        due: new_due,
+        status: Status::Open,
+        resolved_at: None,
+        released_on_request: None,
+        at_risk: None,
+        told_at: None,
+        predecessor_id: Some(before.id.clone()),
+        successor_id: None,
+        created_at: now,
+        updated_at: now,
+        ..before.clone()
+    };
+    let mut after = before.clone();
+    after.status = Status::Renegotiated;
+    after.resolved_at = Some(on);
+    after.successor_id = Some(successor.id.clone());
+    after.updated_at = now;
+    let action = format!("renegotiated to {}", successor.due);
+    save(
+        store,
+        actor,
+        Some(&before),
+        after,
+        Some(successor),
+        action,
+        now,
+        None,
+    )
+    .await
+}
+
+/// Flags an open commitment at risk: it goes to the top of Today until the other side is
+/// told.
+pub async fn flag_at_risk<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    reason: Option<String>,
+    now: Timestamp,
+) -> Result<Commitment> {
+    let before = commitment(store, actor, id).await?;
+    if before.status != Status::Open {
+        return Err(Error::Conflict(format!(
+            "it is {}: only an open commitment can be at risk",
+            before.status
+        )));
+    }
+    if before.at_risk.is_some() {
+        return Err(Error::Conflict("it is already flagged at risk".into()));
+    }
+    let reason = reason.map(|r| clean_text("reason", &r)).transpose()?;
+    let mut after = before.clone();
+    after.at_risk = Some(AtRisk { at: now, reason });
+    after.updated_at = now;
+    save(
+        store,
+        actor,
+        Some(&before),
+        after,
+        None,
+        "at_risk".into(),
+        now,
+        None,
+    )
+    .await
+}
+
+/// Records that the other side was told: of the risk (bad news), or that it is done (good
+/// news).
+pub async fn told<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    on: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Commitment> {
+    let before = commitment(store, actor, id).await?;
+    let on = on.unwrap_or(now);
+    check_not_future("on", on, now)?;
+    if before.told_at.is_some() {
+        return Err(Error::Conflict("they were already told".into()));
+    }
+    let (action, since) = match (&before.at_risk, before.status) {
+        (Some(risk), _) => ("told: bad news", risk.at),
+        (None, Status::Kept) => (
+            "told: done",
+            before.resolved_at.unwrap_or(before.created_at),
+        ),
+        _ => {
+            return Err(Error::Conflict(
+                "nothing to tell yet: flag it at risk, or record it kept".into(),
+            ));
+        }
+    };
+    if on < since {
+        return Err(Invalid::new("on", "they cannot have been told before there was news").into());
+    }
+    let mut after = before.clone();
+    after.told_at = Some(on);
+    after.updated_at = now;
+    save(
+        store,
+        actor,
+        Some(&before),
+        after,
+        None,
+        action.into(),
+        now,
+        None,
+    )
+    .await
+}
+
+/// Which commitments to list, as a user asks.
+#[derive(Clone, Debug, Default)]
+pub struct CommitmentQuery {
+    pub contact: Option<String>,
+    pub direction: Option<Direction>,
+    pub open_only: bool,
+    pub limit: Option<u32>,
+}
+
+/// Commitments by due date.
+pub async fn list_commitments<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    q: CommitmentQuery,
+) -> Result<Vec<Commitment>> {
+    let contact = match &q.contact {
+        Some(r) => Some(resolve_contact(store, actor, r).await?.id),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(200);
+    if limit == 0 || limit > 10_000 {
+        return Err(Invalid::new("limit", "limit must be between 1 and 10000").into());
+    }
+    let filter = CommitmentFilter {
+        contact,
+        direction: q.direction,
+        open_only: q.open_only,
+        limit,
+        ..CommitmentFilter::default()
+    };
+    Ok(store.commitments(&actor.workspace.id, &filter).await?)
+}
+
+/// Records a request from a contact.
+pub async fn add_request<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    text: &str,
+    why: Option<&str>,
+    answered_by: Option<&str>,
+    now: Timestamp,
+) -> Result<(Contact, Request)> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let text = clean_text("request", text)?;
+    let why = why.map(|w| clean_text("why", w)).transpose()?;
+    let answered_by = match answered_by {
+        Some(id) => Some(answering(store, actor, &contact, id).await?),
+        None => None,
+    };
+    let r = Request {
+        id: RequestId::generate(),
+        contact_id: contact.id.clone(),
+        text,
+        why,
+        answered_by,
+        owner_id: actor.user.id.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_request(&actor.workspace.id, &r).await?;
+    Ok((contact, r))
+}
+
+async fn answering<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    contact: &Contact,
+    id: &str,
+) -> Result<CommitmentId> {
+    let c = commitment(store, actor, id).await?;
+    if c.contact_id != contact.id {
+        return Err(Invalid::new("answered_by", "that commitment is with another contact").into());
+    }
+    Ok(c.id)
+}
+
+/// Loads a request of the workspace.
+pub async fn request<S: LedgerStore>(store: &S, actor: &Actor, id: &str) -> Result<Request> {
+    let rid = RequestId::parse(id)
+        .ok_or_else(|| Error::NotFound(format!("{id:?} is not a request id")))?;
+    store
+        .request(&actor.workspace.id, &rid)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no request has the id {rid}")))
+}
+
+/// Records why a request matters to them, and/or the commitment that answers it.
+pub async fn update_request<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    why: Option<&str>,
+    answered_by: Option<&str>,
+    now: Timestamp,
+) -> Result<Request> {
+    let mut r = request(store, actor, id).await?;
+    if let Some(w) = why {
+        r.why = Some(clean_text("why", w)?);
+    }
+    if let Some(a) = answered_by {
+        let contact = store
+            .contact(&actor.workspace.id, &r.contact_id)
+            .await?
+            .ok_or_else(|| Error::NotFound("the request's contact is gone".into()))?;
+        r.answered_by = Some(answering(store, actor, &contact, a).await?);
+    }
+    r.updated_at = now;
+    store.update_request(&actor.workspace.id, &r).await?;
+    Ok(r)
+}
+
+/// One event of an explanation.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExplainedEvent {
+    pub commitment_id: CommitmentId,
+    pub text: String,
+    pub outcome: &'static str,
+    pub size: Size,
+    pub resolved_at: Timestamp,
+    /// Points this event moves the score from 50; all of them sum to score − 50.
+    pub contribution: f64,
+}
+
+/// The promises kept on time in one month, and what they add together.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeptInMonth {
+    /// `YYYY-MM`, in the workspace's time zone.
+    pub month: String,
+    pub count: usize,
+    pub contribution: f64,
+}
+
+/// What comes next, as shown.
+#[derive(Clone, Debug, Serialize)]
+pub struct NextView {
+    pub kept: f64,
+    pub broken: f64,
+    /// The next band up and how many more kept promises reach it.
+    pub next_band: Option<Band>,
+    pub kept_to_next_band: Option<u32>,
+}
+
+/// One direction's reading, as `rapport trust` shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DirectionView {
+    pub status: TrustStatus,
+    /// 0–100, only when known.
+    pub score: Option<f64>,
+    /// Unless unknown.
+    pub band: Option<Band>,
+    pub uncertainty: f64,
+    pub evidence: f64,
+    pub reliability: Option<f64>,
+    pub candour: Option<f64>,
+    /// The events that moved it most, largest first.
+    pub explanation: Vec<ExplainedEvent>,
+    /// Promises kept on time, grouped by the month they were kept, newest first.
+    pub kept_by_month: Vec<KeptInMonth>,
+    pub next: NextView,
+    pub model_version: &'static str,
+}
+
+/// Both directions of a relationship.
+#[derive(Clone, Debug, Serialize)]
+pub struct TrustView {
+    pub contact: Contact,
+    pub at: Timestamp,
+    pub mine: DirectionView,
+    pub theirs: DirectionView,
+    /// Both known and more than 20 points apart.
+    pub gap: bool,
+}
+
+/// How many events an explanation lists.
+const EXPLAINED: usize = 10;
+
+fn direction_view(
+    ledger: &[Commitment],
+    d: Direction,
+    at: Timestamp,
+    p: &Params,
+    tz: &jiff::tz::TimeZone,
+) -> DirectionView {
+    let indexed = events_of(ledger, d);
+    let events: Vec<trust::Event> = indexed.iter().map(|(_, e)| *e).collect();
+    let x = trust::explain(&events, at, p);
+    let mut explained: Vec<ExplainedEvent> = indexed
+        .iter()
+        .zip(&x.contributions)
+        .map(|((i, e), c)| ExplainedEvent {
+            commitment_id: ledger[*i].id.clone(),
+            text: ledger[*i].text.clone(),
+            outcome: e.kind.as_str(),
+            size: e.size,
+            resolved_at: e.at,
+            contribution: *c,
+        })
+        .collect();
+    let mut kept_by_month: Vec<KeptInMonth> = Vec::new();
+    for e in explained.iter().filter(|e| e.outcome == "kept_on_time") {
+        let month = e
+            .resolved_at
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m")
+            .to_string();
+        match kept_by_month.iter_mut().find(|m| m.month == month) {
+            Some(m) => {
+                m.count += 1;
+                m.contribution += e.contribution;
+            }
+            None => kept_by_month.push(KeptInMonth {
+                month,
+                count: 1,
+                contribution: e.contribution,
+            }),
+        }
+    }
+    kept_by_month.sort_by(|a, b| b.month.cmp(&a.month));
+    explained.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+    explained.truncate(EXPLAINED);
+    DirectionView {
+        status: x.score.status,
+        score: x.score.points(),
+        band: x.score.band(),
+        uncertainty: x.score.uncertainty,
+        evidence: x.score.evidence,
+        reliability: x.reliability,
+        candour: x.candour,
+        explanation: explained,
+        kept_by_month,
+        next: NextView {
+            kept: x.next.kept,
+            broken: x.next.broken,
+            next_band: x.next.kept_to_next_band.map(|(b, _)| b),
+            kept_to_next_band: x.next.kept_to_next_band.map(|(_, k)| k),
+        },
+        model_version: trust::MODEL_VERSION,
+    }
+}
+
+/// Both trust directions of a contact as of `at` (default now), explained.
+pub async fn trust_of<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<TrustView> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let at = at.unwrap_or(now);
+    let filter = CommitmentFilter {
+        contact: Some(contact.id.clone()),
+        limit: 1_000_000,
+        ..CommitmentFilter::default()
+    };
+    let ledger: Vec<Commitment> = store
+        .commitments(&actor.workspace.id, &filter)
+        .await?
+        .into_iter()
+        .filter(|c| c.resolved_at.is_some_and(|r| r <= at))
+        .collect();
+    let p = actor.workspace.trust_params();
+    let tz = actor.workspace.tz();
+    let mine = direction_view(&ledger, Direction::Mine, at, &p, &tz);
+    let theirs = direction_view(&ledger, Direction::Theirs, at, &p, &tz);
+    let score = |v: &DirectionView| trust::Score {
+        probability: v.score.unwrap_or(50.0) / 100.0,
+        uncertainty: v.uncertainty,
+        evidence: v.evidence,
+        status: v.status,
+    };
+    let gap = trust::reciprocity_gap(&score(&mine), &score(&theirs));
+    Ok(TrustView {
+        contact,
+        at,
+        mine,
+        theirs,
+        gap,
+    })
+}
+
+/// Latencies of one kind of news, in hours.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Latency {
+    pub count: usize,
+    pub median_hours: Option<f64>,
+    pub mean_hours: Option<f64>,
+    pub max_hours: Option<f64>,
+}
+
+impl Latency {
+    fn of(mut hours: Vec<f64>) -> Latency {
+        if hours.is_empty() {
+            return Latency::default();
+        }
+        hours.sort_by(f64::total_cmp);
+        let n = hours.len();
+        let median = if n % 2 == 1 {
+            hours[n / 2]
+        } else {
+            (hours[n / 2 - 1] + hours[n / 2]) / 2.0
+        };
+        Latency {
+            count: n,
+            median_hours: Some(median),
+            mean_hours: Some(hours.iter().sum::<f64>() / n as f64),
+            max_hours: hours.last().copied(),
+        }
+    }
+}
+
+/// One user's bad-news and good-news latencies.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NewsLatency {
+    pub user_id: UserId,
+    /// From flagged at risk to the other side told.
+    pub bad_news: Latency,
+    /// At risk and not told yet.
+    pub bad_news_untold: usize,
+    /// From kept (on time) to the other side told it was done.
+    pub good_news: Latency,
+}
+
+/// Per user, how fast bad news and good news reach the other side (pure).
+pub fn news_latency(commitments: &[Commitment]) -> Vec<NewsLatency> {
+    let mut users: Vec<UserId> = commitments.iter().map(|c| c.owner_id.clone()).collect();
+    users.sort();
+    users.dedup();
+    let hours = |from: Timestamp, to: Timestamp| to.duration_since(from).as_secs_f64() / 3600.0;
+    users
+        .into_iter()
+        .map(|u| {
+            let own = || commitments.iter().filter(|c| c.owner_id == u);
+            let bad: Vec<f64> = own()
+                .filter_map(|c| Some(hours(c.at_risk.as_ref()?.at, c.told_at?)))
+                .collect();
+            let untold = own()
+                .filter(|c| c.at_risk.is_some() && c.told_at.is_none())
+                .count();
+            let good: Vec<f64> = own()
+                .filter(|c| {
+                    c.at_risk.is_none()
+                        && c.evidence_kind() == Some(trust::EvidenceKind::KeptOnTime)
+                })
+                .filter_map(|c| Some(hours(c.resolved_at?, c.told_at?)))
+                .collect();
+            NewsLatency {
+                user_id: u,
+                bad_news: Latency::of(bad),
+                bad_news_untold: untold,
+                good_news: Latency::of(good),
+            }
+        })
+        .collect()
+}
+
+/// The bad-news/good-news latency report of the workspace.
+pub async fn latency_report<S: LedgerStore>(store: &S, actor: &Actor) -> Result<Vec<NewsLatency>> {
+    Ok(news_latency(&store.news(&actor.workspace.id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_medians_and_means() {
+        let l = Latency::of(vec![4.0, 1.0, 2.0, 10.0]);
+        assert_eq!(l.count, 4);
+        assert_eq!(l.median_hours, Some(3.0));
+        assert_eq!(l.mean_hours, Some(4.25));
+        assert_eq!(l.max_hours, Some(10.0));
+        assert_eq!(Latency::of(vec![]), Latency::default());
+    }
+}

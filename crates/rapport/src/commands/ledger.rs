@@ -1,0 +1,354 @@
+//! `rapport promise`, `expect`, `kept`, `broken`, `deceptive`, `release`, `renegotiate`,
+//! `at-risk`, `told`, `commitments`, `history`, `request`, `why`, `answer`, `requests`,
+//! `trust`, `rescore`, `latency`.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use rapport_core::commitment::{Commitment, Direction, Due};
+use rapport_core::dates::parse_moment;
+use rapport_core::ids::{ContactId, InteractionId};
+use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
+use rapport_core::store::{ContactStore, LedgerStore};
+use rapport_core::{Error, Invalid};
+use serde::Serialize;
+
+use crate::cli::{
+    AnswerArgs, AtRiskArgs, CommitmentsArgs, IdArgs, JsonOnly, OutcomeArgs, PromiseArgs,
+    ReleaseArgs, RenegotiateArgs, RequestArgs, RequestsArgs, ToldArgs, TrustArgs, WhyArgs,
+};
+use crate::context::Context;
+use crate::render;
+
+/// When something happened, as typed with `--on`: a time, or a day (now if it is today,
+/// else noon that day).
+fn moment(ctx: &Context, text: Option<&str>, now: Timestamp) -> Result<Option<Timestamp>, Invalid> {
+    let Some(t) = text else { return Ok(None) };
+    let today = now.to_zoned_datetime(ctx.tz.clone()).date();
+    if let Ok(day) = rapport_core::dates::parse_date(t, today) {
+        if day == today {
+            return Ok(Some(now));
+        }
+        return day
+            .at(12, 0, 0, 0)
+            .to_zoned_datetime(ctx.tz.clone())
+            .map(|z| Some(z.timestamp()))
+            .map_err(|e| Invalid::new("on", e.to_string()));
+    }
+    parse_moment(t, now, &ctx.tz).map(Some)
+}
+
+#[derive(Serialize)]
+struct Created<'a> {
+    id: &'a str,
+    #[serde(flatten)]
+    commitment: &'a Commitment,
+}
+
+fn print_commitment(c: &Commitment, json: bool, what: &str) -> anyhow::Result<()> {
+    if json {
+        render::json(&Created {
+            id: c.id.as_str(),
+            commitment: c,
+        })
+    } else {
+        eprintln!("{what}: {} (due {})", c.text, c.due);
+        println!("{}", c.id);
+        Ok(())
+    }
+}
+
+pub async fn record(ctx: &Context, a: PromiseArgs, direction: Direction) -> anyhow::Result<()> {
+    let now = Context::now();
+    let new = NewCommitment {
+        direction,
+        text: a.text,
+        due: Due::parse(&a.due, now, &ctx.tz)?,
+        size: a.size.parse()?,
+        source_interaction: a
+            .source
+            .as_deref()
+            .map(|s| {
+                InteractionId::parse(s)
+                    .ok_or_else(|| Invalid::new("from", format!("{s:?} is not an interaction id")))
+            })
+            .transpose()?,
+    };
+    let (contact, c) =
+        ledger::record_commitment(&ctx.db, &ctx.actor, &a.reference, new, a.anyway, now).await?;
+    let what = match direction {
+        Direction::Mine => format!("Promised {}", contact.name),
+        Direction::Theirs => format!("{} promised", contact.name),
+    };
+    print_commitment(&c, a.out.json, &what)
+}
+
+pub async fn outcome(ctx: &Context, a: OutcomeArgs, outcome: Outcome) -> anyhow::Result<()> {
+    let now = Context::now();
+    let on = moment(ctx, a.on.as_deref(), now)?;
+    let c = ledger::resolve(&ctx.db, &ctx.actor, &a.id, outcome, on, a.correct, now).await?;
+    let label = c.evidence_kind().map_or(c.status.as_str(), |k| k.as_str());
+    print_commitment(&c, a.out.json, &format!("Recorded {label}"))
+}
+
+pub async fn release(ctx: &Context, a: ReleaseArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let on = moment(ctx, a.on.as_deref(), now)?;
+    let outcome = if a.withdrawn {
+        Outcome::Withdrawn
+    } else {
+        Outcome::ReleasedOnRequest
+    };
+    let c = ledger::resolve(&ctx.db, &ctx.actor, &a.id, outcome, on, a.correct, now).await?;
+    print_commitment(&c, a.out.json, "Released")
+}
+
+pub async fn renegotiate(ctx: &Context, a: RenegotiateArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let due = Due::parse(&a.due, now, &ctx.tz)?;
+    let on = moment(ctx, a.on.as_deref(), now)?;
+    let successor = ledger::renegotiate(&ctx.db, &ctx.actor, &a.id, due, on, now).await?;
+    print_commitment(&successor, a.out.json, "Renegotiated; the new commitment")
+}
+
+pub async fn at_risk(ctx: &Context, a: AtRiskArgs) -> anyhow::Result<()> {
+    let c = ledger::flag_at_risk(&ctx.db, &ctx.actor, &a.id, a.reason, Context::now()).await?;
+    print_commitment(&c, a.out.json, "At risk (tell them now)")
+}
+
+pub async fn told(ctx: &Context, a: ToldArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let on = moment(ctx, a.on.as_deref(), now)?;
+    let c = ledger::told(&ctx.db, &ctx.actor, &a.id, on, now).await?;
+    print_commitment(&c, a.out.json, "Told")
+}
+
+/// The names of the contacts of some commitments or requests, one lookup per contact.
+async fn names(
+    ctx: &Context,
+    ids: impl Iterator<Item = &ContactId>,
+) -> anyhow::Result<HashMap<ContactId, String>> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if !out.contains_key(id)
+            && let Some(c) = ctx.db.contact(&ctx.actor.workspace.id, id).await?
+        {
+            out.insert(id.clone(), c.name);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
+    let q = CommitmentQuery {
+        contact: a.reference,
+        direction: if a.mine {
+            Some(Direction::Mine)
+        } else if a.theirs {
+            Some(Direction::Theirs)
+        } else {
+            None
+        },
+        open_only: a.open,
+        limit: a.limit,
+    };
+    let list = ledger::list_commitments(&ctx.db, &ctx.actor, q).await?;
+    if a.out.json {
+        return render::json(&list);
+    }
+    let names = names(ctx, list.iter().map(|c| &c.contact_id)).await?;
+    render::commitments(&list, &names, Context::now());
+    Ok(())
+}
+
+pub async fn history(ctx: &Context, a: IdArgs) -> anyhow::Result<()> {
+    let c = ledger::commitment(&ctx.db, &ctx.actor, &a.id).await?;
+    let entries = ctx.db.history(&ctx.actor.workspace.id, &c.id).await?;
+    if a.out.json {
+        return render::json(&entries);
+    }
+    println!("{} (due {})", c.text, c.due);
+    for e in entries {
+        println!("  {}  {}", render::local_time(e.at, &ctx.tz), e.action);
+    }
+    Ok(())
+}
+
+pub async fn request(ctx: &Context, a: RequestArgs) -> anyhow::Result<()> {
+    let (contact, r) = ledger::add_request(
+        &ctx.db,
+        &ctx.actor,
+        &a.reference,
+        &a.text,
+        a.why.as_deref(),
+        a.answered_by.as_deref(),
+        Context::now(),
+    )
+    .await?;
+    if a.out.json {
+        return render::json(&r);
+    }
+    let open = if r.why.is_none() {
+        " (why? ask next time)"
+    } else {
+        ""
+    };
+    eprintln!("{} asked: {}{open}", contact.name, r.text);
+    println!("{}", r.id);
+    Ok(())
+}
+
+pub async fn why(ctx: &Context, a: WhyArgs) -> anyhow::Result<()> {
+    let r = ledger::update_request(
+        &ctx.db,
+        &ctx.actor,
+        &a.request_id,
+        Some(&a.text),
+        None,
+        Context::now(),
+    )
+    .await?;
+    if a.out.json {
+        render::json(&r)
+    } else {
+        println!("Why recorded: {}", a.text);
+        Ok(())
+    }
+}
+
+pub async fn answer(ctx: &Context, a: AnswerArgs) -> anyhow::Result<()> {
+    let r = ledger::update_request(
+        &ctx.db,
+        &ctx.actor,
+        &a.request_id,
+        None,
+        Some(&a.commitment_id),
+        Context::now(),
+    )
+    .await?;
+    if a.out.json {
+        render::json(&r)
+    } else {
+        println!("Linked to {}", a.commitment_id);
+        Ok(())
+    }
+}
+
+pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
+    let contact = match &a.reference {
+        Some(r) => Some(
+            rapport_core::service::resolve_contact(&ctx.db, &ctx.actor, r)
+                .await?
+                .id,
+        ),
+        None => None,
+    };
+    let list = ctx
+        .db
+        .requests(&ctx.actor.workspace.id, contact.as_ref(), a.open, 1000)
+        .await
+        .map_err(Error::from)?;
+    if a.out.json {
+        return render::json(&list);
+    }
+    let names = names(ctx, list.iter().map(|r| &r.contact_id)).await?;
+    if list.is_empty() {
+        println!("(no requests)");
+    }
+    for r in &list {
+        let who = names.get(&r.contact_id).map_or("?", String::as_str);
+        match &r.why {
+            Some(w) => println!("  {who}: {}  (why: {w})  {}", r.text, r.id),
+            None => println!("  {who}: {}  (why? unknown)  {}", r.text, r.id),
+        }
+    }
+    Ok(())
+}
+
+pub async fn trust(ctx: &Context, a: TrustArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let at = match a.at.as_deref() {
+        None => None,
+        Some(t) => {
+            let today = now.to_zoned_datetime(ctx.tz.clone()).date();
+            match rapport_core::dates::parse_date(t, today) {
+                // A day means as it stood at the end of that day (now, for today).
+                Ok(day) if day >= today => Some(now),
+                Ok(day) => Some(
+                    Due {
+                        date: day,
+                        time: None,
+                    }
+                    .deadline(&ctx.tz)?,
+                ),
+                Err(_) => Some(parse_moment(t, now, &ctx.tz)?),
+            }
+        }
+    };
+    if at.is_some_and(|t| t > now) {
+        return Err(Invalid::new("at", "trust cannot be read in the future").into());
+    }
+    let view = ledger::trust_of(&ctx.db, &ctx.actor, &a.reference, at, now).await?;
+    if a.out.json {
+        render::json(&view)
+    } else {
+        render::trust(&view, &ctx.tz);
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct Rescored {
+    scores: u64,
+    seconds: f64,
+}
+
+pub async fn rescore(ctx: &Context, a: JsonOnly) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let params = ctx.actor.workspace.trust_params();
+    let scores = ctx
+        .db
+        .recompute_trust(&ctx.actor.workspace.id, Context::now(), &params)
+        .await
+        .map_err(Error::from)?;
+    let seconds = started.elapsed().as_secs_f64();
+    if a.out.json {
+        render::json(&Rescored { scores, seconds })
+    } else {
+        println!("Recomputed {scores} trust scores in {seconds:.2} s.");
+        Ok(())
+    }
+}
+
+pub async fn latency(ctx: &Context, a: JsonOnly) -> anyhow::Result<()> {
+    let report = ledger::latency_report(&ctx.db, &ctx.actor).await?;
+    if a.out.json {
+        return render::json(&report);
+    }
+    if report.is_empty() {
+        println!("(no news yet: nothing flagged at risk, no kept promise told)");
+    }
+    let hours = |h: Option<f64>| h.map_or("-".to_string(), |h| format!("{h:.1} h"));
+    for u in report {
+        let who = if u.user_id == ctx.actor.user.id {
+            ctx.actor.user.name.clone()
+        } else {
+            u.user_id.to_string()
+        };
+        println!("{who}");
+        println!(
+            "  bad news  (at risk → told): {} told, median {}, mean {}; {} not told yet",
+            u.bad_news.count,
+            hours(u.bad_news.median_hours),
+            hours(u.bad_news.mean_hours),
+            u.bad_news_untold
+        );
+        println!(
+            "  good news (kept → told):    {} told, median {}, mean {}",
+            u.good_news.count,
+            hours(u.good_news.median_hours),
+            hours(u.good_news.mean_hours)
+        );
+    }
+    Ok(())
+}
