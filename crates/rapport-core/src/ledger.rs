@@ -194,7 +194,13 @@ pub async fn resolve<S: LedgerStore>(
     now: Timestamp,
 ) -> Result<Commitment> {
     let before = commitment(store, actor, id).await?;
-    let on = on.unwrap_or(now);
+    // A correction relabels what happened when it happened, unless told another time.
+    let on_given = on.is_some();
+    let on = match (on, correct) {
+        (Some(t), _) => t,
+        (None, true) => before.resolved_at.unwrap_or(now),
+        (None, false) => now,
+    };
     check_not_future("on", on, now)?;
     match (before.status, correct) {
         (Status::Open, true) => {
@@ -226,12 +232,15 @@ pub async fn resolve<S: LedgerStore>(
         Outcome::ReleasedOnRequest | Outcome::Withdrawn => Status::Released,
     };
     let same_release = before.released_on_request == Some(outcome == Outcome::ReleasedOnRequest);
-    if correct && new_status == before.status && on == before.resolved_at.unwrap_or(on) {
-        if new_status != Status::Released || same_release {
-            return Err(Error::Conflict(format!(
-                "it is already {new_status}: a correction must change the label or the time (--on)"
-            )));
-        }
+    let same_time = !on_given || Some(on) == before.resolved_at;
+    if correct
+        && new_status == before.status
+        && same_time
+        && (new_status != Status::Released || same_release)
+    {
+        return Err(Error::Conflict(format!(
+            "it is already {new_status}: a correction must change the label or the time (--on)"
+        )));
     }
     let mut after = before.clone();
     after.status = match outcome {
