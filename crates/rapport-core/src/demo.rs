@@ -7,11 +7,15 @@
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
+use jiff::tz::TimeZone;
+
+use crate::commitment::{AtRisk, Commitment, CommitmentId, Direction, Due, Status};
 use crate::contact::{CadenceSetting, Contact, RelationshipType};
 use crate::dates::YearlyDate;
 use crate::fact::{Fact, FactKind};
 use crate::ids::{ContactId, FactId, InteractionId, UserId};
 use crate::interaction::{Interaction, InteractionKind};
+use crate::trust::Size;
 
 /// SplitMix64's output function: a bijective 64-bit mixer.
 fn mix(mut z: u64) -> u64 {
@@ -310,7 +314,32 @@ pub struct DemoEntry {
     pub contact: Contact,
     pub facts: Vec<Fact>,
     pub interactions: Vec<Interaction>,
+    pub commitments: Vec<Commitment>,
 }
+
+const PROMISES_MINE: &[&str] = &[
+    "Send the samples",
+    "Call back about pricing",
+    "Email the revised quote",
+    "Introduce them to our logistics partner",
+    "Send the thank-you note",
+    "Check stock and confirm",
+    "Book the test drive",
+    "Share the market report",
+];
+
+const PROMISES_THEIRS: &[&str] = &[
+    "Pay the deposit",
+    "Send the signed contract",
+    "Confirm the order quantities",
+    "Introduce us to their CFO",
+    "Return the demo unit",
+    "Send their specs",
+];
+
+/// How reliable a party is: the share of promises it keeps, drawn per contact and direction
+/// so trust varies across the book.
+const KEEP_RATES: &[f64] = &[0.99, 0.97, 0.95, 0.92, 0.88, 0.8, 0.65];
 
 /// The parameters of a synthetic book.
 #[derive(Clone, Debug)]
@@ -321,6 +350,8 @@ pub struct DemoBook {
     pub anchor: Date,
     /// Who owns every contact.
     pub owner: UserId,
+    /// The average number of commitments (both ways) per contact.
+    pub commitments_per_contact: u32,
 }
 
 const DAY_US: i64 = 86_400_000_000;
@@ -515,11 +546,132 @@ impl DemoBook {
                 Some(InteractionKind::Meeting),
             ));
         }
+        let commitments = self.commitments(&mut rng, &id, created_at, stamp);
         DemoEntry {
             contact,
             facts,
             interactions,
+            commitments,
         }
+    }
+
+    /// Commitments both ways with a realistic mix of outcomes: most kept, some late, some
+    /// withdrawn early, a few broken, rarely deceptive; the recent ones open, a few overdue
+    /// or at risk. (No renegotiations: those come with a successor, written by the ledger.)
+    fn commitments(
+        &self,
+        rng: &mut Rng,
+        contact: &ContactId,
+        contact_created: Timestamp,
+        stamp: Timestamp,
+    ) -> Vec<Commitment> {
+        let anchor = self.anchor_ts();
+        let at = |us: i64| Timestamp::from_microsecond(us).unwrap_or(anchor);
+        let mine_rate = *rng.pick(KEEP_RATES);
+        let theirs_rate = *rng.pick(KEEP_RATES);
+        let count = rng.below(2 * u64::from(self.commitments_per_contact) + 1);
+        let span = (anchor.as_microsecond() - contact_created.as_microsecond()).max(DAY_US);
+        let mut out = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            let (direction, rate, texts) = if rng.chance(60) {
+                (Direction::Mine, mine_rate, PROMISES_MINE)
+            } else {
+                (Direction::Theirs, theirs_rate, PROMISES_THEIRS)
+            };
+            let created_at =
+                at(contact_created.as_microsecond() + rng.below(span.unsigned_abs()) as i64);
+            let due_ts = at(created_at.as_microsecond() + (2 + rng.below(28) as i64) * DAY_US);
+            let due = Due {
+                date: due_ts.to_zoned_datetime(TimeZone::UTC).date(),
+                time: None,
+            };
+            let deadline = due.deadline(&TimeZone::UTC).unwrap_or(due_ts);
+            let size = match rng.below(100) {
+                0..20 => Size::Token,
+                20..85 => Size::Normal,
+                _ => Size::Major,
+            };
+            let hours = |rng: &mut Rng, max: u64| (1 + rng.below(max)) as i64 * 3_600_000_000;
+            let mut c = Commitment {
+                id: CommitmentId::from_stored(self.derived_id(rng, stamp).to_string()),
+                contact_id: contact.clone(),
+                direction,
+                text: (*rng.pick(texts)).to_string(),
+                due,
+                deadline,
+                size,
+                source_interaction_id: None,
+                owner_id: self.owner.clone(),
+                status: Status::Open,
+                resolved_at: None,
+                released_on_request: None,
+                at_risk: None,
+                told_at: None,
+                predecessor_id: None,
+                successor_id: None,
+                created_at,
+                updated_at: created_at,
+            };
+            let roll = rng.next_u64() as f64 / u64::MAX as f64;
+            if deadline >= anchor || (direction == Direction::Mine && rng.chance(4)) {
+                // Still open: due ahead, or overdue; some flagged at risk, some of those told.
+                if rng.chance(12) {
+                    let flagged = at(anchor.as_microsecond() - hours(rng, 72)).max(created_at);
+                    c.at_risk = Some(AtRisk {
+                        at: flagged,
+                        reason: Some("Supplier delay".into()),
+                    });
+                    if rng.chance(50) {
+                        c.told_at = Some(anchor);
+                    }
+                }
+            } else if roll < rate {
+                c.status = Status::Kept;
+                let done = at(deadline.as_microsecond() - hours(rng, 72)).max(created_at);
+                c.resolved_at = Some(done);
+                if rng.chance(40) {
+                    c.told_at = Some(at(done.as_microsecond() + hours(rng, 30)).min(anchor));
+                }
+            } else {
+                let early = at(deadline.as_microsecond() - hours(rng, 48)).max(created_at);
+                let late = at(deadline.as_microsecond() + hours(rng, 240)).min(anchor);
+                match rng.below(100) {
+                    0..35 => {
+                        c.status = Status::Kept;
+                        c.resolved_at = Some(late);
+                        if rng.chance(30) {
+                            // Said so before the due date: late, but candid.
+                            c.at_risk = Some(AtRisk {
+                                at: early,
+                                reason: None,
+                            });
+                            c.told_at = Some(early);
+                        }
+                    }
+                    35..58 => {
+                        c.status = Status::Released;
+                        c.released_on_request = Some(false);
+                        c.resolved_at = Some(early);
+                    }
+                    58..65 => {
+                        c.status = Status::Released;
+                        c.released_on_request = Some(true);
+                        c.resolved_at = Some(early);
+                    }
+                    65..96 => {
+                        c.status = Status::Broken;
+                        c.resolved_at = Some(late);
+                    }
+                    _ => {
+                        c.status = Status::Deceptive;
+                        c.resolved_at = Some(late);
+                    }
+                }
+            }
+            c.updated_at = c.resolved_at.unwrap_or(created_at).max(created_at);
+            out.push(c);
+        }
+        out
     }
 
     fn interaction(
@@ -567,6 +719,7 @@ mod tests {
             seed,
             anchor: date(2026, 11, 25),
             owner: UserId::from_stored("0192f0c4-7a3b-7c00-8000-000000000001"),
+            commitments_per_contact: 3,
         }
     }
 
@@ -638,6 +791,62 @@ mod tests {
         assert!(
             (2.0..6.0).contains(&avg),
             "about 3-4 interactions each, got {avg}"
+        );
+    }
+
+    #[test]
+    fn the_ledger_has_every_outcome_and_trust_varies() {
+        use crate::trust::{Evidence, Params};
+        let b = book(5);
+        let anchor = b.anchor_ts();
+        let p = Params::default();
+        let mut statuses = HashSet::new();
+        let mut kinds = HashSet::new();
+        let (mut total, mut open, mut at_risk) = (0, 0, 0);
+        let mut scores = Vec::new();
+        for i in 0..3000 {
+            let e = b.entry(i);
+            let mut ids = HashSet::new();
+            for c in &e.commitments {
+                total += 1;
+                assert!(ids.insert(c.id.clone()), "unique ids");
+                assert!(c.due.date >= c.created_at.to_zoned_datetime(TimeZone::UTC).date());
+                assert!(
+                    c.resolved_at.is_none_or(|r| r <= anchor),
+                    "nothing resolved later"
+                );
+                statuses.insert(c.status);
+                kinds.extend(c.evidence_kind());
+                open += usize::from(c.status == Status::Open);
+                at_risk += usize::from(c.at_risk.is_some());
+            }
+            let events: Vec<_> = crate::commitment::events_of(&e.commitments, Direction::Mine)
+                .into_iter()
+                .map(|(_, ev)| ev)
+                .collect();
+            if events.len() >= 4 {
+                scores.push(
+                    Evidence::from_events(&events, anchor, &p)
+                        .score(&p)
+                        .probability,
+                );
+            }
+        }
+        let per_contact = total as f64 / 3000.0;
+        assert!((2.5..3.5).contains(&per_contact), "{per_contact}");
+        assert_eq!(
+            statuses.len(),
+            5,
+            "every status but renegotiated: {statuses:?}"
+        );
+        assert_eq!(kinds.len(), 5, "every kind of evidence: {kinds:?}");
+        assert!(open > 0 && at_risk > 0);
+        let low = scores.iter().filter(|s| **s < 0.5).count();
+        // Strong (90+) takes about eight kept promises; a few commitments reach good (75+).
+        let good = scores.iter().filter(|s| **s >= 0.75).count();
+        assert!(
+            low > 10 && good > 10,
+            "trust varies: {low} low, {good} good or better"
         );
     }
 }

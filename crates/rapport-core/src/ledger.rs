@@ -65,18 +65,30 @@ pub async fn commitment<S: LedgerStore>(store: &S, actor: &Actor, id: &str) -> R
         .ok_or_else(|| not_found(&id))
 }
 
-/// Writes `after` (and perhaps a successor) with its history entry and the trust change it
-/// implies: the old event taken back, the new one added.
-async fn save<S: LedgerStore>(
-    store: &S,
-    actor: &Actor,
-    before: Option<&Commitment>,
+/// One edit of the ledger: the commitment before (none when new) and after, a renegotiation's
+/// successor, and what happened, for the history.
+struct Edit<'a> {
+    before: Option<&'a Commitment>,
     after: Commitment,
     successor: Option<Commitment>,
     action: String,
+}
+
+/// Writes an edit with its history entries and the trust change it implies: the old event
+/// taken back, the new one added.
+async fn save<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    edit: Edit<'_>,
     now: Timestamp,
     load_limit: Option<u32>,
 ) -> Result<Commitment> {
+    let Edit {
+        before,
+        after,
+        successor,
+        action,
+    } = edit;
     let params = actor.workspace.trust_params();
     let (old, new) = (before.and_then(Commitment::event), after.event());
     let trust = (old != new).then(|| TrustDelta {
@@ -170,15 +182,26 @@ pub async fn record_commitment<S: ContactStore + LedgerStore>(
     };
     let limit = (new.direction == Direction::Mine && !anyway)
         .then_some(actor.workspace.promise_load_threshold);
-    let saved = save(store, actor, None, c, None, "created".into(), now, limit)
-        .await
-        .map_err(|e| match e {
-            // The source interaction must be one with this contact (a composite key).
-            Error::NotFound(_) => {
-                Error::NotFound(format!("{} has no interaction with that id", contact.name))
-            }
-            other => other,
-        })?;
+    let saved = save(
+        store,
+        actor,
+        Edit {
+            before: None,
+            after: c,
+            successor: None,
+            action: "created".into(),
+        },
+        now,
+        limit,
+    )
+    .await
+    .map_err(|e| match e {
+        // The source interaction must be one with this contact (a composite key).
+        Error::NotFound(_) => {
+            Error::NotFound(format!("{} has no interaction with that id", contact.name))
+        }
+        other => other,
+    })?;
     Ok((contact, saved))
 }
 
@@ -261,7 +284,19 @@ pub async fn resolve<S: LedgerStore>(
     } else {
         after.status.to_string()
     };
-    save(store, actor, Some(&before), after, None, action, now, None).await
+    save(
+        store,
+        actor,
+        Edit {
+            before: Some(&before),
+            after,
+            successor: None,
+            action,
+        },
+        now,
+        None,
+    )
+    .await
 }
 
 /// Closes an open commitment as renegotiated and opens its successor with the new due date.
@@ -307,10 +342,12 @@ pub async fn renegotiate<S: LedgerStore>(
     save(
         store,
         actor,
-        Some(&before),
-        after,
-        Some(successor),
-        action,
+        Edit {
+            before: Some(&before),
+            after,
+            successor: Some(successor),
+            action,
+        },
         now,
         None,
     )
@@ -343,10 +380,12 @@ pub async fn flag_at_risk<S: LedgerStore>(
     save(
         store,
         actor,
-        Some(&before),
-        after,
-        None,
-        "at_risk".into(),
+        Edit {
+            before: Some(&before),
+            after,
+            successor: None,
+            action: "at_risk".into(),
+        },
         now,
         None,
     )
@@ -389,10 +428,12 @@ pub async fn told<S: LedgerStore>(
     save(
         store,
         actor,
-        Some(&before),
-        after,
-        None,
-        action.into(),
+        Edit {
+            before: Some(&before),
+            after,
+            successor: None,
+            action: action.into(),
+        },
         now,
         None,
     )

@@ -144,16 +144,30 @@ pub trait InteractionStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
 }
 
+/// A batch of a book: contacts with everything recorded about them.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub contacts: Vec<Contact>,
+    pub facts: Vec<Fact>,
+    pub interactions: Vec<Interaction>,
+    pub commitments: Vec<Commitment>,
+}
+
 /// Bulk loading (demo data, later imports): whole batches in one transaction.
 pub trait BulkStore: Send + Sync {
-    /// Writes contacts with their facts and interactions in one transaction: all or nothing.
+    /// Writes a batch in one transaction: all or nothing. Commitments' evidence is weighted
+    /// with `params`; carried trust scores are not touched (recompute them after the load).
     fn insert_book(
         &self,
         ws: &WorkspaceId,
-        contacts: &[Contact],
-        facts: &[Fact],
-        interactions: &[Interaction],
+        batch: &Batch,
+        params: &Params,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Refreshes the query planner's statistics after a bulk load. Without them PostgreSQL
+    /// (where autovacuum may be off or behind) plans for empty tables and can scan a million
+    /// rows per row.
+    fn refresh_statistics(&self) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// One entry of a commitment's history.

@@ -100,17 +100,17 @@ fn into_commitments(rows: Vec<CommitmentRow>) -> StoreResult<Vec<Commitment>> {
 }
 
 /// The values of a commitment's columns, in `COMMITMENT_COLUMNS` order plus the evidence.
-struct Values<'a> {
-    c: &'a Commitment,
-    due_date: String,
-    due_time: Option<String>,
-    evidence_kind: Option<&'static str>,
-    positive: Option<f64>,
-    negative: Option<f64>,
+pub(crate) struct Values<'a> {
+    pub(crate) c: &'a Commitment,
+    pub(crate) due_date: String,
+    pub(crate) due_time: Option<String>,
+    pub(crate) evidence_kind: Option<&'static str>,
+    pub(crate) positive: Option<f64>,
+    pub(crate) negative: Option<f64>,
 }
 
 impl<'a> Values<'a> {
-    fn of(c: &'a Commitment, p: &Params) -> Self {
+    pub(crate) fn of(c: &'a Commitment, p: &Params) -> Self {
         let event = c.event();
         let weighted = event.map(|e| epoch_weighted(&e, p));
         Values {
@@ -155,6 +155,50 @@ macro_rules! bind_commitment {
             .bind(v.negative)
     }};
 }
+
+/// Inserts commitments in the transaction `$tx`, in chunks (bulk loads).
+macro_rules! insert_commitments_in {
+    ($tx:ident, $ws:expr, $commitments:expr, $params:expr) => {{
+        for chunk in $commitments.chunks(400) {
+            let values: Vec<_> = chunk.iter().map(|c| $crate::ledger::Values::of(c, $params)).collect();
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO commitments (workspace_id, id, contact_id, direction, text, due_date, \
+                 due_time, deadline, size, source_interaction_id, owner_id, status, resolved_at, \
+                 released_on_request, at_risk_at, at_risk_reason, told_at, predecessor_id, \
+                 successor_id, created_at, updated_at, evidence_kind, positive_epoch, negative_epoch) ",
+            );
+            qb.push_values(&values, |mut b, v| {
+                let c = v.c;
+                b.push_bind($ws.as_str())
+                    .push_bind(c.id.as_str())
+                    .push_bind(c.contact_id.as_str())
+                    .push_bind(c.direction.as_str())
+                    .push_bind(c.text.as_str())
+                    .push_bind(v.due_date.as_str())
+                    .push_bind(v.due_time.as_deref())
+                    .push_bind(c.deadline.as_microsecond())
+                    .push_bind(c.size.as_str())
+                    .push_bind(c.source_interaction_id.as_ref().map(|i| i.as_str()))
+                    .push_bind(c.owner_id.as_str())
+                    .push_bind(c.status.as_str())
+                    .push_bind(c.resolved_at.map(|t| t.as_microsecond()))
+                    .push_bind(c.released_on_request)
+                    .push_bind(c.at_risk.as_ref().map(|r| r.at.as_microsecond()))
+                    .push_bind(c.at_risk.as_ref().and_then(|r| r.reason.as_deref()))
+                    .push_bind(c.told_at.map(|t| t.as_microsecond()))
+                    .push_bind(c.predecessor_id.as_ref().map(|i| i.as_str()))
+                    .push_bind(c.successor_id.as_ref().map(|i| i.as_str()))
+                    .push_bind(c.created_at.as_microsecond())
+                    .push_bind(c.updated_at.as_microsecond())
+                    .push_bind(v.evidence_kind)
+                    .push_bind(v.positive)
+                    .push_bind(v.negative);
+            });
+            qb.build().execute(&mut *$tx).await.map_err($crate::db_err)?;
+        }
+    }};
+}
+pub(crate) use insert_commitments_in;
 
 const INSERT_COMMITMENT: &str = "INSERT INTO commitments (workspace_id, id, contact_id, direction, \
      text, due_date, due_time, deadline, size, source_interaction_id, owner_id, status, resolved_at, \
@@ -374,7 +418,12 @@ impl LedgerStore for Db {
             }
             qb.push(" ORDER BY deadline, created_at, id LIMIT ")
                 .push_bind(i64::from(f.limit));
-            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
+            // Planned with the actual values (see list_contacts).
+            qb.build_query_as()
+                .persistent(false)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
         });
         into_commitments(rows)
     }

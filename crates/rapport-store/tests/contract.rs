@@ -10,7 +10,9 @@ use rapport_core::fact::{FactKind, NewFact};
 use rapport_core::ids::ContactId;
 use rapport_core::interaction::{InteractionKind, NewInteraction};
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::{BulkStore, ContactStore, FactStore, InteractionStore, WorkspaceStore};
+use rapport_core::store::{
+    Batch, BulkStore, ContactStore, FactStore, InteractionStore, WorkspaceStore,
+};
 use rapport_core::workspace::{Actor, Role};
 use rapport_core::{Error, StoreError};
 use rapport_store::Db;
@@ -636,14 +638,25 @@ async fn a_failed_batch_writes_nothing(db: &Db) {
         .into_fact(ContactId::generate(), now())
         .expect("fact"),
     );
-    assert!(db.insert_book(ws, &contacts, &facts, &[]).await.is_err());
+    let p = rapport_core::trust::Params::default();
+    let batch = |contacts: &[rapport_core::contact::Contact],
+                 facts: &[rapport_core::fact::Fact]| Batch {
+        contacts: contacts.to_vec(),
+        facts: facts.to_vec(),
+        ..Batch::default()
+    };
+    assert!(
+        db.insert_book(ws, &batch(&contacts, &facts), &p)
+            .await
+            .is_err()
+    );
     assert_eq!(
         db.count_contacts(ws).await.expect("count"),
         0,
         "nothing half-written"
     );
     facts.pop();
-    db.insert_book(ws, &contacts, &facts, &[])
+    db.insert_book(ws, &batch(&contacts, &facts), &p)
         .await
         .expect("valid batch");
     assert_eq!(db.count_contacts(ws).await.expect("count"), 1000);
@@ -653,7 +666,7 @@ async fn a_failed_batch_writes_nothing(db: &Db) {
         .expect("valid");
     let dup = vec![again, contacts[0].clone()];
     assert!(matches!(
-        db.insert_book(ws, &dup, &[], &[]).await,
+        db.insert_book(ws, &batch(&dup, &[]), &p).await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(db.count_contacts(ws).await.expect("count"), 1000);

@@ -97,6 +97,7 @@ fn bench(c: &mut Criterion) {
             seed: 1,
             anchor: jiff::civil::date(2026, 11, 25),
             owner: actor.user.id.clone(),
+            commitments_per_contact: 3,
         };
         let middle = book.contact_id(n / 2).to_string();
         let list = |q: ContactQuery| {

@@ -489,6 +489,9 @@ pub struct DemoArgs {
     /// The day the book is as of (default today, UTC): interactions span the two years before.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub anchor: Option<String>,
+    /// The average number of commitments (both ways) per contact.
+    #[arg(long, default_value_t = 3)]
+    pub commitments_per_contact: u32,
     #[command(flatten)]
     pub out: JsonFlag,
 }

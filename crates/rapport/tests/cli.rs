@@ -1,138 +1,15 @@
 //! The `rapport` program as a user runs it: real processes, real databases (an SQLite file;
 //! a fresh PostgreSQL schema per test when `RAPPORT_TEST_POSTGRES_URL` is set).
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use std::path::Path;
 
 use serde_json::Value;
 
-/// Where a test's data lives.
-struct Book {
-    url: String,
-    dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
-}
-
-impl Book {
-    fn sqlite() -> Book {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = dir.path().join("book.db").display().to_string();
-        Book { url, dir, pg: None }
-    }
-
-    fn postgres() -> Option<Book> {
-        let base = match std::env::var("RAPPORT_TEST_POSTGRES_URL") {
-            Ok(u) if !u.is_empty() => u,
-            _ => {
-                assert!(
-                    std::env::var("CI").map_or(true, |v| v != "true"),
-                    "RAPPORT_TEST_POSTGRES_URL is unset under CI=true"
-                );
-                eprintln!(
-                    "skipping: RAPPORT_TEST_POSTGRES_URL is unset, PostgreSQL CLI tests not run"
-                );
-                return None;
-            }
-        };
-        let schema = format!(
-            "cli_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        );
-        psql(&base, &format!("CREATE SCHEMA {schema}"));
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-        Some(Book {
-            url,
-            dir: tempfile::tempdir().expect("temp dir"),
-            pg: Some((base, schema)),
-        })
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(args)
-            .env("RAPPORT_DB", &self.url)
-            .env("HOME", self.dir.path())
-            .env_remove("XDG_DATA_HOME")
-            .output()
-            .expect("run rapport")
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "rapport {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 stdout")
-    }
-
-    /// Runs a read command with --json; stdout must be JSON and nothing else.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        let out = self.ok(&all);
-        serde_json::from_str(&out)
-            .unwrap_or_else(|e| panic!("stdout of {args:?} is not JSON ({e}): {out}"))
-    }
-
-    /// Runs a command that must fail with `code`, print an error on stderr and nothing on
-    /// stdout; returns stderr.
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(code), "rapport {args:?}: {stderr}");
-        assert!(
-            out.stdout.is_empty(),
-            "nothing on stdout for a failure: {args:?}"
-        );
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        stderr
-    }
-
-    fn names(&self, args: &[&str]) -> Vec<String> {
-        let mut all = vec!["contact", "list"];
-        all.extend_from_slice(args);
-        self.json(&all)
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|c| c["name"].as_str().expect("name").to_owned())
-            .collect()
-    }
-}
-
-impl Drop for Book {
-    fn drop(&mut self) {
-        if let Some((base, schema)) = &self.pg {
-            psql(base, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-        }
-    }
-}
-
-fn psql(url: &str, sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let pool = sqlx::PgPool::connect(url)
-            .await
-            .expect("connect to PostgreSQL");
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&pool)
-            .await
-            .expect("admin statement");
-        pool.close().await;
-    });
-}
+#[macro_use]
+mod common;
+use common::Book;
 
 fn add_sample_book(b: &Book) {
     b.ok(&[
@@ -502,17 +379,6 @@ fn bad_input_is_refused_and_writes_nothing(b: &Book) {
     assert_eq!(b.json(&["timeline", "elodie"]), before_timeline);
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(&super::Book::sqlite()); } )*
-        }
-        mod postgres {
-            $( #[test] fn $name() { if let Some(b) = super::Book::postgres() { super::$name(&b); } } )*
-        }
-    };
-}
-
 on_both_backends!(
     contacts_facts_and_timeline,
     edit_archive_restore,
@@ -708,43 +574,46 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
     let status = child.wait().expect("reap");
     assert!(!status.success(), "the demo was still running when killed");
 
-    let (contacts, facts, interactions, integrity, fk_problems, owner) = rt.block_on(async {
-        let db = rapport_store::Db::open_sqlite(Path::new(&path))
-            .await
-            .expect("the database opens");
-        let rapport_store::Db::Sqlite(sqlite) = &db else {
-            unreachable!("sqlite")
-        };
-        let pool = &sqlite.reader;
-        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(pool)
-            .await
-            .expect("check");
-        let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-            .fetch_all(pool)
-            .await
-            .expect("fk");
-        let n = |sql: &'static str| async move {
-            sqlx::query_scalar::<_, i64>(sql)
+    let (contacts, facts, interactions, commitments, integrity, fk_problems, owner) =
+        rt.block_on(async {
+            let db = rapport_store::Db::open_sqlite(Path::new(&path))
+                .await
+                .expect("the database opens");
+            let rapport_store::Db::Sqlite(sqlite) = &db else {
+                unreachable!("sqlite")
+            };
+            let pool = &sqlite.reader;
+            let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
                 .fetch_one(pool)
                 .await
-                .expect("count")
-        };
-        let owner: String = sqlx::query_scalar("SELECT user_id FROM memberships LIMIT 1")
-            .fetch_one(pool)
-            .await
-            .expect("owner");
-        let out = (
-            n("SELECT COUNT(*) FROM contacts").await,
-            n("SELECT COUNT(*) FROM facts").await,
-            n("SELECT COUNT(*) FROM interactions").await,
-            integrity,
-            fk.len(),
-            owner,
-        );
-        db.close().await;
-        out
-    });
+                .expect("check");
+            let fk: Vec<(String,)> =
+                sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                    .fetch_all(pool)
+                    .await
+                    .expect("fk");
+            let n = |sql: &'static str| async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(pool)
+                    .await
+                    .expect("count")
+            };
+            let owner: String = sqlx::query_scalar("SELECT user_id FROM memberships LIMIT 1")
+                .fetch_one(pool)
+                .await
+                .expect("owner");
+            let out = (
+                n("SELECT COUNT(*) FROM contacts").await,
+                n("SELECT COUNT(*) FROM facts").await,
+                n("SELECT COUNT(*) FROM interactions").await,
+                n("SELECT COUNT(*) FROM commitments").await,
+                integrity,
+                fk.len(),
+                owner,
+            );
+            db.close().await;
+            out
+        });
     assert_eq!(integrity, "ok");
     assert_eq!(fk_problems, 0);
     assert!(
@@ -756,16 +625,18 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
         seed: 3,
         anchor: jiff::civil::date(2026, 11, 25),
         owner: rapport_core::ids::UserId::from_stored(owner),
+        commitments_per_contact: 3,
     };
-    let (mut want_facts, mut want_interactions) = (0, 0);
+    let (mut want_facts, mut want_interactions, mut want_commitments) = (0, 0, 0);
     for i in 0..contacts as u64 {
         let e = book.entry(i);
         want_facts += e.facts.len() as i64;
         want_interactions += e.interactions.len() as i64;
+        want_commitments += e.commitments.len() as i64;
     }
     assert_eq!(
-        (facts, interactions),
-        (want_facts, want_interactions),
+        (facts, interactions, commitments),
+        (want_facts, want_interactions, want_commitments),
         "each batch is whole"
     );
 

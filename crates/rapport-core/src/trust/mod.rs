@@ -268,6 +268,9 @@ impl Evidence {
     }
 }
 
+/// Slack on the uncertainty boundaries of [`Status`].
+const STATUS_TOLERANCE: f64 = 1e-6;
+
 /// How sure the reading is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -343,9 +346,11 @@ impl Score {
         let n = r + s;
         let probability = (r + p.base_rate * p.prior_weight) / (n + p.prior_weight);
         let uncertainty = p.prior_weight / (n + p.prior_weight);
-        let status = if uncertainty > 0.5 {
+        // The boundaries allow 1e-6: six promises kept seconds apart have lost a ten-millionth
+        // of their weight to forgetting, which must not keep the number hidden.
+        let status = if uncertainty > 0.5 + STATUS_TOLERANCE {
             Status::Unknown
-        } else if uncertainty > 0.25 {
+        } else if uncertainty > 0.25 + STATUS_TOLERANCE {
             Status::Early
         } else {
             Status::Known
@@ -381,6 +386,25 @@ mod tests {
         assert_eq!(s.status, Status::Unknown);
         assert_eq!(s.points(), None);
         assert_eq!(s.band(), None);
+    }
+
+    #[test]
+    fn status_edges_tolerate_seconds_of_forgetting_but_not_days() {
+        let p = Params::default();
+        let kept = |ages_secs: &[i64]| {
+            let now = Timestamp::from_second(1_800_000_000).expect("ts");
+            let events: Vec<Event> = ages_secs
+                .iter()
+                .map(|a| Event {
+                    kind: EvidenceKind::KeptOnTime,
+                    size: Size::Normal,
+                    at: now - SignedDuration::from_secs(*a),
+                })
+                .collect();
+            Evidence::from_events(&events, now, &p).score(&p).status
+        };
+        assert_eq!(kept(&[0, 1, 2, 3, 4, 5]), Status::Known);
+        assert_eq!(kept(&[0, 1, 2, 3, 4, 86_400 * 5]), Status::Early);
     }
 
     #[test]

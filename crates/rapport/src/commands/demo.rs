@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::civil::Date;
 use rapport_core::demo::DemoBook;
-use rapport_core::store::{BulkStore, ContactStore};
+use rapport_core::store::{Batch, BulkStore, ContactStore, LedgerStore};
 use serde::Serialize;
 
 use crate::cli::DemoArgs;
@@ -15,23 +15,17 @@ use crate::context::Context;
 use crate::render;
 
 /// One batch, generated off the async threads while the previous one is written.
-struct Batch {
-    contacts: Vec<rapport_core::contact::Contact>,
-    facts: Vec<rapport_core::fact::Fact>,
-    interactions: Vec<rapport_core::interaction::Interaction>,
-}
-
 fn generate(book: &DemoBook, from: u64, to: u64) -> Batch {
     let mut b = Batch {
         contacts: Vec::with_capacity((to - from) as usize),
-        facts: Vec::new(),
-        interactions: Vec::new(),
+        ..Batch::default()
     };
     for i in from..to {
         let e = book.entry(i);
         b.contacts.push(e.contact);
         b.facts.extend(e.facts);
         b.interactions.extend(e.interactions);
+        b.commitments.extend(e.commitments);
     }
     b
 }
@@ -45,6 +39,8 @@ struct Summary {
     contacts_written: u64,
     facts_written: u64,
     interactions_written: u64,
+    commitments_written: u64,
+    trust_scores: u64,
     seconds: f64,
     contacts_per_second: f64,
 }
@@ -70,11 +66,20 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .date(),
     };
+    if a.commitments_per_contact > 100 {
+        return Err(rapport_core::Invalid::new(
+            "commitments-per-contact",
+            "--commitments-per-contact must be at most 100",
+        )
+        .into());
+    }
     let book = DemoBook {
         seed: a.seed,
         anchor,
         owner: ctx.actor.user.id.clone(),
+        commitments_per_contact: a.commitments_per_contact,
     };
+    let params = ctx.actor.workspace.trust_params();
     let ws = ctx.actor.workspace.id.clone();
     // Every run writes contacts in index order, a whole batch at a time, starting where the
     // book stops; so the contacts present are always a prefix 0..k of the book, whatever
@@ -118,21 +123,32 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
     });
 
     let started = Instant::now();
-    let (mut contacts, mut facts, mut interactions) = (0u64, 0u64, 0u64);
+    let (mut contacts, mut facts, mut interactions, mut commitments) = (0u64, 0u64, 0u64, 0u64);
     while let Some(batch) = rx.recv().await {
         ctx.db
-            .insert_book(&ws, &batch.contacts, &batch.facts, &batch.interactions)
+            .insert_book(&ws, &batch, &params)
             .await
             .map_err(rapport_core::Error::from)
             .context("writing a batch of the demo book (the batches before it are kept)")?;
         contacts += batch.contacts.len() as u64;
         facts += batch.facts.len() as u64;
         interactions += batch.interactions.len() as u64;
+        commitments += batch.commitments.len() as u64;
         progress.inc(batch.contacts.len() as u64);
     }
     producer.await.context("the demo generator stopped")?;
     progress.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
+    // The carried trust scores of the whole book, then fresh planner statistics.
+    let trust_scores = ctx
+        .db
+        .recompute_trust(&ws, Context::now(), &params)
+        .await
+        .map_err(rapport_core::Error::from)?;
+    ctx.db
+        .refresh_statistics()
+        .await
+        .map_err(rapport_core::Error::from)?;
     let summary = Summary {
         seed: a.seed,
         anchor,
@@ -141,6 +157,8 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         contacts_written: contacts,
         facts_written: facts,
         interactions_written: interactions,
+        commitments_written: commitments,
+        trust_scores,
         seconds,
         contacts_per_second: if seconds > 0.0 {
             contacts as f64 / seconds
@@ -152,7 +170,7 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         render::json(&summary)
     } else {
         println!(
-            "Wrote {contacts} contacts, {facts} facts and {interactions} interactions in {seconds:.1} s ({:.0} contacts/s).",
+            "Wrote {contacts} contacts, {facts} facts, {interactions} interactions and {commitments} commitments in {seconds:.1} s ({:.0} contacts/s).",
             summary.contacts_per_second
         );
         Ok(())

@@ -1,0 +1,228 @@
+//! The ledger's figures, in-process and warm, on SQLite (and PostgreSQL when
+//! `RAPPORT_BENCH_POSTGRES_URL` is set):
+//!
+//! - one outcome recorded with the contact's carried trust score updated in the same
+//!   transaction (each iteration relabels the same commitment, kept ↔ broken: a full outcome
+//!   write that takes one event back and adds another);
+//! - a new promise recorded (with --anyway: the day fills up over the iterations);
+//! - every trust score of the workspace recomputed from the ledger.
+//!
+//!     cargo bench -p rapport --bench ledger
+//!
+//! The book (seed 1, anchor 2026-11-25) is made once by `rapport demo` under
+//! target/bench-data: `RAPPORT_BENCH_LEDGER_CONTACTS` contacts (default 100,000) with 12
+//! commitments each on average, over a million of them resolved.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::str::FromStr;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rapport_core::commitment::{Direction, Due};
+use rapport_core::ledger::{self, NewCommitment, Outcome};
+use rapport_core::store::{LedgerStore, WorkspaceStore};
+use rapport_core::trust::Size;
+use rapport_store::{DatabaseUrl, Db};
+
+fn contacts() -> u64 {
+    std::env::var("RAPPORT_BENCH_LEDGER_CONTACTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+fn books() -> Vec<(&'static str, String)> {
+    let n = contacts();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench data folder");
+    let mut out = vec![(
+        "sqlite",
+        dir.join(format!("sqlite-ledger-{n}.db"))
+            .display()
+            .to_string(),
+    )];
+    if let Ok(base) = std::env::var("RAPPORT_BENCH_POSTGRES_URL") {
+        let schema = format!("bench_ledger_{n}");
+        let rt = tokio::runtime::Runtime::new().expect("runtime");
+        rt.block_on(async {
+            let pool = sqlx::PgPool::connect(&base).await.expect("connect");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .execute(&pool)
+            .await
+            .expect("schema");
+            pool.close().await;
+        });
+        let sep = if base.contains('?') { '&' } else { '?' };
+        out.push((
+            "postgres",
+            format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+        ));
+    }
+    for (_, url) in &out {
+        eprintln!("making sure {url} holds the ledger book (slow the first time)…");
+        let status = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args([
+                "--db",
+                url,
+                "demo",
+                "--contacts",
+                &n.to_string(),
+                "--seed",
+                "1",
+            ])
+            .args([
+                "--batch",
+                "5000",
+                "--anchor",
+                "2026-11-25",
+                "--commitments-per-contact",
+                "12",
+            ])
+            .status()
+            .expect("run rapport demo");
+        assert!(status.success(), "rapport demo failed");
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    for (backend, url) in books() {
+        let now = jiff::Timestamp::now();
+        let (db, actor, resolved) = rt.block_on(async {
+            let db = Db::open(&DatabaseUrl::from_str(&url).expect("url"))
+                .await
+                .expect("open");
+            let actor = db
+                .ensure_default_actor("My workspace", "bench", "UTC", now)
+                .await
+                .expect("actor");
+            let resolved: i64 = rapport_store::with_pool!(&db, |pool| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM commitments WHERE evidence_kind IS NOT NULL",
+                )
+                .fetch_one(pool)
+                .await
+                .expect("count")
+            });
+            (db, actor, resolved)
+        });
+        eprintln!("{backend}: {resolved} resolved, scored commitments");
+        let mut g = c.benchmark_group(format!("{backend}/ledger"));
+
+        // A promise to relabel back and forth: its contact has a ledger already.
+        let target = rt.block_on(async {
+            let new = NewCommitment {
+                direction: Direction::Mine,
+                text: "Benchmark promise".into(),
+                due: Due {
+                    date: jiff::civil::date(2026, 11, 20),
+                    time: None,
+                },
+                size: Size::Normal,
+                source_interaction: None,
+            };
+            let contact = rapport_core::service::list_contacts(&db, &actor, Default::default())
+                .await
+                .expect("contacts")
+                .remove(0);
+            let (_, c) =
+                ledger::record_commitment(&db, &actor, contact.id.as_str(), new, true, now)
+                    .await
+                    .expect("record");
+            ledger::resolve(
+                &db,
+                &actor,
+                c.id.as_str(),
+                Outcome::Kept,
+                None,
+                false,
+                jiff::Timestamp::now(),
+            )
+            .await
+            .expect("kept");
+            c.id.to_string()
+        });
+        let mut broken = false;
+        g.bench_function("one outcome + carried score update", |b| {
+            b.to_async(&rt).iter(|| {
+                broken = !broken;
+                let outcome = if broken {
+                    Outcome::Broken
+                } else {
+                    Outcome::Kept
+                };
+                let (db, actor, target) = (&db, &actor, &target);
+                async move {
+                    ledger::resolve(
+                        db,
+                        actor,
+                        target,
+                        outcome,
+                        None,
+                        true,
+                        jiff::Timestamp::now(),
+                    )
+                    .await
+                    .expect("relabel")
+                }
+            })
+        });
+        let contact_ref = rt.block_on(target_contact(&db, &actor, &target));
+        g.bench_function("record a new promise (--anyway)", |b| {
+            b.to_async(&rt).iter(|| async {
+                let new = NewCommitment {
+                    direction: Direction::Mine,
+                    text: "Call back".into(),
+                    due: Due {
+                        date: jiff::civil::date(2027, 1, 15),
+                        time: None,
+                    },
+                    size: Size::Normal,
+                    source_interaction: None,
+                };
+                ledger::record_commitment(
+                    &db,
+                    &actor,
+                    &contact_ref,
+                    new,
+                    true,
+                    jiff::Timestamp::now(),
+                )
+                .await
+                .expect("record")
+            })
+        });
+        g.sample_size(10);
+        g.bench_function(
+            format!("recompute every trust score ({resolved} resolved)"),
+            |b| {
+                b.to_async(&rt).iter(|| async {
+                    db.recompute_trust(
+                        &actor.workspace.id,
+                        jiff::Timestamp::now(),
+                        &actor.workspace.trust_params(),
+                    )
+                    .await
+                    .expect("recompute")
+                })
+            },
+        );
+        g.finish();
+        rt.block_on(db.close());
+    }
+}
+
+/// The contact of a commitment, as a reference string.
+async fn target_contact(db: &Db, actor: &rapport_core::workspace::Actor, id: &str) -> String {
+    ledger::commitment(db, actor, id)
+        .await
+        .expect("commitment")
+        .contact_id
+        .to_string()
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

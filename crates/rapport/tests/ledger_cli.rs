@@ -1,0 +1,257 @@
+//! The ledger commands as a user runs them, on both backends.
+
+use serde_json::Value;
+
+#[macro_use]
+mod common;
+use common::Book;
+
+fn setup(b: &Book) {
+    b.ok(&["contact", "add", "Élodie Martin", "--type", "customer"]);
+    b.ok(&["contact", "add", "Bruno Costa"]);
+}
+
+/// `promise` prints the new id alone on stdout.
+fn promise(b: &Book, args: &[&str]) -> String {
+    let mut all = vec!["promise"];
+    all.extend_from_slice(args);
+    let out = b.ok(&all);
+    let id = out.trim().to_owned();
+    assert_eq!(id.len(), 36, "an id alone on stdout: {out:?}");
+    id
+}
+
+fn promises_outcomes_and_trust(b: &Book) {
+    setup(b);
+    let created = b.json(&["promise", "elodie", "Send samples", "--due", "+2d"]);
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(created["status"], "open");
+    assert_eq!(created["direction"], "mine");
+    assert_eq!(created["size"], "normal");
+    b.ok(&["kept", &id]);
+
+    // A new relationship is not yet known: no number, no band.
+    let fresh = b.json(&["trust", "bruno"]);
+    for d in ["mine", "theirs"] {
+        assert_eq!(fresh[d]["status"], "unknown");
+        assert_eq!(fresh[d]["score"], Value::Null);
+        assert_eq!(fresh[d]["band"], Value::Null);
+        assert_eq!(fresh[d]["uncertainty"], 1.0);
+    }
+    assert_eq!(fresh["gap"], false);
+
+    // Six promises kept today: a number, 7/8 = 87.5 (good).
+    for i in 0..5 {
+        let id = promise(
+            b,
+            &[
+                "elodie",
+                &format!("Follow-up {i}"),
+                "--due",
+                "+1w",
+                "--size",
+                "normal",
+            ],
+        );
+        b.ok(&["kept", &id]);
+    }
+    let t = b.json(&["trust", "elodie"]);
+    let mine = &t["mine"];
+    assert_eq!(mine["status"], "known");
+    let score = mine["score"].as_f64().expect("score");
+    assert!((score - 87.5).abs() < 0.01, "{score}");
+    assert_eq!(mine["band"], "good");
+    assert_eq!(mine["reliability"], 1.0);
+    assert_eq!(mine["candour"], Value::Null);
+    for key in ["uncertainty", "evidence"] {
+        assert!(mine[key].is_number(), "{key}");
+    }
+    let explanation = mine["explanation"].as_array().expect("explanation");
+    assert_eq!(explanation.len(), 6);
+    for e in explanation {
+        for key in ["commitment_id", "text", "outcome", "contribution"] {
+            assert!(!e[key].is_null(), "{key} in {e}");
+        }
+    }
+    let sum: f64 = explanation
+        .iter()
+        .map(|e| e["contribution"].as_f64().expect("c"))
+        .sum();
+    assert!(
+        (50.0 + sum - score).abs() < 1e-6,
+        "contributions explain the score exactly"
+    );
+    assert!(mine["next"]["kept"].as_f64().expect("next kept") > 0.0);
+    assert!(mine["next"]["broken"].as_f64().expect("next broken") < -10.0);
+    assert_eq!(t["theirs"]["status"], "unknown");
+    assert_eq!(t["contact"]["name"], "Élodie Martin");
+
+    // They broke one promise to me: an early read of them, low.
+    let theirs = b.ok(&["expect", "elodie", "Pay the deposit", "--due", "yesterday"]);
+    b.ok(&["broken", theirs.trim()]);
+    let t = b.json(&["trust", "elodie"]);
+    assert_eq!(t["theirs"]["status"], "early");
+    assert_eq!(t["theirs"]["band"], "low");
+    assert_eq!(t["theirs"]["score"], Value::Null);
+    assert_eq!(
+        t["mine"]["score"].as_f64().map(|s| (s * 100.0).round()),
+        Some(8750.0),
+        "mine unchanged"
+    );
+
+    // As it stood yesterday: nothing was resolved yet.
+    let before = b.json(&["trust", "elodie", "--at", "yesterday"]);
+    assert_eq!(before["mine"]["status"], "unknown");
+
+    let listed = b.json(&["commitments", "elodie", "--theirs"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    assert_eq!(listed[0]["status"], "broken");
+    assert!(
+        b.json(&["commitments", "--open"])
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+    let history = b.json(&["history", &id]);
+    let actions: Vec<_> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|h| h["action"].as_str().expect("a"))
+        .collect();
+    assert_eq!(actions, vec!["created", "kept"]);
+    let rescored = b.json(&["rescore"]);
+    assert_eq!(rescored["scores"], 2);
+    // The human form reads as a sentence.
+    let text = b.ok(&["trust", "elodie"]);
+    assert!(
+        text.contains(", good") && text.contains("6 kept on time in"),
+        "{text}"
+    );
+}
+
+fn bad_news_renegotiation_and_requests(b: &Book) {
+    setup(b);
+    let id = promise(
+        b,
+        &[
+            "elodie",
+            "Deliver 40 cases",
+            "--due",
+            "+3d",
+            "--size",
+            "major",
+        ],
+    );
+    b.ok(&["at-risk", &id, "--reason", "Supplier is late"]);
+    let open = b.json(&["commitments", "--open", "--mine"]);
+    assert!(open[0]["at_risk"]["reason"] == "Supplier is late" && open[0]["told_at"].is_null());
+    b.ok(&["told", &id]);
+    let next = b.json(&["renegotiate", &id, "--due", "+10d"]);
+    let next_id = next["id"].as_str().expect("id").to_owned();
+    assert_ne!(next_id, id);
+    assert_eq!(next["predecessor_id"], id.as_str());
+    b.ok(&["kept", &next_id]);
+    let t = b.json(&["trust", "elodie"]);
+    let outcomes: Vec<_> = t["mine"]["explanation"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|e| e["outcome"].as_str().expect("o").to_owned())
+        .collect();
+    assert!(
+        outcomes.contains(&"told_early".to_owned())
+            && outcomes.contains(&"kept_on_time".to_owned())
+    );
+    let latency = b.json(&["latency"]);
+    assert_eq!(latency[0]["bad_news"]["count"], 1);
+
+    let r = b.ok(&["request", "elodie", "A discount on 50 cases"]);
+    let r = r.trim();
+    assert_eq!(
+        b.json(&["requests", "--open"]).as_array().map(Vec::len),
+        Some(1)
+    );
+    b.ok(&["why", r, "Their budget closes in December"]);
+    b.ok(&["answer", r, &next_id]);
+    assert!(
+        b.json(&["requests", "--open"])
+            .as_array()
+            .expect("list")
+            .is_empty()
+    );
+    let all = b.json(&["requests", "elodie"]);
+    assert_eq!(all[0]["why"], "Their budget closes in December");
+    assert_eq!(all[0]["answered_by"], next_id.as_str());
+}
+
+fn bad_input_gets_a_clear_error_and_writes_nothing(b: &Book) {
+    setup(b);
+    for i in 0..5 {
+        promise(b, &["bruno", &format!("Task {i}"), "--due", "2030-01-15"]);
+    }
+    let kept = promise(b, &["bruno", "Done already", "--due", "2030-01-16"]);
+    b.ok(&["kept", &kept]);
+    let before = b.json(&["commitments"]);
+    let unknown = "0192f0c4-7a3b-7c00-8000-000000000001";
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["promise", "bruno", "Task 6", "--due", "2030-01-15"],
+            5,
+            "already has 5 open promises",
+        ),
+        (
+            &["promise", "bruno", "x", "--due", "someday"],
+            2,
+            "not a date",
+        ),
+        (
+            &["promise", "bruno", "x", "--due", "2030-02-30"],
+            2,
+            "not a date",
+        ),
+        (&["promise", "bruno", "   ", "--due", "fri"], 2, "empty"),
+        (
+            &["promise", "bruno", "x", "--due", "fri", "--size", "huge"],
+            2,
+            "unknown size",
+        ),
+        (&["promise", "nobody", "x", "--due", "fri"], 3, "no contact"),
+        (&["kept", unknown], 3, "no commitment"),
+        (&["kept", "not-an-id"], 3, "not a commitment id"),
+        (&["kept", &kept], 5, "already kept"),
+        (
+            &["broken", &kept, "--on", "last tuesday-ish"],
+            2,
+            "not a date",
+        ),
+        (&["kept", &kept, "--correct"], 5, "must change"),
+        (
+            &["renegotiate", &kept, "--due", "+1w"],
+            5,
+            "only an open commitment",
+        ),
+        (&["at-risk", &kept], 5, "only an open commitment"),
+        (&["told", &kept, "--on", "2099-01-01"], 2, "future"),
+        (&["trust", "bruno", "--at", "whenever"], 2, "not a date"),
+        (&["why", unknown, "because"], 3, "no request"),
+    ];
+    for (args, code, message) in cases {
+        let stderr = b.fails(args, *code);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+    assert_eq!(b.json(&["commitments"]), before, "nothing written");
+    // Insisting records it.
+    promise(b, &["bruno", "Task 6", "--due", "2030-01-15", "--anyway"]);
+    // A correction changes the label and is kept in the history.
+    b.ok(&["broken", &kept, "--correct"]);
+    let history = b.json(&["history", &kept]);
+    assert_eq!(history.as_array().map(Vec::len), Some(3));
+    assert_eq!(history[2]["action"], "corrected: kept → broken");
+}
+
+on_both_backends!(
+    promises_outcomes_and_trust,
+    bad_news_renegotiation_and_requests,
+    bad_input_gets_a_clear_error_and_writes_nothing,
+);
