@@ -279,3 +279,19 @@ pub async fn search_interactions<S: InteractionStore>(
         .search_interactions(&actor.workspace.id, &folded, limit.clamp(1, MAX_PAGE))
         .await?)
 }
+
+/// Changes the workspace's settings; only an owner may.
+pub async fn change_settings<S: crate::store::WorkspaceStore>(
+    store: &S,
+    actor: &Actor,
+    change: &crate::workspace::SettingsChange,
+) -> Result<crate::workspace::Workspace> {
+    if actor.role != crate::workspace::Role::Owner {
+        return Err(Error::Conflict(
+            "only an owner can change the workspace's settings".into(),
+        ));
+    }
+    let updated = change.apply(&actor.workspace)?;
+    store.update_workspace(&updated).await?;
+    Ok(updated)
+}

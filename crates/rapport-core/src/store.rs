@@ -30,6 +30,12 @@ pub trait WorkspaceStore: Send + Sync {
         time_zone: &str,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Actor>> + Send;
+
+    /// Saves a workspace's settings (time zone, promise-load threshold). `NotFound` if absent.
+    fn update_workspace(
+        &self,
+        workspace: &crate::workspace::Workspace,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Which contacts a listing returns, and from where.

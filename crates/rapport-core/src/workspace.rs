@@ -92,3 +92,81 @@ pub struct Actor {
     pub user: User,
     pub role: Role,
 }
+
+/// A change to a workspace's settings: `None` leaves a setting as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingsChange {
+    /// An IANA time zone name, such as `Europe/Lisbon`.
+    pub time_zone: Option<String>,
+    /// 1 to 100 open promises of mine due on one day.
+    pub promise_load_threshold: Option<u32>,
+}
+
+impl SettingsChange {
+    /// Applies the change to a copy of the workspace, checking every value.
+    pub fn apply(&self, ws: &Workspace) -> Result<Workspace, Invalid> {
+        let mut w = ws.clone();
+        if let Some(tz) = &self.time_zone {
+            let tz = tz.trim();
+            jiff::tz::TimeZone::get(tz).map_err(|_| {
+                Invalid::new(
+                    "time_zone",
+                    format!("{tz:?} is not a time zone: use an IANA name such as Europe/Lisbon"),
+                )
+            })?;
+            w.time_zone = tz.to_owned();
+        }
+        if let Some(n) = self.promise_load_threshold {
+            if !(1..=100).contains(&n) {
+                return Err(Invalid::new(
+                    "promise_load",
+                    "the promise-load threshold must be between 1 and 100",
+                ));
+            }
+            w.promise_load_threshold = n;
+        }
+        Ok(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws() -> Workspace {
+        Workspace {
+            id: WorkspaceId::generate(),
+            name: "Shop".into(),
+            time_zone: "UTC".into(),
+            promise_load_threshold: 5,
+            trust_half_life_days: 180,
+            created_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let change = SettingsChange {
+            time_zone: Some("Europe/Lisbon".into()),
+            promise_load_threshold: Some(8),
+        };
+        let w = change.apply(&ws()).expect("valid");
+        assert_eq!(
+            (w.time_zone.as_str(), w.promise_load_threshold),
+            ("Europe/Lisbon", 8)
+        );
+        let bad_tz = SettingsChange {
+            time_zone: Some("Mars/Olympus".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad_tz.apply(&ws()).expect_err("unknown zone").field,
+            "time_zone"
+        );
+        let bad_n = SettingsChange {
+            promise_load_threshold: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(bad_n.apply(&ws()).expect_err("zero").field, "promise_load");
+    }
+}

@@ -53,6 +53,26 @@ macro_rules! create_workspace_in {
 }
 
 impl WorkspaceStore for Db {
+    async fn update_workspace(&self, w: &rapport_core::workspace::Workspace) -> StoreResult<()> {
+        let n = in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE workspaces SET time_zone = $2, promise_load_threshold = $3 WHERE id = $1",
+            )
+            .bind(w.id.as_str())
+            .bind(w.time_zone.as_str())
+            .bind(i32::try_from(w.promise_load_threshold).unwrap_or(i32::MAX))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
     async fn ensure_default_actor(
         &self,
         workspace_name: &str,

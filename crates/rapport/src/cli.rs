@@ -68,6 +68,21 @@ pub enum Command {
     Rescore(JsonOnly),
     /// How fast bad news and good news reach the other side, per user.
     Latency(JsonOnly),
+    /// Show or change the workspace's settings.
+    Settings(SettingsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// The workspace's time zone (IANA name, e.g. Europe/Lisbon): "today" is the day there.
+    /// Deadlines already recorded keep the zone they were made in.
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// Refuse a new promise of mine on a day with this many open promises of mine due.
+    #[arg(long, value_name = "N")]
+    pub promise_load: Option<u32>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

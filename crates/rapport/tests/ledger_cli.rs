@@ -255,3 +255,30 @@ on_both_backends!(
     bad_news_renegotiation_and_requests,
     bad_input_gets_a_clear_error_and_writes_nothing,
 );
+
+#[test]
+fn the_promise_load_threshold_is_a_workspace_setting() {
+    let b = Book::sqlite();
+    setup(&b);
+    let shown = b.json(&["settings"]);
+    assert_eq!(shown["promise_load_threshold"], 5);
+    b.json(&[
+        "settings",
+        "--promise-load",
+        "2",
+        "--time-zone",
+        "Europe/Lisbon",
+    ]);
+    assert_eq!(b.json(&["settings"])["time_zone"], "Europe/Lisbon");
+    promise(&b, &["bruno", "One", "--due", "2030-03-01"]);
+    promise(&b, &["bruno", "Two", "--due", "2030-03-01"]);
+    let stderr = b.fails(&["promise", "bruno", "Three", "--due", "2030-03-01"], 5);
+    assert!(stderr.contains("already has 2 open promises"), "{stderr}");
+    b.fails(&["settings", "--promise-load", "0"], 2);
+    b.fails(&["settings", "--time-zone", "Mars/Olympus"], 2);
+    assert_eq!(
+        b.json(&["settings"])["promise_load_threshold"],
+        2,
+        "refused changes change nothing"
+    );
+}

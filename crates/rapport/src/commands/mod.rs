@@ -48,7 +48,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Trust(a) => ledger::trust(&ctx, a).await,
         Command::Rescore(a) => ledger::rescore(&ctx, a).await,
         Command::Latency(a) => ledger::latency(&ctx, a).await,
+        Command::Settings(a) => settings(&ctx, a).await,
     };
     ctx.db.close().await;
     result
+}
+
+async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<()> {
+    let change = rapport_core::workspace::SettingsChange {
+        time_zone: a.time_zone,
+        promise_load_threshold: a.promise_load,
+    };
+    let ws = if change == rapport_core::workspace::SettingsChange::default() {
+        ctx.actor.workspace.clone()
+    } else {
+        rapport_core::service::change_settings(&ctx.db, &ctx.actor, &change).await?
+    };
+    if a.out.json {
+        return crate::render::json(&ws);
+    }
+    println!("{}", ws.name);
+    println!("  time zone:       {}", ws.time_zone);
+    println!(
+        "  promise load:    {} open promises of mine due on one day",
+        ws.promise_load_threshold
+    );
+    println!("  trust half-life: {} days", ws.trust_half_life_days);
+    Ok(())
 }
