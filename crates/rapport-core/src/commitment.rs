@@ -2,7 +2,6 @@
 //! (`theirs`), each with a due date, a size, and an outcome that feeds the trust engine.
 
 use std::fmt;
-use std::str::FromStr;
 
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
@@ -22,100 +21,30 @@ crate::ids::id_type!(
     RequestId
 );
 
-/// Who promised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// I promised them: how far they can rely on me.
-    Mine,
-    /// They promised me: how far I can rely on them.
-    Theirs,
-}
-
-impl Direction {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Mine => "mine",
-            Self::Theirs => "theirs",
-        }
+crate::named::named_enum! {
+    /// Who promised.
+    pub enum Direction: "direction", "direction" {
+        /// I promised them: how far they can rely on me.
+        Mine = "mine",
+        /// They promised me: how far I can rely on them.
+        Theirs = "theirs",
     }
 }
 
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Direction {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        match s {
-            "mine" => Ok(Self::Mine),
-            "theirs" => Ok(Self::Theirs),
-            _ => Err(Invalid::new(
-                "direction",
-                format!("unknown direction {s:?}"),
-            )),
-        }
-    }
-}
-
-/// Where a commitment stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Open,
-    /// Done (on time or late: decided by when against the deadline).
-    Kept,
-    /// Closed with a new due date; a linked successor carries on.
-    Renegotiated,
-    /// Let go: at the request of the one it was promised to (not scored), or withdrawn by
-    /// the promiser.
-    Released,
-    Broken,
-    /// Claimed done when it was not.
-    Deceptive,
-}
-
-impl Status {
-    /// Every status.
-    pub const ALL: [Status; 6] = [
-        Self::Open,
-        Self::Kept,
-        Self::Renegotiated,
-        Self::Released,
-        Self::Broken,
-        Self::Deceptive,
-    ];
-
-    /// The stored and typed name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Kept => "kept",
-            Self::Renegotiated => "renegotiated",
-            Self::Released => "released",
-            Self::Broken => "broken",
-            Self::Deceptive => "deceptive",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| Invalid::new("status", format!("unknown status {s:?}")))
+crate::named::named_enum! {
+    /// Where a commitment stands.
+    pub enum Status: "status", "status" {
+        Open = "open",
+        /// Done (on time or late: decided by when against the deadline).
+        Kept = "kept",
+        /// Closed with a new due date; a linked successor carries on.
+        Renegotiated = "renegotiated",
+        /// Let go: at the request of the one it was promised to (not scored), or withdrawn by
+        /// the promiser.
+        Released = "released",
+        Broken = "broken",
+        /// Claimed done when it was not.
+        Deceptive = "deceptive",
     }
 }
 

@@ -1,9 +1,6 @@
 //! Personal memory: what the user knows about a contact as a person (family, interests,
 //! preferences such as the usual order, important dates, notes).
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -11,63 +8,20 @@ use crate::dates::YearlyDate;
 use crate::error::Invalid;
 use crate::ids::{ContactId, FactId};
 
-/// What a fact is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FactKind {
-    /// A family member: the text is their name, `relation` says who they are (daughter,
-    /// spouse), `date` is their birthday when known.
-    Family,
-    /// Something they care about: a sport, a team, a hobby.
-    Interest,
-    /// How they like things: the usual order, a preferred time to call.
-    Preference,
-    /// A date that recurs yearly: their birthday, an anniversary, the first purchase.
-    Date,
-    /// Anything else worth remembering.
-    Note,
-}
-
-impl FactKind {
-    /// Every kind.
-    pub const ALL: [FactKind; 5] = [
-        Self::Family,
-        Self::Interest,
-        Self::Preference,
-        Self::Date,
-        Self::Note,
-    ];
-
-    /// The stored and typed name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Family => "family",
-            Self::Interest => "interest",
-            Self::Preference => "preference",
-            Self::Date => "date",
-            Self::Note => "note",
-        }
-    }
-}
-
-impl fmt::Display for FactKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for FactKind {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        let s = s.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            Invalid::new(
-                "kind",
-                format!(
-                    "unknown fact kind {s:?}; expected one of: family, interest, preference, date, note"
-                ),
-            )
-        })
+crate::named::named_enum! {
+    /// What a fact is about.
+    pub enum FactKind: "kind", "fact kind" {
+        /// A family member: the text is their name, `relation` says who they are (daughter,
+        /// spouse), `date` is their birthday when known.
+        Family = "family",
+        /// Something they care about: a sport, a team, a hobby.
+        Interest = "interest",
+        /// How they like things: the usual order, a preferred time to call.
+        Preference = "preference",
+        /// A date that recurs yearly: their birthday, an anniversary, the first purchase.
+        Date = "date",
+        /// Anything else worth remembering.
+        Note = "note",
     }
 }
 

@@ -1,8 +1,5 @@
 //! Interactions: the conversations with a contact, what they said kept apart from what I said.
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -10,60 +7,15 @@ use crate::error::Invalid;
 use crate::ids::{ContactId, InteractionId};
 use crate::search::fold;
 
-/// How the interaction happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InteractionKind {
-    Call,
-    Meeting,
-    Email,
-    Visit,
-    Message,
-    Other,
-}
-
-impl InteractionKind {
-    /// Every kind.
-    pub const ALL: [InteractionKind; 6] = [
-        Self::Call,
-        Self::Meeting,
-        Self::Email,
-        Self::Visit,
-        Self::Message,
-        Self::Other,
-    ];
-
-    /// The stored and typed name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Call => "call",
-            Self::Meeting => "meeting",
-            Self::Email => "email",
-            Self::Visit => "visit",
-            Self::Message => "message",
-            Self::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for InteractionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for InteractionKind {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        let s = s.trim().to_ascii_lowercase();
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            Invalid::new(
-                "kind",
-                format!(
-                    "unknown interaction kind {s:?}; expected one of: call, meeting, email, visit, message, other"
-                ),
-            )
-        })
+crate::named::named_enum! {
+    /// How the interaction happened.
+    pub enum InteractionKind: "kind", "interaction kind" {
+        Call = "call",
+        Meeting = "meeting",
+        Email = "email",
+        Visit = "visit",
+        Message = "message",
+        Other = "other",
     }
 }
 

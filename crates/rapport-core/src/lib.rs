@@ -12,6 +12,7 @@ pub mod fact;
 pub mod ids;
 pub mod interaction;
 pub mod ledger;
+mod named;
 pub mod search;
 pub mod service;
 pub mod store;

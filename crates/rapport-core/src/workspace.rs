@@ -1,8 +1,5 @@
 //! Workspaces, users and their roles.
 
-use std::fmt;
-use std::str::FromStr;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -45,43 +42,13 @@ pub struct User {
     pub created_at: Timestamp,
 }
 
-/// What a member may do in a workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Manages members, settings and handoffs.
-    Owner,
-    /// Works the book.
-    Member,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Member => "member",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = Invalid;
-    fn from_str(s: &str) -> Result<Self, Invalid> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "owner" => Ok(Self::Owner),
-            "member" => Ok(Self::Member),
-            _ => Err(Invalid::new(
-                "role",
-                format!("unknown role {s:?}; expected owner or member"),
-            )),
-        }
+crate::named::named_enum! {
+    /// What a member may do in a workspace.
+    pub enum Role: "role", "role" {
+        /// Manages members, settings and handoffs.
+        Owner = "owner",
+        /// Works the book.
+        Member = "member",
     }
 }
 

@@ -268,11 +268,7 @@ impl ContactStore for Db {
                 .map_err(db_err)?
                 .rows_affected()
         });
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(n)
     }
 
     async fn count_contacts(&self, ws: &WorkspaceId) -> StoreResult<u64> {

@@ -561,11 +561,7 @@ impl LedgerStore for Db {
             .map_err(db_err)?
             .rows_affected()
         });
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(n)
     }
 
     async fn request(&self, ws: &WorkspaceId, id: &RequestId) -> StoreResult<Option<Request>> {

@@ -128,6 +128,15 @@ pub fn db_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// An UPDATE meant for exactly one row of this workspace: none means it is not there.
+pub(crate) fn one_row(rows_affected: u64) -> Result<(), StoreError> {
+    if rows_affected == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// A stored value that does not parse: the database holds something this version does not
 /// understand.
 pub(crate) fn corrupt(what: &str, value: impl std::fmt::Display) -> StoreError {

@@ -66,11 +66,7 @@ impl WorkspaceStore for Db {
             .map_err(db_err)?
             .rows_affected()
         });
-        if n == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        crate::one_row(n)
     }
 
     async fn ensure_default_actor(

@@ -8,8 +8,6 @@
 //! `demo` resumes a complete book by writing nothing. `RAPPORT_BENCH_CONTACTS` sets its size
 //! (default 1,000,000).
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -19,64 +17,14 @@ use rapport_core::store::WorkspaceStore;
 use rapport_core::workspace::Actor;
 use rapport_store::{DatabaseUrl, Db};
 
-fn contacts() -> u64 {
-    std::env::var("RAPPORT_BENCH_CONTACTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000)
-}
+mod common;
 
-fn fill(url: &str, n: u64) {
-    eprintln!("making sure {url} holds the {n}-contact demo book (slow the first time)…");
-    let status = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args([
-            "--db",
-            url,
-            "demo",
-            "--contacts",
-            &n.to_string(),
-            "--seed",
-            "1",
-        ])
-        .args(["--batch", "10000", "--anchor", "2026-11-25"])
-        .status()
-        .expect("run rapport demo");
-    assert!(status.success(), "rapport demo failed");
+fn contacts() -> u64 {
+    common::size("RAPPORT_BENCH_CONTACTS", 1_000_000)
 }
 
 fn books() -> Vec<(&'static str, String)> {
-    let n = contacts();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let mut out = vec![(
-        "sqlite",
-        dir.join(format!("sqlite-{n}.db")).display().to_string(),
-    )];
-    if let Ok(base) = std::env::var("RAPPORT_BENCH_POSTGRES_URL") {
-        let schema = format!("bench_{n}");
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(&base).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema}"
-            )))
-            .execute(&pool)
-            .await
-            .expect("schema");
-            pool.close().await;
-        });
-        let sep = if base.contains('?') { '&' } else { '?' };
-        out.push((
-            "postgres",
-            format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-        ));
-    } else {
-        eprintln!("RAPPORT_BENCH_POSTGRES_URL unset: PostgreSQL not benchmarked");
-    }
-    for (_, url) in &out {
-        fill(url, n);
-    }
-    out
+    common::books("", contacts(), &["--batch", "10000"])
 }
 
 fn bench(c: &mut Criterion) {

@@ -13,8 +13,6 @@
 //! target/bench-data: `RAPPORT_BENCH_LEDGER_CONTACTS` contacts (default 100,000) with 12
 //! commitments each on average, over a million of them resolved.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -24,67 +22,15 @@ use rapport_core::store::{LedgerStore, WorkspaceStore};
 use rapport_core::trust::Size;
 use rapport_store::{DatabaseUrl, Db};
 
-fn contacts() -> u64 {
-    std::env::var("RAPPORT_BENCH_LEDGER_CONTACTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000)
-}
+mod common;
 
 fn books() -> Vec<(&'static str, String)> {
-    let n = contacts();
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    std::fs::create_dir_all(&dir).expect("bench data folder");
-    let mut out = vec![(
-        "sqlite",
-        dir.join(format!("sqlite-ledger-{n}.db"))
-            .display()
-            .to_string(),
-    )];
-    if let Ok(base) = std::env::var("RAPPORT_BENCH_POSTGRES_URL") {
-        let schema = format!("bench_ledger_{n}");
-        let rt = tokio::runtime::Runtime::new().expect("runtime");
-        rt.block_on(async {
-            let pool = sqlx::PgPool::connect(&base).await.expect("connect");
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "CREATE SCHEMA IF NOT EXISTS {schema}"
-            )))
-            .execute(&pool)
-            .await
-            .expect("schema");
-            pool.close().await;
-        });
-        let sep = if base.contains('?') { '&' } else { '?' };
-        out.push((
-            "postgres",
-            format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-        ));
-    }
-    for (_, url) in &out {
-        eprintln!("making sure {url} holds the ledger book (slow the first time)…");
-        let status = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args([
-                "--db",
-                url,
-                "demo",
-                "--contacts",
-                &n.to_string(),
-                "--seed",
-                "1",
-            ])
-            .args([
-                "--batch",
-                "5000",
-                "--anchor",
-                "2026-11-25",
-                "--commitments-per-contact",
-                "12",
-            ])
-            .status()
-            .expect("run rapport demo");
-        assert!(status.success(), "rapport demo failed");
-    }
-    out
+    let n = common::size("RAPPORT_BENCH_LEDGER_CONTACTS", 100_000);
+    common::books(
+        "ledger-",
+        n,
+        &["--batch", "5000", "--commitments-per-contact", "12"],
+    )
 }
 
 fn bench(c: &mut Criterion) {
