@@ -16,6 +16,7 @@ mod named;
 pub mod search;
 pub mod service;
 pub mod store;
+pub mod today;
 pub mod trust;
 pub mod workspace;
 

@@ -1,0 +1,717 @@
+//! Today: what to do this morning to keep my word and keep relationships warm, most urgent
+//! first. A pure function of the data the store gathers, the user, `now` and the workspace's
+//! time zone.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId, Status};
+use crate::contact::RelationshipType;
+use crate::fact::{Fact, FactKind};
+use crate::ids::{ContactId, UserId};
+
+crate::named::named_enum! {
+    /// What an item of Today is, in the order they are shown.
+    pub enum TodayKind: "kind", "kind of Today item" {
+        /// A promise of mine at risk, and they have not been told.
+        BadNews = "bad_news",
+        /// A promise of mine due today or overdue.
+        MineDue = "mine_due",
+        /// A promise of theirs that is overdue: a gentle reminder to send.
+        TheirsOverdue = "theirs_overdue",
+        /// A birthday or anniversary, today or in the next days.
+        Date = "date",
+        /// An appreciation gesture or a thank-you note due.
+        Gesture = "gesture",
+        /// A relationship past its keep-in-touch cadence.
+        GoingCold = "going_cold",
+        /// A request whose why is unknown, for a contact met today.
+        OpenWhy = "open_why",
+    }
+}
+
+/// A contact as Today names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ContactRef {
+    pub id: ContactId,
+    pub name: String,
+}
+
+impl ContactRef {
+    fn first_name(&self) -> &str {
+        self.name.split_whitespace().next().unwrap_or(&self.name)
+    }
+}
+
+/// A relationship whose keep-in-touch time has passed (the store selects them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColdCandidate {
+    pub contact: ContactRef,
+    pub vip: bool,
+    pub relationship: RelationshipType,
+    pub keep_in_touch_days: u32,
+    /// The last interaction, or none ever.
+    pub last_touch_at: Option<Timestamp>,
+    /// When the next touch was due.
+    pub touch_due_at: Timestamp,
+    /// Their promises to me, 0–1, when known or early.
+    pub trust_theirs: Option<f64>,
+    /// The value of their open deals.
+    pub open_deal_value: f64,
+}
+
+/// What the store gathers for one user's Today.
+#[derive(Clone, Debug, Default)]
+pub struct TodayData {
+    /// The user's open commitments at risk and untold, or due on or before today.
+    pub commitments: Vec<(ContactRef, Commitment)>,
+    /// Yearly dates of the user's contacts and their families falling in the window.
+    pub dated_facts: Vec<(ContactRef, Fact)>,
+    /// Relationships past their cadence, the most valuable first.
+    pub going_cold: Vec<ColdCandidate>,
+    /// Requests without a why, of contacts with a meeting today.
+    pub open_whys: Vec<(ContactRef, Request)>,
+}
+
+/// One item of Today.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TodayItem {
+    pub kind: TodayKind,
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    pub text: String,
+    pub due: Option<Date>,
+    /// Why it is on the list, in a line.
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitment_id: Option<CommitmentId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<RequestId>,
+    /// For `theirs_overdue`: a short, friendly reminder to send.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<String>,
+}
+
+/// Today's list.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Today {
+    /// The calendar day in the workspace's time zone.
+    pub date: Date,
+    pub items: Vec<TodayItem>,
+}
+
+/// Dates are shown from today to this many days ahead.
+pub const DATE_WINDOW_DAYS: i64 = 7;
+/// At most this many relationships going cold are shown.
+pub const GOING_COLD_SHOWN: usize = 20;
+
+/// The calendar day of `now` in `tz`.
+pub fn day_of(now: Timestamp, tz: &TimeZone) -> Date {
+    now.to_zoned_datetime(tz.clone()).date()
+}
+
+fn days_between(a: Date, b: Date) -> i64 {
+    a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
+}
+
+fn plural(n: i64, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+fn ordinal(n: i16) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, 11) | (2, 12) | (3, 13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Builds Today for `user` from the gathered data.
+pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> Today {
+    let date = day_of(now, tz);
+    let mut items = Vec::new();
+    let mine_open = |c: &Commitment| c.owner_id == *user && c.status == Status::Open;
+
+    // 1. Bad news to deliver.
+    let mut bad: Vec<&(ContactRef, Commitment)> = data
+        .commitments
+        .iter()
+        .filter(|(_, c)| mine_open(c) && c.direction == Direction::Mine && c.needs_telling())
+        .collect();
+    bad.sort_by_key(|(_, c)| (c.deadline, c.id.clone()));
+    for (who, c) in bad {
+        let since = c.at_risk.as_ref().map_or(now, |r| r.at);
+        let reason = match c.at_risk.as_ref().and_then(|r| r.reason.as_deref()) {
+            Some(r) => format!(
+                "At risk since {} ({r}); they have not been told",
+                day_of(since, tz)
+            ),
+            None => format!(
+                "At risk since {}; they have not been told",
+                day_of(since, tz)
+            ),
+        };
+        items.push(commitment_item(TodayKind::BadNews, who, c, reason));
+    }
+
+    // 2. My promises due today or overdue, overdue first.
+    let mut due: Vec<&(ContactRef, Commitment)> = data
+        .commitments
+        .iter()
+        .filter(|(_, c)| {
+            mine_open(c)
+                && c.direction == Direction::Mine
+                && !c.needs_telling()
+                && c.due.date <= date
+        })
+        .collect();
+    due.sort_by_key(|(_, c)| (c.due.date, c.deadline, c.id.clone()));
+    for (who, c) in due {
+        let late = days_between(c.due.date, date);
+        let reason = match (late, c.due.time) {
+            (0, Some(t)) if now > c.deadline => format!("Was due today at {}", t.strftime("%H:%M")),
+            (0, Some(t)) => format!("Due today by {}", t.strftime("%H:%M")),
+            (0, None) => "Due today".to_owned(),
+            (n, _) => format!("Overdue by {}", plural(n, "day")),
+        };
+        items.push(commitment_item(TodayKind::MineDue, who, c, reason));
+    }
+
+    // 3. Their overdue promises, with a reminder to send.
+    let mut theirs: Vec<&(ContactRef, Commitment)> = data
+        .commitments
+        .iter()
+        .filter(|(_, c)| mine_open(c) && c.direction == Direction::Theirs && c.is_overdue(now))
+        .collect();
+    theirs.sort_by_key(|(_, c)| (c.deadline, c.id.clone()));
+    for (who, c) in theirs {
+        let late = days_between(c.due.date, date);
+        let reason = if late == 0 {
+            "Was due earlier today".to_owned()
+        } else {
+            format!("Was due {}, {} ago", c.due.date, plural(late, "day"))
+        };
+        let mut item = commitment_item(TodayKind::TheirsOverdue, who, c, reason);
+        item.reminder = Some(format!(
+            "Hi {}, just checking in on “{}”, which we had for {}. Is there anything you need from me to get it done?",
+            who.first_name(),
+            c.text,
+            c.due.date.strftime("%A %-d %B")
+        ));
+        items.push(item);
+    }
+
+    // 4. Birthdays, anniversaries and other yearly dates, today and the next days.
+    let mut dates: Vec<(Date, TodayItem)> = data
+        .dated_facts
+        .iter()
+        .filter_map(|(who, f)| date_item(who, f, date))
+        .collect();
+    dates.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.contact_name.cmp(&b.1.contact_name))
+    });
+    items.extend(dates.into_iter().map(|(_, i)| i));
+
+    // 5. Gestures: the appreciation planner is not built yet (issue 4 continues).
+
+    // 6. Going cold, the most valuable relationships first.
+    let mut cold: Vec<&ColdCandidate> = data
+        .going_cold
+        .iter()
+        .filter(|c| c.touch_due_at < now)
+        .collect();
+    cold.sort_by(|a, b| {
+        (b.vip, b.open_deal_value > 0.0)
+            .cmp(&(a.vip, a.open_deal_value > 0.0))
+            .then(b.open_deal_value.total_cmp(&a.open_deal_value))
+            .then(
+                (b.relationship == RelationshipType::Customer)
+                    .cmp(&(a.relationship == RelationshipType::Customer)),
+            )
+            .then(
+                b.trust_theirs
+                    .unwrap_or(0.5)
+                    .total_cmp(&a.trust_theirs.unwrap_or(0.5)),
+            )
+            .then(a.touch_due_at.cmp(&b.touch_due_at))
+    });
+    for c in cold.into_iter().take(GOING_COLD_SHOWN) {
+        let reason = match c.last_touch_at {
+            Some(t) => format!(
+                "Last in touch {} ago; you keep in touch every {}",
+                plural(days_between(day_of(t, tz), date), "day"),
+                plural(i64::from(c.keep_in_touch_days), "day")
+            ),
+            None => format!(
+                "Never in touch yet; you keep in touch every {}",
+                plural(i64::from(c.keep_in_touch_days), "day")
+            ),
+        };
+        items.push(TodayItem {
+            kind: TodayKind::GoingCold,
+            contact_id: c.contact.id.clone(),
+            contact_name: c.contact.name.clone(),
+            text: format!("Get in touch with {}", c.contact.name),
+            due: Some(day_of(c.touch_due_at, tz)),
+            reason,
+            commitment_id: None,
+            request_id: None,
+            reminder: None,
+        });
+    }
+
+    // 7. Open whys for today's meetings.
+    for (who, r) in &data.open_whys {
+        items.push(TodayItem {
+            kind: TodayKind::OpenWhy,
+            contact_id: who.id.clone(),
+            contact_name: who.name.clone(),
+            text: format!("Ask why: {}", r.text),
+            due: Some(date),
+            reason: "You meet today and do not know why this matters to them yet".to_owned(),
+            commitment_id: None,
+            request_id: Some(r.id.clone()),
+            reminder: None,
+        });
+    }
+    Today { date, items }
+}
+
+fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: String) -> TodayItem {
+    TodayItem {
+        kind,
+        contact_id: who.id.clone(),
+        contact_name: who.name.clone(),
+        text: c.text.clone(),
+        due: Some(c.due.date),
+        reason,
+        commitment_id: Some(c.id.clone()),
+        request_id: None,
+        reminder: None,
+    }
+}
+
+/// The item for a yearly date, if its next occurrence is within the window.
+fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date, TodayItem)> {
+    let d = f.date?;
+    let next = d.next_on_or_after(today);
+    let ahead = days_between(today, next);
+    if ahead > DATE_WINDOW_DAYS {
+        return None;
+    }
+    let years = d.years_at(next);
+    let text = match f.kind {
+        FactKind::Family => {
+            let whose = f
+                .relation
+                .as_deref()
+                .map_or(String::new(), |r| format!(" ({r} of {})", who.name));
+            match years {
+                Some(y) => format!("{}{whose} turns {y}", f.text),
+                None => format!("{}{whose}: birthday", f.text),
+            }
+        }
+        _ => {
+            let what = &f.text;
+            match years {
+                Some(y) if what.to_lowercase().contains("birthday") => {
+                    format!("{}: {what}, turns {y}", who.name)
+                }
+                Some(y) if y > 0 => format!("{}: {what}, {} anniversary", who.name, ordinal(y)),
+                _ => format!("{}: {what}", who.name),
+            }
+        }
+    };
+    let reason = match ahead {
+        0 => "Today".to_owned(),
+        1 => "Tomorrow".to_owned(),
+        n => format!("In {n} days, {}", next.strftime("%A %-d %B")),
+    };
+    Some((
+        next,
+        TodayItem {
+            kind: TodayKind::Date,
+            contact_id: who.id.clone(),
+            contact_name: who.name.clone(),
+            text,
+            due: Some(next),
+            reason,
+            commitment_id: None,
+            request_id: None,
+            reminder: None,
+        },
+    ))
+}
+
+/// The (month, day) pairs whose yearly dates fall in the window starting `today`: what the
+/// store asks for. 29 February is included when the window holds 28 February of a
+/// non-leap year, since it is celebrated then.
+pub fn window_days(today: Date) -> Vec<(i8, i8)> {
+    let mut out = Vec::new();
+    for i in 0..=DATE_WINDOW_DAYS {
+        let Ok(d) = today.checked_add(jiff::Span::new().days(i)) else {
+            break;
+        };
+        out.push((d.month(), d.day()));
+        if d.month() == 2 && d.day() == 28 && !d.in_leap_year() {
+            out.push((2, 29));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commitment::{AtRisk, Due};
+    use crate::dates::YearlyDate;
+    use crate::ids::FactId;
+    use crate::trust::Size;
+    use jiff::civil::date;
+
+    fn paris() -> TimeZone {
+        TimeZone::get("Europe/Paris").expect("tzdb")
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().expect("timestamp")
+    }
+
+    fn who(name: &str) -> ContactRef {
+        ContactRef {
+            id: ContactId::generate(),
+            name: name.into(),
+        }
+    }
+
+    fn commitment(user: &UserId, d: Direction, due: &str, tz: &TimeZone) -> Commitment {
+        let due = Due::parse(due, ts("2026-11-01T00:00:00Z"), tz).expect("due");
+        Commitment {
+            id: CommitmentId::generate(),
+            contact_id: ContactId::generate(),
+            direction: d,
+            text: "Send the samples".into(),
+            deadline: due.deadline(tz).expect("deadline"),
+            due,
+            size: Size::Normal,
+            source_interaction_id: None,
+            owner_id: user.clone(),
+            status: Status::Open,
+            resolved_at: None,
+            released_on_request: None,
+            at_risk: None,
+            told_at: None,
+            predecessor_id: None,
+            successor_id: None,
+            created_at: ts("2026-11-01T00:00:00Z"),
+            updated_at: ts("2026-11-01T00:00:00Z"),
+        }
+    }
+
+    fn fact(kind: FactKind, text: &str, relation: Option<&str>, d: &str) -> Fact {
+        Fact {
+            id: FactId::generate(),
+            contact_id: ContactId::generate(),
+            kind,
+            text: text.into(),
+            relation: relation.map(Into::into),
+            date: Some(d.parse::<YearlyDate>().expect("date")),
+            created_at: ts("2026-01-01T00:00:00Z"),
+        }
+    }
+
+    fn kinds(t: &Today) -> Vec<TodayKind> {
+        t.items.iter().map(|i| i.kind).collect()
+    }
+
+    #[test]
+    fn every_kind_in_order_of_urgency() {
+        let user = UserId::generate();
+        let tz = paris();
+        let now = ts("2026-11-25T09:00:00Z");
+        let ana = who("Ana Lima");
+        let mut at_risk = commitment(&user, Direction::Mine, "2026-11-28", &tz);
+        at_risk.at_risk = Some(AtRisk {
+            at: ts("2026-11-24T10:00:00Z"),
+            reason: Some("Supplier late".into()),
+        });
+        let overdue = commitment(&user, Direction::Mine, "2026-11-20", &tz);
+        let due_today = commitment(&user, Direction::Mine, "2026-11-25", &tz);
+        let theirs = commitment(&user, Direction::Theirs, "2026-11-22", &tz);
+        let request = Request {
+            id: RequestId::generate(),
+            contact_id: ana.id.clone(),
+            text: "A discount".into(),
+            why: None,
+            answered_by: None,
+            owner_id: user.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let data = TodayData {
+            commitments: vec![
+                (ana.clone(), theirs),
+                (ana.clone(), due_today),
+                (ana.clone(), overdue),
+                (ana.clone(), at_risk),
+            ],
+            dated_facts: vec![(
+                ana.clone(),
+                fact(FactKind::Date, "Birthday", None, "1980-11-27"),
+            )],
+            going_cold: vec![ColdCandidate {
+                contact: ana.clone(),
+                vip: false,
+                relationship: RelationshipType::Customer,
+                keep_in_touch_days: 60,
+                last_touch_at: Some(ts("2026-09-01T10:00:00Z")),
+                touch_due_at: ts("2026-10-31T10:00:00Z"),
+                trust_theirs: None,
+                open_deal_value: 0.0,
+            }],
+            open_whys: vec![(ana.clone(), request)],
+        };
+        let t = today(&data, &user, now, &tz);
+        assert_eq!(t.date, date(2026, 11, 25));
+        assert_eq!(
+            kinds(&t),
+            vec![
+                TodayKind::BadNews,
+                TodayKind::MineDue,
+                TodayKind::MineDue,
+                TodayKind::TheirsOverdue,
+                TodayKind::Date,
+                TodayKind::GoingCold,
+                TodayKind::OpenWhy,
+            ]
+        );
+        assert_eq!(
+            t.items[0].reason,
+            "At risk since 2026-11-24 (Supplier late); they have not been told"
+        );
+        assert_eq!(
+            t.items[1].reason, "Overdue by 5 days",
+            "overdue before due today"
+        );
+        assert_eq!(t.items[2].reason, "Due today");
+        let reminder = t.items[3].reminder.as_deref().expect("a reminder");
+        assert!(
+            reminder.starts_with("Hi Ana, just checking in on “Send the samples”"),
+            "{reminder}"
+        );
+        assert_eq!(t.items[4].text, "Ana Lima: Birthday, turns 46");
+        assert_eq!(t.items[4].reason, "In 2 days, Friday 27 November");
+        assert!(
+            t.items[5].reason.starts_with("Last in touch 85 days ago"),
+            "{}",
+            t.items[5].reason
+        );
+    }
+
+    #[test]
+    fn today_is_the_day_in_the_workspace_zone() {
+        let user = UserId::generate();
+        let ana = who("Ana");
+        // 23:30 UTC on the 25th is already the 26th in Paris.
+        let now = ts("2026-11-25T23:30:00Z");
+        for (tz, shown) in [(paris(), true), (TimeZone::UTC, false)] {
+            let due = commitment(&user, Direction::Mine, "2026-11-26", &tz);
+            let data = TodayData {
+                commitments: vec![(ana.clone(), due)],
+                ..TodayData::default()
+            };
+            let t = today(&data, &user, now, &tz);
+            assert_eq!(t.items.len(), usize::from(shown), "{tz:?}");
+        }
+        // Theirs is overdue only once its deadline (end of its day, in the zone) has passed.
+        let tz = paris();
+        let theirs = commitment(&user, Direction::Theirs, "2026-11-25", &tz);
+        let at = |s| {
+            let data = TodayData {
+                commitments: vec![(ana.clone(), theirs.clone())],
+                ..TodayData::default()
+            };
+            today(&data, &user, ts(s), &tz).items.len()
+        };
+        assert_eq!(at("2026-11-25T22:59:59Z"), 0, "still the 25th in Paris");
+        assert_eq!(at("2026-11-25T23:00:00Z"), 1, "the 26th in Paris");
+    }
+
+    #[test]
+    fn only_my_open_commitments_count() {
+        let user = UserId::generate();
+        let other = UserId::generate();
+        let tz = TimeZone::UTC;
+        let mut kept = commitment(&user, Direction::Mine, "2026-11-20", &tz);
+        kept.status = Status::Kept;
+        let someone_else = commitment(&other, Direction::Mine, "2026-11-20", &tz);
+        let ahead = commitment(&user, Direction::Mine, "2026-11-26", &tz);
+        let data = TodayData {
+            commitments: vec![
+                (who("A"), kept),
+                (who("B"), someone_else),
+                (who("C"), ahead),
+            ],
+            ..TodayData::default()
+        };
+        assert!(
+            today(&data, &user, ts("2026-11-25T12:00:00Z"), &tz)
+                .items
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn dates_show_from_today_to_a_week_ahead_and_not_a_day_more() {
+        let user = UserId::generate();
+        let tz = TimeZone::UTC;
+        let sofia = fact(FactKind::Family, "Sofia", Some("daughter"), "2016-12-02");
+        let shown = |now: &str| {
+            let data = TodayData {
+                dated_facts: vec![(who("Marta Díaz"), sofia.clone())],
+                ..TodayData::default()
+            };
+            today(&data, &user, ts(now), &tz).items
+        };
+        assert!(
+            shown("2026-11-24T12:00:00Z").is_empty(),
+            "8 days ahead: not yet"
+        );
+        let week = shown("2026-11-25T12:00:00Z");
+        assert_eq!(week.len(), 1);
+        assert_eq!(week[0].text, "Sofia (daughter of Marta Díaz) turns 10");
+        assert_eq!(week[0].due, Some(date(2026, 12, 2)));
+        assert_eq!(shown("2026-12-02T12:00:00Z")[0].reason, "Today");
+        assert!(
+            shown("2026-12-03T12:00:00Z").is_empty(),
+            "the day after: gone"
+        );
+    }
+
+    #[test]
+    fn a_leap_day_is_celebrated_on_28_february_in_other_years() {
+        let user = UserId::generate();
+        let tz = TimeZone::UTC;
+        let leap = fact(FactKind::Date, "Birthday", None, "2000-02-29");
+        let on = |now: &str| {
+            let data = TodayData {
+                dated_facts: vec![(who("Leo"), leap.clone())],
+                ..TodayData::default()
+            };
+            today(&data, &user, ts(now), &tz).items
+        };
+        // 2027 is not a leap year: 28 February.
+        assert_eq!(on("2027-02-28T08:00:00Z")[0].reason, "Today");
+        assert_eq!(
+            on("2027-02-28T08:00:00Z")[0].text,
+            "Leo: Birthday, turns 27"
+        );
+        assert_eq!(on("2027-02-21T08:00:00Z")[0].due, Some(date(2027, 2, 28)));
+        assert!(on("2027-02-20T08:00:00Z").is_empty());
+        assert!(on("2027-03-01T08:00:00Z").is_empty());
+        // 2028 is: 29 February itself.
+        assert!(on("2028-02-28T08:00:00Z")[0].reason == "Tomorrow");
+        assert_eq!(on("2028-02-29T08:00:00Z")[0].reason, "Today");
+        // The store is asked for 29 February in a window holding 28 February of 2027 only.
+        assert!(window_days(date(2027, 2, 25)).contains(&(2, 29)));
+        assert!(!window_days(date(2028, 2, 20)).contains(&(2, 29)));
+        assert!(window_days(date(2028, 2, 25)).contains(&(2, 29)));
+        assert_eq!(
+            window_days(date(2026, 12, 28)).len(),
+            8,
+            "across the new year"
+        );
+        assert!(window_days(date(2026, 12, 28)).contains(&(1, 4)));
+    }
+
+    #[test]
+    fn going_cold_ranks_value_then_trust() {
+        let user = UserId::generate();
+        let now = ts("2026-11-25T09:00:00Z");
+        let cold = |name: &str, vip, rel, trust, deal: f64, due: &str| ColdCandidate {
+            contact: who(name),
+            vip,
+            relationship: rel,
+            keep_in_touch_days: 30,
+            last_touch_at: None,
+            touch_due_at: ts(due),
+            trust_theirs: trust,
+            open_deal_value: deal,
+        };
+        let data = TodayData {
+            going_cold: vec![
+                cold(
+                    "Prospect",
+                    false,
+                    RelationshipType::Prospect,
+                    None,
+                    0.0,
+                    "2026-01-01T00:00:00Z",
+                ),
+                cold(
+                    "Customer low trust",
+                    false,
+                    RelationshipType::Customer,
+                    Some(0.3),
+                    0.0,
+                    "2026-11-01T00:00:00Z",
+                ),
+                cold(
+                    "Customer high trust",
+                    false,
+                    RelationshipType::Customer,
+                    Some(0.9),
+                    0.0,
+                    "2026-11-01T00:00:00Z",
+                ),
+                cold(
+                    "Deal",
+                    false,
+                    RelationshipType::Prospect,
+                    None,
+                    5000.0,
+                    "2026-11-20T00:00:00Z",
+                ),
+                cold(
+                    "VIP",
+                    true,
+                    RelationshipType::Customer,
+                    None,
+                    0.0,
+                    "2026-11-24T00:00:00Z",
+                ),
+                cold(
+                    "Not yet",
+                    true,
+                    RelationshipType::Customer,
+                    None,
+                    0.0,
+                    "2026-11-26T00:00:00Z",
+                ),
+            ],
+            ..TodayData::default()
+        };
+        let t = today(&data, &user, now, &TimeZone::UTC);
+        let names: Vec<_> = t.items.iter().map(|i| i.contact_name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "VIP",
+                "Deal",
+                "Customer high trust",
+                "Customer low trust",
+                "Prospect"
+            ]
+        );
+    }
+}
