@@ -180,9 +180,33 @@ pub struct Contact {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub archived_at: Option<Timestamp>,
+    /// The latest interaction, past or planned: any interaction resets the keep-in-touch
+    /// clock. Maintained by the store as interactions are logged.
+    pub last_touch_at: Option<Timestamp>,
 }
 
 impl Contact {
+    /// When the next touch is due: the last touch (or when they were added) plus the cadence
+    /// in force; `None` when the relationship has no cadence.
+    pub fn touch_due_at(&self) -> Option<Timestamp> {
+        let days = self.keep_in_touch_days()?;
+        let from = self.last_touch_at.unwrap_or(self.created_at);
+        from.checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+            .ok()
+    }
+
+    /// How much the relationship is worth keeping warm, first key of Today's ranking:
+    /// 2 VIP, 1 customer, 0 otherwise.
+    pub fn value_tier(&self) -> i32 {
+        if self.vip {
+            2
+        } else if self.relationship == RelationshipType::Customer {
+            1
+        } else {
+            0
+        }
+    }
+
     /// The cadence in force: the contact's own setting, else VIP (30 days), else the type's
     /// default. `None`: never goes cold.
     pub fn keep_in_touch_days(&self) -> Option<u32> {
@@ -375,6 +399,7 @@ impl NewContact {
             created_at: now,
             updated_at: now,
             archived_at: None,
+            last_touch_at: None,
         })
     }
 }

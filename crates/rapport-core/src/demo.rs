@@ -460,6 +460,7 @@ impl DemoBook {
             created_at,
             updated_at: created_at,
             archived_at: None,
+            last_touch_at: None,
         };
 
         let mut facts = Vec::new();
@@ -547,6 +548,8 @@ impl DemoBook {
             ));
         }
         let commitments = self.commitments(&mut rng, &id, created_at, stamp);
+        let mut contact = contact;
+        contact.last_touch_at = interactions.iter().map(|i| i.occurred_at).max();
         DemoEntry {
             contact,
             facts,

@@ -150,7 +150,8 @@ pub trait InteractionStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
 }
 
-/// A batch of a book: contacts with everything recorded about them.
+/// A batch of a book: contacts with everything recorded about them. Each contact's
+/// `last_touch_at` must already be its latest interaction in the batch.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     pub contacts: Vec<Contact>,

@@ -24,7 +24,8 @@ macro_rules! insert_contacts_in {
         for chunk in $contacts.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
-                 vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at) ",
+                 vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \
+                 last_touch_at, keep_in_touch_days, touch_due_at, value_tier) ",
             );
             qb.push_values(chunk, |mut b, c: &Contact| {
                 b.push_bind(ws)
@@ -39,7 +40,11 @@ macro_rules! insert_contacts_in {
                     .push_bind(c.search_text())
                     .push_bind(micros(c.created_at))
                     .push_bind(micros(c.updated_at))
-                    .push_bind(c.archived_at.map(micros));
+                    .push_bind(c.archived_at.map(micros))
+                    .push_bind(c.last_touch_at.map(micros))
+                    .push_bind(c.keep_in_touch_days().map(|d| d as i32))
+                    .push_bind(c.touch_due_at().map(micros))
+                    .push_bind(c.value_tier());
             });
             qb.build().execute(&mut *$tx).await.map_err(db_err)?;
         }
@@ -111,8 +116,13 @@ impl ContactStore for Db {
         let one = std::slice::from_ref(c);
         in_write_tx!(self, |tx| {
             let updated = sqlx::query(
+                // The last touch is the store's (kept by logged interactions): the due time
+                // is recomputed from it with the cadence now in force.
                 "UPDATE contacts SET name = $3, name_folded = $4, organisation = $5, relationship = $6, \
-                 vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11 \
+                 vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11, \
+                 keep_in_touch_days = $12, value_tier = $13, \
+                 touch_due_at = CASE WHEN $12 IS NULL THEN NULL \
+                     ELSE COALESCE(last_touch_at, created_at) + $12 * 86400000000 END \
                  WHERE workspace_id = $1 AND id = $2",
             )
             .bind(ws.as_str())
@@ -126,6 +136,8 @@ impl ContactStore for Db {
             .bind(c.cadence.to_stored())
             .bind(c.search_text())
             .bind(micros(c.updated_at))
+            .bind(c.keep_in_touch_days().map(|d| d as i32))
+            .bind(c.value_tier())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?

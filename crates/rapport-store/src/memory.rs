@@ -91,7 +91,25 @@ impl FactStore for Db {
 impl InteractionStore for Db {
     async fn insert_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
         let one = std::slice::from_ref(i);
-        in_write_tx!(self, |tx| insert_interactions_in!(tx, ws, one));
+        in_write_tx!(self, |tx| {
+            insert_interactions_in!(tx, ws, one);
+            // Any interaction resets the keep-in-touch clock (SET reads the old row).
+            sqlx::query(
+                "UPDATE contacts SET \
+                 last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at < $3 \
+                     THEN $3 ELSE last_touch_at END, \
+                 touch_due_at = CASE WHEN keep_in_touch_days IS NULL THEN NULL \
+                     WHEN last_touch_at IS NULL OR last_touch_at < $3 \
+                     THEN $3 + keep_in_touch_days * 86400000000 ELSE touch_due_at END \
+                 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(i.contact_id.as_str())
+            .bind(i.occurred_at.as_microsecond())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
         Ok(())
     }
 

@@ -29,10 +29,13 @@ macro_rules! migrations {
 }
 
 /// SQLite's migrations, in order.
-pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2 => "0002_ledger");
+pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2 => "0002_ledger",
+    3 => "0003_keep_in_touch"
+);
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
-pub const POSTGRES: &[Migration] =
-    migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger");
+pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
+    3 => "0003_keep_in_touch"
+);
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
