@@ -261,9 +261,19 @@ const PREFERENCES: &[&str] = &[
     "Usual order: 12 pallets, net 30",
 ];
 
-const CHILDREN: &[&str] = &[
-    "Sofia", "Leo", "Mia", "Lucas", "Inès", "Hugo", "Yara", "Kai", "Nora", "Elias", "Amélie",
-    "Finn",
+const CHILDREN: &[(&str, &str)] = &[
+    ("Sofia", "daughter"),
+    ("Leo", "son"),
+    ("Mia", "daughter"),
+    ("Lucas", "son"),
+    ("Inès", "daughter"),
+    ("Hugo", "son"),
+    ("Yara", "daughter"),
+    ("Kai", "son"),
+    ("Nora", "daughter"),
+    ("Elias", "son"),
+    ("Amélie", "daughter"),
+    ("Finn", "son"),
 ];
 
 const SUMMARIES: &[(InteractionKind, &str)] = &[
@@ -494,8 +504,8 @@ impl DemoBook {
                 .flatten();
             fact(&mut rng, FactKind::Family, spouse, Some("spouse"), d);
             for _ in 0..rng.below(3) {
-                let child = (*rng.pick(CHILDREN)).to_string();
-                let relation = *rng.pick(&["daughter", "son"]);
+                let (child, relation) = *rng.pick(CHILDREN);
+                let child = child.to_string();
                 let d = random_day(&mut rng, 2000, 24);
                 fact(&mut rng, FactKind::Family, child, Some(relation), d);
             }
@@ -616,7 +626,7 @@ impl DemoBook {
                 updated_at: created_at,
             };
             let roll = rng.next_u64() as f64 / u64::MAX as f64;
-            if deadline >= anchor || (direction == Direction::Mine && rng.chance(4)) {
+            if deadline >= anchor || rng.chance(4) {
                 // Still open: due ahead, or overdue; some flagged at risk, some of those told.
                 if rng.chance(12) {
                     let flagged = at(anchor.as_microsecond() - hours(rng, 72)).max(created_at);

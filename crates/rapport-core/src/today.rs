@@ -201,11 +201,15 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             format!("Was due {}, {} ago", c.due.date, plural(late, "day"))
         };
         let mut item = commitment_item(TodayKind::TheirsOverdue, who, c, reason);
+        let when = if c.due.date.year() == date.year() {
+            c.due.date.strftime("%A %-d %B").to_string()
+        } else {
+            c.due.date.strftime("%-d %B %Y").to_string()
+        };
         item.reminder = Some(format!(
-            "Hi {}, just checking in on “{}”, which we had for {}. Is there anything you need from me to get it done?",
+            "Hi {}, a quick check-in on “{}”, which we had down for {when}. Is there anything you need from me to get it moving?",
             who.first_name(),
             c.text,
-            c.due.date.strftime("%A %-d %B")
         ));
         items.push(item);
     }
@@ -506,7 +510,7 @@ mod tests {
         assert_eq!(t.items[2].reason, "Due today");
         let reminder = t.items[3].reminder.as_deref().expect("a reminder");
         assert!(
-            reminder.starts_with("Hi Ana, just checking in on “Send the samples”"),
+            reminder.starts_with("Hi Ana, a quick check-in on “Send the samples”, which we had down for Sunday 22 November."),
             "{reminder}"
         );
         assert_eq!(t.items[4].text, "Ana Lima: Birthday, turns 46");
@@ -715,3 +719,42 @@ mod tests {
         );
     }
 }
+
+/// Today for the acting user, now.
+pub async fn today_for<S: crate::store::TodayStore>(
+    store: &S,
+    actor: &crate::workspace::Actor,
+    now: Timestamp,
+) -> crate::error::Result<Today> {
+    let tz = actor.workspace.tz();
+    let date = day_of(now, &tz);
+    let start = |d: Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| crate::error::Invalid::new("date", e.to_string()))
+    };
+    let next = date
+        .tomorrow()
+        .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
+    let window = crate::store::TodayWindow {
+        date,
+        yearly_days: window_days(date),
+        day_start: start(date)?,
+        day_end: start(next)?,
+        now,
+    };
+    let data = store
+        .today_data(
+            &actor.workspace.id,
+            &actor.user.id,
+            &window,
+            &actor.workspace.trust_params(),
+            GOING_COLD_CANDIDATES,
+        )
+        .await?;
+    Ok(today(&data, &actor.user.id, now, &tz))
+}
+
+/// How many relationships going cold the store returns for ranking (the top tiers, most
+/// overdue first within each); Today shows [`GOING_COLD_SHOWN`].
+pub const GOING_COLD_CANDIDATES: u32 = 200;

@@ -21,8 +21,18 @@ const COMMITMENT_COLUMNS: &str = "id, contact_id, direction, text, due_date, due
      size, source_interaction_id, owner_id, status, resolved_at, released_on_request, at_risk_at, \
      at_risk_reason, told_at, predecessor_id, successor_id, created_at, updated_at";
 
+/// The commitment columns qualified with the alias `k`, for joins.
+pub(crate) const COMMITMENT_COLUMNS_K: &str = "k.id, k.contact_id, k.direction, k.text, \
+     k.due_date, k.due_time, k.deadline, k.size, k.source_interaction_id, k.owner_id, k.status, \
+     k.resolved_at, k.released_on_request, k.at_risk_at, k.at_risk_reason, k.told_at, \
+     k.predecessor_id, k.successor_id, k.created_at, k.updated_at";
+
+/// The request columns qualified with the alias `r`, for joins.
+pub(crate) const REQUEST_COLUMNS_R: &str =
+    "r.id, r.contact_id, r.text, r.why, r.answered_by, r.owner_id, r.created_at, r.updated_at";
+
 #[derive(sqlx::FromRow)]
-struct CommitmentRow {
+pub(crate) struct CommitmentRow {
     id: String,
     contact_id: String,
     direction: String,
@@ -46,7 +56,7 @@ struct CommitmentRow {
 }
 
 impl CommitmentRow {
-    fn into_commitment(self) -> StoreResult<Commitment> {
+    pub(crate) fn into_commitment(self) -> StoreResult<Commitment> {
         let date: Date = self
             .due_date
             .parse()
@@ -623,7 +633,7 @@ const REQUEST_COLUMNS: &str =
     "id, contact_id, text, why, answered_by, owner_id, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct RequestRow {
+pub(crate) struct RequestRow {
     id: String,
     contact_id: String,
     text: String,
@@ -635,7 +645,7 @@ struct RequestRow {
 }
 
 impl RequestRow {
-    fn into_request(self) -> StoreResult<Request> {
+    pub(crate) fn into_request(self) -> StoreResult<Request> {
         Ok(Request {
             id: RequestId::from_stored(self.id),
             contact_id: ContactId::from_stored(self.contact_id),

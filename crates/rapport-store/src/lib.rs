@@ -10,6 +10,7 @@ mod memory;
 pub mod migrate;
 mod open;
 mod rows;
+mod today;
 mod workspaces;
 
 pub use open::{DatabaseUrl, OpenError, default_sqlite_path};

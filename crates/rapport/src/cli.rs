@@ -70,6 +70,17 @@ pub enum Command {
     Latency(JsonOnly),
     /// Show or change the workspace's settings.
     Settings(SettingsArgs),
+    /// What to do today, most urgent first.
+    Today(TodayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TodayArgs {
+    /// Another day (seen at 09:00 that morning), e.g. tomorrow or 2026-12-01.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub date: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

@@ -255,3 +255,41 @@ pub fn trust(v: &rapport_core::ledger::TrustView, tz: &TimeZone) {
         println!("  ! The two directions differ by more than 20 points.");
     }
 }
+
+/// Today, grouped by kind, most urgent first.
+pub fn today(t: &rapport_core::today::Today) {
+    use rapport_core::today::TodayKind;
+    println!("Today, {}", t.date.strftime("%A %-d %B %Y"));
+    if t.items.is_empty() {
+        println!("  Nothing due: a good day to get ahead.");
+        return;
+    }
+    let heading = |k: TodayKind| match k {
+        TodayKind::BadNews => "Tell them now (bad news)",
+        TodayKind::MineDue => "My promises due",
+        TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
+        TodayKind::Date => "Dates",
+        TodayKind::Gesture => "Appreciation",
+        TodayKind::GoingCold => "Going cold",
+        TodayKind::OpenWhy => "Ask why, at today's meetings",
+    };
+    let mut last = None;
+    for i in &t.items {
+        if last != Some(i.kind) {
+            println!("\n{}", heading(i.kind));
+            last = Some(i.kind);
+        }
+        let what = if i.text.contains(&i.contact_name) {
+            i.text.clone()
+        } else {
+            format!("{} — {}", i.contact_name, i.text)
+        };
+        println!("  • {what}  ({})", i.reason);
+        if let Some(r) = &i.reminder {
+            println!("      reminder: {r}");
+        }
+        if let Some(id) = &i.commitment_id {
+            println!("      {id}");
+        }
+    }
+}

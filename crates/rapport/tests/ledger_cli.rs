@@ -254,6 +254,7 @@ on_both_backends!(
     promises_outcomes_and_trust,
     bad_news_renegotiation_and_requests,
     bad_input_gets_a_clear_error_and_writes_nothing,
+    today_lists_what_is_due,
 );
 
 #[test]
@@ -281,4 +282,42 @@ fn the_promise_load_threshold_is_a_workspace_setting() {
         2,
         "refused changes change nothing"
     );
+}
+
+fn today_lists_what_is_due(b: &Book) {
+    setup(b);
+    promise(b, &["elodie", "Send samples", "--due", "today"]);
+    promise(b, &["bruno", "Call back", "--due", "tomorrow"]);
+    let today = b.json(&["today"]);
+    assert!(today["date"].as_str().is_some_and(|d| d.len() == 10));
+    let items = today["items"].as_array().expect("items");
+    let due: Vec<_> = items.iter().filter(|i| i["kind"] == "mine_due").collect();
+    assert_eq!(due.len(), 1);
+    for key in [
+        "kind",
+        "contact_id",
+        "contact_name",
+        "text",
+        "due",
+        "reason",
+    ] {
+        assert!(!due[0][key].is_null(), "{key}");
+    }
+    assert_eq!(due[0]["contact_name"], "Élodie Martin");
+    assert_eq!(due[0]["reason"], "Due today");
+    let tomorrow = b.json(&["today", "--date", "tomorrow"]);
+    let texts: Vec<_> = tomorrow["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "mine_due")
+        .map(|i| i["text"].as_str().expect("text").to_owned())
+        .collect();
+    assert_eq!(
+        texts,
+        vec!["Send samples", "Call back"],
+        "yesterday's is overdue, tomorrow's due"
+    );
+    b.fails(&["today", "--date", "someday"], 2);
+    assert!(b.ok(&["today"]).contains("My promises due"));
 }

@@ -49,6 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rescore(a) => ledger::rescore(&ctx, a).await,
         Command::Latency(a) => ledger::latency(&ctx, a).await,
         Command::Settings(a) => settings(&ctx, a).await,
+        Command::Today(a) => today(&ctx, a).await,
     };
     ctx.db.close().await;
     result
@@ -75,4 +76,30 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
     );
     println!("  trust half-life: {} days", ws.trust_half_life_days);
     Ok(())
+}
+
+async fn today(ctx: &Context, a: crate::cli::TodayArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let tz = ctx.actor.workspace.tz();
+    let at = match a.date.as_deref() {
+        None => now,
+        Some(d) => {
+            let day = rapport_core::dates::parse_date(d, rapport_core::today::day_of(now, &tz))?;
+            if day == rapport_core::today::day_of(now, &tz) {
+                now
+            } else {
+                day.at(9, 0, 0, 0)
+                    .to_zoned_datetime(tz.clone())
+                    .map(|z| z.timestamp())
+                    .map_err(|e| rapport_core::Invalid::new("date", e.to_string()))?
+            }
+        }
+    };
+    let list = rapport_core::today::today_for(&ctx.db, &ctx.actor, at).await?;
+    if a.out.json {
+        crate::render::json(&list)
+    } else {
+        crate::render::today(&list);
+        Ok(())
+    }
 }

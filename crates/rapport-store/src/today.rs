@@ -1,0 +1,212 @@
+//! Gathering Today's inputs in indexed SQL: each part is an index range on the user's rows,
+//! so Today does not grow with the size of the book.
+
+use rapport_core::commitment::{Commitment, Request};
+use rapport_core::contact::RelationshipType;
+use rapport_core::fact::Fact;
+use rapport_core::ids::{ContactId, UserId, WorkspaceId};
+use rapport_core::store::{StoreResult, TodayStore, TodayWindow};
+use rapport_core::today::{ColdCandidate, ContactRef, TodayData};
+use rapport_core::trust::{Evidence, Params, Status};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+use crate::ledger::{COMMITMENT_COLUMNS_K, CommitmentRow, REQUEST_COLUMNS_R, RequestRow};
+use crate::rows::{FactRow, instant};
+use crate::{Db, corrupt, db_err, with_pool};
+
+#[derive(sqlx::FromRow)]
+struct Named<T> {
+    #[sqlx(flatten)]
+    row: T,
+    contact_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ColdRow {
+    id: String,
+    name: String,
+    vip: bool,
+    relationship: String,
+    keep_in_touch_days: i32,
+    last_touch_at: Option<i64>,
+    touch_due_at: i64,
+    positive: Option<f64>,
+    negative: Option<f64>,
+    as_of: Option<i64>,
+}
+
+fn named(id: String, name: String) -> ContactRef {
+    ContactRef {
+        id: ContactId::from_stored(id),
+        name,
+    }
+}
+
+impl TodayStore for Db {
+    async fn today_data(
+        &self,
+        ws: &WorkspaceId,
+        user: &UserId,
+        w: &TodayWindow,
+        params: &Params,
+        cold_limit: u32,
+    ) -> StoreResult<TodayData> {
+        let today = w.date.to_string();
+        // Open commitments due by today (both directions: an index range per direction),
+        // then those at risk and untold whatever their date.
+        let due_sql = format!(
+            "SELECT {COMMITMENT_COLUMNS_K}, c.name AS contact_name FROM commitments k \
+             JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
+             WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.direction IN ('mine', 'theirs') \
+             AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL"
+        );
+        let risk_sql = format!(
+            "SELECT {COMMITMENT_COLUMNS_K}, c.name AS contact_name FROM commitments k \
+             JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
+             WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.status = 'open' \
+             AND k.at_risk_at IS NOT NULL AND k.told_at IS NULL AND k.due_date > $3 \
+             AND c.archived_at IS NULL"
+        );
+        let cold_sql = "SELECT c.id, c.name, c.vip, c.relationship, c.keep_in_touch_days, \
+             c.last_touch_at, c.touch_due_at, t.positive, t.negative, t.as_of FROM contacts c \
+             LEFT JOIN trust_scores t ON t.workspace_id = c.workspace_id AND t.contact_id = c.id \
+             AND t.direction = 'theirs' \
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3 \
+             ORDER BY c.value_tier DESC, c.touch_due_at LIMIT $4";
+        let why_sql = format!(
+            "SELECT {REQUEST_COLUMNS_R}, c.name AS contact_name FROM requests r \
+             JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id \
+             WHERE r.workspace_id = $1 AND r.why IS NULL AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND EXISTS (SELECT 1 FROM interactions i WHERE i.workspace_id = r.workspace_id \
+             AND i.contact_id = r.contact_id AND i.kind IN ('meeting', 'visit', 'call') \
+             AND i.occurred_at >= $3 AND i.occurred_at < $4) ORDER BY r.created_at, r.id"
+        );
+        let (due, risk, facts, cold, whys): (
+            Vec<Named<CommitmentRow>>,
+            Vec<Named<CommitmentRow>>,
+            Vec<Named<FactRow>>,
+            Vec<ColdRow>,
+            Vec<Named<RequestRow>>,
+        ) = with_pool!(self, |pool| {
+            let due = sqlx::query_as(AssertSqlSafe(due_sql))
+                .bind(ws.as_str())
+                .bind(user.as_str())
+                .bind(today.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let risk = sqlx::query_as(AssertSqlSafe(risk_sql))
+                .bind(ws.as_str())
+                .bind(user.as_str())
+                .bind(today.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            // Yearly dates: one (month, day) equality per day of the window, each an index
+            // range on facts_by_day.
+            let mut qb = QueryBuilder::new(
+                "SELECT f.id, f.contact_id, f.kind, f.text, f.relation, f.date_year, f.date_month, \
+                 f.date_day, f.created_at, c.name AS contact_name FROM facts f \
+                 JOIN contacts c ON c.workspace_id = f.workspace_id AND c.id = f.contact_id \
+                 WHERE f.workspace_id = ",
+            );
+            qb.push_bind(ws.as_str())
+                .push(" AND c.owner_id = ")
+                .push_bind(user.as_str())
+                .push(" AND c.archived_at IS NULL AND f.date_month IS NOT NULL AND (");
+            for (i, (m, d)) in w.yearly_days.iter().enumerate() {
+                if i > 0 {
+                    qb.push(" OR ");
+                }
+                qb.push("(f.date_month = ")
+                    .push_bind(i32::from(*m))
+                    .push(" AND f.date_day = ")
+                    .push_bind(i32::from(*d))
+                    .push(")");
+            }
+            qb.push(")");
+            let facts = qb
+                .build_query_as()
+                .persistent(false)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let cold = sqlx::query_as(cold_sql)
+                .bind(ws.as_str())
+                .bind(user.as_str())
+                .bind(w.now.as_microsecond())
+                .bind(i64::from(cold_limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let whys = sqlx::query_as(AssertSqlSafe(why_sql))
+                .bind(ws.as_str())
+                .bind(user.as_str())
+                .bind(w.day_start.as_microsecond())
+                .bind(w.day_end.as_microsecond())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            (due, risk, facts, cold, whys)
+        });
+        let mut commitments: Vec<(ContactRef, Commitment)> =
+            Vec::with_capacity(due.len() + risk.len());
+        for n in due.into_iter().chain(risk) {
+            let c = n.row.into_commitment()?;
+            commitments.push((named(c.contact_id.to_string(), n.contact_name), c));
+        }
+        let dated_facts = facts
+            .into_iter()
+            .map(|n| {
+                let f: Fact = n.row.into_fact()?;
+                Ok((named(f.contact_id.to_string(), n.contact_name), f))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let going_cold = cold
+            .into_iter()
+            .map(|r| {
+                let trust_theirs = match (r.positive, r.negative, r.as_of) {
+                    (Some(p), Some(n), Some(at)) => {
+                        let e = Evidence {
+                            positive: p,
+                            negative: n,
+                            as_of: instant(at)?,
+                        }
+                        .decayed_to(w.now, params);
+                        let s = e.score(params);
+                        (s.status != Status::Unknown).then_some(s.probability)
+                    }
+                    _ => None,
+                };
+                Ok(ColdCandidate {
+                    relationship: r
+                        .relationship
+                        .parse::<RelationshipType>()
+                        .map_err(|_| corrupt("relationship type", &r.relationship))?,
+                    contact: named(r.id, r.name),
+                    vip: r.vip,
+                    keep_in_touch_days: r.keep_in_touch_days.unsigned_abs(),
+                    last_touch_at: r.last_touch_at.map(instant).transpose()?,
+                    touch_due_at: instant(r.touch_due_at)?,
+                    trust_theirs,
+                    // Deals arrive later in issue 4.
+                    open_deal_value: 0.0,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let open_whys = whys
+            .into_iter()
+            .map(|n| {
+                let r: Request = n.row.into_request()?;
+                Ok((named(r.contact_id.to_string(), n.contact_name), r))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(TodayData {
+            commitments,
+            dated_facts,
+            going_cold,
+            open_whys,
+        })
+    }
+}

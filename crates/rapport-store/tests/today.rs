@@ -1,0 +1,303 @@
+//! Today through the real store, on SQLite and PostgreSQL: each kind of item appears when it
+//! should, and disappears at once when its contact is archived, its commitment resolved, or
+//! an interaction resets the keep-in-touch clock.
+
+mod harness;
+
+use jiff::{SignedDuration, Timestamp};
+use rapport_core::commitment::{Direction, Due};
+use rapport_core::contact::{NewContact, RelationshipType};
+use rapport_core::dates::micro_precision;
+use rapport_core::fact::{FactKind, NewFact};
+use rapport_core::interaction::{InteractionKind, NewInteraction};
+use rapport_core::ledger::{self, NewCommitment, Outcome};
+use rapport_core::service;
+use rapport_core::store::WorkspaceStore;
+use rapport_core::today::{Today, TodayKind, today_for};
+use rapport_core::trust::Size;
+use rapport_core::workspace::Actor;
+use rapport_store::Db;
+
+fn t(s: &str) -> Timestamp {
+    micro_precision(s.parse().expect("timestamp"))
+}
+
+/// Wednesday 25 November 2026, 10:00 in Paris.
+fn now() -> Timestamp {
+    t("2026-11-25T09:00:00Z")
+}
+
+fn days_ago(n: i64) -> Timestamp {
+    now() - SignedDuration::from_hours(24 * n)
+}
+
+async fn add(db: &Db, a: &Actor, name: &str, rel: RelationshipType, created: Timestamp) {
+    let new = NewContact {
+        name: name.into(),
+        relationship: Some(rel),
+        ..NewContact::default()
+    };
+    service::add_contact(db, a, new, created)
+        .await
+        .expect("contact");
+}
+
+async fn promise(db: &Db, a: &Actor, who: &str, text: &str, due: &str, d: Direction) -> String {
+    let new = NewCommitment {
+        direction: d,
+        text: text.into(),
+        due: Due::parse(due, now(), &a.workspace.tz()).expect("due"),
+        size: Size::Normal,
+        source_interaction: None,
+    };
+    ledger::record_commitment(db, a, who, new, true, days_ago(10))
+        .await
+        .expect("record")
+        .1
+        .id
+        .to_string()
+}
+
+fn items(t: &Today, kind: TodayKind) -> Vec<String> {
+    t.items
+        .iter()
+        .filter(|i| i.kind == kind)
+        .map(|i| i.text.clone())
+        .collect()
+}
+
+async fn each_kind_appears_and_goes_away_when_it_should(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "Europe/Paris", days_ago(400))
+        .await
+        .expect("actor");
+    add(db, &a, "Ana Lima", RelationshipType::Customer, days_ago(90)).await;
+    add(
+        db,
+        &a,
+        "Bruno Costa",
+        RelationshipType::Prospect,
+        days_ago(3),
+    )
+    .await;
+    add(db, &a, "Carla Dias", RelationshipType::Boss, days_ago(400)).await;
+
+    let due_today = promise(
+        db,
+        &a,
+        "ana",
+        "Send the samples",
+        "2026-11-25",
+        Direction::Mine,
+    )
+    .await;
+    promise(db, &a, "ana", "Call back", "2026-11-26", Direction::Mine).await;
+    promise(
+        db,
+        &a,
+        "bruno",
+        "Pay the deposit",
+        "2026-11-23",
+        Direction::Theirs,
+    )
+    .await;
+    promise(
+        db,
+        &a,
+        "bruno",
+        "Send specs",
+        "2026-11-25",
+        Direction::Theirs,
+    )
+    .await;
+    let risky = promise(
+        db,
+        &a,
+        "bruno",
+        "Deliver 40 cases",
+        "2026-12-02",
+        Direction::Mine,
+    )
+    .await;
+    ledger::flag_at_risk(db, &a, &risky, Some("Supplier late".into()), days_ago(1))
+        .await
+        .expect("flag");
+
+    let fact = |text: &str, d: &str| NewFact {
+        kind: FactKind::Family,
+        text: text.into(),
+        relation: Some("daughter".into()),
+        date: Some(d.parse().expect("date")),
+    };
+    service::add_fact(db, &a, "bruno", fact("Sofia", "2016-11-28"), now())
+        .await
+        .expect("fact");
+    service::add_fact(db, &a, "bruno", fact("Mia", "2018-12-04"), now())
+        .await
+        .expect("fact");
+
+    let (_, r) = ledger::add_request(db, &a, "carla", "Weekly pipeline report", None, None, now())
+        .await
+        .expect("request");
+    ledger::add_request(db, &a, "ana", "A discount", None, None, now())
+        .await
+        .expect("request");
+    let meeting = NewInteraction {
+        kind: InteractionKind::Meeting,
+        occurred_at: t("2026-11-25T14:00:00Z"),
+        summary: "One-to-one".into(),
+        they_said: None,
+        i_said: None,
+    };
+    service::log_interaction(db, &a, "carla", meeting, days_ago(2))
+        .await
+        .expect("meeting");
+
+    let day = today_for(db, &a, now()).await.expect("today");
+    assert_eq!(day.date.to_string(), "2026-11-25");
+    assert_eq!(items(&day, TodayKind::BadNews), vec!["Deliver 40 cases"]);
+    assert_eq!(
+        items(&day, TodayKind::MineDue),
+        vec!["Send the samples"],
+        "not tomorrow's"
+    );
+    assert_eq!(
+        items(&day, TodayKind::TheirsOverdue),
+        vec!["Pay the deposit"],
+        "not today's"
+    );
+    assert_eq!(
+        items(&day, TodayKind::Date),
+        vec!["Sofia (daughter of Bruno Costa) turns 10"],
+        "not in 9 days"
+    );
+    // Ana (customer, 60 days) was added 90 days ago and never contacted; Bruno (prospect,
+    // 14 days) 3 days ago; Carla is the boss (no cadence).
+    assert_eq!(
+        items(&day, TodayKind::GoingCold),
+        vec!["Get in touch with Ana Lima"]
+    );
+    assert_eq!(
+        items(&day, TodayKind::OpenWhy),
+        vec!["Ask why: Weekly pipeline report"],
+        "only for today's meeting"
+    );
+    let kinds: Vec<_> = day.items.iter().map(|i| i.kind).collect();
+    let mut sorted = kinds.clone();
+    sorted.sort_by_key(|k| TodayKind::ALL.iter().position(|x| x == k));
+    assert_eq!(kinds, sorted, "most urgent first");
+
+    // Resolving, telling, logging a call, recording the why: each item goes at once.
+    ledger::resolve(db, &a, &due_today, Outcome::Kept, None, false, now())
+        .await
+        .expect("kept");
+    ledger::told(db, &a, &risky, None, now())
+        .await
+        .expect("told");
+    let call = NewInteraction {
+        kind: InteractionKind::Call,
+        occurred_at: days_ago(1),
+        summary: "Catch-up".into(),
+        they_said: None,
+        i_said: None,
+    };
+    service::log_interaction(db, &a, "ana", call, now())
+        .await
+        .expect("call");
+    ledger::update_request(
+        db,
+        &a,
+        r.id.as_str(),
+        Some("Board meeting on Friday"),
+        None,
+        now(),
+    )
+    .await
+    .expect("why");
+    let day = today_for(db, &a, now()).await.expect("today");
+    for kind in [
+        TodayKind::BadNews,
+        TodayKind::MineDue,
+        TodayKind::GoingCold,
+        TodayKind::OpenWhy,
+    ] {
+        assert!(
+            items(&day, kind).is_empty(),
+            "{kind} gone: {:?}",
+            items(&day, kind)
+        );
+    }
+    // Archiving Bruno takes his overdue promise and his daughter's birthday off the list.
+    service::archive_contact(db, &a, "bruno", now())
+        .await
+        .expect("archive");
+    let day = today_for(db, &a, now()).await.expect("today");
+    assert!(day.items.is_empty(), "{:?}", day.items);
+    // Sixty days after the call, Ana goes cold again.
+    let later = days_ago(1) + SignedDuration::from_hours(24 * 60 + 1);
+    let day = today_for(db, &a, later).await.expect("today");
+    assert_eq!(
+        items(&day, TodayKind::GoingCold),
+        vec!["Get in touch with Ana Lima"]
+    );
+}
+
+async fn a_changed_cadence_moves_the_keep_in_touch_date(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
+        .await
+        .expect("actor");
+    add(
+        db,
+        &a,
+        "Dana Prospect",
+        RelationshipType::Prospect,
+        days_ago(20),
+    )
+    .await;
+    let day = today_for(db, &a, now()).await.expect("today");
+    assert_eq!(
+        items(&day, TodayKind::GoingCold).len(),
+        1,
+        "14 days for a prospect"
+    );
+    let monthly = rapport_core::contact::ContactChanges {
+        cadence: Some(rapport_core::contact::CadenceSetting::Every(30)),
+        ..Default::default()
+    };
+    service::edit_contact(db, &a, "dana", &monthly, now())
+        .await
+        .expect("edit");
+    assert!(
+        items(
+            &today_for(db, &a, now()).await.expect("today"),
+            TodayKind::GoingCold
+        )
+        .is_empty()
+    );
+    let vip = rapport_core::contact::ContactChanges {
+        cadence: Some(rapport_core::contact::CadenceSetting::Default),
+        vip: Some(true),
+        ..Default::default()
+    };
+    service::edit_contact(db, &a, "dana", &vip, now())
+        .await
+        .expect("edit");
+    assert!(
+        items(
+            &today_for(db, &a, now()).await.expect("today"),
+            TodayKind::GoingCold
+        )
+        .is_empty(),
+        "VIP: 30 days"
+    );
+    let day = today_for(db, &a, days_ago(20) + SignedDuration::from_hours(24 * 31))
+        .await
+        .expect("today");
+    assert_eq!(items(&day, TodayKind::GoingCold).len(), 1);
+}
+
+on_both_backends!(
+    each_kind_appears_and_goes_away_when_it_should,
+    a_changed_cadence_moves_the_keep_in_touch_date,
+);
