@@ -65,8 +65,13 @@ pub struct ColdCandidate {
 /// What the store gathers for one user's Today.
 #[derive(Clone, Debug, Default)]
 pub struct TodayData {
-    /// The user's open commitments at risk and untold, or due on or before today.
+    /// The user's open commitments at risk and untold, or due on or before today (at most
+    /// [`COMMITMENTS_SHOWN`] of each direction, the most overdue first).
     pub commitments: Vec<(ContactRef, Commitment)>,
+    /// How many more of mine are due or overdue than were gathered.
+    pub more_mine_due: u64,
+    /// How many more of theirs are due or overdue than were gathered.
+    pub more_theirs_due: u64,
     /// Yearly dates of the user's contacts and their families falling in the window.
     pub dated_facts: Vec<(ContactRef, Fact)>,
     /// Relationships past their cadence, the most valuable first.
@@ -100,7 +105,20 @@ pub struct Today {
     /// The calendar day in the workspace's time zone.
     pub date: Date,
     pub items: Vec<TodayItem>,
+    /// Items of a kind beyond those listed (a long backlog of overdue promises).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<More>,
 }
+
+/// How many more items of a kind there are than Today lists.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct More {
+    pub kind: TodayKind,
+    pub count: u64,
+}
+
+/// At most this many of my due (and of their overdue) commitments are listed.
+pub const COMMITMENTS_SHOWN: u32 = 100;
 
 /// Dates are shown from today to this many days ahead.
 pub const DATE_WINDOW_DAYS: i64 = 7;
@@ -288,7 +306,20 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             reminder: None,
         });
     }
-    Today { date, items }
+    let mut more = Vec::new();
+    if data.more_mine_due > 0 {
+        more.push(More {
+            kind: TodayKind::MineDue,
+            count: data.more_mine_due,
+        });
+    }
+    if data.more_theirs_due > 0 {
+        more.push(More {
+            kind: TodayKind::TheirsOverdue,
+            count: data.more_theirs_due,
+        });
+    }
+    Today { date, items, more }
 }
 
 fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: String) -> TodayItem {
@@ -373,6 +404,45 @@ pub fn window_days(today: Date) -> Vec<(i8, i8)> {
     }
     out
 }
+
+/// Today for the acting user, now.
+pub async fn today_for<S: crate::store::TodayStore>(
+    store: &S,
+    actor: &crate::workspace::Actor,
+    now: Timestamp,
+) -> crate::error::Result<Today> {
+    let tz = actor.workspace.tz();
+    let date = day_of(now, &tz);
+    let start = |d: Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| crate::error::Invalid::new("date", e.to_string()))
+    };
+    let next = date
+        .tomorrow()
+        .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
+    let window = crate::store::TodayWindow {
+        date,
+        yearly_days: window_days(date),
+        day_start: start(date)?,
+        day_end: start(next)?,
+        now,
+    };
+    let data = store
+        .today_data(
+            &actor.workspace.id,
+            &actor.user.id,
+            &window,
+            &actor.workspace.trust_params(),
+            GOING_COLD_CANDIDATES,
+        )
+        .await?;
+    Ok(today(&data, &actor.user.id, now, &tz))
+}
+
+/// How many relationships going cold the store returns for ranking (the top tiers, most
+/// overdue first within each); Today shows [`GOING_COLD_SHOWN`].
+pub const GOING_COLD_CANDIDATES: u32 = 200;
 
 #[cfg(test)]
 mod tests {
@@ -484,6 +554,8 @@ mod tests {
                 open_deal_value: 0.0,
             }],
             open_whys: vec![(ana.clone(), request)],
+            more_mine_due: 3,
+            more_theirs_due: 0,
         };
         let t = today(&data, &user, now, &tz);
         assert_eq!(t.date, date(2026, 11, 25));
@@ -515,6 +587,13 @@ mod tests {
         );
         assert_eq!(t.items[4].text, "Ana Lima: Birthday, turns 46");
         assert_eq!(t.items[4].reason, "In 2 days, Friday 27 November");
+        assert_eq!(
+            t.more,
+            vec![More {
+                kind: TodayKind::MineDue,
+                count: 3
+            }]
+        );
         assert!(
             t.items[5].reason.starts_with("Last in touch 85 days ago"),
             "{}",
@@ -719,42 +798,3 @@ mod tests {
         );
     }
 }
-
-/// Today for the acting user, now.
-pub async fn today_for<S: crate::store::TodayStore>(
-    store: &S,
-    actor: &crate::workspace::Actor,
-    now: Timestamp,
-) -> crate::error::Result<Today> {
-    let tz = actor.workspace.tz();
-    let date = day_of(now, &tz);
-    let start = |d: Date| {
-        d.to_zoned_datetime(tz.clone())
-            .map(|z| z.timestamp())
-            .map_err(|e| crate::error::Invalid::new("date", e.to_string()))
-    };
-    let next = date
-        .tomorrow()
-        .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
-    let window = crate::store::TodayWindow {
-        date,
-        yearly_days: window_days(date),
-        day_start: start(date)?,
-        day_end: start(next)?,
-        now,
-    };
-    let data = store
-        .today_data(
-            &actor.workspace.id,
-            &actor.user.id,
-            &window,
-            &actor.workspace.trust_params(),
-            GOING_COLD_CANDIDATES,
-        )
-        .await?;
-    Ok(today(&data, &actor.user.id, now, &tz))
-}
-
-/// How many relationships going cold the store returns for ranking (the top tiers, most
-/// overdue first within each); Today shows [`GOING_COLD_SHOWN`].
-pub const GOING_COLD_CANDIDATES: u32 = 200;

@@ -35,6 +35,18 @@ struct ColdRow {
     as_of: Option<i64>,
 }
 
+/// The rows of one Today, before they become domain values.
+struct Gathered {
+    mine: Vec<Named<CommitmentRow>>,
+    theirs: Vec<Named<CommitmentRow>>,
+    /// Totals of mine and theirs due, beyond the rows gathered.
+    counts: (i64, i64),
+    risk: Vec<Named<CommitmentRow>>,
+    facts: Vec<Named<FactRow>>,
+    cold: Vec<ColdRow>,
+    whys: Vec<Named<RequestRow>>,
+}
+
 fn named(id: String, name: String) -> ContactRef {
     ContactRef {
         id: ContactId::from_stored(id),
@@ -54,12 +66,19 @@ impl TodayStore for Db {
         let today = w.date.to_string();
         // Open commitments due by today (both directions: an index range per direction),
         // then those at risk and untold whatever their date.
+        // Per direction, the most overdue first, at most `shown`; the rest are counted.
         let due_sql = format!(
             "SELECT {COMMITMENT_COLUMNS_K}, c.name AS contact_name FROM commitments k \
              JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
-             WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.direction IN ('mine', 'theirs') \
-             AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL"
+             WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.direction = $4 \
+             AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL \
+             ORDER BY k.due_date, k.deadline, k.id LIMIT $5"
         );
+        let count_sql = "SELECT COUNT(*) FROM commitments k \
+             JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
+             WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.direction = $4 \
+             AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL";
+        let shown = i64::from(rapport_core::today::COMMITMENTS_SHOWN);
         let risk_sql = format!(
             "SELECT {COMMITMENT_COLUMNS_K}, c.name AS contact_name FROM commitments k \
              JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
@@ -82,20 +101,47 @@ impl TodayStore for Db {
              AND i.contact_id = r.contact_id AND i.kind IN ('meeting', 'visit', 'call') \
              AND i.occurred_at >= $3 AND i.occurred_at < $4) ORDER BY r.created_at, r.id"
         );
-        let (due, risk, facts, cold, whys): (
-            Vec<Named<CommitmentRow>>,
-            Vec<Named<CommitmentRow>>,
-            Vec<Named<FactRow>>,
-            Vec<ColdRow>,
-            Vec<Named<RequestRow>>,
-        ) = with_pool!(self, |pool| {
-            let due = sqlx::query_as(AssertSqlSafe(due_sql))
-                .bind(ws.as_str())
-                .bind(user.as_str())
-                .bind(today.as_str())
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
+        let Gathered {
+            mine,
+            theirs,
+            counts,
+            risk,
+            facts,
+            cold,
+            whys,
+        } = with_pool!(self, |pool| {
+            let mut due = Vec::with_capacity(2);
+            let mut totals = Vec::with_capacity(2);
+            for direction in ["mine", "theirs"] {
+                let rows: Vec<Named<CommitmentRow>> =
+                    sqlx::query_as(AssertSqlSafe(due_sql.as_str()))
+                        .bind(ws.as_str())
+                        .bind(user.as_str())
+                        .bind(today.as_str())
+                        .bind(direction)
+                        .bind(shown)
+                        .fetch_all(pool)
+                        .await
+                        .map_err(db_err)?;
+                // Counting only when the list was cut keeps the usual day to one query.
+                let total: i64 = if rows.len() as i64 == shown {
+                    sqlx::query_scalar(count_sql)
+                        .bind(ws.as_str())
+                        .bind(user.as_str())
+                        .bind(today.as_str())
+                        .bind(direction)
+                        .fetch_one(pool)
+                        .await
+                        .map_err(db_err)?
+                } else {
+                    rows.len() as i64
+                };
+                due.push(rows);
+                totals.push(total);
+            }
+            let theirs = due.pop().unwrap_or_default();
+            let mine = due.pop().unwrap_or_default();
+            let counts = (totals[0], totals[1]);
             let risk = sqlx::query_as(AssertSqlSafe(risk_sql))
                 .bind(ws.as_str())
                 .bind(user.as_str())
@@ -148,11 +194,21 @@ impl TodayStore for Db {
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
-            (due, risk, facts, cold, whys)
+            Gathered {
+                mine,
+                theirs,
+                counts,
+                risk,
+                facts,
+                cold,
+                whys,
+            }
         });
         let mut commitments: Vec<(ContactRef, Commitment)> =
-            Vec::with_capacity(due.len() + risk.len());
-        for n in due.into_iter().chain(risk) {
+            Vec::with_capacity(mine.len() + theirs.len() + risk.len());
+        let more_mine_due = (counts.0 - mine.len() as i64).unsigned_abs();
+        let more_theirs_due = (counts.1 - theirs.len() as i64).unsigned_abs();
+        for n in mine.into_iter().chain(theirs).chain(risk) {
             let c = n.row.into_commitment()?;
             commitments.push((named(c.contact_id.to_string(), n.contact_name), c));
         }
@@ -204,6 +260,8 @@ impl TodayStore for Db {
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(TodayData {
             commitments,
+            more_mine_due,
+            more_theirs_due,
             dated_facts,
             going_cold,
             open_whys,

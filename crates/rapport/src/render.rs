@@ -292,4 +292,11 @@ pub fn today(t: &rapport_core::today::Today) {
             println!("      {id}");
         }
     }
+    for m in &t.more {
+        println!(
+            "\n  … and {} more of “{}” (see rapport commitments --open)",
+            m.count,
+            heading(m.kind)
+        );
+    }
 }
