@@ -627,8 +627,11 @@ impl DemoBook {
             };
             let roll = rng.next_u64() as f64 / u64::MAX as f64;
             if deadline >= anchor || rng.chance(4) {
-                // Still open: due ahead, or overdue; some flagged at risk, some of those told.
-                if rng.chance(12) {
+                // Still open: due ahead, or overdue. Some due in the next two weeks are flagged
+                // at risk, and some of those told.
+                let soon = deadline >= anchor
+                    && deadline.as_microsecond() < anchor.as_microsecond() + 14 * DAY_US;
+                if soon && rng.chance(12) {
                     let flagged = at(anchor.as_microsecond() - hours(rng, 72)).max(created_at);
                     c.at_risk = Some(AtRisk {
                         at: flagged,

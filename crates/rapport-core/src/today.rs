@@ -117,7 +117,8 @@ pub struct More {
     pub count: u64,
 }
 
-/// At most this many of my due (and of their overdue) commitments are listed.
+/// At most this many of my due, of their overdue, and of my untold at-risk commitments
+/// are listed.
 pub const COMMITMENTS_SHOWN: u32 = 100;
 
 /// Dates are shown from today to this many days ahead.

@@ -74,17 +74,18 @@ impl TodayStore for Db {
              AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL \
              ORDER BY k.due_date, k.deadline, k.id LIMIT $5"
         );
+        // Counted on the index alone (a join per row would cost more than the list): the
+        // count includes promises to archived contacts, so it reads as "about".
         let count_sql = "SELECT COUNT(*) FROM commitments k \
-             JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
              WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.direction = $4 \
-             AND k.status = 'open' AND k.due_date <= $3 AND c.archived_at IS NULL";
+             AND k.status = 'open' AND k.due_date <= $3";
         let shown = i64::from(rapport_core::today::COMMITMENTS_SHOWN);
         let risk_sql = format!(
             "SELECT {COMMITMENT_COLUMNS_K}, c.name AS contact_name FROM commitments k \
              JOIN contacts c ON c.workspace_id = k.workspace_id AND c.id = k.contact_id \
              WHERE k.workspace_id = $1 AND k.owner_id = $2 AND k.status = 'open' \
              AND k.at_risk_at IS NOT NULL AND k.told_at IS NULL AND k.due_date > $3 \
-             AND c.archived_at IS NULL"
+             AND c.archived_at IS NULL ORDER BY k.deadline, k.id LIMIT $4"
         );
         let cold_sql = "SELECT c.id, c.name, c.vip, c.relationship, c.keep_in_touch_days, \
              c.last_touch_at, c.touch_due_at, t.positive, t.negative, t.as_of FROM contacts c \
@@ -146,32 +147,35 @@ impl TodayStore for Db {
                 .bind(ws.as_str())
                 .bind(user.as_str())
                 .bind(today.as_str())
+                .bind(shown)
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
             // Yearly dates: one (month, day) equality per day of the window, each an index
             // range on facts_by_day.
+            // Yearly dates: one (workspace, month, day) equality per day of the window and no
+            // condition outside them, so SQLite unions index ranges of facts_by_day
+            // (PostgreSQL: a bitmap OR) instead of scanning the workspace's facts.
             let mut qb = QueryBuilder::new(
                 "SELECT f.id, f.contact_id, f.kind, f.text, f.relation, f.date_year, f.date_month, \
                  f.date_day, f.created_at, c.name AS contact_name FROM facts f \
-                 JOIN contacts c ON c.workspace_id = f.workspace_id AND c.id = f.contact_id \
-                 WHERE f.workspace_id = ",
+                 JOIN contacts c ON c.workspace_id = f.workspace_id AND c.id = f.contact_id WHERE (",
             );
-            qb.push_bind(ws.as_str())
-                .push(" AND c.owner_id = ")
-                .push_bind(user.as_str())
-                .push(" AND c.archived_at IS NULL AND f.date_month IS NOT NULL AND (");
             for (i, (m, d)) in w.yearly_days.iter().enumerate() {
                 if i > 0 {
                     qb.push(" OR ");
                 }
-                qb.push("(f.date_month = ")
+                qb.push("(f.workspace_id = ")
+                    .push_bind(ws.as_str())
+                    .push(" AND f.date_month = ")
                     .push_bind(i32::from(*m))
                     .push(" AND f.date_day = ")
                     .push_bind(i32::from(*d))
                     .push(")");
             }
-            qb.push(")");
+            qb.push(") AND c.owner_id = ")
+                .push_bind(user.as_str())
+                .push(" AND c.archived_at IS NULL");
             let facts = qb
                 .build_query_as()
                 .persistent(false)

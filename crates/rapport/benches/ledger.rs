@@ -141,6 +141,52 @@ fn bench(c: &mut Criterion) {
                 .expect("record")
             })
         });
+        // Today for the owner of the whole book: its SQL gathers through indexes only.
+        let now = jiff::Timestamp::now();
+        let sample = rt
+            .block_on(rapport_core::today::today_for(&db, &actor, now))
+            .expect("today");
+        eprintln!(
+            "{backend}: Today lists {} items ({} more not listed)",
+            sample.items.len(),
+            sample.more.iter().map(|m| m.count).sum::<u64>()
+        );
+        g.bench_function("today (gather + build)", |b| {
+            b.to_async(&rt).iter(|| async {
+                rapport_core::today::today_for(&db, &actor, jiff::Timestamp::now())
+                    .await
+                    .expect("today")
+            })
+        });
+        let tz = actor.workspace.tz();
+        g.bench_function("today: the store's gathering alone", |b| {
+            b.to_async(&rt).iter(|| async {
+                let now = jiff::Timestamp::now();
+                let date = rapport_core::today::day_of(now, &tz);
+                let start = |d: jiff::civil::Date| {
+                    d.to_zoned_datetime(tz.clone())
+                        .map(|z| z.timestamp())
+                        .expect("start")
+                };
+                let window = rapport_core::store::TodayWindow {
+                    date,
+                    yearly_days: rapport_core::today::window_days(date),
+                    day_start: start(date),
+                    day_end: start(date.tomorrow().expect("tomorrow")),
+                    now,
+                };
+                use rapport_core::store::TodayStore;
+                db.today_data(
+                    &actor.workspace.id,
+                    &actor.user.id,
+                    &window,
+                    &actor.workspace.trust_params(),
+                    200,
+                )
+                .await
+                .expect("today data")
+            })
+        });
         g.sample_size(10);
         g.bench_function(
             format!("recompute every trust score ({resolved} resolved)"),

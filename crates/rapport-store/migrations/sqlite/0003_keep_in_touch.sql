@@ -32,10 +32,10 @@ UPDATE contacts SET
 UPDATE contacts SET touch_due_at = COALESCE(last_touch_at, created_at) + keep_in_touch_days * 86400000000
 WHERE keep_in_touch_days IS NOT NULL;
 
-CREATE INDEX contacts_touch_due ON contacts (workspace_id, owner_id, value_tier, touch_due_at)
+CREATE INDEX contacts_touch_due ON contacts (workspace_id, owner_id, value_tier DESC, touch_due_at)
     WHERE archived_at IS NULL AND touch_due_at IS NOT NULL;
 
-CREATE INDEX commitments_untold_risk ON commitments (workspace_id, owner_id)
+CREATE INDEX commitments_untold_risk ON commitments (workspace_id, owner_id, deadline)
     WHERE status = 'open' AND at_risk_at IS NOT NULL AND told_at IS NULL;
 
 CREATE INDEX interactions_planned ON interactions (workspace_id, occurred_at, contact_id)
