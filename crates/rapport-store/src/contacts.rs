@@ -322,10 +322,13 @@ impl BulkStore for Db {
                     .map_err(db_err)?;
             }
             // Only our tables (found through the search path), not the whole database.
+            // VACUUM as well: it sets the visibility map, without which PostgreSQL cannot
+            // answer from an index alone (counting a backlog of 30,000 overdue promises
+            // took 110 ms through the table). One statement: VACUUM refuses transactions.
             Db::Postgres(p) => {
                 sqlx::raw_sql(
-                    "ANALYZE workspaces, users, memberships, contacts, contact_attributes, facts, \
-                     interactions, commitments, commitment_history, requests, trust_scores;",
+                    "VACUUM (ANALYZE) workspaces, users, memberships, contacts, contact_attributes, \
+                     facts, interactions, commitments, commitment_history, requests, trust_scores",
                 )
                 .execute(p)
                 .await
