@@ -297,7 +297,173 @@ async fn a_changed_cadence_moves_the_keep_in_touch_date(db: &Db) {
     assert_eq!(items(&day, TodayKind::GoingCold).len(), 1);
 }
 
+async fn the_brief_gathers_what_to_know_before_a_meeting(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
+        .await
+        .expect("actor");
+    add(
+        db,
+        &a,
+        "Marta Díaz",
+        RelationshipType::Customer,
+        days_ago(200),
+    )
+    .await;
+    add(
+        db,
+        &a,
+        "Other Person",
+        RelationshipType::Customer,
+        days_ago(200),
+    )
+    .await;
+    let fact = |kind, text: &str, relation: Option<&str>, date: Option<&str>| NewFact {
+        kind,
+        text: text.into(),
+        relation: relation.map(Into::into),
+        date: date.map(|d| d.parse().expect("date")),
+    };
+    for f in [
+        fact(
+            FactKind::Family,
+            "Sofia",
+            Some("daughter"),
+            Some("2016-12-10"),
+        ),
+        fact(FactKind::Family, "Luis", Some("spouse"), Some("1979-03-01")),
+        fact(FactKind::Interest, "Real Madrid", None, None),
+        fact(FactKind::Preference, "Cortado, no sugar", None, None),
+        fact(FactKind::Date, "Birthday", None, Some("--11-27")),
+    ] {
+        service::add_fact(db, &a, "marta", f, now())
+            .await
+            .expect("fact");
+    }
+    service::add_fact(
+        db,
+        &a,
+        "other",
+        fact(FactKind::Interest, "Not Marta's", None, None),
+        now(),
+    )
+    .await
+    .expect("fact");
+    let mine = promise(
+        db,
+        &a,
+        "marta",
+        "Send the quote",
+        "2026-11-30",
+        Direction::Mine,
+    )
+    .await;
+    promise(
+        db,
+        &a,
+        "marta",
+        "Sign the order",
+        "2026-11-20",
+        Direction::Theirs,
+    )
+    .await;
+    let done = promise(
+        db,
+        &a,
+        "marta",
+        "Old promise",
+        "2026-11-01",
+        Direction::Mine,
+    )
+    .await;
+    ledger::resolve(
+        db,
+        &a,
+        &done,
+        Outcome::Kept,
+        Some(days_ago(25)),
+        false,
+        now(),
+    )
+    .await
+    .expect("kept");
+    ledger::add_request(db, &a, "marta", "Volume pricing", None, None, now())
+        .await
+        .expect("request");
+    ledger::add_request(
+        db,
+        &a,
+        "marta",
+        "Faster delivery",
+        Some("Their shop opens in December"),
+        None,
+        now(),
+    )
+    .await
+    .expect("request");
+    for (i, summary) in ["First call", "Visit", "Lunch", "Follow-up"]
+        .into_iter()
+        .enumerate()
+    {
+        let log = NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: days_ago(40 - 10 * i as i64),
+            summary: summary.into(),
+            they_said: None,
+            i_said: None,
+        };
+        service::log_interaction(db, &a, "marta", log, now())
+            .await
+            .expect("log");
+    }
+    let b = rapport_core::brief::brief(db, &a, "marta", now())
+        .await
+        .expect("brief");
+    let texts =
+        |v: &[rapport_core::fact::Fact]| v.iter().map(|f| f.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&b.family), vec!["Sofia", "Luis"]);
+    assert_eq!(texts(&b.interests), vec!["Real Madrid"], "only Marta's");
+    assert_eq!(texts(&b.preferences), vec!["Cortado, no sugar"]);
+    let upcoming: Vec<_> = b
+        .upcoming_dates
+        .iter()
+        .map(|u| (u.fact.text.clone(), u.in_days))
+        .collect();
+    assert_eq!(
+        upcoming,
+        vec![("Birthday".to_owned(), 2), ("Sofia".to_owned(), 15)],
+        "within 30 days, soonest first"
+    );
+    assert_eq!(
+        b.open_mine
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect::<Vec<_>>(),
+        vec![mine]
+    );
+    assert_eq!(b.open_theirs.len(), 1);
+    assert_eq!(
+        b.open_whys
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Volume pricing"]
+    );
+    let last: Vec<_> = b
+        .last_interactions
+        .iter()
+        .map(|i| i.summary.as_str())
+        .collect();
+    assert_eq!(last, vec!["Follow-up", "Lunch", "Visit"]);
+    assert_eq!(b.trust_mine.explanation.len(), 1);
+    assert!(matches!(
+        rapport_core::brief::brief(db, &a, "nobody", now()).await,
+        Err(rapport_core::Error::NotFound(_))
+    ));
+}
+
 on_both_backends!(
+    the_brief_gathers_what_to_know_before_a_meeting,
     each_kind_appears_and_goes_away_when_it_should,
     a_changed_cadence_moves_the_keep_in_touch_date,
 );

@@ -72,6 +72,8 @@ pub enum Command {
     Settings(SettingsArgs),
     /// What to do today, most urgent first.
     Today(TodayArgs),
+    /// The brief before meeting a contact: what to ask about, what is owed both ways.
+    Brief(ShowArgs),
 }
 
 #[derive(Debug, Args)]

@@ -300,3 +300,88 @@ pub fn today(t: &rapport_core::today::Today) {
         );
     }
 }
+
+fn reading(d: &rapport_core::ledger::DirectionView) -> String {
+    use rapport_core::trust::Status;
+    match (d.status, d.score, d.band) {
+        (Status::Known, Some(s), Some(b)) => format!("{s:.0}, {}", b.as_str()),
+        (Status::Early, _, Some(b)) => format!("early read: {}", b.as_str()),
+        _ => "not yet known".into(),
+    }
+}
+
+/// The pre-meeting brief.
+pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
+    let c = &b.contact;
+    let org = c
+        .organisation
+        .as_deref()
+        .map(|o| format!(" ({o})"))
+        .unwrap_or_default();
+    let vip = if c.vip { ", VIP" } else { "" };
+    println!("Brief: {}{org}, {}{vip}", c.name, c.relationship);
+    let section = |title: &str, empty: bool| {
+        if !empty {
+            println!("\n{title}");
+        }
+    };
+    section(
+        "Ask about",
+        b.family.is_empty()
+            && b.interests.is_empty()
+            && b.preferences.is_empty()
+            && b.notes.is_empty(),
+    );
+    for f in b
+        .family
+        .iter()
+        .chain(&b.interests)
+        .chain(&b.preferences)
+        .chain(&b.notes)
+    {
+        println!("  {} {}", pad(f.kind.as_str(), 11), f.describe());
+    }
+    section("Coming up", b.upcoming_dates.is_empty());
+    for u in &b.upcoming_dates {
+        let when = match u.in_days {
+            0 => "today".to_string(),
+            1 => "tomorrow".to_string(),
+            n => format!("in {n} days ({})", u.next.strftime("%a %-d %b")),
+        };
+        println!("  {}: {when}", u.fact.describe());
+    }
+    section("I owe them", b.open_mine.is_empty());
+    for k in &b.open_mine {
+        let flag = if k.needs_telling() {
+            "  AT RISK: tell them"
+        } else if k.is_overdue(now) {
+            "  OVERDUE"
+        } else {
+            ""
+        };
+        println!("  {}  {}{flag}", pad(&k.due.to_string(), 16), k.text);
+    }
+    section("They owe me", b.open_theirs.is_empty());
+    for k in &b.open_theirs {
+        let flag = if k.is_overdue(now) { "  OVERDUE" } else { "" };
+        println!("  {}  {}{flag}", pad(&k.due.to_string(), 16), k.text);
+    }
+    section("Ask why", b.open_whys.is_empty());
+    for r in &b.open_whys {
+        println!("  {}", r.text);
+    }
+    if !b.last_interactions.is_empty() {
+        println!("\nLast conversations");
+        timeline(&b.last_interactions, now, tz);
+    }
+    println!(
+        "\nTrust: mine {}; theirs {}{}",
+        reading(&b.trust_mine),
+        reading(&b.trust_theirs),
+        if b.trust_gap {
+            " (the two differ by more than 20 points)"
+        } else {
+            ""
+        }
+    );
+}

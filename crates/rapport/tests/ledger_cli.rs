@@ -319,5 +319,23 @@ fn today_lists_what_is_due(b: &Book) {
         "yesterday's is overdue, tomorrow's due"
     );
     b.fails(&["today", "--date", "someday"], 2);
+    let brief = b.json(&["brief", "elodie"]);
+    assert_eq!(brief["contact"]["name"], "Élodie Martin");
+    assert_eq!(brief["open_mine"].as_array().map(Vec::len), Some(1));
+    for key in [
+        "family",
+        "interests",
+        "upcoming_dates",
+        "open_theirs",
+        "open_whys",
+        "last_interactions",
+        "trust_mine",
+        "trust_theirs",
+        "trust_gap",
+    ] {
+        assert!(!brief[key].is_null(), "{key}");
+    }
+    assert!(b.ok(&["brief", "elodie"]).contains("I owe them"));
+    b.fails(&["brief", "nobody"], 3);
     assert!(b.ok(&["today"]).contains("My promises due"));
 }

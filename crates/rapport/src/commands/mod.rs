@@ -50,6 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Latency(a) => ledger::latency(&ctx, a).await,
         Command::Settings(a) => settings(&ctx, a).await,
         Command::Today(a) => today(&ctx, a).await,
+        Command::Brief(a) => brief(&ctx, a).await,
     };
     ctx.db.close().await;
     result
@@ -100,6 +101,16 @@ async fn today(ctx: &Context, a: crate::cli::TodayArgs) -> anyhow::Result<()> {
         crate::render::json(&list)
     } else {
         crate::render::today(&list);
+        Ok(())
+    }
+}
+
+async fn brief(ctx: &Context, a: crate::cli::ShowArgs) -> anyhow::Result<()> {
+    let b = rapport_core::brief::brief(&ctx.db, &ctx.actor, &a.reference, Context::now()).await?;
+    if a.out.json {
+        crate::render::json(&b)
+    } else {
+        crate::render::brief(&b, Context::now(), &ctx.tz);
         Ok(())
     }
 }
