@@ -102,6 +102,13 @@ pub trait ContactStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// The names of the given contacts of the workspace (those that exist), in one query.
+    fn contact_names(
+        &self,
+        ws: &WorkspaceId,
+        ids: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String)>>> + Send;
+
     /// How many contacts the workspace has, archived included.
     fn count_contacts(&self, ws: &WorkspaceId) -> impl Future<Output = StoreResult<u64>> + Send;
 }

@@ -283,6 +283,36 @@ impl ContactStore for Db {
         crate::one_row(n)
     }
 
+    async fn contact_names(
+        &self,
+        ws: &WorkspaceId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<(ContactId, String)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<(String, String)> = with_pool!(self, |pool| {
+                let mut qb =
+                    QueryBuilder::new("SELECT id, name FROM contacts WHERE workspace_id = ");
+                qb.push_bind(ws.as_str()).push(" AND id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.as_str());
+                }
+                qb.push(")");
+                qb.build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+            });
+            out.extend(
+                rows.into_iter()
+                    .map(|(id, name)| (ContactId::from_stored(id), name)),
+            );
+        }
+        Ok(out)
+    }
+
     async fn count_contacts(&self, ws: &WorkspaceId) -> StoreResult<u64> {
         let n: i64 = with_pool!(self, |pool| {
             sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE workspace_id = $1")

@@ -123,20 +123,20 @@ pub async fn told(ctx: &Context, a: ToldArgs) -> anyhow::Result<()> {
     print_commitment(&c, a.out.json, "Told")
 }
 
-/// The names of the contacts of some commitments or requests, one lookup per contact.
+/// The names of the contacts of some commitments or requests, in one query.
 async fn names(
     ctx: &Context,
     ids: impl Iterator<Item = &ContactId>,
 ) -> anyhow::Result<HashMap<ContactId, String>> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if !out.contains_key(id)
-            && let Some(c) = ctx.db.contact(&ctx.actor.workspace.id, id).await?
-        {
-            out.insert(id.clone(), c.name);
-        }
-    }
-    Ok(out)
+    let mut ids: Vec<ContactId> = ids.cloned().collect();
+    ids.sort();
+    ids.dedup();
+    let found = ctx
+        .db
+        .contact_names(&ctx.actor.workspace.id, &ids)
+        .await
+        .map_err(Error::from)?;
+    Ok(found.into_iter().collect())
 }
 
 pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
