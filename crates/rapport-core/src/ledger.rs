@@ -587,6 +587,10 @@ pub struct NextView {
 #[derive(Clone, Debug, Serialize)]
 pub struct DirectionView {
     pub status: TrustStatus,
+    /// P, for decisions made on the reading (the trust gate); not shown, since an early read
+    /// shows a band only.
+    #[serde(skip)]
+    pub probability: f64,
     /// 0–100, only when known.
     pub score: Option<f64>,
     /// Unless unknown.
@@ -663,6 +667,7 @@ fn direction_view(
     explained.truncate(EXPLAINED);
     DirectionView {
         status: x.score.status,
+        probability: x.score.probability,
         score: x.score.points(),
         band: x.score.band(),
         uncertainty: x.score.uncertainty,
@@ -707,7 +712,7 @@ pub async fn trust_of<S: ContactStore + LedgerStore>(
     let mine = direction_view(&ledger, Direction::Mine, at, &p, &tz);
     let theirs = direction_view(&ledger, Direction::Theirs, at, &p, &tz);
     let score = |v: &DirectionView| trust::Score {
-        probability: v.score.unwrap_or(50.0) / 100.0,
+        probability: v.probability,
         uncertainty: v.uncertainty,
         evidence: v.evidence,
         status: v.status,

@@ -7,6 +7,7 @@ pub mod brief;
 pub mod commitment;
 pub mod contact;
 pub mod dates;
+pub mod deal;
 pub mod demo;
 pub mod error;
 pub mod fact;

@@ -356,9 +356,57 @@ pub trait TodayStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<crate::today::TodayData>> + Send;
 }
 
+/// Deals and their give/get ledgers.
+pub trait DealStore: Send + Sync {
+    /// Records a new deal.
+    fn insert_deal(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::Deal,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Saves a deal's title, value, stage, expected close and closing time. `NotFound` if
+    /// absent.
+    fn update_deal(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::Deal,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One deal with its give/get ledger, oldest line first.
+    fn deal(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::deal::DealId,
+    ) -> impl Future<Output = StoreResult<Option<(crate::deal::Deal, Vec<crate::deal::Term>)>>> + Send;
+
+    /// Deals, open ones only if asked, by expected close then creation.
+    fn deals(
+        &self,
+        ws: &WorkspaceId,
+        open_only: bool,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<crate::deal::Deal>>> + Send;
+
+    /// Appends a line to a deal's give/get ledger. `NotFound` if the deal is absent.
+    fn add_term(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::DealId,
+        term: &crate::deal::Term,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
 /// Everything a full Rapport needs from storage.
 pub trait Store:
-    WorkspaceStore + ContactStore + FactStore + InteractionStore + BulkStore + LedgerStore + TodayStore
+    WorkspaceStore
+    + ContactStore
+    + FactStore
+    + InteractionStore
+    + BulkStore
+    + LedgerStore
+    + TodayStore
+    + DealStore
 {
 }
 
@@ -370,5 +418,6 @@ impl<T> Store for T where
         + BulkStore
         + LedgerStore
         + TodayStore
+        + DealStore
 {
 }

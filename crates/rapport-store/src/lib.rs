@@ -5,6 +5,7 @@
 //! `$n` placeholders) is shared and the row types are concrete for each driver.
 
 mod contacts;
+mod deals;
 mod ledger;
 mod memory;
 pub mod migrate;

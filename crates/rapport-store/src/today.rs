@@ -33,6 +33,7 @@ struct ColdRow {
     positive: Option<f64>,
     negative: Option<f64>,
     as_of: Option<i64>,
+    open_deal_cents: i64,
 }
 
 /// The rows of one Today, before they become domain values.
@@ -88,7 +89,9 @@ impl TodayStore for Db {
              AND c.archived_at IS NULL ORDER BY k.deadline, k.id LIMIT $4"
         );
         let cold_sql = "SELECT c.id, c.name, c.vip, c.relationship, c.keep_in_touch_days, \
-             c.last_touch_at, c.touch_due_at, t.positive, t.negative, t.as_of FROM contacts c \
+             c.last_touch_at, c.touch_due_at, t.positive, t.negative, t.as_of, \
+             (SELECT CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) FROM deals d WHERE d.workspace_id = c.workspace_id \
+              AND d.contact_id = c.id AND d.closed_at IS NULL) AS open_deal_cents FROM contacts c \
              LEFT JOIN trust_scores t ON t.workspace_id = c.workspace_id AND t.contact_id = c.id \
              AND t.direction = 'theirs' \
              WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
@@ -250,8 +253,7 @@ impl TodayStore for Db {
                     last_touch_at: r.last_touch_at.map(instant).transpose()?,
                     touch_due_at: instant(r.touch_due_at)?,
                     trust_theirs,
-                    // Deals arrive later in issue 4.
-                    open_deal_value: 0.0,
+                    open_deal_value: r.open_deal_cents as f64 / 100.0,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;

@@ -74,6 +74,74 @@ pub enum Command {
     Today(TodayArgs),
     /// The brief before meeting a contact: what to ask about, what is owed both ways.
     Brief(ShowArgs),
+    /// Deals with their give/get ledger and trust gate.
+    #[command(subcommand)]
+    Deal(DealCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealCommand {
+    /// Open a deal with a contact.
+    Add(DealAddArgs),
+    /// Move a deal to a stage (lead, qualified, proposal, negotiation, won, lost).
+    Stage(DealStageArgs),
+    /// Record a concession given.
+    Give(DealTermArgs),
+    /// Record what was received for a concession.
+    Get(DealTermArgs),
+    /// List deals with their flags.
+    List(DealListArgs),
+    /// Show a deal with its give/get ledger.
+    Show(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DealAddArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// What the deal is.
+    pub title: String,
+    /// Its value, e.g. 12500 or 12,500.50.
+    #[arg(long, allow_hyphen_values = true)]
+    pub value: Option<String>,
+    /// lead (default), qualified, proposal or negotiation.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Expected close date.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub close: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DealStageArgs {
+    /// The deal's id.
+    pub id: String,
+    /// The new stage.
+    pub stage: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DealTermArgs {
+    /// The deal's id.
+    pub id: String,
+    /// The concession, or what was received.
+    pub text: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DealListArgs {
+    /// Only open deals.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

@@ -385,3 +385,59 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
         }
     );
 }
+
+fn deal_flags(d: &rapport_core::deal::DealView) -> String {
+    let mut flags = Vec::new();
+    if d.gives_outrun_gets {
+        flags.push("gives outrun gets");
+    }
+    if d.trust_gate {
+        flags.push("trust gate: their promises read low");
+    }
+    if flags.is_empty() {
+        String::new()
+    } else {
+        format!("  ! {}", flags.join("; "))
+    }
+}
+
+/// One deal in a list.
+pub fn deal_line(d: &rapport_core::deal::DealView) {
+    let close = d
+        .deal
+        .expected_close
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "-".into());
+    println!(
+        "  {}  {}  {}  {} — {}{}  {}",
+        pad(d.deal.stage.as_str(), 11),
+        pad(&d.deal.value.to_string(), 14),
+        pad(&close, 10),
+        d.contact_name,
+        d.deal.title,
+        deal_flags(d),
+        d.deal.id
+    );
+}
+
+/// A deal with its give/get ledger.
+pub fn deal(d: &rapport_core::deal::DealView) {
+    println!(
+        "{} — {} ({}, {})",
+        d.deal.title, d.contact_name, d.deal.stage, d.deal.value
+    );
+    if let Some(c) = d.deal.expected_close {
+        println!("  expected close: {c}");
+    }
+    for g in &d.gives {
+        println!("  gave: {}", g.text);
+    }
+    for g in &d.gets {
+        println!("  got:  {}", g.text);
+    }
+    let flags = deal_flags(d);
+    if !flags.is_empty() {
+        println!("{flags}");
+    }
+    println!("  {}", d.deal.id);
+}

@@ -250,7 +250,66 @@ fn bad_input_gets_a_clear_error_and_writes_nothing(b: &Book) {
     assert_eq!(history[2]["action"], "corrected: kept → broken");
 }
 
+fn deals_from_the_command_line(b: &Book) {
+    setup(b);
+    let d = b.json(&[
+        "deal",
+        "add",
+        "bruno",
+        "Fleet renewal",
+        "--value",
+        "48,500.00",
+        "--stage",
+        "proposal",
+        "--close",
+        "+30d",
+    ]);
+    let id = d["id"].as_str().expect("id").to_owned();
+    assert_eq!(d["value"], 4_850_000);
+    assert_eq!(d["stage"], "proposal");
+    let d = b.json(&["deal", "give", &id, "Free delivery"]);
+    assert_eq!(d["gives_outrun_gets"], true);
+    let d = b.json(&["deal", "get", &id, "Two-year contract"]);
+    assert_eq!(d["gives_outrun_gets"], false);
+    assert_eq!(
+        b.json(&["deal", "list", "--open"]).as_array().map(Vec::len),
+        Some(1)
+    );
+    let won = b.json(&["deal", "stage", &id, "won"]);
+    assert_eq!(won["stage"], "won");
+    assert_eq!(
+        b.json(&["contact", "show", "bruno"])["relationship"],
+        "customer"
+    );
+    let notes = b.json(&["commitments", "bruno", "--open", "--mine"]);
+    assert!(
+        notes[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("Send a handwritten thank-you note"))
+    );
+    assert!(b.ok(&["deal", "show", &id]).contains("Fleet renewal"));
+    for (args, code) in [
+        (vec!["deal", "add", "bruno", "x", "--value", "-5"], 2),
+        (vec!["deal", "add", "bruno", "x", "--stage", "maybe"], 2),
+        (vec!["deal", "add", "nobody", "x"], 3),
+        (vec!["deal", "stage", &id, "lost"], 5),
+        (vec!["deal", "stage", &id, "sideways"], 2),
+        (
+            vec!["deal", "show", "0192f0c4-7a3b-7c00-8000-000000000001"],
+            3,
+        ),
+    ] {
+        b.fails(&args, code);
+    }
+    assert_eq!(
+        b.json(&["deal", "list"]).as_array().map(Vec::len),
+        Some(1),
+        "nothing written"
+    );
+}
+
 on_both_backends!(
+    deals_from_the_command_line,
     promises_outcomes_and_trust,
     bad_news_renegotiation_and_requests,
     bad_input_gets_a_clear_error_and_writes_nothing,

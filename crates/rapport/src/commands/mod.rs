@@ -51,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(a) => settings(&ctx, a).await,
         Command::Today(a) => today(&ctx, a).await,
         Command::Brief(a) => brief(&ctx, a).await,
+        Command::Deal(c) => deals(&ctx, c).await,
     };
     ctx.db.close().await;
     result
@@ -111,6 +112,69 @@ async fn brief(ctx: &Context, a: crate::cli::ShowArgs) -> anyhow::Result<()> {
         crate::render::json(&b)
     } else {
         crate::render::brief(&b, Context::now(), &ctx.tz);
+        Ok(())
+    }
+}
+
+async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> {
+    use crate::cli::DealCommand;
+    use rapport_core::deal::{self, NewDeal, TermKind};
+    let now = Context::now();
+    let (view, json) = match c {
+        DealCommand::Add(a) => {
+            let today = rapport_core::today::day_of(now, &ctx.tz);
+            let new = NewDeal {
+                title: a.title,
+                value: a.value,
+                stage: a.stage.as_deref().map(str::parse).transpose()?,
+                expected_close: a
+                    .close
+                    .as_deref()
+                    .map(|d| rapport_core::dates::parse_date(d, today))
+                    .transpose()?,
+            };
+            (
+                deal::add(&ctx.db, &ctx.actor, &a.reference, new, now).await?,
+                a.out.json,
+            )
+        }
+        DealCommand::Stage(a) => {
+            let stage = a.stage.parse()?;
+            (
+                deal::set_stage(&ctx.db, &ctx.actor, &a.id, stage, now).await?,
+                a.out.json,
+            )
+        }
+        DealCommand::Give(a) => (
+            deal::add_term(&ctx.db, &ctx.actor, &a.id, TermKind::Give, &a.text, now).await?,
+            a.out.json,
+        ),
+        DealCommand::Get(a) => (
+            deal::add_term(&ctx.db, &ctx.actor, &a.id, TermKind::Get, &a.text, now).await?,
+            a.out.json,
+        ),
+        DealCommand::Show(a) => (
+            deal::view(&ctx.db, &ctx.actor, &a.id, now).await?,
+            a.out.json,
+        ),
+        DealCommand::List(a) => {
+            let list = deal::list(&ctx.db, &ctx.actor, a.open, now).await?;
+            if a.out.json {
+                return crate::render::json(&list);
+            }
+            if list.is_empty() {
+                println!("(no deals)");
+            }
+            for d in &list {
+                crate::render::deal_line(d);
+            }
+            return Ok(());
+        }
+    };
+    if json {
+        crate::render::json(&view)
+    } else {
+        crate::render::deal(&view);
         Ok(())
     }
 }

@@ -1,0 +1,174 @@
+//! Deals and their give/get ledgers.
+
+use rapport_core::deal::{Cents, Deal, DealId, Term};
+use rapport_core::ids::{ContactId, UserId, WorkspaceId};
+use rapport_core::store::{DealStore, StoreResult};
+use sqlx::AssertSqlSafe;
+
+use crate::rows::{instant, micros};
+use crate::{Db, corrupt, db_err, in_write_tx, one_row, with_pool};
+
+const DEAL_COLUMNS: &str = "id, contact_id, title, value_cents, stage, expected_close, owner_id, \
+     created_at, updated_at, closed_at";
+
+#[derive(sqlx::FromRow)]
+struct DealRow {
+    id: String,
+    contact_id: String,
+    title: String,
+    value_cents: i64,
+    stage: String,
+    expected_close: Option<String>,
+    owner_id: String,
+    created_at: i64,
+    updated_at: i64,
+    closed_at: Option<i64>,
+}
+
+impl DealRow {
+    fn into_deal(self) -> StoreResult<Deal> {
+        Ok(Deal {
+            id: DealId::from_stored(self.id),
+            contact_id: ContactId::from_stored(self.contact_id),
+            title: self.title,
+            value: Cents(self.value_cents),
+            stage: self
+                .stage
+                .parse()
+                .map_err(|_| corrupt("deal stage", &self.stage))?,
+            expected_close: self
+                .expected_close
+                .map(|d| d.parse().map_err(|_| corrupt("expected close", &d)))
+                .transpose()?,
+            owner_id: UserId::from_stored(self.owner_id),
+            created_at: instant(self.created_at)?,
+            updated_at: instant(self.updated_at)?,
+            closed_at: self.closed_at.map(instant).transpose()?,
+        })
+    }
+}
+
+impl DealStore for Db {
+    async fn insert_deal(&self, ws: &WorkspaceId, d: &Deal) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO deals (workspace_id, id, contact_id, title, value_cents, stage, \
+                 expected_close, owner_id, created_at, updated_at, closed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(ws.as_str())
+            .bind(d.id.as_str())
+            .bind(d.contact_id.as_str())
+            .bind(d.title.as_str())
+            .bind(d.value.0)
+            .bind(d.stage.as_str())
+            .bind(d.expected_close.map(|c| c.to_string()))
+            .bind(d.owner_id.as_str())
+            .bind(micros(d.created_at))
+            .bind(micros(d.updated_at))
+            .bind(d.closed_at.map(micros))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn update_deal(&self, ws: &WorkspaceId, d: &Deal) -> StoreResult<()> {
+        let n = in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE deals SET title = $3, value_cents = $4, stage = $5, expected_close = $6, \
+                 updated_at = $7, closed_at = $8 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(d.id.as_str())
+            .bind(d.title.as_str())
+            .bind(d.value.0)
+            .bind(d.stage.as_str())
+            .bind(d.expected_close.map(|c| c.to_string()))
+            .bind(micros(d.updated_at))
+            .bind(d.closed_at.map(micros))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        one_row(n)
+    }
+
+    async fn deal(&self, ws: &WorkspaceId, id: &DealId) -> StoreResult<Option<(Deal, Vec<Term>)>> {
+        let sql = format!("SELECT {DEAL_COLUMNS} FROM deals WHERE workspace_id = $1 AND id = $2");
+        let (row, terms): (Option<DealRow>, Vec<(String, String, i64)>) = with_pool!(
+            self,
+            |pool| {
+                let row = sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(ws.as_str())
+                    .bind(id.as_str())
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(db_err)?;
+                let terms = sqlx::query_as(
+                "SELECT kind, text, created_at FROM deal_terms WHERE workspace_id = $1 AND deal_id = $2 ORDER BY seq",
+            )
+            .bind(ws.as_str())
+            .bind(id.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+                (row, terms)
+            }
+        );
+        let Some(row) = row else { return Ok(None) };
+        let terms = terms
+            .into_iter()
+            .map(|(kind, text, at)| {
+                Ok(Term {
+                    kind: kind.parse().map_err(|_| corrupt("give/get kind", &kind))?,
+                    text,
+                    created_at: instant(at)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some((row.into_deal()?, terms)))
+    }
+
+    async fn deals(&self, ws: &WorkspaceId, open_only: bool, limit: u32) -> StoreResult<Vec<Deal>> {
+        let open = if open_only {
+            " AND closed_at IS NULL"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {DEAL_COLUMNS} FROM deals WHERE workspace_id = $1{open} \
+             ORDER BY expected_close, created_at, id LIMIT $2"
+        );
+        let rows: Vec<DealRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter().map(DealRow::into_deal).collect()
+    }
+
+    async fn add_term(&self, ws: &WorkspaceId, deal: &DealId, t: &Term) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO deal_terms (workspace_id, deal_id, seq, kind, text, created_at) \
+                 SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5 FROM deal_terms \
+                 WHERE workspace_id = $1 AND deal_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(deal.as_str())
+            .bind(t.kind.as_str())
+            .bind(t.text.as_str())
+            .bind(micros(t.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+}

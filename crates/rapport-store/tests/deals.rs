@@ -1,0 +1,174 @@
+//! Deals on SQLite and PostgreSQL: the give/get ledger, the trust gate, winning, isolation.
+
+mod harness;
+
+use jiff::Timestamp;
+use rapport_core::commitment::{Direction, Due, Status};
+use rapport_core::contact::{NewContact, RelationshipType};
+use rapport_core::dates::micro_precision;
+use rapport_core::deal::{self, Cents, NewDeal, Stage, TermKind};
+use rapport_core::ledger::{self, NewCommitment, Outcome};
+use rapport_core::service;
+use rapport_core::store::WorkspaceStore;
+use rapport_core::trust::Size;
+use rapport_core::{Error, today};
+use rapport_store::Db;
+
+fn now() -> Timestamp {
+    micro_precision("2026-11-25T09:00:00Z".parse().expect("timestamp"))
+}
+
+async fn deals_give_get_gate_and_win(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    let new = NewContact {
+        name: "Kenji Watanabe".into(),
+        relationship: Some(RelationshipType::Prospect),
+        ..NewContact::default()
+    };
+    service::add_contact(db, &a, new, now())
+        .await
+        .expect("contact");
+    let open = |title: &str, value: &str| NewDeal {
+        title: title.into(),
+        value: Some(value.into()),
+        stage: Some(Stage::Proposal),
+        expected_close: None,
+    };
+    let d = deal::add(
+        db,
+        &a,
+        "kenji",
+        open("Fleet of 12 hybrids", "412,000"),
+        now(),
+    )
+    .await
+    .expect("deal");
+    assert_eq!(d.deal.value, Cents(41_200_000));
+    assert!(!d.gives_outrun_gets && !d.trust_gate);
+    assert_eq!(d.trust_theirs, None, "not yet known");
+    let id = d.deal.id.to_string();
+    let d = deal::add_term(db, &a, &id, TermKind::Give, "Free winter tyres", now())
+        .await
+        .expect("give");
+    assert!(d.gives_outrun_gets);
+    let d = deal::add_term(db, &a, &id, TermKind::Get, "3-year service plan", now())
+        .await
+        .expect("get");
+    assert!(!d.gives_outrun_gets);
+    assert_eq!((d.gives.len(), d.gets.len()), (1, 1));
+
+    // One broken promise of theirs: an early read, low: the gate closes.
+    let loi = NewCommitment {
+        direction: Direction::Theirs,
+        text: "Send the signed LOI".into(),
+        due: Due::parse("2026-11-20", now(), &a.workspace.tz()).expect("due"),
+        size: Size::Normal,
+        source_interaction: None,
+    };
+    let (_, c) = ledger::record_commitment(db, &a, "kenji", loi, false, now())
+        .await
+        .expect("expect");
+    ledger::resolve(db, &a, c.id.as_str(), Outcome::Broken, None, false, now())
+        .await
+        .expect("broken");
+    let d = deal::view(db, &a, &id, now()).await.expect("view");
+    assert!(d.trust_gate);
+    assert_eq!(d.trust_theirs, Some(rapport_core::trust::Band::Low));
+
+    // Open deal value lifts a contact in Today's going-cold ranking.
+    let later = now() + jiff::SignedDuration::from_hours(24 * 30);
+    let t = today::today_for(db, &a, later).await.expect("today");
+    assert_eq!(
+        t.items
+            .iter()
+            .filter(|i| i.kind == today::TodayKind::GoingCold)
+            .count(),
+        1
+    );
+
+    // Winning: the contact becomes a customer, and a thank-you note is promised in 3 days.
+    let won = deal::set_stage(db, &a, &id, Stage::Won, now())
+        .await
+        .expect("won");
+    assert_eq!(won.deal.stage, Stage::Won);
+    assert_eq!(won.deal.closed_at, Some(now()));
+    let contact = service::resolve_contact(db, &a, "kenji")
+        .await
+        .expect("contact");
+    assert_eq!(contact.relationship, RelationshipType::Customer);
+    let open_mine = ledger::list_commitments(
+        db,
+        &a,
+        ledger::CommitmentQuery {
+            direction: Some(Direction::Mine),
+            open_only: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
+    assert_eq!(open_mine.len(), 1);
+    assert!(
+        open_mine[0]
+            .text
+            .starts_with("Send a handwritten thank-you note")
+    );
+    assert_eq!(open_mine[0].due.date.to_string(), "2026-11-28");
+    assert_eq!(open_mine[0].status, Status::Open);
+    // A won deal stays won; a lost one can be reopened.
+    assert!(matches!(
+        deal::set_stage(db, &a, &id, Stage::Lost, now()).await,
+        Err(Error::Conflict(_))
+    ));
+    let other = deal::add(db, &a, "kenji", open("Spare parts", "900"), now())
+        .await
+        .expect("deal");
+    let oid = other.deal.id.to_string();
+    deal::set_stage(db, &a, &oid, Stage::Lost, now())
+        .await
+        .expect("lost");
+    let reopened = deal::set_stage(db, &a, &oid, Stage::Negotiation, now())
+        .await
+        .expect("reopen");
+    assert_eq!(reopened.deal.closed_at, None);
+    let listed = deal::list(db, &a, true, now()).await.expect("list");
+    assert_eq!(listed.len(), 1, "only the reopened one is open");
+
+    // Bad input changes nothing.
+    for (value, title) in [("-5", "x"), ("12.345", "x"), ("100", "   ")] {
+        let r = deal::add(db, &a, "kenji", open(title, value), now()).await;
+        assert!(matches!(r, Err(Error::Invalid(_))), "{value:?} {title:?}");
+    }
+    assert!(matches!(
+        deal::add(db, &a, "nobody", open("x", "1"), now()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(
+        deal::list(db, &a, false, now()).await.expect("list").len(),
+        2
+    );
+    // Another workspace sees none of it.
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", now())
+        .await
+        .expect("workspace");
+    assert!(matches!(
+        deal::view(db, &b, &id, now()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(
+        deal::add_term(db, &b, &id, TermKind::Give, "x", now()).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(
+        deal::list(db, &b, false, now())
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
+on_both_backends!(deals_give_get_gate_and_win);
