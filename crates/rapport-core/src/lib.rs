@@ -15,6 +15,7 @@ pub mod ids;
 pub mod interaction;
 pub mod ledger;
 mod named;
+pub mod referral;
 pub mod search;
 pub mod service;
 pub mod store;

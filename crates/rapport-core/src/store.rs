@@ -397,6 +397,26 @@ pub trait DealStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Referrals.
+pub trait ReferralStore: Send + Sync {
+    /// Records that `referrer` introduced `referred`. `Conflict` if `referred` already has
+    /// an introducer; `NotFound` if either is not a contact of the workspace.
+    fn insert_referral(
+        &self,
+        ws: &WorkspaceId,
+        referrer: &ContactId,
+        referred: &ContactId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Everyone who introduced someone, ranked by introductions that became customers, then
+    /// by introductions.
+    fn advocates(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::referral::Advocate>>> + Send;
+}
+
 /// Everything a full Rapport needs from storage.
 pub trait Store:
     WorkspaceStore
@@ -407,6 +427,7 @@ pub trait Store:
     + LedgerStore
     + TodayStore
     + DealStore
+    + ReferralStore
 {
 }
 
@@ -419,5 +440,6 @@ impl<T> Store for T where
         + LedgerStore
         + TodayStore
         + DealStore
+        + ReferralStore
 {
 }

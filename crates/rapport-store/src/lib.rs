@@ -10,6 +10,7 @@ mod ledger;
 mod memory;
 pub mod migrate;
 mod open;
+mod referrals;
 mod rows;
 mod today;
 mod workspaces;

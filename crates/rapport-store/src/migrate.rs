@@ -31,12 +31,14 @@ macro_rules! migrations {
 /// SQLite's migrations, in order.
 pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2 => "0002_ledger",
     3 => "0003_keep_in_touch",
-    4 => "0004_deals"
+    4 => "0004_deals",
+    5 => "0005_referrals"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
     3 => "0003_keep_in_touch",
-    4 => "0004_deals"
+    4 => "0004_deals",
+    5 => "0005_referrals"
 );
 
 /// Why the schema could not be brought up to date.

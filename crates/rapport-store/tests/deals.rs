@@ -171,4 +171,59 @@ async fn deals_give_get_gate_and_win(db: &Db) {
     );
 }
 
-on_both_backends!(deals_give_get_gate_and_win);
+async fn referrals_rank_advocates(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    for (name, rel) in [
+        ("Ana", RelationshipType::Customer),
+        ("Bea", RelationshipType::Peer),
+        ("Carl", RelationshipType::Customer),
+        ("Dora", RelationshipType::Prospect),
+        ("Eli", RelationshipType::PastCustomer),
+        ("Fay", RelationshipType::Prospect),
+    ] {
+        let new = NewContact {
+            name: name.into(),
+            relationship: Some(rel),
+            ..NewContact::default()
+        };
+        service::add_contact(db, &a, new, now())
+            .await
+            .expect("contact");
+    }
+    let r = |from: &'static str, to: &'static str| {
+        rapport_core::referral::record(db, &a, from, to, now())
+    };
+    r("bea", "carl").await.expect("referral");
+    r("bea", "dora").await.expect("referral");
+    r("ana", "eli").await.expect("referral");
+    r("ana", "fay").await.expect("referral");
+    r("dora", "ana").await.expect("referral");
+    // One introducer per contact; nobody introduces themselves; unknown names are refused.
+    assert!(matches!(r("ana", "carl").await, Err(Error::Conflict(_))));
+    assert!(matches!(r("bea", "bea").await, Err(Error::Invalid(_))));
+    assert!(matches!(r("nobody", "bea").await, Err(Error::NotFound(_))));
+    let ranked = rapport_core::referral::advocates(db, &a)
+        .await
+        .expect("advocates");
+    let rows: Vec<_> = ranked
+        .iter()
+        .map(|x| (x.name.as_str(), x.referred, x.became_customers))
+        .collect();
+    // Ana and Bea each brought one customer (a past customer counts); Dora brought Ana.
+    assert_eq!(rows, vec![("Ana", 2, 1), ("Bea", 2, 1), ("Dora", 1, 1)]);
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", now())
+        .await
+        .expect("workspace");
+    assert!(
+        rapport_core::referral::advocates(db, &b)
+            .await
+            .expect("advocates")
+            .is_empty()
+    );
+}
+
+on_both_backends!(deals_give_get_gate_and_win, referrals_rank_advocates);

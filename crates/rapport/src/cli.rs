@@ -77,6 +77,22 @@ pub enum Command {
     /// Deals with their give/get ledger and trust gate.
     #[command(subcommand)]
     Deal(DealCommand),
+    /// Record that one contact introduced another.
+    Referral(ReferralArgs),
+    /// Advocates: who introduced people who became customers.
+    Advocates(JsonOnly),
+}
+
+#[derive(Debug, Args)]
+pub struct ReferralArgs {
+    /// Who made the introduction.
+    #[arg(value_name = "FROM_REF")]
+    pub from: String,
+    /// Who was introduced.
+    #[arg(value_name = "TO_REF")]
+    pub to: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Subcommand)]

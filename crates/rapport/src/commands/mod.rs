@@ -52,6 +52,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Today(a) => today(&ctx, a).await,
         Command::Brief(a) => brief(&ctx, a).await,
         Command::Deal(c) => deals(&ctx, c).await,
+        Command::Referral(a) => referral(&ctx, a).await,
+        Command::Advocates(a) => advocates(&ctx, a).await,
     };
     ctx.db.close().await;
     result
@@ -177,4 +179,31 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
         crate::render::deal(&view);
         Ok(())
     }
+}
+
+async fn referral(ctx: &Context, a: crate::cli::ReferralArgs) -> anyhow::Result<()> {
+    let (from, to) =
+        rapport_core::referral::record(&ctx.db, &ctx.actor, &a.from, &a.to, Context::now()).await?;
+    if a.out.json {
+        return crate::render::json(&serde_json::json!({"referrer": from.id, "referred": to.id}));
+    }
+    println!("{} introduced {}", from.name, to.name);
+    Ok(())
+}
+
+async fn advocates(ctx: &Context, a: crate::cli::JsonOnly) -> anyhow::Result<()> {
+    let list = rapport_core::referral::advocates(&ctx.db, &ctx.actor).await?;
+    if a.out.json {
+        return crate::render::json(&list);
+    }
+    if list.is_empty() {
+        println!("(no introductions recorded yet)");
+    }
+    for x in &list {
+        println!(
+            "  {}  introduced {}, {} became customers",
+            x.name, x.referred, x.became_customers
+        );
+    }
+    Ok(())
 }

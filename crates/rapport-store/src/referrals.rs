@@ -1,0 +1,62 @@
+//! Referrals and advocates.
+
+use jiff::Timestamp;
+use rapport_core::ids::{ContactId, WorkspaceId};
+use rapport_core::referral::Advocate;
+use rapport_core::store::{ReferralStore, StoreResult};
+
+use crate::rows::micros;
+use crate::{Db, db_err, in_write_tx, with_pool};
+
+impl ReferralStore for Db {
+    async fn insert_referral(
+        &self,
+        ws: &WorkspaceId,
+        referrer: &ContactId,
+        referred: &ContactId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO referrals (workspace_id, referred_id, referrer_id, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ws.as_str())
+            .bind(referred.as_str())
+            .bind(referrer.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn advocates(&self, ws: &WorkspaceId) -> StoreResult<Vec<Advocate>> {
+        let rows: Vec<(String, String, i64, i64)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT a.id, a.name, CAST(COUNT(*) AS BIGINT), \
+                 CAST(SUM(CASE WHEN c.relationship IN ('customer', 'past_customer') THEN 1 ELSE 0 END) AS BIGINT) \
+                 FROM referrals r \
+                 JOIN contacts a ON a.workspace_id = r.workspace_id AND a.id = r.referrer_id \
+                 JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.referred_id \
+                 WHERE r.workspace_id = $1 AND a.archived_at IS NULL \
+                 GROUP BY a.id, a.name, a.name_folded \
+                 ORDER BY 4 DESC, 3 DESC, a.name_folded, a.id",
+            )
+            .bind(ws.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, referred, customers)| Advocate {
+                contact_id: ContactId::from_stored(id),
+                name,
+                referred: referred.unsigned_abs(),
+                became_customers: customers.unsigned_abs(),
+            })
+            .collect())
+    }
+}
