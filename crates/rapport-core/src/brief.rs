@@ -46,13 +46,17 @@ pub struct Brief {
     pub trust_mine: DirectionView,
     pub trust_theirs: DirectionView,
     pub trust_gap: bool,
+    /// The last gesture, when the next is due, and what to give.
+    pub appreciation: crate::gesture::Appreciation,
 }
 
 /// How far ahead the brief looks for dates.
 pub const BRIEF_DATE_DAYS: i64 = 30;
 
 /// The brief for a contact as of `now`.
-pub async fn brief<S: ContactStore + FactStore + InteractionStore + LedgerStore>(
+pub async fn brief<
+    S: ContactStore + FactStore + InteractionStore + LedgerStore + crate::store::GestureStore,
+>(
     store: &S,
     actor: &Actor,
     reference: &str,
@@ -94,7 +98,9 @@ pub async fn brief<S: ContactStore + FactStore + InteractionStore + LedgerStore>
         .partition(|c| c.direction == Direction::Mine);
     let open_whys = store.requests(ws, Some(&contact.id), true, 100).await?;
     let last_interactions = store.timeline(ws, &contact.id, 3).await?;
+    let appreciation = crate::gesture::appreciation_of(store, actor, &contact, now).await?;
     Ok(Brief {
+        appreciation,
         family: of_kind(FactKind::Family),
         interests: of_kind(FactKind::Interest),
         preferences: of_kind(FactKind::Preference),

@@ -12,7 +12,9 @@ use jiff::tz::TimeZone;
 use crate::commitment::{AtRisk, Commitment, CommitmentId, Direction, Due, Status};
 use crate::contact::{CadenceSetting, Contact, RelationshipType};
 use crate::dates::YearlyDate;
+use crate::deal::{Cents, Deal, DealId, Stage, Term, TermKind};
 use crate::fact::{Fact, FactKind};
+use crate::gesture::{Gesture, GestureId, GestureKind};
 use crate::ids::{ContactId, FactId, InteractionId, UserId};
 use crate::interaction::{Interaction, InteractionKind};
 use crate::trust::Size;
@@ -325,7 +327,52 @@ pub struct DemoEntry {
     pub facts: Vec<Fact>,
     pub interactions: Vec<Interaction>,
     pub commitments: Vec<Commitment>,
+    /// Deals with their give/get ledgers.
+    pub deals: Vec<(Deal, Vec<Term>)>,
+    pub gestures: Vec<Gesture>,
+    /// Who introduced this contact: always an earlier contact of the book.
+    pub referred_by: Option<ContactId>,
 }
+
+const DEAL_TITLES: &[&str] = &[
+    "Annual supply contract",
+    "Fleet renewal",
+    "Pilot project",
+    "Spring collection order",
+    "Maintenance agreement",
+    "Office fit-out",
+    "Consulting retainer",
+];
+
+const GIVES: &[&str] = &[
+    "Free delivery",
+    "Extended payment terms (60 days)",
+    "5% volume discount",
+    "Extra training day",
+];
+
+const GETS: &[&str] = &[
+    "Two-year commitment",
+    "Case study and reference call",
+    "Upfront deposit",
+    "Introduction to their sister company",
+];
+
+const GIFTS: &[(GestureKind, &str, i64)] = &[
+    (GestureKind::Gift, "Bottle of Douro red", 4500),
+    (GestureKind::Gift, "Hamper of local produce", 8000),
+    (GestureKind::Tickets, "Two tickets to the match", 12000),
+    (GestureKind::Tickets, "Concert tickets", 9000),
+    (GestureKind::Voucher, "Dinner voucher", 10000),
+    (GestureKind::ThankYouNote, "Handwritten thank-you note", 300),
+];
+
+const VALUE: &[&str] = &[
+    "Introduction to a logistics partner",
+    "Shared our market report",
+    "Sent an article on their industry",
+    "Introduction to a potential customer",
+];
 
 const PROMISES_MINE: &[&str] = &[
     "Send the samples",
@@ -381,11 +428,11 @@ impl DemoBook {
 
     /// The id contact `index` gets: lets a resumed load find where it stopped.
     pub fn contact_id(&self, index: u64) -> ContactId {
-        self.entry(index).contact.id
+        self.head(index).3
     }
 
-    /// Contact `index` of the book, with its facts and interactions.
-    pub fn entry(&self, index: u64) -> DemoEntry {
+    /// The first draws of contact `index`: its generator, creation time, id stamp and id.
+    fn head(&self, index: u64) -> (Rng, Timestamp, Timestamp, ContactId) {
         let mut rng = Rng::new(self.seed, index);
         let anchor = self.anchor_ts();
         let at =
@@ -396,6 +443,16 @@ impl DemoBook {
         let created_at = at(-(rng.below(730) as i64) * DAY_US - rng.below(DAY_US as u64) as i64);
         let stamp = at(-730 * DAY_US + (index as i64).saturating_mul(1000));
         let id = ContactId::from_stored(self.derived_id(&mut rng, stamp).to_string());
+        (rng, created_at, stamp, id)
+    }
+
+    /// Contact `index` of the book, with its facts, interactions, commitments, deals,
+    /// gestures and introducer.
+    pub fn entry(&self, index: u64) -> DemoEntry {
+        let (mut rng, created_at, stamp, id) = self.head(index);
+        let anchor = self.anchor_ts();
+        let at =
+            |us: i64| Timestamp::from_microsecond(anchor.as_microsecond() + us).unwrap_or(anchor);
 
         let mut roll = rng.below(100);
         let mut relationship = RelationshipType::Prospect;
@@ -560,12 +617,141 @@ impl DemoBook {
         let commitments = self.commitments(&mut rng, &id, created_at, stamp);
         let mut contact = contact;
         contact.last_touch_at = interactions.iter().map(|i| i.occurred_at).max();
+        let deals = self.deals(&mut rng, &contact, stamp);
+        let gestures = self.gestures(&mut rng, &contact, stamp);
+        // One in seven was introduced by someone met before them.
+        let referred_by = (index > 0 && rng.chance(14)).then(|| {
+            let back = 1 + rng.below(index.min(500));
+            self.contact_id(index - back)
+        });
         DemoEntry {
             contact,
             facts,
             interactions,
             commitments,
+            deals,
+            gestures,
+            referred_by,
         }
+    }
+
+    /// A moment between `from` and the anchor.
+    fn between(&self, rng: &mut Rng, from: Timestamp) -> Timestamp {
+        let anchor = self.anchor_ts();
+        let span = (anchor.as_microsecond() - from.as_microsecond()).max(1);
+        Timestamp::from_microsecond(from.as_microsecond() + rng.below(span.unsigned_abs()) as i64)
+            .unwrap_or(anchor)
+    }
+
+    /// Deals: won ones for customers (past and present), open and lost ones for prospects,
+    /// some upsells; a third negotiated with give/get lines.
+    fn deals(&self, rng: &mut Rng, c: &Contact, stamp: Timestamp) -> Vec<(Deal, Vec<Term>)> {
+        let anchor = self.anchor_ts();
+        let stages: Vec<Stage> = match c.relationship {
+            RelationshipType::Customer => {
+                let mut s = vec![Stage::Won; 1 + rng.below(2) as usize];
+                if rng.chance(20) {
+                    s.push(*rng.pick(&[Stage::Proposal, Stage::Negotiation]));
+                }
+                s
+            }
+            RelationshipType::PastCustomer => vec![Stage::Won],
+            RelationshipType::Prospect if rng.chance(40) => vec![*rng.pick(&[
+                Stage::Lead,
+                Stage::Qualified,
+                Stage::Proposal,
+                Stage::Negotiation,
+                Stage::Lost,
+            ])],
+            RelationshipType::Partner if rng.chance(15) => vec![Stage::Qualified],
+            _ => Vec::new(),
+        };
+        stages
+            .into_iter()
+            .map(|stage| {
+                let created_at = self.between(rng, c.created_at);
+                let closed_at = (!stage.is_open()).then(|| self.between(rng, created_at));
+                let close_in = |rng: &mut Rng| {
+                    let days = 7 + rng.below(90) as i64;
+                    anchor
+                        .checked_add(SignedDuration::from_hours(24 * days))
+                        .unwrap_or(anchor)
+                };
+                let expected_close = closed_at
+                    .unwrap_or_else(|| close_in(rng))
+                    .to_zoned_datetime(TimeZone::UTC)
+                    .date();
+                let deal = Deal {
+                    id: DealId::from_stored(self.derived_id(rng, stamp).to_string()),
+                    contact_id: c.id.clone(),
+                    title: (*rng.pick(DEAL_TITLES)).to_string(),
+                    value: Cents((1 + rng.below(80) as i64) * 50_000),
+                    stage,
+                    expected_close: Some(expected_close),
+                    owner_id: self.owner.clone(),
+                    created_at,
+                    updated_at: closed_at.unwrap_or(created_at),
+                    closed_at,
+                };
+                let mut terms = Vec::new();
+                if rng.chance(33) {
+                    for _ in 0..1 + rng.below(3) {
+                        let (kind, texts) = if rng.chance(55) {
+                            (TermKind::Give, GIVES)
+                        } else {
+                            (TermKind::Get, GETS)
+                        };
+                        terms.push(Term {
+                            kind,
+                            text: (*rng.pick(texts)).to_string(),
+                            created_at,
+                        });
+                    }
+                }
+                (deal, terms)
+            })
+            .collect()
+    }
+
+    /// Gestures: gifts and thank-you notes for customers, VIPs and partners; something of
+    /// value for prospects and peers.
+    fn gestures(&self, rng: &mut Rng, c: &Contact, stamp: Timestamp) -> Vec<Gesture> {
+        let count = match c.relationship {
+            _ if c.vip => 1 + rng.below(4),
+            RelationshipType::Customer | RelationshipType::Partner => rng.below(4),
+            RelationshipType::Prospect | RelationshipType::Peer => u64::from(rng.chance(30)),
+            RelationshipType::PastCustomer => rng.below(2),
+            _ => 0,
+        };
+        let giftable = c.vip
+            || matches!(
+                c.relationship,
+                RelationshipType::Customer
+                    | RelationshipType::PastCustomer
+                    | RelationshipType::Partner
+            );
+        (0..count)
+            .map(|_| {
+                let at = self.between(rng, c.created_at);
+                let (kind, text, cost) = if giftable {
+                    let (k, t, cents) = *rng.pick(GIFTS);
+                    (k, t.to_string(), cents)
+                } else {
+                    (GestureKind::Value, (*rng.pick(VALUE)).to_string(), 0)
+                };
+                Gesture {
+                    id: GestureId::from_stored(self.derived_id(rng, stamp).to_string()),
+                    contact_id: c.id.clone(),
+                    kind,
+                    text,
+                    given_on: at.to_zoned_datetime(TimeZone::UTC).date(),
+                    cost: Cents(cost),
+                    note: None,
+                    given_by: self.owner.clone(),
+                    created_at: at,
+                }
+            })
+            .collect()
     }
 
     /// Commitments both ways with a realistic mix of outcomes: most kept, some late, some

@@ -11,6 +11,7 @@ pub mod deal;
 pub mod demo;
 pub mod error;
 pub mod fact;
+pub mod gesture;
 pub mod ids;
 pub mod interaction;
 pub mod ledger;

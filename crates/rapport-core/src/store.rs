@@ -165,6 +165,12 @@ pub struct Batch {
     pub facts: Vec<Fact>,
     pub interactions: Vec<Interaction>,
     pub commitments: Vec<Commitment>,
+    /// Deals with their give/get ledgers, oldest line first.
+    pub deals: Vec<(crate::deal::Deal, Vec<crate::deal::Term>)>,
+    pub gestures: Vec<crate::gesture::Gesture>,
+    /// Who introduced whom, and when: (referrer, referred, at). Referrers are contacts of
+    /// this batch or of earlier ones.
+    pub referrals: Vec<(ContactId, ContactId, Timestamp)>,
 }
 
 /// Bulk loading (demo data, later imports): whole batches in one transaction.
@@ -417,6 +423,63 @@ pub trait ReferralStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<crate::referral::Advocate>>> + Send;
 }
 
+/// Gestures of appreciation, the appreciation cadence and the yearly budget.
+pub trait GestureStore: Send + Sync {
+    /// Records a gesture and moves the contact's next appreciation date on from it (a
+    /// gesture backdated before the latest one does not). `NotFound` if the contact is not
+    /// the workspace's.
+    fn insert_gesture(
+        &self,
+        ws: &WorkspaceId,
+        gesture: &crate::gesture::Gesture,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Gestures, newest first (by the day given, then as recorded): of one contact or all.
+    fn gestures(
+        &self,
+        ws: &WorkspaceId,
+        contact: Option<&ContactId>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<crate::gesture::Gesture>>> + Send;
+
+    /// What each kind of gesture given in `year` cost.
+    fn spent(
+        &self,
+        ws: &WorkspaceId,
+        year: i16,
+    ) -> impl Future<Output = StoreResult<Vec<crate::gesture::KindSpend>>> + Send;
+
+    /// The budget in force in `year`: the one set for the latest year up to it.
+    fn budget(
+        &self,
+        ws: &WorkspaceId,
+        year: i16,
+    ) -> impl Future<Output = StoreResult<Option<crate::deal::Cents>>> + Send;
+
+    /// Sets the budget from `year` on.
+    fn set_budget(
+        &self,
+        ws: &WorkspaceId,
+        year: i16,
+        amount: crate::deal::Cents,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The workspace's changes to the default appreciation cadence.
+    fn appreciation_overrides(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<(crate::gesture::Audience, Option<u32>)>>> + Send;
+
+    /// Sets an audience's cadence (`Some(None)`: no gestures; `None`: back to the default)
+    /// and recomputes the next appreciation date of its contacts, in one transaction.
+    fn set_appreciation(
+        &self,
+        ws: &WorkspaceId,
+        audience: crate::gesture::Audience,
+        days: Option<Option<u32>>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
 /// Everything a full Rapport needs from storage.
 pub trait Store:
     WorkspaceStore
@@ -428,6 +491,7 @@ pub trait Store:
     + TodayStore
     + DealStore
     + ReferralStore
+    + GestureStore
 {
 }
 
@@ -441,5 +505,6 @@ impl<T> Store for T where
         + TodayStore
         + DealStore
         + ReferralStore
+        + GestureStore
 {
 }

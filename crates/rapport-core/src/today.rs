@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId, Status};
 use crate::contact::RelationshipType;
 use crate::fact::{Fact, FactKind};
+use crate::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest};
 use crate::ids::{ContactId, UserId};
 
 crate::named::named_enum! {
@@ -62,6 +63,22 @@ pub struct ColdCandidate {
     pub open_deal_value: f64,
 }
 
+/// A relationship due an appreciation gesture (the store selects them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GestureCandidate {
+    pub contact: ContactRef,
+    pub vip: bool,
+    pub relationship: RelationshipType,
+    pub created_at: Timestamp,
+    /// Days between gestures for this contact.
+    pub every_days: u32,
+    /// When the next gesture was due.
+    pub due: Date,
+    pub last: Option<LastGesture>,
+    /// What they are interested in, to shape the suggestion.
+    pub interests: Vec<String>,
+}
+
 /// What the store gathers for one user's Today.
 #[derive(Clone, Debug, Default)]
 pub struct TodayData {
@@ -74,6 +91,11 @@ pub struct TodayData {
     pub more_theirs_due: u64,
     /// Yearly dates of the user's contacts and their families falling in the window.
     pub dated_facts: Vec<(ContactRef, Fact)>,
+    /// Relationships due an appreciation gesture by the window's day, the most valuable
+    /// first (at most [`GESTURES_SHOWN`]).
+    pub gestures_due: Vec<GestureCandidate>,
+    /// The user's gestures planned for the window's day.
+    pub planned_gestures: Vec<(ContactRef, Gesture)>,
     /// Relationships past their cadence, the most valuable first.
     pub going_cold: Vec<ColdCandidate>,
     /// Requests without a why, of contacts with a meeting today.
@@ -97,6 +119,12 @@ pub struct TodayItem {
     /// For `theirs_overdue`: a short, friendly reminder to send.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reminder: Option<String>,
+    /// For `gesture`: what to give, following the appreciation rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+    /// For a planned `gesture`: the gesture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gesture_id: Option<GestureId>,
 }
 
 /// Today's list.
@@ -123,6 +151,8 @@ pub const COMMITMENTS_SHOWN: u32 = 100;
 
 /// Dates are shown from today to this many days ahead.
 pub const DATE_WINDOW_DAYS: i64 = 7;
+/// At most this many relationships due a gesture are shown.
+pub const GESTURES_SHOWN: u32 = 10;
 /// At most this many relationships going cold are shown.
 pub const GOING_COLD_SHOWN: usize = 20;
 
@@ -245,7 +275,59 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     });
     items.extend(dates.into_iter().map(|(_, i)| i));
 
-    // 5. Gestures: the appreciation planner is not built yet (issue 4 continues).
+    // 5. Gestures planned for today, then relationships due one, the most valuable first.
+    for (who, g) in &data.planned_gestures {
+        items.push(TodayItem {
+            gesture_id: Some(g.id.clone()),
+            ..plain_item(
+                TodayKind::Gesture,
+                who,
+                format!("{}: {}", who.name, g.text),
+                date,
+                "Planned for today".to_owned(),
+            )
+        });
+    }
+    let mut due_gestures: Vec<&GestureCandidate> = data
+        .gestures_due
+        .iter()
+        .filter(|g| {
+            g.due <= date
+                && !data
+                    .planned_gestures
+                    .iter()
+                    .any(|(w, _)| w.id == g.contact.id)
+        })
+        .collect();
+    due_gestures.sort_by(|a, b| {
+        let tier = |g: &GestureCandidate| (g.vip, g.relationship == RelationshipType::Customer);
+        tier(b)
+            .cmp(&tier(a))
+            .then(a.due.cmp(&b.due))
+            .then(a.contact.name.cmp(&b.contact.name))
+    });
+    for g in due_gestures.into_iter().take(GESTURES_SHOWN as usize) {
+        let known = days_between(day_of(g.created_at, tz), date);
+        let s = suggest(g.relationship, g.vip, known, g.last.as_ref(), &g.interests);
+        let every = plural(i64::from(g.every_days), "day");
+        let reason = match &g.last {
+            Some(l) => format!(
+                "Last gesture {} ago ({}); you show appreciation every {every}",
+                plural(days_between(l.given_on, date), "day"),
+                l.text
+            ),
+            None => format!("No gesture yet; you show appreciation every {every}"),
+        };
+        let mut item = plain_item(
+            TodayKind::Gesture,
+            &g.contact,
+            format!("{}: {}", g.contact.name, s.text),
+            g.due,
+            reason,
+        );
+        item.suggestion = Some(s);
+        items.push(item);
+    }
 
     // 6. Going cold, the most valuable relationships first.
     let mut cold: Vec<&ColdCandidate> = data
@@ -280,31 +362,26 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
                 plural(i64::from(c.keep_in_touch_days), "day")
             ),
         };
-        items.push(TodayItem {
-            kind: TodayKind::GoingCold,
-            contact_id: c.contact.id.clone(),
-            contact_name: c.contact.name.clone(),
-            text: format!("Get in touch with {}", c.contact.name),
-            due: Some(day_of(c.touch_due_at, tz)),
+        items.push(plain_item(
+            TodayKind::GoingCold,
+            &c.contact,
+            format!("Get in touch with {}", c.contact.name),
+            day_of(c.touch_due_at, tz),
             reason,
-            commitment_id: None,
-            request_id: None,
-            reminder: None,
-        });
+        ));
     }
 
     // 7. Open whys for today's meetings.
     for (who, r) in &data.open_whys {
         items.push(TodayItem {
-            kind: TodayKind::OpenWhy,
-            contact_id: who.id.clone(),
-            contact_name: who.name.clone(),
-            text: format!("Ask why: {}", r.text),
-            due: Some(date),
-            reason: "You meet today and do not know why this matters to them yet".to_owned(),
-            commitment_id: None,
             request_id: Some(r.id.clone()),
-            reminder: None,
+            ..plain_item(
+                TodayKind::OpenWhy,
+                who,
+                format!("Ask why: {}", r.text),
+                date,
+                "You meet today and do not know why this matters to them yet".to_owned(),
+            )
         });
     }
     let mut more = Vec::new();
@@ -323,17 +400,33 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     Today { date, items, more }
 }
 
-fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: String) -> TodayItem {
+/// An item with no commitment, request or gesture attached.
+fn plain_item(
+    kind: TodayKind,
+    who: &ContactRef,
+    text: String,
+    due: Date,
+    reason: String,
+) -> TodayItem {
     TodayItem {
         kind,
         contact_id: who.id.clone(),
         contact_name: who.name.clone(),
-        text: c.text.clone(),
-        due: Some(c.due.date),
+        text,
+        due: Some(due),
         reason,
-        commitment_id: Some(c.id.clone()),
+        commitment_id: None,
         request_id: None,
         reminder: None,
+        suggestion: None,
+        gesture_id: None,
+    }
+}
+
+fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: String) -> TodayItem {
+    TodayItem {
+        commitment_id: Some(c.id.clone()),
+        ..plain_item(kind, who, c.text.clone(), c.due.date, reason)
     }
 }
 
@@ -373,20 +466,7 @@ fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date, TodayItem
         1 => "Tomorrow".to_owned(),
         n => format!("In {n} days, {}", next.strftime("%A %-d %B")),
     };
-    Some((
-        next,
-        TodayItem {
-            kind: TodayKind::Date,
-            contact_id: who.id.clone(),
-            contact_name: who.name.clone(),
-            text,
-            due: Some(next),
-            reason,
-            commitment_id: None,
-            request_id: None,
-            reminder: None,
-        },
-    ))
+    Some((next, plain_item(TodayKind::Date, who, text, next, reason)))
 }
 
 /// The (month, day) pairs whose yearly dates fall in the window starting `today`: what the
@@ -557,6 +637,8 @@ mod tests {
             open_whys: vec![(ana.clone(), request)],
             more_mine_due: 3,
             more_theirs_due: 0,
+            gestures_due: vec![gesture_due(&ana, date(2026, 11, 20))],
+            planned_gestures: Vec::new(),
         };
         let t = today(&data, &user, now, &tz);
         assert_eq!(t.date, date(2026, 11, 25));
@@ -568,6 +650,7 @@ mod tests {
                 TodayKind::MineDue,
                 TodayKind::TheirsOverdue,
                 TodayKind::Date,
+                TodayKind::Gesture,
                 TodayKind::GoingCold,
                 TodayKind::OpenWhy,
             ]
@@ -595,11 +678,85 @@ mod tests {
                 count: 3
             }]
         );
-        assert!(
-            t.items[5].reason.starts_with("Last in touch 85 days ago"),
-            "{}",
-            t.items[5].reason
+        assert_eq!(
+            t.items[5].text,
+            "Ana Lima: A voucher for a restaurant or shop they like"
         );
+        assert_eq!(
+            t.items[5].reason,
+            "Last gesture 177 days ago (Concert tickets); you show appreciation every 120 days"
+        );
+        assert!(
+            t.items[6].reason.starts_with("Last in touch 85 days ago"),
+            "{}",
+            t.items[6].reason
+        );
+    }
+
+    fn gesture_due(who: &ContactRef, due: Date) -> GestureCandidate {
+        GestureCandidate {
+            contact: who.clone(),
+            vip: false,
+            relationship: RelationshipType::Customer,
+            created_at: ts("2024-01-10T10:00:00Z"),
+            every_days: 120,
+            due,
+            last: Some(LastGesture {
+                kind: crate::gesture::GestureKind::Tickets,
+                text: "Concert tickets".into(),
+                given_on: date(2026, 6, 1),
+            }),
+            interests: vec!["sailing".into()],
+        }
+    }
+
+    #[test]
+    fn a_gesture_is_due_on_its_day_not_before_and_vips_come_first() {
+        let user = UserId::generate();
+        let tz = paris();
+        let (ana, bo) = (who("Ana Lima"), who("Bo Berg"));
+        let mut vip = gesture_due(&bo, date(2026, 11, 26));
+        vip.vip = true;
+        let data = TodayData {
+            gestures_due: vec![gesture_due(&ana, date(2026, 11, 20)), vip],
+            ..TodayData::default()
+        };
+        // 23:30 UTC on the 25th is already the 26th in Paris.
+        for (now, expected) in [
+            ("2026-11-25T22:59:59Z", vec!["Ana Lima"]),
+            ("2026-11-25T23:00:00Z", vec!["Bo Berg", "Ana Lima"]),
+        ] {
+            let t = today(&data, &user, ts(now), &tz);
+            let names: Vec<&str> = t.items.iter().map(|i| i.contact_name.as_str()).collect();
+            assert_eq!(names, expected, "{now}");
+            assert!(t.items.iter().all(|i| i.kind == TodayKind::Gesture));
+            let s = t.items[0].suggestion.as_ref().expect("a suggestion");
+            assert_ne!(
+                s.kind,
+                crate::gesture::GestureKind::Tickets,
+                "not tickets again"
+            );
+        }
+        // A gesture planned for today replaces the suggestion for that contact.
+        let planned = Gesture {
+            id: GestureId::generate(),
+            contact_id: ana.id.clone(),
+            kind: crate::gesture::GestureKind::Gift,
+            text: "Sailing book".into(),
+            given_on: date(2026, 11, 25),
+            cost: crate::deal::Cents(3000),
+            note: None,
+            given_by: user.clone(),
+            created_at: ts("2026-11-01T10:00:00Z"),
+        };
+        let data = TodayData {
+            planned_gestures: vec![(ana.clone(), planned)],
+            ..data
+        };
+        let t = today(&data, &user, ts("2026-11-25T09:00:00Z"), &tz);
+        assert_eq!(t.items.len(), 1);
+        assert_eq!(t.items[0].text, "Ana Lima: Sailing book");
+        assert_eq!(t.items[0].reason, "Planned for today");
     }
 
     #[test]

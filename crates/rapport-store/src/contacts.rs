@@ -108,7 +108,10 @@ fn prefix_end(prefix: &str) -> String {
 impl ContactStore for Db {
     async fn insert_contact(&self, ws: &WorkspaceId, contact: &Contact) -> StoreResult<()> {
         let one = std::slice::from_ref(contact);
-        in_write_tx!(self, |tx| insert_contacts_in!(tx, ws, one));
+        in_write_tx!(self, |tx| {
+            insert_contacts_in!(tx, ws, one);
+            crate::gestures::refresh_contact_in!(tx, ws.as_str(), contact.id.as_str());
+        });
         Ok(())
     }
 
@@ -155,6 +158,8 @@ impl ContactStore for Db {
             .map_err(db_err)?;
             let ws_str = ws.as_str();
             insert_attributes_in!(tx, ws_str, one);
+            // A new type or VIP flag can change the appreciation cadence.
+            crate::gestures::refresh_contact_in!(tx, ws_str, c.id.as_str());
         });
         Ok(())
     }
@@ -338,6 +343,26 @@ impl BulkStore for Db {
             crate::memory::insert_facts_in!(tx, ws, batch.facts);
             crate::memory::insert_interactions_in!(tx, ws, batch.interactions);
             crate::ledger::insert_commitments_in!(tx, ws, batch.commitments, params);
+            crate::deals::insert_deals_in!(tx, ws, batch.deals);
+            crate::gestures::insert_gestures_in!(tx, ws, batch.gestures);
+            for chunk in batch.referrals.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO referrals (workspace_id, referrer_id, referred_id, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, (from, to, at)| {
+                    b.push_bind(ws.as_str())
+                        .push_bind(from.as_str())
+                        .push_bind(to.as_str())
+                        .push_bind(micros(*at));
+                });
+                qb.build().execute(&mut *tx).await.map_err(db_err)?;
+            }
+            // The appreciation dates, from the rules and the gestures just written.
+            let first = contacts.iter().map(|c| c.id.as_str()).min();
+            let last = contacts.iter().map(|c| c.id.as_str()).max();
+            if let (Some(first), Some(last)) = (first, last) {
+                crate::gestures::refresh_range_in!(tx, ws.as_str(), first, last);
+            }
         });
         Ok(())
     }
@@ -358,7 +383,8 @@ impl BulkStore for Db {
             Db::Postgres(p) => {
                 sqlx::raw_sql(
                     "VACUUM (ANALYZE) workspaces, users, memberships, contacts, contact_attributes, \
-                     facts, interactions, commitments, commitment_history, requests, trust_scores",
+                     facts, interactions, commitments, commitment_history, requests, trust_scores, \
+                     deals, deal_terms, gestures, referrals",
                 )
                 .execute(p)
                 .await

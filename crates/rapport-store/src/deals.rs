@@ -48,6 +48,67 @@ impl DealRow {
     }
 }
 
+/// Inserts deals and their give/get lines in the transaction `$tx` (a bulk load).
+macro_rules! insert_deals_in {
+    ($tx:ident, $ws:expr, $deals:expr) => {{
+        let ws: &str = $ws.as_str();
+        for chunk in $deals.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO deals (workspace_id, id, contact_id, title, value_cents, stage, \
+                 expected_close, owner_id, created_at, updated_at, closed_at) ",
+            );
+            qb.push_values(
+                chunk,
+                |mut b, (d, _): &(rapport_core::deal::Deal, Vec<rapport_core::deal::Term>)| {
+                    b.push_bind(ws)
+                        .push_bind(d.id.as_str())
+                        .push_bind(d.contact_id.as_str())
+                        .push_bind(d.title.as_str())
+                        .push_bind(d.value.0)
+                        .push_bind(d.stage.as_str())
+                        .push_bind(d.expected_close.map(|c| c.to_string()))
+                        .push_bind(d.owner_id.as_str())
+                        .push_bind($crate::rows::micros(d.created_at))
+                        .push_bind($crate::rows::micros(d.updated_at))
+                        .push_bind(d.closed_at.map($crate::rows::micros));
+                },
+            );
+            qb.build()
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        }
+        let terms: Vec<(&str, i32, &rapport_core::deal::Term)> = $deals
+            .iter()
+            .flat_map(
+                |(d, ts): &(rapport_core::deal::Deal, Vec<rapport_core::deal::Term>)| {
+                    ts.iter()
+                        .enumerate()
+                        .map(move |(i, t)| (d.id.as_str(), i as i32 + 1, t))
+                },
+            )
+            .collect();
+        for chunk in terms.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::new(
+                "INSERT INTO deal_terms (workspace_id, deal_id, seq, kind, text, created_at) ",
+            );
+            qb.push_values(chunk, |mut b, (deal, seq, t)| {
+                b.push_bind(ws)
+                    .push_bind(*deal)
+                    .push_bind(*seq)
+                    .push_bind(t.kind.as_str())
+                    .push_bind(t.text.as_str())
+                    .push_bind($crate::rows::micros(t.created_at));
+            });
+            qb.build()
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        }
+    }};
+}
+pub(crate) use insert_deals_in;
+
 impl DealStore for Db {
     async fn insert_deal(&self, ws: &WorkspaceId, d: &Deal) -> StoreResult<()> {
         in_write_tx!(self, |tx| {

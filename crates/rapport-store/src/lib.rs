@@ -6,6 +6,7 @@
 
 mod contacts;
 mod deals;
+mod gestures;
 mod ledger;
 mod memory;
 pub mod migrate;

@@ -4,12 +4,14 @@
 use rapport_core::commitment::{Commitment, Request};
 use rapport_core::contact::RelationshipType;
 use rapport_core::fact::Fact;
+use rapport_core::gesture::LastGesture;
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
 use rapport_core::store::{StoreResult, TodayStore, TodayWindow};
-use rapport_core::today::{ColdCandidate, ContactRef, TodayData};
+use rapport_core::today::{ColdCandidate, ContactRef, GestureCandidate, TodayData};
 use rapport_core::trust::{Evidence, Params, Status};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
+use crate::gestures::{GESTURE_COLUMNS, GESTURE_COLUMNS_G, GestureRow};
 use crate::ledger::{COMMITMENT_COLUMNS_K, CommitmentRow, REQUEST_COLUMNS_R, RequestRow};
 use crate::rows::{FactRow, instant};
 use crate::{Db, corrupt, db_err, with_pool};
@@ -36,8 +38,25 @@ struct ColdRow {
     open_deal_cents: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct AppreciationRow {
+    id: String,
+    name: String,
+    vip: bool,
+    relationship: String,
+    created_at: i64,
+    appreciation_days: i32,
+    appreciation_due_day: i32,
+}
+
 /// The rows of one Today, before they become domain values.
 struct Gathered {
+    appreciation: Vec<AppreciationRow>,
+    /// The gestures of the contacts in `appreciation`, newest first per contact.
+    their_gestures: Vec<GestureRow>,
+    /// Their interests: (contact id, text).
+    interests: Vec<(String, String)>,
+    planned: Vec<Named<GestureRow>>,
     mine: Vec<Named<CommitmentRow>>,
     theirs: Vec<Named<CommitmentRow>>,
     /// Totals of mine and theirs due, beyond the rows gathered.
@@ -105,7 +124,23 @@ impl TodayStore for Db {
              AND i.contact_id = r.contact_id AND i.kind IN ('meeting', 'visit', 'call') \
              AND i.occurred_at >= $3 AND i.occurred_at < $4) ORDER BY r.created_at, r.id"
         );
+        let appreciation_sql = "SELECT c.id, c.name, c.vip, c.relationship, c.created_at, \
+             c.appreciation_days, c.appreciation_due_day FROM contacts c \
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND c.appreciation_due_day IS NOT NULL AND c.appreciation_due_day <= $3 \
+             ORDER BY c.value_tier DESC, c.appreciation_due_day, c.id LIMIT $4";
+        let planned_sql = format!(
+            "SELECT {GESTURE_COLUMNS_G}, c.name AS contact_name FROM gestures g \
+             JOIN contacts c ON c.workspace_id = g.workspace_id AND c.id = g.contact_id \
+             WHERE g.workspace_id = $1 AND g.given_on = $2 AND g.given_by = $3 \
+             AND c.archived_at IS NULL ORDER BY g.created_at, g.id"
+        );
+        let today_number = rapport_core::gesture::day_number(w.date);
         let Gathered {
+            appreciation,
+            their_gestures,
+            interests,
+            planned,
             mine,
             theirs,
             counts,
@@ -201,7 +236,60 @@ impl TodayStore for Db {
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
+            let appreciation: Vec<AppreciationRow> = sqlx::query_as(appreciation_sql)
+                .bind(ws.as_str())
+                .bind(user.as_str())
+                .bind(today_number)
+                .bind(i64::from(rapport_core::today::GESTURES_SHOWN))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let (mut their_gestures, mut interests) = (Vec::new(), Vec::new());
+            if !appreciation.is_empty() {
+                let ids: Vec<&str> = appreciation.iter().map(|a| a.id.as_str()).collect();
+                let mut qb = QueryBuilder::new(format!(
+                    "SELECT {GESTURE_COLUMNS} FROM gestures WHERE workspace_id = "
+                ));
+                qb.push_bind(ws.as_str()).push(" AND contact_id IN (");
+                let mut list = qb.separated(", ");
+                for id in &ids {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY contact_id, given_on DESC, created_at DESC");
+                their_gestures = qb
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?;
+                let mut qb =
+                    QueryBuilder::new("SELECT contact_id, text FROM facts WHERE workspace_id = ");
+                qb.push_bind(ws.as_str())
+                    .push(" AND kind = 'interest' AND contact_id IN (");
+                let mut list = qb.separated(", ");
+                for id in &ids {
+                    list.push_bind(*id);
+                }
+                qb.push(") ORDER BY contact_id, created_at, id");
+                interests = qb
+                    .build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?;
+            }
+            let planned = sqlx::query_as(AssertSqlSafe(planned_sql))
+                .bind(ws.as_str())
+                .bind(today.as_str())
+                .bind(user.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
             Gathered {
+                appreciation,
+                their_gestures,
+                interests,
+                planned,
                 mine,
                 theirs,
                 counts,
@@ -264,7 +352,50 @@ impl TodayStore for Db {
                 Ok((named(r.contact_id.to_string(), n.contact_name), r))
             })
             .collect::<StoreResult<Vec<_>>>()?;
+        let mut gestures_due = Vec::with_capacity(appreciation.len());
+        let their_gestures = their_gestures
+            .into_iter()
+            .map(GestureRow::into_gesture)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for a in appreciation {
+            let last = their_gestures
+                .iter()
+                .find(|g| g.contact_id.as_str() == a.id)
+                .map(|g| LastGesture {
+                    kind: g.kind,
+                    text: g.text.clone(),
+                    given_on: g.given_on,
+                });
+            let due = rapport_core::gesture::from_day_number(i64::from(a.appreciation_due_day))
+                .ok_or_else(|| corrupt("appreciation day", a.appreciation_due_day))?;
+            gestures_due.push(GestureCandidate {
+                relationship: a
+                    .relationship
+                    .parse::<RelationshipType>()
+                    .map_err(|_| corrupt("relationship type", &a.relationship))?,
+                interests: interests
+                    .iter()
+                    .filter(|(c, _)| *c == a.id)
+                    .map(|(_, t)| t.clone())
+                    .collect(),
+                contact: named(a.id, a.name),
+                vip: a.vip,
+                created_at: instant(a.created_at)?,
+                every_days: a.appreciation_days.unsigned_abs(),
+                due,
+                last,
+            });
+        }
+        let planned_gestures = planned
+            .into_iter()
+            .map(|n| {
+                let g = n.row.into_gesture()?;
+                Ok((named(g.contact_id.to_string(), n.contact_name), g))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(TodayData {
+            gestures_due,
+            planned_gestures,
             commitments,
             more_mine_due,
             more_theirs_due,

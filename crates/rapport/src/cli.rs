@@ -81,6 +81,66 @@ pub enum Command {
     Referral(ReferralArgs),
     /// Advocates: who introduced people who became customers.
     Advocates(JsonOnly),
+    /// Gestures of appreciation: gifts, vouchers, tickets, thank-you notes, something of value.
+    #[command(subcommand)]
+    Gesture(GestureCommand),
+    /// The yearly appreciation budget: set, spent and remaining.
+    Budget(BudgetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GestureCommand {
+    /// Record a gesture given to a contact (or planned, with a date ahead).
+    Add(GestureAddArgs),
+    /// List gestures, newest first: of one contact, or all.
+    List(GestureListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GestureAddArgs {
+    /// The contact: an id, a name, or the unique start of a name.
+    #[arg(value_name = "REF")]
+    pub reference: String,
+    /// gift, voucher, tickets, thank-you-note or value (a report, an introduction...).
+    #[arg(long)]
+    pub kind: String,
+    /// What it was, e.g. "Two tickets to the match".
+    pub text: String,
+    /// The day it was given (default today); a day ahead plans it.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub on: Option<String>,
+    /// What it cost, e.g. 45 or 45.50.
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub cost: Option<String>,
+    /// A note, e.g. what they said.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct GestureListArgs {
+    /// Only this contact's gestures.
+    #[arg(value_name = "REF")]
+    pub reference: Option<String>,
+    /// At most this many (default 100).
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// The year (default this year).
+    #[arg(long)]
+    pub year: Option<i16>,
+    /// Set the yearly budget from that year on, e.g. 2500.
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub set: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +238,10 @@ pub struct SettingsArgs {
     /// Refuse a new promise of mine on a day with this many open promises of mine due.
     #[arg(long, value_name = "N")]
     pub promise_load: Option<u32>,
+    /// The appreciation cadence of an audience (vip or a relationship type), in days, or
+    /// none, or default: e.g. --appreciation customer=90. Repeatable.
+    #[arg(long, value_name = "AUDIENCE=DAYS")]
+    pub appreciation: Vec<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

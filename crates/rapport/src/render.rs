@@ -46,7 +46,7 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-fn pad(s: &str, w: usize) -> String {
+pub fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
@@ -288,6 +288,9 @@ pub fn today(t: &rapport_core::today::Today) {
         if let Some(r) = &i.reminder {
             println!("      reminder: {r}");
         }
+        if let Some(s) = &i.suggestion {
+            println!("      {}: {}", gesture_kind(s.kind), s.why);
+        }
         if let Some(id) = &i.commitment_id {
             println!("      {id}");
         }
@@ -384,6 +387,76 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
             ""
         }
     );
+    let a = &b.appreciation;
+    println!("\nAppreciation");
+    match &a.last {
+        Some(g) => println!(
+            "  last: {} on {}, {} ({})",
+            gesture_kind(g.kind),
+            g.given_on,
+            g.text,
+            g.cost
+        ),
+        None => println!("  no gesture yet"),
+    }
+    match (a.every_days, a.next_due) {
+        (Some(d), Some(next)) => println!("  every {d} days; next due {next}"),
+        _ => println!("  no gestures planned for this kind of relationship"),
+    }
+    println!(
+        "  next: {} — {} ({})",
+        gesture_kind(a.suggestion.kind),
+        a.suggestion.text,
+        a.suggestion.why
+    );
+}
+
+/// A gesture kind as people say it.
+pub fn gesture_kind(k: rapport_core::gesture::GestureKind) -> &'static str {
+    use rapport_core::gesture::GestureKind;
+    match k {
+        GestureKind::Gift => "gift",
+        GestureKind::Voucher => "voucher",
+        GestureKind::Tickets => "tickets",
+        GestureKind::ThankYouNote => "thank-you note",
+        GestureKind::Value => "something of value",
+    }
+}
+
+/// One line: a year's budget, spent and remaining.
+pub fn budget_line(b: &rapport_core::gesture::BudgetView) {
+    match (b.budget, b.remaining) {
+        (Some(total), Some(left)) if left.0 < 0 => println!(
+            "  {} budget: {} spent of {}; over by {}",
+            b.year,
+            b.spent,
+            total,
+            rapport_core::deal::Cents(-left.0)
+        ),
+        (Some(total), Some(left)) => println!(
+            "  {} budget: {} spent of {}; {} remaining",
+            b.year, b.spent, total, left
+        ),
+        _ => println!(
+            "  {}: {} spent; no budget set (rapport budget --set AMOUNT)",
+            b.year, b.spent
+        ),
+    }
+}
+
+/// A year's appreciation budget with its spending by kind.
+pub fn budget(b: &rapport_core::gesture::BudgetView) {
+    println!("Appreciation budget");
+    budget_line(b);
+    println!("  {} gestures", b.gestures);
+    for k in &b.by_kind {
+        println!(
+            "    {:<20} {:>4}  {}",
+            gesture_kind(k.kind),
+            k.count,
+            k.spent
+        );
+    }
 }
 
 fn deal_flags(d: &rapport_core::deal::DealView) -> String {

@@ -403,6 +403,25 @@ fn demo_books_are_deterministic_and_resumable(b: &Book) {
     let first = demo("1200", "9");
     assert_eq!(first["contacts_written"], 1200);
     assert_eq!(first["resumed_after"], 0);
+    // Deals, gestures and introductions come with the book.
+    for key in ["deals_written", "gestures_written", "referrals_written"] {
+        assert!(
+            first[key].as_u64().is_some_and(|n| n > 50),
+            "{key}: {first}"
+        );
+    }
+    let advocates = b.json(&["advocates"]);
+    assert!(
+        advocates[0]["referred"].as_u64().is_some_and(|n| n >= 1),
+        "{advocates}"
+    );
+    let won = b.json(&["deal", "list"]);
+    assert!(
+        won.as_array()
+            .is_some_and(|d| d.iter().any(|d| d["stage"] == "won")
+                && d.iter().any(|d| d["stage"] == "negotiation")),
+        "a realistic pipeline"
+    );
     // Asking again for the same book writes nothing; asking for a bigger one adds the rest.
     let again = demo("1200", "9");
     assert_eq!(again["contacts_written"], 0);

@@ -308,7 +308,137 @@ fn deals_from_the_command_line(b: &Book) {
     );
 }
 
+fn appreciation_from_the_command_line(b: &Book) {
+    setup(b);
+    let g = b.json(&[
+        "gesture",
+        "add",
+        "elodie",
+        "--kind",
+        "gift",
+        "Bottle of Douro red",
+        "--cost",
+        "45",
+    ]);
+    assert_eq!(g["gesture"]["kind"], "gift");
+    assert_eq!(g["gesture"]["cost"], 4500);
+    assert_eq!(g["contact_name"], "Élodie Martin");
+    b.json(&[
+        "gesture",
+        "add",
+        "elodie",
+        "--kind",
+        "thank-you-note",
+        "Handwritten card",
+        "--on",
+        "yesterday",
+    ]);
+    let all = b.json(&["gesture", "list"]);
+    let texts: Vec<&str> = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|g| g["text"].as_str())
+        .collect();
+    assert_eq!(texts, vec!["Bottle of Douro red", "Handwritten card"]);
+    assert_eq!(all[0]["contact_name"], "Élodie Martin");
+    assert_eq!(
+        b.json(&["gesture", "list", "bruno"])
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    let budget = b.json(&["budget", "--set", "500"]);
+    assert_eq!(budget["budget"], 50_000);
+    assert_eq!(budget["spent"], 4500);
+    assert_eq!(budget["remaining"], 45_500);
+    assert_eq!(b.json(&["budget"])["gestures"], 2);
+    assert!(b.ok(&["budget"]).contains("455.00 remaining"));
+
+    let settings = b.json(&["settings", "--appreciation", "customer=30"]);
+    let customer = settings["appreciation"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["audience"] == "customer")
+        .cloned()
+        .expect("customer rule");
+    assert_eq!(
+        (customer["days"].as_u64(), customer["custom"].as_bool()),
+        (Some(30), Some(true))
+    );
+    // Due 30 days after the gift; a new contact gets something of value, not another gift.
+    let gestures = |date: &str| -> Vec<Value> {
+        b.json(&["today", "--date", date])["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == "gesture")
+            .cloned()
+            .collect()
+    };
+    assert!(gestures("+29d").is_empty());
+    let due = gestures("+30d");
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0]["contact_name"], "Élodie Martin");
+    assert_eq!(due[0]["suggestion"]["kind"], "value");
+    let brief = b.json(&["brief", "elodie"]);
+    assert_eq!(brief["appreciation"]["last"]["text"], "Bottle of Douro red");
+    assert_eq!(brief["appreciation"]["every_days"], 30);
+    assert!(b.ok(&["brief", "elodie"]).contains("Appreciation"));
+
+    for (args, code) in [
+        (vec!["gesture", "add", "elodie", "--kind", "bribe", "x"], 2),
+        (
+            vec![
+                "gesture", "add", "elodie", "--kind", "gift", "x", "--cost", "abc",
+            ],
+            2,
+        ),
+        (
+            vec![
+                "gesture", "add", "elodie", "--kind", "gift", "x", "--on", "someday",
+            ],
+            2,
+        ),
+        (vec!["gesture", "add", "elodie", "--kind", "gift", " "], 2),
+        (vec!["gesture", "add", "nobody", "--kind", "gift", "x"], 3),
+        (vec!["gesture", "list", "nobody"], 3),
+        (vec!["budget", "--year", "1800"], 2),
+        (vec!["budget", "--set", "-5"], 2),
+        (vec!["settings", "--appreciation", "friend=3"], 2),
+        (
+            vec![
+                "settings",
+                "--appreciation",
+                "vip=10",
+                "--appreciation",
+                "peer=often",
+            ],
+            2,
+        ),
+    ] {
+        b.fails(&args, code);
+    }
+    assert_eq!(
+        b.json(&["gesture", "list"]).as_array().map(Vec::len),
+        Some(2),
+        "nothing written"
+    );
+    let rules = b.json(&["settings"])["appreciation"].clone();
+    let custom: Vec<&str> = rules
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["custom"] == true)
+        .filter_map(|r| r["audience"].as_str())
+        .collect();
+    assert_eq!(custom, vec!["customer"], "a refused change changes nothing");
+    assert_eq!(b.json(&["budget"])["budget"], 50_000);
+}
+
 on_both_backends!(
+    appreciation_from_the_command_line,
     deals_from_the_command_line,
     promises_outcomes_and_trust,
     bad_news_renegotiation_and_requests,

@@ -22,10 +22,16 @@ fn generate(book: &DemoBook, from: u64, to: u64) -> Batch {
     };
     for i in from..to {
         let e = book.entry(i);
+        if let Some(referrer) = e.referred_by {
+            b.referrals
+                .push((referrer, e.contact.id.clone(), e.contact.created_at));
+        }
         b.contacts.push(e.contact);
         b.facts.extend(e.facts);
         b.interactions.extend(e.interactions);
         b.commitments.extend(e.commitments);
+        b.deals.extend(e.deals);
+        b.gestures.extend(e.gestures);
     }
     b
 }
@@ -40,6 +46,9 @@ struct Summary {
     facts_written: u64,
     interactions_written: u64,
     commitments_written: u64,
+    deals_written: u64,
+    gestures_written: u64,
+    referrals_written: u64,
     trust_scores: u64,
     seconds: f64,
     contacts_per_second: f64,
@@ -124,6 +133,7 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
 
     let started = Instant::now();
     let (mut contacts, mut facts, mut interactions, mut commitments) = (0u64, 0u64, 0u64, 0u64);
+    let (mut deals, mut gestures, mut referrals) = (0u64, 0u64, 0u64);
     while let Some(batch) = rx.recv().await {
         ctx.db
             .insert_book(&ws, &batch, &params)
@@ -134,6 +144,9 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         facts += batch.facts.len() as u64;
         interactions += batch.interactions.len() as u64;
         commitments += batch.commitments.len() as u64;
+        deals += batch.deals.len() as u64;
+        gestures += batch.gestures.len() as u64;
+        referrals += batch.referrals.len() as u64;
         progress.inc(batch.contacts.len() as u64);
     }
     producer.await.context("the demo generator stopped")?;
@@ -158,6 +171,9 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         facts_written: facts,
         interactions_written: interactions,
         commitments_written: commitments,
+        deals_written: deals,
+        gestures_written: gestures,
+        referrals_written: referrals,
         trust_scores,
         seconds,
         contacts_per_second: if seconds > 0.0 {
@@ -170,7 +186,7 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         render::json(&summary)
     } else {
         println!(
-            "Wrote {contacts} contacts, {facts} facts, {interactions} interactions and {commitments} commitments in {seconds:.1} s ({:.0} contacts/s).",
+            "Wrote {contacts} contacts, {facts} facts, {interactions} interactions, {commitments} commitments, {deals} deals, {gestures} gestures and {referrals} introductions in {seconds:.1} s ({:.0} contacts/s).",
             summary.contacts_per_second
         );
         Ok(())

@@ -1,6 +1,7 @@
 //! One function per command: parse the arguments into the core's types, call a service,
 //! render. No business rule lives here.
 
+mod appreciation;
 mod contact;
 mod demo;
 mod ledger;
@@ -54,6 +55,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Deal(c) => deals(&ctx, c).await,
         Command::Referral(a) => referral(&ctx, a).await,
         Command::Advocates(a) => advocates(&ctx, a).await,
+        Command::Gesture(crate::cli::GestureCommand::Add(a)) => appreciation::add(&ctx, a).await,
+        Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
+        Command::Budget(a) => appreciation::budget(&ctx, a).await,
     };
     ctx.db.close().await;
     result
@@ -64,13 +68,30 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         time_zone: a.time_zone,
         promise_load_threshold: a.promise_load,
     };
+    // Every value is checked before anything is written.
+    for assignment in &a.appreciation {
+        rapport_core::gesture::parse_rule(assignment)?;
+    }
     let ws = if change == rapport_core::workspace::SettingsChange::default() {
         ctx.actor.workspace.clone()
     } else {
         rapport_core::service::change_settings(&ctx.db, &ctx.actor, &change).await?
     };
+    let mut rules = rapport_core::gesture::rules(&ctx.db, &ctx.actor).await?;
+    for assignment in &a.appreciation {
+        rules = rapport_core::gesture::set_rule(&ctx.db, &ctx.actor, assignment).await?;
+    }
     if a.out.json {
-        return crate::render::json(&ws);
+        #[derive(serde::Serialize)]
+        struct Settings<'a> {
+            #[serde(flatten)]
+            workspace: &'a rapport_core::workspace::Workspace,
+            appreciation: &'a [rapport_core::gesture::AppreciationRule],
+        }
+        return crate::render::json(&Settings {
+            workspace: &ws,
+            appreciation: &rules,
+        });
     }
     println!("{}", ws.name);
     println!("  time zone:       {}", ws.time_zone);
@@ -79,6 +100,14 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         ws.promise_load_threshold
     );
     println!("  trust half-life: {} days", ws.trust_half_life_days);
+    println!("  appreciation:");
+    for r in &rules {
+        let every = r
+            .days
+            .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days"));
+        let custom = if r.custom { "" } else { " (default)" };
+        println!("    {:<14} {every}{custom}", r.audience.as_str());
+    }
     Ok(())
 }
 
