@@ -6,12 +6,12 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::commitment::{Direction, Due, clean_text};
-use crate::contact::{ContactChanges, RelationshipType};
+use crate::contact::RelationshipType;
 use crate::error::{Error, Invalid, Result};
 use crate::ids::{ContactId, UserId};
-use crate::ledger::{NewCommitment, record_commitment, trust_of};
-use crate::service::{edit_contact, resolve_contact};
-use crate::store::{ContactStore, DealStore, LedgerStore};
+use crate::ledger::{NewCommitment, record_commitment_with, trust_of};
+use crate::service::resolve_contact;
+use crate::store::{ContactStore, DealStore, DealWon, LedgerStore};
 use crate::trust::{Size, Status as TrustStatus};
 use crate::workspace::Actor;
 
@@ -272,35 +272,47 @@ pub async fn set_stage<S: ContactStore + DealStore + LedgerStore>(
     deal.stage = stage;
     deal.updated_at = now;
     deal.closed_at = (!stage.is_open()).then_some(now);
-    store.update_deal(&actor.workspace.id, &deal).await?;
-    if stage == Stage::Won {
-        let contact = store
-            .contact(&actor.workspace.id, &deal.contact_id)
-            .await?
-            .ok_or_else(|| Error::NotFound("the deal's contact is gone".into()))?;
-        if contact.relationship != RelationshipType::Customer {
-            let to_customer = ContactChanges {
-                relationship: Some(RelationshipType::Customer),
-                ..ContactChanges::default()
-            };
-            edit_contact(store, actor, contact.id.as_str(), &to_customer, now).await?;
-        }
-        let today = crate::today::day_of(now, &actor.workspace.tz());
-        let due = today
-            .checked_add(jiff::Span::new().days(3))
-            .map_err(|e| Invalid::new("due", e.to_string()))?;
-        let note = NewCommitment {
-            direction: Direction::Mine,
-            text: format!("Send a handwritten thank-you note ({})", deal.title),
-            due: Due {
-                date: due,
-                time: None,
-            },
-            size: Size::Normal,
-            source_interaction: None,
-        };
-        record_commitment(store, actor, contact.id.as_str(), note, true, now).await?;
+    if stage != Stage::Won {
+        store.update_deal(&actor.workspace.id, &deal).await?;
+        return view(store, actor, id, now).await;
     }
+    // Won: the deal, the contact made a customer (with the cadence that goes with it) and
+    // the thank-you promise are written in one transaction.
+    let contact = store
+        .contact(&actor.workspace.id, &deal.contact_id)
+        .await?
+        .ok_or_else(|| Error::NotFound("the deal's contact is gone".into()))?;
+    let new_customer = (contact.relationship != RelationshipType::Customer).then(|| {
+        let mut c = contact.clone();
+        c.relationship = RelationshipType::Customer;
+        c.updated_at = now;
+        c
+    });
+    let today = crate::today::day_of(now, &actor.workspace.tz());
+    let due = today
+        .checked_add(jiff::Span::new().days(3))
+        .map_err(|e| Invalid::new("due", e.to_string()))?;
+    let note = NewCommitment {
+        direction: Direction::Mine,
+        text: format!("{} ({})", crate::gesture::THANK_YOU_PROMISE, deal.title),
+        due: Due {
+            date: due,
+            time: None,
+        },
+        size: Size::Normal,
+        source_interaction: None,
+    };
+    let won = DealWon { deal, new_customer };
+    record_commitment_with(
+        store,
+        actor,
+        contact.id.as_str(),
+        note,
+        true,
+        now,
+        Some(won),
+    )
+    .await?;
     view(store, actor, id, now).await
 }
 
@@ -323,19 +335,84 @@ pub async fn add_term<S: ContactStore + DealStore + LedgerStore>(
     view(store, actor, id, now).await
 }
 
-/// Deals, open ones only if asked, each with its flags.
+/// Deals, open ones only if asked, each with its flags: a few queries for the whole list
+/// (names, give/get lines, carried trust scores), not several per deal.
 pub async fn list<S: ContactStore + DealStore + LedgerStore>(
     store: &S,
     actor: &Actor,
     open_only: bool,
     now: Timestamp,
 ) -> Result<Vec<DealView>> {
-    let deals = store.deals(&actor.workspace.id, open_only, 1000).await?;
-    let mut out = Vec::with_capacity(deals.len());
-    for d in deals {
-        out.push(view(store, actor, d.id.as_str(), now).await?);
+    use std::collections::HashMap;
+    let ws = &actor.workspace.id;
+    let deals = store.deals(ws, open_only, 1000).await?;
+    let ids: Vec<DealId> = deals.iter().map(|d| d.id.clone()).collect();
+    let mut terms: HashMap<DealId, Vec<Term>> = HashMap::new();
+    for (deal, t) in store.deal_terms(ws, &ids).await? {
+        terms.entry(deal).or_default().push(t);
     }
-    Ok(out)
+    let mut contacts: Vec<ContactId> = deals.iter().map(|d| d.contact_id.clone()).collect();
+    contacts.sort();
+    contacts.dedup();
+    let names: HashMap<ContactId, String> = store
+        .contact_names(ws, &contacts)
+        .await?
+        .into_iter()
+        .collect();
+    let params = actor.workspace.trust_params();
+    let mut gates: HashMap<ContactId, (bool, Option<crate::trust::Band>)> = HashMap::new();
+    for c in &contacts {
+        let stored = store.stored_trust(ws, c).await?;
+        let theirs = stored.iter().find(|s| s.direction == Direction::Theirs);
+        let score = match theirs {
+            // The carried score, decayed to now: what the explanation would say.
+            Some(s)
+                if s.model_version == crate::trust::MODEL_VERSION
+                    && s.half_life_days == actor.workspace.trust_half_life_days =>
+            {
+                Some(s.evidence.decayed_to(now, &params).score(&params))
+            }
+            // Scored under another model or half-life: read it from the ledger.
+            Some(_) => {
+                let t = trust_of(store, actor, c.as_str(), None, now).await?;
+                let read = t.theirs.status != TrustStatus::Unknown;
+                gates.insert(
+                    c.clone(),
+                    (read && t.theirs.probability < 0.5, t.theirs.band),
+                );
+                continue;
+            }
+            None => None,
+        };
+        let gate = score.map_or((false, None), |s| {
+            (
+                s.status != TrustStatus::Unknown && s.probability < 0.5,
+                s.band(),
+            )
+        });
+        gates.insert(c.clone(), gate);
+    }
+    Ok(deals
+        .into_iter()
+        .map(|deal| {
+            let all = terms.remove(&deal.id).unwrap_or_default();
+            let (gate, band) = gates
+                .get(&deal.contact_id)
+                .copied()
+                .unwrap_or((false, None));
+            let (gives, gets): (Vec<Term>, Vec<Term>) =
+                all.iter().cloned().partition(|t| t.kind == TermKind::Give);
+            DealView {
+                gives_outrun_gets: gives_outrun_gets(&all),
+                trust_gate: gate,
+                trust_theirs: band,
+                contact_name: names.get(&deal.contact_id).cloned().unwrap_or_default(),
+                gives,
+                gets,
+                deal,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

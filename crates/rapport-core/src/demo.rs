@@ -409,6 +409,9 @@ pub struct DemoBook {
     pub owner: UserId,
     /// The average number of commitments (both ways) per contact.
     pub commitments_per_contact: u32,
+    /// The average number of past interactions per contact; `None`: a realistic mix by type
+    /// (about 3.3).
+    pub interactions_per_contact: Option<u32>,
 }
 
 const DAY_US: i64 = 86_400_000_000;
@@ -595,10 +598,11 @@ impl DemoBook {
 
         let mut interactions = Vec::new();
         let age_us = (anchor.as_microsecond() - created_at.as_microsecond()).max(1);
-        let count = match relationship {
-            RelationshipType::Competitor => rng.below(2),
-            RelationshipType::Customer | RelationshipType::Partner => 2 + rng.below(7),
-            _ => rng.below(6),
+        let count = match (self.interactions_per_contact, relationship) {
+            (Some(n), _) => rng.below(2 * u64::from(n) + 1),
+            (None, RelationshipType::Competitor) => rng.below(2),
+            (None, RelationshipType::Customer | RelationshipType::Partner) => 2 + rng.below(7),
+            (None, _) => rng.below(6),
         };
         for _ in 0..count {
             let when = at(-(rng.below(age_us.unsigned_abs()) as i64));
@@ -922,6 +926,7 @@ mod tests {
             anchor: date(2026, 11, 25),
             owner: UserId::from_stored("0192f0c4-7a3b-7c00-8000-000000000001"),
             commitments_per_contact: 3,
+            interactions_per_contact: None,
         }
     }
 

@@ -72,6 +72,8 @@ struct Edit<'a> {
     after: Commitment,
     successor: Option<Commitment>,
     action: String,
+    /// A deal won along with this new commitment, written in the same transaction.
+    deal_won: Option<crate::store::DealWon>,
 }
 
 /// Writes an edit with its history entries and the trust change it implies: the old event
@@ -88,6 +90,7 @@ async fn save<S: LedgerStore>(
         after,
         successor,
         action,
+        deal_won,
     } = edit;
     let params = actor.workspace.trust_params();
     let (old, new) = (before.and_then(Commitment::event), after.event());
@@ -122,6 +125,7 @@ async fn save<S: LedgerStore>(
         history,
         trust,
         params,
+        deal_won,
     };
     let due_that_day = store
         .apply_change(&actor.workspace.id, &change, load_limit)
@@ -150,6 +154,20 @@ pub async fn record_commitment<S: ContactStore + LedgerStore>(
     new: NewCommitment,
     anyway: bool,
     now: Timestamp,
+) -> Result<(Contact, Commitment)> {
+    record_commitment_with(store, actor, reference, new, anyway, now, None).await
+}
+
+/// [`record_commitment`], writing a won deal (and its contact made a customer) in the same
+/// transaction.
+pub(crate) async fn record_commitment_with<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    new: NewCommitment,
+    anyway: bool,
+    now: Timestamp,
+    deal_won: Option<crate::store::DealWon>,
 ) -> Result<(Contact, Commitment)> {
     let contact = resolve_contact(store, actor, reference).await?;
     if contact.is_archived() {
@@ -190,6 +208,7 @@ pub async fn record_commitment<S: ContactStore + LedgerStore>(
             after: c,
             successor: None,
             action: "created".into(),
+            deal_won,
         },
         now,
         limit,
@@ -292,6 +311,7 @@ pub async fn resolve<S: LedgerStore>(
             after,
             successor: None,
             action,
+            deal_won: None,
         },
         now,
         None,
@@ -347,6 +367,7 @@ pub async fn renegotiate<S: LedgerStore>(
             after,
             successor: Some(successor),
             action,
+            deal_won: None,
         },
         now,
         None,
@@ -385,6 +406,7 @@ pub async fn flag_at_risk<S: LedgerStore>(
             after,
             successor: None,
             action: "at_risk".into(),
+            deal_won: None,
         },
         now,
         None,
@@ -433,6 +455,7 @@ pub async fn told<S: LedgerStore>(
             after,
             successor: None,
             action: action.into(),
+            deal_won: None,
         },
         now,
         None,

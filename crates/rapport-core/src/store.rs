@@ -227,6 +227,15 @@ pub struct LedgerChange {
     pub trust: Option<TrustDelta>,
     /// The workspace's trust parameters, for the commitments' stored evidence.
     pub params: Params,
+    /// A deal won, written with the thank-you promise it opens.
+    pub deal_won: Option<DealWon>,
+}
+
+/// A deal won: the deal as it now stands, and its contact if they become a customer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealWon {
+    pub deal: crate::deal::Deal,
+    pub new_customer: Option<Contact>,
 }
 
 /// Which commitments a listing returns.
@@ -393,6 +402,13 @@ pub trait DealStore: Send + Sync {
         open_only: bool,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<crate::deal::Deal>>> + Send;
+
+    /// The give/get lines of several deals, each deal's oldest first.
+    fn deal_terms(
+        &self,
+        ws: &WorkspaceId,
+        deals: &[crate::deal::DealId],
+    ) -> impl Future<Output = StoreResult<Vec<(crate::deal::DealId, crate::deal::Term)>>> + Send;
 
     /// Appends a line to a deal's give/get ledger. `NotFound` if the deal is absent.
     fn add_term(

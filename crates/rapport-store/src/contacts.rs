@@ -1,7 +1,6 @@
 //! Contacts, their emails/phones/tags, and bulk loading of whole books.
 
 use jiff::Timestamp;
-use rapport_core::StoreError;
 use rapport_core::contact::Contact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::search::like_escape;
@@ -9,13 +8,11 @@ use rapport_core::store::{Batch, BulkStore, ContactFilter, ContactStore, StoreRe
 use rapport_core::trust::Params;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-use crate::rows::{
-    AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, attributes_of, micros,
-};
+use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, micros};
 use crate::{Db, db_err, in_write_tx, with_pool};
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
-const CHUNK: usize = 400;
+pub(crate) const CHUNK: usize = 400;
 
 /// Inserts contacts (and their attributes) in the transaction `$tx`, in chunks.
 macro_rules! insert_contacts_in {
@@ -57,10 +54,10 @@ macro_rules! insert_attributes_in {
     ($tx:ident, $ws:expr, $contacts:expr) => {{
         let rows: Vec<(&str, &'static str, i32, &str, String)> = $contacts
             .iter()
-            .flat_map(|c: &Contact| attributes_of(c).map(move |(k, p, v, f)| (c.id.as_str(), k, p, v, f)))
+            .flat_map(|c: &rapport_core::contact::Contact| $crate::rows::attributes_of(c).map(move |(k, p, v, f)| (c.id.as_str(), k, p, v, f)))
             .collect();
-        for chunk in rows.chunks(CHUNK * 2) {
-            let mut qb = QueryBuilder::new(
+        for chunk in rows.chunks($crate::contacts::CHUNK * 2) {
+            let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO contact_attributes (workspace_id, contact_id, kind, position, value, value_folded) ",
             );
             qb.push_values(chunk, |mut b, (id, kind, pos, value, folded)| {
@@ -71,10 +68,12 @@ macro_rules! insert_attributes_in {
                     .push_bind(*value)
                     .push_bind(folded.as_str());
             });
-            qb.build().execute(&mut *$tx).await.map_err(db_err)?;
+            qb.build().execute(&mut *$tx).await.map_err($crate::db_err)?;
         }
     }};
 }
+
+pub(crate) use insert_attributes_in;
 
 /// Loads the attributes of `$contacts` with one query on `$exec` and attaches them.
 macro_rules! load_attributes {
@@ -96,6 +95,58 @@ macro_rules! load_attributes {
     }};
 }
 
+/// Saves a contact (its attributes too) in the transaction `$tx`; `NotFound` if absent.
+macro_rules! update_contact_in {
+    ($tx:ident, $ws:expr, $c:expr) => {{
+        let c: &rapport_core::contact::Contact = $c;
+        let one = std::slice::from_ref(c);
+        let ws: &rapport_core::ids::WorkspaceId = $ws;
+        let updated = sqlx::query(
+            // The last touch is the store's (kept by logged interactions): the due time
+            // is recomputed from it with the cadence now in force.
+            "UPDATE contacts SET name = $3, name_folded = $4, organisation = $5, relationship = $6, \
+             vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11, \
+             keep_in_touch_days = $12, value_tier = $13, \
+             touch_due_at = CASE WHEN $12 IS NULL THEN NULL \
+                 ELSE COALESCE(last_touch_at, created_at) + $12 * 86400000000 END \
+             WHERE workspace_id = $1 AND id = $2",
+        )
+        .bind(ws.as_str())
+        .bind(c.id.as_str())
+        .bind(c.name.as_str())
+        .bind(c.name_folded())
+        .bind(c.organisation.as_deref())
+        .bind(c.relationship.as_str())
+        .bind(c.vip)
+        .bind(c.owner_id.as_str())
+        .bind(c.cadence.to_stored())
+        .bind(c.search_text())
+        .bind($crate::rows::micros(c.updated_at))
+        .bind(c.keep_in_touch_days().map(|d| d as i32))
+        .bind(c.value_tier())
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::db_err)?
+        .rows_affected();
+        if updated == 0 {
+            return Err(rapport_core::StoreError::NotFound);
+        }
+        sqlx::query(
+            "DELETE FROM contact_attributes WHERE workspace_id = $1 AND contact_id = $2",
+        )
+        .bind(ws.as_str())
+        .bind(c.id.as_str())
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::db_err)?;
+        let ws_str = ws.as_str();
+        $crate::contacts::insert_attributes_in!($tx, ws_str, one);
+        // A new type or VIP flag can change the appreciation cadence.
+        $crate::gestures::refresh_contact_in!($tx, ws_str, c.id.as_str());
+    }};
+}
+pub(crate) use update_contact_in;
+
 fn into_contacts(rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
     rows.into_iter().map(ContactRow::into_contact).collect()
 }
@@ -116,51 +167,7 @@ impl ContactStore for Db {
     }
 
     async fn update_contact(&self, ws: &WorkspaceId, c: &Contact) -> StoreResult<()> {
-        let one = std::slice::from_ref(c);
-        in_write_tx!(self, |tx| {
-            let updated = sqlx::query(
-                // The last touch is the store's (kept by logged interactions): the due time
-                // is recomputed from it with the cadence now in force.
-                "UPDATE contacts SET name = $3, name_folded = $4, organisation = $5, relationship = $6, \
-                 vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11, \
-                 keep_in_touch_days = $12, value_tier = $13, \
-                 touch_due_at = CASE WHEN $12 IS NULL THEN NULL \
-                     ELSE COALESCE(last_touch_at, created_at) + $12 * 86400000000 END \
-                 WHERE workspace_id = $1 AND id = $2",
-            )
-            .bind(ws.as_str())
-            .bind(c.id.as_str())
-            .bind(c.name.as_str())
-            .bind(c.name_folded())
-            .bind(c.organisation.as_deref())
-            .bind(c.relationship.as_str())
-            .bind(c.vip)
-            .bind(c.owner_id.as_str())
-            .bind(c.cadence.to_stored())
-            .bind(c.search_text())
-            .bind(micros(c.updated_at))
-            .bind(c.keep_in_touch_days().map(|d| d as i32))
-            .bind(c.value_tier())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected();
-            if updated == 0 {
-                return Err(StoreError::NotFound);
-            }
-            sqlx::query(
-                "DELETE FROM contact_attributes WHERE workspace_id = $1 AND contact_id = $2",
-            )
-            .bind(ws.as_str())
-            .bind(c.id.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let ws_str = ws.as_str();
-            insert_attributes_in!(tx, ws_str, one);
-            // A new type or VIP flag can change the appreciation cadence.
-            crate::gestures::refresh_contact_in!(tx, ws_str, c.id.as_str());
-        });
+        in_write_tx!(self, |tx| update_contact_in!(tx, ws, c));
         Ok(())
     }
 

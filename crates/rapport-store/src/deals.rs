@@ -6,7 +6,7 @@ use rapport_core::store::{DealStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::{instant, micros};
-use crate::{Db, corrupt, db_err, in_write_tx, one_row, with_pool};
+use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
 const DEAL_COLUMNS: &str = "id, contact_id, title, value_cents, stage, expected_close, owner_id, \
      created_at, updated_at, closed_at";
@@ -47,6 +47,32 @@ impl DealRow {
         })
     }
 }
+
+/// Saves a deal's title, value, stage, expected close and closing time in the transaction
+/// `$tx`; `NotFound` if it is not there.
+macro_rules! update_deal_in {
+    ($tx:ident, $ws:expr, $d:expr) => {{
+        let d: &rapport_core::deal::Deal = $d;
+        let n = sqlx::query(
+            "UPDATE deals SET title = $3, value_cents = $4, stage = $5, expected_close = $6, \
+             updated_at = $7, closed_at = $8 WHERE workspace_id = $1 AND id = $2",
+        )
+        .bind($ws.as_str())
+        .bind(d.id.as_str())
+        .bind(d.title.as_str())
+        .bind(d.value.0)
+        .bind(d.stage.as_str())
+        .bind(d.expected_close.map(|c| c.to_string()))
+        .bind($crate::rows::micros(d.updated_at))
+        .bind(d.closed_at.map($crate::rows::micros))
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::db_err)?
+        .rows_affected();
+        $crate::one_row(n)?;
+    }};
+}
+pub(crate) use update_deal_in;
 
 /// Inserts deals and their give/get lines in the transaction `$tx` (a bulk load).
 macro_rules! insert_deals_in {
@@ -136,25 +162,8 @@ impl DealStore for Db {
     }
 
     async fn update_deal(&self, ws: &WorkspaceId, d: &Deal) -> StoreResult<()> {
-        let n = in_write_tx!(self, |tx| {
-            sqlx::query(
-                "UPDATE deals SET title = $3, value_cents = $4, stage = $5, expected_close = $6, \
-                 updated_at = $7, closed_at = $8 WHERE workspace_id = $1 AND id = $2",
-            )
-            .bind(ws.as_str())
-            .bind(d.id.as_str())
-            .bind(d.title.as_str())
-            .bind(d.value.0)
-            .bind(d.stage.as_str())
-            .bind(d.expected_close.map(|c| c.to_string()))
-            .bind(micros(d.updated_at))
-            .bind(d.closed_at.map(micros))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?
-            .rows_affected()
-        });
-        one_row(n)
+        in_write_tx!(self, |tx| update_deal_in!(tx, ws, d));
+        Ok(())
     }
 
     async fn deal(&self, ws: &WorkspaceId, id: &DealId) -> StoreResult<Option<(Deal, Vec<Term>)>> {
@@ -212,6 +221,43 @@ impl DealStore for Db {
                 .map_err(db_err)?
         });
         rows.into_iter().map(DealRow::into_deal).collect()
+    }
+
+    async fn deal_terms(
+        &self,
+        ws: &WorkspaceId,
+        deals: &[DealId],
+    ) -> StoreResult<Vec<(DealId, Term)>> {
+        let mut out = Vec::new();
+        for chunk in deals.chunks(400) {
+            let rows: Vec<(String, String, String, i64)> = with_pool!(self, |pool| {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT deal_id, kind, text, created_at FROM deal_terms WHERE workspace_id = ",
+                );
+                qb.push_bind(ws.as_str()).push(" AND deal_id IN (");
+                let mut list = qb.separated(", ");
+                for d in chunk {
+                    list.push_bind(d.as_str());
+                }
+                qb.push(") ORDER BY deal_id, seq");
+                qb.build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+            });
+            for (deal, kind, text, at) in rows {
+                out.push((
+                    DealId::from_stored(deal),
+                    Term {
+                        kind: kind.parse().map_err(|_| corrupt("give/get kind", &kind))?,
+                        text,
+                        created_at: instant(at)?,
+                    },
+                ));
+            }
+        }
+        Ok(out)
     }
 
     async fn add_term(&self, ws: &WorkspaceId, deal: &DealId, t: &Term) -> StoreResult<()> {

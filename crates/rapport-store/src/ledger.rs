@@ -378,6 +378,12 @@ impl LedgerStore for Db {
                     .await
                     .map_err(db_err)?;
             }
+            if let Some(won) = &change.deal_won {
+                crate::deals::update_deal_in!(tx, ws, &won.deal);
+                if let Some(customer) = &won.new_customer {
+                    crate::contacts::update_contact_in!(tx, ws, customer);
+                }
+            }
         });
         Ok(Vec::new())
     }

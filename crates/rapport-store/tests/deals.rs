@@ -150,6 +150,62 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         deal::list(db, &a, false, now()).await.expect("list").len(),
         2
     );
+    // The list reads the carried scores and every deal's lines at once: the same flags as
+    // each deal's own view.
+    for listed in deal::list(db, &a, false, now()).await.expect("list") {
+        let one = deal::view(db, &a, listed.deal.id.as_str(), now())
+            .await
+            .expect("view");
+        assert_eq!(
+            (
+                listed.trust_gate,
+                listed.trust_theirs,
+                listed.gives_outrun_gets,
+                listed.gives.len(),
+                listed.gets.len(),
+                &listed.contact_name
+            ),
+            (
+                one.trust_gate,
+                one.trust_theirs,
+                one.gives_outrun_gets,
+                one.gives.len(),
+                one.gets.len(),
+                &one.contact_name
+            )
+        );
+    }
+    // Winning is all or nothing: with the contact archived, the thank-you promise cannot be
+    // opened, so the deal is not won either and the contact stays what they were.
+    let new = NewContact {
+        name: "Rui Prospect".into(),
+        relationship: Some(RelationshipType::Prospect),
+        ..NewContact::default()
+    };
+    service::add_contact(db, &a, new, now()).await.expect("rui");
+    let r = deal::add(db, &a, "rui", open("Trial", "1000"), now())
+        .await
+        .expect("deal");
+    service::archive_contact(db, &a, "rui", now())
+        .await
+        .expect("archive");
+    assert!(matches!(
+        deal::set_stage(db, &a, r.deal.id.as_str(), Stage::Won, now()).await,
+        Err(Error::Conflict(_))
+    ));
+    let still = deal::view(db, &a, r.deal.id.as_str(), now())
+        .await
+        .expect("view");
+    assert_eq!(
+        (still.deal.stage, still.deal.closed_at),
+        (Stage::Proposal, None)
+    );
+    service::restore_contact(db, &a, "rui", now())
+        .await
+        .expect("restore");
+    let rui = service::resolve_contact(db, &a, "rui").await.expect("rui");
+    assert_eq!(rui.relationship, RelationshipType::Prospect);
+
     // Another workspace sees none of it.
     let b = db
         .create_workspace("Other", "Other owner", "UTC", now())

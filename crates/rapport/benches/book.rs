@@ -46,6 +46,7 @@ fn bench(c: &mut Criterion) {
             anchor: jiff::civil::date(2026, 11, 25),
             owner: actor.user.id.clone(),
             commitments_per_contact: 3,
+            interactions_per_contact: None,
         };
         let middle = book.contact_id(n / 2).to_string();
         let list = |q: ContactQuery| {

@@ -29,7 +29,14 @@ fn books() -> Vec<(&'static str, String)> {
     common::books(
         "ledger-",
         n,
-        &["--batch", "5000", "--commitments-per-contact", "12"],
+        &[
+            "--batch",
+            "5000",
+            "--commitments-per-contact",
+            "10",
+            "--interactions-per-contact",
+            "10",
+        ],
     )
 }
 

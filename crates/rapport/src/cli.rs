@@ -668,6 +668,10 @@ pub struct DemoArgs {
     /// The average number of commitments (both ways) per contact.
     #[arg(long, default_value_t = 3)]
     pub commitments_per_contact: u32,
+    /// The average number of past interactions per contact (default: a realistic mix by
+    /// type, about 3.3).
+    #[arg(long, value_name = "N")]
+    pub interactions_per_contact: Option<u32>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

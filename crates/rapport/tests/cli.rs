@@ -645,6 +645,7 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
         anchor: jiff::civil::date(2026, 11, 25),
         owner: rapport_core::ids::UserId::from_stored(owner),
         commitments_per_contact: 3,
+        interactions_per_contact: None,
     };
     let (mut want_facts, mut want_interactions, mut want_commitments) = (0, 0, 0);
     for i in 0..contacts as u64 {

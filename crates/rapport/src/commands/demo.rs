@@ -75,6 +75,13 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .date(),
     };
+    if a.interactions_per_contact.is_some_and(|n| n > 100) {
+        return Err(rapport_core::Invalid::new(
+            "interactions-per-contact",
+            "--interactions-per-contact must be at most 100",
+        )
+        .into());
+    }
     if a.commitments_per_contact > 100 {
         return Err(rapport_core::Invalid::new(
             "commitments-per-contact",
@@ -87,6 +94,7 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
         anchor,
         owner: ctx.actor.user.id.clone(),
         commitments_per_contact: a.commitments_per_contact,
+        interactions_per_contact: a.interactions_per_contact,
     };
     let params = ctx.actor.workspace.trust_params();
     let ws = ctx.actor.workspace.id.clone();
