@@ -47,11 +47,23 @@ risk = (f"SELECT {K}, c.name FROM commitments k JOIN contacts c ON c.workspace_i
         "AND k.at_risk_at IS NOT NULL AND k.told_at IS NULL AND k.due_date > ? AND c.archived_at IS NULL ORDER BY k.deadline, k.id LIMIT 100")
 facts = ("SELECT f.id, f.contact_id, f.kind, f.text, f.relation, f.date_year, f.date_month, f.date_day, "
          "f.created_at, c.name FROM facts f JOIN contacts c ON c.workspace_id = f.workspace_id "
-         "AND c.id = f.contact_id WHERE ("
-         + " OR ".join("(f.workspace_id = ? AND f.date_month = ? AND f.date_day = ?)" for _ in days)
-         + ") AND c.owner_id = ? AND c.archived_at IS NULL")
+         "AND c.id = f.contact_id WHERE f.workspace_id = ? AND f.date_month = ? AND f.date_day = ? "
+         "AND c.owner_id = ? AND c.archived_at IS NULL ORDER BY c.value_tier DESC, c.name_folded, f.id LIMIT ?")
+facts_count = "SELECT COUNT(*) FROM facts f WHERE f.workspace_id = ? AND f.date_month = ? AND f.date_day = ?"
+DATES_SHOWN = 50
+appreciation = ("SELECT c.id, c.name, c.vip, c.relationship, c.created_at, c.appreciation_days, "
+                "c.appreciation_due_day FROM contacts c WHERE c.workspace_id = ? AND c.owner_id = ? "
+                "AND c.archived_at IS NULL AND c.appreciation_due_day IS NOT NULL AND c.appreciation_due_day <= ? "
+                "ORDER BY c.value_tier DESC, c.appreciation_due_day, c.id LIMIT 10")
+G = "id, contact_id, kind, text, given_on, cost_cents, note, given_by, created_at"
+planned = (f"SELECT g.{G.replace(', ', ', g.')}, c.name FROM gestures g JOIN contacts c ON "
+           "c.workspace_id = g.workspace_id AND c.id = g.contact_id WHERE g.workspace_id = ? "
+           "AND g.given_on = ? AND g.given_by = ? AND c.archived_at IS NULL ORDER BY g.created_at, g.id")
+today_number = (today - dt.date(1970, 1, 1)).days
 cold = ("SELECT c.id, c.name, c.vip, c.relationship, c.keep_in_touch_days, c.last_touch_at, c.touch_due_at, "
-        "t.positive, t.negative, t.as_of FROM contacts c LEFT JOIN trust_scores t ON "
+        "t.positive, t.negative, t.as_of, (SELECT CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) FROM deals d "
+        "WHERE d.workspace_id = c.workspace_id AND d.contact_id = c.id AND d.closed_at IS NULL) "
+        "FROM contacts c LEFT JOIN trust_scores t ON "
         "t.workspace_id = c.workspace_id AND t.contact_id = c.id AND t.direction = 'theirs' "
         "WHERE c.workspace_id = ? AND c.owner_id = ? AND c.archived_at IS NULL AND c.touch_due_at IS NOT NULL "
         "AND c.touch_due_at < ? ORDER BY c.value_tier DESC, c.touch_due_at LIMIT 200")
@@ -61,7 +73,6 @@ whys = ("SELECT r.id, c.name FROM requests r JOIN contacts c ON c.workspace_id =
         "i.workspace_id = r.workspace_id AND i.contact_id = r.contact_id AND i.kind IN ('meeting', 'visit', 'call') "
         "AND i.occurred_at >= ? AND i.occurred_at < ?)")
 t_str = today.isoformat()
-day_params = [x for (m, d) in days for x in (ws, m, d)]
 
 
 def once():
@@ -70,7 +81,26 @@ def once():
         if len(rows) == 100:
             db.execute(count, (ws, owner, direction, t_str)).fetchone()
     db.execute(risk, (ws, owner, t_str)).fetchall()
-    db.execute(facts, (*day_params, owner)).fetchall()
+    shown, cut = [], None
+    for i, (m, d) in enumerate(days):
+        left = DATES_SHOWN - len(shown)
+        rows = db.execute(facts, (ws, m, d, owner, left)).fetchall()
+        shown += rows
+        if len(rows) == left:
+            cut = i
+            break
+    if cut is not None:
+        for (m, d) in days[cut:]:
+            db.execute(facts_count, (ws, m, d)).fetchone()
+    due_g = db.execute(appreciation, (ws, owner, today_number)).fetchall()
+    if due_g:
+        ids = [r[0] for r in due_g]
+        marks = ", ".join("?" for _ in ids)
+        db.execute(f"SELECT {G} FROM gestures WHERE workspace_id = ? AND contact_id IN ({marks}) "
+                   "ORDER BY contact_id, given_on DESC, created_at DESC", (ws, *ids)).fetchall()
+        db.execute(f"SELECT contact_id, text FROM facts WHERE workspace_id = ? AND kind = 'interest' "
+                   f"AND contact_id IN ({marks}) ORDER BY contact_id, created_at, id", (ws, *ids)).fetchall()
+    db.execute(planned, (ws, t_str, owner)).fetchall()
     db.execute(cold, (ws, owner, now_us)).fetchall()
     db.execute(whys, (ws, owner, start_us, end_us)).fetchall()
 

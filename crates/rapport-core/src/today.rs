@@ -89,8 +89,12 @@ pub struct TodayData {
     pub more_mine_due: u64,
     /// How many more of theirs are due or overdue than were gathered.
     pub more_theirs_due: u64,
-    /// Yearly dates of the user's contacts and their families falling in the window.
+    /// Yearly dates of the user's contacts and their families falling in the window, the
+    /// nearest day first and the most valuable contacts first within a day, at most
+    /// [`DATES_SHOWN`].
     pub dated_facts: Vec<(ContactRef, Fact)>,
+    /// About how many more dates fall in the window than were gathered.
+    pub more_dates: u64,
     /// Relationships due an appreciation gesture by the window's day, the most valuable
     /// first (at most [`GESTURES_SHOWN`]).
     pub gestures_due: Vec<GestureCandidate>,
@@ -151,6 +155,9 @@ pub const COMMITMENTS_SHOWN: u32 = 100;
 
 /// Dates are shown from today to this many days ahead.
 pub const DATE_WINDOW_DAYS: i64 = 7;
+/// At most this many birthdays and anniversaries are shown (the nearest first, the most
+/// valuable contacts first within a day).
+pub const DATES_SHOWN: u32 = 50;
 /// At most this many relationships due a gesture are shown.
 pub const GESTURES_SHOWN: u32 = 10;
 /// At most this many relationships going cold are shown.
@@ -269,10 +276,8 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         .iter()
         .filter_map(|(who, f)| date_item(who, f, date))
         .collect();
-    dates.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| a.1.contact_name.cmp(&b.1.contact_name))
-    });
+    // By day; within a day, in the store's order (the most valuable contacts first).
+    dates.sort_by_key(|d| d.0);
     items.extend(dates.into_iter().map(|(_, i)| i));
 
     // 5. Gestures planned for today, then relationships due one, the most valuable first.
@@ -395,6 +400,12 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         more.push(More {
             kind: TodayKind::TheirsOverdue,
             count: data.more_theirs_due,
+        });
+    }
+    if data.more_dates > 0 {
+        more.push(More {
+            kind: TodayKind::Date,
+            count: data.more_dates,
         });
     }
     Today { date, items, more }
@@ -637,6 +648,7 @@ mod tests {
             open_whys: vec![(ana.clone(), request)],
             more_mine_due: 3,
             more_theirs_due: 0,
+            more_dates: 0,
             gestures_due: vec![gesture_due(&ana, date(2026, 11, 20))],
             planned_gestures: Vec::new(),
         };

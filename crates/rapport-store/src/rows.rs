@@ -129,6 +129,12 @@ pub(crate) struct FactRow {
 }
 
 impl FactRow {
+    /// The (month, day) of a dated fact; (0, 0) for an undated one.
+    pub(crate) fn month_day(&self) -> (i8, i8) {
+        let part = |v: Option<i32>| v.and_then(|v| i8::try_from(v).ok()).unwrap_or(0);
+        (part(self.date_month), part(self.date_day))
+    }
+
     pub(crate) fn into_fact(self) -> Result<Fact, StoreError> {
         let date = match (self.date_month, self.date_day) {
             (Some(m), Some(d)) => {

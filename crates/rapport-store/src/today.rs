@@ -63,6 +63,8 @@ struct Gathered {
     counts: (i64, i64),
     risk: Vec<Named<CommitmentRow>>,
     facts: Vec<Named<FactRow>>,
+    /// All the dates in the window, when the list was cut ("about").
+    dates_total: i64,
     cold: Vec<ColdRow>,
     whys: Vec<Named<RequestRow>>,
 }
@@ -136,6 +138,14 @@ impl TodayStore for Db {
              AND c.archived_at IS NULL ORDER BY g.created_at, g.id"
         );
         let today_number = rapport_core::gesture::day_number(w.date);
+        let facts_sql = "SELECT f.id, f.contact_id, f.kind, f.text, f.relation, f.date_year, \
+             f.date_month, f.date_day, f.created_at, c.name AS contact_name FROM facts f \
+             JOIN contacts c ON c.workspace_id = f.workspace_id AND c.id = f.contact_id \
+             WHERE f.workspace_id = $1 AND f.date_month = $2 AND f.date_day = $3 \
+             AND c.owner_id = $4 AND c.archived_at IS NULL \
+             ORDER BY c.value_tier DESC, c.name_folded, f.id LIMIT $5";
+        let facts_count_sql = "SELECT COUNT(*) FROM facts f WHERE f.workspace_id = $1 \
+             AND f.date_month = $2 AND f.date_day = $3";
         let Gathered {
             appreciation,
             their_gestures,
@@ -146,6 +156,7 @@ impl TodayStore for Db {
             counts,
             risk,
             facts,
+            dates_total,
             cold,
             whys,
         } = with_pool!(self, |pool| {
@@ -189,37 +200,51 @@ impl TodayStore for Db {
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
-            // Yearly dates: one (month, day) equality per day of the window, each an index
-            // range on facts_by_day.
-            // Yearly dates: one (workspace, month, day) equality per day of the window and no
-            // condition outside them, so SQLite unions index ranges of facts_by_day
-            // (PostgreSQL: a bitmap OR) instead of scanning the workspace's facts.
-            let mut qb = QueryBuilder::new(
-                "SELECT f.id, f.contact_id, f.kind, f.text, f.relation, f.date_year, f.date_month, \
-                 f.date_day, f.created_at, c.name AS contact_name FROM facts f \
-                 JOIN contacts c ON c.workspace_id = f.workspace_id AND c.id = f.contact_id WHERE (",
-            );
+            // Yearly dates, day by day from today, the most valuable contacts first within a
+            // day, until DATES_SHOWN: each day is one index range of facts_by_day and the
+            // usual day stops after the first one or two (a week of a 100,000-contact book
+            // holds ~2,700 dates; nobody reads them all). The rest are counted on the index.
+            let cap = i64::from(rapport_core::today::DATES_SHOWN);
+            let mut facts: Vec<Named<FactRow>> = Vec::new();
+            let mut cut_at = None;
             for (i, (m, d)) in w.yearly_days.iter().enumerate() {
-                if i > 0 {
-                    qb.push(" OR ");
+                let left = cap - facts.len() as i64;
+                let rows: Vec<Named<FactRow>> = sqlx::query_as(facts_sql)
+                    .bind(ws.as_str())
+                    .bind(i32::from(*m))
+                    .bind(i32::from(*d))
+                    .bind(user.as_str())
+                    .bind(left)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?;
+                let full = rows.len() as i64 == left;
+                facts.extend(rows);
+                if full {
+                    cut_at = Some(i);
+                    break;
                 }
-                qb.push("(f.workspace_id = ")
-                    .push_bind(ws.as_str())
-                    .push(" AND f.date_month = ")
-                    .push_bind(i32::from(*m))
-                    .push(" AND f.date_day = ")
-                    .push_bind(i32::from(*d))
-                    .push(")");
             }
-            qb.push(") AND c.owner_id = ")
-                .push_bind(user.as_str())
-                .push(" AND c.archived_at IS NULL");
-            let facts = qb
-                .build_query_as()
-                .persistent(false)
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
+            // Counted only when the list was cut, from the day it was cut on, on the index
+            // alone (other owners' and archived contacts' dates count too: "about").
+            let mut dates_total = facts.len() as i64;
+            if let Some(from) = cut_at {
+                let earlier = &w.yearly_days[..from];
+                dates_total = facts
+                    .iter()
+                    .filter(|f| earlier.contains(&f.row.month_day()))
+                    .count() as i64;
+                for (m, d) in &w.yearly_days[from..] {
+                    let n: i64 = sqlx::query_scalar(facts_count_sql)
+                        .bind(ws.as_str())
+                        .bind(i32::from(*m))
+                        .bind(i32::from(*d))
+                        .fetch_one(pool)
+                        .await
+                        .map_err(db_err)?;
+                    dates_total += n;
+                }
+            }
             let cold = sqlx::query_as(cold_sql)
                 .bind(ws.as_str())
                 .bind(user.as_str())
@@ -295,6 +320,7 @@ impl TodayStore for Db {
                 counts,
                 risk,
                 facts,
+                dates_total,
                 cold,
                 whys,
             }
@@ -307,6 +333,7 @@ impl TodayStore for Db {
             let c = n.row.into_commitment()?;
             commitments.push((named(c.contact_id.to_string(), n.contact_name), c));
         }
+        let more_dates = (dates_total - facts.len() as i64).unsigned_abs();
         let dated_facts = facts
             .into_iter()
             .map(|n| {
@@ -400,6 +427,7 @@ impl TodayStore for Db {
             more_mine_due,
             more_theirs_due,
             dated_facts,
+            more_dates,
             going_cold,
             open_whys,
         })

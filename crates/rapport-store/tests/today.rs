@@ -462,7 +462,85 @@ async fn the_brief_gathers_what_to_know_before_a_meeting(db: &Db) {
     ));
 }
 
+/// A big book's week of birthdays is capped: the nearest day first, the most valuable
+/// contacts first within it, and the rest counted.
+async fn dates_are_capped_nearest_and_most_valuable_first(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    let shown = rapport_core::today::DATES_SHOWN as usize;
+    let birthday = |d: &str| NewFact {
+        kind: FactKind::Date,
+        text: "Birthday".into(),
+        relation: None,
+        date: Some(d.parse().expect("date")),
+    };
+    let add = |name: String, rel: RelationshipType, vip: bool, day: &'static str| {
+        let a = a.clone();
+        async move {
+            let c = service::add_contact(
+                db,
+                &a,
+                NewContact {
+                    name,
+                    relationship: Some(rel),
+                    vip,
+                    ..NewContact::default()
+                },
+                now(),
+            )
+            .await
+            .expect("contact");
+            service::add_fact(db, &a, c.id.as_str(), birthday(day), now())
+                .await
+                .expect("fact");
+        }
+    };
+    // now() is 25 November: one more prospect today than fit, a VIP today, one tomorrow.
+    for i in 0..shown {
+        add(
+            format!("Prospect {i:03}"),
+            RelationshipType::Prospect,
+            false,
+            "1990-11-25",
+        )
+        .await;
+    }
+    add(
+        "Zoe Vip".into(),
+        RelationshipType::Customer,
+        true,
+        "1980-11-25",
+    )
+    .await;
+    add(
+        "Tomorrow Person".into(),
+        RelationshipType::Customer,
+        false,
+        "1985-11-26",
+    )
+    .await;
+    let t = today_for(db, &a, now()).await.expect("today");
+    let dates: Vec<&str> = t
+        .items
+        .iter()
+        .filter(|i| i.kind == TodayKind::Date)
+        .map(|i| i.contact_name.as_str())
+        .collect();
+    assert_eq!(dates.len(), shown);
+    assert_eq!(dates[0], "Zoe Vip", "the most valuable first");
+    assert!(!dates.contains(&"Tomorrow Person"), "today's come first");
+    let more = t
+        .more
+        .iter()
+        .find(|m| m.kind == TodayKind::Date)
+        .expect("the rest counted");
+    assert_eq!(more.count, 2);
+}
+
 on_both_backends!(
+    dates_are_capped_nearest_and_most_valuable_first,
     the_brief_gathers_what_to_know_before_a_meeting,
     each_kind_appears_and_goes_away_when_it_should,
     a_changed_cadence_moves_the_keep_in_touch_date,

@@ -296,8 +296,12 @@ pub fn today(t: &rapport_core::today::Today) {
         }
     }
     for m in &t.more {
+        let see = match m.kind {
+            TodayKind::Date => "nearer ones and the most valuable contacts come first",
+            _ => "see rapport commitments --open",
+        };
         println!(
-            "\n  … and {} more of “{}” (see rapport commitments --open)",
+            "\n  … and about {} more of “{}” ({see})",
             m.count,
             heading(m.kind)
         );
