@@ -3,6 +3,7 @@
 //! Nothing here reads the clock, the database or the network: services take a store and a
 //! `now`, so every rule is tested with a fixed clock and a real or in-memory store.
 
+pub mod account;
 pub mod brief;
 pub mod commitment;
 pub mod contact;

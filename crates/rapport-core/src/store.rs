@@ -496,6 +496,124 @@ pub trait GestureStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// Accounts: sign-in, sessions, API tokens, the set-up link, login throttling. Secrets are
+/// given and kept as hashes only.
+pub trait AccountStore: Send + Sync {
+    /// Whether any user can sign in (has a password): if none, the server offers set-up.
+    fn any_login(&self) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// The user with this (normalised) email, with their password hash.
+    fn login_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = StoreResult<Option<crate::account::Login>>> + Send;
+
+    /// A user's first membership, as the actor they act as after signing in.
+    fn first_actor(&self, user: &UserId)
+    -> impl Future<Output = StoreResult<Option<Actor>>> + Send;
+
+    /// Records a one-time set-up token (its hash).
+    fn add_setup_token(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Whether a set-up token is unused and no one can sign in yet.
+    fn setup_token_valid(&self, hash: &str) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Uses a set-up token: in one transaction, checks it is unused and no one can sign in
+    /// yet, marks it used, and gives the first workspace's first owner this email, name and
+    /// password hash. `Conflict` if the token is used or set-up already happened.
+    fn complete_setup(
+        &self,
+        hash: &str,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Actor>> + Send;
+
+    /// Adds a user to the named workspace with a role (and a password hash when given).
+    /// `Conflict` if the email is taken; `NotFound` if there is no such workspace.
+    fn add_user(
+        &self,
+        workspace_name: &str,
+        email: &str,
+        name: &str,
+        role: crate::workspace::Role,
+        password_hash: Option<&str>,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Actor>> + Send;
+
+    /// Starts a session.
+    fn add_session(
+        &self,
+        session: &crate::account::NewSession,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The live session with this id hash, if not expired.
+    fn session(
+        &self,
+        id_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<crate::account::Session>>> + Send;
+
+    /// Ends a session.
+    fn end_session(&self, id_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Records an API token (its hash) for a user in a workspace.
+    fn add_token(
+        &self,
+        actor: &Actor,
+        id: &crate::account::TokenId,
+        name: &str,
+        hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The actor behind an unrevoked token, noting its use.
+    fn token_actor(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<Actor>>> + Send;
+
+    /// A user's tokens in a workspace, newest first.
+    fn tokens(
+        &self,
+        actor: &Actor,
+    ) -> impl Future<Output = StoreResult<Vec<crate::account::TokenInfo>>> + Send;
+
+    /// Revokes one of the acting user's tokens. `NotFound` if it is not theirs.
+    fn revoke_token(
+        &self,
+        actor: &Actor,
+        id: &crate::account::TokenId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Notes a failed sign-in for each key (the account's email, the client's address).
+    fn add_login_failure(
+        &self,
+        keys: &[String],
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The most failures any of `keys` had since `since`.
+    fn login_failures(
+        &self,
+        keys: &[String],
+        since: Timestamp,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// The actor of a user in a workspace found by name (for the admin CLI).
+    fn actor_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = StoreResult<Option<Actor>>> + Send;
+}
+
 /// Everything a full Rapport needs from storage.
 pub trait Store:
     WorkspaceStore
@@ -508,6 +626,7 @@ pub trait Store:
     + DealStore
     + ReferralStore
     + GestureStore
+    + AccountStore
 {
 }
 
@@ -522,5 +641,6 @@ impl<T> Store for T where
         + DealStore
         + ReferralStore
         + GestureStore
+        + AccountStore
 {
 }

@@ -4,6 +4,7 @@
 //! expanded for both backends by the `with_pool!`/`in_write_tx!` macros, so the SQL (portable,
 //! `$n` placeholders) is shared and the row types are concrete for each driver.
 
+mod accounts;
 mod contacts;
 mod deals;
 mod gestures;

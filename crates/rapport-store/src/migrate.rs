@@ -33,14 +33,16 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     3 => "0003_keep_in_touch",
     4 => "0004_deals",
     5 => "0005_referrals",
-    6 => "0006_appreciation"
+    6 => "0006_appreciation",
+    7 => "0007_accounts"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
     3 => "0003_keep_in_touch",
     4 => "0004_deals",
     5 => "0005_referrals",
-    6 => "0006_appreciation"
+    6 => "0006_appreciation",
+    7 => "0007_accounts"
 );
 
 /// Why the schema could not be brought up to date.

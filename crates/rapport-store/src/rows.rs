@@ -200,13 +200,13 @@ impl InteractionRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ActorRow {
-    ws_id: String,
+    pub(crate) ws_id: String,
     ws_name: String,
     ws_time_zone: String,
     ws_promise_load_threshold: i32,
     ws_trust_half_life_days: i32,
     ws_created_at: i64,
-    user_id: String,
+    pub(crate) user_id: String,
     user_name: String,
     user_email: Option<String>,
     user_created_at: i64,

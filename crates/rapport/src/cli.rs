@@ -31,6 +31,17 @@ pub enum Command {
     Search(SearchArgs),
     /// Fill the workspace with a realistic synthetic book (deterministic for a seed).
     Demo(DemoArgs),
+    /// Run the web UI and the REST API (on first start, prints a one-time set-up link).
+    Serve(ServeArgs),
+    /// Accounts: add a user to a workspace.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Workspaces: create one.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// API tokens: create one for a user (printed once).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Record a promise of mine to a contact; prints its id.
     Promise(PromiseArgs),
     /// Record a promise a contact made to me; prints its id.
@@ -86,6 +97,76 @@ pub enum Command {
     Gesture(GestureCommand),
     /// The yearly appreciation budget: set, spent and remaining.
     Budget(BudgetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7420", env = "RAPPORT_BIND")]
+    pub bind: String,
+    /// Mark session cookies Secure (serve over https, directly or behind a proxy).
+    #[arg(long, env = "RAPPORT_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to a workspace (the first workspace unless named).
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Their email: what they sign in with.
+    pub email: String,
+    /// The workspace's name (default: the first workspace).
+    #[arg(long)]
+    pub workspace: Option<String>,
+    /// owner or member (default member).
+    #[arg(long, default_value = "member")]
+    pub role: String,
+    /// Their name (default: the part of the email before @).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read their password from standard input (otherwise they cannot sign in yet).
+    #[arg(long)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace.
+    Create(WorkspaceCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceCreateArgs {
+    /// Its name (unique).
+    pub name: String,
+    /// Its time zone (IANA name; default the system's).
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token for a user and print it once (only its hash is kept).
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The user's email.
+    pub email: String,
+    /// What the token is for.
+    #[arg(long, default_value = "cli")]
+    pub name: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Subcommand)]

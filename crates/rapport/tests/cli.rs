@@ -379,7 +379,83 @@ fn bad_input_is_refused_and_writes_nothing(b: &Book) {
     assert_eq!(b.json(&["timeline", "elodie"]), before_timeline);
 }
 
+fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
+    b.ok(&["contact", "list"]);
+    let out = b.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "Bo@Example.com",
+            "--role",
+            "member",
+            "--password-stdin",
+            "--json",
+        ],
+        "a long enough password\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let added: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(added["email"], "bo@example.com");
+    assert_eq!(added["role"], "member");
+    assert_eq!(added["can_sign_in"], true);
+    let short = b.run_with_stdin(
+        &["user", "add", "cy@example.com", "--password-stdin"],
+        "short\n",
+    );
+    assert_eq!(short.status.code(), Some(2));
+    let token = b.ok(&["token", "create", "bo@example.com", "--name", "laptop"]);
+    assert!(
+        token.trim().starts_with("rpt_") && token.trim().len() > 40,
+        "{token}"
+    );
+    let other = b.json(&[
+        "workspace",
+        "create",
+        "Side project",
+        "--time-zone",
+        "Europe/Lisbon",
+    ]);
+    assert_eq!(other["time_zone"], "Europe/Lisbon");
+    b.ok(&[
+        "user",
+        "add",
+        "dee@example.com",
+        "--workspace",
+        "Side project",
+        "--role",
+        "owner",
+    ]);
+    for (args, code) in [
+        (vec!["user", "add", "bo@example.com"], 5),
+        (vec!["user", "add", "not-an-email"], 2),
+        (vec!["user", "add", "ed@example.com", "--role", "boss"], 2),
+        (
+            vec!["user", "add", "ed@example.com", "--workspace", "Nope"],
+            3,
+        ),
+        (vec!["token", "create", "nobody@example.com"], 3),
+        (vec!["workspace", "create", "Side project"], 5),
+        (
+            vec![
+                "workspace",
+                "create",
+                "Elsewhere",
+                "--time-zone",
+                "Mars/Olympus",
+            ],
+            2,
+        ),
+    ] {
+        b.fails(&args, code);
+    }
+}
+
 on_both_backends!(
+    users_workspaces_and_tokens_from_the_command_line,
     contacts_facts_and_timeline,
     edit_archive_restore,
     bad_input_is_refused_and_writes_nothing,
@@ -674,4 +750,49 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
     ]);
     assert_eq!(resumed["resumed_after"], contacts);
     assert_eq!(resumed["contacts_written"], 2000);
+}
+
+/// `rapport serve` on the same database as the CLI: it prints a one-time set-up link and
+/// answers /healthz.
+#[test]
+fn serve_prints_a_set_up_link_and_answers() {
+    use std::io::{BufRead as _, Read as _, Write as _};
+    let b = Book::sqlite();
+    b.ok(&["contact", "add", "Ana Lima"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("RAPPORT_DB", &b.url)
+        .env("HOME", b.dir.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut addr = None;
+    let mut link = None;
+    for line in lines.by_ref().take(5) {
+        let line = line.expect("line");
+        if let Some(rest) = line.split("http://").nth(1) {
+            if line.contains("/setup/") {
+                link = Some(rest.trim().to_owned());
+                break;
+            }
+            addr = rest.split('/').next().map(str::to_owned);
+        }
+    }
+    let addr = addr.expect("the address it serves on");
+    assert!(link.is_some_and(|l| l.starts_with(&format!("{addr}/setup/"))));
+    let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(
+        s,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).expect("read");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"status\":\"ok\""), "{answer}");
 }

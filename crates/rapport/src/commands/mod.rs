@@ -1,6 +1,7 @@
 //! One function per command: parse the arguments into the core's types, call a service,
 //! render. No business rule lives here.
 
+mod accounts;
 mod appreciation;
 mod contact;
 mod demo;
@@ -31,6 +32,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Timeline(a) => memory::timeline(&ctx, a).await,
         Command::Search(a) => memory::search(&ctx, a).await,
         Command::Demo(a) => demo::run(&ctx, a).await,
+        Command::Serve(a) => accounts::serve(&ctx, a).await,
+        Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
+        Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
+            accounts::create_workspace(&ctx, a).await
+        }
+        Command::Token(crate::cli::TokenCommand::Create(a)) => {
+            accounts::create_token(&ctx, a).await
+        }
         Command::Promise(a) => ledger::record(&ctx, a, Direction::Mine).await,
         Command::Expect(a) => ledger::record(&ctx, a, Direction::Theirs).await,
         Command::Kept(a) => ledger::outcome(&ctx, a, Outcome::Kept).await,

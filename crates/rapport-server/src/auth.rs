@@ -1,0 +1,251 @@
+//! Secrets, passwords and who is asking: API tokens (`Authorization: Bearer`), cookie
+//! sessions with a CSRF token for forms, the one-time set-up link, login throttling.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use base64::Engine as _;
+use jiff::Timestamp;
+use rapport_core::account::{LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES, NewSession, Session};
+use rapport_core::store::AccountStore;
+use rapport_core::workspace::Actor;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "rapport_session";
+/// Sessions last this long.
+pub const SESSION_DAYS: i64 = 14;
+
+/// `n` random bytes, URL-safe base64 without padding.
+pub fn secret(n: usize) -> Result<String, ApiError> {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).map_err(ApiError::internal)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
+}
+
+/// The stored form of a session id or token: its SHA-256, hex.
+pub fn digest(secret: &str) -> String {
+    let d = Sha256::digest(secret.as_bytes());
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new API token: what is shown once, and what is stored.
+pub fn new_token() -> Result<(String, String), ApiError> {
+    let token = format!("rpt_{}", secret(32)?);
+    let hash = digest(&token);
+    Ok((token, hash))
+}
+
+/// Hashes a password with argon2 (default parameters), off the async threads.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+        let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Checks a password against a stored hash, off the async threads. A missing hash is
+/// checked against a dummy so a wrong email costs as much time as a wrong password.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let stored = match hash {
+            Some(h) => h,
+            None => dummy_hash()?,
+        };
+        let parsed = match PasswordHash::new(&stored) {
+            Ok(p) => p,
+            Err(e) => return Err(ApiError::internal(format!("unreadable password hash: {e}"))),
+        };
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        Ok(ok && known)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// A hash of no one's password, to check a sign-in for an unknown email against.
+fn dummy_hash() -> Result<String, ApiError> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = DUMMY.get() {
+        return Ok(h.clone());
+    }
+    let salt = SaltString::encode_b64(b"rapport-no-such-").map_err(ApiError::internal)?;
+    let h = Argon2::default()
+        .hash_password(b"no such account", &salt)
+        .map_err(ApiError::internal)?
+        .to_string();
+    Ok(DUMMY.get_or_init(|| h).clone())
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The `Set-Cookie` value for a new session.
+pub fn session_cookie(value: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        SESSION_DAYS * 86_400
+    )
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub fn cleared_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// Starts a session for an actor: returns the cookie's value.
+pub async fn start_session(state: &AppState, actor: &Actor) -> Result<String, ApiError> {
+    let id = secret(32)?;
+    let now = Timestamp::now();
+    let expires = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * SESSION_DAYS))
+        .map_err(ApiError::internal)?;
+    state
+        .db
+        .add_session(&NewSession {
+            id_hash: digest(&id),
+            user_id: actor.user.id.clone(),
+            workspace_id: actor.workspace.id.clone(),
+            csrf: secret(24)?,
+            created_at: now,
+            expires_at: expires,
+        })
+        .await?;
+    Ok(id)
+}
+
+/// The caller of an API route, from `Authorization: Bearer TOKEN`.
+#[derive(Debug)]
+pub struct ApiActor(pub Actor);
+
+impl FromRequestParts<AppState> for ApiActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthorized)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(ApiError::unauthorized)?;
+        let actor = state
+            .db
+            .token_actor(&digest(token), Timestamp::now())
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(ApiActor(actor))
+    }
+}
+
+/// A signed-in browser, from the session cookie (`None` when signed out).
+#[derive(Debug)]
+pub struct WebSession(pub Option<(String, Session)>);
+
+impl FromRequestParts<AppState> for WebSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Some(id) = cookie(parts, SESSION_COOKIE) else {
+            return Ok(WebSession(None));
+        };
+        let hash = digest(&id);
+        let session = state.db.session(&hash, Timestamp::now()).await?;
+        Ok(WebSession(session.map(|s| (hash, s))))
+    }
+}
+
+/// The keys a failed sign-in counts against: the account and the client's address.
+pub fn throttle_keys(email: &str, address: Option<&str>) -> Vec<String> {
+    let mut keys = vec![format!("email:{email}")];
+    if let Some(a) = address {
+        keys.push(format!("addr:{a}"));
+    }
+    keys
+}
+
+/// Whether sign-in is refused for now for these keys.
+pub async fn throttled(state: &AppState, keys: &[String]) -> Result<bool, ApiError> {
+    let since = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
+        .map_err(ApiError::internal)?;
+    Ok(state.db.login_failures(keys, since).await? >= MAX_LOGIN_FAILURES)
+}
+
+/// Constant-time comparison of two secrets.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
+        assert!(h.starts_with("$argon2"));
+        assert!(
+            verify_password("correct horse battery".into(), Some(h.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), Some(h))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("anything at all".into(), None)
+                .await
+                .expect("no account")
+        );
+    }
+
+    #[test]
+    fn secrets_are_random_and_stored_hashed() {
+        let (a, ha) = new_token().expect("token");
+        let (b, _) = new_token().expect("token");
+        assert_ne!(a, b);
+        assert!(a.starts_with("rpt_") && a.len() > 40);
+        assert_eq!(ha.len(), 64);
+        assert_ne!(ha, a);
+        assert!(same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("a", "ab"));
+    }
+}

@@ -1,0 +1,103 @@
+//! Rapport's HTTP server: the REST API under `/api/v1`, the web pages, accounts and
+//! sessions. Handlers are thin: they parse, call a core service, and render.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod web;
+
+use std::net::SocketAddr;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use jiff::Timestamp;
+use rapport_core::store::AccountStore;
+use rapport_store::Db;
+
+/// The largest request body accepted (imports will get their own, larger, limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// How the server runs.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` (when served over https, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .nest("/api/v1", api::routes())
+        .merge(web::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Answers while the database does.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ok", "database": state.db.backend()}))
+            .into_response(),
+        Err(e) => {
+            eprintln!("rapport: health check: the database does not answer: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Headers on every answer: no inline script, no framing, no sniffing, no referrer leaks.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    res
+}
+
+/// When no one can sign in yet, makes a one-time set-up link and returns its path.
+pub async fn setup_link(db: &Db) -> Result<Option<String>, error::ApiError> {
+    if db.any_login().await? {
+        return Ok(None);
+    }
+    let token = auth::secret(24)?;
+    db.add_setup_token(&auth::digest(&token), Timestamp::now())
+        .await?;
+    Ok(Some(format!("/setup/{token}")))
+}
+
+/// Serves the application on a bound listener until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await
+}

@@ -1,0 +1,405 @@
+//! The web pages: first-run set-up, sign-in and sign-out, and Today. Forms work without
+//! JavaScript and carry a CSRF token; pages are plain HTML with everything escaped.
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use rapport_core::account::{check_password, clean_email};
+use rapport_core::ledger::{self, Outcome};
+use rapport_core::store::AccountStore;
+use rapport_core::today::TodayKind;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{
+    WebSession, cleared_cookie, cookie, digest, hash_password, same_secret, secret, session_cookie,
+    start_session, throttle_keys, throttled, verify_password,
+};
+use crate::error::ApiError;
+
+/// The cookie holding the sign-in form's CSRF token (double submit: no session yet).
+const LOGIN_CSRF_COOKIE: &str = "rapport_login_csrf";
+
+/// The web routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/setup/{token}", get(setup_form).post(setup))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/today", get(today))
+        .route("/commitments/{id}/kept", post(mark_kept))
+}
+
+/// Escapes text for HTML.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · Rapport</title></head><body><main>{body}</main></body></html>",
+        esc(title)
+    )
+}
+
+fn html(status: StatusCode, title: &str, body: &str) -> Response {
+    (status, Html(page(title, body))).into_response()
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to.to_owned())]).into_response()
+}
+
+fn web_error(e: ApiError) -> Response {
+    html(
+        e.status,
+        "Error",
+        &format!("<h1>Sorry</h1><p>{}</p>", esc(&e.message)),
+    )
+}
+
+async fn home(session: WebSession) -> Response {
+    if session.0.is_some() {
+        redirect("/today")
+    } else {
+        redirect("/login")
+    }
+}
+
+fn setup_page(token: &str, message: Option<&str>) -> String {
+    let note = message.map_or(String::new(), |m| {
+        format!("<p role=\"alert\">{}</p>", esc(m))
+    });
+    format!(
+        "<h1>Set up Rapport</h1><p>Create the owner's account. This link works once.</p>{note}\
+         <form method=\"post\" action=\"/setup/{}\">\
+         <p><label for=\"name\">Your name</label><br><input id=\"name\" name=\"name\" required autocomplete=\"name\"></p>\
+         <p><label for=\"email\">Email</label><br><input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"email\"></p>\
+         <p><label for=\"password\">Password (at least 10 characters)</label><br>\
+         <input id=\"password\" name=\"password\" type=\"password\" required minlength=\"10\" autocomplete=\"new-password\"></p>\
+         <p><button type=\"submit\">Create the account</button></p></form>",
+        esc(token)
+    )
+}
+
+async fn setup_form(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match state.db.setup_token_valid(&digest(&token)).await {
+        Ok(true) => html(StatusCode::OK, "Set up", &setup_page(&token, None)),
+        Ok(false) => html(
+            StatusCode::NOT_FOUND,
+            "Set up",
+            "<h1>This set-up link is not valid</h1><p>It was used already, or set-up is done: <a href=\"/login\">sign in</a>.</p>",
+        ),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SetupForm {
+    name: String,
+    email: String,
+    password: String,
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    let hash = digest(&token);
+    let checked = (|| {
+        let email = clean_email(&f.email)?;
+        check_password(&f.password)?;
+        let name = rapport_core::commitment::clean_text("name", &f.name)?;
+        Ok::<_, rapport_core::Invalid>((email, name))
+    })();
+    let (email, name) = match checked {
+        Ok(v) => v,
+        Err(i) => {
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Set up",
+                &setup_page(&token, Some(&i.message)),
+            );
+        }
+    };
+    let result = async {
+        let password_hash = hash_password(f.password).await?;
+        let actor = state
+            .db
+            .complete_setup(&hash, &email, &name, &password_hash, Timestamp::now())
+            .await?;
+        let sid = start_session(&state, &actor).await?;
+        Ok::<_, ApiError>(sid)
+    }
+    .await;
+    match result {
+        Ok(sid) => (
+            StatusCode::SEE_OTHER,
+            [
+                (LOCATION, "/today".to_owned()),
+                (
+                    SET_COOKIE,
+                    session_cookie(&sid, state.config.secure_cookies),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(e) => web_error(e),
+    }
+}
+
+fn login_page(csrf: &str, message: Option<&str>) -> String {
+    let note = message.map_or(String::new(), |m| {
+        format!("<p role=\"alert\">{}</p>", esc(m))
+    });
+    format!(
+        "<h1>Sign in to Rapport</h1>{note}<form method=\"post\" action=\"/login\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <p><label for=\"email\">Email</label><br><input id=\"email\" name=\"email\" type=\"email\" required autocomplete=\"username\"></p>\
+         <p><label for=\"password\">Password</label><br><input id=\"password\" name=\"password\" type=\"password\" required autocomplete=\"current-password\"></p>\
+         <p><button type=\"submit\">Sign in</button></p></form>",
+        esc(csrf)
+    )
+}
+
+fn login_response(state: &AppState, status: StatusCode, message: Option<&str>) -> Response {
+    let csrf = match secret(24) {
+        Ok(c) => c,
+        Err(e) => return web_error(e),
+    };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    (
+        status,
+        [(
+            SET_COOKIE,
+            format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict{secure}"),
+        )],
+        Html(page("Sign in", &login_page(&csrf, message))),
+    )
+        .into_response()
+}
+
+async fn login_form(State(state): State<AppState>, session: WebSession) -> Response {
+    if session.0.is_some() {
+        return redirect("/today");
+    }
+    login_response(&state, StatusCode::OK, None)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let (mut parts, ()) = axum::http::Request::new(()).into_parts();
+    parts.headers = headers;
+    let expected = cookie(&parts, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !same_secret(&expected, &f.csrf) {
+        return login_response(
+            &state,
+            StatusCode::FORBIDDEN,
+            Some("The form expired: please sign in again."),
+        );
+    }
+    let email = f.email.trim().to_lowercase();
+    let ip = addr.ip().to_string();
+    let keys = throttle_keys(&email, Some(&ip));
+    let result = async {
+        if throttled(&state, &keys).await? {
+            return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
+        }
+        let login = state.db.login_by_email(&email).await?;
+        let hash = login.as_ref().and_then(|l| l.password_hash.clone());
+        let ok = verify_password(f.password, hash).await?;
+        let actor = match (ok, login) {
+            (true, Some(l)) => state.db.first_actor(&l.user_id).await?,
+            _ => None,
+        };
+        match actor {
+            Some(actor) => Ok(Ok(start_session(&state, &actor).await?)),
+            None => {
+                state.db.add_login_failure(&keys, Timestamp::now()).await?;
+                Ok(Err(StatusCode::UNAUTHORIZED))
+            }
+        }
+    }
+    .await;
+    match result {
+        Ok(Ok(sid)) => (
+            StatusCode::SEE_OTHER,
+            [
+                (LOCATION, "/today".to_owned()),
+                (
+                    SET_COOKIE,
+                    session_cookie(&sid, state.config.secure_cookies),
+                ),
+            ],
+        )
+            .into_response(),
+        Ok(Err(StatusCode::TOO_MANY_REQUESTS)) => login_response(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("Too many failed attempts: wait 15 minutes and try again."),
+        ),
+        Ok(Err(status)) => login_response(
+            &state,
+            status,
+            Some("That email and password do not match an account."),
+        ),
+        Err(e) => web_error(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some((hash, s)) = session.0 else {
+        return redirect("/login");
+    };
+    if !same_secret(&s.csrf, &f.csrf) {
+        return web_error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "the form expired: reload the page and try again",
+        ));
+    }
+    if let Err(e) = state.db.end_session(&hash).await {
+        return web_error(e.into());
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (LOCATION, "/login".to_owned()),
+            (SET_COOKIE, cleared_cookie(state.config.secure_cookies)),
+        ],
+    )
+        .into_response()
+}
+
+async fn today(State(state): State<AppState>, session: WebSession) -> Response {
+    let Some((_, s)) = session.0 else {
+        return redirect("/login");
+    };
+    let now = rapport_core::dates::micro_precision(Timestamp::now());
+    let t = match rapport_core::today::today_for(&state.db, &s.actor, now).await {
+        Ok(t) => t,
+        Err(e) => return web_error(e.into()),
+    };
+    let mut body = format!(
+        "<h1>Today, {}</h1><form method=\"post\" action=\"/logout\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out</button></form>",
+        esc(&t.date.strftime("%A %-d %B %Y").to_string()),
+        esc(&s.csrf)
+    );
+    if t.items.is_empty() {
+        body.push_str("<p>Nothing due: a good day to get ahead.</p>");
+    }
+    let mut last = None;
+    for item in &t.items {
+        if last != Some(item.kind) {
+            if last.is_some() {
+                body.push_str("</ul>");
+            }
+            body.push_str(&format!("<h2>{}</h2><ul>", heading(item.kind)));
+            last = Some(item.kind);
+        }
+        body.push_str(&format!(
+            "<li><strong>{}</strong>: {} <small>({})</small>",
+            esc(&item.contact_name),
+            esc(&item.text),
+            esc(&item.reason)
+        ));
+        if let (Some(id), TodayKind::MineDue | TodayKind::BadNews) =
+            (&item.commitment_id, item.kind)
+        {
+            body.push_str(&format!(
+                " <form method=\"post\" action=\"/commitments/{}/kept\">\
+                 <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+                 <button type=\"submit\">Mark kept</button></form>",
+                esc(id.as_str()),
+                esc(&s.csrf)
+            ));
+        }
+        body.push_str("</li>");
+    }
+    if last.is_some() {
+        body.push_str("</ul>");
+    }
+    html(StatusCode::OK, "Today", &body)
+}
+
+fn heading(k: TodayKind) -> &'static str {
+    match k {
+        TodayKind::BadNews => "Tell them now (bad news)",
+        TodayKind::MineDue => "My promises due",
+        TodayKind::TheirsOverdue => "Their promises overdue",
+        TodayKind::Date => "Dates",
+        TodayKind::Gesture => "Appreciation",
+        TodayKind::GoingCold => "Going cold",
+        TodayKind::OpenWhy => "Ask why, at today's meetings",
+    }
+}
+
+async fn mark_kept(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let Some((_, s)) = session.0 else {
+        return redirect("/login");
+    };
+    if !same_secret(&s.csrf, &f.csrf) {
+        return web_error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "the form expired: reload the page and try again",
+        ));
+    }
+    let now = rapport_core::dates::micro_precision(Timestamp::now());
+    match ledger::resolve(&state.db, &s.actor, &id, Outcome::Kept, None, false, now).await {
+        Ok(_) => redirect("/today"),
+        Err(e) => web_error(e.into()),
+    }
+}

@@ -1,0 +1,279 @@
+//! Test databases and a real server on port 0: a fresh SQLite file per test, and a fresh PostgreSQL schema per test (so
+//! tests run in parallel). The PostgreSQL URL comes from `RAPPORT_TEST_POSTGRES_URL`; without
+//! it the PostgreSQL tests say so and skip, except under `CI=true`, where that is a failure.
+
+#![allow(dead_code)]
+
+use std::str::FromStr;
+
+use rapport_store::Db;
+use sqlx::postgres::PgConnectOptions;
+
+/// A database for one test, removed when the test calls [`TestDb::finish`].
+pub struct TestDb {
+    pub db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(tempfile::TempDir),
+    Postgres { url: String, schema: String },
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::open_sqlite(&dir.path().join("test.db"))
+            .await
+            .expect("open sqlite");
+        TestDb {
+            db,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// `None` (after saying why) when no PostgreSQL is configured outside CI.
+    pub async fn postgres() -> Option<TestDb> {
+        let url = match std::env::var("RAPPORT_TEST_POSTGRES_URL") {
+            Ok(u) if !u.is_empty() => u,
+            _ => {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!(
+                        "RAPPORT_TEST_POSTGRES_URL is unset under CI=true: PostgreSQL tests must run in CI"
+                    );
+                }
+                eprintln!("skipping: RAPPORT_TEST_POSTGRES_URL is unset, PostgreSQL tests not run");
+                return None;
+            }
+        };
+        let schema = format!("t_{}", uuid_like());
+        let admin = sqlx::PgPool::connect(&url)
+            .await
+            .expect("connect to PostgreSQL");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(&admin)
+            .await
+            .expect("create schema");
+        admin.close().await;
+        let opts = PgConnectOptions::from_str(&url)
+            .expect("postgres url")
+            .options([("search_path", schema.as_str())]);
+        let db = Db::open_postgres(opts).await.expect("open postgres");
+        Some(TestDb {
+            db,
+            cleanup: Cleanup::Postgres { url, schema },
+        })
+    }
+
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::Sqlite(dir) => drop(dir),
+            Cleanup::Postgres { url, schema } => {
+                if let Ok(admin) = sqlx::PgPool::connect(&url).await {
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
+                            .execute(&admin)
+                            .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Declares each listed async test function (taking `&Db`) once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::harness::TestDb::sqlite().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(t) = $crate::harness::TestDb::postgres().await else { return };
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+/// A running server on a free port of 127.0.0.1, on `db`.
+pub async fn start(db: &Db) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let state = rapport_server::AppState {
+        db: db.clone(),
+        config: rapport_server::Config::default(),
+    };
+    tokio::spawn(async move {
+        let _ = rapport_server::serve(listener, state).await;
+    });
+    addr
+}
+
+/// An answer, as a client sees it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The API's error code, checking the error shape.
+    pub fn error_code(&self) -> String {
+        let v = self.json();
+        let e = v
+            .get("error")
+            .unwrap_or_else(|| panic!("no error: {}", self.body));
+        assert!(
+            e["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            self.body
+        );
+        e["code"].as_str().expect("code").to_owned()
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection (`Connection: close`), the answer read whole.
+pub async fn request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &[u8])>,
+) -> Answer {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let payload = match body {
+        Some((ctype, bytes)) => {
+            head.push_str(&format!("Content-Type: {ctype}\r\n"));
+            bytes.to_vec()
+        }
+        None => Vec::new(),
+    };
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", payload.len()));
+    s.write_all(head.as_bytes()).await.expect("write");
+    // A refused large body may close the connection before all of it is written.
+    let _ = s.write_all(&payload).await;
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw).await;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {text:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// A JSON API call with a bearer token.
+pub async fn api(
+    addr: std::net::SocketAddr,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Answer {
+    let auth = format!("Bearer {token}");
+    let bytes = body.map(|b| b.to_string().into_bytes());
+    request(
+        addr,
+        method,
+        path,
+        &[("Authorization", auth.as_str())],
+        bytes.as_deref().map(|b| ("application/json", b)),
+    )
+    .await
+}
+
+/// An API token for `actor`.
+pub async fn token_for(db: &Db, actor: &rapport_core::workspace::Actor) -> String {
+    use rapport_core::store::AccountStore;
+    let (token, hash) = rapport_server::auth::new_token().expect("token");
+    db.add_token(
+        actor,
+        &rapport_core::account::TokenId::generate(),
+        "test",
+        &hash,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .expect("add token");
+    token
+}

@@ -1,0 +1,574 @@
+//! Through a real server on port 0, on SQLite and PostgreSQL: first-run set-up, sign-in and
+//! its throttle, sessions and CSRF, the API with its error shape, and workspace isolation.
+
+mod harness;
+
+use harness::{Answer, api, request, start, token_for};
+use jiff::Timestamp;
+use rapport_core::store::WorkspaceStore;
+use rapport_store::Db;
+use serde_json::json;
+
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// The value a `Set-Cookie` header gives `name`.
+fn set_cookie(a: &Answer, name: &str) -> Option<String> {
+    a.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| {
+            let first = v.split(';').next()?;
+            let (k, val) = first.split_once('=')?;
+            (k == name).then(|| val.to_owned())
+        })
+}
+
+/// A hidden `csrf` field's value in a page.
+fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page[at..].split('"').next().expect("value").to_owned()
+}
+
+async fn first_run_setup_sign_in_and_throttle(db: &Db) {
+    db.ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let addr = start(db).await;
+    let health = request(addr, "GET", "/healthz", &[], None).await;
+    assert_eq!(health.status, 200);
+    assert!(
+        health
+            .header("content-security-policy")
+            .is_some_and(|c| c.contains("frame-ancestors 'none'") && !c.contains("unsafe-inline"))
+    );
+    assert_eq!(health.header("x-content-type-options"), Some("nosniff"));
+
+    // First start: a one-time link; no default password anywhere.
+    let link = rapport_server::setup_link(db)
+        .await
+        .expect("link")
+        .expect("no one can sign in yet");
+    assert_eq!(request(addr, "GET", &link, &[], None).await.status, 200);
+    let short = form(&[
+        ("name", "Ana Owner"),
+        ("email", "ana@example.com"),
+        ("password", "short"),
+    ]);
+    let refused = request(addr, "POST", &link, &[], Some((FORM, &short))).await;
+    assert_eq!(refused.status, 422);
+    let good = form(&[
+        ("name", "Ana Owner"),
+        ("email", "Ana@Example.com"),
+        ("password", "correct horse battery"),
+    ]);
+    let done = request(addr, "POST", &link, &[], Some((FORM, &good))).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let cookie_header = done
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.clone())
+        .expect("a session cookie");
+    assert!(cookie_header.contains("HttpOnly") && cookie_header.contains("SameSite=Lax"));
+    let sid = set_cookie(&done, "rapport_session").expect("session");
+    assert_eq!(
+        request(addr, "GET", &link, &[], None).await.status,
+        404,
+        "the link works once"
+    );
+    assert_eq!(
+        request(addr, "POST", &link, &[], Some((FORM, &good)))
+            .await
+            .status,
+        409
+    );
+    assert!(
+        rapport_server::setup_link(db)
+            .await
+            .expect("link")
+            .is_none(),
+        "no more set-up once someone can sign in"
+    );
+
+    // The session opens Today; signing out needs the page's CSRF token.
+    let session = format!("rapport_session={sid}");
+    let today = request(addr, "GET", "/today", &[("Cookie", &session)], None).await;
+    assert_eq!(today.status, 200);
+    assert!(today.body.contains("<h1>Today"));
+    let csrf = csrf_in(&today.body);
+    let forged = form(&[("csrf", "forged")]);
+    let out = request(
+        addr,
+        "POST",
+        "/logout",
+        &[("Cookie", &session)],
+        Some((FORM, &forged)),
+    )
+    .await;
+    assert_eq!(out.status, 403);
+    let real = form(&[("csrf", &csrf)]);
+    let out = request(
+        addr,
+        "POST",
+        "/logout",
+        &[("Cookie", &session)],
+        Some((FORM, &real)),
+    )
+    .await;
+    assert_eq!(out.status, 303);
+    let after = request(addr, "GET", "/today", &[("Cookie", &session)], None).await;
+    assert_eq!(after.status, 303, "the session is gone");
+
+    // Signing in: the form's CSRF cookie must match; ten failures lock the account a while.
+    let sign_in = |password: &'static str| async move {
+        let page = request(addr, "GET", "/login", &[], None).await;
+        let token = set_cookie(&page, "rapport_login_csrf").expect("login csrf cookie");
+        let body = form(&[
+            ("csrf", &token),
+            ("email", "ana@example.com"),
+            ("password", password),
+        ]);
+        let cookie = format!("rapport_login_csrf={token}");
+        request(
+            addr,
+            "POST",
+            "/login",
+            &[("Cookie", &cookie)],
+            Some((FORM, &body)),
+        )
+        .await
+    };
+    let no_cookie = form(&[
+        ("csrf", "x"),
+        ("email", "ana@example.com"),
+        ("password", "correct horse battery"),
+    ]);
+    assert_eq!(
+        request(addr, "POST", "/login", &[], Some((FORM, &no_cookie)))
+            .await
+            .status,
+        403
+    );
+    let ok = sign_in("correct horse battery").await;
+    assert_eq!(ok.status, 303);
+    assert!(set_cookie(&ok, "rapport_session").is_some());
+    for _ in 0..10 {
+        assert_eq!(sign_in("wrong password!").await.status, 401);
+    }
+    let locked = sign_in("correct horse battery").await;
+    assert_eq!(locked.status, 429, "throttled even with the right password");
+    assert!(set_cookie(&locked, "rapport_session").is_none());
+}
+
+async fn the_api_answers_in_one_shape(db: &Db) {
+    let actor = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let token = token_for(db, &actor).await;
+    let addr = start(db).await;
+
+    assert_eq!(
+        request(addr, "GET", "/api/v1/contacts", &[], None)
+            .await
+            .error_code(),
+        "unauthorized"
+    );
+    let bad = api(addr, "rpt_not-a-token", "GET", "/api/v1/contacts", None).await;
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (401, "unauthorized")
+    );
+
+    let mut ids = Vec::new();
+    for name in ["Ana Lima", "Bruno Costa", "Carla Dias"] {
+        let c = api(
+            addr,
+            &token,
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({"name": name, "type": "customer", "emails": [format!("{}@example.com", name.len())]})),
+        )
+        .await;
+        assert_eq!(c.status, 201, "{}", c.body);
+        ids.push(c.json()["id"].as_str().expect("id").to_owned());
+    }
+    // Cursor pagination.
+    let p1 = api(addr, &token, "GET", "/api/v1/contacts?limit=2", None)
+        .await
+        .json();
+    assert_eq!(p1["items"].as_array().map(Vec::len), Some(2));
+    let cursor = p1["next_cursor"].as_str().expect("a next page").to_owned();
+    let p2 = api(
+        addr,
+        &token,
+        "GET",
+        &format!("/api/v1/contacts?limit=2&cursor={cursor}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(p2["items"][0]["name"], "Carla Dias");
+    assert!(p2["next_cursor"].is_null());
+
+    // A promise due today shows on Today; marking it kept moves trust.
+    let k = api(
+        addr,
+        &token,
+        "POST",
+        "/api/v1/commitments",
+        Some(json!({"contact_id": ids[0], "direction": "mine", "text": "Send the samples", "due": "today"})),
+    )
+    .await;
+    assert_eq!(k.status, 201, "{}", k.body);
+    let kid = k.json()["id"].as_str().expect("id").to_owned();
+    let today = api(addr, &token, "GET", "/api/v1/today", None).await.json();
+    assert!(
+        today["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["kind"] == "mine_due" && i["commitment_id"] == kid.as_str())
+    );
+    let kept = api(
+        addr,
+        &token,
+        "POST",
+        &format!("/api/v1/commitments/{kid}/outcome"),
+        Some(json!({"outcome": "kept"})),
+    )
+    .await;
+    assert_eq!(kept.json()["status"], "kept");
+    let trust = api(
+        addr,
+        &token,
+        "GET",
+        &format!("/api/v1/contacts/{}/trust", ids[0]),
+        None,
+    )
+    .await
+    .json();
+    assert!(
+        trust["mine"]["evidence"].as_f64().is_some_and(|e| e > 0.0),
+        "{trust}"
+    );
+
+    // Errors: each with its status and the one shape.
+    let cases: Vec<(Answer, u16, &str)> = vec![
+        (
+            api(
+                addr,
+                &token,
+                "POST",
+                &format!("/api/v1/commitments/{kid}/outcome"),
+                Some(json!({"outcome": "kept"})),
+            )
+            .await,
+            409,
+            "conflict",
+        ),
+        (
+            api(
+                addr,
+                &token,
+                "POST",
+                &format!("/api/v1/commitments/{kid}/outcome"),
+                Some(json!({"outcome": "maybe"})),
+            )
+            .await,
+            422,
+            "invalid",
+        ),
+        (
+            api(
+                addr,
+                &token,
+                "POST",
+                "/api/v1/contacts",
+                Some(json!({"name": "X", "colour": "red"})),
+            )
+            .await,
+            422,
+            "invalid",
+        ),
+        (
+            api(
+                addr,
+                &token,
+                "POST",
+                "/api/v1/contacts",
+                Some(json!({"name": "  "})),
+            )
+            .await,
+            422,
+            "invalid",
+        ),
+        (
+            api(
+                addr,
+                &token,
+                "GET",
+                "/api/v1/contacts/0192f0c4-7a3b-7c00-8000-000000000001",
+                None,
+            )
+            .await,
+            404,
+            "not_found",
+        ),
+        (
+            api(addr, &token, "GET", "/api/v1/contacts/ana", None).await,
+            404,
+            "not_found",
+        ),
+        (
+            api(addr, &token, "GET", "/api/v1/no-such-route", None).await,
+            404,
+            "not_found",
+        ),
+        (
+            api(addr, &token, "GET", "/api/v1/today?date=someday", None).await,
+            422,
+            "invalid",
+        ),
+        (
+            api(addr, &token, "GET", "/api/v1/contacts?limit=many", None).await,
+            400,
+            "bad_request",
+        ),
+    ];
+    for (a, status, code) in cases {
+        assert_eq!(
+            (a.status, a.error_code().as_str()),
+            (status, code),
+            "{}",
+            a.body
+        );
+    }
+    let auth = format!("Bearer {token}");
+    let broken = request(
+        addr,
+        "POST",
+        "/api/v1/contacts",
+        &[("Authorization", &auth)],
+        Some(("application/json", b"{\"name\": ")),
+    )
+    .await;
+    assert_eq!(
+        (broken.status, broken.error_code().as_str()),
+        (400, "bad_request")
+    );
+    let text = request(
+        addr,
+        "POST",
+        "/api/v1/contacts",
+        &[("Authorization", &auth)],
+        Some(("text/plain", b"{\"name\": \"X\"}")),
+    )
+    .await;
+    assert_eq!(text.status, 415);
+    let huge = format!(
+        "{{\"name\": \"{}\"}}",
+        "x".repeat(rapport_server::BODY_LIMIT + 10)
+    );
+    let big = request(
+        addr,
+        "POST",
+        "/api/v1/contacts",
+        &[("Authorization", &auth)],
+        Some(("application/json", huge.as_bytes())),
+    )
+    .await;
+    assert_eq!(big.status, 413);
+    let all = api(addr, &token, "GET", "/api/v1/contacts?limit=100", None)
+        .await
+        .json();
+    assert_eq!(
+        all["items"].as_array().map(Vec::len),
+        Some(3),
+        "refused requests wrote nothing"
+    );
+
+    // Tokens: created (shown once), listed without the secret, revoked.
+    let t = api(
+        addr,
+        &token,
+        "POST",
+        "/api/v1/tokens",
+        Some(json!({"name": "script"})),
+    )
+    .await;
+    assert_eq!(t.status, 201);
+    let second = t.json()["token"].as_str().expect("token").to_owned();
+    let tid = t.json()["id"].as_str().expect("id").to_owned();
+    let listed = api(addr, &token, "GET", "/api/v1/tokens", None).await;
+    assert!(
+        !listed.body.contains(&second),
+        "a token is never shown again"
+    );
+    assert_eq!(
+        api(addr, &second, "GET", "/api/v1/today", None)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        api(
+            addr,
+            &token,
+            "DELETE",
+            &format!("/api/v1/tokens/{tid}"),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    assert_eq!(
+        api(addr, &second, "GET", "/api/v1/today", None)
+            .await
+            .status,
+        401
+    );
+}
+
+async fn another_workspace_sees_and_changes_nothing(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (ta, tb) = (token_for(db, &a).await, token_for(db, &b).await);
+    let addr = start(db).await;
+    let c = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Ana Lima"})),
+    )
+    .await;
+    let cid = c.json()["id"].as_str().expect("id").to_owned();
+    let k = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/commitments",
+        Some(json!({"contact_id": cid, "direction": "theirs", "text": "Pay the deposit", "due": "+3d"})),
+    )
+    .await;
+    let kid = k.json()["id"].as_str().expect("id").to_owned();
+    let before = api(
+        addr,
+        &ta,
+        "GET",
+        &format!("/api/v1/commitments/{kid}"),
+        None,
+    )
+    .await
+    .body;
+
+    // Every route, with B's token and A's ids: 404 as for an unknown id, nothing changed.
+    let walk: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        ("GET", format!("/api/v1/contacts/{cid}"), None),
+        ("GET", format!("/api/v1/contacts/{cid}/trust"), None),
+        ("GET", format!("/api/v1/contacts/{cid}/brief"), None),
+        ("GET", format!("/api/v1/commitments?contact_id={cid}"), None),
+        ("GET", format!("/api/v1/commitments/{kid}"), None),
+        (
+            "POST",
+            format!("/api/v1/commitments/{kid}/outcome"),
+            Some(json!({"outcome": "broken"})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/commitments/{kid}/at-risk"),
+            Some(json!({})),
+        ),
+        ("POST", format!("/api/v1/commitments/{kid}/told"), None),
+        (
+            "POST",
+            "/api/v1/commitments".to_owned(),
+            Some(json!({"contact_id": cid, "direction": "mine", "text": "x", "due": "today"})),
+        ),
+        ("GET", "/api/v1/contacts?cursor=".to_owned() + &cid, None),
+    ];
+    for (method, path, body) in walk {
+        let theirs = api(addr, &tb, method, &path, body.clone()).await;
+        let unknown_path = path
+            .replace(&cid, "0192f0c4-7a3b-7c00-8000-0000000000aa")
+            .replace(&kid, "0192f0c4-7a3b-7c00-8000-0000000000bb");
+        let unknown_body = body.map(|b| {
+            serde_json::from_str(
+                &b.to_string()
+                    .replace(&cid, "0192f0c4-7a3b-7c00-8000-0000000000aa"),
+            )
+            .expect("json")
+        });
+        let unknown = api(addr, &ta, method, &unknown_path, unknown_body).await;
+        assert!(
+            theirs.status == 404 || theirs.status == 400,
+            "{method} {path}: {} {}",
+            theirs.status,
+            theirs.body
+        );
+        // The same answer, the id asked about aside (echoed back to its asker).
+        let anon = |body: &str| {
+            body.replace(&cid, "ID")
+                .replace(&kid, "ID")
+                .replace("0192f0c4-7a3b-7c00-8000-0000000000aa", "ID")
+                .replace("0192f0c4-7a3b-7c00-8000-0000000000bb", "ID")
+        };
+        assert_eq!(
+            (theirs.status, anon(&theirs.body)),
+            (unknown.status, anon(&unknown.body)),
+            "{method} {path}: another workspace's id answers as an unknown one"
+        );
+    }
+    for path in ["/api/v1/contacts", "/api/v1/commitments", "/api/v1/today"] {
+        let v = api(addr, &tb, "GET", path, None).await.json();
+        assert!(
+            v["items"].as_array().is_some_and(Vec::is_empty),
+            "{path}: {v}"
+        );
+    }
+    let after = api(
+        addr,
+        &ta,
+        "GET",
+        &format!("/api/v1/commitments/{kid}"),
+        None,
+    )
+    .await
+    .body;
+    assert_eq!(before, after, "nothing changed");
+}
+
+on_both_backends!(
+    first_run_setup_sign_in_and_throttle,
+    the_api_answers_in_one_shape,
+    another_workspace_sees_and_changes_nothing,
+);

@@ -1,0 +1,407 @@
+//! Accounts: sign-in, sessions, API tokens, the set-up link and login failures.
+
+use jiff::Timestamp;
+use rapport_core::StoreError;
+use rapport_core::account::{Login, NewSession, Session, TokenId, TokenInfo};
+use rapport_core::ids::UserId;
+use rapport_core::store::{AccountStore, StoreResult};
+use rapport_core::workspace::{Actor, Role};
+use sqlx::AssertSqlSafe;
+
+use crate::rows::{ACTOR_SELECT, ActorRow, instant, micros};
+use crate::{Db, db_err, in_write_tx, with_pool};
+
+/// The first workspace's first owner: who set-up completes.
+fn first_owner_sql() -> String {
+    format!(
+        "{ACTOR_SELECT} WHERE m.role = 'owner' ORDER BY w.created_at, w.id, m.created_at, u.id LIMIT 1"
+    )
+}
+
+fn actor_of(row: Option<ActorRow>) -> StoreResult<Option<Actor>> {
+    row.map(ActorRow::into_actor).transpose()
+}
+
+impl AccountStore for Db {
+    async fn any_login(&self) -> StoreResult<bool> {
+        let n: i64 = with_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(n > 0)
+    }
+
+    async fn login_by_email(&self, email: &str) -> StoreResult<Option<Login>> {
+        let row: Option<(String, Option<String>)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(row.map(|(id, hash)| Login {
+            user_id: UserId::from_stored(id),
+            password_hash: hash,
+        }))
+    }
+
+    async fn first_actor(&self, user: &UserId) -> StoreResult<Option<Actor>> {
+        let sql = format!("{ACTOR_SELECT} WHERE u.id = $1 ORDER BY m.created_at, w.id LIMIT 1");
+        let row: Option<ActorRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(user.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        actor_of(row)
+    }
+
+    async fn actor_by_email(&self, email: &str) -> StoreResult<Option<Actor>> {
+        let sql = format!("{ACTOR_SELECT} WHERE u.email = $1 ORDER BY m.created_at, w.id LIMIT 1");
+        let row: Option<ActorRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(email)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        actor_of(row)
+    }
+
+    async fn add_setup_token(&self, hash: &str, now: Timestamp) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
+                .bind(hash)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn setup_token_valid(&self, hash: &str) -> StoreResult<bool> {
+        let n: i64 = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM users WHERE password_hash IS NOT NULL)",
+            )
+            .bind(hash)
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(n > 0)
+    }
+
+    async fn complete_setup(
+        &self,
+        hash: &str,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Actor> {
+        let first_owner = first_owner_sql();
+        let row: ActorRow = in_write_tx!(self, |tx| {
+            let claimed = sqlx::query(
+                "UPDATE setup_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
+                 AND NOT EXISTS (SELECT 1 FROM users WHERE password_hash IS NOT NULL)",
+            )
+            .bind(hash)
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            if claimed == 0 {
+                return Err(StoreError::Conflict(
+                    "this set-up link was used already, or set-up is done".into(),
+                ));
+            }
+            let owner: Option<ActorRow> = sqlx::query_as(AssertSqlSafe(first_owner.as_str()))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let Some(owner) = owner else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query("UPDATE users SET email = $2, name = $3, password_hash = $4 WHERE id = $1")
+                .bind(owner.user_id.as_str())
+                .bind(email)
+                .bind(name)
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let sql = format!("{ACTOR_SELECT} WHERE u.id = $1 AND w.id = $2");
+            let row: ActorRow = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(owner.user_id.as_str())
+                .bind(owner.ws_id.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            row
+        });
+        row.into_actor()
+    }
+
+    async fn add_user(
+        &self,
+        workspace_name: &str,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: Option<&str>,
+        now: Timestamp,
+    ) -> StoreResult<Actor> {
+        let user = UserId::generate();
+        let row: ActorRow = in_write_tx!(self, |tx| {
+            let ws: Option<String> =
+                sqlx::query_scalar("SELECT id FROM workspaces WHERE name = $1")
+                    .bind(workspace_name)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            let Some(ws) = ws else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query(
+                "INSERT INTO users (id, name, email, password_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user.as_str())
+            .bind(name)
+            .bind(email)
+            .bind(password_hash)
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO memberships (workspace_id, user_id, role, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ws.as_str())
+            .bind(user.as_str())
+            .bind(role.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let sql = format!("{ACTOR_SELECT} WHERE u.id = $1 AND w.id = $2");
+            let row: ActorRow = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(user.as_str())
+                .bind(ws.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            row
+        });
+        row.into_actor()
+    }
+
+    async fn add_session(&self, s: &NewSession) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            // Expired sessions are swept as new ones start.
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                .bind(micros(s.created_at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, workspace_id, csrf, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(s.id_hash.as_str())
+            .bind(s.user_id.as_str())
+            .bind(s.workspace_id.as_str())
+            .bind(s.csrf.as_str())
+            .bind(micros(s.created_at))
+            .bind(micros(s.expires_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn session(&self, id_hash: &str, now: Timestamp) -> StoreResult<Option<Session>> {
+        let sql = format!(
+            "{ACTOR_SELECT} JOIN sessions s ON s.user_id = u.id AND s.workspace_id = w.id \
+             WHERE s.id_hash = $1 AND s.expires_at > $2"
+        );
+        let csrf_sql = "SELECT csrf FROM sessions WHERE id_hash = $1";
+        let (row, csrf): (Option<ActorRow>, Option<String>) = with_pool!(self, |pool| {
+            let row = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(id_hash)
+                .bind(micros(now))
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            let csrf = sqlx::query_scalar(csrf_sql)
+                .bind(id_hash)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?;
+            (row, csrf)
+        });
+        match (actor_of(row)?, csrf) {
+            (Some(actor), Some(csrf)) => Ok(Some(Session { actor, csrf })),
+            _ => Ok(None),
+        }
+    }
+
+    async fn end_session(&self, id_hash: &str) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(id_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn add_token(
+        &self,
+        actor: &Actor,
+        id: &TokenId,
+        name: &str,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO api_tokens (id, user_id, workspace_id, name, token_hash, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id.as_str())
+            .bind(actor.user.id.as_str())
+            .bind(actor.workspace.id.as_str())
+            .bind(name)
+            .bind(hash)
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn token_actor(&self, hash: &str, now: Timestamp) -> StoreResult<Option<Actor>> {
+        let sql = format!(
+            "{ACTOR_SELECT} JOIN api_tokens t ON t.user_id = u.id AND t.workspace_id = w.id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        );
+        let row: Option<ActorRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(hash)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        let actor = actor_of(row)?;
+        if actor.is_some() {
+            // "Last used" to the minute: one write a minute at most, not one per request.
+            let minute = micros(now) - micros(now).rem_euclid(60_000_000);
+            in_write_tx!(self, |tx| {
+                sqlx::query(
+                    "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
+                     AND (last_used_at IS NULL OR last_used_at < $2)",
+                )
+                .bind(hash)
+                .bind(minute)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            });
+        }
+        Ok(actor)
+    }
+
+    async fn tokens(&self, actor: &Actor) -> StoreResult<Vec<TokenInfo>> {
+        type Row = (String, String, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens \
+                 WHERE workspace_id = $1 AND user_id = $2 ORDER BY created_at DESC, id DESC",
+            )
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|(id, name, created, used, revoked)| {
+                Ok(TokenInfo {
+                    id: TokenId::from_stored(id),
+                    name,
+                    created_at: instant(created)?,
+                    last_used_at: used.map(instant).transpose()?,
+                    revoked_at: revoked.map(instant).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_token(&self, actor: &Actor, id: &TokenId, now: Timestamp) -> StoreResult<()> {
+        let n = in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $4) \
+                 WHERE id = $1 AND workspace_id = $2 AND user_id = $3",
+            )
+            .bind(id.as_str())
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        crate::one_row(n)
+    }
+
+    async fn add_login_failure(&self, keys: &[String], now: Timestamp) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            // Failures older than a day are of no use to the throttle.
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(micros(now) - 86_400_000_000)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            for key in keys {
+                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                    .bind(key.as_str())
+                    .bind(micros(now))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
+    async fn login_failures(&self, keys: &[String], since: Timestamp) -> StoreResult<u64> {
+        let mut most = 0u64;
+        for key in keys {
+            let n: i64 = with_pool!(self, |pool| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2",
+                )
+                .bind(key.as_str())
+                .bind(micros(since))
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+            });
+            most = most.max(n.unsigned_abs());
+        }
+        Ok(most)
+    }
+}

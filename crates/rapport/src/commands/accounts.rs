@@ -1,0 +1,163 @@
+//! `rapport serve` and the admin commands: users, workspaces, API tokens.
+
+use std::io::Read as _;
+
+use anyhow::Context as _;
+use rapport_core::account::{TokenId, check_password, clean_email};
+use rapport_core::store::AccountStore;
+use rapport_core::workspace::Role;
+use rapport_core::{Error, Invalid};
+use rapport_server::{AppState, Config};
+
+use crate::cli::{ServeArgs, TokenCreateArgs, UserAddArgs, WorkspaceCreateArgs};
+use crate::context::Context;
+use crate::render;
+
+pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&a.bind)
+        .await
+        .with_context(|| format!("listening on {}", a.bind))?;
+    let addr = listener.local_addr().context("the bound address")?;
+    let state = AppState {
+        db: ctx.db.clone(),
+        config: Config {
+            secure_cookies: a.secure_cookies,
+        },
+    };
+    eprintln!(
+        "Rapport is serving on http://{addr}/ ({})",
+        ctx.db.backend()
+    );
+    if let Some(path) = rapport_server::setup_link(&ctx.db)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?
+    {
+        // The one place a secret is printed: the owner needs it, once, to create their
+        // account; it works once and only while no one can sign in.
+        eprintln!("No one can sign in yet. Open this one-time link to create the owner's account:");
+        eprintln!("  http://{addr}{path}");
+    }
+    rapport_server::serve(listener, state)
+        .await
+        .context("serving HTTP")
+}
+
+pub async fn add_user(ctx: &Context, a: UserAddArgs) -> anyhow::Result<()> {
+    let email = clean_email(&a.email)?;
+    let role: Role = a.role.parse()?;
+    let name = match &a.name {
+        Some(n) => rapport_core::commitment::clean_text("name", n)?,
+        None => email.split('@').next().unwrap_or(&email).to_owned(),
+    };
+    let hash = if a.password_stdin {
+        let mut password = String::new();
+        std::io::stdin()
+            .read_to_string(&mut password)
+            .context("reading the password from standard input")?;
+        let password = password.trim_end_matches(['\n', '\r']).to_owned();
+        check_password(&password)?;
+        Some(
+            rapport_server::auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?,
+        )
+    } else {
+        None
+    };
+    let workspace = a
+        .workspace
+        .clone()
+        .unwrap_or_else(|| ctx.actor.workspace.name.clone());
+    let actor = ctx
+        .db
+        .add_user(
+            &workspace,
+            &email,
+            &name,
+            role,
+            hash.as_deref(),
+            Context::now(),
+        )
+        .await
+        .map_err(|e| match Error::from(e) {
+            Error::NotFound(_) => Error::NotFound(format!("no workspace is named {workspace:?}")),
+            Error::Conflict(_) => Error::Conflict(format!("{email} already has an account")),
+            other => other,
+        })?;
+    if a.out.json {
+        return render::json(&serde_json::json!({
+            "user_id": actor.user.id,
+            "email": email,
+            "workspace": actor.workspace.name,
+            "role": actor.role,
+            "can_sign_in": hash.is_some(),
+        }));
+    }
+    println!(
+        "Added {email} to {} as {}{}",
+        actor.workspace.name,
+        actor.role,
+        if hash.is_some() {
+            ""
+        } else {
+            " (no password yet: they cannot sign in until one is set)"
+        }
+    );
+    Ok(())
+}
+
+pub async fn create_workspace(ctx: &Context, a: WorkspaceCreateArgs) -> anyhow::Result<()> {
+    let name = rapport_core::commitment::clean_text("name", &a.name)?;
+    let tz = a
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| ctx.actor.workspace.time_zone.clone());
+    if jiff::tz::TimeZone::get(&tz).is_err() {
+        return Err(Invalid::new(
+            "time_zone",
+            format!("{tz:?} is not a time zone: use an IANA name such as Europe/Lisbon"),
+        )
+        .into());
+    }
+    let actor = ctx
+        .db
+        .create_workspace(&name, &ctx.actor.user.name, &tz, Context::now())
+        .await
+        .map_err(|e| match Error::from(e) {
+            Error::Conflict(_) => Error::Conflict(format!("a workspace is named {name:?} already")),
+            other => other,
+        })?;
+    if a.out.json {
+        return render::json(&actor.workspace);
+    }
+    println!(
+        "Created the workspace {} ({}); add people with rapport user add EMAIL --workspace {:?}",
+        actor.workspace.name, actor.workspace.time_zone, actor.workspace.name
+    );
+    Ok(())
+}
+
+pub async fn create_token(ctx: &Context, a: TokenCreateArgs) -> anyhow::Result<()> {
+    let email = clean_email(&a.email)?;
+    let name = rapport_core::commitment::clean_text("name", &a.name)?;
+    let actor = ctx
+        .db
+        .actor_by_email(&email)
+        .await
+        .map_err(Error::from)?
+        .ok_or_else(|| Error::NotFound(format!("no user has the email {email}")))?;
+    let (token, hash) =
+        rapport_server::auth::new_token().map_err(|e| anyhow::anyhow!(e.message))?;
+    let id = TokenId::generate();
+    ctx.db
+        .add_token(&actor, &id, &name, &hash, Context::now())
+        .await
+        .map_err(Error::from)?;
+    if a.out.json {
+        return render::json(&serde_json::json!({"id": id, "name": name, "token": token}));
+    }
+    // stdout holds the token alone, for scripts; the note goes to stderr.
+    println!("{token}");
+    eprintln!("This token is shown once; only its hash is kept. Use it as Authorization: Bearer.");
+    Ok(())
+}
