@@ -481,6 +481,28 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
     )
     .await;
     let kid = k.json()["id"].as_str().expect("id").to_owned();
+    let d = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/deals",
+        Some(json!({"contact_id": cid, "title": "Fleet", "value": 1000})),
+    )
+    .await;
+    assert_eq!(d.status, 201, "{}", d.body);
+    let did = d.json()["id"].as_str().expect("id").to_owned();
+    let r = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/requests",
+        Some(json!({"contact_id": cid, "text": "A discount"})),
+    )
+    .await;
+    let rid = r.json()["id"].as_str().expect("id").to_owned();
+    let deal_before = api(addr, &ta, "GET", &format!("/api/v1/deals/{did}"), None)
+        .await
+        .body;
     let before = api(
         addr,
         &ta,
@@ -515,12 +537,72 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
             Some(json!({"contact_id": cid, "direction": "mine", "text": "x", "due": "today"})),
         ),
         ("GET", "/api/v1/contacts?cursor=".to_owned() + &cid, None),
+        (
+            "POST",
+            format!("/api/v1/contacts/{cid}/edit"),
+            Some(json!({"name": "Mine now"})),
+        ),
+        ("POST", format!("/api/v1/contacts/{cid}/archive"), None),
+        ("POST", format!("/api/v1/contacts/{cid}/restore"), None),
+        ("GET", format!("/api/v1/contacts/{cid}/facts"), None),
+        (
+            "POST",
+            format!("/api/v1/contacts/{cid}/facts"),
+            Some(json!({"kind": "interest", "text": "Sailing"})),
+        ),
+        ("GET", format!("/api/v1/contacts/{cid}/interactions"), None),
+        (
+            "POST",
+            format!("/api/v1/contacts/{cid}/interactions"),
+            Some(json!({"summary": "Called"})),
+        ),
+        ("GET", format!("/api/v1/requests?contact_id={cid}"), None),
+        (
+            "POST",
+            "/api/v1/requests".to_owned(),
+            Some(json!({"contact_id": cid, "text": "x"})),
+        ),
+        ("GET", format!("/api/v1/requests/{rid}"), None),
+        (
+            "POST",
+            format!("/api/v1/requests/{rid}/why"),
+            Some(json!({"why": "x"})),
+        ),
+        ("GET", format!("/api/v1/deals/{did}"), None),
+        (
+            "POST",
+            format!("/api/v1/deals/{did}/stage"),
+            Some(json!({"stage": "lost"})),
+        ),
+        (
+            "POST",
+            format!("/api/v1/deals/{did}/terms"),
+            Some(json!({"kind": "give", "text": "x"})),
+        ),
+        (
+            "POST",
+            "/api/v1/deals".to_owned(),
+            Some(json!({"contact_id": cid, "title": "x"})),
+        ),
+        ("GET", format!("/api/v1/gestures?contact_id={cid}"), None),
+        (
+            "POST",
+            "/api/v1/gestures".to_owned(),
+            Some(json!({"contact_id": cid, "kind": "gift", "text": "x"})),
+        ),
+        (
+            "POST",
+            "/api/v1/referrals".to_owned(),
+            Some(json!({"referrer_id": cid, "referred_id": cid})),
+        ),
     ];
     for (method, path, body) in walk {
         let theirs = api(addr, &tb, method, &path, body.clone()).await;
         let unknown_path = path
             .replace(&cid, "0192f0c4-7a3b-7c00-8000-0000000000aa")
-            .replace(&kid, "0192f0c4-7a3b-7c00-8000-0000000000bb");
+            .replace(&kid, "0192f0c4-7a3b-7c00-8000-0000000000bb")
+            .replace(&did, "0192f0c4-7a3b-7c00-8000-0000000000cc")
+            .replace(&rid, "0192f0c4-7a3b-7c00-8000-0000000000dd");
         let unknown_body = body.map(|b| {
             serde_json::from_str(
                 &b.to_string()
@@ -539,6 +621,10 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
         let anon = |body: &str| {
             body.replace(&cid, "ID")
                 .replace(&kid, "ID")
+                .replace(&did, "ID")
+                .replace(&rid, "ID")
+                .replace("0192f0c4-7a3b-7c00-8000-0000000000cc", "ID")
+                .replace("0192f0c4-7a3b-7c00-8000-0000000000dd", "ID")
                 .replace("0192f0c4-7a3b-7c00-8000-0000000000aa", "ID")
                 .replace("0192f0c4-7a3b-7c00-8000-0000000000bb", "ID")
         };
@@ -548,7 +634,15 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
             "{method} {path}: another workspace's id answers as an unknown one"
         );
     }
-    for path in ["/api/v1/contacts", "/api/v1/commitments", "/api/v1/today"] {
+    for path in [
+        "/api/v1/contacts",
+        "/api/v1/commitments",
+        "/api/v1/today",
+        "/api/v1/deals",
+        "/api/v1/requests",
+        "/api/v1/gestures",
+        "/api/v1/advocates",
+    ] {
         let v = api(addr, &tb, "GET", path, None).await.json();
         assert!(
             v["items"].as_array().is_some_and(Vec::is_empty),
@@ -565,9 +659,246 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
     .await
     .body;
     assert_eq!(before, after, "nothing changed");
+    let deal_after = api(addr, &ta, "GET", &format!("/api/v1/deals/{did}"), None)
+        .await
+        .body;
+    assert_eq!(deal_before, deal_after, "nothing changed");
+    let mine = api(addr, &ta, "GET", "/api/v1/contacts", None).await.json();
+    assert_eq!(mine["items"][0]["name"], "Ana Lima");
+    assert!(mine["items"][0]["archived_at"].is_null());
+    let b_budget = api(addr, &tb, "GET", "/api/v1/budget?year=2026", None)
+        .await
+        .json();
+    assert_eq!(b_budget["spent"], 0);
+}
+
+async fn the_whole_book_over_http(db: &Db) {
+    let actor = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let t = token_for(db, &actor).await;
+    let addr = start(db).await;
+    let post = |path: &'static str, body: serde_json::Value| {
+        let t = t.clone();
+        async move { api(addr, &t, "POST", path, Some(body)).await }
+    };
+    let kenji = post(
+        "/api/v1/contacts",
+        json!({"name": "Kenji Watanabe", "type": "prospect"}),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let ana = post(
+        "/api/v1/contacts",
+        json!({"name": "Ana Lima", "type": "customer"}),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let u = |p: String| p;
+    let edited = api(
+        addr,
+        &t,
+        "POST",
+        &u(format!("/api/v1/contacts/{kenji}/edit")),
+        Some(json!({"organisation": "Port of Lisbon", "add_tags": ["fleet"], "cadence_days": 21})),
+    )
+    .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert_eq!(edited.json()["organisation"], "Port of Lisbon");
+    let f = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/facts"),
+        Some(json!({"kind": "family", "text": "Sofia", "relation": "daughter", "date": "2016-02-29"})),
+    )
+    .await;
+    assert_eq!(f.status, 201, "{}", f.body);
+    let bad_fact = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/facts"),
+        Some(json!({"kind": "family", "text": "Sofia", "date": "2016-02-30"})),
+    )
+    .await;
+    assert_eq!(bad_fact.status, 422);
+    let i = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/interactions"),
+        Some(json!({"kind": "call", "summary": "Talked about the hybrid fleet", "they_said": "Budget closes in December", "at": "yesterday"})),
+    )
+    .await;
+    assert_eq!(i.status, 201, "{}", i.body);
+    let found = api(
+        addr,
+        &t,
+        "GET",
+        "/api/v1/interactions/search?q=HYBRID",
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1));
+    let timeline = api(
+        addr,
+        &t,
+        "GET",
+        &format!("/api/v1/contacts/{kenji}/interactions"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(timeline["items"][0]["kind"], "call");
+
+    let r = post(
+        "/api/v1/requests",
+        json!({"contact_id": kenji, "text": "A discount on 12 cars"}),
+    )
+    .await;
+    let rid = r.json()["id"].as_str().expect("id").to_owned();
+    let open = api(addr, &t, "GET", "/api/v1/requests?open=true", None)
+        .await
+        .json();
+    assert_eq!(open["items"].as_array().map(Vec::len), Some(1));
+    api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/requests/{rid}/why"),
+        Some(json!({"why": "Their budget closes in December"})),
+    )
+    .await;
+    let open = api(addr, &t, "GET", "/api/v1/requests?open=true", None)
+        .await
+        .json();
+    assert_eq!(open["items"].as_array().map(Vec::len), Some(0));
+
+    let d = post(
+        "/api/v1/deals",
+        json!({"contact_id": kenji, "title": "Fleet of 12", "value": "412,000", "stage": "proposal", "expected_close": "2027-01-15"}),
+    )
+    .await;
+    assert_eq!(d.status, 201, "{}", d.body);
+    assert_eq!(d.json()["value"], 41_200_000);
+    let did = d.json()["id"].as_str().expect("id").to_owned();
+    let g = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/deals/{did}/terms"),
+        Some(json!({"kind": "give", "text": "Free winter tyres"})),
+    )
+    .await;
+    assert_eq!(g.json()["gives_outrun_gets"], true);
+    let won = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/deals/{did}/stage"),
+        Some(json!({"stage": "won"})),
+    )
+    .await;
+    assert_eq!(won.json()["stage"], "won");
+    let card = api(addr, &t, "GET", &format!("/api/v1/contacts/{kenji}"), None)
+        .await
+        .json();
+    assert_eq!(card["relationship"], "customer", "{card}");
+    let note = post(
+        "/api/v1/gestures",
+        json!({"contact_id": kenji, "kind": "thank-you-note", "text": "Handwritten card", "cost": 3.5}),
+    )
+    .await;
+    assert_eq!(note.status, 201, "{}", note.body);
+    assert_eq!(
+        note.json()["kept_commitments"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let set = api(
+        addr,
+        &t,
+        "PUT",
+        "/api/v1/budget",
+        Some(json!({"amount": 2500})),
+    )
+    .await;
+    assert_eq!(set.json()["budget"], 250_000, "{}", set.body);
+    assert_eq!(set.json()["spent"], 350);
+    let listed = api(addr, &t, "GET", "/api/v1/gestures", None).await.json();
+    assert_eq!(listed["items"][0]["contact_name"], "Kenji Watanabe");
+
+    assert_eq!(
+        post(
+            "/api/v1/referrals",
+            json!({"referrer_id": ana, "referred_id": kenji})
+        )
+        .await
+        .status,
+        201
+    );
+    let again = post(
+        "/api/v1/referrals",
+        json!({"referrer_id": ana, "referred_id": kenji}),
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.error_code().as_str()),
+        (409, "conflict")
+    );
+    let adv = api(addr, &t, "GET", "/api/v1/advocates", None).await.json();
+    assert_eq!(adv["items"][0]["name"], "Ana Lima");
+    assert_eq!(adv["items"][0]["became_customers"], 1);
+    let brief = api(
+        addr,
+        &t,
+        "GET",
+        &format!("/api/v1/contacts/{kenji}/brief"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(brief["appreciation"]["last"]["text"], "Handwritten card");
+
+    let archived = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/archive"),
+        None,
+    )
+    .await;
+    assert!(archived.json()["archived_at"].is_string());
+    let twice = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/archive"),
+        None,
+    )
+    .await;
+    assert_eq!(twice.status, 409);
+    let back = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/contacts/{kenji}/restore"),
+        None,
+    )
+    .await;
+    assert!(back.json()["archived_at"].is_null());
 }
 
 on_both_backends!(
+    the_whole_book_over_http,
     first_run_setup_sign_in_and_throttle,
     the_api_answers_in_one_shape,
     another_workspace_sees_and_changes_nothing,

@@ -25,6 +25,9 @@ use crate::AppState;
 use crate::auth::{ApiActor, new_token};
 use crate::error::{ApiError, ApiResult};
 
+mod memory;
+mod planner;
+
 /// The routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,10 +46,12 @@ pub fn routes() -> Router<AppState> {
         .route("/today", get(today))
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
+        .merge(memory::routes())
+        .merge(planner::routes())
         .fallback(|| async { ApiError::not_found("route") })
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     micro_precision(Timestamp::now())
 }
 
@@ -102,7 +107,11 @@ pub struct Page<T> {
 }
 
 /// A contact by id, in the caller's workspace: a name or a malformed id is "not found".
-async fn contact_by_id(state: &AppState, actor: &ApiActor, id: &str) -> ApiResult<Contact> {
+pub(crate) async fn contact_by_id(
+    state: &AppState,
+    actor: &ApiActor,
+    id: &str,
+) -> ApiResult<Contact> {
     let cid = ContactId::parse(id).ok_or_else(|| ApiError::not_found("contact"))?;
     state
         .db
@@ -275,7 +284,7 @@ async fn list_commitments(
     }))
 }
 
-fn parse_direction(s: &str) -> ApiResult<Direction> {
+pub(crate) fn parse_direction(s: &str) -> ApiResult<Direction> {
     match s {
         "mine" => Ok(Direction::Mine),
         "theirs" => Ok(Direction::Theirs),
