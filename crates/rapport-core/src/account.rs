@@ -111,3 +111,56 @@ pub struct Member {
     pub role: Role,
     pub can_sign_in: bool,
 }
+
+/// What a handoff moved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Handoff {
+    pub from: Option<UserId>,
+    pub to: Option<UserId>,
+    pub contacts: u64,
+    pub open_commitments: u64,
+    pub open_deals: u64,
+}
+
+/// Finds a live member of the actor's workspace by email or user id.
+fn find_member<'a>(members: &'a [Member], who: &str) -> Option<&'a Member> {
+    let key = who.trim().to_lowercase();
+    members
+        .iter()
+        .find(|m| m.user_id.as_str() == key || m.email.as_deref() == Some(key.as_str()))
+}
+
+/// Hands a leaving member's contacts, open commitments and open deals to another member, in
+/// one transaction, and ends the leaver's membership (their sessions and tokens in this
+/// workspace stop working). Only an owner may; nobody hands themselves off.
+pub async fn handoff<S: crate::store::AccountStore>(
+    store: &S,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> crate::error::Result<Handoff> {
+    use crate::error::Error;
+    if actor.role != Role::Owner {
+        return Err(Error::Forbidden(
+            "only an owner of the workspace can hand a member's work over".into(),
+        ));
+    }
+    let members = store.members(&actor.workspace.id).await?;
+    let leaver = find_member(&members, from)
+        .ok_or_else(|| Error::NotFound(format!("{from:?} is not a member of this workspace")))?;
+    let heir = find_member(&members, to)
+        .ok_or_else(|| Error::NotFound(format!("{to:?} is not a member of this workspace")))?;
+    if leaver.user_id == heir.user_id {
+        return Err(Invalid::new("to", "hand the work to someone else").into());
+    }
+    if leaver.user_id == actor.user.id {
+        return Err(Invalid::new("from", "you cannot hand yourself off: another owner can").into());
+    }
+    let mut done = store
+        .handoff(&actor.workspace.id, &leaver.user_id, &heir.user_id, now)
+        .await?;
+    done.from = Some(leaver.user_id.clone());
+    done.to = Some(heir.user_id.clone());
+    Ok(done)
+}

@@ -64,6 +64,9 @@ pub enum Error {
     /// The change conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// The acting user's role does not allow it (a member doing an owner's job).
+    #[error("{0}")]
+    Forbidden(String),
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),

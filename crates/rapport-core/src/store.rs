@@ -607,6 +607,23 @@ pub trait AccountStore: Send + Sync {
         since: Timestamp,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
+    /// The live members of a workspace.
+    fn members(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::account::Member>>> + Send;
+
+    /// In one transaction: gives `to` every contact, open commitment and open deal `from`
+    /// owns in the workspace, ends `from`'s membership, sessions and tokens there. Counts
+    /// what moved. `NotFound` unless both are live members.
+    fn handoff(
+        &self,
+        ws: &WorkspaceId,
+        from: &UserId,
+        to: &UserId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<crate::account::Handoff>> + Send;
+
     /// The actor of a user in a workspace found by name (for the admin CLI).
     fn actor_by_email(
         &self,

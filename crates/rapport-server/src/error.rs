@@ -73,6 +73,7 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "ambiguous", e.to_string())
             }
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            Error::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             other => ApiError::internal(other),
         }
     }

@@ -897,7 +897,129 @@ async fn the_whole_book_over_http(db: &Db) {
     assert!(back.json()["archived_at"].is_null());
 }
 
+async fn a_leaving_member_s_work_is_handed_over_whole(db: &Db) {
+    use rapport_core::store::AccountStore;
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let (to, tb) = (token_for(db, &owner).await, token_for(db, &bo).await);
+    let addr = start(db).await;
+    let members = api(addr, &tb, "GET", "/api/v1/members", None).await.json();
+    assert_eq!(members["items"].as_array().map(Vec::len), Some(2));
+    let c = api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Kenji", "type": "prospect"})),
+    )
+    .await;
+    let cid = c.json()["id"].as_str().expect("id").to_owned();
+    for (direction, due) in [("mine", "today"), ("theirs", "+5d"), ("mine", "+9d")] {
+        let k = api(
+            addr,
+            &tb,
+            "POST",
+            "/api/v1/commitments",
+            Some(json!({"contact_id": cid, "direction": direction, "text": "x", "due": due})),
+        )
+        .await;
+        assert_eq!(k.status, 201, "{}", k.body);
+    }
+    api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/deals",
+        Some(json!({"contact_id": cid, "title": "Fleet"})),
+    )
+    .await;
+    // A member cannot hand anyone over.
+    let refused = api(
+        addr,
+        &tb,
+        "POST",
+        &format!("/api/v1/members/{}/handoff", owner.user.id),
+        Some(json!({"to": "bo@example.com"})),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (403, "forbidden")
+    );
+    let done = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/members/bo@example.com/handoff",
+        Some(json!({"to": owner.user.id.to_string()})),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let d = done.json();
+    assert_eq!(
+        (
+            d["contacts"].as_u64(),
+            d["open_commitments"].as_u64(),
+            d["open_deals"].as_u64()
+        ),
+        (Some(1), Some(3), Some(1))
+    );
+    // Nothing dropped: every open commitment has a live owner; Bo can no longer act.
+    let open = api(addr, &to, "GET", "/api/v1/commitments?open=true", None)
+        .await
+        .json();
+    let open = open["items"].as_array().expect("items").clone();
+    assert_eq!(open.len(), 3);
+    assert!(open.iter().all(|k| k["owner_id"] == owner.user.id.as_str()));
+    let today = api(addr, &to, "GET", "/api/v1/today", None).await.json();
+    assert!(
+        today["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["kind"] == "mine_due")
+    );
+    assert_eq!(
+        api(addr, &tb, "GET", "/api/v1/today", None).await.status,
+        401
+    );
+    let members = api(addr, &to, "GET", "/api/v1/members", None).await.json();
+    assert_eq!(members["items"].as_array().map(Vec::len), Some(1));
+    let again = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/members/bo@example.com/handoff",
+        Some(json!({"to": owner.user.id.to_string()})),
+    )
+    .await;
+    assert_eq!(again.status, 404);
+    let own = api(
+        addr,
+        &to,
+        "POST",
+        &format!("/api/v1/members/{}/handoff", owner.user.id),
+        Some(json!({"to": owner.user.id.to_string()})),
+    )
+    .await;
+    assert_eq!(own.status, 422);
+}
+
 on_both_backends!(
+    a_leaving_member_s_work_is_handed_over_whole,
     the_whole_book_over_http,
     first_run_setup_sign_in_and_throttle,
     the_api_answers_in_one_shape,

@@ -2,14 +2,14 @@
 
 use jiff::Timestamp;
 use rapport_core::StoreError;
-use rapport_core::account::{Login, NewSession, Session, TokenId, TokenInfo};
-use rapport_core::ids::UserId;
+use rapport_core::account::{Handoff, Login, Member, NewSession, Session, TokenId, TokenInfo};
+use rapport_core::ids::{UserId, WorkspaceId};
 use rapport_core::store::{AccountStore, StoreResult};
 use rapport_core::workspace::{Actor, Role};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::{ACTOR_SELECT, ActorRow, instant, micros};
-use crate::{Db, db_err, in_write_tx, with_pool};
+use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
 /// The first workspace's first owner: who set-up completes.
 fn first_owner_sql() -> String {
@@ -23,6 +23,122 @@ fn actor_of(row: Option<ActorRow>) -> StoreResult<Option<Actor>> {
 }
 
 impl AccountStore for Db {
+    async fn members(&self, ws: &WorkspaceId) -> StoreResult<Vec<Member>> {
+        type Row = (String, String, Option<String>, String, bool);
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT u.id, u.name, u.email, m.role, u.password_hash IS NOT NULL \
+                 FROM memberships m JOIN users u ON u.id = m.user_id \
+                 WHERE m.workspace_id = $1 AND m.left_at IS NULL ORDER BY m.created_at, u.id",
+            )
+            .bind(ws.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|(id, name, email, role, can_sign_in)| {
+                Ok(Member {
+                    user_id: UserId::from_stored(id),
+                    name,
+                    email,
+                    role: role.parse().map_err(|_| corrupt("role", &role))?,
+                    can_sign_in,
+                })
+            })
+            .collect()
+    }
+
+    async fn handoff(
+        &self,
+        ws: &WorkspaceId,
+        from: &UserId,
+        to: &UserId,
+        now: Timestamp,
+    ) -> StoreResult<Handoff> {
+        in_write_tx!(self, |tx| {
+            let live: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 \
+                 AND user_id IN ($2, $3) AND left_at IS NULL",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if live != 2 {
+                return Err(StoreError::NotFound);
+            }
+            let contacts = sqlx::query(
+                "UPDATE contacts SET owner_id = $3 WHERE workspace_id = $1 AND owner_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            let open_commitments = sqlx::query(
+                "UPDATE commitments SET owner_id = $3, updated_at = $4 WHERE workspace_id = $1 \
+                 AND owner_id = $2 AND status = 'open'",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            let open_deals = sqlx::query(
+                "UPDATE deals SET owner_id = $3, updated_at = $4 WHERE workspace_id = $1 \
+                 AND owner_id = $2 AND closed_at IS NULL",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            sqlx::query(
+                "UPDATE memberships SET left_at = $3 WHERE workspace_id = $1 AND user_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2")
+                .bind(ws.as_str())
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $3 WHERE workspace_id = $1 AND user_id = $2 \
+                 AND revoked_at IS NULL",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            Ok::<_, StoreError>(Handoff {
+                from: None,
+                to: None,
+                contacts,
+                open_commitments,
+                open_deals,
+            })
+        })
+    }
+
     async fn any_login(&self) -> StoreResult<bool> {
         let n: i64 = with_pool!(self, |pool| {
             sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")

@@ -34,7 +34,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     4 => "0004_deals",
     5 => "0005_referrals",
     6 => "0006_appreciation",
-    7 => "0007_accounts"
+    7 => "0007_accounts",
+    8 => "0008_handoff"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -42,7 +43,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     4 => "0004_deals",
     5 => "0005_referrals",
     6 => "0006_appreciation",
-    7 => "0007_accounts"
+    7 => "0007_accounts",
+    8 => "0008_handoff"
 );
 
 /// Why the schema could not be brought up to date.

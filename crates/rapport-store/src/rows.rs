@@ -217,7 +217,8 @@ pub(crate) const ACTOR_SELECT: &str = "SELECT w.id AS ws_id, w.name AS ws_name, 
      w.time_zone AS ws_time_zone, w.promise_load_threshold AS ws_promise_load_threshold, \
      w.trust_half_life_days AS ws_trust_half_life_days, w.created_at AS ws_created_at, u.id AS user_id, \
      u.name AS user_name, u.email AS user_email, u.created_at AS user_created_at, m.role \
-     FROM workspaces w JOIN memberships m ON m.workspace_id = w.id JOIN users u ON u.id = m.user_id";
+     FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.left_at IS NULL \
+     JOIN users u ON u.id = m.user_id";
 
 impl ActorRow {
     pub(crate) fn into_actor(self) -> Result<Actor, StoreError> {

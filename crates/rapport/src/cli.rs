@@ -39,6 +39,8 @@ pub enum Command {
     /// Workspaces: create one.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
+    /// Hand a leaving member's contacts, open promises and open deals to another member.
+    Handoff(HandoffArgs),
     /// API tokens: create one for a user (printed once).
     #[command(subcommand)]
     Token(TokenCommand),
@@ -107,6 +109,16 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (serve over https, directly or behind a proxy).
     #[arg(long, env = "RAPPORT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HandoffArgs {
+    /// The leaving member (email).
+    pub from: String,
+    /// The member who takes over (email).
+    pub to: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Subcommand)]

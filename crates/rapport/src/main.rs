@@ -49,6 +49,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         Some(Error::NotFound(_)) => 3,
         Some(Error::Ambiguous { .. }) => 4,
         Some(Error::Conflict(_)) => 5,
+        Some(Error::Forbidden(_)) => 6,
         _ => 1,
     }
 }

@@ -429,6 +429,12 @@ fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
         "--role",
         "owner",
     ]);
+    // Bo leaves: their work goes to another member of this workspace.
+    b.ok(&["user", "add", "fay@example.com"]);
+    let done = b.json(&["handoff", "bo@example.com", "fay@example.com"]);
+    assert_eq!(done["open_commitments"], 0);
+    b.fails(&["handoff", "bo@example.com", "fay@example.com"], 3);
+    b.fails(&["handoff", "fay@example.com", "fay@example.com"], 2);
     for (args, code) in [
         (vec!["user", "add", "bo@example.com"], 5),
         (vec!["user", "add", "not-an-email"], 2),

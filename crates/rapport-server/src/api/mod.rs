@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/today", get(today))
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
+        .route("/members", get(members))
+        .route("/members/{id}/handoff", post(handoff))
         .merge(memory::routes())
         .merge(planner::routes())
         .fallback(|| async { ApiError::not_found("route") })
@@ -445,6 +447,35 @@ async fn today(
     };
     Ok(Json(
         rapport_core::today::today_for(&state.db, &actor.0, at).await?,
+    ))
+}
+
+async fn members(
+    State(state): State<AppState>,
+    actor: ApiActor,
+) -> ApiResult<Json<Page<rapport_core::account::Member>>> {
+    let items = state.db.members(&actor.0.workspace.id).await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HandoffBody {
+    /// The member who takes the work over: a user id or an email.
+    to: String,
+}
+
+async fn handoff(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+    Body(b): Body<HandoffBody>,
+) -> ApiResult<Json<rapport_core::account::Handoff>> {
+    Ok(Json(
+        rapport_core::account::handoff(&state.db, &actor.0, &id, &b.to, now()).await?,
     ))
 }
 

@@ -9,7 +9,7 @@ use rapport_core::workspace::Role;
 use rapport_core::{Error, Invalid};
 use rapport_server::{AppState, Config};
 
-use crate::cli::{ServeArgs, TokenCreateArgs, UserAddArgs, WorkspaceCreateArgs};
+use crate::cli::{HandoffArgs, ServeArgs, TokenCreateArgs, UserAddArgs, WorkspaceCreateArgs};
 use crate::context::Context;
 use crate::render;
 
@@ -159,5 +159,24 @@ pub async fn create_token(ctx: &Context, a: TokenCreateArgs) -> anyhow::Result<(
     // stdout holds the token alone, for scripts; the note goes to stderr.
     println!("{token}");
     eprintln!("This token is shown once; only its hash is kept. Use it as Authorization: Bearer.");
+    Ok(())
+}
+
+pub async fn handoff(ctx: &Context, a: HandoffArgs) -> anyhow::Result<()> {
+    let done =
+        rapport_core::account::handoff(&ctx.db, &ctx.actor, &a.from, &a.to, Context::now()).await?;
+    if a.out.json {
+        return render::json(&done);
+    }
+    println!(
+        "{} handed to {}: {} contacts, {} open promises, {} open deals; {} has left {}.",
+        a.from,
+        a.to,
+        done.contacts,
+        done.open_commitments,
+        done.open_deals,
+        a.from,
+        ctx.actor.workspace.name
+    );
     Ok(())
 }

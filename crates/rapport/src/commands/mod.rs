@@ -37,6 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
             accounts::create_workspace(&ctx, a).await
         }
+        Command::Handoff(a) => accounts::handoff(&ctx, a).await,
         Command::Token(crate::cli::TokenCommand::Create(a)) => {
             accounts::create_token(&ctx, a).await
         }
