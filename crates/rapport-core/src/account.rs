@@ -42,7 +42,7 @@ pub fn check_password(password: &str) -> Result<(), Invalid> {
 pub fn clean_email(email: &str) -> Result<String, Invalid> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
-        && !e.chars().any(char::is_whitespace)
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         && e.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && !domain.contains('@')

@@ -242,6 +242,12 @@ pub fn clean_text(field: &'static str, text: &str) -> Result<String, Invalid> {
     if t.is_empty() {
         return Err(Invalid::new(field, format!("the {field} is empty")));
     }
+    if t.contains('\0') {
+        return Err(Invalid::new(
+            field,
+            format!("the {field} contains a NUL character"),
+        ));
+    }
     if t.chars().count() > MAX_TEXT_CHARS {
         return Err(Invalid::new(
             field,

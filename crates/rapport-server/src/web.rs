@@ -235,6 +235,13 @@ async fn login(
             Some("The form expired: please sign in again."),
         );
     }
+    if f.email.contains('\0') || f.password.contains('\0') {
+        return login_response(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            Some("That email and password do not match an account."),
+        );
+    }
     let email = f.email.trim().to_lowercase();
     let ip = addr.ip().to_string();
     let keys = throttle_keys(&email, Some(&ip));

@@ -356,6 +356,24 @@ async fn the_api_answers_in_one_shape(db: &Db) {
             400,
             "bad_request",
         ),
+        // NUL characters: refused up front (PostgreSQL cannot store them).
+        (
+            api(addr, &token, "GET", "/api/v1/contacts?search=a%00b", None).await,
+            400,
+            "bad_request",
+        ),
+        (
+            api(
+                addr,
+                &token,
+                "POST",
+                "/api/v1/contacts",
+                Some(json!({"name": "a\u{0}b"})),
+            )
+            .await,
+            422,
+            "invalid",
+        ),
     ];
     for (a, status, code) in cases {
         assert_eq!(

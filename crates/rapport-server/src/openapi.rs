@@ -1,0 +1,545 @@
+//! The OpenAPI 3.1 document of `/api/v1`, served at `/api/openapi.json`. Written next to the
+//! routes it describes; `tests/openapi.rs` checks that every route is documented and every
+//! documented path is routed, and CI runs an independent validator and schemathesis against
+//! a running server.
+
+use serde_json::{Value, json};
+
+/// The error statuses any operation may answer, each with the one error shape.
+const ERRORS: &[(&str, &str)] = &[
+    (
+        "400",
+        "Malformed request: JSON or query that does not parse",
+    ),
+    ("401", "No valid API token"),
+    ("403", "The caller's role does not allow it"),
+    (
+        "404",
+        "No such thing in the caller's workspace (another workspace's ids included)",
+    ),
+    ("409", "Conflicts with what is stored"),
+    ("413", "Body over 1 MiB"),
+    ("415", "Body is not JSON"),
+    ("422", "Well-formed but refused: a field's value is invalid"),
+];
+
+fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn nullable(t: &str) -> Value {
+    json!({"type": [t, "null"]})
+}
+
+fn string() -> Value {
+    json!({"type": "string"})
+}
+
+fn page_of(item: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["items", "next_cursor"],
+        "properties": {
+            "items": {"type": "array", "items": item},
+            "next_cursor": nullable("string")
+        }
+    })
+}
+
+/// An operation answering `status` with `schema` (`None`: no body).
+fn op(
+    id: &str,
+    summary: &str,
+    params: Vec<Value>,
+    body: Option<Value>,
+    status: &str,
+    schema: Option<Value>,
+) -> Value {
+    let mut responses = serde_json::Map::new();
+    let ok = match schema {
+        Some(s) => json!({"description": "OK", "content": {"application/json": {"schema": s}}}),
+        None => json!({"description": "Done"}),
+    };
+    responses.insert(status.to_owned(), ok);
+    for (code, what) in ERRORS {
+        responses.insert(
+            (*code).to_owned(),
+            json!({"description": what, "content": {"application/json": {"schema": r("Error")}}}),
+        );
+    }
+    let mut o = json!({
+        "operationId": id,
+        "summary": summary,
+        "parameters": params,
+        "responses": responses,
+    });
+    if let Some(b) = body {
+        o["requestBody"] = json!({
+            "required": true,
+            "content": {"application/json": {"schema": b}}
+        });
+    }
+    o
+}
+
+fn path_id(what: &str) -> Value {
+    json!({"name": "id", "in": "path", "required": true, "description": format!("The {what}'s id"), "schema": string()})
+}
+
+fn query(name: &str, schema: Value, description: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn limit(max: u32) -> Value {
+    query(
+        "limit",
+        json!({"type": "integer", "minimum": 1, "maximum": max}),
+        "At most this many",
+    )
+}
+
+fn boolean_query(name: &str, description: &str) -> Value {
+    query(name, json!({"type": "boolean"}), description)
+}
+
+/// A request body: an object with these properties, `required` ones, nothing else.
+fn body(required: &[&str], properties: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": required,
+        "additionalProperties": false,
+        "properties": properties
+    })
+}
+
+fn one_of(values: &[&str]) -> Value {
+    json!({"type": "string", "enum": values})
+}
+
+const TYPES: &[&str] = &[
+    "prospect",
+    "customer",
+    "past_customer",
+    "vendor",
+    "competitor",
+    "partner",
+    "peer",
+    "co_worker",
+    "boss",
+];
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date"})
+}
+
+fn amount() -> Value {
+    json!({"oneOf": [{"type": "number", "minimum": 0}, {"type": "string"}], "description": "12500 or \"12,500.50\""})
+}
+
+fn schemas() -> Value {
+    let relationship = json!({"type": "string", "enum": ["prospect", "customer", "past_customer", "vendor", "competitor", "partner", "peer", "co_worker", "boss"]});
+    json!({
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": string(), "message": string()}
+            }}
+        },
+        "Contact": {
+            "type": "object",
+            "required": ["id", "name", "relationship", "vip", "emails", "phones", "tags", "owner_id", "created_at", "updated_at"],
+            "properties": {
+                "id": string(), "name": string(), "organisation": nullable("string"),
+                "relationship": relationship, "vip": {"type": "boolean"},
+                "emails": {"type": "array", "items": string()},
+                "phones": {"type": "array", "items": string()},
+                "tags": {"type": "array", "items": string()},
+                "owner_id": string(), "cadence": {"type": "object"},
+                "created_at": string(), "updated_at": string(),
+                "archived_at": nullable("string"), "last_touch_at": nullable("string")
+            }
+        },
+        "ContactCard": {
+            "allOf": [r("Contact"), {
+                "type": "object",
+                "required": ["facts", "recent_interactions"],
+                "properties": {
+                    "facts": {"type": "array", "items": r("Fact")},
+                    "recent_interactions": {"type": "array", "items": r("Interaction")},
+                    "keep_in_touch_days": nullable("integer")
+                }
+            }]
+        },
+        "Fact": {
+            "type": "object",
+            "required": ["id", "contact_id", "kind", "text"],
+            "properties": {
+                "id": string(), "contact_id": string(),
+                "kind": {"type": "string", "enum": ["family", "interest", "preference", "date", "note"]},
+                "text": string(), "relation": nullable("string"), "date": nullable("string"),
+                "created_at": string()
+            }
+        },
+        "Interaction": {
+            "type": "object",
+            "required": ["id", "contact_id", "kind", "occurred_at", "summary"],
+            "properties": {
+                "id": string(), "contact_id": string(),
+                "kind": {"type": "string", "enum": ["call", "meeting", "email", "visit", "message", "other"]},
+                "occurred_at": string(), "summary": string(),
+                "they_said": nullable("string"), "i_said": nullable("string"), "created_at": string()
+            }
+        },
+        "Commitment": {
+            "type": "object",
+            "required": ["id", "contact_id", "direction", "text", "due", "deadline", "size", "owner_id", "status"],
+            "properties": {
+                "id": string(), "contact_id": string(),
+                "direction": {"type": "string", "enum": ["mine", "theirs"]},
+                "text": string(),
+                "due": {"type": "object", "required": ["date"], "properties": {"date": string(), "time": nullable("string")}},
+                "deadline": string(), "size": string(), "owner_id": string(),
+                "status": {"type": "string", "enum": ["open", "kept", "broken", "deceptive", "released", "renegotiated"]},
+                "resolved_at": nullable("string"), "told_at": nullable("string"),
+                "created_at": string(), "updated_at": string()
+            }
+        },
+        "Request": {
+            "type": "object",
+            "required": ["id", "contact_id", "text"],
+            "properties": {
+                "id": string(), "contact_id": string(), "text": string(),
+                "why": nullable("string"), "answered_by": nullable("string"), "owner_id": string()
+            }
+        },
+        "TrustDirection": {
+            "type": "object",
+            "required": ["status", "uncertainty", "evidence"],
+            "properties": {
+                "status": {"type": "string", "enum": ["unknown", "early", "known"]},
+                "score": nullable("number"), "band": nullable("string"),
+                "uncertainty": {"type": "number"}, "evidence": {"type": "number"}
+            }
+        },
+        "Trust": {
+            "type": "object",
+            "required": ["contact", "at", "mine", "theirs", "gap"],
+            "properties": {
+                "contact": r("Contact"), "at": string(),
+                "mine": r("TrustDirection"), "theirs": r("TrustDirection"),
+                "gap": {"type": "boolean"}
+            }
+        },
+        "Brief": {
+            "type": "object",
+            "required": ["contact", "family", "interests", "upcoming_dates", "open_mine", "open_theirs", "open_whys", "last_interactions", "trust_mine", "trust_theirs", "appreciation"],
+            "properties": {
+                "contact": r("Contact"),
+                "family": {"type": "array", "items": r("Fact")},
+                "interests": {"type": "array", "items": r("Fact")},
+                "upcoming_dates": {"type": "array"},
+                "open_mine": {"type": "array", "items": r("Commitment")},
+                "open_theirs": {"type": "array", "items": r("Commitment")},
+                "open_whys": {"type": "array", "items": r("Request")},
+                "last_interactions": {"type": "array", "items": r("Interaction")},
+                "trust_mine": r("TrustDirection"), "trust_theirs": r("TrustDirection"),
+                "appreciation": {"type": "object"}
+            }
+        },
+        "TodayItem": {
+            "type": "object",
+            "required": ["kind", "contact_id", "contact_name", "text", "due", "reason"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["bad_news", "mine_due", "theirs_overdue", "date", "gesture", "going_cold", "open_why"]},
+                "contact_id": string(), "contact_name": string(), "text": string(),
+                "due": nullable("string"), "reason": string(),
+                "commitment_id": string(), "request_id": string(), "reminder": string(),
+                "suggestion": {"type": "object"}, "gesture_id": string()
+            }
+        },
+        "Today": {
+            "type": "object",
+            "required": ["date", "items"],
+            "properties": {
+                "date": string(),
+                "items": {"type": "array", "items": r("TodayItem")},
+                "more": {"type": "array", "items": {"type": "object", "required": ["kind", "count"], "properties": {"kind": string(), "count": {"type": "integer"}}}}
+            }
+        },
+        "Deal": {
+            "type": "object",
+            "required": ["id", "contact_id", "contact_name", "title", "value", "stage", "gives", "gets", "gives_outrun_gets", "trust_gate"],
+            "properties": {
+                "id": string(), "contact_id": string(), "contact_name": string(), "title": string(),
+                "value": {"type": "integer", "description": "In cents"},
+                "stage": {"type": "string", "enum": ["lead", "qualified", "proposal", "negotiation", "won", "lost"]},
+                "expected_close": nullable("string"),
+                "gives": {"type": "array"}, "gets": {"type": "array"},
+                "gives_outrun_gets": {"type": "boolean"}, "trust_gate": {"type": "boolean"},
+                "trust_theirs": nullable("string")
+            }
+        },
+        "Gesture": {
+            "type": "object",
+            "required": ["id", "contact_id", "kind", "text", "given_on", "cost"],
+            "properties": {
+                "id": string(), "contact_id": string(),
+                "kind": {"type": "string", "enum": ["gift", "voucher", "tickets", "thank_you_note", "value"]},
+                "text": string(), "given_on": string(),
+                "cost": {"type": "integer", "description": "In cents"},
+                "note": nullable("string"), "contact_name": string()
+            }
+        },
+        "Budget": {
+            "type": "object",
+            "required": ["year", "budget", "spent", "remaining", "gestures", "by_kind"],
+            "properties": {
+                "year": {"type": "integer"}, "budget": nullable("integer"),
+                "spent": {"type": "integer"}, "remaining": nullable("integer"),
+                "gestures": {"type": "integer"}, "by_kind": {"type": "array"}
+            }
+        },
+        "RecordedGesture": {
+            "type": "object",
+            "required": ["gesture", "contact_name", "kept_commitments", "budget"],
+            "properties": {
+                "gesture": r("Gesture"), "contact_name": string(),
+                "kept_commitments": {"type": "array", "items": string()},
+                "budget": r("Budget")
+            }
+        },
+        "Advocate": {
+            "type": "object",
+            "required": ["contact_id", "name", "referred", "became_customers"],
+            "properties": {
+                "contact_id": string(), "name": string(),
+                "referred": {"type": "integer"}, "became_customers": {"type": "integer"}
+            }
+        },
+        "Member": {
+            "type": "object",
+            "required": ["user_id", "name", "role", "can_sign_in"],
+            "properties": {
+                "user_id": string(), "name": string(), "email": nullable("string"),
+                "role": {"type": "string", "enum": ["owner", "member"]},
+                "can_sign_in": {"type": "boolean"}
+            }
+        },
+        "Handoff": {
+            "type": "object",
+            "required": ["contacts", "open_commitments", "open_deals"],
+            "properties": {
+                "from": nullable("string"), "to": nullable("string"),
+                "contacts": {"type": "integer"}, "open_commitments": {"type": "integer"},
+                "open_deals": {"type": "integer"}
+            }
+        },
+        "Token": {
+            "type": "object",
+            "required": ["id", "name", "created_at"],
+            "properties": {
+                "id": string(), "name": string(), "created_at": string(),
+                "last_used_at": nullable("string"), "revoked_at": nullable("string")
+            }
+        },
+        "CreatedToken": {
+            "type": "object",
+            "required": ["id", "name", "token"],
+            "properties": {"id": string(), "name": string(), "token": string()}
+        }
+    })
+}
+
+/// The document.
+pub fn document() -> Value {
+    let id = || path_id("thing");
+    let contact = || path_id("contact");
+    let commitment = || path_id("commitment");
+    let text = || json!({"type": "string", "minLength": 1});
+    let paths = json!({
+        "/contacts": {
+            "get": op("listContacts", "Contacts, by name; search by name, organisation, email or tag",
+                vec![query("search", string(), "Accent- and case-insensitive"),
+                     query("type", one_of(TYPES), "A relationship type"),
+                     query("tag", string(), "A tag"),
+                     boolean_query("archived", "Archived contacts instead"),
+                     limit(1000),
+                     query("cursor", string(), "next_cursor of the previous page")],
+                None, "200", Some(page_of(r("Contact")))),
+            "post": op("createContact", "Add a contact", vec![],
+                Some(body(&["name"], json!({
+                    "name": text(), "type": one_of(TYPES), "organisation": nullable("string"),
+                    "vip": {"type": "boolean"},
+                    "emails": {"type": "array", "items": string()},
+                    "phones": {"type": "array", "items": string()},
+                    "tags": {"type": "array", "items": string()},
+                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650}
+                }))), "201", Some(r("Contact")))
+        },
+        "/contacts/{id}": {
+            "get": op("getContact", "A contact with their memory and latest interactions", vec![contact()], None, "200", Some(r("ContactCard")))
+        },
+        "/contacts/{id}/edit": {
+            "post": op("editContact", "Change a contact (absent fields stay)", vec![contact()],
+                Some(body(&[], json!({
+                    "name": string(), "organisation": nullable("string"), "type": one_of(TYPES),
+                    "vip": {"type": "boolean"},
+                    "emails": {"type": "array", "items": string()},
+                    "phones": {"type": "array", "items": string()},
+                    "add_tags": {"type": "array", "items": string()},
+                    "remove_tags": {"type": "array", "items": string()},
+                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650}
+                }))), "200", Some(r("Contact")))
+        },
+        "/contacts/{id}/archive": {"post": op("archiveContact", "Archive (restorable)", vec![contact()], None, "200", Some(r("Contact")))},
+        "/contacts/{id}/restore": {"post": op("restoreContact", "Restore an archived contact", vec![contact()], None, "200", Some(r("Contact")))},
+        "/contacts/{id}/facts": {
+            "get": op("listFacts", "Personal memory", vec![contact()], None, "200", Some(page_of(r("Fact")))),
+            "post": op("addFact", "Remember something", vec![contact()],
+                Some(body(&["kind", "text"], json!({
+                    "kind": one_of(&["family", "interest", "preference", "date", "note"]), "text": text(), "relation": nullable("string"),
+                    "date": {"type": ["string", "null"], "description": "YYYY-MM-DD or --MM-DD"}
+                }))), "201", Some(r("Fact")))
+        },
+        "/contacts/{id}/interactions": {
+            "get": op("timeline", "Interactions, newest first", vec![contact(), limit(1000)], None, "200", Some(page_of(r("Interaction")))),
+            "post": op("logInteraction", "Log an interaction (or plan one)", vec![contact()],
+                Some(body(&["summary"], json!({
+                    "kind": one_of(&["call", "meeting", "email", "visit", "message", "other"]), "summary": text(), "at": string(),
+                    "they_said": nullable("string"), "i_said": nullable("string")
+                }))), "201", Some(r("Interaction")))
+        },
+        "/contacts/{id}/trust": {"get": op("trust", "Both trust directions, explained", vec![contact()], None, "200", Some(r("Trust")))},
+        "/contacts/{id}/brief": {"get": op("brief", "The pre-meeting brief", vec![contact()], None, "200", Some(r("Brief")))},
+        "/interactions/search": {
+            "get": op("searchInteractions", "Interactions whose text matches",
+                vec![json!({"name": "q", "in": "query", "required": true, "schema": string()}), limit(1000)],
+                None, "200", Some(page_of(r("Interaction"))))
+        },
+        "/commitments": {
+            "get": op("listCommitments", "Commitments, by due date",
+                vec![query("contact_id", string(), "One contact's"),
+                     query("direction", json!({"type": "string", "enum": ["mine", "theirs"]}), "mine or theirs"),
+                     boolean_query("open", "Open ones only"), limit(1000)],
+                None, "200", Some(page_of(r("Commitment")))),
+            "post": op("createCommitment", "Record a promise, mine or theirs", vec![],
+                Some(body(&["contact_id", "direction", "text", "due"], json!({
+                    "contact_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]},
+                    "text": text(), "due": string(), "size": one_of(&["token", "normal", "major"]), "anyway": {"type": "boolean"}
+                }))), "201", Some(r("Commitment")))
+        },
+        "/commitments/{id}": {"get": op("getCommitment", "One commitment", vec![commitment()], None, "200", Some(r("Commitment")))},
+        "/commitments/{id}/outcome": {
+            "post": op("resolveCommitment", "Record how it ended", vec![commitment()],
+                Some(body(&["outcome"], json!({
+                    "outcome": {"type": "string", "enum": ["kept", "broken", "deceptive", "released", "withdrawn"]},
+                    "correct": {"type": "boolean"}
+                }))), "200", Some(r("Commitment")))
+        },
+        "/commitments/{id}/at-risk": {
+            "post": op("flagAtRisk", "Flag a promise of mine at risk", vec![commitment()],
+                Some(body(&[], json!({"reason": nullable("string")}))), "200", Some(r("Commitment")))
+        },
+        "/commitments/{id}/told": {"post": op("told", "They have been told", vec![commitment()], None, "200", Some(r("Commitment")))},
+        "/requests": {
+            "get": op("listRequests", "Requests", vec![query("contact_id", string(), "One contact's"), boolean_query("open", "Without a why"), limit(1000)], None, "200", Some(page_of(r("Request")))),
+            "post": op("createRequest", "Record a request", vec![],
+                Some(body(&["contact_id", "text"], json!({"contact_id": string(), "text": text(), "why": nullable("string")}))),
+                "201", Some(r("Request")))
+        },
+        "/requests/{id}": {"get": op("getRequest", "One request", vec![id()], None, "200", Some(r("Request")))},
+        "/requests/{id}/why": {
+            "post": op("setWhy", "Record why it matters to them", vec![id()],
+                Some(body(&["why"], json!({"why": text()}))), "200", Some(r("Request")))
+        },
+        "/deals": {
+            "get": op("listDeals", "Deals with their flags", vec![boolean_query("open", "Open ones only")], None, "200", Some(page_of(r("Deal")))),
+            "post": op("createDeal", "Open a deal", vec![],
+                Some(body(&["contact_id", "title"], json!({
+                    "contact_id": string(), "title": text(), "value": amount(),
+                    "stage": one_of(&["lead", "qualified", "proposal", "negotiation"]), "expected_close": {"type": ["string", "null"], "format": "date"}
+                }))), "201", Some(r("Deal")))
+        },
+        "/deals/{id}": {"get": op("getDeal", "One deal", vec![id()], None, "200", Some(r("Deal")))},
+        "/deals/{id}/stage": {
+            "post": op("setStage", "Move a deal (won makes a customer and promises a thank-you note)", vec![id()],
+                Some(body(&["stage"], json!({"stage": one_of(&["lead", "qualified", "proposal", "negotiation", "won", "lost"])}))), "200", Some(r("Deal")))
+        },
+        "/deals/{id}/terms": {
+            "post": op("addTerm", "A concession given, or what was received", vec![id()],
+                Some(body(&["kind", "text"], json!({"kind": {"type": "string", "enum": ["give", "get"]}, "text": text()}))),
+                "200", Some(r("Deal")))
+        },
+        "/gestures": {
+            "get": op("listGestures", "Gestures, newest first", vec![query("contact_id", string(), "One contact's"), limit(10000)], None, "200", Some(page_of(r("Gesture")))),
+            "post": op("createGesture", "Record a gesture (a date ahead plans it)", vec![],
+                Some(body(&["contact_id", "kind", "text"], json!({
+                    "contact_id": string(), "kind": one_of(&["gift", "voucher", "tickets", "thank_you_note", "value"]), "text": text(),
+                    "on": {"type": ["string", "null"], "format": "date"}, "cost": amount(), "note": nullable("string")
+                }))), "201", Some(r("RecordedGesture")))
+        },
+        "/budget": {
+            "get": op("getBudget", "A year's appreciation budget", vec![query("year", json!({"type": "integer", "minimum": 2000, "maximum": 2100}), "Default this year")], None, "200", Some(r("Budget"))),
+            "put": op("setBudget", "Set the budget from a year on", vec![],
+                Some(body(&["amount"], json!({"year": {"type": "integer", "minimum": 2000, "maximum": 2100}, "amount": amount()}))),
+                "200", Some(r("Budget")))
+        },
+        "/referrals": {
+            "post": op("createReferral", "Record who introduced whom", vec![],
+                Some(body(&["referrer_id", "referred_id"], json!({"referrer_id": string(), "referred_id": string()}))),
+                "201", None)
+        },
+        "/advocates": {"get": op("advocates", "Advocates, ranked", vec![], None, "200", Some(page_of(r("Advocate"))))},
+        "/today": {
+            "get": op("today", "What to do today, most urgent first",
+                vec![query("date", date(), "Another day, YYYY-MM-DD (seen at 09:00)")],
+                None, "200", Some(r("Today")))
+        },
+        "/members": {"get": op("listMembers", "The workspace's members", vec![], None, "200", Some(page_of(r("Member"))))},
+        "/members/{id}/handoff": {
+            "post": op("handoff", "Hand a leaving member's work to another (owners only)", vec![path_id("member (user id or email)")],
+                Some(body(&["to"], json!({"to": text()}))), "200", Some(r("Handoff")))
+        },
+        "/tokens": {
+            "get": op("listTokens", "The caller's API tokens (never their secrets)", vec![], None, "200", Some(page_of(r("Token")))),
+            "post": op("createToken", "Create an API token, shown once", vec![],
+                Some(body(&["name"], json!({"name": text()}))), "201", Some(r("CreatedToken")))
+        },
+        "/tokens/{id}": {"delete": op("revokeToken", "Revoke one of the caller's tokens", vec![id()], None, "204", None)}
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Rapport API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "A trust-first relationship manager: contacts and their memory, a two-way ledger of promises, explainable trust, Today. Authenticate with Authorization: Bearer TOKEN (rapport token create EMAIL)."
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas()
+        }
+    })
+}
+
+/// Every documented (method, path), for the test that compares them with the router.
+pub fn operations() -> Vec<(String, String)> {
+    let doc = document();
+    let mut out = Vec::new();
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            if let Some(methods) = item.as_object() {
+                for m in methods.keys() {
+                    out.push((m.to_uppercase(), path.clone()));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
