@@ -164,6 +164,9 @@ impl FromRequestParts<AppState> for ApiActor {
             .token_actor(&digest(token), Timestamp::now())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if let Some(slot) = parts.extensions.get::<crate::cache::WriteSlot>() {
+            slot.fill(&actor.workspace.id);
+        }
         Ok(ApiActor(actor))
     }
 }
@@ -181,6 +184,10 @@ impl FromRequestParts<AppState> for WebSession {
         };
         let hash = digest(&id);
         let session = state.db.session(&hash, Timestamp::now()).await?;
+        if let (Some(slot), Some(s)) = (parts.extensions.get::<crate::cache::WriteSlot>(), &session)
+        {
+            slot.fill(&s.actor.workspace.id);
+        }
         Ok(WebSession(session.map(|s| (hash, s))))
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod openapi;
 pub mod web;
@@ -34,6 +35,17 @@ pub struct Config {
 pub struct AppState {
     pub db: Db,
     pub config: Config,
+    pub today_cache: std::sync::Arc<cache::TodayCache>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> AppState {
+        AppState {
+            db,
+            config,
+            today_cache: Default::default(),
+        }
+    }
 }
 
 /// The whole application.
@@ -47,6 +59,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            track_writes,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -87,6 +103,24 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    res
+}
+
+/// Retires a workspace's cached Todays after any request that may have written to it.
+async fn track_writes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let reads_only = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if reads_only {
+        return next.run(req).await;
+    }
+    let slot = cache::WriteSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let res = next.run(req).await;
+    if let Some(ws) = slot.take() {
+        state.today_cache.bump(&ws);
+    }
     res
 }
 

@@ -328,10 +328,21 @@ async fn today(State(state): State<AppState>, session: WebSession) -> Response {
     let Some((_, s)) = session.0 else {
         return redirect("/login");
     };
-    let now = rapport_core::dates::micro_precision(Timestamp::now());
-    let t = match rapport_core::today::today_for(&state.db, &s.actor, now).await {
-        Ok(t) => t,
-        Err(e) => return web_error(e.into()),
+    let (ws, user) = (&s.actor.workspace.id, &s.actor.user.id);
+    let t = match state.today_cache.get(ws, user, None) {
+        Some(t) => t,
+        None => {
+            let generation = state.today_cache.generation(ws);
+            let now = rapport_core::dates::micro_precision(Timestamp::now());
+            match rapport_core::today::today_for(&state.db, &s.actor, now).await {
+                Ok(t) => {
+                    let t = std::sync::Arc::new(t);
+                    state.today_cache.put(ws, user, None, generation, t.clone());
+                    t
+                }
+                Err(e) => return web_error(e.into()),
+            }
+        }
     };
     let mut body = format!(
         "<h1>Today, {}</h1><form method=\"post\" action=\"/logout\">\

@@ -260,6 +260,16 @@ async fn the_api_answers_in_one_shape(db: &Db) {
     )
     .await;
     assert_eq!(kept.json()["status"], "kept");
+    // Today was cached a moment ago; the outcome retires it at once.
+    let today = api(addr, &token, "GET", "/api/v1/today", None).await.json();
+    assert!(
+        !today["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["commitment_id"] == kid.as_str()),
+        "a kept promise leaves Today at once"
+    );
     let trust = api(
         addr,
         &token,

@@ -113,18 +113,20 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-65536")
             // Checkpoint every ~40 MB of WAL rather than 4 MB: bulk loads rewrite hot index
             // pages far less often, and the WAL stays small enough for fast reads.
             .pragma("wal_autocheckpoint", "10000");
+        // The writer's page cache is large (bulk loads rewrite hot index pages); the readers'
+        // are modest, since the OS caches the file for all of them and a server's memory
+        // stays small (4 readers × 16 MiB at most).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .connect_with(opts.clone().pragma("cache_size", "-65536"))
             .await
             .map_err(OpenError::Connect)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts)
+            .connect_with(opts.pragma("cache_size", "-16384"))
             .await
             .map_err(OpenError::Connect)?;
         let db = Db::Sqlite(SqliteDb { reader, writer });

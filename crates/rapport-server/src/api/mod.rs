@@ -458,7 +458,13 @@ async fn today(
     State(state): State<AppState>,
     actor: ApiActor,
     Params(q): Params<TodayQuery>,
-) -> ApiResult<Json<rapport_core::today::Today>> {
+) -> ApiResult<axum::response::Response> {
+    let (ws, user) = (&actor.0.workspace.id, &actor.0.user.id);
+    let cache = &state.today_cache;
+    if let Some(t) = cache.get(ws, user, q.date.as_deref()) {
+        return json_of(&*t);
+    }
+    let generation = cache.generation(ws);
     let tz = actor.0.workspace.tz();
     let n = now();
     let at = match q.date.as_deref() {
@@ -473,9 +479,20 @@ async fn today(
                 .map_err(|e| ApiError::invalid("date", e.to_string()))?
         }
     };
-    Ok(Json(
-        rapport_core::today::today_for(&state.db, &actor.0, at).await?,
-    ))
+    let t = std::sync::Arc::new(rapport_core::today::today_for(&state.db, &actor.0, at).await?);
+    cache.put(ws, user, q.date.as_deref(), generation, t.clone());
+    json_of(&*t)
+}
+
+/// A JSON answer of a borrowed value.
+fn json_of<T: Serialize>(v: &T) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let body = serde_json::to_vec(v).map_err(ApiError::internal)?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 async fn members(

@@ -130,10 +130,7 @@ pub async fn start(db: &Db) -> std::net::SocketAddr {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("address");
-    let state = rapport_server::AppState {
-        db: db.clone(),
-        config: rapport_server::Config::default(),
-    };
+    let state = rapport_server::AppState::new(db.clone(), rapport_server::Config::default());
     tokio::spawn(async move {
         let _ = rapport_server::serve(listener, state).await;
     });

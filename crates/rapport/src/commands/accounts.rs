@@ -18,12 +18,12 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", a.bind))?;
     let addr = listener.local_addr().context("the bound address")?;
-    let state = AppState {
-        db: ctx.db.clone(),
-        config: Config {
+    let state = AppState::new(
+        ctx.db.clone(),
+        Config {
             secure_cookies: a.secure_cookies,
         },
-    };
+    );
     eprintln!(
         "Rapport is serving on http://{addr}/ ({})",
         ctx.db.backend()

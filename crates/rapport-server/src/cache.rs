@@ -1,0 +1,147 @@
+//! A short-lived cache of Today, per user: the heaviest read, and the one every client asks
+//! for first. An entry lives 5 seconds at most, and any write through this server to the
+//! workspace (any request other than GET or HEAD by one of its users) retires the workspace's
+//! entries at once, so marking a promise kept shows on the next Today. Writes made elsewhere
+//! (the CLI, another server) show within the 5 seconds.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rapport_core::ids::{UserId, WorkspaceId};
+use rapport_core::today::Today;
+
+/// How long a Today is served from the cache at most.
+pub const TODAY_TTL: Duration = Duration::from_secs(5);
+/// Entries kept at most (expired ones are swept when it fills).
+const MAX_ENTRIES: usize = 10_000;
+
+type Key = (WorkspaceId, UserId, Option<String>);
+
+#[derive(Debug, Default)]
+struct Inner {
+    generations: HashMap<WorkspaceId, u64>,
+    entries: HashMap<Key, (Instant, u64, Arc<Today>)>,
+}
+
+/// The cache, shared by every handler.
+#[derive(Debug, Default)]
+pub struct TodayCache {
+    inner: Mutex<Inner>,
+}
+
+impl TodayCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain maps behind: still usable.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The workspace's write generation: read it before computing, hand it to [`put`].
+    pub fn generation(&self, ws: &WorkspaceId) -> u64 {
+        self.lock().generations.get(ws).copied().unwrap_or(0)
+    }
+
+    /// A fresh Today, if one is cached and nothing was written since.
+    pub fn get(&self, ws: &WorkspaceId, user: &UserId, date: Option<&str>) -> Option<Arc<Today>> {
+        let inner = self.lock();
+        let generation = inner.generations.get(ws).copied().unwrap_or(0);
+        let key = (ws.clone(), user.clone(), date.map(str::to_owned));
+        inner
+            .entries
+            .get(&key)
+            .filter(|(at, g, _)| *g == generation && at.elapsed() < TODAY_TTL)
+            .map(|(_, _, t)| t.clone())
+    }
+
+    /// Keeps a Today computed from data read after `generation` was taken, unless a write
+    /// came in meanwhile.
+    pub fn put(
+        &self,
+        ws: &WorkspaceId,
+        user: &UserId,
+        date: Option<&str>,
+        generation: u64,
+        today: Arc<Today>,
+    ) {
+        let mut inner = self.lock();
+        if inner.generations.get(ws).copied().unwrap_or(0) != generation {
+            return;
+        }
+        if inner.entries.len() >= MAX_ENTRIES {
+            inner
+                .entries
+                .retain(|_, (at, _, _)| at.elapsed() < TODAY_TTL);
+            if inner.entries.len() >= MAX_ENTRIES {
+                inner.entries.clear();
+            }
+        }
+        let key = (ws.clone(), user.clone(), date.map(str::to_owned));
+        inner
+            .entries
+            .insert(key, (Instant::now(), generation, today));
+    }
+
+    /// Something was written to the workspace: its cached Todays are stale.
+    pub fn bump(&self, ws: &WorkspaceId) {
+        let mut inner = self.lock();
+        *inner.generations.entry(ws.clone()).or_insert(0) += 1;
+        inner.entries.retain(|(w, _, _), _| w != ws);
+    }
+}
+
+/// Set on write requests by the tracking middleware and filled by the extractor that finds
+/// who is asking: after the answer, that workspace's cache is retired.
+#[derive(Clone, Debug, Default)]
+pub struct WriteSlot(pub Arc<Mutex<Option<WorkspaceId>>>);
+
+impl WriteSlot {
+    pub fn fill(&self, ws: &WorkspaceId) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(ws.clone());
+        }
+    }
+
+    pub fn take(&self) -> Option<WorkspaceId> {
+        self.0.lock().ok().and_then(|mut s| s.take())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Arc<Today> {
+        Arc::new(Today {
+            date: jiff::civil::date(2026, 11, 25),
+            items: Vec::new(),
+            more: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn a_write_retires_the_workspace_s_entries_and_a_racing_read_is_not_kept() {
+        let c = TodayCache::default();
+        let (ws, other, user) = (
+            WorkspaceId::generate(),
+            WorkspaceId::generate(),
+            UserId::generate(),
+        );
+        let g = c.generation(&ws);
+        c.put(&ws, &user, None, g, today());
+        c.put(&other, &user, None, c.generation(&other), today());
+        assert!(c.get(&ws, &user, None).is_some());
+        assert!(
+            c.get(&ws, &user, Some("2026-11-26")).is_none(),
+            "per date asked"
+        );
+        c.bump(&ws);
+        assert!(c.get(&ws, &user, None).is_none());
+        assert!(
+            c.get(&other, &user, None).is_some(),
+            "other workspaces keep theirs"
+        );
+        // Computed from data read before a write that landed meanwhile: not kept.
+        c.put(&ws, &user, None, g, today());
+        assert!(c.get(&ws, &user, None).is_none());
+    }
+}
