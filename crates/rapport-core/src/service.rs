@@ -204,6 +204,15 @@ pub async fn contact_card<S: ContactStore + FactStore + InteractionStore>(
     reference: &str,
 ) -> Result<ContactCard> {
     let contact = resolve_contact(store, actor, reference).await?;
+    card_of(store, actor, contact).await
+}
+
+/// The card of a contact already found in the actor's workspace.
+pub async fn card_of<S: FactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    contact: Contact,
+) -> Result<ContactCard> {
     let ws = &actor.workspace.id;
     let facts = store.facts(ws, &contact.id).await?;
     let recent_interactions = store.timeline(ws, &contact.id, 5).await?;

@@ -8,7 +8,7 @@ use rapport_core::store::{AccountStore, StoreResult};
 use rapport_core::workspace::{Actor, Role};
 use sqlx::AssertSqlSafe;
 
-use crate::rows::{ACTOR_SELECT, ActorRow, instant, micros};
+use crate::rows::{ACTOR_COLUMNS, ACTOR_SELECT, ACTOR_TABLES, ActorRow, instant, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
 /// The first workspace's first owner: who set-up completes.
@@ -409,21 +409,29 @@ impl AccountStore for Db {
     }
 
     async fn token_actor(&self, hash: &str, now: Timestamp) -> StoreResult<Option<Actor>> {
+        #[derive(sqlx::FromRow)]
+        struct TokenRow {
+            #[sqlx(flatten)]
+            actor: ActorRow,
+            token_last_used: Option<i64>,
+        }
         let sql = format!(
-            "{ACTOR_SELECT} JOIN api_tokens t ON t.user_id = u.id AND t.workspace_id = w.id \
+            "SELECT {ACTOR_COLUMNS}, t.last_used_at AS token_last_used FROM {ACTOR_TABLES} \
+             JOIN api_tokens t ON t.user_id = u.id AND t.workspace_id = w.id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
         );
-        let row: Option<ActorRow> = with_pool!(self, |pool| {
+        let row: Option<TokenRow> = with_pool!(self, |pool| {
             sqlx::query_as(AssertSqlSafe(sql))
                 .bind(hash)
                 .fetch_optional(pool)
                 .await
                 .map_err(db_err)?
         });
-        let actor = actor_of(row)?;
-        if actor.is_some() {
-            // "Last used" to the minute: one write a minute at most, not one per request.
-            let minute = micros(now) - micros(now).rem_euclid(60_000_000);
+        let Some(row) = row else { return Ok(None) };
+        // "Last used" to the minute: written once a minute at most, not on every request
+        // (a write per request would queue every API call behind SQLite's one writer).
+        let minute = micros(now) - micros(now).rem_euclid(60_000_000);
+        if row.token_last_used.is_none_or(|t| t < minute) {
             in_write_tx!(self, |tx| {
                 sqlx::query(
                     "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 \
@@ -436,7 +444,7 @@ impl AccountStore for Db {
                 .map_err(db_err)?;
             });
         }
-        Ok(actor)
+        row.actor.into_actor().map(Some)
     }
 
     async fn tokens(&self, actor: &Actor) -> StoreResult<Vec<TokenInfo>> {

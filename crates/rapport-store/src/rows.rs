@@ -213,12 +213,27 @@ pub(crate) struct ActorRow {
     role: String,
 }
 
-pub(crate) const ACTOR_SELECT: &str = "SELECT w.id AS ws_id, w.name AS ws_name, \
-     w.time_zone AS ws_time_zone, w.promise_load_threshold AS ws_promise_load_threshold, \
-     w.trust_half_life_days AS ws_trust_half_life_days, w.created_at AS ws_created_at, u.id AS user_id, \
-     u.name AS user_name, u.email AS user_email, u.created_at AS user_created_at, m.role \
-     FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.left_at IS NULL \
-     JOIN users u ON u.id = m.user_id";
+/// The columns of an [`ActorRow`].
+macro_rules! actor_columns {
+    () => {
+        "w.id AS ws_id, w.name AS ws_name, w.time_zone AS ws_time_zone, \
+         w.promise_load_threshold AS ws_promise_load_threshold, \
+         w.trust_half_life_days AS ws_trust_half_life_days, w.created_at AS ws_created_at, \
+         u.id AS user_id, u.name AS user_name, u.email AS user_email, \
+         u.created_at AS user_created_at, m.role"
+    };
+}
+/// The tables an actor is read from: live memberships only.
+macro_rules! actor_tables {
+    () => {
+        "workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.left_at IS NULL \
+         JOIN users u ON u.id = m.user_id"
+    };
+}
+pub(crate) const ACTOR_COLUMNS: &str = actor_columns!();
+pub(crate) const ACTOR_TABLES: &str = actor_tables!();
+pub(crate) const ACTOR_SELECT: &str =
+    concat!("SELECT ", actor_columns!(), " FROM ", actor_tables!());
 
 impl ActorRow {
     pub(crate) fn into_actor(self) -> Result<Actor, StoreError> {

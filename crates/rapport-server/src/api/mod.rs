@@ -249,9 +249,7 @@ async fn get_contact(
     Path(id): Path<String>,
 ) -> ApiResult<Json<service::ContactCard>> {
     let c = contact_by_id(&state, &actor, &id).await?;
-    Ok(Json(
-        service::contact_card(&state.db, &actor.0, c.id.as_str()).await?,
-    ))
+    Ok(Json(service::card_of(&state.db, &actor.0, c).await?))
 }
 
 async fn trust(
