@@ -12,9 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use rapport_core::account::{check_password, clean_email};
-use rapport_core::ledger::{self, Outcome};
 use rapport_core::store::AccountStore;
-use rapport_core::today::TodayKind;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -35,8 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/today", get(today))
-        .route("/commitments/{id}/kept", post(mark_kept))
+        .merge(pages::routes())
 }
+
+mod pages;
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -58,7 +58,8 @@ fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Rapport</title></head><body><main>{body}</main></body></html>",
+         <title>{} · Rapport</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
+         <body><main>{body}</main></body></html>",
         esc(title)
     )
 }
@@ -328,96 +329,5 @@ async fn today(State(state): State<AppState>, session: WebSession) -> Response {
     let Some((_, s)) = session.0 else {
         return redirect("/login");
     };
-    let (ws, user) = (&s.actor.workspace.id, &s.actor.user.id);
-    let t = match state.today_cache.get(ws, user, None) {
-        Some(t) => t,
-        None => {
-            let generation = state.today_cache.generation(ws);
-            let now = rapport_core::dates::micro_precision(Timestamp::now());
-            match rapport_core::today::today_for(&state.db, &s.actor, now).await {
-                Ok(t) => {
-                    let t = std::sync::Arc::new(t);
-                    state.today_cache.put(ws, user, None, generation, t.clone());
-                    t
-                }
-                Err(e) => return web_error(e.into()),
-            }
-        }
-    };
-    let mut body = format!(
-        "<h1>Today, {}</h1><form method=\"post\" action=\"/logout\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">Sign out</button></form>",
-        esc(&t.date.strftime("%A %-d %B %Y").to_string()),
-        esc(&s.csrf)
-    );
-    if t.items.is_empty() {
-        body.push_str("<p>Nothing due: a good day to get ahead.</p>");
-    }
-    let mut last = None;
-    for item in &t.items {
-        if last != Some(item.kind) {
-            if last.is_some() {
-                body.push_str("</ul>");
-            }
-            body.push_str(&format!("<h2>{}</h2><ul>", heading(item.kind)));
-            last = Some(item.kind);
-        }
-        body.push_str(&format!(
-            "<li><strong>{}</strong>: {} <small>({})</small>",
-            esc(&item.contact_name),
-            esc(&item.text),
-            esc(&item.reason)
-        ));
-        if let (Some(id), TodayKind::MineDue | TodayKind::BadNews) =
-            (&item.commitment_id, item.kind)
-        {
-            body.push_str(&format!(
-                " <form method=\"post\" action=\"/commitments/{}/kept\">\
-                 <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-                 <button type=\"submit\">Mark kept</button></form>",
-                esc(id.as_str()),
-                esc(&s.csrf)
-            ));
-        }
-        body.push_str("</li>");
-    }
-    if last.is_some() {
-        body.push_str("</ul>");
-    }
-    html(StatusCode::OK, "Today", &body)
-}
-
-fn heading(k: TodayKind) -> &'static str {
-    match k {
-        TodayKind::BadNews => "Tell them now (bad news)",
-        TodayKind::MineDue => "My promises due",
-        TodayKind::TheirsOverdue => "Their promises overdue",
-        TodayKind::Date => "Dates",
-        TodayKind::Gesture => "Appreciation",
-        TodayKind::GoingCold => "Going cold",
-        TodayKind::OpenWhy => "Ask why, at today's meetings",
-    }
-}
-
-async fn mark_kept(
-    State(state): State<AppState>,
-    session: WebSession,
-    Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
-) -> Response {
-    let Some((_, s)) = session.0 else {
-        return redirect("/login");
-    };
-    if !same_secret(&s.csrf, &f.csrf) {
-        return web_error(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "csrf",
-            "the form expired: reload the page and try again",
-        ));
-    }
-    let now = rapport_core::dates::micro_precision(Timestamp::now());
-    match ledger::resolve(&state.db, &s.actor, &id, Outcome::Kept, None, false, now).await {
-        Ok(_) => redirect("/today"),
-        Err(e) => web_error(e.into()),
-    }
+    pages::today_page(&state, &s).await
 }

@@ -1,0 +1,924 @@
+//! The signed-in pages: Today, contacts, a contact's page, the deals board, settings. Each
+//! is an askama template fed with text already worded here; every form posts with the
+//! session's CSRF token and works without JavaScript (a POST, then a redirect back).
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use rapport_core::account::{Session, TokenId};
+use rapport_core::commitment::{Direction, Due};
+use rapport_core::contact::{Contact, NewContact, RelationshipType};
+use rapport_core::dates::micro_precision;
+use rapport_core::ids::ContactId;
+use rapport_core::ledger::{self, CommitmentQuery, DirectionView, NewCommitment, Outcome};
+use rapport_core::service::{self, ContactQuery};
+use rapport_core::store::{AccountStore, ContactStore};
+use rapport_core::today::TodayKind;
+use rapport_core::trust::Size;
+use serde::Deserialize;
+
+use super::{redirect, web_error};
+use crate::AppState;
+use crate::auth::{WebSession, new_token, same_secret};
+use crate::error::ApiError;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(css))
+        .route("/contacts", get(contacts).post(add_contact))
+        .route("/contacts/{id}", get(contact))
+        .route("/contacts/{id}/commitments", post(add_commitment))
+        .route("/commitments/{id}/{action}", post(commitment_action))
+        .route("/deals", get(deals))
+        .route("/settings", get(settings).post(save_settings))
+        .route("/settings/tokens", post(create_token))
+        .route("/settings/tokens/{id}/revoke", post(revoke_token))
+}
+
+fn now() -> Timestamp {
+    micro_precision(Timestamp::now())
+}
+
+async fn css() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => web_error(ApiError::internal(e)),
+    }
+}
+
+/// The signed-in session, or a redirect to sign in.
+fn signed_in(session: WebSession) -> Result<Session, Box<Response>> {
+    session
+        .0
+        .map(|(_, s)| s)
+        .ok_or_else(|| Box::new(redirect("/login")))
+}
+
+fn csrf_ok(s: &Session, token: &str) -> Result<(), Box<Response>> {
+    if same_secret(&s.csrf, token) {
+        Ok(())
+    } else {
+        Err(Box::new(web_error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "the form expired: reload the page and try again",
+        ))))
+    }
+}
+
+/// Where to go back to after a form: a path of this site only (never another site).
+fn back_to(back: Option<&str>, default: &str) -> String {
+    match back {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        _ => default.to_owned(),
+    }
+}
+
+struct Item {
+    contact_id: String,
+    contact_name: String,
+    text: String,
+    reason: String,
+    reminder: Option<String>,
+    commitment_id: Option<String>,
+    /// (action path, button label)
+    actions: Vec<(&'static str, &'static str)>,
+}
+
+struct Section {
+    heading: &'static str,
+    items: Vec<Item>,
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct TodayPage {
+    title: &'static str,
+    csrf: String,
+    date: String,
+    sections: Vec<Section>,
+    more: Vec<String>,
+}
+
+fn heading(k: TodayKind) -> &'static str {
+    match k {
+        TodayKind::BadNews => "Tell them now (bad news)",
+        TodayKind::MineDue => "My promises due",
+        TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
+        TodayKind::Date => "Dates",
+        TodayKind::Gesture => "Appreciation",
+        TodayKind::GoingCold => "Going cold",
+        TodayKind::OpenWhy => "Ask why, at today's meetings",
+    }
+}
+
+pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
+    let (ws, user) = (&s.actor.workspace.id, &s.actor.user.id);
+    let t = match state.today_cache.get(ws, user, None) {
+        Some(t) => t,
+        None => {
+            let generation = state.today_cache.generation(ws);
+            match rapport_core::today::today_for(&state.db, &s.actor, now()).await {
+                Ok(t) => {
+                    let t = std::sync::Arc::new(t);
+                    state.today_cache.put(ws, user, None, generation, t.clone());
+                    t
+                }
+                Err(e) => return web_error(e.into()),
+            }
+        }
+    };
+    let mut sections: Vec<Section> = Vec::new();
+    for i in &t.items {
+        if sections.last().is_none_or(|s| s.heading != heading(i.kind)) {
+            sections.push(Section {
+                heading: heading(i.kind),
+                items: Vec::new(),
+            });
+        }
+        let actions = match i.kind {
+            TodayKind::BadNews => vec![("told", "Told them"), ("kept", "Kept")],
+            TodayKind::MineDue => vec![("kept", "Kept"), ("at-risk", "At risk")],
+            TodayKind::TheirsOverdue => vec![("kept", "They did it")],
+            _ => Vec::new(),
+        };
+        if let Some(section) = sections.last_mut() {
+            section.items.push(Item {
+                contact_id: i.contact_id.to_string(),
+                contact_name: i.contact_name.clone(),
+                text: i.text.clone(),
+                reason: i.reason.clone(),
+                reminder: i.reminder.clone(),
+                commitment_id: i.commitment_id.as_ref().map(ToString::to_string),
+                actions,
+            });
+        }
+    }
+    let more = t
+        .more
+        .iter()
+        .map(|m| format!("{} more of “{}”", m.count, heading(m.kind)))
+        .collect();
+    render(&TodayPage {
+        title: "Today",
+        csrf: s.csrf.clone(),
+        date: t.date.strftime("%A %-d %B %Y").to_string(),
+        sections,
+        more,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ContactsPage {
+    title: &'static str,
+    csrf: String,
+    q: String,
+    selected_type: String,
+    types: Vec<(&'static str, bool)>,
+    contacts: Vec<Contact>,
+    next: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ContactsQuery {
+    q: Option<String>,
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    after: Option<String>,
+}
+
+const PAGE: u32 = 50;
+
+async fn contacts_page(
+    state: &AppState,
+    s: &Session,
+    q: ContactsQuery,
+    error: Option<String>,
+) -> Response {
+    let relationship = q
+        .relationship
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .and_then(|t| t.parse::<RelationshipType>().ok());
+    let after = match q.after.as_deref().and_then(ContactId::parse) {
+        Some(id) => match state.db.contact(&s.actor.workspace.id, &id).await {
+            Ok(Some(c)) => Some((c.name_folded(), c.id)),
+            Ok(None) => None,
+            Err(e) => return web_error(e.into()),
+        },
+        None => None,
+    };
+    let query = ContactQuery {
+        relationship,
+        search: q.q.clone().filter(|x| !x.trim().is_empty()),
+        after,
+        limit: Some(PAGE),
+        ..ContactQuery::default()
+    };
+    let contacts = match service::list_contacts(&state.db, &s.actor, query).await {
+        Ok(c) => c,
+        Err(e) => return web_error(e.into()),
+    };
+    let next = (contacts.len() == PAGE as usize)
+        .then(|| contacts.last().map(|c| c.id.to_string()))
+        .flatten();
+    render(&ContactsPage {
+        title: "Contacts",
+        csrf: s.csrf.clone(),
+        q: q.q.unwrap_or_default(),
+        selected_type: relationship
+            .map(|r| r.as_str().to_owned())
+            .unwrap_or_default(),
+        types: RelationshipType::ALL
+            .iter()
+            .map(|t| (t.as_str(), Some(*t) == relationship))
+            .collect(),
+        contacts,
+        next,
+        error,
+    })
+}
+
+async fn contacts(
+    State(state): State<AppState>,
+    session: WebSession,
+    Query(q): Query<ContactsQuery>,
+) -> Response {
+    match signed_in(session) {
+        Ok(s) => contacts_page(&state, &s, q, None).await,
+        Err(r) => *r,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct AddContactForm {
+    csrf: String,
+    name: String,
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    organisation: Option<String>,
+    email: Option<String>,
+}
+
+async fn add_contact(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<AddContactForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let relationship = match f.relationship.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => match t.parse::<RelationshipType>() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                return contacts_page(&state, &s, ContactsQuery::default(), Some(e.message)).await;
+            }
+        },
+        None => None,
+    };
+    let new = NewContact {
+        name: f.name,
+        organisation: f.organisation.filter(|o| !o.trim().is_empty()),
+        relationship,
+        emails: f
+            .email
+            .filter(|e| !e.trim().is_empty())
+            .into_iter()
+            .collect(),
+        ..NewContact::default()
+    };
+    match service::add_contact(&state.db, &s.actor, new, now()).await {
+        Ok(c) => redirect(&format!("/contacts/{}", c.id)),
+        Err(rapport_core::Error::Invalid(i)) => {
+            let mut page =
+                contacts_page(&state, &s, ContactsQuery::default(), Some(i.message)).await;
+            *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            page
+        }
+        Err(e) => web_error(e.into()),
+    }
+}
+
+struct TrustBlock {
+    heading: &'static str,
+    reading: String,
+    next: String,
+    explanation: Vec<String>,
+}
+
+fn trust_block(heading: &'static str, v: &DirectionView) -> TrustBlock {
+    use rapport_core::trust::Status;
+    let reading = match (v.status, v.score, v.band) {
+        (Status::Known, Some(score), Some(band)) => format!("{score:.0} / 100 ({band:?})"),
+        (Status::Early, _, Some(band)) => format!("An early read: {band:?}"),
+        _ => "Not known yet: too few promises resolved".to_owned(),
+    }
+    .replace("Low", "low")
+    .replace("High", "high")
+    .replace("Moderate", "moderate");
+    let next = format!(
+        "Next kept promise: {:+.1} points; next broken: {:+.1}.{}",
+        v.next.kept,
+        v.next.broken,
+        match (v.next.next_band, v.next.kept_to_next_band) {
+            (Some(b), Some(k)) => format!(" {k} more kept reach {b:?}."),
+            _ => String::new(),
+        }
+    );
+    let explanation = v
+        .explanation
+        .iter()
+        .map(|e| {
+            format!(
+                "{:+.1}: “{}”, {} on {}",
+                e.contribution,
+                e.text,
+                e.outcome,
+                e.resolved_at.strftime("%Y-%m-%d")
+            )
+        })
+        .collect();
+    TrustBlock {
+        heading,
+        reading,
+        next,
+        explanation,
+    }
+}
+
+struct CommitmentLine {
+    id: String,
+    line: String,
+    actions: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    title: String,
+    csrf: String,
+    id: String,
+    name: String,
+    summary: String,
+    error: Option<String>,
+    trust: Vec<TrustBlock>,
+    commitments: Vec<CommitmentLine>,
+    facts: Vec<String>,
+    timeline: Vec<String>,
+    appreciation: String,
+    gestures: Vec<String>,
+    deals: Vec<String>,
+}
+
+async fn contact_page(
+    state: &AppState,
+    s: &Session,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, ApiError> {
+    let cid = ContactId::parse(id).ok_or_else(|| ApiError::not_found("contact"))?;
+    let c = state
+        .db
+        .contact(&s.actor.workspace.id, &cid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("contact"))?;
+    let n = now();
+    let brief = rapport_core::brief::brief(&state.db, &s.actor, c.id.as_str(), n).await?;
+    let card = service::card_of(&state.db, &s.actor, c.clone()).await?;
+    let timeline = service::timeline(&state.db, &s.actor, c.id.as_str(), 20)
+        .await?
+        .1
+        .iter()
+        .map(|i| {
+            let said = i
+                .they_said
+                .as_deref()
+                .map_or(String::new(), |t| format!(" — they said: {t}"));
+            format!(
+                "{} · {}: {}{said}",
+                i.occurred_at.strftime("%Y-%m-%d"),
+                i.kind,
+                i.summary
+            )
+        })
+        .collect();
+    let open = ledger::list_commitments(
+        &state.db,
+        &s.actor,
+        CommitmentQuery {
+            contact: Some(c.id.to_string()),
+            open_only: true,
+            limit: Some(200),
+            ..CommitmentQuery::default()
+        },
+    )
+    .await?;
+    let commitments = open
+        .iter()
+        .map(|k| {
+            let who = match k.direction {
+                Direction::Mine => "I promised",
+                Direction::Theirs => "They promised",
+            };
+            let flag = if k.needs_telling() {
+                " — at risk, they have not been told"
+            } else if k.is_overdue(n) {
+                " — overdue"
+            } else {
+                ""
+            };
+            let actions = match k.direction {
+                Direction::Mine if k.needs_telling() => {
+                    vec![("told", "Told them"), ("kept", "Kept")]
+                }
+                Direction::Mine => vec![
+                    ("kept", "Kept"),
+                    ("at-risk", "At risk"),
+                    ("broken", "Broken"),
+                ],
+                Direction::Theirs => vec![("kept", "They did it"), ("broken", "They did not")],
+            };
+            CommitmentLine {
+                id: k.id.to_string(),
+                line: format!("{who}: {} (due {}){flag}", k.text, k.due),
+                actions,
+            }
+        })
+        .collect();
+    let a = &brief.appreciation;
+    let appreciation = format!(
+        "{} Next: {} ({}).",
+        match (&a.last, a.next_due) {
+            (Some(g), Some(d)) =>
+                format!("Last gesture {} ({}); next due {d}.", g.given_on, g.text),
+            (Some(g), None) => format!("Last gesture {} ({}).", g.given_on, g.text),
+            (None, Some(d)) => format!("No gesture yet; one is due {d}."),
+            (None, None) => "No gestures planned for this kind of relationship.".to_owned(),
+        },
+        a.suggestion.text,
+        a.suggestion.why
+    );
+    let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), 20)
+        .await?
+        .into_iter()
+        .map(|(g, _)| format!("{} · {}: {} ({})", g.given_on, g.kind, g.text, g.cost))
+        .collect();
+    let deals = rapport_core::deal::list(&state.db, &s.actor, false, n)
+        .await?
+        .into_iter()
+        .filter(|d| d.deal.contact_id == c.id)
+        .map(|d| {
+            let mut flags = Vec::new();
+            if d.gives_outrun_gets {
+                flags.push("gives outrun gets");
+            }
+            if d.trust_gate {
+                flags.push("trust gate: their promises read low");
+            }
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", flags.join("; "))
+            };
+            format!(
+                "{}: {} ({}){flags}",
+                d.deal.title, d.deal.value, d.deal.stage
+            )
+        })
+        .collect();
+    let org = c
+        .organisation
+        .as_deref()
+        .map_or(String::new(), |o| format!(" at {o}"));
+    let page = ContactPage {
+        title: c.name.clone(),
+        csrf: s.csrf.clone(),
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        summary: format!(
+            "{}{org}{}{}",
+            c.relationship,
+            if c.vip { ", VIP" } else { "" },
+            if c.is_archived() { " (archived)" } else { "" }
+        ),
+        error,
+        trust: vec![
+            trust_block("My promises to them", &brief.trust_mine),
+            trust_block("Their promises to me", &brief.trust_theirs),
+        ],
+        commitments,
+        facts: card.facts.iter().map(|f| f.describe()).collect(),
+        timeline,
+        appreciation,
+        gestures,
+        deals,
+    };
+    Ok(render(&page))
+}
+
+async fn contact(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    contact_page(&state, &s, &id, None)
+        .await
+        .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+struct PromiseForm {
+    csrf: String,
+    direction: String,
+    text: String,
+    due: String,
+}
+
+async fn add_commitment(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<PromiseForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let Some(cid) = ContactId::parse(&id) else {
+        return web_error(ApiError::not_found("contact"));
+    };
+    let n = now();
+    let attempt = async {
+        let direction = match f.direction.as_str() {
+            "theirs" => Direction::Theirs,
+            _ => Direction::Mine,
+        };
+        let due = Due::parse(&f.due, n, &s.actor.workspace.tz())?;
+        let new = NewCommitment {
+            direction,
+            text: f.text,
+            due,
+            size: Size::Normal,
+            source_interaction: None,
+        };
+        ledger::record_commitment(&state.db, &s.actor, cid.as_str(), new, false, n).await
+    }
+    .await;
+    match attempt {
+        Ok(_) => redirect(&format!("/contacts/{cid}")),
+        Err(rapport_core::Error::Invalid(i)) => {
+            contact_page(&state, &s, cid.as_str(), Some(i.message))
+                .await
+                .map(|mut r| {
+                    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    r
+                })
+                .unwrap_or_else(web_error)
+        }
+        Err(rapport_core::Error::Conflict(m)) => contact_page(&state, &s, cid.as_str(), Some(m))
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::CONFLICT;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ActionForm {
+    csrf: String,
+    back: Option<String>,
+}
+
+async fn commitment_action(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let n = now();
+    let done = match action.as_str() {
+        "kept" => ledger::resolve(&state.db, &s.actor, &id, Outcome::Kept, None, false, n).await,
+        "broken" => {
+            ledger::resolve(&state.db, &s.actor, &id, Outcome::Broken, None, false, n).await
+        }
+        "at-risk" => ledger::flag_at_risk(&state.db, &s.actor, &id, None, n).await,
+        "told" => ledger::told(&state.db, &s.actor, &id, None, n).await,
+        _ => return web_error(ApiError::not_found("action")),
+    };
+    match done {
+        Ok(_) => redirect(&back_to(f.back.as_deref(), "/today")),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+/// A deal on the board: (contact id, "title — contact", "value, flags").
+type Card = (String, String, String);
+/// A column of the board: (stage, total value, its deals).
+type Column = (&'static str, String, Vec<Card>);
+
+#[derive(Template)]
+#[template(path = "deals.html")]
+struct DealsPage {
+    title: &'static str,
+    csrf: String,
+    columns: Vec<Column>,
+}
+
+async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
+    use rapport_core::deal::{Cents, Stage};
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let all = match rapport_core::deal::list(&state.db, &s.actor, false, now()).await {
+        Ok(d) => d,
+        Err(e) => return web_error(e.into()),
+    };
+    let columns = Stage::ALL
+        .iter()
+        .map(|stage| {
+            let here: Vec<_> = all.iter().filter(|d| d.deal.stage == *stage).collect();
+            let total = Cents(here.iter().map(|d| d.deal.value.0).sum());
+            let cards = here
+                .iter()
+                .map(|d| {
+                    let mut note = d.deal.value.to_string();
+                    if d.gives_outrun_gets {
+                        note.push_str(" · gives outrun gets");
+                    }
+                    if d.trust_gate {
+                        note.push_str(" · trust gate");
+                    }
+                    (
+                        d.deal.contact_id.to_string(),
+                        format!("{} — {}", d.deal.title, d.contact_name),
+                        note,
+                    )
+                })
+                .collect();
+            (stage.as_str(), total.to_string(), cards)
+        })
+        .collect();
+    render(&DealsPage {
+        title: "Deals",
+        csrf: s.csrf.clone(),
+        columns,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    title: &'static str,
+    csrf: String,
+    error: Option<String>,
+    new_token: Option<String>,
+    time_zone: String,
+    promise_load: u32,
+    budget: String,
+    rules: Vec<String>,
+    members: Vec<String>,
+    /// (id, description, revocable)
+    tokens: Vec<(String, String, bool)>,
+}
+
+async fn settings_page(
+    state: &AppState,
+    s: &Session,
+    error: Option<String>,
+    new_token: Option<String>,
+) -> Result<Response, ApiError> {
+    let n = now();
+    let b = rapport_core::gesture::budget(&state.db, &s.actor, None, n).await?;
+    let budget = match (b.budget, b.remaining) {
+        (Some(total), Some(left)) => {
+            format!(
+                "{}: {} spent of a {} budget; {} remaining.",
+                b.year, b.spent, total, left
+            )
+        }
+        _ => format!("{}: {} spent; no budget set.", b.year, b.spent),
+    };
+    let rules = rapport_core::gesture::rules(&state.db, &s.actor)
+        .await?
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}{}",
+                r.audience.as_str(),
+                r.days
+                    .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days")),
+                if r.custom { "" } else { " (default)" }
+            )
+        })
+        .collect();
+    let members = state
+        .db
+        .members(&s.actor.workspace.id)
+        .await?
+        .iter()
+        .map(|m| {
+            format!(
+                "{} ({}), {}",
+                m.name,
+                m.email.as_deref().unwrap_or("no email"),
+                m.role
+            )
+        })
+        .collect();
+    let tokens = state
+        .db
+        .tokens(&s.actor)
+        .await?
+        .iter()
+        .map(|t| {
+            let state_text = match (t.revoked_at, t.last_used_at) {
+                (Some(r), _) => format!("revoked {}", r.strftime("%Y-%m-%d")),
+                (None, Some(u)) => format!("last used {}", u.strftime("%Y-%m-%d %H:%M")),
+                (None, None) => "never used".to_owned(),
+            };
+            (
+                t.id.to_string(),
+                format!(
+                    "{}, created {} ({state_text})",
+                    t.name,
+                    t.created_at.strftime("%Y-%m-%d")
+                ),
+                t.revoked_at.is_none(),
+            )
+        })
+        .collect();
+    Ok(render(&SettingsPage {
+        title: "Settings",
+        csrf: s.csrf.clone(),
+        error,
+        new_token,
+        time_zone: s.actor.workspace.time_zone.clone(),
+        promise_load: s.actor.workspace.promise_load_threshold,
+        budget,
+        rules,
+        members,
+        tokens,
+    }))
+}
+
+async fn settings(State(state): State<AppState>, session: WebSession) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    settings_page(&state, &s, None, None)
+        .await
+        .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+struct SettingsForm {
+    csrf: String,
+    time_zone: String,
+    promise_load: String,
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<SettingsForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    if s.actor.role != rapport_core::workspace::Role::Owner {
+        return web_error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only an owner can change the workspace's settings",
+        ));
+    }
+    let promise_load = match f.promise_load.trim().parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => {
+            return settings_page(
+                &state,
+                &s,
+                Some("The promise load is a number.".into()),
+                None,
+            )
+            .await
+            .unwrap_or_else(web_error);
+        }
+    };
+    let change = rapport_core::workspace::SettingsChange {
+        time_zone: Some(f.time_zone),
+        promise_load_threshold: Some(promise_load),
+    };
+    match service::change_settings(&state.db, &s.actor, &change).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let attempt = async {
+        let name = rapport_core::commitment::clean_text("name", &f.name)?;
+        let (token, hash) = new_token()?;
+        state
+            .db
+            .add_token(&s.actor, &TokenId::generate(), &name, &hash, now())
+            .await?;
+        Ok::<_, ApiError>(token)
+    }
+    .await;
+    // Shown once, on this page; never stored or shown again.
+    match attempt {
+        Ok(token) => settings_page(&state, &s, None, Some(token)).await,
+        Err(e) => settings_page(&state, &s, Some(e.message), None).await,
+    }
+    .unwrap_or_else(web_error)
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let Some(id) = TokenId::parse(&id) else {
+        return web_error(ApiError::not_found("token"));
+    };
+    match state.db.revoke_token(&s.actor, &id, now()).await {
+        Ok(()) => redirect("/settings"),
+        Err(e) => web_error(e.into()),
+    }
+}

@@ -1,0 +1,210 @@
+//! The web pages through a real server on both backends, the way a browser without
+//! JavaScript uses them: set-up, add a contact, record a promise, see it on Today, mark it
+//! kept, read the trust explanation; CSRF and safe redirects.
+
+mod harness;
+
+use harness::{Answer, request, start};
+use jiff::Timestamp;
+use rapport_core::store::WorkspaceStore;
+use rapport_store::Db;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn form(fields: &[(&str, &str)]) -> Vec<u8> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let enc: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    other => format!("%{other:02X}"),
+                })
+                .collect();
+            format!("{k}={enc}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+        .into_bytes()
+}
+
+fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page[at..].split('"').next().expect("value").to_owned()
+}
+
+fn location(a: &Answer) -> String {
+    a.header("location").unwrap_or_default().to_owned()
+}
+
+async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
+    db.ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let addr = start(db).await;
+    let link = rapport_server::setup_link(db)
+        .await
+        .expect("link")
+        .expect("set-up");
+    let body = form(&[
+        ("name", "Ana Owner"),
+        ("email", "ana@example.com"),
+        ("password", "correct horse battery"),
+    ]);
+    let done = request(addr, "POST", &link, &[], Some((FORM, &body))).await;
+    let cookie = done
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("session")
+        .to_owned();
+    let get = |path: &'static str| {
+        let cookie = cookie.clone();
+        async move { request(addr, "GET", path, &[("Cookie", cookie.as_str())], None).await }
+    };
+    let post = |path: String, fields: Vec<(&'static str, String)>| {
+        let cookie = cookie.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let body = form(&pairs);
+            request(
+                addr,
+                "POST",
+                &path,
+                &[("Cookie", cookie.as_str())],
+                Some((FORM, &body)),
+            )
+            .await
+        }
+    };
+
+    let page = get("/contacts").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<label for=\"q\">Search</label>"),
+        "labelled inputs"
+    );
+    let csrf = csrf_in(&page.body);
+    // Without the CSRF token nothing is written.
+    let forged = post(
+        "/contacts".into(),
+        vec![("csrf", "nope".into()), ("name", "Mallory".into())],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    let added = post(
+        "/contacts".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Élodie Martin".into()),
+            ("type", "customer".into()),
+            ("organisation", "Vins du Rhône".into()),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let contact_path = location(&added);
+    assert!(contact_path.starts_with("/contacts/"));
+    let empty = post(
+        "/contacts".into(),
+        vec![("csrf", csrf.clone()), ("name", " ".into())],
+    )
+    .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("role=\"alert\""));
+    let search = get("/contacts?q=ELODIE&type=customer").await;
+    assert!(search.body.contains("Élodie Martin"));
+    assert!(!get("/contacts?q=mallory").await.body.contains("Mallory"));
+
+    // Record a promise due today on her page; it shows on Today.
+    let promised = post(
+        format!("{contact_path}/commitments"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("direction", "mine".into()),
+            ("text", "Send the samples".into()),
+            ("due", "today".into()),
+        ],
+    )
+    .await;
+    assert_eq!(promised.status, 303, "{}", promised.body);
+    let bad_due = post(
+        format!("{contact_path}/commitments"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("direction", "mine".into()),
+            ("text", "Something".into()),
+            ("due", "someday".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad_due.status, 422);
+    let today = get("/today").await;
+    assert!(today.body.contains("Send the samples"), "{}", today.body);
+    let kept_at = today.body.find("/kept\"").expect("a Kept button");
+    let action_start = today.body[..kept_at]
+        .rfind("/commitments/")
+        .expect("its form");
+    let action = today.body[action_start..kept_at + 5].to_owned();
+    // A hostile "back" goes nowhere but home.
+    let kept = post(
+        action.clone(),
+        vec![("csrf", csrf.clone()), ("back", "//evil.example/".into())],
+    )
+    .await;
+    assert_eq!((kept.status, location(&kept).as_str()), (303, "/today"));
+    assert!(
+        !get("/today").await.body.contains("Send the samples"),
+        "gone at once"
+    );
+
+    // The trust explanation on her page.
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("My promises to them"));
+    assert!(
+        page.body.contains("<summary>Why</summary>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("“Send the samples”, kept"),
+        "{}",
+        page.body
+    );
+
+    // Deals board and settings render; a token is shown once.
+    assert_eq!(get("/deals").await.status, 200);
+    let made = post(
+        "/settings/tokens".into(),
+        vec![("csrf", csrf.clone()), ("name", "laptop".into())],
+    )
+    .await;
+    let shown = made
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .expect("token shown");
+    assert!(shown.starts_with("rpt_"));
+    assert!(
+        !get("/settings").await.body.contains(shown),
+        "never shown again"
+    );
+    let css = get("/static/app.css").await;
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    // Signed out, pages send you to sign in.
+    let anon = request(addr, "GET", "/contacts", &[], None).await;
+    assert_eq!((anon.status, location(&anon).as_str()), (303, "/login"));
+}
+
+on_both_backends!(a_person_keeps_a_promise_in_the_browser);
