@@ -31,6 +31,8 @@ use crate::error::ApiError;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
+        // No icon yet: say so without an error in every browser's console.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/contacts", get(contacts).post(add_contact))
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/commitments", post(add_commitment))
@@ -357,7 +359,7 @@ fn trust_block(heading: &'static str, v: &DirectionView) -> TrustBlock {
                 "{:+.1}: “{}”, {} on {}",
                 e.contribution,
                 e.text,
-                e.outcome,
+                e.outcome.replace('_', " "),
                 e.resolved_at.strftime("%Y-%m-%d")
             )
         })
