@@ -443,6 +443,10 @@ pub fn document() -> Value {
             "post": op("flagAtRisk", "Flag a promise of mine at risk", vec![commitment()],
                 Some(body(&[], json!({"reason": nullable("string")}))), "200", Some(r("Commitment")))
         },
+        "/commitments/{id}/renegotiate": {
+            "post": op("renegotiate", "Close it as renegotiated; answers its successor with the new due date", vec![commitment()],
+                Some(body(&["due"], json!({"due": string()}))), "201", Some(r("Commitment")))
+        },
         "/commitments/{id}/told": {"post": op("told", "They have been told", vec![commitment()], None, "200", Some(r("Commitment")))},
         "/requests": {
             "get": op("listRequests", "Requests", vec![query("contact_id", string(), "One contact's"), boolean_query("open", "Without a why"), limit(1000)], None, "200", Some(page_of(r("Request")))),

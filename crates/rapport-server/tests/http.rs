@@ -260,6 +260,35 @@ async fn the_api_answers_in_one_shape(db: &Db) {
     )
     .await;
     assert_eq!(kept.json()["status"], "kept");
+    // Renegotiating an open promise closes it and opens its successor.
+    let open = api(
+        addr,
+        &token,
+        "POST",
+        "/api/v1/commitments",
+        Some(json!({"contact_id": ids[1], "direction": "mine", "text": "Call back", "due": "+2d"})),
+    )
+    .await;
+    let oid = open.json()["id"].as_str().expect("id").to_owned();
+    let next = api(
+        addr,
+        &token,
+        "POST",
+        &format!("/api/v1/commitments/{oid}/renegotiate"),
+        Some(json!({"due": "+9d"})),
+    )
+    .await;
+    assert_eq!(next.status, 201, "{}", next.body);
+    assert_eq!(next.json()["predecessor_id"], oid.as_str());
+    let old = api(
+        addr,
+        &token,
+        "GET",
+        &format!("/api/v1/commitments/{oid}"),
+        None,
+    )
+    .await;
+    assert_eq!(old.json()["status"], "renegotiated");
     // Today was cached a moment ago; the outcome retires it at once.
     let today = api(addr, &token, "GET", "/api/v1/today", None).await.json();
     assert!(
@@ -559,6 +588,11 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
             Some(json!({})),
         ),
         ("POST", format!("/api/v1/commitments/{kid}/told"), None),
+        (
+            "POST",
+            format!("/api/v1/commitments/{kid}/renegotiate"),
+            Some(json!({"due": "+9d"})),
+        ),
         (
             "POST",
             "/api/v1/commitments".to_owned(),

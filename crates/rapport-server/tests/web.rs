@@ -200,6 +200,35 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         !get("/settings").await.body.contains(shown),
         "never shown again"
     );
+    let budget = post(
+        "/settings/budget".into(),
+        vec![("csrf", csrf.clone()), ("amount", "2,500".into())],
+    )
+    .await;
+    assert_eq!(budget.status, 303);
+    let rule = post(
+        "/settings/appreciation".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("audience", "customer".into()),
+            ("every", "45".into()),
+        ],
+    )
+    .await;
+    assert_eq!(rule.status, 303);
+    let bad = post(
+        "/settings/appreciation".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("audience", "customer".into()),
+            ("every", "often".into()),
+        ],
+    )
+    .await;
+    assert!(bad.body.contains("role=\"alert\""));
+    let settings = get("/settings").await.body;
+    assert!(settings.contains("2,500.00"), "{settings}");
+    assert!(settings.contains("customer: every 45 days"), "{settings}");
     let css = get("/static/app.css").await;
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     // Signed out, pages send you to sign in.

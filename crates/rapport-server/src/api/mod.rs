@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/commitments/{id}/outcome", post(outcome))
         .route("/commitments/{id}/at-risk", post(at_risk))
         .route("/commitments/{id}/told", post(told))
+        .route("/commitments/{id}/renegotiate", post(renegotiate))
         .route("/today", get(today))
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
@@ -443,6 +444,27 @@ async fn told(
     Ok(Json(
         ledger::told(&state.db, &actor.0, id.as_str(), None, now()).await?,
     ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenegotiateBody {
+    /// The new due date: a date, date and time, or a word such as "fri" or "+3d".
+    due: String,
+}
+
+/// Closes an open commitment as renegotiated; answers its successor, due on the new date.
+async fn renegotiate(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+    Body(b): Body<RenegotiateBody>,
+) -> ApiResult<(StatusCode, Json<rapport_core::commitment::Commitment>)> {
+    let id = commitment_id(&id)?;
+    let n = now();
+    let due = Due::parse(&b.due, n, &actor.0.workspace.tz())?;
+    let successor = ledger::renegotiate(&state.db, &actor.0, id.as_str(), due, None, n).await?;
+    Ok((StatusCode::CREATED, Json(successor)))
 }
 
 #[derive(Debug, Deserialize)]

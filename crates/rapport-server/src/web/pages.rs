@@ -40,6 +40,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/deals", get(deals))
         .route("/settings", get(settings).post(save_settings))
         .route("/settings/tokens", post(create_token))
+        .route("/settings/budget", post(set_budget))
+        .route("/settings/appreciation", post(set_appreciation))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -720,6 +722,7 @@ struct SettingsPage {
     promise_load: u32,
     budget: String,
     rules: Vec<String>,
+    audiences: Vec<&'static str>,
     members: Vec<String>,
     /// (id, description, revocable)
     tokens: Vec<(String, String, bool)>,
@@ -800,6 +803,10 @@ async fn settings_page(
         promise_load: s.actor.workspace.promise_load_threshold,
         budget,
         rules,
+        audiences: rapport_core::gesture::Audience::all()
+            .into_iter()
+            .map(|a| a.as_str())
+            .collect(),
         members,
         tokens,
     }))
@@ -831,15 +838,8 @@ async fn save_settings(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf) {
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
         return *r;
-    }
-    if s.actor.role != rapport_core::workspace::Role::Owner {
-        return web_error(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only an owner can change the workspace's settings",
-        ));
     }
     let promise_load = match f.promise_load.trim().parse::<u32>() {
         Ok(n) => n,
@@ -921,6 +921,75 @@ async fn revoke_token(
     };
     match state.db.revoke_token(&s.actor, &id, now()).await {
         Ok(()) => redirect("/settings"),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+fn owner_only(s: &Session) -> Result<(), Box<Response>> {
+    if s.actor.role == rapport_core::workspace::Role::Owner {
+        Ok(())
+    } else {
+        Err(Box::new(web_error(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only an owner can change the workspace's settings",
+        ))))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BudgetForm {
+    csrf: String,
+    amount: String,
+}
+
+async fn set_budget(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<BudgetForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+        return *r;
+    }
+    let year = rapport_core::today::day_of(now(), &s.actor.workspace.tz()).year();
+    match rapport_core::gesture::set_budget(&state.db, &s.actor, year, &f.amount).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct AppreciationForm {
+    csrf: String,
+    audience: String,
+    every: String,
+}
+
+async fn set_appreciation(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<AppreciationForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+        return *r;
+    }
+    let rule = format!("{}={}", f.audience, f.every);
+    match rapport_core::gesture::set_rule(&state.db, &s.actor, &rule).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
         Err(e) => web_error(e.into()),
     }
 }
