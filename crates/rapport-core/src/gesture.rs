@@ -364,6 +364,7 @@ pub async fn add<S: ContactStore + GestureStore + LedgerStore>(
                 direction: Some(Direction::Mine),
                 open_only: true,
                 limit: Some(1000),
+                after: None,
             },
         )
         .await?;

@@ -470,6 +470,8 @@ pub struct CommitmentQuery {
     pub direction: Option<Direction>,
     pub open_only: bool,
     pub limit: Option<u32>,
+    /// The id of the last commitment of the previous page.
+    pub after: Option<String>,
 }
 
 /// Commitments by due date.
@@ -486,11 +488,21 @@ pub async fn list_commitments<S: ContactStore + LedgerStore>(
     if limit == 0 || limit > 10_000 {
         return Err(Invalid::new("limit", "limit must be between 1 and 10000").into());
     }
+    let after = match q.after.as_deref() {
+        Some(id) => {
+            let from = commitment(store, actor, id)
+                .await
+                .map_err(|_| Invalid::new("cursor", "not a cursor of this list"))?;
+            Some((from.deadline, from.created_at, from.id))
+        }
+        None => None,
+    };
     let filter = CommitmentFilter {
         contact,
         direction: q.direction,
         open_only: q.open_only,
         limit,
+        after,
         ..CommitmentFilter::default()
     };
     Ok(store.commitments(&actor.workspace.id, &filter).await?)

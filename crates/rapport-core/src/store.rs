@@ -247,6 +247,8 @@ pub struct CommitmentFilter {
     pub owner: Option<UserId>,
     /// Only those due on this day.
     pub due_on: Option<jiff::civil::Date>,
+    /// Keyset cursor: only those after this (deadline, created_at, id) in listing order.
+    pub after: Option<(Timestamp, Timestamp, CommitmentId)>,
     pub limit: u32,
 }
 

@@ -423,7 +423,8 @@ pub fn document() -> Value {
             "get": op("listCommitments", "Commitments, by due date",
                 vec![query("contact_id", string(), "One contact's"),
                      query("direction", json!({"type": "string", "enum": ["mine", "theirs"]}), "mine or theirs"),
-                     boolean_query("open", "Open ones only"), limit(1000)],
+                     boolean_query("open", "Open ones only"), limit(1000),
+                     query("cursor", string(), "next_cursor of the previous page")],
                 None, "200", Some(page_of(r("Commitment")))),
             "post": op("createCommitment", "Record a promise, mine or theirs", vec![],
                 Some(body(&["contact_id", "direction", "text", "due"], json!({

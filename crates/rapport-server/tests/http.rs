@@ -289,6 +289,37 @@ async fn the_api_answers_in_one_shape(db: &Db) {
     )
     .await;
     assert_eq!(old.json()["status"], "renegotiated");
+    // Commitments page by cursor: three in all, two then one, none twice.
+    let first = api(addr, &token, "GET", "/api/v1/commitments?limit=2", None)
+        .await
+        .json();
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_owned();
+    let second = api(
+        addr,
+        &token,
+        "GET",
+        &format!("/api/v1/commitments?limit=2&cursor={cursor}"),
+        None,
+    )
+    .await
+    .json();
+    let mut seen: Vec<String> = first["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .chain(second["items"].as_array().expect("items"))
+        .map(|k| k["id"].as_str().expect("id").to_owned())
+        .collect();
+    assert_eq!(seen.len(), 3);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "no commitment on two pages");
+    assert!(second["next_cursor"].is_null());
+    let bad_cursor = api(addr, &token, "GET", "/api/v1/commitments?cursor=nope", None).await;
+    assert_eq!(bad_cursor.status, 400);
     // Today was cached a moment ago; the outcome retires it at once.
     let today = api(addr, &token, "GET", "/api/v1/today", None).await.json();
     assert!(

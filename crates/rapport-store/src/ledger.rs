@@ -432,6 +432,15 @@ impl LedgerStore for Db {
             if let Some(d) = f.due_on {
                 qb.push(" AND due_date = ").push_bind(d.to_string());
             }
+            if let Some((deadline, created, id)) = &f.after {
+                qb.push(" AND (deadline, created_at, id) > (")
+                    .push_bind(micros(*deadline))
+                    .push(", ")
+                    .push_bind(micros(*created))
+                    .push(", ")
+                    .push_bind(id.as_str())
+                    .push(")");
+            }
             qb.push(" ORDER BY deadline, created_at, id LIMIT ")
                 .push_bind(i64::from(f.limit));
             // Planned with the actual values (see list_contacts).

@@ -284,6 +284,7 @@ struct CommitmentListQuery {
     #[serde(default)]
     open: bool,
     limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn list_commitments(
@@ -296,6 +297,10 @@ async fn list_commitments(
         None => None,
     };
     let direction = q.direction.as_deref().map(parse_direction).transpose()?;
+    if let Some(c) = &q.cursor {
+        commitment_id(c).map_err(|_| ApiError::bad_request("cursor: not a cursor of this list"))?;
+    }
+    let limit = q.limit.unwrap_or(100);
     let items = ledger::list_commitments(
         &state.db,
         &actor.0,
@@ -303,14 +308,21 @@ async fn list_commitments(
             contact,
             direction,
             open_only: q.open,
-            limit: Some(q.limit.unwrap_or(100)),
+            limit: Some(limit),
+            after: q.cursor,
         },
     )
-    .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    .await
+    .map_err(|e| match e {
+        rapport_core::Error::Invalid(i) if i.field == "cursor" => {
+            ApiError::bad_request("cursor: not a cursor of this list")
+        }
+        other => other.into(),
+    })?;
+    let next_cursor = (items.len() == limit as usize)
+        .then(|| items.last().map(|k| k.id.to_string()))
+        .flatten();
+    Ok(Json(Page { items, next_cursor }))
 }
 
 pub(crate) fn parse_direction(s: &str) -> ApiResult<Direction> {

@@ -151,6 +151,7 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
         },
         open_only: a.open,
         limit: a.limit,
+        after: None,
     };
     let list = ledger::list_commitments(&ctx.db, &ctx.actor, q).await?;
     if a.out.json {
