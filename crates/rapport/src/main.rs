@@ -1,6 +1,6 @@
 //! `rapport`: the command-line program. Parses arguments, opens the database, calls the core's
 //! services and renders. Errors go to stderr with a non-zero exit code:
-//! 1 internal, 2 bad input, 3 not found, 4 ambiguous reference, 5 conflict.
+//! 1 internal, 2 bad input, 3 not found, 4 ambiguous reference, 5 conflict, 6 not allowed.
 
 mod cli;
 mod commands;
@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -31,6 +32,24 @@ fn main() -> ExitCode {
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// `rapport today | head` closes the pipe early: Rust ignores SIGPIPE, so `println!` then
+/// panics. That is not an error worth a backtrace: leave quietly, as a shell tool does.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// The exit code for an error: scripts can tell bad input from a missing contact.

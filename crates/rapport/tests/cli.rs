@@ -802,3 +802,31 @@ fn serve_prints_a_set_up_link_and_answers() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"status\":\"ok\""), "{answer}");
 }
+
+/// `rapport contact list | head -c 10`: a reader that stops early is no error.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read as _;
+    let b = Book::sqlite();
+    b.ok(&["demo", "--contacts", "1200", "--anchor", "2026-11-25"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["contact", "list", "--limit", "1000"])
+        .env("RAPPORT_DB", &b.url)
+        .env("HOME", b.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run rapport");
+    let mut first = [0u8; 10];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The reading end is dropped here, before the list is written out.
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
