@@ -16,15 +16,22 @@ pub(crate) const CHUNK: usize = 400;
 
 /// Inserts contacts (and their attributes) in the transaction `$tx`, in chunks.
 macro_rules! insert_contacts_in {
-    ($tx:ident, $ws:expr, $contacts:expr) => {{
+    ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr) => {{
         let ws: &str = $ws.as_str();
-        for chunk in $contacts.chunks(CHUNK) {
+        let appreciation: &[Appreciation] = $appreciation;
+        let rows: Vec<(&Contact, Appreciation)> = $contacts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c, appreciation.get(i).copied().unwrap_or_default()))
+            .collect();
+        for chunk in rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(
                 "INSERT INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
                  vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \
-                 last_touch_at, keep_in_touch_days, touch_due_at, value_tier) ",
+                 last_touch_at, keep_in_touch_days, touch_due_at, value_tier, appreciation_days, \
+                 last_gesture_day, appreciation_due_day) ",
             );
-            qb.push_values(chunk, |mut b, c: &Contact| {
+            qb.push_values(chunk, |mut b, (c, a): &(&Contact, Appreciation)| {
                 b.push_bind(ws)
                     .push_bind(c.id.as_str())
                     .push_bind(c.name.as_str())
@@ -41,7 +48,10 @@ macro_rules! insert_contacts_in {
                     .push_bind(c.last_touch_at.map(micros))
                     .push_bind(c.keep_in_touch_days().map(|d| d as i32))
                     .push_bind(c.touch_due_at().map(micros))
-                    .push_bind(c.value_tier());
+                    .push_bind(c.value_tier())
+                    .push_bind(a.days)
+                    .push_bind(a.last_gesture_day)
+                    .push_bind(a.due_day);
             });
             qb.build().execute(&mut *$tx).await.map_err(db_err)?;
         }
@@ -147,6 +157,49 @@ macro_rules! update_contact_in {
 }
 pub(crate) use update_contact_in;
 
+/// A contact's appreciation columns as a bulk load writes them.
+#[derive(Clone, Copy, Debug, Default)]
+struct Appreciation {
+    days: Option<i32>,
+    last_gesture_day: Option<i32>,
+    due_day: Option<i32>,
+}
+
+/// The appreciation columns of a batch's contacts: the same rule as `gestures::refresh_sql`
+/// (the workspace's rule for the audience, else the default; the clock from the latest
+/// gesture, else the day of creation in UTC).
+fn appreciation_of(
+    contacts: &[Contact],
+    gestures: &[rapport_core::gesture::Gesture],
+    overrides: &[(String, i32)],
+) -> Vec<Appreciation> {
+    use rapport_core::gesture::{Audience, day_number};
+    let mut latest: std::collections::HashMap<&str, i32> = std::collections::HashMap::new();
+    for g in gestures {
+        let d = day_number(g.given_on);
+        let e = latest.entry(g.contact_id.as_str()).or_insert(d);
+        *e = (*e).max(d);
+    }
+    contacts
+        .iter()
+        .map(|c| {
+            let audience = Audience::of(c.relationship, c.vip);
+            let days = match overrides.iter().find(|(a, _)| a == audience.as_str()) {
+                Some((_, d)) => (*d > 0).then_some(*d),
+                None => audience.default_days().and_then(|d| i32::try_from(d).ok()),
+            };
+            let last_gesture_day = latest.get(c.id.as_str()).copied();
+            let created_day =
+                i32::try_from(micros(c.created_at).div_euclid(86_400_000_000)).unwrap_or(0);
+            Appreciation {
+                days,
+                last_gesture_day,
+                due_day: days.map(|d| last_gesture_day.unwrap_or(created_day) + d),
+            }
+        })
+        .collect()
+}
+
 fn into_contacts(rows: Vec<ContactRow>) -> StoreResult<Vec<Contact>> {
     rows.into_iter().map(ContactRow::into_contact).collect()
 }
@@ -160,7 +213,7 @@ impl ContactStore for Db {
     async fn insert_contact(&self, ws: &WorkspaceId, contact: &Contact) -> StoreResult<()> {
         let one = std::slice::from_ref(contact);
         in_write_tx!(self, |tx| {
-            insert_contacts_in!(tx, ws, one);
+            insert_contacts_in!(tx, ws, one, &[]);
             crate::gestures::refresh_contact_in!(tx, ws.as_str(), contact.id.as_str());
         });
         Ok(())
@@ -346,12 +399,22 @@ impl BulkStore for Db {
     ) -> StoreResult<()> {
         let contacts = &batch.contacts;
         in_write_tx!(self, |tx| {
-            insert_contacts_in!(tx, ws, contacts);
+            // The appreciation columns are computed here for the whole batch (the workspace's
+            // rules read once), rather than by an UPDATE of every row after the insert.
+            let overrides: Vec<(String, i32)> = sqlx::query_as(
+                "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
+            )
+            .bind(ws.as_str())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let appreciation = appreciation_of(contacts, &batch.gestures, &overrides);
+            insert_contacts_in!(tx, ws, contacts, &appreciation);
             crate::memory::insert_facts_in!(tx, ws, batch.facts);
             crate::memory::insert_interactions_in!(tx, ws, batch.interactions);
             crate::ledger::insert_commitments_in!(tx, ws, batch.commitments, params);
             crate::deals::insert_deals_in!(tx, ws, batch.deals);
-            crate::gestures::insert_gestures_in!(tx, ws, batch.gestures);
+            crate::gestures::insert_gestures_in!(tx, ws, batch.gestures, false);
             for chunk in batch.referrals.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO referrals (workspace_id, referrer_id, referred_id, created_at) ",
@@ -363,12 +426,6 @@ impl BulkStore for Db {
                         .push_bind(micros(*at));
                 });
                 qb.build().execute(&mut *tx).await.map_err(db_err)?;
-            }
-            // The appreciation dates, from the rules and the gestures just written.
-            let first = contacts.iter().map(|c| c.id.as_str()).min();
-            let last = contacts.iter().map(|c| c.id.as_str()).max();
-            if let (Some(first), Some(last)) = (first, last) {
-                crate::gestures::refresh_range_in!(tx, ws.as_str(), first, last);
             }
         });
         Ok(())

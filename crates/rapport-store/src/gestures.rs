@@ -67,27 +67,10 @@ macro_rules! refresh_contact_in {
 }
 pub(crate) use refresh_contact_in;
 
-/// Recomputes the appreciation dates of the contacts whose ids lie between `$first` and
-/// `$last` (a bulk load's batch: ids are stamped in load order).
-macro_rules! refresh_range_in {
-    ($tx:ident, $ws:expr, $first:expr, $last:expr) => {{
-        sqlx::query(sqlx::AssertSqlSafe($crate::gestures::refresh_sql(
-            "id >= $2 AND id <= $3",
-        )))
-        .bind($ws)
-        .bind($first)
-        .bind($last)
-        .execute(&mut *$tx)
-        .await
-        .map_err($crate::db_err)?;
-    }};
-}
-pub(crate) use refresh_range_in;
-
 /// Inserts gestures in the transaction `$tx` and moves their contacts' latest gesture day
 /// on (never back: a gesture backdated before the latest one leaves it).
 macro_rules! insert_gestures_in {
-    ($tx:ident, $ws:expr, $gestures:expr) => {{
+    ($tx:ident, $ws:expr, $gestures:expr, $update_contacts:expr) => {{
         let ws: &str = $ws.as_str();
         for chunk in $gestures.chunks(400) {
             let mut qb = sqlx::QueryBuilder::new(
@@ -111,7 +94,7 @@ macro_rules! insert_gestures_in {
                 .await
                 .map_err($crate::db_err)?;
         }
-        for g in $gestures.iter() {
+        for g in $gestures.iter().filter(|_| $update_contacts) {
             let day = rapport_core::gesture::day_number(g.given_on);
             sqlx::query(
                 "UPDATE contacts SET last_gesture_day = $3 WHERE workspace_id = $1 AND id = $2 \
@@ -184,7 +167,7 @@ impl GestureStore for Db {
             if exists.is_none() {
                 return Err(StoreError::NotFound);
             }
-            insert_gestures_in!(tx, ws, one);
+            insert_gestures_in!(tx, ws, one, true);
             refresh_contact_in!(tx, ws.as_str(), g.contact_id.as_str());
         });
         Ok(())

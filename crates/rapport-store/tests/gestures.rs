@@ -339,6 +339,66 @@ async fn budget_thank_you_notes_bad_input_and_isolation(db: &Db) {
 }
 
 on_both_backends!(
+    a_bulk_load_dates_appreciation_as_the_refresh_does,
     cadence_moves_with_gestures_rules_and_type,
     budget_thank_you_notes_bad_input_and_isolation
 );
+
+/// The appreciation columns a bulk load computes in Rust are the ones the SQL refresh
+/// computes for the same rows.
+async fn a_bulk_load_dates_appreciation_as_the_refresh_does(db: &Db) {
+    use rapport_core::store::{BulkStore, GestureStore};
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    // A workspace rule, so overrides are exercised too.
+    gesture::set_rule(db, &a, "peer=45").await.expect("rule");
+    let book = rapport_core::demo::DemoBook {
+        seed: 5,
+        anchor: date(2026, 11, 25),
+        owner: a.user.id.clone(),
+        commitments_per_contact: 1,
+        interactions_per_contact: None,
+    };
+    let mut batch = rapport_core::store::Batch::default();
+    for i in 0..400 {
+        let e = book.entry(i);
+        batch.contacts.push(e.contact);
+        batch.facts.extend(e.facts);
+        batch.gestures.extend(e.gestures);
+    }
+    assert!(batch.gestures.len() > 50);
+    db.insert_book(&a.workspace.id, &batch, &a.workspace.trust_params())
+        .await
+        .expect("load");
+    let read = || async {
+        let sql = "SELECT id, appreciation_days, last_gesture_day, appreciation_due_day \
+                   FROM contacts WHERE workspace_id = $1 ORDER BY id";
+        type Row = (String, Option<i32>, Option<i32>, Option<i32>);
+        let rows: Vec<Row> = match db {
+            Db::Sqlite(s) => sqlx::query_as(sql)
+                .bind(a.workspace.id.as_str())
+                .fetch_all(&s.reader)
+                .await
+                .expect("read"),
+            Db::Postgres(p) => sqlx::query_as(sql)
+                .bind(a.workspace.id.as_str())
+                .fetch_all(p)
+                .await
+                .expect("read"),
+        };
+        rows
+    };
+    let bulk = read().await;
+    assert_eq!(bulk.len(), 400);
+    assert!(bulk.iter().any(|r| r.2.is_some()), "some have had gestures");
+    // Re-run the SQL refresh on every audience (the peer rule stays as it is).
+    for audience in rapport_core::gesture::Audience::all() {
+        let keep = (audience.as_str() == "peer").then_some(Some(45));
+        db.set_appreciation(&a.workspace.id, audience, keep)
+            .await
+            .expect("refresh");
+    }
+    assert_eq!(read().await, bulk);
+}
