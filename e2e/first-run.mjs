@@ -105,9 +105,10 @@ try {
   await item.waitFor();
   await shoot(page, "02-today");
 
-  // Mark it kept: it leaves Today at once.
+  // Mark it kept, in place (htmx): the item turns into a confirmation, no page load.
   await item.getByRole("button", { name: "Kept" }).click();
-  await page.waitForURL(`${base}/today`);
+  await page.getByText("✓ Marked kept").waitFor();
+  await page.reload();
   if ((await page.getByText("Send the samples").count()) !== 0) fail("the kept promise is still on Today");
 
   // The trust explanation on her page.

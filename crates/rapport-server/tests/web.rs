@@ -159,6 +159,48 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         !get("/today").await.body.contains("Send the samples"),
         "gone at once"
     );
+    // With htmx, the same form answers the item's new line in place.
+    post(
+        format!("{contact_path}/commitments"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("direction", "mine".into()),
+            ("text", "Call back".into()),
+            ("due", "today".into()),
+        ],
+    )
+    .await;
+    let today = get("/today").await;
+    assert!(
+        today.body.contains("hx-post=\"/commitments/"),
+        "htmx attributes"
+    );
+    let at = today.body.find("/at-risk\"").expect("an At risk button");
+    let start = today.body[..at]
+        .rfind("action=\"/commitments/")
+        .expect("its form")
+        + 8;
+    let action = today.body[start..at + 8].to_owned();
+    let body = form(&[("csrf", &csrf)]);
+    let swapped = request(
+        addr,
+        "POST",
+        &action,
+        &[("Cookie", cookie.as_str()), ("HX-Request", "true")],
+        Some((FORM, &body)),
+    )
+    .await;
+    assert_eq!(swapped.status, 200, "{}", swapped.body);
+    assert!(swapped.body.contains("Flagged at risk"), "{}", swapped.body);
+    assert!(
+        get("/today").await.body.contains("Tell them now"),
+        "now bad news to deliver"
+    );
+    let js = get("/static/htmx.min.js").await;
+    assert!(
+        js.header("content-type")
+            .is_some_and(|c| c.contains("javascript"))
+    );
 
     // The trust explanation on her page.
     let page = request(

@@ -31,6 +31,7 @@ use crate::error::ApiError;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(css))
+        .route("/static/htmx.min.js", get(htmx))
         // No icon yet: say so without an error in every browser's console.
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/contacts", get(contacts).post(add_contact))
@@ -56,6 +57,19 @@ async fn css() -> Response {
             (axum::http::header::CACHE_CONTROL, "max-age=3600"),
         ],
         include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// htmx 2.0.11 (0BSD), vendored: nothing is fetched from elsewhere, and the pages work
+/// without it (every form is a plain POST and redirect).
+async fn htmx() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../../static/htmx.min.js"),
     )
         .into_response()
 }
@@ -630,9 +644,14 @@ struct ActionForm {
 async fn commitment_action(
     State(state): State<AppState>,
     session: WebSession,
+    headers: axum::http::HeaderMap,
     Path((id, action)): Path<(String, String)>,
     Form(f): Form<ActionForm>,
 ) -> Response {
+    // Sent by htmx: answer the item's new line, swapped in place, instead of a redirect.
+    let in_place = headers
+        .get("hx-request")
+        .is_some_and(|v| v.as_bytes() == b"true");
     let s = match signed_in(session) {
         Ok(s) => s,
         Err(r) => return *r,
@@ -651,6 +670,15 @@ async fn commitment_action(
         _ => return web_error(ApiError::not_found("action")),
     };
     match done {
+        Ok(_) if in_place => {
+            let what = match action.as_str() {
+                "kept" => "Marked kept",
+                "broken" => "Marked broken",
+                "at-risk" => "Flagged at risk: tell them now",
+                _ => "Marked as told",
+            };
+            Html(format!("<li role=\"status\">✓ {what}</li>")).into_response()
+        }
         Ok(_) => redirect(&back_to(f.back.as_deref(), "/today")),
         Err(e) => web_error(e.into()),
     }
