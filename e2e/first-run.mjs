@@ -96,7 +96,7 @@ try {
   await page.getByRole("heading", { name: "Élodie Martin" }).waitFor();
 
   // Record a promise due today; it shows on Today.
-  await page.getByLabel("What").fill("Send the samples");
+  await page.getByLabel("What", { exact: true }).fill("Send the samples");
   await page.getByLabel("Due").fill("today");
   await page.getByRole("button", { name: "Record the promise" }).click();
   await page.getByText("I promised: Send the samples").waitFor();

@@ -224,6 +224,66 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         page.body
     );
 
+    // Memory, a logged call and a gesture, from her page.
+    for (path, fields) in [
+        (
+            "facts",
+            vec![
+                ("kind", "family"),
+                ("text", "Sofia"),
+                ("relation", "daughter"),
+                ("date", "2016-02-29"),
+            ],
+        ),
+        (
+            "interactions",
+            vec![
+                ("kind", "call"),
+                ("summary", "Talked about the spring order"),
+                ("they_said", "Budget closes in March"),
+            ],
+        ),
+        (
+            "gestures",
+            vec![
+                ("kind", "tickets"),
+                ("text", "Two tickets to the match"),
+                ("cost", "120"),
+            ],
+        ),
+    ] {
+        let mut all = vec![("csrf", csrf.clone())];
+        all.extend(fields.into_iter().map(|(k, v)| (k, v.to_owned())));
+        let done = post(format!("{contact_path}/{path}"), all).await;
+        assert_eq!(done.status, 303, "{path}: {}", done.body);
+    }
+    let refused = post(
+        format!("{contact_path}/facts"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "date".into()),
+            ("text", "Anniversary".into()),
+            ("date", "2021-02-30".into()),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    for shown in [
+        "Sofia",
+        "Talked about the spring order",
+        "Two tickets to the match",
+    ] {
+        assert!(page.body.contains(shown), "{shown}");
+    }
+
     // Deals board and settings render; a token is shown once.
     assert_eq!(get("/deals").await.status, 200);
     let made = post(

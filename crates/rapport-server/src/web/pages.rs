@@ -37,6 +37,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts", get(contacts).post(add_contact))
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/commitments", post(add_commitment))
+        .route("/contacts/{id}/facts", post(add_fact))
+        .route("/contacts/{id}/interactions", post(log_interaction))
+        .route("/contacts/{id}/gestures", post(add_gesture))
         .route("/commitments/{id}/{action}", post(commitment_action))
         .route("/deals", get(deals))
         .route("/settings", get(settings).post(save_settings))
@@ -1020,4 +1023,163 @@ async fn set_appreciation(
             .unwrap_or_else(web_error),
         Err(e) => web_error(e.into()),
     }
+}
+
+/// After a form on a contact's page: back to the page, or the page with the refusal.
+async fn contact_form_result(
+    state: &AppState,
+    s: &Session,
+    cid: &ContactId,
+    done: Result<(), rapport_core::Error>,
+) -> Response {
+    let status = match &done {
+        Ok(()) => return redirect(&format!("/contacts/{cid}")),
+        Err(rapport_core::Error::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        Err(rapport_core::Error::Conflict(_)) => StatusCode::CONFLICT,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match done {
+        Err(rapport_core::Error::Invalid(i)) => i.message,
+        Err(rapport_core::Error::Conflict(m)) => m,
+        Err(e) => return web_error(e.into()),
+        Ok(()) => String::new(),
+    };
+    contact_page(state, s, cid.as_str(), Some(message))
+        .await
+        .map(|mut r| {
+            *r.status_mut() = status;
+            r
+        })
+        .unwrap_or_else(web_error)
+}
+
+/// The signed-in session and the contact of a contact-page form, CSRF checked.
+fn form_context(
+    session: WebSession,
+    csrf: &str,
+    id: &str,
+) -> Result<(Session, ContactId), Box<Response>> {
+    let s = signed_in(session)?;
+    csrf_ok(&s, csrf)?;
+    let cid =
+        ContactId::parse(id).ok_or_else(|| Box::new(web_error(ApiError::not_found("contact"))))?;
+    Ok((s, cid))
+}
+
+#[derive(Debug, Deserialize)]
+struct FactForm {
+    csrf: String,
+    kind: String,
+    text: String,
+    relation: Option<String>,
+    date: Option<String>,
+}
+
+async fn add_fact(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<FactForm>,
+) -> Response {
+    let (s, cid) = match form_context(session, &f.csrf, &id) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let done = async {
+        let new = rapport_core::fact::NewFact {
+            kind: f.kind.parse()?,
+            text: f.text,
+            relation: f.relation.filter(|r| !r.trim().is_empty()),
+            date: f
+                .date
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(str::parse)
+                .transpose()?,
+        };
+        service::add_fact(&state.db, &s.actor, cid.as_str(), new, now()).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+struct LogForm {
+    csrf: String,
+    kind: String,
+    summary: String,
+    they_said: Option<String>,
+    at: Option<String>,
+}
+
+async fn log_interaction(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<LogForm>,
+) -> Response {
+    let (s, cid) = match form_context(session, &f.csrf, &id) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let occurred_at = match f.at.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => rapport_core::dates::parse_moment(t, n, &s.actor.workspace.tz())?,
+            None => n,
+        };
+        let new = rapport_core::interaction::NewInteraction {
+            kind: f.kind.parse()?,
+            occurred_at,
+            summary: f.summary,
+            they_said: f.they_said.filter(|t| !t.trim().is_empty()),
+            i_said: None,
+        };
+        service::log_interaction(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+struct GestureForm {
+    csrf: String,
+    kind: String,
+    text: String,
+    cost: Option<String>,
+    on: Option<String>,
+}
+
+async fn add_gesture(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<GestureForm>,
+) -> Response {
+    let (s, cid) = match form_context(session, &f.csrf, &id) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let today = rapport_core::today::day_of(n, &s.actor.workspace.tz());
+        let new = rapport_core::gesture::NewGesture {
+            kind: Some(rapport_core::gesture::GestureKind::parse(&f.kind)?),
+            text: f.text,
+            on: f
+                .on
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| rapport_core::dates::parse_date(d, today))
+                .transpose()?,
+            cost: f.cost.filter(|c| !c.trim().is_empty()),
+            note: None,
+        };
+        rapport_core::gesture::add(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
 }
