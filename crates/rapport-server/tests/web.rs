@@ -284,6 +284,61 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         assert!(page.body.contains(shown), "{shown}");
     }
 
+    // A deal: opened on her page, a concession given, moved on the board to won.
+    let opened = post(
+        format!("{contact_path}/deals"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("title", "Spring order".into()),
+            ("value", "12,500".into()),
+            ("stage", "proposal".into()),
+            ("close", "+30d".into()),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    let at = page.body.find("/terms\"").expect("a give/get form");
+    let start = page.body[..at].rfind("/deals/").expect("its action");
+    let deal = page.body[start..at].to_owned();
+    let gave = post(
+        format!("{deal}/terms"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("kind", "give".into()),
+            ("text", "Free delivery".into()),
+        ],
+    )
+    .await;
+    assert_eq!(gave.status, 303);
+    let board = get("/deals").await;
+    assert!(board.body.contains("gives outrun gets"), "{}", board.body);
+    let won = post(
+        format!("{deal}/stage"),
+        vec![("csrf", csrf.clone()), ("stage", "won".into())],
+    )
+    .await;
+    assert_eq!((won.status, location(&won).as_str()), (303, "/deals"));
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(
+        page.body.contains("Send a handwritten thank-you note"),
+        "winning promised the note"
+    );
+
     // Deals board and settings render; a token is shown once.
     assert_eq!(get("/deals").await.status, 200);
     let made = post(

@@ -40,6 +40,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/facts", post(add_fact))
         .route("/contacts/{id}/interactions", post(log_interaction))
         .route("/contacts/{id}/gestures", post(add_gesture))
+        .route("/contacts/{id}/deals", post(add_deal))
+        .route("/deals/{id}/stage", post(move_deal))
+        .route("/deals/{id}/terms", post(add_term))
         .route("/commitments/{id}/{action}", post(commitment_action))
         .route("/deals", get(deals))
         .route("/settings", get(settings).post(save_settings))
@@ -412,7 +415,13 @@ struct ContactPage {
     timeline: Vec<String>,
     appreciation: String,
     gestures: Vec<String>,
-    deals: Vec<String>,
+    deals: Vec<DealLine>,
+}
+
+struct DealLine {
+    id: String,
+    line: String,
+    open: bool,
 }
 
 async fn contact_page(
@@ -525,10 +534,14 @@ async fn contact_page(
             } else {
                 format!(" — {}", flags.join("; "))
             };
-            format!(
-                "{}: {} ({}){flags}",
-                d.deal.title, d.deal.value, d.deal.stage
-            )
+            DealLine {
+                id: d.deal.id.to_string(),
+                line: format!(
+                    "{}: {} ({}){flags}",
+                    d.deal.title, d.deal.value, d.deal.stage
+                ),
+                open: d.deal.stage.is_open(),
+            }
         })
         .collect();
     let org = c
@@ -687,8 +700,16 @@ async fn commitment_action(
     }
 }
 
-/// A deal on the board: (contact id, "title — contact", "value, flags").
-type Card = (String, String, String);
+/// A deal on the board.
+struct Card {
+    id: String,
+    contact_id: String,
+    /// "title — contact"
+    title: String,
+    /// value and flags
+    note: String,
+    open: bool,
+}
 /// A column of the board: (stage, total value, its deals).
 type Column = (&'static str, String, Vec<Card>);
 
@@ -698,6 +719,7 @@ struct DealsPage {
     title: &'static str,
     csrf: String,
     columns: Vec<Column>,
+    stages: Vec<&'static str>,
 }
 
 async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
@@ -725,11 +747,13 @@ async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
                     if d.trust_gate {
                         note.push_str(" · trust gate");
                     }
-                    (
-                        d.deal.contact_id.to_string(),
-                        format!("{} — {}", d.deal.title, d.contact_name),
+                    Card {
+                        id: d.deal.id.to_string(),
+                        contact_id: d.deal.contact_id.to_string(),
+                        title: format!("{} — {}", d.deal.title, d.contact_name),
                         note,
-                    )
+                        open: d.deal.stage.is_open(),
+                    }
                 })
                 .collect();
             (stage.as_str(), total.to_string(), cards)
@@ -739,6 +763,7 @@ async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
         title: "Deals",
         csrf: s.csrf.clone(),
         columns,
+        stages: Stage::ALL.iter().map(|st| st.as_str()).collect(),
     })
 }
 
@@ -1182,4 +1207,110 @@ async fn add_gesture(
     }
     .await;
     contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+struct DealForm {
+    csrf: String,
+    title: String,
+    value: Option<String>,
+    stage: Option<String>,
+    close: Option<String>,
+}
+
+async fn add_deal(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<DealForm>,
+) -> Response {
+    let (s, cid) = match form_context(session, &f.csrf, &id) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let today = rapport_core::today::day_of(n, &s.actor.workspace.tz());
+        let new = rapport_core::deal::NewDeal {
+            title: f.title,
+            value: f.value.filter(|v| !v.trim().is_empty()),
+            stage: f
+                .stage
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(str::parse)
+                .transpose()?,
+            expected_close: f
+                .close
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| rapport_core::dates::parse_date(d, today))
+                .transpose()?,
+        };
+        rapport_core::deal::add(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+struct StageForm {
+    csrf: String,
+    stage: String,
+}
+
+async fn move_deal(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<StageForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let done = async {
+        let stage = f.stage.parse()?;
+        rapport_core::deal::set_stage(&state.db, &s.actor, &id, stage, now()).await
+    }
+    .await;
+    match done {
+        Ok(_) => redirect("/deals"),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct TermForm {
+    csrf: String,
+    kind: String,
+    text: String,
+}
+
+async fn add_term(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<TermForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let done = async {
+        let kind = f.kind.parse()?;
+        rapport_core::deal::add_term(&state.db, &s.actor, &id, kind, &f.text, now()).await
+    }
+    .await;
+    match done {
+        Ok(d) => redirect(&format!("/contacts/{}", d.deal.contact_id)),
+        Err(e) => web_error(e.into()),
+    }
 }
