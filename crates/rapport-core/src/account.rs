@@ -130,6 +130,9 @@ fn find_member<'a>(members: &'a [Member], who: &str) -> Option<&'a Member> {
         .find(|m| m.user_id.as_str() == key || m.email.as_deref() == Some(key.as_str()))
 }
 
+/// The history action written on each commitment a handoff moves.
+pub const HANDED_OFF: &str = "handed_off";
+
 /// Hands a leaving member's contacts, open commitments and open deals to another member, in
 /// one transaction, and ends the leaver's membership (their sessions and tokens in this
 /// workspace stop working). Only an owner may; nobody hands themselves off.
@@ -158,7 +161,13 @@ pub async fn handoff<S: crate::store::AccountStore>(
         return Err(Invalid::new("from", "you cannot hand yourself off: another owner can").into());
     }
     let mut done = store
-        .handoff(&actor.workspace.id, &leaver.user_id, &heir.user_id, now)
+        .handoff(
+            &actor.workspace.id,
+            &actor.user.id,
+            &leaver.user_id,
+            &heir.user_id,
+            now,
+        )
         .await?;
     done.from = Some(leaver.user_id.clone());
     done.to = Some(heir.user_id.clone());

@@ -65,6 +65,17 @@ pub async fn commitment<S: LedgerStore>(store: &S, actor: &Actor, id: &str) -> R
         .ok_or_else(|| not_found(&id))
 }
 
+/// A commitment's history, oldest first: who did what, when, and the commitment after it.
+pub async fn history<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Commitment, Vec<HistoryEntry>)> {
+    let c = commitment(store, actor, id).await?;
+    let entries = store.history(&actor.workspace.id, &c.id).await?;
+    Ok((c, entries))
+}
+
 /// One edit of the ledger: the commitment before (none when new) and after, a renegotiation's
 /// successor, and what happened, for the history.
 struct Edit<'a> {

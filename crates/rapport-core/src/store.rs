@@ -617,10 +617,12 @@ pub trait AccountStore: Send + Sync {
 
     /// In one transaction: gives `to` every contact, open commitment and open deal `from`
     /// owns in the workspace, ends `from`'s membership, sessions and tokens there. Counts
-    /// what moved. `NotFound` unless both are live members.
+    /// what moved. Each moved commitment's history gets a `handed_off` entry by `by`.
+    /// `NotFound` unless both are live members.
     fn handoff(
         &self,
         ws: &WorkspaceId,
+        by: &UserId,
         from: &UserId,
         to: &UserId,
         now: Timestamp,

@@ -159,11 +159,20 @@ impl FromRequestParts<AppState> for ApiActor {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let actor = state
-            .db
-            .token_actor(&digest(token), Timestamp::now())
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        let hash = digest(token);
+        let actor = match state.token_cache.get(&hash) {
+            Some(a) => a,
+            None => {
+                let epoch = state.token_cache.epoch();
+                let a = state
+                    .db
+                    .token_actor(&hash, Timestamp::now())
+                    .await?
+                    .ok_or_else(ApiError::unauthorized)?;
+                state.token_cache.put(hash, a.clone(), epoch);
+                a
+            }
+        };
         if let Some(slot) = parts.extensions.get::<crate::cache::WriteSlot>() {
             slot.fill(&actor.workspace.id);
         }

@@ -36,6 +36,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Config,
     pub today_cache: std::sync::Arc<cache::TodayCache>,
+    pub token_cache: std::sync::Arc<cache::TokenCache>,
 }
 
 impl AppState {
@@ -44,6 +45,7 @@ impl AppState {
             db,
             config,
             today_cache: Default::default(),
+            token_cache: Default::default(),
         }
     }
 }
@@ -106,7 +108,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Retires a workspace's cached Todays after any request that may have written to it.
+/// Retires a workspace's cached Todays and tokens after any request that may have written to it.
 async fn track_writes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let reads_only = matches!(
         *req.method(),
@@ -120,6 +122,7 @@ async fn track_writes(State(state): State<AppState>, mut req: Request, next: Nex
     let res = next.run(req).await;
     if let Some(ws) = slot.take() {
         state.today_cache.bump(&ws);
+        state.token_cache.retire(&ws);
     }
     res
 }

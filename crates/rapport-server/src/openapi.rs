@@ -207,6 +207,14 @@ fn schemas() -> Value {
                 "created_at": string(), "updated_at": string()
             }
         },
+        "HistoryEntry": {
+            "type": "object",
+            "required": ["commitment_id", "at", "user_id", "action", "snapshot"],
+            "properties": {
+                "commitment_id": string(), "at": string(), "user_id": string(),
+                "action": string(), "snapshot": r("Commitment")
+            }
+        },
         "Request": {
             "type": "object",
             "required": ["id", "contact_id", "text"],
@@ -433,6 +441,7 @@ pub fn document() -> Value {
                 }))), "201", Some(r("Commitment")))
         },
         "/commitments/{id}": {"get": op("getCommitment", "One commitment", vec![commitment()], None, "200", Some(r("Commitment")))},
+        "/commitments/{id}/history": {"get": op("commitmentHistory", "Who did what to it, when, oldest first (the whole history: next_cursor is null)", vec![commitment()], None, "200", Some(page_of(r("HistoryEntry"))))},
         "/commitments/{id}/outcome": {
             "post": op("resolveCommitment", "Record how it ended", vec![commitment()],
                 Some(body(&["outcome"], json!({

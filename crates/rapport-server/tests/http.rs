@@ -1077,6 +1077,26 @@ async fn a_leaving_member_s_work_is_handed_over_whole(db: &Db) {
     let open = open["items"].as_array().expect("items").clone();
     assert_eq!(open.len(), 3);
     assert!(open.iter().all(|k| k["owner_id"] == owner.user.id.as_str()));
+    // Each moved promise's history says it was handed over, by whom, to whom.
+    for k in &open {
+        let id = k["id"].as_str().expect("id");
+        let h = api(
+            addr,
+            &to,
+            "GET",
+            &format!("/api/v1/commitments/{id}/history"),
+            None,
+        )
+        .await
+        .json();
+        let items = h["items"].as_array().expect("history");
+        let actions: Vec<&str> = items.iter().filter_map(|e| e["action"].as_str()).collect();
+        assert_eq!(actions, ["created", "handed_off"], "{h}");
+        let last = &items[1];
+        assert_eq!(last["user_id"], owner.user.id.as_str());
+        assert_eq!(last["snapshot"]["owner_id"], owner.user.id.as_str());
+        assert_eq!(items[0]["snapshot"]["owner_id"], bo.user.id.as_str());
+    }
     let today = api(addr, &to, "GET", "/api/v1/today", None).await.json();
     assert!(
         today["items"]

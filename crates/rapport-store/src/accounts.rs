@@ -2,12 +2,15 @@
 
 use jiff::Timestamp;
 use rapport_core::StoreError;
-use rapport_core::account::{Handoff, Login, Member, NewSession, Session, TokenId, TokenInfo};
+use rapport_core::account::{
+    HANDED_OFF, Handoff, Login, Member, NewSession, Session, TokenId, TokenInfo,
+};
 use rapport_core::ids::{UserId, WorkspaceId};
 use rapport_core::store::{AccountStore, StoreResult};
 use rapport_core::workspace::{Actor, Role};
 use sqlx::AssertSqlSafe;
 
+use crate::ledger::{APPEND_HISTORY, COMMITMENT_COLUMNS, CommitmentRow, into_commitments};
 use crate::rows::{ACTOR_COLUMNS, ACTOR_SELECT, ACTOR_TABLES, ActorRow, instant, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
@@ -52,10 +55,15 @@ impl AccountStore for Db {
     async fn handoff(
         &self,
         ws: &WorkspaceId,
+        by: &UserId,
         from: &UserId,
         to: &UserId,
         now: Timestamp,
     ) -> StoreResult<Handoff> {
+        let select_open = format!(
+            "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE workspace_id = $1 \
+             AND owner_id = $2 AND status = 'open'"
+        );
         in_write_tx!(self, |tx| {
             let live: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 \
@@ -80,6 +88,13 @@ impl AccountStore for Db {
             .await
             .map_err(db_err)?
             .rows_affected();
+            let moving: Vec<CommitmentRow> = sqlx::query_as(AssertSqlSafe(select_open.clone()))
+                .bind(ws.as_str())
+                .bind(from.as_str())
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let moving = into_commitments(moving)?;
             let open_commitments = sqlx::query(
                 "UPDATE commitments SET owner_id = $3, updated_at = $4 WHERE workspace_id = $1 \
                  AND owner_id = $2 AND status = 'open'",
@@ -92,6 +107,24 @@ impl AccountStore for Db {
             .await
             .map_err(db_err)?
             .rows_affected();
+            // Each moved promise says in its history who handed it over, when, and to whom
+            // (the snapshot's owner).
+            for mut c in moving {
+                c.owner_id = to.clone();
+                c.updated_at = now;
+                let snapshot =
+                    serde_json::to_string(&c).map_err(|e| StoreError::Other(Box::new(e)))?;
+                sqlx::query(APPEND_HISTORY)
+                    .bind(ws.as_str())
+                    .bind(c.id.as_str())
+                    .bind(micros(now))
+                    .bind(by.as_str())
+                    .bind(HANDED_OFF)
+                    .bind(snapshot)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
             let open_deals = sqlx::query(
                 "UPDATE deals SET owner_id = $3, updated_at = $4 WHERE workspace_id = $1 \
                  AND owner_id = $2 AND closed_at IS NULL",

@@ -17,7 +17,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder};
 use crate::rows::{instant, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
-const COMMITMENT_COLUMNS: &str = "id, contact_id, direction, text, due_date, due_time, deadline, \
+pub(crate) const COMMITMENT_COLUMNS: &str = "id, contact_id, direction, text, due_date, due_time, deadline, \
      size, source_interaction_id, owner_id, status, resolved_at, released_on_request, at_risk_at, \
      at_risk_reason, told_at, predecessor_id, successor_id, created_at, updated_at";
 
@@ -103,7 +103,7 @@ impl CommitmentRow {
     }
 }
 
-fn into_commitments(rows: Vec<CommitmentRow>) -> StoreResult<Vec<Commitment>> {
+pub(crate) fn into_commitments(rows: Vec<CommitmentRow>) -> StoreResult<Vec<Commitment>> {
     rows.into_iter()
         .map(CommitmentRow::into_commitment)
         .collect()
@@ -244,7 +244,7 @@ const UPSERT_TRUST: &str = "INSERT INTO trust_scores (workspace_id, contact_id, 
      negative = excluded.negative, as_of = excluded.as_of, model_version = excluded.model_version, \
      half_life_days = excluded.half_life_days, computed_at = excluded.computed_at";
 
-const APPEND_HISTORY: &str = "INSERT INTO commitment_history (workspace_id, commitment_id, seq, at, \
+pub(crate) const APPEND_HISTORY: &str = "INSERT INTO commitment_history (workspace_id, commitment_id, seq, at, \
      user_id, action, snapshot) SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 \
      FROM commitment_history WHERE workspace_id = $1 AND commitment_id = $2";
 

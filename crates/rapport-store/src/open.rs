@@ -118,7 +118,7 @@ impl Db {
             .pragma("wal_autocheckpoint", "10000");
         // The writer's page cache is large (bulk loads rewrite hot index pages); the readers'
         // are modest, since the OS caches the file for all of them and a server's memory
-        // stays small (4 readers × 16 MiB at most).
+        // stays small (4 readers × 8 MiB at most).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(opts.clone().pragma("cache_size", "-65536"))
@@ -126,7 +126,7 @@ impl Db {
             .map_err(OpenError::Connect)?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
-            .connect_with(opts.pragma("cache_size", "-16384"))
+            .connect_with(opts.pragma("cache_size", "-8192"))
             .await
             .map_err(OpenError::Connect)?;
         let db = Db::Sqlite(SqliteDb { reader, writer });

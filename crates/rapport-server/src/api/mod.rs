@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             get(list_commitments).post(create_commitment),
         )
         .route("/commitments/{id}", get(get_commitment))
+        .route("/commitments/{id}/history", get(commitment_history))
         .route("/commitments/{id}/outcome", post(outcome))
         .route("/commitments/{id}/at-risk", post(at_risk))
         .route("/commitments/{id}/told", post(told))
@@ -383,6 +384,20 @@ async fn get_commitment(
     Ok(Json(
         ledger::commitment(&state.db, &actor.0, id.as_str()).await?,
     ))
+}
+
+async fn commitment_history(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Page<rapport_core::store::HistoryEntry>>> {
+    let id = commitment_id(&id)?;
+    let (_, items) = ledger::history(&state.db, &actor.0, id.as_str()).await?;
+    // The whole history, oldest first: there is no next page.
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -163,8 +163,7 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
 }
 
 pub async fn history(ctx: &Context, a: IdArgs) -> anyhow::Result<()> {
-    let c = ledger::commitment(&ctx.db, &ctx.actor, &a.id).await?;
-    let entries = ctx.db.history(&ctx.actor.workspace.id, &c.id).await?;
+    let (c, entries) = ledger::history(&ctx.db, &ctx.actor, &a.id).await?;
     if a.out.json {
         return render::json(&entries);
     }
