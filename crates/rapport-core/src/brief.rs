@@ -96,8 +96,10 @@ pub async fn brief<
     let (open_mine, open_theirs): (Vec<Commitment>, Vec<Commitment>) = open
         .into_iter()
         .partition(|c| c.direction == Direction::Mine);
-    let open_whys = store.requests(ws, Some(&contact.id), true, 100).await?;
-    let last_interactions = store.timeline(ws, &contact.id, 3).await?;
+    let open_whys = store
+        .requests(ws, Some(&contact.id), true, None, 100)
+        .await?;
+    let last_interactions = store.timeline(ws, &contact.id, None, 3).await?;
     let appreciation = crate::gesture::appreciation_of(store, actor, &contact, now).await?;
     Ok(Brief {
         appreciation,

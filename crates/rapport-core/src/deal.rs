@@ -111,6 +111,9 @@ impl std::fmt::Display for Cents {
     }
 }
 
+/// The sort key of a deal without an expected close: after every real date.
+pub const NO_CLOSE_DATE: jiff::civil::Date = jiff::civil::date(9999, 12, 31);
+
 /// A deal as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deal {
@@ -335,17 +338,24 @@ pub async fn add_term<S: ContactStore + DealStore + LedgerStore>(
     view(store, actor, id, now).await
 }
 
+/// The most deals one call lists (a page).
+pub const MAX_DEALS: u32 = 1000;
+
 /// Deals, open ones only if asked, each with its flags: a few queries for the whole list
 /// (names, give/get lines, carried trust scores), not several per deal.
 pub async fn list<S: ContactStore + DealStore + LedgerStore>(
     store: &S,
     actor: &Actor,
     open_only: bool,
+    after: Option<&crate::store::AfterDeal>,
+    limit: u32,
     now: Timestamp,
 ) -> Result<Vec<DealView>> {
     use std::collections::HashMap;
     let ws = &actor.workspace.id;
-    let deals = store.deals(ws, open_only, 1000).await?;
+    let deals = store
+        .deals(ws, open_only, after, limit.clamp(1, MAX_DEALS))
+        .await?;
     let ids: Vec<DealId> = deals.iter().map(|d| d.id.clone()).collect();
     let mut terms: HashMap<DealId, Vec<Term>> = HashMap::new();
     for (deal, t) in store.deal_terms(ws, &ids).await? {

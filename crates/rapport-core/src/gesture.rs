@@ -391,20 +391,21 @@ pub async fn list<S: ContactStore + GestureStore>(
     store: &S,
     actor: &Actor,
     reference: Option<&str>,
+    after: Option<&crate::store::AfterGesture>,
     limit: u32,
 ) -> Result<Vec<(Gesture, String)>> {
     let ws = &actor.workspace.id;
     match reference {
         Some(r) => {
             let contact = resolve_contact(store, actor, r).await?;
-            let gestures = store.gestures(ws, Some(&contact.id), limit).await?;
+            let gestures = store.gestures(ws, Some(&contact.id), after, limit).await?;
             Ok(gestures
                 .into_iter()
                 .map(|g| (g, contact.name.clone()))
                 .collect())
         }
         None => {
-            let gestures = store.gestures(ws, None, limit).await?;
+            let gestures = store.gestures(ws, None, after, limit).await?;
             let ids: Vec<ContactId> = gestures.iter().map(|g| g.contact_id.clone()).collect();
             let names: std::collections::HashMap<ContactId, String> =
                 store.contact_names(ws, &ids).await?.into_iter().collect();
@@ -565,7 +566,7 @@ pub async fn appreciation_of<S: GestureStore + FactStore>(
     now: Timestamp,
 ) -> Result<Appreciation> {
     let ws = &actor.workspace.id;
-    let last = store.gestures(ws, Some(&contact.id), 1).await?.pop();
+    let last = store.gestures(ws, Some(&contact.id), None, 1).await?.pop();
     let rules = rules(store, actor).await?;
     let audience = Audience::of(contact.relationship, contact.vip);
     let every_days = rules

@@ -215,7 +215,7 @@ pub async fn card_of<S: FactStore + InteractionStore>(
 ) -> Result<ContactCard> {
     let ws = &actor.workspace.id;
     let facts = store.facts(ws, &contact.id).await?;
-    let recent_interactions = store.timeline(ws, &contact.id, 5).await?;
+    let recent_interactions = store.timeline(ws, &contact.id, None, 5).await?;
     Ok(ContactCard {
         keep_in_touch_days: contact.keep_in_touch_days(),
         contact,
@@ -259,6 +259,7 @@ pub async fn timeline<S: ContactStore + InteractionStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
+    after: Option<&crate::store::AfterInteraction>,
     limit: u32,
 ) -> Result<(Contact, Vec<Interaction>)> {
     if limit == 0 || limit > MAX_PAGE {
@@ -268,7 +269,7 @@ pub async fn timeline<S: ContactStore + InteractionStore>(
     }
     let contact = resolve_contact(store, actor, reference).await?;
     let items = store
-        .timeline(&actor.workspace.id, &contact.id, limit)
+        .timeline(&actor.workspace.id, &contact.id, after, limit)
         .await?;
     Ok((contact, items))
 }
@@ -278,6 +279,7 @@ pub async fn search_interactions<S: InteractionStore>(
     store: &S,
     actor: &Actor,
     text: &str,
+    after: Option<&crate::store::AfterInteraction>,
     limit: u32,
 ) -> Result<Vec<Interaction>> {
     let folded = fold(text);
@@ -285,7 +287,12 @@ pub async fn search_interactions<S: InteractionStore>(
         return Err(Invalid::new("search", "search for some text").into());
     }
     Ok(store
-        .search_interactions(&actor.workspace.id, &folded, limit.clamp(1, MAX_PAGE))
+        .search_interactions(
+            &actor.workspace.id,
+            &folded,
+            after,
+            limit.clamp(1, MAX_PAGE),
+        )
         .await?)
 }
 

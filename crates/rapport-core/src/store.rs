@@ -140,11 +140,13 @@ pub trait InteractionStore: Send + Sync {
         interaction: &Interaction,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// A contact's interactions, newest first (planned ones, in the future, come first).
+    /// A contact's interactions, newest first (planned ones, in the future, come first),
+    /// after the keyset `after` when given.
     fn timeline(
         &self,
         ws: &WorkspaceId,
         contact: &ContactId,
+        after: Option<&AfterInteraction>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
 
@@ -153,6 +155,7 @@ pub trait InteractionStore: Send + Sync {
         &self,
         ws: &WorkspaceId,
         folded: &str,
+        after: Option<&AfterInteraction>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
 }
@@ -189,6 +192,17 @@ pub trait BulkStore: Send + Sync {
     /// rows per row.
     fn refresh_statistics(&self) -> impl Future<Output = StoreResult<()>> + Send;
 }
+
+/// Keyset cursors: a page of a list starts after the item with this sort key (the key of
+/// the previous page's last item, in the list's order; ids break ties).
+/// Interactions, newest first: when, then id.
+pub type AfterInteraction = (Timestamp, crate::ids::InteractionId);
+/// Requests, oldest first: created, then id.
+pub type AfterRequest = (Timestamp, crate::commitment::RequestId);
+/// Gestures, newest first: the day given, when recorded, then id.
+pub type AfterGesture = (jiff::civil::Date, Timestamp, crate::gesture::GestureId);
+/// Deals: expected close ([`crate::deal::NO_CLOSE_DATE`] for none), created, then id.
+pub type AfterDeal = (jiff::civil::Date, Timestamp, crate::deal::DealId);
 
 /// One entry of a commitment's history.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -332,12 +346,14 @@ pub trait LedgerStore: Send + Sync {
         id: &RequestId,
     ) -> impl Future<Output = StoreResult<Option<Request>>> + Send;
 
-    /// Requests, of one contact or all, oldest first; only those without a why if asked.
+    /// Requests, of one contact or all, oldest first; only those without a why if asked;
+    /// after the keyset `after` when given.
     fn requests(
         &self,
         ws: &WorkspaceId,
         contact: Option<&ContactId>,
         without_why: bool,
+        after: Option<&AfterRequest>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<Request>>> + Send;
 
@@ -397,11 +413,13 @@ pub trait DealStore: Send + Sync {
         id: &crate::deal::DealId,
     ) -> impl Future<Output = StoreResult<Option<(crate::deal::Deal, Vec<crate::deal::Term>)>>> + Send;
 
-    /// Deals, open ones only if asked, by expected close then creation.
+    /// Deals, open ones only if asked, by expected close (those without one last) then
+    /// creation; after the keyset `after` when given.
     fn deals(
         &self,
         ws: &WorkspaceId,
         open_only: bool,
+        after: Option<&AfterDeal>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<crate::deal::Deal>>> + Send;
 
@@ -452,11 +470,13 @@ pub trait GestureStore: Send + Sync {
         gesture: &crate::gesture::Gesture,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// Gestures, newest first (by the day given, then as recorded): of one contact or all.
+    /// Gestures, newest first (by the day given, then as recorded): of one contact or all;
+    /// after the keyset `after` when given.
     fn gestures(
         &self,
         ws: &WorkspaceId,
         contact: Option<&ContactId>,
+        after: Option<&AfterGesture>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<crate::gesture::Gesture>>> + Send;
 

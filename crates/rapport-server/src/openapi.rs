@@ -35,6 +35,11 @@ fn string() -> Value {
     json!({"type": "string"})
 }
 
+/// The `cursor` query parameter of a paged list.
+fn cursor() -> Value {
+    query("cursor", string(), "next_cursor of the previous page")
+}
+
 fn page_of(item: Value) -> Value {
     json!({
         "type": "object",
@@ -413,7 +418,7 @@ pub fn document() -> Value {
                 }))), "201", Some(r("Fact")))
         },
         "/contacts/{id}/interactions": {
-            "get": op("timeline", "Interactions, newest first", vec![contact(), limit(1000)], None, "200", Some(page_of(r("Interaction")))),
+            "get": op("timeline", "Interactions, newest first", vec![contact(), limit(1000), cursor()], None, "200", Some(page_of(r("Interaction")))),
             "post": op("logInteraction", "Log an interaction (or plan one)", vec![contact()],
                 Some(body(&["summary"], json!({
                     "kind": one_of(&["call", "meeting", "email", "visit", "message", "other"]), "summary": text(), "at": string(),
@@ -424,7 +429,7 @@ pub fn document() -> Value {
         "/contacts/{id}/brief": {"get": op("brief", "The pre-meeting brief", vec![contact()], None, "200", Some(r("Brief")))},
         "/interactions/search": {
             "get": op("searchInteractions", "Interactions whose text matches",
-                vec![json!({"name": "q", "in": "query", "required": true, "schema": string()}), limit(1000)],
+                vec![json!({"name": "q", "in": "query", "required": true, "schema": string()}), limit(1000), cursor()],
                 None, "200", Some(page_of(r("Interaction"))))
         },
         "/commitments": {
@@ -459,7 +464,7 @@ pub fn document() -> Value {
         },
         "/commitments/{id}/told": {"post": op("told", "They have been told", vec![commitment()], None, "200", Some(r("Commitment")))},
         "/requests": {
-            "get": op("listRequests", "Requests", vec![query("contact_id", string(), "One contact's"), boolean_query("open", "Without a why"), limit(1000)], None, "200", Some(page_of(r("Request")))),
+            "get": op("listRequests", "Requests", vec![query("contact_id", string(), "One contact's"), boolean_query("open", "Without a why"), limit(1000), cursor()], None, "200", Some(page_of(r("Request")))),
             "post": op("createRequest", "Record a request", vec![],
                 Some(body(&["contact_id", "text"], json!({"contact_id": string(), "text": text(), "why": nullable("string")}))),
                 "201", Some(r("Request")))
@@ -470,7 +475,7 @@ pub fn document() -> Value {
                 Some(body(&["why"], json!({"why": text()}))), "200", Some(r("Request")))
         },
         "/deals": {
-            "get": op("listDeals", "Deals with their flags", vec![boolean_query("open", "Open ones only")], None, "200", Some(page_of(r("Deal")))),
+            "get": op("listDeals", "Deals with their flags, by expected close (none last)", vec![boolean_query("open", "Open ones only"), limit(1000), cursor()], None, "200", Some(page_of(r("Deal")))),
             "post": op("createDeal", "Open a deal", vec![],
                 Some(body(&["contact_id", "title"], json!({
                     "contact_id": string(), "title": text(), "value": amount(),
@@ -488,7 +493,7 @@ pub fn document() -> Value {
                 "200", Some(r("Deal")))
         },
         "/gestures": {
-            "get": op("listGestures", "Gestures, newest first", vec![query("contact_id", string(), "One contact's"), limit(10000)], None, "200", Some(page_of(r("Gesture")))),
+            "get": op("listGestures", "Gestures, newest first", vec![query("contact_id", string(), "One contact's"), limit(10000), cursor()], None, "200", Some(page_of(r("Gesture")))),
             "post": op("createGesture", "Record a gesture (a date ahead plans it)", vec![],
                 Some(body(&["contact_id", "kind", "text"], json!({
                     "contact_id": string(), "kind": one_of(&["gift", "voucher", "tickets", "thank_you_note", "value"]), "text": text(),

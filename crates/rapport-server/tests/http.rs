@@ -1131,7 +1131,204 @@ async fn a_leaving_member_s_work_is_handed_over_whole(db: &Db) {
     assert_eq!(own.status, 422);
 }
 
+/// Every page of a list, following `next_cursor`, `limit` at a time: the ids in order.
+async fn walk(addr: std::net::SocketAddr, token: &str, path: &str, limit: u32) -> Vec<String> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}limit={limit}&cursor={c}"),
+            None => format!("{path}{sep}limit={limit}"),
+        };
+        let page = api(addr, token, "GET", &url, None).await;
+        assert_eq!(page.status, 200, "{url}: {}", page.body);
+        let page = page.json();
+        let items = page["items"].as_array().expect("items");
+        assert!(items.len() <= limit as usize);
+        ids.extend(
+            items
+                .iter()
+                .map(|i| i["id"].as_str().expect("id").to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return ids,
+        }
+    }
+    panic!("{path}: the cursor never ran out");
+}
+
+async fn every_list_pages_with_a_cursor_and_loses_nothing(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let tok = token_for(db, &a).await;
+    let addr = start(db).await;
+    let c = api(
+        addr,
+        &tok,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Kenji", "type": "customer"})),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    // Ties on purpose: two interactions at the same minute, two gestures on one day, deals
+    // sharing a close date and deals with none.
+    for (n, at) in [
+        "2026-11-01 09:00",
+        "2026-11-01 09:00",
+        "2026-10-02",
+        "2026-09-03",
+        "2026-08-04",
+        "2026-11-20",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = api(
+            addr,
+            &tok,
+            "POST",
+            &format!("/api/v1/contacts/{c}/interactions"),
+            Some(json!({"summary": format!("call {n} about delivery"), "at": at})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    for n in 0..5 {
+        let r = api(
+            addr,
+            &tok,
+            "POST",
+            "/api/v1/requests",
+            Some(json!({"contact_id": c, "text": format!("request {n}")})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    for (n, on) in [
+        "2026-03-01",
+        "2026-03-01",
+        "2026-05-01",
+        "2026-01-01",
+        "2026-03-01",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = api(addr, &tok, "POST", "/api/v1/gestures",
+            Some(json!({"contact_id": c, "kind": "thank_you_note", "text": format!("note {n}"), "on": on}))).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    for (n, close) in [
+        Some("2027-01-01"),
+        None,
+        Some("2026-12-01"),
+        Some("2027-01-01"),
+        None,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = api(
+            addr,
+            &tok,
+            "POST",
+            "/api/v1/deals",
+            Some(json!({"contact_id": c, "title": format!("deal {n}"), "expected_close": close})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    for path in [
+        format!("/api/v1/contacts/{c}/interactions"),
+        "/api/v1/interactions/search?q=delivery".to_owned(),
+        "/api/v1/requests".to_owned(),
+        format!("/api/v1/requests?contact_id={c}&open=true"),
+        "/api/v1/gestures".to_owned(),
+        format!("/api/v1/gestures?contact_id={c}"),
+        "/api/v1/deals".to_owned(),
+    ] {
+        let whole = walk(addr, &tok, &path, 1000).await;
+        assert!(whole.len() >= 5, "{path}: {whole:?}");
+        for limit in [1, 2, 3] {
+            assert_eq!(
+                walk(addr, &tok, &path, limit).await,
+                whole,
+                "{path} by {limit}"
+            );
+        }
+        let bad = api(
+            addr,
+            &tok,
+            "GET",
+            &format!(
+                "{}{}cursor=bm9wZQ",
+                path,
+                if path.contains('?') { '&' } else { '?' }
+            ),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (bad.status, bad.error_code().as_str()),
+            (400, "bad_request"),
+            "{path}"
+        );
+    }
+    // Deals come by expected close, those without one last, on both backends.
+    let deals = api(addr, &tok, "GET", "/api/v1/deals", None).await.json();
+    let closes: Vec<Option<&str>> = deals["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["expected_close"].as_str())
+        .collect();
+    assert_eq!(
+        closes,
+        [
+            Some("2026-12-01"),
+            Some("2027-01-01"),
+            Some("2027-01-01"),
+            None,
+            None
+        ]
+    );
+    // Newest first, planned ones on top; the tie at 09:00 is broken the same way every time.
+    let timeline = api(
+        addr,
+        &tok,
+        "GET",
+        &format!("/api/v1/contacts/{c}/interactions"),
+        None,
+    )
+    .await
+    .json();
+    let summaries: Vec<&str> = timeline["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["summary"].as_str())
+        .collect();
+    assert_eq!(summaries[0], "call 5 about delivery");
+    assert_eq!(
+        summaries[3..],
+        [
+            "call 2 about delivery",
+            "call 3 about delivery",
+            "call 4 about delivery"
+        ]
+    );
+}
+
 on_both_backends!(
+    every_list_pages_with_a_cursor_and_loses_nothing,
     a_leaving_member_s_work_is_handed_over_whole,
     the_whole_book_over_http,
     first_run_setup_sign_in_and_throttle,

@@ -1,8 +1,8 @@
 //! Deals and their give/get ledgers.
 
-use rapport_core::deal::{Cents, Deal, DealId, Term};
+use rapport_core::deal::{Cents, Deal, DealId, NO_CLOSE_DATE, Term};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{DealStore, StoreResult};
+use rapport_core::store::{AfterDeal, DealStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::{instant, micros};
@@ -202,23 +202,36 @@ impl DealStore for Db {
         Ok(Some((row.into_deal()?, terms)))
     }
 
-    async fn deals(&self, ws: &WorkspaceId, open_only: bool, limit: u32) -> StoreResult<Vec<Deal>> {
-        let open = if open_only {
-            " AND closed_at IS NULL"
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT {DEAL_COLUMNS} FROM deals WHERE workspace_id = $1{open} \
-             ORDER BY expected_close, created_at, id LIMIT $2"
-        );
+    async fn deals(
+        &self,
+        ws: &WorkspaceId,
+        open_only: bool,
+        after: Option<&AfterDeal>,
+        limit: u32,
+    ) -> StoreResult<Vec<Deal>> {
+        // Deals without an expected close sort last on both backends (SQLite would put NULLs
+        // first, PostgreSQL last).
+        let close = format!("COALESCE(expected_close, '{NO_CLOSE_DATE}')");
         let rows: Vec<DealRow> = with_pool!(self, |pool| {
-            sqlx::query_as(AssertSqlSafe(sql))
-                .bind(ws.as_str())
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {DEAL_COLUMNS} FROM deals WHERE workspace_id = "
+            ));
+            qb.push_bind(ws.as_str());
+            if open_only {
+                qb.push(" AND closed_at IS NULL");
+            }
+            if let Some((day, at, id)) = after {
+                qb.push(format!(" AND ({close}, created_at, id) > ("))
+                    .push_bind(day.to_string())
+                    .push(", ")
+                    .push_bind(micros(*at))
+                    .push(", ")
+                    .push_bind(id.as_str())
+                    .push(")");
+            }
+            qb.push(format!(" ORDER BY {close}, created_at, id LIMIT "))
+                .push_bind(i64::from(limit));
+            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
         });
         rows.into_iter().map(DealRow::into_deal).collect()
     }

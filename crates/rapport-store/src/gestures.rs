@@ -9,7 +9,7 @@ use rapport_core::StoreError;
 use rapport_core::deal::Cents;
 use rapport_core::gesture::{Audience, Gesture, GestureId, KindSpend};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{GestureStore, StoreResult};
+use rapport_core::store::{AfterGesture, GestureStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::instant;
@@ -177,30 +177,29 @@ impl GestureStore for Db {
         &self,
         ws: &WorkspaceId,
         contact: Option<&ContactId>,
+        after: Option<&AfterGesture>,
         limit: u32,
     ) -> StoreResult<Vec<Gesture>> {
         let rows: Vec<GestureRow> = with_pool!(self, |pool| {
-            match contact {
-                Some(c) => sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT {GESTURE_COLUMNS} FROM gestures WHERE workspace_id = $1 \
-                     AND contact_id = $2 ORDER BY given_on DESC, created_at DESC LIMIT $3"
-                )))
-                .bind(ws.as_str())
-                .bind(c.as_str())
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?,
-                None => sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT {GESTURE_COLUMNS} FROM gestures WHERE workspace_id = $1 \
-                     ORDER BY given_on DESC, created_at DESC LIMIT $2"
-                )))
-                .bind(ws.as_str())
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?,
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {GESTURE_COLUMNS} FROM gestures WHERE workspace_id = "
+            ));
+            qb.push_bind(ws.as_str());
+            if let Some(c) = contact {
+                qb.push(" AND contact_id = ").push_bind(c.as_str());
             }
+            if let Some((day, at, id)) = after {
+                qb.push(" AND (given_on, created_at, id) < (")
+                    .push_bind(day.to_string())
+                    .push(", ")
+                    .push_bind(crate::rows::micros(*at))
+                    .push(", ")
+                    .push_bind(id.as_str())
+                    .push(")");
+            }
+            qb.push(" ORDER BY given_on DESC, created_at DESC, id DESC LIMIT ")
+                .push_bind(i64::from(limit));
+            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
         });
         rows.into_iter().map(GestureRow::into_gesture).collect()
     }

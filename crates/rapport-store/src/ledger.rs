@@ -9,7 +9,8 @@ use rapport_core::commitment::{
 };
 use rapport_core::ids::{ContactId, InteractionId, UserId, WorkspaceId};
 use rapport_core::store::{
-    CommitmentFilter, HistoryEntry, LedgerChange, LedgerStore, StoreResult, StoredTrust,
+    AfterRequest, CommitmentFilter, HistoryEntry, LedgerChange, LedgerStore, StoreResult,
+    StoredTrust,
 };
 use rapport_core::trust::{Evidence, MODEL_VERSION, Params};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -608,6 +609,7 @@ impl LedgerStore for Db {
         ws: &WorkspaceId,
         contact: Option<&ContactId>,
         without_why: bool,
+        after: Option<&AfterRequest>,
         limit: u32,
     ) -> StoreResult<Vec<Request>> {
         let rows: Vec<RequestRow> = with_pool!(self, |pool| {
@@ -620,6 +622,13 @@ impl LedgerStore for Db {
             }
             if without_why {
                 qb.push(" AND why IS NULL");
+            }
+            if let Some((at, id)) = after {
+                qb.push(" AND (created_at, id) > (")
+                    .push_bind(micros(*at))
+                    .push(", ")
+                    .push_bind(id.as_str())
+                    .push(")");
             }
             qb.push(" ORDER BY created_at, id LIMIT ")
                 .push_bind(i64::from(limit));

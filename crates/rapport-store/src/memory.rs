@@ -4,10 +4,10 @@ use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::interaction::Interaction;
 use rapport_core::search::like_escape;
-use rapport_core::store::{FactStore, InteractionStore, StoreResult};
+use rapport_core::store::{AfterInteraction, FactStore, InteractionStore, StoreResult};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-use crate::rows::{FACT_COLUMNS, FactRow, INTERACTION_COLUMNS, InteractionRow};
+use crate::rows::{FACT_COLUMNS, FactRow, INTERACTION_COLUMNS, InteractionRow, micros};
 use crate::{Db, db_err, in_write_tx, with_pool};
 
 /// Inserts facts in the transaction `$tx`, in chunks.
@@ -117,20 +117,20 @@ impl InteractionStore for Db {
         &self,
         ws: &WorkspaceId,
         contact: &ContactId,
+        after: Option<&AfterInteraction>,
         limit: u32,
     ) -> StoreResult<Vec<Interaction>> {
-        let sql = format!(
-            "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE workspace_id = $1 AND contact_id = $2 \
-             ORDER BY occurred_at DESC, id DESC LIMIT $3"
-        );
         let rows: Vec<InteractionRow> = with_pool!(self, |pool| {
-            sqlx::query_as(AssertSqlSafe(sql))
-                .bind(ws.as_str())
-                .bind(contact.as_str())
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE workspace_id = "
+            ));
+            qb.push_bind(ws.as_str())
+                .push(" AND contact_id = ")
+                .push_bind(contact.as_str());
+            push_after_interaction(&mut qb, after);
+            qb.push(" ORDER BY occurred_at DESC, id DESC LIMIT ")
+                .push_bind(i64::from(limit));
+            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
         });
         rows.into_iter()
             .map(InteractionRow::into_interaction)
@@ -141,6 +141,7 @@ impl InteractionStore for Db {
         &self,
         ws: &WorkspaceId,
         folded: &str,
+        after: Option<&AfterInteraction>,
         limit: u32,
     ) -> StoreResult<Vec<Interaction>> {
         let rows: Vec<InteractionRow> = with_pool!(self, |pool| {
@@ -150,12 +151,30 @@ impl InteractionStore for Db {
             qb.push_bind(ws.as_str())
                 .push(" AND search_text LIKE ")
                 .push_bind(format!("%{}%", like_escape(folded)))
-                .push(" ESCAPE '\\' ORDER BY occurred_at DESC, id DESC LIMIT ")
+                .push(" ESCAPE '\\'");
+            push_after_interaction(&mut qb, after);
+            qb.push(" ORDER BY occurred_at DESC, id DESC LIMIT ")
                 .push_bind(i64::from(limit));
             qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
         });
         rows.into_iter()
             .map(InteractionRow::into_interaction)
             .collect()
+    }
+}
+
+/// Keeps only interactions after the keyset, in newest-first order.
+fn push_after_interaction<DB>(qb: &mut QueryBuilder<DB>, after: Option<&AfterInteraction>)
+where
+    DB: sqlx::Database,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    if let Some((at, id)) = after {
+        qb.push(" AND (occurred_at, id) < (")
+            .push_bind(micros(*at))
+            .push(", ")
+            .push_bind(id.to_string())
+            .push(")");
     }
 }

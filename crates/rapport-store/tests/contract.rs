@@ -468,7 +468,7 @@ async fn timeline_is_newest_first_and_searchable(db: &Db) {
             .await
             .expect("log");
     }
-    let (_, items) = service::timeline(db, &a, "kenji", 50)
+    let (_, items) = service::timeline(db, &a, "kenji", None, 50)
         .await
         .expect("timeline");
     let summaries: Vec<_> = items.iter().map(|i| i.summary.as_str()).collect();
@@ -482,17 +482,17 @@ async fn timeline_is_newest_first_and_searchable(db: &Db) {
         ]
     );
     assert!(items[0].is_planned(now()), "a future meeting is planned");
-    let (_, two) = service::timeline(db, &a, "kenji", 2)
+    let (_, two) = service::timeline(db, &a, "kenji", None, 2)
         .await
         .expect("timeline");
     assert_eq!(two.len(), 2);
-    let found = service::search_interactions(db, &a, "DELIVERY", 10)
+    let found = service::search_interactions(db, &a, "DELIVERY", None, 10)
         .await
         .expect("search");
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].contact_id, c.id);
     assert!(
-        service::search_interactions(db, &a, "nothing like this", 10)
+        service::search_interactions(db, &a, "nothing like this", None, 10)
             .await
             .expect("search")
             .is_empty()
@@ -582,13 +582,13 @@ async fn workspaces_never_see_each_other(db: &Db) {
         Err(StoreError::NotFound)
     ));
     assert!(
-        db.timeline(wb, &mine.id, 10)
+        db.timeline(wb, &mine.id, None, 10)
             .await
             .expect("timeline")
             .is_empty()
     );
     assert!(
-        db.search_interactions(wb, "confidential", 10)
+        db.search_interactions(wb, "confidential", None, 10)
             .await
             .expect("search")
             .is_empty()

@@ -134,7 +134,9 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         .await
         .expect("reopen");
     assert_eq!(reopened.deal.closed_at, None);
-    let listed = deal::list(db, &a, true, now()).await.expect("list");
+    let listed = deal::list(db, &a, true, None, deal::MAX_DEALS, now())
+        .await
+        .expect("list");
     assert_eq!(listed.len(), 1, "only the reopened one is open");
 
     // Bad input changes nothing.
@@ -147,12 +149,18 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         Err(Error::NotFound(_))
     ));
     assert_eq!(
-        deal::list(db, &a, false, now()).await.expect("list").len(),
+        deal::list(db, &a, false, None, deal::MAX_DEALS, now())
+            .await
+            .expect("list")
+            .len(),
         2
     );
     // The list reads the carried scores and every deal's lines at once: the same flags as
     // each deal's own view.
-    for listed in deal::list(db, &a, false, now()).await.expect("list") {
+    for listed in deal::list(db, &a, false, None, deal::MAX_DEALS, now())
+        .await
+        .expect("list")
+    {
         let one = deal::view(db, &a, listed.deal.id.as_str(), now())
             .await
             .expect("view");
@@ -220,7 +228,7 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         Err(Error::NotFound(_))
     ));
     assert!(
-        deal::list(db, &b, false, now())
+        deal::list(db, &b, false, None, deal::MAX_DEALS, now())
             .await
             .expect("list")
             .is_empty()

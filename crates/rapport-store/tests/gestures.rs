@@ -102,7 +102,9 @@ async fn cadence_moves_with_gestures_rules_and_type(db: &Db) {
     .await
     .expect("voucher");
     assert!(gestures_on(db, &a, "2027-03-30").await.is_empty());
-    let list = gesture::list(db, &a, Some("ana"), 10).await.expect("list");
+    let list = gesture::list(db, &a, Some("ana"), None, 10)
+        .await
+        .expect("list");
     let texts: Vec<&str> = list.iter().map(|(g, _)| g.text.as_str()).collect();
     assert_eq!(texts, vec!["Bottle of Douro red", "Dinner voucher"]);
 
@@ -251,7 +253,12 @@ async fn budget_thank_you_notes_bad_input_and_isolation(db: &Db) {
     assert_eq!(b25.budget, None, "not before it was set");
 
     // Bad input is refused and writes nothing.
-    let count = || async { gesture::list(db, &a, None, 100).await.expect("list").len() };
+    let count = || async {
+        gesture::list(db, &a, None, None, 100)
+            .await
+            .expect("list")
+            .len()
+    };
     let before = count().await;
     let bad: Vec<(&str, NewGesture, &str)> = vec![
         (
@@ -322,7 +329,7 @@ async fn budget_thank_you_notes_bad_input_and_isolation(db: &Db) {
         Err(Error::NotFound(_))
     ));
     assert!(
-        gesture::list(db, &other, None, 100)
+        gesture::list(db, &other, None, None, 100)
             .await
             .expect("list")
             .is_empty()

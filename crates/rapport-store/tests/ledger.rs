@@ -490,7 +490,7 @@ async fn requests_carry_their_why(db: &Db) {
     .await
     .expect("request");
     let open = db
-        .requests(&a.workspace.id, None, true, 100)
+        .requests(&a.workspace.id, None, true, None, 100)
         .await
         .expect("open");
     assert_eq!(
@@ -526,7 +526,7 @@ async fn requests_carry_their_why(db: &Db) {
     .expect("why");
     assert_eq!(r2.answered_by.as_ref(), Some(&c.id));
     assert!(
-        db.requests(&a.workspace.id, None, true, 100)
+        db.requests(&a.workspace.id, None, true, None, 100)
             .await
             .expect("open")
             .is_empty()

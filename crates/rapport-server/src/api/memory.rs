@@ -12,7 +12,7 @@ use rapport_core::service;
 use rapport_core::store::FactStore;
 use serde::Deserialize;
 
-use super::{Body, Page, Params, contact_by_id, now};
+use super::{Body, Page, Params, contact_by_id, cursor, now};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult};
@@ -158,6 +158,7 @@ async fn add_fact(
 #[serde(deny_unknown_fields)]
 struct TimelineQuery {
     limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn timeline(
@@ -167,12 +168,11 @@ async fn timeline(
     Params(q): Params<TimelineQuery>,
 ) -> ApiResult<Json<Page<Interaction>>> {
     let c = contact_by_id(&state, &actor, &id).await?;
+    let after = q.cursor.as_deref().map(cursor::interaction).transpose()?;
+    let limit = q.limit.unwrap_or(50);
     let (_, items) =
-        service::timeline(&state.db, &actor.0, c.id.as_str(), q.limit.unwrap_or(50)).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+        service::timeline(&state.db, &actor.0, c.id.as_str(), after.as_ref(), limit).await?;
+    Ok(Json(cursor::page(items, limit, cursor::of_interaction)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,6 +219,7 @@ async fn log(
 struct SearchQuery {
     q: String,
     limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn search(
@@ -230,9 +231,8 @@ async fn search(
     if limit == 0 || limit > 1000 {
         return Err(ApiError::invalid("limit", "between 1 and 1000"));
     }
-    let items = service::search_interactions(&state.db, &actor.0, &q.q, limit).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    let after = q.cursor.as_deref().map(cursor::interaction).transpose()?;
+    let items =
+        service::search_interactions(&state.db, &actor.0, &q.q, after.as_ref(), limit).await?;
+    Ok(Json(cursor::page(items, limit, cursor::of_interaction)))
 }

@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::auth::{ApiActor, new_token};
 use crate::error::{ApiError, ApiResult};
 
+mod cursor;
 mod memory;
 mod planner;
 

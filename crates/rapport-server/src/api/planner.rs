@@ -13,7 +13,7 @@ use rapport_core::referral::{self, Advocate};
 use rapport_core::store::LedgerStore;
 use serde::{Deserialize, Serialize};
 
-use super::{Body, Page, Params, contact_by_id, now};
+use super::{Body, Page, Params, contact_by_id, cursor, now};
 use crate::AppState;
 use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult};
@@ -49,6 +49,7 @@ struct RequestsQuery {
     #[serde(default)]
     open: bool,
     limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn requests(
@@ -64,14 +65,18 @@ async fn requests(
     if limit == 0 || limit > 1000 {
         return Err(ApiError::invalid("limit", "between 1 and 1000"));
     }
+    let after = q.cursor.as_deref().map(cursor::request).transpose()?;
     let items = state
         .db
-        .requests(&actor.0.workspace.id, contact.as_ref(), q.open, limit)
+        .requests(
+            &actor.0.workspace.id,
+            contact.as_ref(),
+            q.open,
+            after.as_ref(),
+            limit,
+        )
         .await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    Ok(Json(cursor::page(items, limit, cursor::of_request)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +140,8 @@ async fn why(
 struct DealsQuery {
     #[serde(default)]
     open: bool,
+    limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 async fn deals(
@@ -142,11 +149,13 @@ async fn deals(
     actor: ApiActor,
     Params(q): Params<DealsQuery>,
 ) -> ApiResult<Json<Page<DealView>>> {
-    let items = deal::list(&state.db, &actor.0, q.open, now()).await?;
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > deal::MAX_DEALS {
+        return Err(ApiError::invalid("limit", "between 1 and 1000"));
+    }
+    let after = q.cursor.as_deref().map(cursor::deal).transpose()?;
+    let items = deal::list(&state.db, &actor.0, q.open, after.as_ref(), limit, now()).await?;
+    Ok(Json(cursor::page(items, limit, cursor::of_deal)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,6 +264,7 @@ async fn term(
 struct GesturesQuery {
     contact_id: Option<String>,
     limit: Option<u32>,
+    cursor: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -277,18 +287,24 @@ async fn gestures(
     if limit == 0 || limit > 10_000 {
         return Err(ApiError::invalid("limit", "between 1 and 10000"));
     }
-    let items = gesture::list(&state.db, &actor.0, contact.as_deref(), limit)
-        .await?
-        .into_iter()
-        .map(|(gesture, contact_name)| GestureRow {
-            gesture,
-            contact_name,
-        })
-        .collect();
-    Ok(Json(Page {
-        items,
-        next_cursor: None,
-    }))
+    let after = q.cursor.as_deref().map(cursor::gesture).transpose()?;
+    let items = gesture::list(
+        &state.db,
+        &actor.0,
+        contact.as_deref(),
+        after.as_ref(),
+        limit,
+    )
+    .await?
+    .into_iter()
+    .map(|(gesture, contact_name)| GestureRow {
+        gesture,
+        contact_name,
+    })
+    .collect();
+    Ok(Json(cursor::page(items, limit, |g: &GestureRow| {
+        cursor::of_gesture(&g.gesture)
+    })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -439,7 +439,7 @@ async fn contact_page(
     let n = now();
     let brief = rapport_core::brief::brief(&state.db, &s.actor, c.id.as_str(), n).await?;
     let card = service::card_of(&state.db, &s.actor, c.clone()).await?;
-    let timeline = service::timeline(&state.db, &s.actor, c.id.as_str(), 20)
+    let timeline = service::timeline(&state.db, &s.actor, c.id.as_str(), None, 20)
         .await?
         .1
         .iter()
@@ -512,38 +512,45 @@ async fn contact_page(
         a.suggestion.text,
         a.suggestion.why
     );
-    let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), 20)
+    let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 20)
         .await?
         .into_iter()
         .map(|(g, _)| format!("{} · {}: {} ({})", g.given_on, g.kind, g.text, g.cost))
         .collect();
-    let deals = rapport_core::deal::list(&state.db, &s.actor, false, n)
-        .await?
-        .into_iter()
-        .filter(|d| d.deal.contact_id == c.id)
-        .map(|d| {
-            let mut flags = Vec::new();
-            if d.gives_outrun_gets {
-                flags.push("gives outrun gets");
-            }
-            if d.trust_gate {
-                flags.push("trust gate: their promises read low");
-            }
-            let flags = if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", flags.join("; "))
-            };
-            DealLine {
-                id: d.deal.id.to_string(),
-                line: format!(
-                    "{}: {} ({}){flags}",
-                    d.deal.title, d.deal.value, d.deal.stage
-                ),
-                open: d.deal.stage.is_open(),
-            }
-        })
-        .collect();
+    let deals = rapport_core::deal::list(
+        &state.db,
+        &s.actor,
+        false,
+        None,
+        rapport_core::deal::MAX_DEALS,
+        n,
+    )
+    .await?
+    .into_iter()
+    .filter(|d| d.deal.contact_id == c.id)
+    .map(|d| {
+        let mut flags = Vec::new();
+        if d.gives_outrun_gets {
+            flags.push("gives outrun gets");
+        }
+        if d.trust_gate {
+            flags.push("trust gate: their promises read low");
+        }
+        let flags = if flags.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", flags.join("; "))
+        };
+        DealLine {
+            id: d.deal.id.to_string(),
+            line: format!(
+                "{}: {} ({}){flags}",
+                d.deal.title, d.deal.value, d.deal.stage
+            ),
+            open: d.deal.stage.is_open(),
+        }
+    })
+    .collect();
     let org = c
         .organisation
         .as_deref()
@@ -728,7 +735,16 @@ async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    let all = match rapport_core::deal::list(&state.db, &s.actor, false, now()).await {
+    let all = match rapport_core::deal::list(
+        &state.db,
+        &s.actor,
+        false,
+        None,
+        rapport_core::deal::MAX_DEALS,
+        now(),
+    )
+    .await
+    {
         Ok(d) => d,
         Err(e) => return web_error(e.into()),
     };

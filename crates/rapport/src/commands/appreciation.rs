@@ -50,7 +50,7 @@ pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
             rapport_core::Invalid::new("limit", "--limit must be between 1 and 10,000").into(),
         );
     }
-    let list = gesture::list(&ctx.db, &ctx.actor, a.reference.as_deref(), a.limit).await?;
+    let list = gesture::list(&ctx.db, &ctx.actor, a.reference.as_deref(), None, a.limit).await?;
     if a.out.json {
         #[derive(serde::Serialize)]
         struct Row<'a> {

@@ -245,7 +245,13 @@ pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
     };
     let list = ctx
         .db
-        .requests(&ctx.actor.workspace.id, contact.as_ref(), a.open, 1000)
+        .requests(
+            &ctx.actor.workspace.id,
+            contact.as_ref(),
+            a.open,
+            None,
+            1000,
+        )
         .await
         .map_err(Error::from)?;
     if a.out.json {

@@ -89,7 +89,8 @@ struct TimelineView<'a> {
 }
 
 pub async fn timeline(ctx: &Context, a: TimelineArgs) -> anyhow::Result<()> {
-    let (contact, items) = service::timeline(&ctx.db, &ctx.actor, &a.reference, a.limit).await?;
+    let (contact, items) =
+        service::timeline(&ctx.db, &ctx.actor, &a.reference, None, a.limit).await?;
     if a.out.json {
         render::json(&TimelineView {
             contact: render::ContactView::from(&contact),
@@ -119,7 +120,8 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    let interactions = service::search_interactions(&ctx.db, &ctx.actor, &a.query, a.limit).await?;
+    let interactions =
+        service::search_interactions(&ctx.db, &ctx.actor, &a.query, None, a.limit).await?;
     if a.out.json {
         render::json(&SearchView {
             contacts: contacts.iter().map(render::ContactView::from).collect(),

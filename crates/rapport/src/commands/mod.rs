@@ -199,7 +199,7 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
             a.out.json,
         ),
         DealCommand::List(a) => {
-            let list = deal::list(&ctx.db, &ctx.actor, a.open, now).await?;
+            let list = deal::list(&ctx.db, &ctx.actor, a.open, None, deal::MAX_DEALS, now).await?;
             if a.out.json {
                 return crate::render::json(&list);
             }
