@@ -284,6 +284,102 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         assert!(page.body.contains(shown), "{shown}");
     }
 
+    // A date ten days ahead shows under "Coming up"; a request without a why asks for one,
+    // and the why is written down from the page.
+    let ahead = Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .checked_add(jiff::ToSpan::days(10))
+        .expect("date");
+    let anniversary = format!("2012-{:02}-{:02}", ahead.month(), ahead.day());
+    let asked = [
+        (
+            "facts",
+            vec![
+                ("kind", "date".to_owned()),
+                ("text", "Company anniversary".to_owned()),
+                ("date", anniversary),
+            ],
+        ),
+        ("requests", vec![("text", "A quote in euros".to_owned())]),
+    ];
+    for (path, fields) in asked {
+        let mut all = vec![("csrf", csrf.clone())];
+        all.extend(fields);
+        let done = post(format!("{contact_path}/{path}"), all).await;
+        assert_eq!(done.status, 303, "{path}: {}", done.body);
+    }
+    let empty = post(
+        format!("{contact_path}/requests"),
+        vec![("csrf", csrf.clone()), ("text", "  ".into())],
+    )
+    .await;
+    assert_eq!(empty.status, 422);
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    let section = |from: &str, to: &str| -> String {
+        let a = page.body.find(from).expect(from);
+        let b = page.body[a..].find(to).expect(to) + a;
+        page.body[a..b].to_owned()
+    };
+    assert!(
+        section("<h2>Coming up</h2>", "<h2>What they asked for</h2>")
+            .contains("Company anniversary"),
+        "{}",
+        page.body
+    );
+    let asked = section("<h2>What they asked for</h2>", "<h2>Timeline</h2>");
+    assert!(asked.contains("A quote in euros — why it matters to them is not known yet: ask"));
+    let at = asked.find("action=\"/requests/").expect("a why form") + 8;
+    let why_path = asked[at..].split('"').next().expect("path").to_owned();
+    assert!(why_path.ends_with("/why"), "{why_path}");
+    let blank = post(
+        why_path.clone(),
+        vec![("csrf", csrf.clone()), ("why", " ".into())],
+    )
+    .await;
+    assert_eq!(blank.status, 422, "{}", blank.body);
+    let saved = post(
+        why_path.clone(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("why", "Their board reports in euros".into()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (saved.status, location(&saved)),
+        (303, contact_path.clone())
+    );
+    let forged = post(
+        why_path,
+        vec![("csrf", "forged".into()), ("why", "x".into())],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    let page = request(
+        addr,
+        "GET",
+        &contact_path,
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(
+        page.body
+            .contains("A quote in euros — why: Their board reports in euros")
+    );
+    assert!(
+        !page.body.contains("action=\"/requests/"),
+        "no why left to ask"
+    );
+
     // A deal: opened on her page, a concession given, moved on the board to won.
     let opened = post(
         format!("{contact_path}/deals"),

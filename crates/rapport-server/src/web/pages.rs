@@ -18,7 +18,7 @@ use rapport_core::dates::micro_precision;
 use rapport_core::ids::ContactId;
 use rapport_core::ledger::{self, CommitmentQuery, DirectionView, NewCommitment, Outcome};
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::{AccountStore, ContactStore};
+use rapport_core::store::{AccountStore, ContactStore, LedgerStore};
 use rapport_core::today::TodayKind;
 use rapport_core::trust::Size;
 use serde::Deserialize;
@@ -38,6 +38,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/commitments", post(add_commitment))
         .route("/contacts/{id}/facts", post(add_fact))
+        .route("/contacts/{id}/requests", post(add_request))
+        .route("/requests/{id}/why", post(set_why))
         .route("/contacts/{id}/interactions", post(log_interaction))
         .route("/contacts/{id}/gestures", post(add_gesture))
         .route("/contacts/{id}/deals", post(add_deal))
@@ -412,10 +414,19 @@ struct ContactPage {
     trust: Vec<TrustBlock>,
     commitments: Vec<CommitmentLine>,
     facts: Vec<String>,
+    upcoming: Vec<String>,
+    requests: Vec<RequestLine>,
     timeline: Vec<String>,
     appreciation: String,
     gestures: Vec<String>,
     deals: Vec<DealLine>,
+}
+
+struct RequestLine {
+    id: String,
+    line: String,
+    /// Whether we know why it matters to them (else: ask, and a form to write it down).
+    why_known: bool,
 }
 
 struct DealLine {
@@ -499,6 +510,33 @@ async fn contact_page(
             }
         })
         .collect();
+    let upcoming = brief
+        .upcoming_dates
+        .iter()
+        .map(|u| {
+            let when = match u.in_days {
+                0 => "today".to_owned(),
+                1 => "tomorrow".to_owned(),
+                d => format!("in {d} days"),
+            };
+            format!("{} — {} ({when})", u.fact.describe(), u.next)
+        })
+        .collect();
+    let requests = state
+        .db
+        .requests(&s.actor.workspace.id, Some(&c.id), false, None, 100)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|r| RequestLine {
+            id: r.id.to_string(),
+            line: match &r.why {
+                Some(w) => format!("{} — why: {w}", r.text),
+                None => format!("{} — why it matters to them is not known yet: ask", r.text),
+            },
+            why_known: r.why.is_some(),
+        })
+        .collect();
     let a = &brief.appreciation;
     let appreciation = format!(
         "{} Next: {} ({}).",
@@ -573,6 +611,8 @@ async fn contact_page(
         ],
         commitments,
         facts: card.facts.iter().map(|f| f.describe()).collect(),
+        upcoming,
+        requests,
         timeline,
         appreciation,
         gestures,
@@ -1105,6 +1145,66 @@ fn form_context(
     let cid =
         ContactId::parse(id).ok_or_else(|| Box::new(web_error(ApiError::not_found("contact"))))?;
     Ok((s, cid))
+}
+
+#[derive(Debug, Deserialize)]
+struct RequestForm {
+    csrf: String,
+    text: String,
+    why: Option<String>,
+}
+
+async fn add_request(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<RequestForm>,
+) -> Response {
+    let (s, cid) = match form_context(session, &f.csrf, &id) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let why = f.why.as_deref().filter(|w| !w.trim().is_empty());
+    let done = ledger::add_request(&state.db, &s.actor, cid.as_str(), &f.text, why, None, now())
+        .await
+        .map(|_| ());
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+struct WhyForm {
+    csrf: String,
+    why: String,
+}
+
+async fn set_why(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Form(f): Form<WhyForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let r = match ledger::request(&state.db, &s.actor, &id).await {
+        Ok(r) => r,
+        Err(e) => return web_error(e.into()),
+    };
+    let done = ledger::update_request(
+        &state.db,
+        &s.actor,
+        r.id.as_str(),
+        Some(&f.why),
+        None,
+        now(),
+    )
+    .await
+    .map(|_| ());
+    contact_form_result(&state, &s, &r.contact_id, done).await
 }
 
 #[derive(Debug, Deserialize)]
