@@ -22,6 +22,7 @@ pub mod search;
 pub mod service;
 pub mod store;
 pub mod today;
+pub mod touch;
 pub mod trust;
 pub mod workspace;
 

@@ -217,7 +217,7 @@ pub async fn card_of<S: FactStore + InteractionStore>(
     let facts = store.facts(ws, &contact.id).await?;
     let recent_interactions = store.timeline(ws, &contact.id, None, 5).await?;
     Ok(ContactCard {
-        keep_in_touch_days: contact.keep_in_touch_days(),
+        keep_in_touch_days: contact.keep_in_touch_days_in(&actor.workspace.touch_rules),
         contact,
         facts,
         recent_interactions,

@@ -55,6 +55,15 @@ pub struct ContactFilter {
 
 /// Contacts.
 pub trait ContactStore: Send + Sync {
+    /// Saves the workspace's keep-in-touch rules and, in the same transaction, moves the
+    /// cadence and due time of the contacts of `changed` that follow the default.
+    fn set_touch_rules(
+        &self,
+        ws: &WorkspaceId,
+        rules: &crate::touch::TouchRules,
+        changed: &[crate::gesture::Audience],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// Inserts a new contact. `Conflict` if the id exists.
     fn insert_contact(
         &self,

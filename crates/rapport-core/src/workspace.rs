@@ -18,6 +18,8 @@ pub struct Workspace {
     pub promise_load_threshold: u32,
     /// The trust engine's half-life, 90 to 365 days.
     pub trust_half_life_days: u32,
+    /// Changes to the built-in keep-in-touch cadences.
+    pub touch_rules: crate::touch::TouchRules,
     pub created_at: Timestamp,
 }
 
@@ -107,6 +109,7 @@ mod tests {
             time_zone: "UTC".into(),
             promise_load_threshold: 5,
             trust_half_life_days: 180,
+            touch_rules: Default::default(),
             created_at: Timestamp::UNIX_EPOCH,
         }
     }

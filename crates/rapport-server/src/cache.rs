@@ -209,6 +209,7 @@ mod tests {
                 time_zone: "UTC".into(),
                 promise_load_threshold: 5,
                 trust_half_life_days: 180,
+                touch_rules: Default::default(),
                 created_at: jiff::Timestamp::UNIX_EPOCH,
             },
             user: rapport_core::workspace::User {

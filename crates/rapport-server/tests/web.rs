@@ -479,9 +479,50 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     )
     .await;
     assert!(bad.body.contains("role=\"alert\""));
+    let touch = post(
+        "/settings/keep-in-touch".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("audience", "prospect".into()),
+            ("every", "21".into()),
+        ],
+    )
+    .await;
+    assert_eq!(touch.status, 303, "{}", touch.body);
+    let bad_touch = post(
+        "/settings/keep-in-touch".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("audience", "prospect".into()),
+            ("every", "9999".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad_touch.status, 422);
+    assert!(bad_touch.body.contains("role=\"alert\""));
+    let forged = post(
+        "/settings/keep-in-touch".into(),
+        vec![
+            ("csrf", "forged".into()),
+            ("audience", "prospect".into()),
+            ("every", "7".into()),
+        ],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
     let settings = get("/settings").await.body;
     assert!(settings.contains("2,500.00"), "{settings}");
     assert!(settings.contains("customer: every 45 days"), "{settings}");
+    let keep = settings
+        .find("<h2>Keep in touch</h2>")
+        .map(|at| &settings[at..])
+        .expect("keep in touch section");
+    assert!(keep.contains("prospect: every 21 days<"), "{keep}");
+    assert!(keep.contains("vendor: every 90 days (default)"), "{keep}");
+    assert!(
+        keep.contains("co_worker: never goes cold (default)"),
+        "{keep}"
+    );
     let css = get("/static/app.css").await;
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
     // Signed out, pages send you to sign in.

@@ -19,6 +19,7 @@ macro_rules! insert_contacts_in {
     ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr) => {{
         let ws: &str = $ws.as_str();
         let appreciation: &[Appreciation] = $appreciation;
+        let touch = $crate::contacts::touch_rules_in!($tx, ws);
         let rows: Vec<(&Contact, Appreciation)> = $contacts
             .iter()
             .enumerate()
@@ -46,8 +47,8 @@ macro_rules! insert_contacts_in {
                     .push_bind(micros(c.updated_at))
                     .push_bind(c.archived_at.map(micros))
                     .push_bind(c.last_touch_at.map(micros))
-                    .push_bind(c.keep_in_touch_days().map(|d| d as i32))
-                    .push_bind(c.touch_due_at().map(micros))
+                    .push_bind(c.keep_in_touch_days_in(&touch).map(|d| d as i32))
+                    .push_bind(c.touch_due_at(&touch).map(micros))
                     .push_bind(c.value_tier())
                     .push_bind(a.days)
                     .push_bind(a.last_gesture_day)
@@ -58,6 +59,22 @@ macro_rules! insert_contacts_in {
         insert_attributes_in!($tx, ws, $contacts);
     }};
 }
+
+/// The workspace's keep-in-touch rules, read in the transaction `$tx`.
+macro_rules! touch_rules_in {
+    ($tx:ident, $ws:expr) => {{
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT touch_rules FROM workspaces WHERE id = $1")
+                .bind($ws)
+                .fetch_optional(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        let stored = stored.unwrap_or_default();
+        rapport_core::touch::TouchRules::from_stored(&stored)
+            .ok_or_else(|| $crate::corrupt("touch_rules", &stored))?
+    }};
+}
+pub(crate) use touch_rules_in;
 
 /// Inserts the emails, phones and tags of `$contacts` in the transaction `$tx`.
 macro_rules! insert_attributes_in {
@@ -111,6 +128,7 @@ macro_rules! update_contact_in {
         let c: &rapport_core::contact::Contact = $c;
         let one = std::slice::from_ref(c);
         let ws: &rapport_core::ids::WorkspaceId = $ws;
+        let touch = $crate::contacts::touch_rules_in!($tx, ws.as_str());
         let updated = sqlx::query(
             // The last touch is the store's (kept by logged interactions): the due time
             // is recomputed from it with the cadence now in force.
@@ -132,7 +150,7 @@ macro_rules! update_contact_in {
         .bind(c.cadence.to_stored())
         .bind(c.search_text())
         .bind($crate::rows::micros(c.updated_at))
-        .bind(c.keep_in_touch_days().map(|d| d as i32))
+        .bind(c.keep_in_touch_days_in(&touch).map(|d| d as i32))
         .bind(c.value_tier())
         .execute(&mut *$tx)
         .await
@@ -210,6 +228,53 @@ fn prefix_end(prefix: &str) -> String {
 }
 
 impl ContactStore for Db {
+    async fn set_touch_rules(
+        &self,
+        ws: &WorkspaceId,
+        rules: &rapport_core::touch::TouchRules,
+        changed: &[rapport_core::gesture::Audience],
+    ) -> StoreResult<()> {
+        use rapport_core::gesture::Audience;
+        // The audience is parsed, never typed-in text: only known names reach the statement.
+        let moves: Vec<(String, Option<i32>)> = changed
+            .iter()
+            .map(|a| {
+                let (matching, days) = match *a {
+                    Audience::Vip => ("vip".to_owned(), rules.days(Audience::Vip)),
+                    Audience::Type(t) => (
+                        format!("relationship = '{}' AND NOT vip", t.as_str()),
+                        rules.days_for(t, false),
+                    ),
+                };
+                (matching, days.map(|d| i32::try_from(d).unwrap_or(i32::MAX)))
+            })
+            .collect();
+        let n = in_write_tx!(self, |tx| {
+            let n = sqlx::query("UPDATE workspaces SET touch_rules = $2 WHERE id = $1")
+                .bind(ws.as_str())
+                .bind(rules.to_stored())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+            for (matching, days) in &moves {
+                sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE contacts SET keep_in_touch_days = $2, \
+                     touch_due_at = CASE WHEN $2 IS NULL THEN NULL \
+                         ELSE COALESCE(last_touch_at, created_at) + $2 * 86400000000 END \
+                     WHERE workspace_id = $1 AND cadence_days IS NULL AND {matching}"
+                )))
+                .bind(ws.as_str())
+                .bind(*days)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            n
+        });
+        crate::one_row(n)
+    }
+
     async fn insert_contact(&self, ws: &WorkspaceId, contact: &Contact) -> StoreResult<()> {
         let one = std::slice::from_ref(contact);
         in_write_tx!(self, |tx| {

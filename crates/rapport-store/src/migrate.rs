@@ -35,7 +35,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     5 => "0005_referrals",
     6 => "0006_appreciation",
     7 => "0007_accounts",
-    8 => "0008_handoff"
+    8 => "0008_handoff",
+    9 => "0009_touch_rules"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -44,7 +45,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     5 => "0005_referrals",
     6 => "0006_appreciation",
     7 => "0007_accounts",
-    8 => "0008_handoff"
+    8 => "0008_handoff",
+    9 => "0009_touch_rules"
 );
 
 /// Why the schema could not be brought up to date.

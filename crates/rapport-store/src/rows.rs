@@ -205,6 +205,7 @@ pub(crate) struct ActorRow {
     ws_time_zone: String,
     ws_promise_load_threshold: i32,
     ws_trust_half_life_days: i32,
+    ws_touch_rules: String,
     ws_created_at: i64,
     pub(crate) user_id: String,
     user_name: String,
@@ -218,7 +219,8 @@ macro_rules! actor_columns {
     () => {
         "w.id AS ws_id, w.name AS ws_name, w.time_zone AS ws_time_zone, \
          w.promise_load_threshold AS ws_promise_load_threshold, \
-         w.trust_half_life_days AS ws_trust_half_life_days, w.created_at AS ws_created_at, \
+         w.trust_half_life_days AS ws_trust_half_life_days, w.touch_rules AS ws_touch_rules, \
+         w.created_at AS ws_created_at, \
          u.id AS user_id, u.name AS user_name, u.email AS user_email, \
          u.created_at AS user_created_at, m.role"
     };
@@ -244,6 +246,8 @@ impl ActorRow {
                 time_zone: self.ws_time_zone,
                 promise_load_threshold: self.ws_promise_load_threshold.unsigned_abs(),
                 trust_half_life_days: self.ws_trust_half_life_days.unsigned_abs(),
+                touch_rules: rapport_core::touch::TouchRules::from_stored(&self.ws_touch_rules)
+                    .ok_or_else(|| corrupt("touch_rules", &self.ws_touch_rules))?,
                 created_at: instant(self.ws_created_at)?,
             },
             user: User {

@@ -297,6 +297,132 @@ async fn a_changed_cadence_moves_the_keep_in_touch_date(db: &Db) {
     assert_eq!(items(&day, TodayKind::GoingCold).len(), 1);
 }
 
+async fn workspace_cadence_defaults_move_who_goes_cold(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
+        .await
+        .expect("actor");
+    add(
+        db,
+        &a,
+        "Dana Prospect",
+        RelationshipType::Prospect,
+        days_ago(20),
+    )
+    .await;
+    add(db, &a, "Vic Vendor", RelationshipType::Vendor, days_ago(40)).await;
+    add(
+        db,
+        &a,
+        "Col Worker",
+        RelationshipType::CoWorker,
+        days_ago(40),
+    )
+    .await;
+    let own = rapport_core::contact::ContactChanges {
+        cadence: Some(rapport_core::contact::CadenceSetting::Every(10)),
+        ..Default::default()
+    };
+    add(
+        db,
+        &a,
+        "Owen Prospect",
+        RelationshipType::Prospect,
+        days_ago(20),
+    )
+    .await;
+    service::edit_contact(db, &a, "owen", &own, now())
+        .await
+        .expect("edit");
+    let cold = |a: Actor| async move {
+        let mut names = items(
+            &today_for(db, &a, now()).await.expect("today"),
+            TodayKind::GoingCold,
+        );
+        names.sort();
+        names
+    };
+    assert_eq!(
+        cold(a.clone()).await,
+        [
+            "Get in touch with Dana Prospect",
+            "Get in touch with Owen Prospect"
+        ]
+    );
+    // Prospects every 30 days, vendors every 30, co-workers every 30: Dana warms up (20 days),
+    // Vic and Col go cold (40 days); Owen keeps his own 10 days.
+    let rules = rapport_core::touch::set_rules(
+        db,
+        &a,
+        &[
+            "prospect=30".into(),
+            "vendor=30".into(),
+            "co_worker=30".into(),
+        ],
+    )
+    .await
+    .expect("rules");
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    assert_eq!(a.workspace.touch_rules, rules);
+    assert_eq!(
+        cold(a.clone()).await,
+        [
+            "Get in touch with Col Worker",
+            "Get in touch with Owen Prospect",
+            "Get in touch with Vic Vendor"
+        ]
+    );
+    // The rules travel with the workspace, and a contact added now gets them.
+    let again = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    assert_eq!(again.workspace.touch_rules, rules);
+    add(
+        db,
+        &again,
+        "Pia Prospect",
+        RelationshipType::Prospect,
+        days_ago(25),
+    )
+    .await;
+    let card = service::contact_card(db, &again, "pia")
+        .await
+        .expect("card");
+    assert_eq!(card.keep_in_touch_days, Some(30));
+    assert!(
+        !cold(again.clone())
+            .await
+            .contains(&"Get in touch with Pia Prospect".to_owned())
+    );
+    // Back to the default, and a bad rule changes nothing.
+    let bad =
+        rapport_core::touch::set_rules(db, &again, &["prospect=default".into(), "friend=3".into()])
+            .await;
+    assert!(
+        matches!(bad, Err(rapport_core::Error::Invalid(_))),
+        "{bad:?}"
+    );
+    let reread = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    assert_eq!(reread.workspace.touch_rules, rules);
+    let rules = rapport_core::touch::set_rules(db, &reread, &["prospect=default".into()])
+        .await
+        .expect("default");
+    let mut back = reread.clone();
+    back.workspace.touch_rules = rules;
+    assert!(
+        cold(back)
+            .await
+            .contains(&"Get in touch with Pia Prospect".to_owned())
+    );
+}
+
 async fn the_brief_gathers_what_to_know_before_a_meeting(db: &Db) {
     let a = db
         .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
@@ -544,4 +670,5 @@ on_both_backends!(
     the_brief_gathers_what_to_know_before_a_meeting,
     each_kind_appears_and_goes_away_when_it_should,
     a_changed_cadence_moves_the_keep_in_touch_date,
+    workspace_cadence_defaults_move_who_goes_cold,
 );

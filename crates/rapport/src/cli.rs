@@ -335,6 +335,11 @@ pub struct SettingsArgs {
     /// none, or default: e.g. --appreciation customer=90. Repeatable.
     #[arg(long, value_name = "AUDIENCE=DAYS")]
     pub appreciation: Vec<String>,
+    /// The keep-in-touch cadence of an audience (vip or a relationship type) for contacts
+    /// without their own, in days, or never, or default: e.g. --keep-in-touch prospect=21.
+    /// Repeatable.
+    #[arg(long, value_name = "AUDIENCE=DAYS")]
+    pub keep_in_touch: Vec<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -26,11 +26,12 @@ pub struct ContactView<'a> {
     pub keep_in_touch_days: Option<u32>,
 }
 
-impl<'a> From<&'a Contact> for ContactView<'a> {
-    fn from(contact: &'a Contact) -> Self {
+impl<'a> ContactView<'a> {
+    /// The contact with the cadence in force in the workspace acted in.
+    pub fn of(contact: &'a Contact, actor: &rapport_core::workspace::Actor) -> Self {
         ContactView {
             contact,
-            keep_in_touch_days: contact.keep_in_touch_days(),
+            keep_in_touch_days: contact.keep_in_touch_days_in(&actor.workspace.touch_rules),
         }
     }
 }

@@ -435,6 +435,47 @@ fn appreciation_from_the_command_line(b: &Book) {
         .collect();
     assert_eq!(custom, vec!["customer"], "a refused change changes nothing");
     assert_eq!(b.json(&["budget"])["budget"], 50_000);
+
+    // Keep-in-touch defaults: prospects every 21 days; a new prospect follows it.
+    let settings = b.json(&["settings", "--keep-in-touch", "prospect=21"]);
+    assert_eq!(settings["touch_rules"], serde_json::json!({"prospect": 21}));
+    let prospect = settings["keep_in_touch"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["audience"] == "prospect")
+        .cloned()
+        .expect("prospect rule");
+    assert_eq!(
+        (
+            prospect["days"].as_u64(),
+            prospect["default_days"].as_u64(),
+            prospect["overridden"].as_bool()
+        ),
+        (Some(21), Some(14), Some(true))
+    );
+    b.ok(&["contact", "add", "Priya Prospect", "--type", "prospect"]);
+    let shown = b.json(&["contact", "show", "priya"]);
+    assert_eq!(shown["keep_in_touch_days"], 21, "{shown}");
+    b.fails(
+        &[
+            "settings",
+            "--keep-in-touch",
+            "prospect=30",
+            "--keep-in-touch",
+            "friend=3",
+        ],
+        2,
+    );
+    assert_eq!(
+        b.json(&["settings"])["touch_rules"],
+        serde_json::json!({"prospect": 21}),
+        "a refused change changes nothing"
+    );
+    assert!(
+        b.ok(&["settings"])
+            .contains("prospect       every 21 days\n")
+    );
 }
 
 on_both_backends!(

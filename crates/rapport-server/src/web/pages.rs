@@ -51,6 +51,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/tokens", post(create_token))
         .route("/settings/budget", post(set_budget))
         .route("/settings/appreciation", post(set_appreciation))
+        .route("/settings/keep-in-touch", post(set_keep_in_touch))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -834,6 +835,7 @@ struct SettingsPage {
     promise_load: u32,
     budget: String,
     rules: Vec<String>,
+    touch_rules: Vec<String>,
     audiences: Vec<&'static str>,
     members: Vec<String>,
     /// (id, description, revocable)
@@ -867,6 +869,20 @@ async fn settings_page(
                 r.days
                     .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days")),
                 if r.custom { "" } else { " (default)" }
+            )
+        })
+        .collect();
+    let touch_rules = rapport_core::touch::rules(&s.actor.workspace.touch_rules)
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}{}",
+                r.audience.as_str(),
+                r.days.map_or_else(
+                    || "never goes cold".to_owned(),
+                    |d| format!("every {d} days")
+                ),
+                if r.overridden { "" } else { " (default)" }
             )
         })
         .collect();
@@ -915,6 +931,7 @@ async fn settings_page(
         promise_load: s.actor.workspace.promise_load_threshold,
         budget,
         rules,
+        touch_rules,
         audiences: rapport_core::gesture::Audience::all()
             .into_iter()
             .map(|a| a.as_str())
@@ -1082,6 +1099,32 @@ struct AppreciationForm {
     csrf: String,
     audience: String,
     every: String,
+}
+
+async fn set_keep_in_touch(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<AppreciationForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+        return *r;
+    }
+    let rule = format!("{}={}", f.audience, f.every);
+    match rapport_core::touch::set_rules(&state.db, &s.actor, &[rule]).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
 }
 
 async fn set_appreciation(

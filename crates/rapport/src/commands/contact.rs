@@ -29,7 +29,7 @@ pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
     };
     let c = service::add_contact(&ctx.db, &ctx.actor, new, Context::now()).await?;
     if a.out.json {
-        render::json(&render::ContactView::from(&c))
+        render::json(&render::ContactView::of(&c, &ctx.actor))
     } else {
         println!("Added {} ({})", c.name, c.id);
         Ok(())
@@ -54,7 +54,10 @@ pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
     };
     let contacts = service::list_contacts(&ctx.db, &ctx.actor, query).await?;
     if a.out.json {
-        let views: Vec<_> = contacts.iter().map(render::ContactView::from).collect();
+        let views: Vec<_> = contacts
+            .iter()
+            .map(|c| render::ContactView::of(c, &ctx.actor))
+            .collect();
         render::json(&views)
     } else {
         render::contact_table(&contacts);
@@ -104,7 +107,7 @@ pub async fn edit(ctx: &Context, a: ContactEditArgs) -> anyhow::Result<()> {
     let c =
         service::edit_contact(&ctx.db, &ctx.actor, &a.reference, &changes, Context::now()).await?;
     if a.out.json {
-        render::json(&render::ContactView::from(&c))
+        render::json(&render::ContactView::of(&c, &ctx.actor))
     } else {
         println!("Updated {} ({})", c.name, c.id);
         Ok(())
@@ -118,7 +121,7 @@ pub async fn archive(ctx: &Context, a: RefArgs, archive: bool) -> anyhow::Result
         service::restore_contact(&ctx.db, &ctx.actor, &a.reference, Context::now()).await?
     };
     if a.out.json {
-        render::json(&render::ContactView::from(&c))
+        render::json(&render::ContactView::of(&c, &ctx.actor))
     } else {
         let verb = if archive { "Archived" } else { "Restored" };
         println!("{verb} {} ({})", c.name, c.id);

@@ -93,7 +93,7 @@ pub async fn timeline(ctx: &Context, a: TimelineArgs) -> anyhow::Result<()> {
         service::timeline(&ctx.db, &ctx.actor, &a.reference, None, a.limit).await?;
     if a.out.json {
         render::json(&TimelineView {
-            contact: render::ContactView::from(&contact),
+            contact: render::ContactView::of(&contact, &ctx.actor),
             interactions: &items,
         })
     } else {
@@ -124,7 +124,10 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
         service::search_interactions(&ctx.db, &ctx.actor, &a.query, None, a.limit).await?;
     if a.out.json {
         render::json(&SearchView {
-            contacts: contacts.iter().map(render::ContactView::from).collect(),
+            contacts: contacts
+                .iter()
+                .map(|c| render::ContactView::of(c, &ctx.actor))
+                .collect(),
             interactions: &interactions,
         })
     } else {

@@ -82,6 +82,9 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
     for assignment in &a.appreciation {
         rapport_core::gesture::parse_rule(assignment)?;
     }
+    for assignment in &a.keep_in_touch {
+        rapport_core::touch::parse_rule(assignment)?;
+    }
     let ws = if change == rapport_core::workspace::SettingsChange::default() {
         ctx.actor.workspace.clone()
     } else {
@@ -91,16 +94,21 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
     for assignment in &a.appreciation {
         rules = rapport_core::gesture::set_rule(&ctx.db, &ctx.actor, assignment).await?;
     }
+    let mut ws = ws;
+    ws.touch_rules = rapport_core::touch::set_rules(&ctx.db, &ctx.actor, &a.keep_in_touch).await?;
+    let touch = rapport_core::touch::rules(&ws.touch_rules);
     if a.out.json {
         #[derive(serde::Serialize)]
         struct Settings<'a> {
             #[serde(flatten)]
             workspace: &'a rapport_core::workspace::Workspace,
             appreciation: &'a [rapport_core::gesture::AppreciationRule],
+            keep_in_touch: &'a [rapport_core::touch::TouchRule],
         }
         return crate::render::json(&Settings {
             workspace: &ws,
             appreciation: &rules,
+            keep_in_touch: &touch,
         });
     }
     println!("{}", ws.name);
@@ -110,6 +118,15 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         ws.promise_load_threshold
     );
     println!("  trust half-life: {} days", ws.trust_half_life_days);
+    println!("  keep in touch (contacts without their own cadence):");
+    for r in &touch {
+        let every = r.days.map_or_else(
+            || "never goes cold".to_owned(),
+            |d| format!("every {d} days"),
+        );
+        let custom = if r.overridden { "" } else { " (default)" };
+        println!("    {:<14} {every}{custom}", r.audience.as_str());
+    }
     println!("  appreciation:");
     for r in &rules {
         let every = r

@@ -1,0 +1,239 @@
+//! Keep-in-touch cadence defaults of a workspace: how often a contact of each kind (VIPs,
+//! or a relationship type) should hear from us unless the contact has its own cadence.
+//! The built-in defaults (prospects 14 days, customers and partners 60, vendors and peers
+//! 90, past customers 120, VIPs 30; co-workers, bosses and competitors none) can be changed
+//! per workspace; the overrides travel with the workspace (read with every actor), so no
+//! extra query is needed to apply them.
+
+use serde::Serialize;
+
+use crate::contact::{RelationshipType, VIP_CADENCE_DAYS};
+use crate::error::{Invalid, Result};
+use crate::gesture::Audience;
+use crate::store::ContactStore;
+use crate::workspace::{Actor, Role};
+
+/// The longest keep-in-touch cadence, in days (as for a contact's own cadence).
+pub const MAX_TOUCH_DAYS: u32 = 3650;
+
+/// The built-in keep-in-touch cadence of an audience; `None`: never goes cold.
+pub fn default_days(a: Audience) -> Option<u32> {
+    match a {
+        Audience::Vip => Some(VIP_CADENCE_DAYS),
+        Audience::Type(t) => t.default_cadence_days(),
+    }
+}
+
+/// A workspace's changes to the built-in cadences: each audience at most once, `None` for
+/// "never goes cold".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TouchRules(Vec<(Audience, Option<u32>)>);
+
+impl TouchRules {
+    /// The override of an audience, if the workspace set one.
+    pub fn get(&self, a: Audience) -> Option<Option<u32>> {
+        self.0.iter().find(|(x, _)| *x == a).map(|(_, d)| *d)
+    }
+
+    /// The cadence in force for an audience.
+    pub fn days(&self, a: Audience) -> Option<u32> {
+        self.get(a).unwrap_or_else(|| default_days(a))
+    }
+
+    /// The cadence in force for a contact of this type and VIP flag with the default
+    /// setting: the VIP rule first, then the type's.
+    pub fn days_for(&self, relationship: RelationshipType, vip: bool) -> Option<u32> {
+        if vip {
+            self.days(Audience::Vip)
+        } else {
+            self.days(Audience::Type(relationship))
+        }
+    }
+
+    /// Sets (`Some`) or removes (`None`) an audience's override.
+    pub fn set(&mut self, a: Audience, days: Option<Option<u32>>) {
+        self.0.retain(|(x, _)| *x != a);
+        if let Some(d) = days {
+            self.0.push((a, d));
+            self.0.sort_by_key(|(x, _)| x.as_str());
+        }
+    }
+
+    /// The stored form: `audience=days` pairs (`0`: never), `;`-separated.
+    pub fn to_stored(&self) -> String {
+        self.0
+            .iter()
+            .map(|(a, d)| format!("{}={}", a.as_str(), d.unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Inverse of [`TouchRules::to_stored`]; `None` for text this code did not write.
+    pub fn from_stored(text: &str) -> Option<TouchRules> {
+        let mut rules = TouchRules::default();
+        for pair in text.split(';').filter(|p| !p.is_empty()) {
+            let (a, d) = pair.split_once('=')?;
+            let d: u32 = d.parse().ok()?;
+            rules.set(Audience::parse(a).ok()?, Some((d > 0).then_some(d)));
+        }
+        Some(rules)
+    }
+}
+
+/// As JSON: an object of the overrides, audience to days (`null`: never goes cold).
+impl Serialize for TouchRules {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (a, d) in &self.0 {
+            m.serialize_entry(a.as_str(), d)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TouchRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let m = std::collections::BTreeMap::<String, Option<u32>>::deserialize(d)?;
+        let mut rules = TouchRules::default();
+        for (a, days) in m {
+            let a = Audience::parse(&a).map_err(|e| serde::de::Error::custom(e.message))?;
+            rules.set(a, Some(days.filter(|d| *d > 0)));
+        }
+        Ok(rules)
+    }
+}
+
+/// One line of the settings: an audience, its cadence in force, the built-in one, and
+/// whether the workspace changed it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TouchRule {
+    pub audience: Audience,
+    pub days: Option<u32>,
+    pub default_days: Option<u32>,
+    pub overridden: bool,
+}
+
+/// Every audience's keep-in-touch cadence in force under `set`, VIPs first.
+pub fn rules(set: &TouchRules) -> Vec<TouchRule> {
+    Audience::all()
+        .into_iter()
+        .map(|a| TouchRule {
+            audience: a,
+            days: set.days(a),
+            default_days: default_days(a),
+            overridden: set.get(a).is_some(),
+        })
+        .collect()
+}
+
+/// Parses `AUDIENCE=DAYS|never|default`: the audience, and `None` for the default,
+/// `Some(None)` for never, `Some(Some(days))`.
+pub fn parse_rule(
+    assignment: &str,
+) -> std::result::Result<(Audience, Option<Option<u32>>), Invalid> {
+    let field = "keep_in_touch";
+    let (audience, value) = assignment.split_once('=').ok_or_else(|| {
+        Invalid::new(
+            field,
+            format!("{assignment:?}: write AUDIENCE=DAYS, e.g. prospect=21, vip=14, peer=never or peer=default"),
+        )
+    })?;
+    let audience = Audience::parse(audience).map_err(|e| Invalid::new(field, e.message))?;
+    let value = value.trim().to_ascii_lowercase();
+    let days = match value.as_str() {
+        "default" => None,
+        "never" | "none" | "0" => Some(None),
+        n => match n.parse::<u32>() {
+            Ok(d) if (1..=MAX_TOUCH_DAYS).contains(&d) => Some(Some(d)),
+            _ => {
+                return Err(Invalid::new(
+                    field,
+                    format!("{value:?}: a number of days (1-{MAX_TOUCH_DAYS}), never or default"),
+                ));
+            }
+        },
+    };
+    Ok((audience, days))
+}
+
+/// Changes keep-in-touch cadences (`AUDIENCE=DAYS|never|default` each; owner only) and
+/// moves the due dates of the contacts that follow the default, in one transaction: every
+/// assignment is checked before anything is written. Answers the workspace's rules now.
+pub async fn set_rules<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    assignments: &[String],
+) -> Result<TouchRules> {
+    if assignments.is_empty() {
+        return Ok(actor.workspace.touch_rules.clone());
+    }
+    if actor.role != Role::Owner {
+        return Err(crate::Error::Forbidden(
+            "only an owner can change the workspace's keep-in-touch cadences".into(),
+        ));
+    }
+    let mut set = actor.workspace.touch_rules.clone();
+    let mut changed = Vec::new();
+    for a in assignments {
+        let (audience, days) = parse_rule(a)?;
+        set.set(audience, days);
+        changed.push(audience);
+    }
+    store
+        .set_touch_rules(&actor.workspace.id, &set, &changed)
+        .await?;
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_win_and_round_trip_through_storage() {
+        let mut r = TouchRules::default();
+        assert_eq!(r.days_for(RelationshipType::Prospect, false), Some(14));
+        assert_eq!(r.days_for(RelationshipType::Prospect, true), Some(30));
+        assert_eq!(r.days_for(RelationshipType::CoWorker, false), None);
+        r.set(Audience::Type(RelationshipType::Prospect), Some(Some(21)));
+        r.set(Audience::Vip, Some(None));
+        r.set(Audience::Type(RelationshipType::CoWorker), Some(Some(180)));
+        assert_eq!(r.days_for(RelationshipType::Prospect, false), Some(21));
+        assert_eq!(
+            r.days_for(RelationshipType::Prospect, true),
+            None,
+            "VIP rule first"
+        );
+        assert_eq!(r.days_for(RelationshipType::CoWorker, false), Some(180));
+        let stored = r.to_stored();
+        assert_eq!(stored, "co_worker=180;prospect=21;vip=0");
+        assert_eq!(TouchRules::from_stored(&stored), Some(r.clone()));
+        r.set(Audience::Vip, None);
+        assert_eq!(
+            r.days_for(RelationshipType::Prospect, true),
+            Some(30),
+            "back to default"
+        );
+        assert_eq!(TouchRules::from_stored(""), Some(TouchRules::default()));
+        assert_eq!(TouchRules::from_stored("nobody=3"), None);
+    }
+
+    #[test]
+    fn rules_parse_or_say_what_is_wrong() {
+        let p = Audience::Type(RelationshipType::Prospect);
+        assert_eq!(parse_rule("prospect=21").ok(), Some((p, Some(Some(21)))));
+        assert_eq!(parse_rule("prospect = never").ok(), Some((p, Some(None))));
+        assert_eq!(parse_rule("VIP=default").ok(), Some((Audience::Vip, None)));
+        for bad in [
+            "prospect",
+            "prospect=3651",
+            "prospect=-1",
+            "friend=30",
+            "prospect=soon",
+        ] {
+            let e = parse_rule(bad).expect_err(bad);
+            assert_eq!(e.field, "keep_in_touch", "{bad}");
+        }
+    }
+}
