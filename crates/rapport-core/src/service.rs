@@ -303,7 +303,7 @@ pub async fn change_settings<S: crate::store::WorkspaceStore>(
     change: &crate::workspace::SettingsChange,
 ) -> Result<crate::workspace::Workspace> {
     if actor.role != crate::workspace::Role::Owner {
-        return Err(Error::Conflict(
+        return Err(Error::Forbidden(
             "only an owner can change the workspace's settings".into(),
         ));
     }

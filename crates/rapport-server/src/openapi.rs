@@ -35,6 +35,18 @@ fn string() -> Value {
     json!({"type": "string"})
 }
 
+/// Cadences by audience: days, or a word (`never`/`none`, `default`).
+fn cadences() -> Value {
+    json!({
+        "type": "object",
+        "propertyNames": {"enum": ["vip", "prospect", "customer", "past_customer", "vendor", "competitor", "partner", "peer", "co_worker", "boss"]},
+        "additionalProperties": {"oneOf": [
+            {"type": "integer", "minimum": 0, "maximum": 3650},
+            {"type": "string", "enum": ["never", "none", "default"]}
+        ]}
+    })
+}
+
 /// The `cursor` query parameter of a paged list.
 fn cursor() -> Value {
     query("cursor", string(), "next_cursor of the previous page")
@@ -332,6 +344,23 @@ fn schemas() -> Value {
                 "referred": {"type": "integer"}, "became_customers": {"type": "integer"}
             }
         },
+        "Settings": {
+            "type": "object",
+            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation"],
+            "properties": {
+                "id": string(), "name": string(), "time_zone": string(),
+                "promise_load_threshold": {"type": "integer"}, "trust_half_life_days": {"type": "integer"},
+                "touch_rules": {"type": "object", "additionalProperties": {"type": ["integer", "null"]}},
+                "keep_in_touch": {"type": "array", "items": {
+                    "type": "object", "required": ["audience", "days", "default_days", "overridden"],
+                    "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "overridden": {"type": "boolean"}}
+                }},
+                "appreciation": {"type": "array", "items": {
+                    "type": "object", "required": ["audience", "days", "custom"],
+                    "properties": {"audience": string(), "days": nullable("integer"), "custom": {"type": "boolean"}}
+                }}
+            }
+        },
         "Member": {
             "type": "object",
             "required": ["user_id", "name", "role", "can_sign_in"],
@@ -516,6 +545,16 @@ pub fn document() -> Value {
             "get": op("today", "What to do today, most urgent first",
                 vec![query("date", date(), "Another day, YYYY-MM-DD (seen at 09:00)")],
                 None, "200", Some(r("Today")))
+        },
+        "/settings": {
+            "get": op("getSettings", "The workspace's settings and cadences", vec![], None, "200", Some(r("Settings"))),
+            "patch": op("updateSettings", "Change settings (owners only); every value is checked before anything is written", vec![],
+                Some(body(&[], json!({
+                    "time_zone": string(),
+                    "promise_load_threshold": {"type": "integer", "minimum": 1, "maximum": 100},
+                    "keep_in_touch": cadences(),
+                    "appreciation": cadences()
+                }))), "200", Some(r("Settings")))
         },
         "/members": {"get": op("listMembers", "The workspace's members", vec![], None, "200", Some(page_of(r("Member"))))},
         "/members/{id}/handoff": {

@@ -1327,7 +1327,138 @@ async fn every_list_pages_with_a_cursor_and_loses_nothing(db: &Db) {
     );
 }
 
+async fn settings_and_cadences_over_the_api(db: &Db) {
+    use rapport_core::store::AccountStore;
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let (to, tb) = (token_for(db, &owner).await, token_for(db, &bo).await);
+    let addr = start(db).await;
+    let s = api(addr, &to, "GET", "/api/v1/settings", None).await;
+    assert_eq!(s.status, 200, "{}", s.body);
+    let s = s.json();
+    assert_eq!(s["time_zone"], "UTC");
+    let rule = |s: &serde_json::Value, list: &str, audience: &str| {
+        s[list]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .find(|r| r["audience"] == audience)
+            .cloned()
+            .expect("rule")
+    };
+    assert_eq!(rule(&s, "keep_in_touch", "prospect")["days"], 14);
+    // A refused value anywhere changes nothing, not even the valid ones beside it.
+    let bad = api(
+        addr,
+        &to,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"time_zone": "Europe/Lisbon", "keep_in_touch": {"prospect": 21, "friend": 3}})),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (422, "invalid"),
+        "{}",
+        bad.body
+    );
+    let same = api(addr, &to, "GET", "/api/v1/settings", None).await.json();
+    assert_eq!(
+        (same["time_zone"].as_str(), &same["touch_rules"]),
+        (Some("UTC"), &json!({}))
+    );
+    // A member may read but not change.
+    assert_eq!(
+        api(addr, &tb, "GET", "/api/v1/settings", None).await.status,
+        200
+    );
+    let refused = api(
+        addr,
+        &tb,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"keep_in_touch": {"prospect": 21}})),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (403, "forbidden")
+    );
+    let done = api(
+        addr,
+        &to,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({
+            "time_zone": "Europe/Lisbon",
+            "keep_in_touch": {"prospect": 21, "co_worker": 90, "vip": "never"},
+            "appreciation": {"customer": "none"}
+        })),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let d = done.json();
+    assert_eq!(d["time_zone"], "Europe/Lisbon");
+    assert_eq!(
+        d["touch_rules"],
+        json!({"co_worker": 90, "prospect": 21, "vip": null})
+    );
+    assert_eq!(
+        rule(&d, "keep_in_touch", "vip")["days"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        rule(&d, "keep_in_touch", "co_worker")["default_days"],
+        serde_json::Value::Null
+    );
+    assert_eq!(rule(&d, "appreciation", "customer")["custom"], true);
+    // The next request (any token of the workspace) sees it, and a new prospect follows it.
+    let c = api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Priya", "type": "prospect"})),
+    )
+    .await
+    .json();
+    let card = api(
+        addr,
+        &tb,
+        "GET",
+        &format!("/api/v1/contacts/{}", c["id"].as_str().expect("id")),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(card["keep_in_touch_days"], 21, "{card}");
+    let back = api(
+        addr,
+        &to,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"keep_in_touch": {"prospect": "default"}})),
+    )
+    .await
+    .json();
+    assert_eq!(back["touch_rules"], json!({"co_worker": 90, "vip": null}));
+}
+
 on_both_backends!(
+    settings_and_cadences_over_the_api,
     every_list_pages_with_a_cursor_and_loses_nothing,
     a_leaving_member_s_work_is_handed_over_whole,
     the_whole_book_over_http,

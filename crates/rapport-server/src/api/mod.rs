@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
         .route("/members", get(members))
+        .route("/settings", get(get_settings).patch(update_settings))
         .route("/members/{id}/handoff", post(handoff))
         .merge(memory::routes())
         .merge(planner::routes())
@@ -541,6 +542,99 @@ fn json_of<T: Serialize>(v: &T) -> ApiResult<axum::response::Response> {
         body,
     )
         .into_response())
+}
+
+#[derive(Debug, Serialize)]
+struct SettingsView {
+    #[serde(flatten)]
+    workspace: rapport_core::workspace::Workspace,
+    keep_in_touch: Vec<rapport_core::touch::TouchRule>,
+    appreciation: Vec<rapport_core::gesture::AppreciationRule>,
+}
+
+async fn settings_view(
+    state: &AppState,
+    actor: &rapport_core::workspace::Actor,
+) -> ApiResult<SettingsView> {
+    Ok(SettingsView {
+        keep_in_touch: rapport_core::touch::rules(&actor.workspace.touch_rules),
+        appreciation: rapport_core::gesture::rules(&state.db, actor).await?,
+        workspace: actor.workspace.clone(),
+    })
+}
+
+async fn get_settings(
+    State(state): State<AppState>,
+    actor: ApiActor,
+) -> ApiResult<Json<SettingsView>> {
+    Ok(Json(settings_view(&state, &actor.0).await?))
+}
+
+/// A cadence in a settings change: a number of days, `never` (`none`), or `default`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CadenceValue {
+    Days(u32),
+    Word(String),
+}
+
+fn assignments(rules: Option<std::collections::BTreeMap<String, CadenceValue>>) -> Vec<String> {
+    rules
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(audience, v)| match v {
+            CadenceValue::Days(d) => format!("{audience}={d}"),
+            CadenceValue::Word(w) => format!("{audience}={w}"),
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    time_zone: Option<String>,
+    promise_load_threshold: Option<u32>,
+    /// Audience (`vip` or a relationship type) to days, `never` or `default`.
+    keep_in_touch: Option<std::collections::BTreeMap<String, CadenceValue>>,
+    /// Audience to days between gestures, `none` or `default`.
+    appreciation: Option<std::collections::BTreeMap<String, CadenceValue>>,
+}
+
+async fn update_settings(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Body(b): Body<SettingsBody>,
+) -> ApiResult<Json<SettingsView>> {
+    let actor = actor.0;
+    if actor.role != rapport_core::workspace::Role::Owner {
+        return Err(rapport_core::Error::Forbidden(
+            "only an owner can change the workspace's settings".into(),
+        )
+        .into());
+    }
+    let change = rapport_core::workspace::SettingsChange {
+        time_zone: b.time_zone,
+        promise_load_threshold: b.promise_load_threshold,
+    };
+    let touch = assignments(b.keep_in_touch);
+    let appreciation = assignments(b.appreciation);
+    // Every value is checked before anything is written.
+    change.apply(&actor.workspace)?;
+    for a in &touch {
+        rapport_core::touch::parse_rule(a)?;
+    }
+    for a in &appreciation {
+        rapport_core::gesture::parse_rule(a)?;
+    }
+    let mut after = actor.clone();
+    if change != rapport_core::workspace::SettingsChange::default() {
+        after.workspace = service::change_settings(&state.db, &actor, &change).await?;
+    }
+    for a in &appreciation {
+        rapport_core::gesture::set_rule(&state.db, &actor, a).await?;
+    }
+    after.workspace.touch_rules = rapport_core::touch::set_rules(&state.db, &actor, &touch).await?;
+    Ok(Json(settings_view(&state, &after).await?))
 }
 
 async fn members(
