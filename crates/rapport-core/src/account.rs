@@ -130,6 +130,66 @@ fn find_member<'a>(members: &'a [Member], who: &str) -> Option<&'a Member> {
         .find(|m| m.user_id.as_str() == key || m.email.as_deref() == Some(key.as_str()))
 }
 
+/// How long an invitation link works.
+pub const INVITE_DAYS: i64 = 7;
+
+/// An invitation as stored: the new member and the link's hash.
+#[derive(Clone, Debug)]
+pub struct NewInvite {
+    pub workspace_id: crate::ids::WorkspaceId,
+    pub user_id: UserId,
+    pub invited_by: UserId,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// Invites someone into the actor's workspace (owners only): checks the email and name,
+/// then records the member (no password yet) and the link's hash. The caller makes the
+/// secret link and shows it once.
+pub async fn invite<S: crate::store::AccountStore>(
+    store: &S,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    role: Role,
+    token_hash: String,
+    now: Timestamp,
+) -> crate::error::Result<NewInvite> {
+    use crate::error::Error;
+    if actor.role != Role::Owner {
+        return Err(Error::Forbidden(
+            "only an owner of the workspace can invite members".into(),
+        ));
+    }
+    let email = clean_email(email)?;
+    let name = crate::commitment::clean_text("name", name)?;
+    let expires_at = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * INVITE_DAYS))
+        .map_err(|e| Invalid::new("now", e.to_string()))?;
+    let invite = NewInvite {
+        workspace_id: actor.workspace.id.clone(),
+        user_id: UserId::generate(),
+        invited_by: actor.user.id.clone(),
+        email,
+        name,
+        role,
+        token_hash,
+        created_at: now,
+        expires_at,
+    };
+    store.invite(&invite).await.map_err(|e| match e {
+        crate::StoreError::Conflict(_) => {
+            Error::Conflict(format!("{} already has an account", invite.email))
+        }
+        other => other.into(),
+    })?;
+    Ok(invite)
+}
+
 /// The history action written on each commitment a handoff moves.
 pub const HANDED_OFF: &str = "handed_off";
 

@@ -577,6 +577,31 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Actor>> + Send;
 
+    /// Adds a member to a workspace who has no password yet, and a one-time invitation
+    /// (its token's hash) with which they choose one, in one transaction. `Conflict` if
+    /// the email is taken.
+    fn invite(
+        &self,
+        invite: &crate::account::NewInvite,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The email and workspace name of a usable invitation (unused, not expired, its member
+    /// still in the workspace).
+    fn invitation(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<(String, String)>>> + Send;
+
+    /// Uses an invitation: in one transaction, checks it is usable, marks it used and sets
+    /// the member's password. `Conflict` if it is used, expired or its member left.
+    fn accept_invite(
+        &self,
+        hash: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Actor>> + Send;
+
     /// Starts a session.
     fn add_session(
         &self,

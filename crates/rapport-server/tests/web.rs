@@ -525,6 +525,117 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     );
     let css = get("/static/app.css").await;
     assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    // An owner invites Bo: a one-time link; Bo chooses a password and is signed in.
+    let bad_invite = post(
+        "/settings/members".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Bo".into()),
+            ("email", "not an email".into()),
+            ("role", "member".into()),
+        ],
+    )
+    .await;
+    assert_eq!(bad_invite.status, 422);
+    let invited = post(
+        "/settings/members".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Bo".into()),
+            ("email", "bo@example.com".into()),
+            ("role", "member".into()),
+        ],
+    )
+    .await;
+    assert_eq!(invited.status, 200, "{}", invited.body);
+    let link = invited
+        .body
+        .split("<code>")
+        .nth(1)
+        .and_then(|t| t.split("</code>").next())
+        .expect("link shown")
+        .to_owned();
+    let path = link
+        .split_once("/invite/")
+        .map(|(_, t)| format!("/invite/{t}"))
+        .expect("an invite path");
+    assert!(
+        get("/settings")
+            .await
+            .body
+            .contains("Bo (bo@example.com), member")
+    );
+    assert!(!get("/settings").await.body.contains(&path), "shown once");
+    let again = post(
+        "/settings/members".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Bo again".into()),
+            ("email", "BO@example.com".into()),
+            ("role", "member".into()),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let form_page = request(addr, "GET", &path, &[], None).await;
+    assert_eq!(form_page.status, 200);
+    assert!(form_page.body.contains("bo@example.com"));
+    let answer = |pw: &'static str| {
+        let path = path.clone();
+        async move {
+            let body = form(&[("password", pw)]);
+            request(addr, "POST", &path, &[], Some((FORM, &body))).await
+        }
+    };
+    assert_eq!(answer("short").await.status, 422);
+    let joined = answer("bo's long enough password").await;
+    assert_eq!((joined.status, location(&joined).as_str()), (303, "/today"));
+    let bo_cookie = joined
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("a session")
+        .to_owned();
+    let bo_today = request(
+        addr,
+        "GET",
+        "/today",
+        &[("Cookie", bo_cookie.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(bo_today.status, 200);
+    assert_eq!(
+        answer("another long password").await.status,
+        404,
+        "works once"
+    );
+    assert_eq!(request(addr, "GET", &path, &[], None).await.status, 404);
+    // A member may not invite.
+    let bo_settings = request(
+        addr,
+        "GET",
+        "/settings",
+        &[("Cookie", bo_cookie.as_str())],
+        None,
+    )
+    .await;
+    let bo_csrf = csrf_in(&bo_settings.body);
+    let body = form(&[
+        ("csrf", &bo_csrf),
+        ("name", "Cy"),
+        ("email", "cy@example.com"),
+        ("role", "owner"),
+    ]);
+    let refused = request(
+        addr,
+        "POST",
+        "/settings/members",
+        &[("Cookie", bo_cookie.as_str())],
+        Some((FORM, &body)),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+
     // Signed out, pages send you to sign in.
     let anon = request(addr, "GET", "/contacts", &[], None).await;
     assert_eq!((anon.status, location(&anon).as_str()), (303, "/login"));

@@ -25,6 +25,13 @@ fn actor_of(row: Option<ActorRow>) -> StoreResult<Option<Actor>> {
     row.map(ActorRow::into_actor).transpose()
 }
 
+/// A usable invitation's email and workspace name.
+const INVITATION: &str = "SELECT u.email, w.name FROM invites i \
+     JOIN users u ON u.id = i.user_id JOIN workspaces w ON w.id = i.workspace_id \
+     JOIN memberships m ON m.workspace_id = i.workspace_id AND m.user_id = i.user_id \
+     AND m.left_at IS NULL \
+     WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2";
+
 impl AccountStore for Db {
     async fn members(&self, ws: &WorkspaceId) -> StoreResult<Vec<Member>> {
         type Row = (String, String, Option<String>, String, bool);
@@ -290,6 +297,110 @@ impl AccountStore for Db {
             let row: ActorRow = sqlx::query_as(AssertSqlSafe(sql))
                 .bind(owner.user_id.as_str())
                 .bind(owner.ws_id.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            row
+        });
+        row.into_actor()
+    }
+
+    async fn invite(&self, i: &rapport_core::account::NewInvite) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "INSERT INTO users (id, name, email, password_hash, created_at) \
+                 VALUES ($1, $2, $3, NULL, $4)",
+            )
+            .bind(i.user_id.as_str())
+            .bind(i.name.as_str())
+            .bind(i.email.as_str())
+            .bind(micros(i.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO memberships (workspace_id, user_id, role, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(i.workspace_id.as_str())
+            .bind(i.user_id.as_str())
+            .bind(i.role.as_str())
+            .bind(micros(i.created_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO invites (token_hash, workspace_id, user_id, invited_by, created_at, \
+                 expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(i.token_hash.as_str())
+            .bind(i.workspace_id.as_str())
+            .bind(i.user_id.as_str())
+            .bind(i.invited_by.as_str())
+            .bind(micros(i.created_at))
+            .bind(micros(i.expires_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn invitation(
+        &self,
+        hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<(String, String)>> {
+        let row: Option<(Option<String>, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(INVITATION)
+                .bind(hash)
+                .bind(micros(now))
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(row.map(|(email, ws)| (email.unwrap_or_default(), ws)))
+    }
+
+    async fn accept_invite(
+        &self,
+        hash: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Actor> {
+        let row: ActorRow = in_write_tx!(self, |tx| {
+            let found: Option<(String, String)> = sqlx::query_as(
+                "SELECT i.user_id, i.workspace_id FROM invites i \
+                 JOIN memberships m ON m.workspace_id = i.workspace_id AND m.user_id = i.user_id \
+                 AND m.left_at IS NULL \
+                 WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+            )
+            .bind(hash)
+            .bind(micros(now))
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let Some((user, ws)) = found else {
+                return Err(StoreError::Conflict(
+                    "this invitation was used already, has expired, or was withdrawn".into(),
+                ));
+            };
+            sqlx::query("UPDATE invites SET used_at = $2 WHERE token_hash = $1")
+                .bind(hash)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+                .bind(user.as_str())
+                .bind(password_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            let sql = format!("{ACTOR_SELECT} WHERE u.id = $1 AND w.id = $2");
+            let row: ActorRow = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(user.as_str())
+                .bind(ws.as_str())
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(db_err)?;

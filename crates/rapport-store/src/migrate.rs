@@ -36,7 +36,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     6 => "0006_appreciation",
     7 => "0007_accounts",
     8 => "0008_handoff",
-    9 => "0009_touch_rules"
+    9 => "0009_touch_rules",
+    10 => "0010_invites"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -46,7 +47,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     6 => "0006_appreciation",
     7 => "0007_accounts",
     8 => "0008_handoff",
-    9 => "0009_touch_rules"
+    9 => "0009_touch_rules",
+    10 => "0010_invites"
 );
 
 /// Why the schema could not be brought up to date.

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/setup/{token}", get(setup_form).post(setup))
+        .route("/invite/{token}", get(invite_form).post(accept_invite))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
         .route("/today", get(today))
@@ -167,6 +168,95 @@ async fn setup(
             ],
         )
             .into_response(),
+        Err(e) => web_error(e),
+    }
+}
+
+fn invite_page(token: &str, email: &str, workspace: &str, message: Option<&str>) -> String {
+    let note = message.map_or(String::new(), |m| {
+        format!("<p role=\"alert\">{}</p>", esc(m))
+    });
+    format!(
+        "<h1>Join {} on Rapport</h1><p>You were invited as {}. Choose a password to sign in \
+         with; this link works once.</p>{note}\
+         <form method=\"post\" action=\"/invite/{}\">\
+         <input type=\"hidden\" name=\"username\" value=\"{}\" autocomplete=\"username\">\
+         <p><label for=\"password\">Password (at least 10 characters)</label><br>\
+         <input id=\"password\" name=\"password\" type=\"password\" required minlength=\"10\" autocomplete=\"new-password\"></p>\
+         <p><button type=\"submit\">Join</button></p></form>",
+        esc(workspace),
+        esc(email),
+        esc(token),
+        esc(email)
+    )
+}
+
+fn invite_gone() -> Response {
+    html(
+        StatusCode::NOT_FOUND,
+        "Invitation",
+        "<h1>This invitation is not valid</h1><p>It was used already, has expired, or was \
+         withdrawn: ask the workspace's owner for a new one, or <a href=\"/login\">sign in</a>.</p>",
+    )
+}
+
+async fn invite_form(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match state.db.invitation(&digest(&token), Timestamp::now()).await {
+        Ok(Some((email, ws))) => html(
+            StatusCode::OK,
+            "Invitation",
+            &invite_page(&token, &email, &ws, None),
+        ),
+        Ok(None) => invite_gone(),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteAnswer {
+    password: String,
+}
+
+async fn accept_invite(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Form(f): Form<InviteAnswer>,
+) -> Response {
+    let hash = digest(&token);
+    let (email, ws) = match state.db.invitation(&hash, Timestamp::now()).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return invite_gone(),
+        Err(e) => return web_error(e.into()),
+    };
+    if let Err(i) = check_password(&f.password) {
+        return html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Invitation",
+            &invite_page(&token, &email, &ws, Some(&i.message)),
+        );
+    }
+    let result = async {
+        let password_hash = hash_password(f.password).await?;
+        let actor = state
+            .db
+            .accept_invite(&hash, &password_hash, Timestamp::now())
+            .await?;
+        start_session(&state, &actor).await
+    }
+    .await;
+    match result {
+        Ok(sid) => (
+            StatusCode::SEE_OTHER,
+            [
+                (LOCATION, "/today".to_owned()),
+                (
+                    SET_COOKIE,
+                    session_cookie(&sid, state.config.secure_cookies),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(e) if e.status == StatusCode::CONFLICT => invite_gone(),
         Err(e) => web_error(e),
     }
 }

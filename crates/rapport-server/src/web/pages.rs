@@ -52,6 +52,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/budget", post(set_budget))
         .route("/settings/appreciation", post(set_appreciation))
         .route("/settings/keep-in-touch", post(set_keep_in_touch))
+        .route("/settings/members", post(invite_member))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -830,7 +831,7 @@ struct SettingsPage {
     title: &'static str,
     csrf: String,
     error: Option<String>,
-    new_token: Option<String>,
+    shown_once: Option<ShownOnce>,
     time_zone: String,
     promise_load: u32,
     budget: String,
@@ -842,11 +843,17 @@ struct SettingsPage {
     tokens: Vec<(String, String, bool)>,
 }
 
+/// A secret shown on the settings page once (a new API token, an invitation link).
+struct ShownOnce {
+    what: String,
+    value: String,
+}
+
 async fn settings_page(
     state: &AppState,
     s: &Session,
     error: Option<String>,
-    new_token: Option<String>,
+    shown_once: Option<ShownOnce>,
 ) -> Result<Response, ApiError> {
     let n = now();
     let b = rapport_core::gesture::budget(&state.db, &s.actor, None, n).await?;
@@ -926,7 +933,7 @@ async fn settings_page(
         title: "Settings",
         csrf: s.csrf.clone(),
         error,
-        new_token,
+        shown_once,
         time_zone: s.actor.workspace.time_zone.clone(),
         promise_load: s.actor.workspace.promise_load_threshold,
         budget,
@@ -1026,7 +1033,13 @@ async fn create_token(
     .await;
     // Shown once, on this page; never stored or shown again.
     match attempt {
-        Ok(token) => settings_page(&state, &s, None, Some(token)).await,
+        Ok(token) => {
+            let shown = ShownOnce {
+                what: "Your new API token".into(),
+                value: token,
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
         Err(e) => settings_page(&state, &s, Some(e.message), None).await,
     }
     .unwrap_or_else(web_error)
@@ -1099,6 +1112,75 @@ struct AppreciationForm {
     csrf: String,
     audience: String,
     every: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct InviteForm {
+    csrf: String,
+    name: String,
+    email: String,
+    role: String,
+}
+
+async fn invite_member(
+    State(state): State<AppState>,
+    session: WebSession,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<InviteForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+        return *r;
+    }
+    let attempt = async {
+        let role: rapport_core::workspace::Role = f.role.parse()?;
+        let token = crate::auth::secret(32)?;
+        let invite = rapport_core::account::invite(
+            &state.db,
+            &s.actor,
+            &f.email,
+            &f.name,
+            role,
+            crate::auth::digest(&token),
+            now(),
+        )
+        .await?;
+        Ok::<_, ApiError>((invite, token))
+    }
+    .await;
+    match attempt {
+        Ok((invite, token)) => {
+            // The link as the owner reaches this server (they pass it on by hand).
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost:7420");
+            let scheme = if state.config.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            let shown = ShownOnce {
+                what: format!(
+                    "Send {} this link to choose a password; it works once, for {} days",
+                    invite.email,
+                    rapport_core::account::INVITE_DAYS
+                ),
+                value: format!("{scheme}://{host}/invite/{token}"),
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(e) => settings_page(&state, &s, Some(e.message.clone()), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = e.status;
+                r
+            }),
+    }
+    .unwrap_or_else(web_error)
 }
 
 async fn set_keep_in_touch(
