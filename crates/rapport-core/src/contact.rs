@@ -340,11 +340,22 @@ pub(crate) fn clean_email(email: &str) -> Result<String, Invalid> {
 /// least 3 digits. Kept as typed.
 pub(crate) fn clean_phone(phone: &str) -> Result<String, Invalid> {
     let p = phone.trim();
-    let digits = p.chars().filter(char::is_ascii_digit).count();
+    // An extension may follow: `;ext=102` (RFC 3966), ` ext 102`, ` ext. 102`, ` x102`.
+    let lower = p.to_ascii_lowercase();
+    let main = [";ext=", "ext.", "ext", "x"]
+        .iter()
+        .find_map(|marker| {
+            let at = lower.rfind(marker)?;
+            let ext = p[at + marker.len()..].trim();
+            (at > 0 && !ext.is_empty() && ext.chars().all(|c| c.is_ascii_digit()))
+                .then(|| p[..at].trim_end())
+        })
+        .unwrap_or(p);
+    let digits = main.chars().filter(char::is_ascii_digit).count();
     let allowed = |(i, c): (usize, char)| {
         c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')' | '/') || (c == '+' && i == 0)
     };
-    if digits < 3 || !p.chars().enumerate().all(allowed) {
+    if digits < 3 || !main.chars().enumerate().all(allowed) {
         return Err(Invalid::new(
             "phone",
             format!("{phone:?} is not a phone number"),
@@ -462,6 +473,29 @@ mod tests {
 
     fn make(n: NewContact) -> Result<Contact, Invalid> {
         n.into_contact(UserId::generate(), Timestamp::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn phones_may_carry_an_extension() {
+        for ok in [
+            "+1-418-656-9254;ext=102",
+            "+44 20 7946 0958 ext. 12",
+            "(555) 010-4477 x7",
+            "030 1234567",
+        ] {
+            assert_eq!(clean_phone(ok).ok().as_deref(), Some(ok), "{ok}");
+        }
+        for bad in [
+            "pager",
+            "+49 MOBIL",
+            "12",
+            "ext 12",
+            "555 0100 extension",
+            "555;ext=",
+            "x555",
+        ] {
+            assert!(clean_phone(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,0 +1,9 @@
+//! Rapport's file formats: pure readers and writers, no storage and no clock, so each can be
+//! tested on its own and fuzzed.
+//!
+//! - [`vcard`]: vCard 2.1, 3.0 and 4.0 in (through calcard, tolerant of real-world exports),
+//!   3.0 or 4.0 out. Files are read card by card, so memory does not grow with the file.
+//! - [`text`]: bytes to text (UTF-8, else Windows-1252, as old exports are).
+
+pub mod text;
+pub mod vcard;

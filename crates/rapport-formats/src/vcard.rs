@@ -1,0 +1,667 @@
+//! vCard in and out.
+//!
+//! Reading is done card by card ([`Reader`]): lines are gathered from `BEGIN:VCARD` to its
+//! `END:VCARD`, decoded (UTF-8, else Windows-1252) and handed to calcard, which copes with
+//! 2.1's quoted-printable and charsets, grouped properties (`item1.EMAIL`), folding and CRLF
+//! or LF. Each card becomes a [`Card`] or a [`CardError`] naming the card and its line, so one
+//! bad card never hides the others, and memory holds one card at a time.
+//!
+//! Mapping: FN (else N, else ORG) to the name, ORG to the organisation, EMAIL, TEL,
+//! CATEGORIES to tags, BDAY and ANNIVERSARY to yearly dates, NOTE to notes; Rapport's own
+//! `X-RAPPORT-TYPE` and `X-RAPPORT-VIP` carry the relationship on a round trip.
+
+use std::io::BufRead;
+
+use calcard::vcard::{VCard, VCardEntry, VCardProperty, VCardValue, VCardVersion};
+use rapport_core::contact::{Contact, RelationshipType};
+use rapport_core::dates::YearlyDate;
+use rapport_core::fact::{Fact, FactKind};
+
+/// The largest card read (photos are embedded in base64 by some exporters).
+pub const MAX_CARD_BYTES: usize = 8 * 1024 * 1024;
+
+/// What a card says about a contact.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Card {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub tags: Vec<String>,
+    /// From `X-RAPPORT-TYPE` (cards Rapport wrote).
+    pub relationship: Option<RelationshipType>,
+    /// From `X-RAPPORT-VIP`.
+    pub vip: bool,
+    pub birthday: Option<YearlyDate>,
+    pub anniversary: Option<YearlyDate>,
+    pub notes: Vec<String>,
+}
+
+/// Why a card (or a stretch of the file) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("card {number} (line {line}): {message}")]
+pub struct CardError {
+    /// 1-based position of the card in the file (0: outside any card).
+    pub number: usize,
+    /// The line the card starts on.
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads cards one at a time from a file or any buffered reader.
+#[derive(Debug)]
+pub struct Reader<R> {
+    input: R,
+    line: usize,
+    cards: usize,
+    done: bool,
+    /// A `BEGIN:VCARD` line read while skipping stray lines: the next card's first line.
+    pending_begin: Option<Vec<u8>>,
+}
+
+impl<R: BufRead> Reader<R> {
+    pub fn new(input: R) -> Self {
+        Reader {
+            input,
+            line: 0,
+            cards: 0,
+            done: false,
+            pending_begin: None,
+        }
+    }
+
+    /// Lines read so far.
+    pub fn lines_read(&self) -> usize {
+        self.line
+    }
+
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, CardError> {
+        buf.clear();
+        match self.input.read_until(b'\n', buf) {
+            Ok(0) => Ok(false),
+            Ok(_) => {
+                self.line += 1;
+                Ok(true)
+            }
+            Err(e) => Err(CardError {
+                number: self.cards,
+                line: self.line + 1,
+                message: format!("cannot read the file: {e}"),
+            }),
+        }
+    }
+}
+
+/// Whether a line starts with `prefix`, any case; a folded continuation (a line starting
+/// with a space or tab, as a nested AGENT card's are) never does.
+fn starts_with_ci(line: &[u8], prefix: &[u8]) -> bool {
+    let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+    line.len() >= prefix.len() && line[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+impl<R: BufRead> Iterator for Reader<R> {
+    type Item = Result<Card, CardError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut line = Vec::new();
+        // Find the next card's start; anything else that is not blank is reported.
+        loop {
+            if let Some(begin) = self.pending_begin.take() {
+                line = begin;
+                break;
+            }
+            match self.next_line(&mut line) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+            if starts_with_ci(&line, b"BEGIN:VCARD") {
+                break;
+            }
+            if !line.trim_ascii().is_empty() {
+                // One error for a whole stretch of stray lines, then on to the next card.
+                let (first, text) = (self.line, crate::text::decode(line.trim_ascii()));
+                let preview: String = text.chars().take(40).collect();
+                let mut last = first;
+                loop {
+                    match self.next_line(&mut line) {
+                        Ok(true) if starts_with_ci(&line, b"BEGIN:VCARD") => {
+                            self.pending_begin = Some(line.clone());
+                            break;
+                        }
+                        Ok(true) => last = self.line,
+                        Ok(false) | Err(_) => {
+                            self.done = true;
+                            break;
+                        }
+                    }
+                }
+                let lines = if last > first {
+                    format!("lines {first}-{last} are")
+                } else {
+                    format!("line {first} is")
+                };
+                return Some(Err(CardError {
+                    number: self.cards,
+                    line: first,
+                    message: format!(
+                        "{lines} not inside a card (BEGIN:VCARD ... END:VCARD), starting {preview:?}"
+                    ),
+                }));
+            }
+        }
+        self.cards += 1;
+        let (number, start) = (self.cards, self.line);
+        let mut card = line.clone();
+        let mut depth = 1;
+        let mut too_big = false;
+        while depth > 0 {
+            match self.next_line(&mut line) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    return Some(Err(CardError {
+                        number,
+                        line: start,
+                        message: "the card never ends (no END:VCARD: is the file cut short?)"
+                            .into(),
+                    }));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+            if starts_with_ci(&line, b"BEGIN:VCARD") {
+                depth += 1;
+            } else if starts_with_ci(&line, b"END:VCARD") {
+                depth -= 1;
+            }
+            if card.len() + line.len() > MAX_CARD_BYTES {
+                too_big = true;
+            } else if !too_big {
+                card.extend_from_slice(&line);
+            }
+        }
+        if too_big {
+            return Some(Err(CardError {
+                number,
+                line: start,
+                message: format!("the card is larger than {} MiB", MAX_CARD_BYTES >> 20),
+            }));
+        }
+        let text = crate::text::decode(&card);
+        Some(parse_card(&text).map_err(|message| CardError {
+            number,
+            line: start,
+            message,
+        }))
+    }
+}
+
+/// Reads every card of a text (for tests and small inputs).
+pub fn read_all(text: &str) -> Vec<Result<Card, CardError>> {
+    Reader::new(text.as_bytes()).collect()
+}
+
+/// A date without a year written `--MM-DD` (3.0 exporters do) as `--MMDD` (RFC 6350), which
+/// is the form calcard reads; other lines are left alone.
+fn normalise_dates(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(":--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let upper = line.to_ascii_uppercase();
+        let name = upper.split([':', ';']).next().unwrap_or("");
+        let name = name.rsplit('.').next().unwrap_or(name);
+        if (name == "BDAY" || name == "ANNIVERSARY")
+            && let Some(at) = line.find(":--")
+        {
+            let value = &line[at + 3..];
+            let b = value.as_bytes();
+            if b.len() >= 5 && b[2] == b'-' && b[..2].iter().chain(&b[3..5]).all(u8::is_ascii_digit)
+            {
+                out.push_str(&line[..at + 3]);
+                out.push_str(&value[..2]);
+                out.push_str(&value[3..]);
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One card's text (BEGIN to END) as a [`Card`].
+pub fn parse_card(text: &str) -> Result<Card, String> {
+    let text = normalise_dates(text);
+    let vcard = VCard::parse(text.as_ref()).map_err(|e| match e {
+        calcard::Entry::InvalidLine(l) => {
+            let preview: String = l.chars().take(60).collect();
+            format!("unreadable line {preview:?}")
+        }
+        calcard::Entry::UnterminatedComponent(_) => "the card never ends".into(),
+        other => format!("not a vCard ({other:?})"),
+    })?;
+    card_of(&vcard)
+}
+
+/// The texts of an entry's values, components flattened in order.
+fn texts(e: &VCardEntry) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in &e.values {
+        match v {
+            VCardValue::Text(t) => out.push(t.clone()),
+            VCardValue::Component(parts) => out.extend(parts.iter().cloned()),
+            VCardValue::Integer(i) => out.push(i.to_string()),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn first_text(e: &VCardEntry) -> Option<String> {
+    texts(e)
+        .into_iter()
+        .map(|t| t.trim().to_owned())
+        .find(|t| !t.is_empty())
+}
+
+fn yearly_date(e: &VCardEntry) -> Option<YearlyDate> {
+    for v in &e.values {
+        match v {
+            VCardValue::PartialDateTime(p) => {
+                let (Some(month), Some(day)) = (p.month, p.day) else {
+                    continue;
+                };
+                let year = p.year.and_then(|y| i16::try_from(y).ok());
+                let month = i8::try_from(month).ok()?;
+                let day = i8::try_from(day).ok()?;
+                return YearlyDate::new(year, month, day).ok();
+            }
+            VCardValue::Text(t) => {
+                // Some exporters write dates calcard leaves as text: 1980-03-14, 19800314,
+                // --03-14, --0314.
+                let digits: String = t.trim().chars().filter(char::is_ascii_digit).collect();
+                let no_year = t.trim().starts_with("--");
+                let (year, rest) = match (no_year, digits.len()) {
+                    (true, 4) => (None, digits.as_str()),
+                    (false, 8) => (digits[..4].parse().ok(), &digits[4..]),
+                    _ => continue,
+                };
+                let month = rest[..2].parse().ok()?;
+                let day = rest[2..4].parse().ok()?;
+                return YearlyDate::new(year, month, day).ok();
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !value.is_empty() && !list.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        list.push(value);
+    }
+}
+
+/// Maps a parsed card; an error says what makes it unusable.
+pub fn card_of(v: &VCard) -> Result<Card, String> {
+    let mut c = Card::default();
+    let mut full_name = None;
+    let mut structured = None;
+    for e in &v.entries {
+        match &e.name {
+            VCardProperty::Fn => full_name = full_name.or_else(|| first_text(e)),
+            VCardProperty::N => {
+                // family; given; additional; prefix; suffix
+                let parts: Vec<String> = texts(e).iter().map(|p| p.trim().to_owned()).collect();
+                let at = |i: usize| parts.get(i).map(String::as_str).unwrap_or("");
+                let name = [at(3), at(1), at(2), at(0), at(4)]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !name.is_empty() {
+                    structured = structured.or(Some(name));
+                }
+            }
+            VCardProperty::Org => c.organisation = c.organisation.take().or_else(|| first_text(e)),
+            VCardProperty::Email => {
+                if let Some(t) = first_text(e) {
+                    let t = t.strip_prefix("mailto:").unwrap_or(&t).trim().to_owned();
+                    push_unique(&mut c.emails, t);
+                }
+            }
+            VCardProperty::Tel => {
+                if let Some(t) = first_text(e) {
+                    let t = t.strip_prefix("tel:").unwrap_or(&t).trim().to_owned();
+                    push_unique(&mut c.phones, t);
+                }
+            }
+            VCardProperty::Categories => {
+                for t in texts(e) {
+                    for tag in t.split(',') {
+                        push_unique(&mut c.tags, tag.trim().to_owned());
+                    }
+                }
+            }
+            VCardProperty::Bday => c.birthday = c.birthday.or_else(|| yearly_date(e)),
+            VCardProperty::Anniversary => {
+                c.anniversary = c.anniversary.or_else(|| yearly_date(e));
+            }
+            VCardProperty::Note => {
+                let note = texts(e).join("\n").trim().to_owned();
+                if !note.is_empty() {
+                    c.notes.push(note);
+                }
+            }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-TYPE") => {
+                if let Some(t) = first_text(e) {
+                    c.relationship =
+                        Some(t.parse().map_err(|_| {
+                            format!("X-RAPPORT-TYPE {t:?} is not a relationship type")
+                        })?);
+                }
+            }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-VIP") => {
+                c.vip = first_text(e).is_some_and(|t| {
+                    t.eq_ignore_ascii_case("true") || t == "1" || t.eq_ignore_ascii_case("yes")
+                });
+            }
+            _ => {}
+        }
+    }
+    c.name = full_name
+        .or(structured)
+        .or_else(|| c.organisation.clone())
+        .ok_or("the card has no name (FN, N and ORG are all empty)")?;
+    Ok(c)
+}
+
+impl Card {
+    /// The contact to create from this card (its type: the card's own, else `default`),
+    /// checked as if typed in; and the facts to record on it.
+    pub fn to_new(
+        &self,
+        default: RelationshipType,
+    ) -> (
+        rapport_core::contact::NewContact,
+        Vec<rapport_core::fact::NewFact>,
+    ) {
+        let new = rapport_core::contact::NewContact {
+            name: self.name.clone(),
+            organisation: self.organisation.clone(),
+            relationship: Some(self.relationship.unwrap_or(default)),
+            vip: self.vip,
+            emails: self.emails.clone(),
+            phones: self.phones.clone(),
+            tags: self.tags.clone(),
+            ..Default::default()
+        };
+        let date = |text: &str, d: Option<YearlyDate>| {
+            d.map(|d| rapport_core::fact::NewFact {
+                kind: FactKind::Date,
+                text: text.into(),
+                relation: None,
+                date: Some(d),
+            })
+        };
+        let facts = date("Birthday", self.birthday)
+            .into_iter()
+            .chain(date("Anniversary", self.anniversary))
+            .chain(self.notes.iter().map(|n| rapport_core::fact::NewFact {
+                kind: FactKind::Note,
+                text: n.clone(),
+                relation: None,
+                date: None,
+            }))
+            .collect();
+        (new, facts)
+    }
+}
+
+/// The vCard versions written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Version {
+    V3,
+    #[default]
+    V4,
+}
+
+impl std::str::FromStr for Version {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "3.0" | "3" => Ok(Version::V3),
+            "4.0" | "4" => Ok(Version::V4),
+            other => Err(format!("vCard version {other:?}: write 3.0 or 4.0")),
+        }
+    }
+}
+
+fn entry(name: VCardProperty, value: impl Into<String>) -> VCardEntry {
+    VCardEntry::new(name).with_value(VCardValue::Text(value.into()))
+}
+
+fn date_entry(name: VCardProperty, d: YearlyDate) -> VCardEntry {
+    let text = match d.year {
+        Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
+        None => format!("--{:02}{:02}", d.month, d.day),
+    };
+    entry(name, text)
+}
+
+/// Whether a date fact is the contact's birthday or anniversary (as imported or typed).
+fn date_role(f: &Fact) -> Option<VCardProperty> {
+    if f.kind != FactKind::Date || f.date.is_none() {
+        return None;
+    }
+    let t = f.text.trim().to_lowercase();
+    if t == "birthday" {
+        Some(VCardProperty::Bday)
+    } else if t == "anniversary" {
+        Some(VCardProperty::Anniversary)
+    } else {
+        None
+    }
+}
+
+/// Writes a contact (with its birthday, anniversary and notes among `facts`) as one card.
+pub fn write_card(contact: &Contact, facts: &[Fact], version: Version, out: &mut String) {
+    let mut entries = vec![entry(VCardProperty::Fn, contact.name.clone())];
+    // N is required in 3.0: the last word as the family name, the rest as given names.
+    let (given, family) = match contact.name.trim().rsplit_once(' ') {
+        Some((g, f)) => (g.to_owned(), f.to_owned()),
+        None => (String::new(), contact.name.trim().to_owned()),
+    };
+    entries.push(
+        VCardEntry::new(VCardProperty::N).with_values(
+            [family, given, String::new(), String::new(), String::new()]
+                .into_iter()
+                .map(VCardValue::Text)
+                .collect(),
+        ),
+    );
+    if let Some(o) = &contact.organisation {
+        entries.push(entry(VCardProperty::Org, o.clone()));
+    }
+    for e in &contact.emails {
+        entries.push(entry(VCardProperty::Email, e.clone()));
+    }
+    for p in &contact.phones {
+        entries.push(entry(VCardProperty::Tel, p.clone()));
+    }
+    if !contact.tags.is_empty() {
+        entries.push(
+            VCardEntry::new(VCardProperty::Categories)
+                .with_values(contact.tags.iter().cloned().map(VCardValue::Text).collect()),
+        );
+    }
+    let mut seen = Vec::new();
+    for f in facts {
+        if let (Some(role), Some(d)) = (date_role(f), f.date)
+            && !seen.contains(&role)
+        {
+            seen.push(role.clone());
+            entries.push(date_entry(role, d));
+        } else if f.kind == FactKind::Note {
+            entries.push(entry(VCardProperty::Note, f.text.clone()));
+        }
+    }
+    entries.push(entry(
+        VCardProperty::Other("X-RAPPORT-TYPE".into()),
+        contact.relationship.as_str(),
+    ));
+    if contact.vip {
+        entries.push(entry(VCardProperty::Other("X-RAPPORT-VIP".into()), "TRUE"));
+    }
+    let version = match version {
+        Version::V3 => VCardVersion::V3_0,
+        Version::V4 => VCardVersion::V4_0,
+    };
+    // Writing into a String cannot fail.
+    let _ = VCard { entries }.write_to(out, version);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Card {
+        let mut all = read_all(text);
+        assert_eq!(all.len(), 1, "{all:?}");
+        all.remove(0).expect("a card")
+    }
+
+    #[test]
+    fn reads_21_with_quoted_printable_and_charset() {
+        let c = one(
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\r\n\
+             TEL;CELL:+49 170 1234567\r\nEMAIL;INTERNET:jm@example.de\r\nEND:VCARD\r\n",
+        );
+        assert_eq!(c.name, "Jürgen Müller");
+        assert_eq!(c.phones, ["+49 170 1234567"]);
+        assert_eq!(c.emails, ["jm@example.de"]);
+    }
+
+    #[test]
+    fn reads_30_grouped_folded_with_dates_and_categories() {
+        let c = one(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Élodie Martin\nN:Martin;Élodie;;;\nORG:Vins du Rhône;Export\n\
+             item1.EMAIL;type=INTERNET:elodie@vins.example\nitem1.X-ABLabel:work\n\
+             BDAY:1984-02-29\nANNIVERSARY:--06-12\nCATEGORIES:wine,golf\n\
+             NOTE:Prefers calls in the morning\\, never on Mondays.\n  Long note.\nEND:VCARD\n",
+        );
+        assert_eq!(c.name, "Élodie Martin");
+        assert_eq!(c.organisation.as_deref(), Some("Vins du Rhône"));
+        assert_eq!(c.emails, ["elodie@vins.example"]);
+        assert_eq!(c.tags, ["wine", "golf"]);
+        assert_eq!(c.birthday, YearlyDate::new(Some(1984), 2, 29).ok());
+        assert_eq!(c.anniversary, YearlyDate::new(None, 6, 12).ok());
+        assert_eq!(c.notes.len(), 1);
+        assert!(c.notes[0].starts_with("Prefers calls in the morning, never on Mondays."));
+    }
+
+    #[test]
+    fn windows_1252_files_are_read() {
+        let bytes = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Fran\xe7ois Dupr\xe9\r\nEND:VCARD\r\n";
+        let all: Vec<_> = Reader::new(&bytes[..]).collect();
+        assert_eq!(
+            all[0].as_ref().map(|c| c.name.as_str()),
+            Ok("François Dupré")
+        );
+    }
+
+    #[test]
+    fn bad_cards_are_named_and_the_rest_still_read() {
+        let all = read_all(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD\n\
+             garbage between cards\n\
+             BEGIN:VCARD\nVERSION:3.0\nTEL:123\nEND:VCARD\n\
+             BEGIN:VCARD\nVERSION:3.0\nFN:Bo\nEND:VCARD\n\
+             BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n",
+        );
+        assert_eq!(all.len(), 5, "{all:?}");
+        assert_eq!(all[0].as_ref().map(|c| c.name.as_str()), Ok("Ana"));
+        let garbage = all[1].as_ref().expect_err("junk");
+        assert_eq!(garbage.line, 5);
+        let nameless = all[2].as_ref().expect_err("no name");
+        assert_eq!((nameless.number, nameless.line), (2, 6));
+        assert!(nameless.message.contains("no name"));
+        assert_eq!(all[3].as_ref().map(|c| c.name.as_str()), Ok("Bo"));
+        let cut = all[4].as_ref().expect_err("truncated");
+        assert!(cut.message.contains("never ends"), "{cut}");
+        assert_eq!(cut.number, 4);
+    }
+
+    #[test]
+    fn written_cards_read_back_the_same() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let owner = rapport_core::ids::UserId::generate();
+        let new = rapport_core::contact::NewContact {
+            name: "Kenji Watanabe; \"K\", Jr.".into(),
+            organisation: Some("Tōkyō Trading, Ltd.".into()),
+            relationship: Some(RelationshipType::Customer),
+            vip: true,
+            emails: vec!["kenji@example.jp".into()],
+            phones: vec!["+81 3 1234 5678".into()],
+            tags: vec!["tea".into(), "golf weekends".into()],
+            ..Default::default()
+        };
+        let contact = new.into_contact(owner, now).expect("contact");
+        let fact = |kind, text: &str, date| {
+            rapport_core::fact::NewFact {
+                kind,
+                text: text.into(),
+                relation: None,
+                date,
+            }
+            .into_fact(contact.id.clone(), now)
+            .expect("fact")
+        };
+        let facts = [
+            fact(
+                FactKind::Date,
+                "Birthday",
+                YearlyDate::new(None, 2, 29).ok(),
+            ),
+            fact(
+                FactKind::Note,
+                "Line one\nline two; with, punctuation",
+                None,
+            ),
+            fact(FactKind::Interest, "Go", None),
+        ];
+        for version in [Version::V3, Version::V4] {
+            let mut out = String::new();
+            write_card(&contact, &facts, version, &mut out);
+            assert!(out.lines().all(|l| l.len() <= 75), "{out}");
+            let c = one(&out);
+            assert_eq!(c.name, contact.name, "{out}");
+            assert_eq!(c.organisation, contact.organisation);
+            assert_eq!(
+                (c.emails.clone(), c.phones.clone()),
+                (contact.emails.clone(), contact.phones.clone())
+            );
+            assert_eq!(c.tags, contact.tags, "{out}");
+            assert_eq!(
+                (c.relationship, c.vip),
+                (Some(RelationshipType::Customer), true)
+            );
+            assert_eq!(c.birthday, YearlyDate::new(None, 2, 29).ok());
+            assert_eq!(c.notes, ["Line one\nline two; with, punctuation"]);
+        }
+    }
+}
