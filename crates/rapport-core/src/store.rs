@@ -185,8 +185,43 @@ pub struct Batch {
     pub referrals: Vec<(ContactId, ContactId, Timestamp)>,
 }
 
+/// One step of an import, as the importer reads its file.
+#[derive(Clone, Debug)]
+pub enum ImportStep {
+    /// New contacts and their facts.
+    Add {
+        contacts: Vec<Contact>,
+        facts: Vec<Fact>,
+    },
+    /// A contact a card was merged into (saved whole), and the facts the card added.
+    Update {
+        contact: Box<Contact>,
+        facts: Vec<Fact>,
+    },
+}
+
 /// Bulk loading (demo data, later imports): whole batches in one transaction.
 pub trait BulkStore: Send + Sync {
+    /// Writes an import in one transaction, step by step as `next` yields them (so a large
+    /// file is never all in memory): all or nothing. An `Err` from `next` rolls back.
+    fn import<F>(&self, ws: &WorkspaceId, next: F) -> impl Future<Output = StoreResult<u64>> + Send
+    where
+        F: FnMut() -> Option<StoreResult<ImportStep>> + Send;
+
+    /// Every contact's emails and phones, as stored: `(contact, "email"|"phone", value)`
+    /// (to find an import's duplicates).
+    fn contact_handles(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String, String)>>> + Send;
+
+    /// The facts of several contacts, each contact's oldest first.
+    fn facts_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<Fact>>> + Send;
+
     /// Writes a batch in one transaction: all or nothing. Commitments' evidence is weighted
     /// with `params`; carried trust scores are not touched (recompute them after the load).
     fn insert_book(

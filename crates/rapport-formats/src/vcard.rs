@@ -57,6 +57,8 @@ pub struct Reader<R> {
     done: bool,
     /// A `BEGIN:VCARD` line read while skipping stray lines: the next card's first line.
     pending_begin: Option<Vec<u8>>,
+    /// The number and first line of the card last returned.
+    last: (usize, usize),
 }
 
 impl<R: BufRead> Reader<R> {
@@ -67,12 +69,18 @@ impl<R: BufRead> Reader<R> {
             cards: 0,
             done: false,
             pending_begin: None,
+            last: (0, 0),
         }
     }
 
     /// Lines read so far.
     pub fn lines_read(&self) -> usize {
         self.line
+    }
+
+    /// The number (1-based) and first line of the card last returned.
+    pub fn last_card(&self) -> (usize, usize) {
+        self.last
     }
 
     fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<bool, CardError> {
@@ -161,6 +169,7 @@ impl<R: BufRead> Iterator for Reader<R> {
         }
         self.cards += 1;
         let (number, start) = (self.cards, self.line);
+        self.last = (number, start);
         let mut card = line.clone();
         let mut depth = 1;
         let mut too_big = false;
@@ -455,8 +464,10 @@ fn entry(name: VCardProperty, value: impl Into<String>) -> VCardEntry {
     VCardEntry::new(name).with_value(VCardValue::Text(value.into()))
 }
 
-fn date_entry(name: VCardProperty, d: YearlyDate) -> VCardEntry {
+fn date_entry(name: VCardProperty, d: YearlyDate, version: Version) -> VCardEntry {
     let text = match d.year {
+        // 4.0 wants the basic form (RFC 6350 §4.3.1); 3.0 readers expect the extended one.
+        Some(y) if version == Version::V4 => format!("{y:04}{:02}{:02}", d.month, d.day),
         Some(y) => format!("{y:04}-{:02}-{:02}", d.month, d.day),
         None => format!("--{:02}{:02}", d.month, d.day),
     };
@@ -515,7 +526,7 @@ pub fn write_card(contact: &Contact, facts: &[Fact], version: Version, out: &mut
             && !seen.contains(&role)
         {
             seen.push(role.clone());
-            entries.push(date_entry(role, d));
+            entries.push(date_entry(role, d, version));
         } else if f.kind == FactKind::Note {
             entries.push(entry(VCardProperty::Note, f.text.clone()));
         }

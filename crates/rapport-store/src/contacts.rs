@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use rapport_core::contact::Contact;
+use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::search::like_escape;
 use rapport_core::store::{Batch, BulkStore, ContactFilter, ContactStore, StoreResult};
@@ -456,6 +457,82 @@ impl ContactStore for Db {
 }
 
 impl BulkStore for Db {
+    async fn import<F>(&self, ws: &WorkspaceId, mut next: F) -> StoreResult<u64>
+    where
+        F: FnMut() -> Option<StoreResult<rapport_core::store::ImportStep>> + Send,
+    {
+        use rapport_core::store::ImportStep;
+        let added = in_write_tx!(self, |tx| {
+            let overrides: Vec<(String, i32)> = sqlx::query_as(
+                "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
+            )
+            .bind(ws.as_str())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let mut added = 0u64;
+            while let Some(step) = next() {
+                match step? {
+                    ImportStep::Add { contacts, facts } => {
+                        let appreciation = appreciation_of(&contacts, &[], &overrides);
+                        insert_contacts_in!(tx, ws, contacts, &appreciation);
+                        crate::memory::insert_facts_in!(tx, ws, facts);
+                        added += contacts.len() as u64;
+                    }
+                    ImportStep::Update { contact, facts } => {
+                        update_contact_in!(tx, ws, &contact);
+                        crate::memory::insert_facts_in!(tx, ws, facts);
+                    }
+                }
+            }
+            added
+        });
+        Ok(added)
+    }
+
+    async fn contact_handles(
+        &self,
+        ws: &WorkspaceId,
+    ) -> StoreResult<Vec<(ContactId, String, String)>> {
+        let rows: Vec<(String, String, String)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT contact_id, kind, value FROM contact_attributes \
+                 WHERE workspace_id = $1 AND kind IN ('email', 'phone')",
+            )
+            .bind(ws.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(c, k, v)| (ContactId::from_stored(c), k, v))
+            .collect())
+    }
+
+    async fn facts_of(&self, ws: &WorkspaceId, contacts: &[ContactId]) -> StoreResult<Vec<Fact>> {
+        let mut out = Vec::new();
+        for chunk in contacts.chunks(CHUNK) {
+            let rows: Vec<crate::rows::FactRow> = with_pool!(self, |pool| {
+                let mut qb = QueryBuilder::new(format!(
+                    "SELECT {} FROM facts WHERE workspace_id = ",
+                    crate::rows::FACT_COLUMNS
+                ));
+                qb.push_bind(ws.as_str()).push(" AND contact_id IN (");
+                let mut list = qb.separated(", ");
+                for c in chunk {
+                    list.push_bind(c.as_str());
+                }
+                qb.push(") ORDER BY contact_id, created_at, id");
+                qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
+            });
+            for r in rows {
+                out.push(r.into_fact()?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn insert_book(
         &self,
         ws: &WorkspaceId,

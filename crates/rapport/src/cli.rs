@@ -31,6 +31,12 @@ pub enum Command {
     Search(SearchArgs),
     /// Fill the workspace with a realistic synthetic book (deterministic for a seed).
     Demo(DemoArgs),
+    /// Bring contacts in from a file (all or nothing).
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the workspace's contacts to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Run the web UI and the REST API (on first start, prints a one-time set-up link).
     Serve(ServeArgs),
     /// Accounts: add a user to a workspace.
@@ -745,6 +751,50 @@ pub struct SearchArgs {
     /// How many of each (default 20).
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// vCard 2.1, 3.0 or 4.0 (phones, Outlook, Apple, Google, Nextcloud...): FN/N, ORG,
+    /// EMAIL, TEL, CATEGORIES as tags, BDAY and ANNIVERSARY as dates, NOTE as notes. A card
+    /// with the email or phone of an existing contact (or of an earlier card) is reported and
+    /// skipped, or merged into it with --merge (adding what it lacks, overwriting nothing).
+    Vcard(ImportVcardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportVcardArgs {
+    /// The .vcf file (many cards per file; UTF-8 or Windows-1252).
+    pub file: std::path::PathBuf,
+    /// Merge duplicates into the contact they match instead of skipping them.
+    #[arg(long)]
+    pub merge: bool,
+    /// The relationship type of contacts whose card does not say (Rapport's own exports do).
+    #[arg(long = "type", value_name = "TYPE", default_value = "prospect")]
+    pub relationship: String,
+    /// Check the file and report what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every live contact as a vCard (with birthday, anniversary, notes, and Rapport's
+    /// relationship type and VIP flag as X- properties), to FILE ("-": standard output).
+    #[command(disable_version_flag = true)]
+    Vcard(ExportVcardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVcardArgs {
+    pub file: String,
+    /// 3.0 (widest support) or 4.0.
+    #[arg(long, default_value = "4.0")]
+    pub version: String,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -7,6 +7,7 @@ mod contact;
 mod demo;
 mod ledger;
 mod memory;
+mod transfer;
 
 use rapport_core::commitment::Direction;
 use rapport_core::ledger::Outcome;
@@ -32,6 +33,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Timeline(a) => memory::timeline(&ctx, a).await,
         Command::Search(a) => memory::search(&ctx, a).await,
         Command::Demo(a) => demo::run(&ctx, a).await,
+        Command::Import(crate::cli::ImportCommand::Vcard(a)) => {
+            transfer::import_vcard(&ctx, a).await
+        }
+        Command::Export(crate::cli::ExportCommand::Vcard(a)) => {
+            transfer::export_vcard(&ctx, a).await
+        }
         Command::Serve(a) => accounts::serve(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {

@@ -1,0 +1,288 @@
+//! vCard import and export as a user runs them, on both backends: a round trip into an
+//! empty workspace gives the same contacts; duplicates are reported, and merged only when
+//! asked; a bad or truncated file is refused whole.
+
+use serde_json::Value;
+
+#[macro_use]
+mod common;
+use common::Book;
+
+/// A fresh, empty book on the same backend as `b`.
+fn empty_like(b: &Book) -> Book {
+    if b.url.starts_with("postgres") {
+        Book::postgres().expect("postgres")
+    } else {
+        Book::sqlite()
+    }
+}
+
+fn write(b: &Book, name: &str, text: &str) -> String {
+    let path = b.dir.path().join(name);
+    std::fs::write(&path, text).expect("write file");
+    path.display().to_string()
+}
+
+/// What a contact is, without its ids and times, for comparing two workspaces.
+fn portrait(b: &Book, c: &Value) -> Value {
+    let id = c["id"].as_str().expect("id");
+    let facts = b.json(&["fact", "list", id]);
+    let mut facts: Vec<String> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .map(|f| format!("{} {} {}", f["kind"], f["text"], f["date"]))
+        .collect();
+    facts.sort();
+    serde_json::json!({
+        "name": c["name"], "organisation": c["organisation"], "type": c["relationship"],
+        "vip": c["vip"], "emails": c["emails"], "phones": c["phones"], "tags": c["tags"],
+        "facts": facts,
+    })
+}
+
+fn portraits(b: &Book) -> Vec<Value> {
+    let list = b.json(&["contact", "list", "--limit", "1000"]);
+    list.as_array()
+        .expect("contacts")
+        .iter()
+        .map(|c| portrait(b, c))
+        .collect()
+}
+
+fn export_then_import_gives_the_same_contacts(b: &Book) {
+    b.ok(&[
+        "contact",
+        "add",
+        "Élodie Martin",
+        "--type",
+        "customer",
+        "--org",
+        "Vins du Rhône, SA",
+        "--email",
+        "elodie@vins.example",
+        "--phone",
+        "+33 4 12 34 56 78 ext. 12",
+        "--tag",
+        "wine",
+        "--tag",
+        "golf",
+        "--vip",
+    ]);
+    b.ok(&[
+        "fact", "add", "elodie", "--kind", "date", "Birthday", "--date", "--02-29",
+    ]);
+    b.ok(&[
+        "fact",
+        "add",
+        "elodie",
+        "--kind",
+        "note",
+        "Prefers calls; never on Mondays, ok?",
+    ]);
+    b.ok(&["contact", "add", "Kenji Watanabe", "--type", "vendor"]);
+    b.ok(&[
+        "fact",
+        "add",
+        "kenji",
+        "--kind",
+        "date",
+        "Anniversary",
+        "--date",
+        "2015-06-12",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Zoë",
+        "--type",
+        "peer",
+        "--phone",
+        "+1 (555) 010-4477",
+    ]);
+    let before = portraits(b);
+    assert_eq!(before.len(), 3);
+    for version in ["3.0", "4.0"] {
+        let file = b.dir.path().join(format!("book-{version}.vcf"));
+        let file = file.display().to_string();
+        let done = b.json(&["export", "vcard", &file, "--version", version]);
+        assert_eq!(done["contacts"], 3);
+        let text = std::fs::read_to_string(&file).expect("exported");
+        assert!(text.contains(&format!("VERSION:{version}")));
+        let other = empty_like(b);
+        let report = other.json(&["import", "vcard", &file]);
+        assert_eq!(
+            (report["cards"].as_u64(), report["imported"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!(portraits(&other), before, "version {version}");
+    }
+    // To standard output, and a bad version is refused.
+    assert!(
+        b.ok(&["export", "vcard", "-"])
+            .matches("BEGIN:VCARD")
+            .count()
+            == 3
+    );
+    b.fails(&["export", "vcard", "-", "--version", "2.1"], 2);
+}
+
+fn duplicates_are_reported_and_merged_only_when_asked(b: &Book) {
+    b.ok(&[
+        "contact",
+        "add",
+        "Ana Lima",
+        "--type",
+        "customer",
+        "--email",
+        "ana@example.com",
+        "--tag",
+        "vip-lunch",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Bruno Costa",
+        "--phone",
+        "+351 912 345 678",
+    ]);
+    let file = write(
+        b,
+        "phone.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana L.\r\nEMAIL:ANA@Example.com\r\nEMAIL:ana.lima@work.example\r\n\
+         CATEGORIES:tennis\r\nBDAY:1990-05-17\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:B. Costa\r\nTEL:+351-912-345-678\r\nORG:Costa & Filhos\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carla Dias\r\nEMAIL:carla@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Carla D.\r\nEMAIL:carla@example.com\r\nTEL:+44 20 7946 0958\r\nEND:VCARD\r\n",
+    );
+    let dry = b.json(&["import", "vcard", &file, "--dry-run"]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(
+        b.json(&["contact", "list"]).as_array().map(Vec::len),
+        Some(2),
+        "dry run writes nothing"
+    );
+    let skipped = b.json(&["import", "vcard", &file]);
+    assert_eq!(
+        (skipped["imported"].as_u64(), skipped["skipped"].as_u64()),
+        (Some(1), Some(3)),
+        "{skipped}"
+    );
+    let by: Vec<(&str, &str)> = skipped["duplicates"]
+        .as_array()
+        .expect("duplicates")
+        .iter()
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap_or(""),
+                d["matches"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("Ana L.", "Ana Lima"),
+            ("B. Costa", "Bruno Costa"),
+            ("Carla D.", "card 3 (Carla Dias)")
+        ]
+    );
+    let ana = b.json(&["contact", "show", "ana"]);
+    assert_eq!(
+        ana["emails"],
+        serde_json::json!(["ana@example.com"]),
+        "nothing overwritten"
+    );
+    // Again with --merge: Ana gains her work email, a tag and her birthday, keeps her name;
+    // Bruno gains an organisation; Carla (imported above) gains a phone.
+    let merged = b.json(&["import", "vcard", &file, "--merge"]);
+    assert_eq!(
+        (merged["imported"].as_u64(), merged["merged"].as_u64()),
+        (Some(0), Some(4)),
+        "{merged}"
+    );
+    let ana = b.json(&["contact", "show", "ana"]);
+    assert_eq!(ana["name"], "Ana Lima");
+    assert_eq!(ana["relationship"], "customer");
+    assert_eq!(
+        ana["emails"],
+        serde_json::json!(["ana@example.com", "ana.lima@work.example"])
+    );
+    assert_eq!(ana["tags"], serde_json::json!(["vip-lunch", "tennis"]));
+    let facts = b.json(&["fact", "list", "ana"]);
+    assert_eq!(facts.as_array().map(Vec::len), Some(1), "{facts}");
+    let bruno = b.json(&["contact", "show", "bruno"]);
+    assert_eq!(bruno["organisation"], "Costa & Filhos");
+    assert_eq!(bruno["phones"], serde_json::json!(["+351 912 345 678"]));
+    let carla = b.json(&["contact", "show", "carla"]);
+    assert_eq!(carla["phones"], serde_json::json!(["+44 20 7946 0958"]));
+    // Merging the same file once more adds nothing new.
+    b.ok(&["import", "vcard", &file, "--merge"]);
+    assert_eq!(
+        b.json(&["fact", "list", "ana"]).as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        b.json(&["contact", "list"]).as_array().map(Vec::len),
+        Some(3)
+    );
+}
+
+fn a_bad_file_is_refused_whole(b: &Book) {
+    b.ok(&["contact", "add", "Existing One"]);
+    let bad = write(
+        b,
+        "bad.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:Bad Mail\nEMAIL:not-an-address\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nTEL:+1 555 0100\nEND:VCARD\n",
+    );
+    let err = b.fails(&["import", "vcard", &bad], 2);
+    assert!(
+        err.contains("card 2 (line 5)") && err.contains("not-an-address"),
+        "{err}"
+    );
+    assert!(
+        err.contains("card 3 (line 10)") && err.contains("no name"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let cut = write(
+        b,
+        "cut.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\nBEGIN:VCARD\nVERSION:3.0\nFN:Hal",
+    );
+    let err = b.fails(&["import", "vcard", &cut], 2);
+    assert!(err.contains("never ends"), "{err}");
+    b.fails(&["import", "vcard", "/no/such/file.vcf"], 2);
+    let good = write(
+        b,
+        "good.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\n",
+    );
+    b.fails(&["import", "vcard", &good, "--type", "friend"], 2);
+    let names: Vec<String> = b
+        .json(&["contact", "list"])
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        names,
+        ["Existing One"],
+        "nothing written by refused imports"
+    );
+    let ok = b.json(&["import", "vcard", &good, "--type", "partner"]);
+    assert_eq!(ok["imported"], 1);
+    assert_eq!(
+        b.json(&["contact", "show", "good"])["relationship"],
+        "partner"
+    );
+}
+
+on_both_backends!(
+    export_then_import_gives_the_same_contacts,
+    duplicates_are_reported_and_merged_only_when_asked,
+    a_bad_file_is_refused_whole,
+);
