@@ -459,23 +459,35 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
         ProgressStyle::with_template("{pos} contacts written  {per_sec}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut after = None;
-    let mut count = 0u64;
-    let mut card = String::new();
-    loop {
-        let page = service::list_contacts(
+    let page_of = |after: Option<(String, ContactId)>| {
+        service::list_contacts(
             &ctx.db,
             &ctx.actor,
             ContactQuery {
-                after: after.clone(),
+                after,
                 limit: Some(service::MAX_PAGE),
                 ..ContactQuery::default()
             },
         )
-        .await?;
+    };
+    let mut count = 0u64;
+    let mut card = String::new();
+    let mut page = page_of(None).await?;
+    while !page.is_empty() {
         let ids: Vec<ContactId> = page.iter().map(|c| c.id.clone()).collect();
+        // The next page is read while this one's facts are (two reader connections).
+        let next_after = (page.len() == service::MAX_PAGE as usize)
+            .then(|| page.last().map(|c| (c.name_folded(), c.id.clone())))
+            .flatten();
+        let next = async {
+            match next_after {
+                Some(after) => page_of(Some(after)).await,
+                None => Ok(Vec::new()),
+            }
+        };
+        let (page_facts, next) = tokio::join!(ctx.db.facts_of(ws, &ids), next);
         let mut facts: HashMap<ContactId, Vec<Fact>> = HashMap::new();
-        for f in ctx.db.facts_of(ws, &ids).await? {
+        for f in page_facts? {
             facts.entry(f.contact_id.clone()).or_default().push(f);
         }
         for c in &page {
@@ -490,12 +502,7 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
         }
         count += page.len() as u64;
         progress.set_position(count);
-        match page.last() {
-            Some(last) if page.len() == service::MAX_PAGE as usize => {
-                after = Some((last.name_folded(), last.id.clone()));
-            }
-            _ => break,
-        }
+        page = next?;
     }
     sink.flush()?;
     drop(sink);
