@@ -3,7 +3,10 @@
 //!
 //! - [`vcard`]: vCard 2.1, 3.0 and 4.0 in (through calcard, tolerant of real-world exports),
 //!   3.0 or 4.0 out. Files are read card by card, so memory does not grow with the file.
+//! - [`csv`]: spreadsheets and other CRMs' exports (Google Contacts, Outlook, HubSpot, our
+//!   own), any of `,` `;` or tab, read row by row into the same [`vcard::Card`]s.
 //! - [`text`]: bytes to text (UTF-8, else Windows-1252, as old exports are).
 
+pub mod csv;
 pub mod text;
 pub mod vcard;

@@ -762,6 +762,30 @@ pub enum ImportCommand {
     /// with the email or phone of an existing contact (or of an earlier card) is reported and
     /// skipped, or merged into it with --merge (adding what it lacks, overwriting nothing).
     Vcard(ImportVcardArgs),
+    /// A spreadsheet or another CRM's export: Google Contacts, Outlook and HubSpot columns
+    /// are recognised, and Rapport's own; `,` `;` or tab; UTF-8 or Windows-1252. All or
+    /// nothing: every row is checked first, and a refused row is named by its line.
+    Csv(ImportCsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCsvArgs {
+    pub file: std::path::PathBuf,
+    /// Read a column as a field: name, first_name, middle_name, last_name, organisation,
+    /// email, phone, tags, type, vip, birthday, anniversary, note or ignore. Repeatable.
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Merge duplicates into the contact they match instead of skipping them.
+    #[arg(long)]
+    pub merge: bool,
+    /// The relationship type of contacts whose row does not say.
+    #[arg(long = "type", value_name = "TYPE", default_value = "prospect")]
+    pub relationship: String,
+    /// Show how the columns are read and what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -787,6 +811,17 @@ pub enum ExportCommand {
     /// relationship type and VIP flag as X- properties), to FILE ("-": standard output).
     #[command(disable_version_flag = true)]
     Vcard(ExportVcardArgs),
+    /// Every live contact as one CSV row (name, organisation, type, vip, emails, phones,
+    /// tags, birthday, anniversary, notes); cells that would run as a formula in a
+    /// spreadsheet are prefixed with '.
+    Csv(ExportCsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    pub file: String,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

@@ -281,8 +281,124 @@ fn a_bad_file_is_refused_whole(b: &Book) {
     );
 }
 
+fn csv_from_other_tools_and_back(b: &Book) {
+    // Outlook: semicolons, a byte-order mark, Windows-1252, US dates, a fax column.
+    let outlook = b.dir.path().join("outlook.csv");
+    std::fs::write(
+        &outlook,
+        b"\xef\xbb\xbf\"First Name\";\"Last Name\";\"Company\";\"E-mail Address\";\"Mobile Phone\";\"Business Fax\";\"Birthday\";\"Categories\";\"Notes\"\r\n\
+          \"Fran\xe7ois\";\"Dupr\xe9\";\"Caf\xe9 & Co\";\"fd@example.fr\";\"06 12 34 56 78\";\"01 00 00 00 00\";\"3/14/1979\";\"Clients;Paris\";\"Met at the fair\"\r\n\
+          \"Ana\";\"Lima\";\"\";\"ana@example.com\";\"\";\"\";\"0/0/00\";\"\";\"\"\r\n",
+    )
+    .expect("write");
+    let outlook = outlook.display().to_string();
+    let dry = b.ok(&["import", "csv", &outlook, "--dry-run"]);
+    assert!(dry.contains("Would import 2 contacts"), "{dry}");
+    assert!(dry.contains("column \"Business Fax\" is not used"), "{dry}");
+    assert_eq!(
+        b.json(&["contact", "list"]).as_array().map(Vec::len),
+        Some(0)
+    );
+    let done = b.json(&["import", "csv", &outlook, "--type", "customer"]);
+    assert_eq!(done["imported"], 2, "{done}");
+    let f = b.json(&["contact", "show", "francois"]);
+    assert_eq!(
+        (
+            f["name"].as_str(),
+            f["organisation"].as_str(),
+            f["relationship"].as_str()
+        ),
+        (Some("François Dupré"), Some("Café & Co"), Some("customer"))
+    );
+    assert_eq!(f["phones"], serde_json::json!(["06 12 34 56 78"]));
+    assert_eq!(f["tags"], serde_json::json!(["clients", "paris"]));
+    let facts = b.json(&["fact", "list", "francois"]);
+    let facts: Vec<String> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["text"].as_str().unwrap_or(""),
+                x["date"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(facts, ["Birthday 1979-03-14", "Met at the fair "]);
+
+    // Bad rows are named by their line; nothing is written. --map fixes a header.
+    let bad = write(
+        b,
+        "bad.csv",
+        "Full Name,Born,Mail\nGood Row,1980-01-01,g@example.com\nBad Date,1980-02-30,x@example.com\nBad Mail,,nope\n",
+    );
+    let err = b.fails(
+        &[
+            "import",
+            "csv",
+            &bad,
+            "--map",
+            "Born=birthday",
+            "--map",
+            "Mail=email",
+        ],
+        2,
+    );
+    assert!(
+        err.contains("row 2 (line 3)") && err.contains("Born"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3 (line 4)") && err.contains("\"nope\""),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    let headless = write(b, "headless.csv", "a,b\n1,2\n");
+    let err = b.fails(&["import", "csv", &headless], 2);
+    assert!(err.contains("--map COLUMN=name"), "{err}");
+    b.fails(&["import", "csv", &bad, "--map", "Born=shoe size"], 2);
+    b.fails(&["import", "csv", &bad, "--map", "Nope=name"], 2);
+    assert_eq!(
+        b.json(&["contact", "list"]).as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // Export: formulas neutralised; read back into an empty workspace, the same contacts.
+    b.ok(&[
+        "contact",
+        "add",
+        "Mallory",
+        "--org",
+        "=HYPERLINK(\"http://x.example\")",
+        "--type",
+        "vendor",
+        "--vip",
+        "--phone",
+        "+44 20 7946 0958",
+        "--tag",
+        "risky",
+    ]);
+    let file = b.dir.path().join("book.csv").display().to_string();
+    assert_eq!(b.json(&["export", "csv", &file])["contacts"], 3);
+    let text = std::fs::read_to_string(&file).expect("csv");
+    assert!(text.starts_with(
+        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes\r\n"
+    ));
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x.example\"\")\""),
+        "{text}"
+    );
+    assert!(text.contains("'+44 20 7946 0958"), "{text}");
+    let before = portraits(b);
+    let other = empty_like(b);
+    assert_eq!(other.json(&["import", "csv", &file])["imported"], 3);
+    assert_eq!(portraits(&other), before);
+}
+
 on_both_backends!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
     a_bad_file_is_refused_whole,
+    csv_from_other_tools_and_back,
 );

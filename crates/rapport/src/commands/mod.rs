@@ -39,6 +39,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(crate::cli::ExportCommand::Vcard(a)) => {
             transfer::export_vcard(&ctx, a).await
         }
+        Command::Import(crate::cli::ImportCommand::Csv(a)) => transfer::import_csv(&ctx, a).await,
+        Command::Export(crate::cli::ExportCommand::Csv(a)) => transfer::export_csv(&ctx, a).await,
         Command::Serve(a) => accounts::serve(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {

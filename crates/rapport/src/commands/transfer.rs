@@ -9,7 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{BufReader, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rapport_core::contact::{Contact, RelationshipType};
@@ -18,10 +18,11 @@ use rapport_core::ids::ContactId;
 use rapport_core::service::{self, ContactQuery};
 use rapport_core::store::{BulkStore, ContactStore, ImportStep};
 use rapport_core::{Invalid, StoreError};
+use rapport_formats::csv::Field;
 use rapport_formats::vcard::{self, Card, Reader};
 use serde::Serialize;
 
-use crate::cli::{ExportVcardArgs, ImportVcardArgs};
+use crate::cli::{ExportCsvArgs, ExportVcardArgs, ImportCsvArgs, ImportVcardArgs};
 use crate::context::Context;
 
 /// Contacts written per step of an import.
@@ -80,6 +81,9 @@ struct Duplicate {
 #[derive(Debug, Serialize)]
 struct ImportReport {
     file: String,
+    /// A CSV file's columns and what each was read as.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns: Option<Vec<ColumnUse>>,
     cards: usize,
     imported: u64,
     merged: usize,
@@ -97,10 +101,79 @@ struct Plan {
     errors: Vec<String>,
 }
 
-fn open(path: &Path) -> anyhow::Result<Reader<BufReader<File>>> {
-    let f = File::open(path)
-        .map_err(|e| Invalid::new("file", format!("cannot open {}: {e}", path.display())))?;
-    Ok(Reader::new(BufReader::with_capacity(1 << 16, f)))
+/// A file to import and how to read it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+#[derive(Clone, Debug)]
+pub enum Format {
+    Vcard,
+    /// With the `--map` overrides.
+    Csv(Vec<(String, Field)>),
+}
+
+impl Source {
+    /// What one item of the file is called in messages.
+    fn item(&self) -> &'static str {
+        match self.format {
+            Format::Vcard => "card",
+            Format::Csv(_) => "row",
+        }
+    }
+}
+
+/// One card or row: its number, its line, and what it says (or why it cannot be read).
+struct Entry {
+    number: usize,
+    line: usize,
+    card: Result<Card, String>,
+}
+
+type Entries = Box<dyn Iterator<Item = Entry> + Send>;
+
+fn open(src: &Source) -> anyhow::Result<Entries> {
+    let f = File::open(&src.path)
+        .map_err(|e| Invalid::new("file", format!("cannot open {}: {e}", src.path.display())))?;
+    let input = BufReader::with_capacity(1 << 16, f);
+    Ok(match &src.format {
+        Format::Vcard => {
+            let mut r = Reader::new(input);
+            Box::new(std::iter::from_fn(move || {
+                let item = r.next()?;
+                Some(match item {
+                    Ok(card) => {
+                        let (number, line) = r.last_card();
+                        Entry {
+                            number,
+                            line,
+                            card: Ok(card),
+                        }
+                    }
+                    Err(e) => Entry {
+                        number: e.number,
+                        line: e.line,
+                        card: Err(e.message),
+                    },
+                })
+            }))
+        }
+        Format::Csv(maps) => {
+            let mut r = rapport_formats::csv::Reader::new(input, maps)
+                .map_err(|m| Invalid::new("file", m))?;
+            Box::new(std::iter::from_fn(move || {
+                let item = r.next()?;
+                let (line, number) = r.last_row();
+                Some(Entry {
+                    number,
+                    line,
+                    card: item.map_err(|e| e.message),
+                })
+            }))
+        }
+    })
 }
 
 /// Checks a card as if its contact and facts were typed in.
@@ -117,7 +190,7 @@ fn check(card: &Card, default: RelationshipType, ctx: &Context) -> Result<(), St
     Ok(())
 }
 
-async fn plan(ctx: &Context, path: &Path, default: RelationshipType) -> anyhow::Result<Plan> {
+async fn plan(ctx: &Context, src: &Source, default: RelationshipType) -> anyhow::Result<Plan> {
     let ws = &ctx.actor.workspace.id;
     let mut known: HashMap<Handle, Target> = HashMap::new();
     for (id, kind, value) in ctx.db.contact_handles(ws).await? {
@@ -131,21 +204,21 @@ async fn plan(ctx: &Context, path: &Path, default: RelationshipType) -> anyhow::
     }
     let mut card_names: HashMap<usize, String> = HashMap::new();
     let mut p = Plan::default();
-    let mut reader = open(path)?;
-    while let Some(item) = reader.next() {
-        let card = match item {
+    let what = src.item();
+    for Entry {
+        number: n,
+        line,
+        card,
+    } in open(src)?
+    {
+        p.cards = p.cards.max(n);
+        let card = match card.and_then(|c| check(&c, default, ctx).map(|()| c)) {
             Ok(c) => c,
-            Err(e) => {
-                p.errors.push(e.to_string());
+            Err(m) => {
+                p.errors.push(format!("{what} {n} (line {line}): {m}"));
                 continue;
             }
         };
-        let (n, line) = reader.last_card();
-        p.cards = n;
-        if let Err(m) = check(&card, default, ctx) {
-            p.errors.push(format!("card {n} (line {line}): {m}"));
-            continue;
-        }
         let handles = handles_of(&card);
         let found = handles
             .iter()
@@ -163,7 +236,7 @@ async fn plan(ctx: &Context, path: &Path, default: RelationshipType) -> anyhow::
                     matches: match &t {
                         Target::Existing(_) => String::new(),
                         Target::Card(m) => format!(
-                            "card {m} ({})",
+                            "{what} {m} ({})",
                             card_names.get(m).map(String::as_str).unwrap_or("?")
                         ),
                     },
@@ -249,8 +322,84 @@ fn merge(
 }
 
 pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<()> {
+    let src = Source {
+        path: a.file.clone(),
+        format: Format::Vcard,
+    };
+    let opts = Options {
+        merge: a.merge,
+        dry_run: a.dry_run,
+        relationship: a.relationship,
+        json: a.out.json,
+    };
+    import(ctx, &src, &opts).await
+}
+
+pub async fn import_csv(ctx: &Context, a: ImportCsvArgs) -> anyhow::Result<()> {
+    let mut maps = Vec::new();
+    for m in &a.map {
+        let (column, field) = m.rsplit_once('=').ok_or_else(|| {
+            Invalid::new(
+                "map",
+                format!("{m:?}: write --map COLUMN=FIELD, e.g. --map \"Org=organisation\""),
+            )
+        })?;
+        let field = Field::parse(field).map_err(|e| Invalid::new("map", e))?;
+        maps.push((column.trim().to_owned(), field));
+    }
+    let src = Source {
+        path: a.file.clone(),
+        format: Format::Csv(maps),
+    };
+    let opts = Options {
+        merge: a.merge,
+        dry_run: a.dry_run,
+        relationship: a.relationship,
+        json: a.out.json,
+    };
+    import(ctx, &src, &opts).await
+}
+
+/// How an import runs.
+#[derive(Debug)]
+struct Options {
+    merge: bool,
+    dry_run: bool,
+    relationship: String,
+    json: bool,
+}
+
+/// The columns of a CSV file and what each is read as (for the report).
+fn columns_of(src: &Source) -> anyhow::Result<Option<Vec<ColumnUse>>> {
+    let Format::Csv(maps) = &src.format else {
+        return Ok(None);
+    };
+    let f = File::open(&src.path)
+        .map_err(|e| Invalid::new("file", format!("cannot open {}: {e}", src.path.display())))?;
+    let r = rapport_formats::csv::Reader::new(BufReader::new(f), maps)
+        .map_err(|m| Invalid::new("file", m))?;
+    Ok(Some(
+        r.columns
+            .iter()
+            .map(|c| ColumnUse {
+                column: c.header.clone(),
+                read_as: c.field.map(|f| format!("{f:?}").to_lowercase()),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize)]
+struct ColumnUse {
+    column: String,
+    /// The field it is read as; null: not used.
+    read_as: Option<String>,
+}
+
+async fn import(ctx: &Context, src: &Source, a: &Options) -> anyhow::Result<()> {
     let default: RelationshipType = a.relationship.parse()?;
-    let p = plan(ctx, &a.file, default).await?;
+    let columns = columns_of(src)?;
+    let p = plan(ctx, src, default).await?;
     if !p.errors.is_empty() {
         let mut listed: Vec<String> = p
             .errors
@@ -264,8 +413,9 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
         return Err(Invalid::new(
             "file",
             format!(
-                "{} of the file's cards could not be read; nothing was imported:\n{}",
+                "{} of the file's {}s could not be read; nothing was imported:\n{}",
                 p.errors.len(),
+                src.item(),
                 listed.join("\n")
             ),
         )
@@ -273,7 +423,8 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
     }
     let duplicates = p.duplicates.len();
     let mut report = ImportReport {
-        file: a.file.display().to_string(),
+        file: src.path.display().to_string(),
+        columns,
         cards: p.cards,
         imported: 0,
         merged: if a.merge { duplicates } else { 0 },
@@ -282,9 +433,9 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
         duplicates: p.duplicates,
     };
     if !a.dry_run {
-        report.imported = write(ctx, &a, default, p.cards, p.targets).await?;
+        report.imported = write(ctx, src, a.merge, default, p.cards, p.targets).await?;
     }
-    if a.out.json {
+    if a.json {
         return crate::render::json(&report);
     }
     let verb = if a.dry_run {
@@ -293,15 +444,24 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
         "Imported"
     };
     println!(
-        "{verb} {} contacts from {} ({} cards).",
+        "{verb} {} contacts from {} ({} {}s).",
         if a.dry_run {
             (report.cards - duplicates) as u64
         } else {
             report.imported
         },
         report.file,
-        report.cards
+        report.cards,
+        src.item()
     );
+    if let (Some(cols), true) = (&report.columns, a.dry_run) {
+        for c in cols {
+            match &c.read_as {
+                Some(f) => println!("  column {:?} is read as {f}", c.column),
+                None => println!("  column {:?} is not used (--map it to use it)", c.column),
+            }
+        }
+    }
     if duplicates > 0 {
         let what = match (a.merge, a.dry_run) {
             (true, true) => "would be merged into the contact they match",
@@ -311,8 +471,13 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
         println!("{duplicates} duplicates {what}:");
         for d in &report.duplicates {
             println!(
-                "  card {} (line {}) {} = {} (same {})",
-                d.card, d.line, d.name, d.matches, d.by
+                "  {} {} (line {}) {} = {} (same {})",
+                src.item(),
+                d.card,
+                d.line,
+                d.name,
+                d.matches,
+                d.by
             );
         }
     }
@@ -322,7 +487,8 @@ pub async fn import_vcard(ctx: &Context, a: ImportVcardArgs) -> anyhow::Result<(
 /// The second pass: writes the import in one transaction, as the cards are read again.
 async fn write(
     ctx: &Context,
-    a: &ImportVcardArgs,
+    src: &Source,
+    merge_all: bool,
     default: RelationshipType,
     cards: usize,
     targets: HashMap<usize, Target>,
@@ -333,7 +499,7 @@ async fn write(
     // The existing contacts cards merge into, with their facts (to add no fact twice).
     // Each: the contact, its facts, the facts cards added, whether a card changed it.
     let mut merged: HashMap<Target, (Contact, Vec<Fact>, Vec<Fact>, bool)> = HashMap::new();
-    if a.merge {
+    if merge_all {
         let ids: Vec<ContactId> = targets
             .values()
             .filter_map(|t| match t {
@@ -365,9 +531,8 @@ async fn write(
         ProgressStyle::with_template("{bar:40} {pos}/{len} cards  {per_sec}  eta {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut reader = open(&a.file)?;
+    let mut reader = open(src)?;
     let mut updates: Option<VecDeque<ImportStep>> = None;
-    let merge_all = a.merge;
     let changed = || StoreError::Conflict("the file changed while it was being imported".into());
     let next = move || -> Option<Result<ImportStep, StoreError>> {
         if let Some(queue) = &mut updates {
@@ -375,14 +540,16 @@ async fn write(
         }
         let (mut contacts, mut facts) = (Vec::new(), Vec::new());
         while contacts.len() < BATCH {
-            let Some(item) = reader.next() else {
+            let Some(Entry {
+                number: n, card, ..
+            }) = reader.next()
+            else {
                 break;
             };
-            let Ok(card) = item else {
+            let Ok(card) = card else {
                 return Some(Err(changed()));
             };
             progress.inc(1);
-            let (n, _) = reader.last_card();
             if let Some(t) = targets.get(&n) {
                 if !merge_all {
                     continue;
@@ -442,10 +609,45 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
         .version
         .parse()
         .map_err(|m: String| Invalid::new("version", m))?;
+    let mut card = String::new();
+    export(ctx, &a.file, a.out.json, None, |c, facts, out| {
+        card.clear();
+        vcard::write_card(c, facts, version, &mut card);
+        out.extend_from_slice(card.as_bytes());
+        Ok(())
+    })
+    .await
+}
+
+pub async fn export_csv(ctx: &Context, a: ExportCsvArgs) -> anyhow::Result<()> {
+    let header: Vec<String> = rapport_formats::csv::HEADER
+        .iter()
+        .map(|h| (*h).to_owned())
+        .collect();
+    export(ctx, &a.file, a.out.json, Some(header), |c, facts, out| {
+        rapport_formats::csv::write_record(out, &rapport_formats::csv::row_of(c, facts))
+    })
+    .await
+}
+
+/// Writes every live contact, a page at a time, with `each` (a header record first for
+/// CSV), to `file` ("-": standard output); a file takes its name only when whole.
+async fn export<F>(
+    ctx: &Context,
+    file: &str,
+    json: bool,
+    header: Option<Vec<String>>,
+    mut each: F,
+) -> anyhow::Result<()>
+where
+    F: FnMut(&Contact, &[Fact], &mut Vec<u8>) -> std::io::Result<()>,
+{
     let ws = &ctx.actor.workspace.id;
-    let to_stdout = a.file == "-";
-    let path = std::path::PathBuf::from(&a.file);
-    let partial = path.with_extension("vcf.partial");
+    let to_stdout = file == "-";
+    let path = PathBuf::from(file);
+    let mut partial = path.clone().into_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
     let sink: Box<dyn Write> = if to_stdout {
         Box::new(std::io::stdout().lock())
     } else {
@@ -454,6 +656,10 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
         })?)
     };
     let mut sink = std::io::BufWriter::with_capacity(1 << 16, sink);
+    let mut buf = Vec::with_capacity(1 << 16);
+    if let Some(h) = header {
+        rapport_formats::csv::write_record(&mut buf, &h)?;
+    }
     let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     progress.set_style(
         ProgressStyle::with_template("{pos} contacts written  {per_sec}")
@@ -471,7 +677,6 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
         )
     };
     let mut count = 0u64;
-    let mut card = String::new();
     let mut page = page_of(None).await?;
     while !page.is_empty() {
         let ids: Vec<ContactId> = page.iter().map(|c| c.id.clone()).collect();
@@ -491,31 +696,28 @@ pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<(
             facts.entry(f.contact_id.clone()).or_default().push(f);
         }
         for c in &page {
-            card.clear();
-            vcard::write_card(
-                c,
-                facts.get(&c.id).map_or(&[][..], Vec::as_slice),
-                version,
-                &mut card,
-            );
-            sink.write_all(card.as_bytes())?;
+            each(c, facts.get(&c.id).map_or(&[][..], Vec::as_slice), &mut buf)?;
+            if buf.len() >= 1 << 15 {
+                sink.write_all(&buf)?;
+                buf.clear();
+            }
         }
         count += page.len() as u64;
         progress.set_position(count);
         page = next?;
     }
+    sink.write_all(&buf)?;
     sink.flush()?;
     drop(sink);
     progress.finish_and_clear();
     if !to_stdout {
-        // Only a whole file takes the name asked for.
         std::fs::rename(&partial, &path)?;
     }
-    if a.out.json {
-        return crate::render::json(&serde_json::json!({"file": a.file, "contacts": count}));
+    if json {
+        return crate::render::json(&serde_json::json!({"file": file, "contacts": count}));
     }
     if !to_stdout {
-        println!("Exported {count} contacts to {}.", a.file);
+        println!("Exported {count} contacts to {file}.");
     }
     Ok(())
 }
