@@ -12,6 +12,7 @@ pub mod deal;
 pub mod demo;
 pub mod error;
 pub mod fact;
+pub mod feed;
 pub mod gesture;
 pub mod ids;
 pub mod interaction;

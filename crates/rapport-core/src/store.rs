@@ -124,6 +124,14 @@ pub trait ContactStore: Send + Sync {
 
 /// Personal memory.
 pub trait FactStore: Send + Sync {
+    /// The facts with a yearly date of the live contacts `owner` owns, with the contact's
+    /// name (for the calendar feed).
+    fn dated_facts(
+        &self,
+        ws: &WorkspaceId,
+        owner: &UserId,
+    ) -> impl Future<Output = StoreResult<Vec<(Fact, String)>>> + Send;
+
     /// Records a fact on a contact of the workspace. `NotFound` if the contact is not there.
     fn insert_fact(
         &self,
@@ -505,6 +513,15 @@ pub trait ReferralStore: Send + Sync {
 
 /// Gestures of appreciation, the appreciation cadence and the yearly budget.
 pub trait GestureStore: Send + Sync {
+    /// The live contacts `owner` owns whose next gesture is due on or before `until_day`
+    /// (a day number): (contact, name, due day).
+    fn appreciation_due(
+        &self,
+        ws: &WorkspaceId,
+        owner: &UserId,
+        until_day: i32,
+    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String, i32)>>> + Send;
+
     /// Records a gesture and moves the contact's next appreciation date on from it (a
     /// gesture backdated before the latest one does not). `NotFound` if the contact is not
     /// the workspace's.
@@ -636,6 +653,17 @@ pub trait AccountStore: Send + Sync {
         password_hash: &str,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Actor>> + Send;
+
+    /// Gives a member a new calendar feed token (its hash), replacing any earlier one.
+    fn rotate_feed(
+        &self,
+        actor: &Actor,
+        hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The member a calendar feed token belongs to (live memberships only).
+    fn feed_actor(&self, hash: &str) -> impl Future<Output = StoreResult<Option<Actor>>> + Send;
 
     /// Starts a session.
     fn add_session(

@@ -5,8 +5,10 @@
 //!   3.0 or 4.0 out. Files are read card by card, so memory does not grow with the file.
 //! - [`csv`]: spreadsheets and other CRMs' exports (Google Contacts, Outlook, HubSpot, our
 //!   own), any of `,` `;` or tab, read row by row into the same [`vcard::Card`]s.
+//! - [`ics`]: the iCalendar feed (RFC 5545: escaping, folding, all-day and yearly events).
 //! - [`text`]: bytes to text (UTF-8, else Windows-1252, as old exports are).
 
 pub mod csv;
+pub mod ics;
 pub mod text;
 pub mod vcard;

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod feed;
 pub mod openapi;
 pub mod web;
 
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             "/api/openapi.json",
             get(|| async { Json(openapi::document()) }),
         )
+        .route("/feed/{file}", get(feed::feed))
         .nest("/api/v1", api::routes())
         .merge(web::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

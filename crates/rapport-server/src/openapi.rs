@@ -556,6 +556,8 @@ pub fn document() -> Value {
                     "appreciation": cadences()
                 }))), "200", Some(r("Settings")))
         },
+        "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",
+            Some(json!({"type": "object", "required": ["path"], "properties": {"path": string()}})))},
         "/members": {"get": op("listMembers", "The workspace's members", vec![], None, "200", Some(page_of(r("Member"))))},
         "/members/{id}/handoff": {
             "post": op("handoff", "Hand a leaving member's work to another (owners only)", vec![path_id("member (user id or email)")],

@@ -1457,7 +1457,147 @@ async fn settings_and_cadences_over_the_api(db: &Db) {
     assert_eq!(back["touch_rules"], json!({"co_worker": 90, "vip": null}));
 }
 
+async fn the_calendar_feed_is_secret_valid_and_per_member(db: &Db) {
+    use rapport_core::store::AccountStore;
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let (to, tb) = (token_for(db, &owner).await, token_for(db, &bo).await);
+    let addr = start(db).await;
+    let ana = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Ana Lima; “Lisboa”, Lda", "type": "customer"})),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let long = "Send the signed contract, the price list for 2027, the samples of the new Douro reds and a handwritten note — obrigado, Élodie! 🍷";
+    let soon = Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .checked_add(jiff::ToSpan::days(3))
+        .expect("date");
+    let at = format!("{soon} 15:30");
+    for (direction, text, due) in [
+        ("mine", long, at.as_str()),
+        ("theirs", "Pay the invoice", "+10d"),
+    ] {
+        let r = api(
+            addr,
+            &to,
+            "POST",
+            "/api/v1/commitments",
+            Some(json!({"contact_id": ana, "direction": direction, "text": text, "due": due})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let r = api(addr, &to, "POST", &format!("/api/v1/contacts/{ana}/facts"),
+        Some(json!({"kind": "family", "text": "Sofia", "relation": "daughter", "date": "2016-02-29"}))).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Bo's own contact"})),
+    )
+    .await;
+
+    let made = api(addr, &to, "POST", "/api/v1/feed", None).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let path = made.json()["path"].as_str().expect("path").to_owned();
+    assert!(path.starts_with("/feed/") && path.ends_with(".ics"));
+    // No cookie and no header: calendar apps only fetch the URL.
+    let feed = request(addr, "GET", &path, &[], None).await;
+    assert_eq!(feed.status, 200);
+    assert_eq!(
+        feed.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    let body = &feed.body;
+    assert!(
+        body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{body}"
+    );
+    assert!(body.ends_with("END:VCALENDAR\r\n"));
+    assert!(
+        !body.replace("\r\n", "").contains('\n'),
+        "every line ends in CRLF"
+    );
+    for line in body.split("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+    }
+    let unfolded = body.replace("\r\n ", "");
+    assert_eq!(unfolded.matches("BEGIN:VEVENT").count(), 3, "{unfolded}");
+    assert!(unfolded.contains("SUMMARY:Promised Ana Lima\\; “Lisboa”\\, Lda: Send the signed contract\\, the price list"), "{unfolded}");
+    assert!(unfolded.contains("SUMMARY:Ana Lima\\; “Lisboa”\\, Lda promised: Pay the invoice"));
+    assert!(unfolded.contains("SUMMARY:Sofia's birthday (Ana Lima\\; “Lisboa”\\, Lda's daughter)"));
+    assert!(unfolded.contains("RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"));
+    assert!(
+        !unfolded.contains(":Bo") && !unfolded.contains("Bo's own contact"),
+        "only the owner's"
+    );
+    for e in unfolded.split("BEGIN:VEVENT").skip(1) {
+        assert!(
+            e.contains("\r\nUID:") && e.contains("\r\nDTSTAMP:") && e.contains("\r\nDTSTART"),
+            "{e}"
+        );
+    }
+    // A new URL ends the old one; unknown ones are 404.
+    let again = api(addr, &to, "POST", "/api/v1/feed", None).await.json()["path"]
+        .as_str()
+        .expect("path")
+        .to_owned();
+    assert_ne!(again, path);
+    assert_eq!(request(addr, "GET", &path, &[], None).await.status, 404);
+    assert_eq!(request(addr, "GET", &again, &[], None).await.status, 200);
+    assert_eq!(
+        request(addr, "GET", "/feed/nothing.ics", &[], None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        request(addr, "GET", &again.replace(".ics", ""), &[], None)
+            .await
+            .status,
+        404
+    );
+    // Bo's feed has Bo's side only.
+    let bos = api(addr, &tb, "POST", "/api/v1/feed", None).await.json()["path"]
+        .as_str()
+        .expect("path")
+        .to_owned();
+    let theirs = request(addr, "GET", &bos, &[], None).await.body;
+    let theirs = theirs.replace("\r\n ", "");
+    assert_eq!(theirs.matches("BEGIN:VEVENT").count(), 1, "{theirs}");
+    assert!(
+        theirs.contains("SUMMARY:A gesture of appreciation for Bo's own contact"),
+        "{theirs}"
+    );
+    assert!(!theirs.contains("Ana Lima"));
+}
+
 on_both_backends!(
+    the_calendar_feed_is_secret_valid_and_per_member,
     settings_and_cadences_over_the_api,
     every_list_pages_with_a_cursor_and_loses_nothing,
     a_leaving_member_s_work_is_handed_over_whole,

@@ -305,6 +305,44 @@ impl AccountStore for Db {
         row.into_actor()
     }
 
+    async fn rotate_feed(&self, actor: &Actor, hash: &str, now: Timestamp) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM feed_tokens WHERE workspace_id = $1 AND user_id = $2")
+                .bind(actor.workspace.id.as_str())
+                .bind(actor.user.id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "INSERT INTO feed_tokens (token_hash, workspace_id, user_id, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(hash)
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn feed_actor(&self, hash: &str) -> StoreResult<Option<Actor>> {
+        let sql = format!(
+            "{ACTOR_SELECT} JOIN feed_tokens f ON f.user_id = u.id AND f.workspace_id = w.id \
+             WHERE f.token_hash = $1"
+        );
+        let row: Option<ActorRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(hash)
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        row.map(ActorRow::into_actor).transpose()
+    }
+
     async fn invite(&self, i: &rapport_core::account::NewInvite) -> StoreResult<()> {
         in_write_tx!(self, |tx| {
             sqlx::query(

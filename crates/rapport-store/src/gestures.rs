@@ -173,6 +173,32 @@ impl GestureStore for Db {
         Ok(())
     }
 
+    async fn appreciation_due(
+        &self,
+        ws: &WorkspaceId,
+        owner: &UserId,
+        until_day: i32,
+    ) -> StoreResult<Vec<(ContactId, String, i32)>> {
+        let rows: Vec<(String, String, i32)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, name, appreciation_due_day FROM contacts WHERE workspace_id = $1 \
+                 AND owner_id = $2 AND archived_at IS NULL \
+                 AND appreciation_due_day IS NOT NULL AND appreciation_due_day <= $3 \
+                 ORDER BY appreciation_due_day, id LIMIT 5000",
+            )
+            .bind(ws.as_str())
+            .bind(owner.as_str())
+            .bind(until_day)
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, day)| (ContactId::from_stored(id), name, day))
+            .collect())
+    }
+
     async fn gestures(
         &self,
         ws: &WorkspaceId,

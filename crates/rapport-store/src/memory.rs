@@ -72,6 +72,41 @@ impl FactStore for Db {
         Ok(())
     }
 
+    async fn dated_facts(
+        &self,
+        ws: &WorkspaceId,
+        owner: &rapport_core::ids::UserId,
+    ) -> StoreResult<Vec<(Fact, String)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            fact: FactRow,
+            contact_name: String,
+        }
+        let cols = FACT_COLUMNS
+            .split(", ")
+            .map(|c| format!("f.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {cols}, c.name AS contact_name FROM facts f JOIN contacts c \
+             ON c.workspace_id = f.workspace_id AND c.id = f.contact_id \
+             WHERE f.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND f.date_month IS NOT NULL ORDER BY f.date_month, f.date_day, f.id"
+        );
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(owner.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|r| Ok((r.fact.into_fact()?, r.contact_name)))
+            .collect()
+    }
+
     async fn facts(&self, ws: &WorkspaceId, contact: &ContactId) -> StoreResult<Vec<Fact>> {
         let sql = format!(
             "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at, id"

@@ -37,7 +37,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     7 => "0007_accounts",
     8 => "0008_handoff",
     9 => "0009_touch_rules",
-    10 => "0010_invites"
+    10 => "0010_invites",
+    11 => "0011_feeds"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -48,7 +49,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     7 => "0007_accounts",
     8 => "0008_handoff",
     9 => "0009_touch_rules",
-    10 => "0010_invites"
+    10 => "0010_invites",
+    11 => "0011_feeds"
 );
 
 /// Why the schema could not be brought up to date.

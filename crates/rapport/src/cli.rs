@@ -31,6 +31,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Fill the workspace with a realistic synthetic book (deterministic for a seed).
     Demo(DemoArgs),
+    /// A new secret calendar feed URL for you (the old one stops working): your open
+    /// promises both ways, your contacts' yearly dates, gestures coming due.
+    Feed(FeedArgs),
     /// Bring contacts in from a file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -751,6 +754,15 @@ pub struct SearchArgs {
     /// How many of each (default 20).
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// Where `rapport serve` is reached from your calendar app.
+    #[arg(long, default_value = "http://127.0.0.1:7420")]
+    pub base_url: String,
     #[command(flatten)]
     pub out: JsonFlag,
 }

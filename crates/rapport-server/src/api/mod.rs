@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
         .route("/members", get(members))
+        .route("/feed", post(rotate_feed))
         .route("/settings", get(get_settings).patch(update_settings))
         .route("/members/{id}/handoff", post(handoff))
         .merge(memory::routes())
@@ -635,6 +636,20 @@ async fn update_settings(
     }
     after.workspace.touch_rules = rapport_core::touch::set_rules(&state.db, &actor, &touch).await?;
     Ok(Json(settings_view(&state, &after).await?))
+}
+
+#[derive(Debug, Serialize)]
+struct FeedPath {
+    /// The secret feed's path on this server (shown once; a new one ends the old).
+    path: String,
+}
+
+async fn rotate_feed(
+    State(state): State<AppState>,
+    actor: ApiActor,
+) -> ApiResult<(StatusCode, Json<FeedPath>)> {
+    let path = crate::feed::rotate(&state.db, &actor.0).await?;
+    Ok((StatusCode::CREATED, Json(FeedPath { path })))
 }
 
 async fn members(

@@ -53,6 +53,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/appreciation", post(set_appreciation))
         .route("/settings/keep-in-touch", post(set_keep_in_touch))
         .route("/settings/members", post(invite_member))
+        .route("/settings/feed", post(rotate_feed))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -1115,6 +1116,51 @@ struct AppreciationForm {
 }
 
 #[derive(Debug, Deserialize)]
+struct CsrfOnly {
+    csrf: String,
+}
+
+/// The address this server is reached at, as the browser asked (for links to hand out).
+fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost:7420");
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
+}
+
+async fn rotate_feed(
+    State(state): State<AppState>,
+    session: WebSession,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    match crate::feed::rotate(&state.db, &s.actor).await {
+        Ok(path) => {
+            let shown = ShownOnce {
+                what: "Your calendar feed URL (subscribe to it in your calendar app)".into(),
+                value: format!("{}{path}", base_url(&state, &headers)),
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(e) => Err(e),
+    }
+    .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
 struct InviteForm {
     csrf: String,
     name: String,
@@ -1154,22 +1200,14 @@ async fn invite_member(
     match attempt {
         Ok((invite, token)) => {
             // The link as the owner reaches this server (they pass it on by hand).
-            let host = headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost:7420");
-            let scheme = if state.config.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
+            let base = base_url(&state, &headers);
             let shown = ShownOnce {
                 what: format!(
                     "Send {} this link to choose a password; it works once, for {} days",
                     invite.email,
                     rapport_core::account::INVITE_DAYS
                 ),
-                value: format!("{scheme}://{host}/invite/{token}"),
+                value: format!("{base}/invite/{token}"),
             };
             settings_page(&state, &s, None, Some(shown)).await
         }

@@ -180,3 +180,16 @@ pub async fn handoff(ctx: &Context, a: HandoffArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+pub async fn feed(ctx: &Context, a: crate::cli::FeedArgs) -> anyhow::Result<()> {
+    let path = rapport_server::feed::rotate(&ctx.db, &ctx.actor)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let url = format!("{}{path}", a.base_url.trim_end_matches('/'));
+    if a.out.json {
+        return crate::render::json(&serde_json::json!({ "url": url }));
+    }
+    println!("{url}");
+    eprintln!("Subscribe to it in your calendar app; it is shown this once (a new one ends it).");
+    Ok(())
+}

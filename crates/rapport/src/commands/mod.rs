@@ -42,6 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(crate::cli::ImportCommand::Csv(a)) => transfer::import_csv(&ctx, a).await,
         Command::Export(crate::cli::ExportCommand::Csv(a)) => transfer::export_csv(&ctx, a).await,
         Command::Serve(a) => accounts::serve(&ctx, a).await,
+        Command::Feed(a) => accounts::feed(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
             accounts::create_workspace(&ctx, a).await
