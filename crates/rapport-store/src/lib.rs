@@ -5,6 +5,7 @@
 //! `$n` placeholders) is shared and the row types are concrete for each driver.
 
 mod accounts;
+mod backup;
 mod contacts;
 mod deals;
 mod gestures;

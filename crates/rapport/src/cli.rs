@@ -34,6 +34,8 @@ pub enum Command {
     /// A new secret calendar feed URL for you (the old one stops working): your open
     /// promises both ways, your contacts' yearly dates, gestures coming due.
     Feed(FeedArgs),
+    /// Copy the database while it is in use: --sqlite FILE takes an online SQLite snapshot.
+    Backup(BackupArgs),
     /// Bring contacts in from a file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -754,6 +756,17 @@ pub struct SearchArgs {
     /// How many of each (default 20).
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where the copy goes (never overwritten).
+    pub file: std::path::PathBuf,
+    /// A whole-database SQLite snapshot (VACUUM INTO): open it with --db FILE.
+    #[arg(long)]
+    pub sqlite: bool,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -396,9 +396,35 @@ fn csv_from_other_tools_and_back(b: &Book) {
     assert_eq!(portraits(&other), before);
 }
 
+fn an_sqlite_snapshot_is_a_whole_working_copy(b: &Book) {
+    b.ok(&["contact", "add", "Ana Lima", "--email", "ana@example.com"]);
+    b.ok(&["promise", "ana", "Send the samples", "--due", "tomorrow"]);
+    let snap = b.dir.path().join("snap.db").display().to_string();
+    if b.url.starts_with("postgres") {
+        let err = b.fails(&["backup", "--sqlite", &snap], 2);
+        assert!(err.contains("pg_dump"), "{err}");
+        return;
+    }
+    let done = b.json(&["backup", "--sqlite", &snap]);
+    assert!(done["bytes"].as_u64().unwrap_or(0) > 0);
+    // The copy opens on its own and holds the same book.
+    let copy = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["--db", &snap, "commitments", "--json"])
+        .env("HOME", b.dir.path())
+        .output()
+        .expect("run");
+    assert!(copy.status.success());
+    let listed: Value = serde_json::from_slice(&copy.stdout).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+    let err = b.fails(&["backup", "--sqlite", &snap], 2);
+    assert!(err.contains("never overwrites"), "{err}");
+    b.fails(&["backup", &snap], 2);
+}
+
 on_both_backends!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
     a_bad_file_is_refused_whole,
     csv_from_other_tools_and_back,
+    an_sqlite_snapshot_is_a_whole_working_copy,
 );

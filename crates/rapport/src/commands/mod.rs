@@ -43,6 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(crate::cli::ExportCommand::Csv(a)) => transfer::export_csv(&ctx, a).await,
         Command::Serve(a) => accounts::serve(&ctx, a).await,
         Command::Feed(a) => accounts::feed(&ctx, a).await,
+        Command::Backup(a) => transfer::backup(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
             accounts::create_workspace(&ctx, a).await
