@@ -18,6 +18,7 @@ mod rows;
 mod today;
 mod workspaces;
 
+pub use backup::{BACKUP_FORMAT, BACKUP_VERSION, BackupLine};
 pub use open::{DatabaseUrl, OpenError, default_sqlite_path};
 
 use rapport_core::StoreError;

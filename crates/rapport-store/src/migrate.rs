@@ -185,6 +185,17 @@ async fn apply(db: &Db, m: &Migration) -> Result<(), MigrateError> {
     Ok(())
 }
 
+/// The schema version the database is at (the last migration applied).
+pub async fn current_version(db: &Db) -> Result<i64, rapport_core::StoreError> {
+    let v: Option<i64> = with_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT MAX(version) FROM rapport_migrations")
+            .fetch_one(pool)
+            .await
+            .map_err(crate::db_err)?
+    });
+    Ok(v.unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

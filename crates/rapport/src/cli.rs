@@ -34,8 +34,12 @@ pub enum Command {
     /// A new secret calendar feed URL for you (the old one stops working): your open
     /// promises both ways, your contacts' yearly dates, gestures coming due.
     Feed(FeedArgs),
-    /// Copy the database while it is in use: --sqlite FILE takes an online SQLite snapshot.
+    /// A full backup of the workspace (every record, commitment histories, settings,
+    /// members) as JSON lines; --sqlite FILE takes an online snapshot of the whole SQLite
+    /// database instead.
     Backup(BackupArgs),
+    /// Restores a JSON backup into an empty database (all or nothing).
+    Restore(RestoreArgs),
     /// Bring contacts in from a file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -764,9 +768,16 @@ pub struct SearchArgs {
 pub struct BackupArgs {
     /// Where the copy goes (never overwritten).
     pub file: std::path::PathBuf,
-    /// A whole-database SQLite snapshot (VACUUM INTO): open it with --db FILE.
+    /// Instead: a whole-database SQLite snapshot (VACUUM INTO): open it with --db FILE.
     #[arg(long)]
     pub sqlite: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    pub file: std::path::PathBuf,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -421,10 +421,110 @@ fn an_sqlite_snapshot_is_a_whole_working_copy(b: &Book) {
     b.fails(&["backup", &snap], 2);
 }
 
+/// A backup's lines without its header (which names the moment it was taken).
+fn backup_body(b: &Book, name: &str) -> String {
+    let file = b.dir.path().join(name);
+    let file_s = file.display().to_string();
+    b.ok(&["backup", &file_s]);
+    let text = std::fs::read_to_string(&file).expect("backup");
+    text.split_once('\n')
+        .map(|(_, rest)| rest.to_owned())
+        .unwrap_or_default()
+}
+
+fn a_backup_restores_into_an_identical_workspace(b: &Book) {
+    b.ok(&["demo", "--contacts", "40", "--anchor", "2026-11-25"]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Qwerty Ninguém",
+        "--type",
+        "customer",
+        "--vip",
+    ]);
+    let k = b.json(&[
+        "promise",
+        "qwerty",
+        "Send the proposal",
+        "--due",
+        "tomorrow",
+    ]);
+    let id = k["id"].as_str().expect("id").to_owned();
+    b.ok(&["renegotiate", &id, "--due", "+7d"]);
+    b.ok(&[
+        "settings",
+        "--keep-in-touch",
+        "prospect=21",
+        "--appreciation",
+        "customer=90",
+    ]);
+    b.ok(&["budget", "--set", "2,500"]);
+    b.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "bo@example.com",
+            "--role",
+            "member",
+            "--password-stdin",
+        ],
+        "a long enough password",
+    );
+    b.ok(&["token", "create", "bo@example.com", "--name", "laptop"]);
+    let before = backup_body(b, "one.jsonl");
+    for table in [
+        "contacts",
+        "commitment_history",
+        "deal_terms",
+        "gestures",
+        "referrals",
+        "appreciation_budgets",
+        "api_tokens",
+    ] {
+        assert!(
+            before.contains(&format!("{{\"table\":\"{table}\",\"row\"")),
+            "no {table} rows"
+        );
+    }
+    let file = b.dir.path().join("one.jsonl").display().to_string();
+
+    // Into an empty database: the same workspace, down to the last record.
+    let other = empty_like(b);
+    let done = other.json(&["restore", &file]);
+    assert!(done["records"].as_u64().unwrap_or(0) > 500, "{done}");
+    assert_eq!(backup_body(&other, "two.jsonl"), before);
+    assert_eq!(
+        other.json(&["contact", "show", "qwerty"])["vip"],
+        true,
+        "the restored book is the one the CLI now works in"
+    );
+    assert_eq!(
+        other.json(&["settings"])["touch_rules"],
+        serde_json::json!({"prospect": 21})
+    );
+    // A database in use is refused; so is a file cut short, writing nothing.
+    let err = other.fails(&["restore", &file], 2);
+    assert!(err.contains("empty database"), "{err}");
+    let text = std::fs::read_to_string(&file).expect("backup");
+    let cut = &text[..text.len() * 2 / 3];
+    let cut_file = b.dir.path().join("cut.jsonl");
+    std::fs::write(&cut_file, &cut[..cut.rfind('\n').map_or(0, |i| i + 1) + 10]).expect("write");
+    let third = empty_like(b);
+    let err = third.fails(&["restore", &cut_file.display().to_string()], 2);
+    assert!(err.contains("cut short"), "{err}");
+    assert_eq!(
+        third.json(&["contact", "list"]).as_array().map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(third.json(&["restore", &file])["records"], done["records"]);
+    b.fails(&["backup", &file], 2);
+}
+
 on_both_backends!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
     a_bad_file_is_refused_whole,
     csv_from_other_tools_and_back,
     an_sqlite_snapshot_is_a_whole_working_copy,
+    a_backup_restores_into_an_identical_workspace,
 );

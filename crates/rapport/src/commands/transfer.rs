@@ -723,18 +723,68 @@ where
 }
 
 pub async fn backup(ctx: &Context, a: crate::cli::BackupArgs) -> anyhow::Result<()> {
-    if !a.sqlite {
-        return Err(Invalid::new(
-            "backup",
-            "say which backup: --sqlite FILE (a whole-database snapshot)",
-        )
-        .into());
-    }
     let started = std::time::Instant::now();
-    ctx.db
-        .snapshot_sqlite(&a.file)
-        .await
-        .map_err(|e| Invalid::new("backup", e.to_string()))?;
+    if a.sqlite {
+        ctx.db
+            .snapshot_sqlite(&a.file)
+            .await
+            .map_err(|e| Invalid::new("backup", e.to_string()))?;
+    } else {
+        if a.file.exists() {
+            return Err(Invalid::new(
+                "backup",
+                format!(
+                    "{} exists: a backup never overwrites a file",
+                    a.file.display()
+                ),
+            )
+            .into());
+        }
+        let mut partial = a.file.clone().into_os_string();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let f = File::create(&partial).map_err(|e| {
+            Invalid::new("backup", format!("cannot write {}: {e}", partial.display()))
+        })?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+        let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        progress.set_style(
+            ProgressStyle::with_template("{pos} records backed up  {per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let io = |e: std::io::Error| StoreError::Other(Box::new(e));
+        let rows = ctx
+            .db
+            .backup_workspace(&ctx.actor.workspace.id, |line| {
+                serde_json::to_writer(&mut w, line).map_err(|e| StoreError::Other(Box::new(e)))?;
+                w.write_all(b"\n").map_err(io)?;
+                progress.inc(1);
+                Ok(())
+            })
+            .await;
+        progress.finish_and_clear();
+        let rows = match rows {
+            Ok(r) => r,
+            Err(e) => {
+                drop(w);
+                let _ = std::fs::remove_file(&partial);
+                return Err(e.into());
+            }
+        };
+        w.flush()?;
+        w.get_ref().sync_all()?;
+        drop(w);
+        std::fs::rename(&partial, &a.file)?;
+        if !a.out.json {
+            println!(
+                "Backed up {rows} records of {} to {} in {:.1} s.",
+                ctx.actor.workspace.name,
+                a.file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+    }
     let bytes = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
     if a.out.json {
         return crate::render::json(&serde_json::json!({
@@ -748,5 +798,42 @@ pub async fn backup(ctx: &Context, a: crate::cli::BackupArgs) -> anyhow::Result<
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+pub async fn restore(ctx: &Context, a: crate::cli::RestoreArgs) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    let f = File::open(&a.file)
+        .map_err(|e| Invalid::new("file", format!("cannot open {}: {e}", a.file.display())))?;
+    let mut lines = BufReader::with_capacity(1 << 16, f).lines().enumerate();
+    let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    progress.set_style(
+        ProgressStyle::with_template("{pos} records restored  {per_sec}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let next = || {
+        let (n, line) = lines.next()?;
+        progress.inc(1);
+        Some(match line {
+            Err(e) => Err(StoreError::Conflict(format!("line {}: {e}", n + 1))),
+            Ok(text) => serde_json::from_str::<rapport_store::BackupLine>(&text).map_err(|e| {
+                StoreError::Conflict(format!(
+                    "line {}: not a line of a Rapport backup ({e}): is the file cut short?",
+                    n + 1
+                ))
+            }),
+        })
+    };
+    let written = ctx.db.restore_workspace(next).await.map_err(|e| match e {
+        StoreError::Conflict(m) => anyhow::Error::from(Invalid::new("restore", m)),
+        other => other.into(),
+    })?;
+    progress.finish_and_clear();
+    if a.out.json {
+        return crate::render::json(
+            &serde_json::json!({ "file": a.file.display().to_string(), "records": written }),
+        );
+    }
+    println!("Restored {written} records from {}.", a.file.display());
     Ok(())
 }
