@@ -7,6 +7,7 @@ pub mod cache;
 pub mod error;
 pub mod feed;
 pub mod openapi;
+pub mod transfer;
 pub mod web;
 
 use std::net::SocketAddr;
