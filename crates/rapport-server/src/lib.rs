@@ -1,5 +1,6 @@
 //! Rapport's HTTP server: the REST API under `/api/v1`, the web pages, accounts and
 //! sessions. Handlers are thin: they parse, call a core service, and render.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod auth;

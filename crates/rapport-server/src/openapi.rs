@@ -47,6 +47,63 @@ fn cadences() -> Value {
     })
 }
 
+/// What an import answers.
+fn import_report_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["file", "cards", "imported", "merged", "skipped", "dry_run", "duplicates"],
+        "properties": {
+            "file": string(), "cards": {"type": "integer"}, "imported": {"type": "integer"},
+            "merged": {"type": "integer"}, "skipped": {"type": "integer"}, "dry_run": {"type": "boolean"},
+            "columns": {"type": "array", "items": {"type": "object", "required": ["column", "read_as"],
+                "properties": {"column": string(), "read_as": nullable("string")}}},
+            "duplicates": {"type": "array", "items": {"type": "object",
+                "required": ["card", "line", "name", "matches_id", "matches", "by"],
+                "properties": {"card": {"type": "integer"}, "line": {"type": "integer"}, "name": string(),
+                    "matches_id": nullable("string"), "matches": string(), "by": string()}}}
+        }
+    })
+}
+
+/// An import: the file as the body, options in the query, the report back.
+fn file_import(id: &str, summary: &str, media: &str, csv: bool) -> Value {
+    let mut params = vec![
+        boolean_query("merge", "Merge duplicates into the contact they match"),
+        boolean_query("dry_run", "Say what would happen; write nothing"),
+        query(
+            "type",
+            one_of(&[
+                "prospect",
+                "customer",
+                "past_customer",
+                "vendor",
+                "competitor",
+                "partner",
+                "peer",
+                "co_worker",
+                "boss",
+            ]),
+            "The type of contacts whose item does not say (default prospect)",
+        ),
+    ];
+    if csv {
+        params.push(query("map", string(), "COLUMN=FIELD pairs separated by ;"));
+    }
+    let mut o = op(id, summary, params, None, "200", Some(r("ImportReport")));
+    o["responses"]["201"] = json!({"description": "Imported", "content": {"application/json": {"schema": r("ImportReport")}}});
+    o["requestBody"] =
+        json!({"required": true, "content": {media: {"schema": {"type": "string"}}}});
+    o
+}
+
+/// An export: the file.
+fn file_export(id: &str, summary: &str, media: &str, params: Vec<Value>) -> Value {
+    let mut o = op(id, summary, params, None, "200", None);
+    o["responses"]["200"] =
+        json!({"description": "The file", "content": {media: {"schema": {"type": "string"}}}});
+    o
+}
+
 /// The `cursor` query parameter of a paged list.
 fn cursor() -> Value {
     query("cursor", string(), "next_cursor of the previous page")
@@ -344,6 +401,7 @@ fn schemas() -> Value {
                 "referred": {"type": "integer"}, "became_customers": {"type": "integer"}
             }
         },
+        "ImportReport": import_report_schema(),
         "Settings": {
             "type": "object",
             "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation"],
@@ -558,6 +616,11 @@ pub fn document() -> Value {
         },
         "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",
             Some(json!({"type": "object", "required": ["path"], "properties": {"path": string()}})))},
+        "/import/vcard": {"post": file_import("importVcard", "Import contacts from a vCard file (the body); all or nothing", "text/vcard", false)},
+        "/import/csv": {"post": file_import("importCsv", "Import contacts from a CSV file (the body): Google, Outlook, HubSpot or Rapport columns; all or nothing", "text/csv", true)},
+        "/export/vcard": {"get": file_export("exportVcard", "Every live contact as vCard", "text/vcard",
+            vec![query("version", json!({"type": "string", "enum": ["3.0", "4.0"]}), "vCard version (default 4.0)")])},
+        "/export/csv": {"get": file_export("exportCsv", "Every live contact as CSV (formula cells neutralised)", "text/csv", vec![])},
         "/members": {"get": op("listMembers", "The workspace's members", vec![], None, "200", Some(page_of(r("Member"))))},
         "/members/{id}/handoff": {
             "post": op("handoff", "Hand a leaving member's work to another (owners only)", vec![path_id("member (user id or email)")],

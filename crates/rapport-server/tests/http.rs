@@ -1596,7 +1596,136 @@ async fn the_calendar_feed_is_secret_valid_and_per_member(db: &Db) {
     assert!(!theirs.contains("Ana Lima"));
 }
 
+async fn files_in_and_out_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let tok = token_for(db, &a).await;
+    let addr = start(db).await;
+    let auth = format!("Bearer {tok}");
+    let upload = |path: String, media: &'static str, body: Vec<u8>| {
+        let auth = auth.clone();
+        async move {
+            request(
+                addr,
+                "POST",
+                &path,
+                &[("Authorization", auth.as_str())],
+                Some((media, &body)),
+            )
+            .await
+        }
+    };
+    let vcf = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Élodie Martin\r\nEMAIL:elodie@vins.example\r\nBDAY:--02-29\r\nEND:VCARD\r\n\
+               BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kenji\r\nTEL:+81 3 1234 5678\r\nEND:VCARD\r\n";
+    let dry = upload(
+        "/api/v1/import/vcard?dry_run=true".into(),
+        "text/vcard",
+        vcf.into(),
+    )
+    .await;
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert_eq!(dry.json()["cards"], 2);
+    let listed = api(addr, &tok, "GET", "/api/v1/contacts", None)
+        .await
+        .json();
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "a dry run writes nothing"
+    );
+    let done = upload(
+        "/api/v1/import/vcard?type=customer".into(),
+        "text/vcard",
+        vcf.into(),
+    )
+    .await;
+    assert_eq!(
+        (done.status, done.json()["imported"].as_u64()),
+        (201, Some(2)),
+        "{}",
+        done.body
+    );
+    // Again: both are duplicates, skipped and reported.
+    let again = upload("/api/v1/import/vcard".into(), "text/vcard", vcf.into()).await;
+    assert_eq!(
+        (again.status, again.json()["skipped"].as_u64()),
+        (200, Some(2))
+    );
+    // A bad file: 422 naming the card, nothing written.
+    let bad = upload(
+        "/api/v1/import/vcard".into(),
+        "text/vcard",
+        b"BEGIN:VCARD\nVERSION:3.0\nFN:Nope\nEMAIL:not-mail\nEND:VCARD\n".to_vec(),
+    )
+    .await;
+    assert_eq!((bad.status, bad.error_code().as_str()), (422, "invalid"));
+    assert!(bad.body.contains("card 1 (line 1)"), "{}", bad.body);
+    let empty = upload("/api/v1/import/vcard".into(), "text/vcard", Vec::new()).await;
+    assert_eq!(empty.status, 422);
+    // CSV with a map; a file larger than the API's usual 1 MiB body limit is taken.
+    let mut csv = String::from("Full Name,Mail\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!("Person {i},person{i}@example.com\n"));
+    }
+    assert!(csv.len() > 1 << 20);
+    let big = upload(
+        "/api/v1/import/csv?map=Full%20Name%3Dname%3BMail%3Demail".into(),
+        "text/csv",
+        csv.into_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (big.status, big.json()["imported"].as_u64()),
+        (201, Some(30_000)),
+        "{}",
+        big.body
+    );
+    let unmapped = upload(
+        "/api/v1/import/csv?map=Nope".into(),
+        "text/csv",
+        b"a\n1\n".to_vec(),
+    )
+    .await;
+    assert_eq!(unmapped.status, 422);
+    // Exports: files, with a name to save them under.
+    let v = api(addr, &tok, "GET", "/api/v1/export/vcard?version=3.0", None).await;
+    assert_eq!(v.status, 200);
+    assert_eq!(v.header("content-type"), Some("text/vcard; charset=utf-8"));
+    assert_eq!(
+        v.header("content-disposition"),
+        Some("attachment; filename=\"contacts.vcf\"")
+    );
+    assert_eq!(v.body.matches("BEGIN:VCARD").count(), 30_002);
+    assert!(v.body.contains("VERSION:3.0") && v.body.contains("X-RAPPORT-TYPE:customer"));
+    let c = api(addr, &tok, "GET", "/api/v1/export/csv", None).await;
+    assert_eq!(c.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(c.body.starts_with(
+        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes\r\n"
+    ));
+    assert!(
+        c.body.contains("Kenji,,customer,no,,'+81 3 1234 5678"),
+        "formula-safe phone"
+    );
+    assert_eq!(
+        api(addr, &tok, "GET", "/api/v1/export/vcard?version=2.1", None)
+            .await
+            .status,
+        422
+    );
+    // Another workspace exports nothing of this one.
+    let other = db
+        .create_workspace("Other", "Them", "UTC", Timestamp::now())
+        .await
+        .expect("ws");
+    let theirs = token_for(db, &other).await;
+    let e = api(addr, &theirs, "GET", "/api/v1/export/csv", None).await;
+    assert_eq!(e.body.lines().count(), 1, "only the header: {}", e.body);
+}
+
 on_both_backends!(
+    files_in_and_out_over_the_api,
     the_calendar_feed_is_secret_valid_and_per_member,
     settings_and_cadences_over_the_api,
     every_list_pages_with_a_cursor_and_loses_nothing,

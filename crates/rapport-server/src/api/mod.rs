@@ -29,6 +29,7 @@ use crate::error::{ApiError, ApiResult};
 mod cursor;
 mod memory;
 mod planner;
+mod transfer;
 
 /// The routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/handoff", post(handoff))
         .merge(memory::routes())
         .merge(planner::routes())
+        .merge(transfer::routes())
         .fallback(|| async { ApiError::not_found("route") })
 }
 
