@@ -145,6 +145,61 @@ impl TokenCache {
     }
 }
 
+/// How long an uploaded file waits for its import to be confirmed.
+pub const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
+/// Uploads waiting at most (the oldest goes first).
+const MAX_UPLOADS: usize = 8;
+
+/// A file uploaded in the browser and previewed, waiting for "import now".
+#[derive(Clone, Debug)]
+pub struct Upload {
+    pub workspace: WorkspaceId,
+    pub user: UserId,
+    pub source: crate::transfer::Source,
+    pub options: crate::transfer::Options,
+}
+
+/// Uploads between their preview and their import, by a random id.
+#[derive(Debug, Default)]
+pub struct UploadCache {
+    entries: Mutex<HashMap<String, (Instant, Upload)>>,
+}
+
+impl UploadCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Upload)>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn put(&self, id: String, upload: Upload) {
+        let mut e = self.lock();
+        e.retain(|_, (at, _)| at.elapsed() < UPLOAD_TTL);
+        while e.len() >= MAX_UPLOADS {
+            let oldest = e
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => e.remove(&k),
+                None => break,
+            };
+        }
+        e.insert(id, (Instant::now(), upload));
+    }
+
+    /// Takes an upload out, if it is still there and belongs to this user.
+    pub fn take(&self, id: &str, ws: &WorkspaceId, user: &UserId) -> Option<Upload> {
+        let mut e = self.lock();
+        let fresh = e.get(id).is_some_and(|(at, u)| {
+            at.elapsed() < UPLOAD_TTL && &u.workspace == ws && &u.user == user
+        });
+        if fresh {
+            e.remove(id).map(|(_, u)| u)
+        } else {
+            None
+        }
+    }
+}
+
 /// Set on write requests by the tracking middleware and filled by the extractor that finds
 /// who is asking: after the answer, that workspace's cache is retired.
 #[derive(Clone, Debug, Default)]

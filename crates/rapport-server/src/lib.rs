@@ -40,6 +40,7 @@ pub struct AppState {
     pub config: Config,
     pub today_cache: std::sync::Arc<cache::TodayCache>,
     pub token_cache: std::sync::Arc<cache::TokenCache>,
+    pub uploads: std::sync::Arc<cache::UploadCache>,
 }
 
 impl AppState {
@@ -49,6 +50,7 @@ impl AppState {
             config,
             today_cache: Default::default(),
             token_cache: Default::default(),
+            uploads: Default::default(),
         }
     }
 }

@@ -641,4 +641,207 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     assert_eq!((anon.status, location(&anon).as_str()), (303, "/login"));
 }
 
-on_both_backends!(a_person_keeps_a_promise_in_the_browser);
+/// A multipart/form-data body: text fields, then one file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "rapport-test-boundary-7d1";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn files_in_and_out_in_the_browser(db: &Db) {
+    db.ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let addr = start(db).await;
+    let link = rapport_server::setup_link(db)
+        .await
+        .expect("link")
+        .expect("set-up");
+    let body = form(&[
+        ("name", "Ana Owner"),
+        ("email", "ana@example.com"),
+        ("password", "correct horse battery"),
+    ]);
+    let done = request(addr, "POST", &link, &[], Some((FORM, &body))).await;
+    let cookie = done
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("session")
+        .to_owned();
+    let settings = request(
+        addr,
+        "GET",
+        "/settings",
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(settings.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_in(&settings.body);
+    let send = |fields: Vec<(&'static str, String)>, file: (&'static str, Vec<u8>)| {
+        let cookie = cookie.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (kind, body) = multipart(&pairs, (file.0, &file.1));
+            request(
+                addr,
+                "POST",
+                "/settings/import",
+                &[("Cookie", cookie.as_str())],
+                Some((&kind, &body)),
+            )
+            .await
+        }
+    };
+    let csv = "First Name;Last Name;E-mail Address;Fax\r\nFran\u{e7}ois;Dupr\u{e9};fd@example.fr;1\r\nAna;Lima;ana@example.com;2\r\n";
+    // Preview: how the file is read; nothing written yet.
+    let preview = send(
+        vec![("csrf", csrf.clone()), ("type", "customer".into())],
+        ("outlook.csv", csv.as_bytes().to_vec()),
+    )
+    .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview
+            .body
+            .contains("2 rows read: 2 new contacts would be added."),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview.body.contains("Column “Fax” is not used."),
+        "{}",
+        preview.body
+    );
+    let contacts = request(
+        addr,
+        "GET",
+        "/contacts",
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(
+        !contacts.body.contains("François"),
+        "a preview writes nothing"
+    );
+    let at = preview
+        .body
+        .find("action=\"/settings/import/")
+        .expect("confirm form")
+        + 8;
+    let confirm = preview.body[at..]
+        .split('"')
+        .next()
+        .expect("path")
+        .to_owned();
+    let forged = request(
+        addr,
+        "POST",
+        &confirm,
+        &[("Cookie", cookie.as_str())],
+        Some((FORM, &form(&[("csrf", "forged")]))),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    let imported = request(
+        addr,
+        "POST",
+        &confirm,
+        &[("Cookie", cookie.as_str())],
+        Some((FORM, &form(&[("csrf", &csrf)]))),
+    )
+    .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert!(
+        imported.body.contains("2 contacts added."),
+        "{}",
+        imported.body
+    );
+    let again = request(
+        addr,
+        "POST",
+        &confirm,
+        &[("Cookie", cookie.as_str())],
+        Some((FORM, &form(&[("csrf", &csrf)]))),
+    )
+    .await;
+    assert_eq!(again.status, 404, "an upload is imported once");
+    let contacts = request(
+        addr,
+        "GET",
+        "/contacts",
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(contacts.body.contains("François Dupré"));
+    // A bad vCard is refused with the card named; no confirm button.
+    let bad = send(
+        vec![("csrf", csrf.clone())],
+        (
+            "phone.vcf",
+            b"BEGIN:VCARD\nVERSION:3.0\nEMAIL:x@example.com\nEND:VCARD\n".to_vec(),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("card 1 (line 1)") && !bad.body.contains("Import now"),
+        "{}",
+        bad.body
+    );
+    let forged = send(vec![("csrf", "forged".into())], ("a.vcf", b"x".to_vec())).await;
+    assert_eq!(forged.status, 403);
+    // Downloads.
+    let vcf = request(
+        addr,
+        "GET",
+        "/export/contacts.vcf",
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(
+        vcf.header("content-type"),
+        Some("text/vcard; charset=utf-8")
+    );
+    assert_eq!(vcf.body.matches("BEGIN:VCARD").count(), 2);
+    let csv_out = request(
+        addr,
+        "GET",
+        "/export/contacts.csv",
+        &[("Cookie", cookie.as_str())],
+        None,
+    )
+    .await;
+    assert!(
+        csv_out
+            .body
+            .contains("François Dupré,,customer,no,fd@example.fr"),
+        "{}",
+        csv_out.body
+    );
+    let anon = request(addr, "GET", "/export/contacts.csv", &[], None).await;
+    assert_eq!((anon.status, location(&anon).as_str()), (303, "/login"));
+}
+
+on_both_backends!(
+    a_person_keeps_a_promise_in_the_browser,
+    files_in_and_out_in_the_browser,
+);

@@ -30,6 +30,7 @@ mod cursor;
 mod memory;
 mod planner;
 mod transfer;
+pub(crate) use transfer::{IMPORT_LIMIT, exported};
 
 /// The routes under `/api/v1`.
 pub fn routes() -> Router<AppState> {

@@ -35,9 +35,11 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/today", get(today))
         .merge(pages::routes())
+        .merge(transfer::routes())
 }
 
 mod pages;
+mod transfer;
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {

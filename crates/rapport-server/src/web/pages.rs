@@ -85,7 +85,7 @@ async fn htmx() -> Response {
         .into_response()
 }
 
-fn render<T: Template>(t: &T) -> Response {
+pub(super) fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => web_error(ApiError::internal(e)),
@@ -93,14 +93,14 @@ fn render<T: Template>(t: &T) -> Response {
 }
 
 /// The signed-in session, or a redirect to sign in.
-fn signed_in(session: WebSession) -> Result<Session, Box<Response>> {
+pub(super) fn signed_in(session: WebSession) -> Result<Session, Box<Response>> {
     session
         .0
         .map(|(_, s)| s)
         .ok_or_else(|| Box::new(redirect("/login")))
 }
 
-fn csrf_ok(s: &Session, token: &str) -> Result<(), Box<Response>> {
+pub(super) fn csrf_ok(s: &Session, token: &str) -> Result<(), Box<Response>> {
     if same_secret(&s.csrf, token) {
         Ok(())
     } else {
