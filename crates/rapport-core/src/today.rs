@@ -33,6 +33,21 @@ crate::named::named_enum! {
     }
 }
 
+impl TodayKind {
+    /// The heading a list of Today shows above items of this kind (web page, digest).
+    pub fn heading(self) -> &'static str {
+        match self {
+            TodayKind::BadNews => "Tell them now (bad news)",
+            TodayKind::MineDue => "My promises due",
+            TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
+            TodayKind::Date => "Dates",
+            TodayKind::Gesture => "Appreciation",
+            TodayKind::GoingCold => "Going cold",
+            TodayKind::OpenWhy => "Ask why, at today's meetings",
+        }
+    }
+}
+
 /// A contact as Today names it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ContactRef {

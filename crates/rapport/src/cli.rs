@@ -40,6 +40,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restores a JSON backup into an empty database (all or nothing).
     Restore(RestoreArgs),
+    /// Today as an email (plain text, or --html), for you or --user EMAIL.
+    Digest(DigestArgs),
     /// Bring contacts in from a file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -771,6 +773,21 @@ pub struct BackupArgs {
     /// Instead: a whole-database SQLite snapshot (VACUUM INTO): open it with --db FILE.
     #[arg(long)]
     pub sqlite: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// Whose digest (default: you).
+    #[arg(long, value_name = "EMAIL")]
+    pub user: Option<String>,
+    /// Print the HTML part instead of the plain text.
+    #[arg(long)]
+    pub html: bool,
+    /// Where Today is in the browser, linked from the email.
+    #[arg(long, default_value = "http://127.0.0.1:7420")]
+    pub base_url: String,
     #[command(flatten)]
     pub out: JsonFlag,
 }

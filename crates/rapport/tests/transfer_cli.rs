@@ -520,6 +520,37 @@ fn a_backup_restores_into_an_identical_workspace(b: &Book) {
     b.fails(&["backup", &file], 2);
 }
 
+fn the_digest_is_today_as_an_email(b: &Book) {
+    b.ok(&["contact", "add", "Ana <Lima>", "--type", "customer"]);
+    b.ok(&[
+        "promise",
+        "ana",
+        "Send the samples & prices",
+        "--due",
+        "today",
+    ]);
+    let d = b.json(&["digest"]);
+    let subject = d["subject"].as_str().expect("subject");
+    assert!(
+        subject.starts_with("Rapport, ") && subject.ends_with(": 1 thing to do"),
+        "{subject}"
+    );
+    let text = d["text"].as_str().expect("text");
+    assert!(
+        text.contains("My promises due\n---------------\n- Ana <Lima>: Send the samples & prices"),
+        "{text}"
+    );
+    assert!(text.contains("Open Today: http://127.0.0.1:7420/today"));
+    let html = d["html"].as_str().expect("html");
+    assert!(
+        html.contains("<h2>My promises due</h2>") && html.contains("Ana &lt;Lima&gt;"),
+        "{html}"
+    );
+    assert!(b.ok(&["digest", "--html"]).contains("<!doctype html>"));
+    b.fails(&["digest", "--user", "nobody@example.com"], 3);
+    b.fails(&["digest", "--user", "not an email"], 2);
+}
+
 on_both_backends!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
@@ -527,4 +558,5 @@ on_both_backends!(
     csv_from_other_tools_and_back,
     an_sqlite_snapshot_is_a_whole_working_copy,
     a_backup_restores_into_an_identical_workspace,
+    the_digest_is_today_as_an_email,
 );

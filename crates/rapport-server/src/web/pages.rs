@@ -146,18 +146,6 @@ struct TodayPage {
     more: Vec<String>,
 }
 
-fn heading(k: TodayKind) -> &'static str {
-    match k {
-        TodayKind::BadNews => "Tell them now (bad news)",
-        TodayKind::MineDue => "My promises due",
-        TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
-        TodayKind::Date => "Dates",
-        TodayKind::Gesture => "Appreciation",
-        TodayKind::GoingCold => "Going cold",
-        TodayKind::OpenWhy => "Ask why, at today's meetings",
-    }
-}
-
 pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
     let (ws, user) = (&s.actor.workspace.id, &s.actor.user.id);
     let t = match state.today_cache.get(ws, user, None) {
@@ -176,9 +164,12 @@ pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
     };
     let mut sections: Vec<Section> = Vec::new();
     for i in &t.items {
-        if sections.last().is_none_or(|s| s.heading != heading(i.kind)) {
+        if sections
+            .last()
+            .is_none_or(|s| s.heading != i.kind.heading())
+        {
             sections.push(Section {
-                heading: heading(i.kind),
+                heading: i.kind.heading(),
                 items: Vec::new(),
             });
         }
@@ -203,7 +194,7 @@ pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
     let more = t
         .more
         .iter()
-        .map(|m| format!("{} more of “{}”", m.count, heading(m.kind)))
+        .map(|m| format!("{} more of “{}”", m.count, m.kind.heading()))
         .collect();
     render(&TodayPage {
         title: "Today",

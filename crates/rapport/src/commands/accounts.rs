@@ -193,3 +193,28 @@ pub async fn feed(ctx: &Context, a: crate::cli::FeedArgs) -> anyhow::Result<()> 
     eprintln!("Subscribe to it in your calendar app; it is shown this once (a new one ends it).");
     Ok(())
 }
+
+pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<()> {
+    use rapport_core::store::AccountStore;
+    let actor = match &a.user {
+        None => ctx.actor.clone(),
+        Some(email) => ctx
+            .db
+            .actor_by_email(&rapport_core::account::clean_email(email)?)
+            .await?
+            .ok_or_else(|| {
+                rapport_core::Error::NotFound(format!("no user has the email {email}"))
+            })?,
+    };
+    let today = rapport_core::today::today_for(&ctx.db, &actor, Context::now()).await?;
+    let link = format!("{}/today", a.base_url.trim_end_matches('/'));
+    let d = rapport_formats::digest::render(&today, &actor.user.name, Some(&link));
+    if a.out.json {
+        return crate::render::json(&serde_json::json!({
+            "subject": d.subject, "text": d.text, "html": d.html,
+        }));
+    }
+    println!("Subject: {}\n", d.subject);
+    print!("{}", if a.html { &d.html } else { &d.text });
+    Ok(())
+}

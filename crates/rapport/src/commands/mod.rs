@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Feed(a) => accounts::feed(&ctx, a).await,
         Command::Backup(a) => transfer::backup(&ctx, a).await,
         Command::Restore(a) => transfer::restore(&ctx, a).await,
+        Command::Digest(a) => accounts::digest(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
             accounts::create_workspace(&ctx, a).await
