@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod feed;
+pub mod mail;
 pub mod openapi;
 pub mod transfer;
 pub mod web;

@@ -785,6 +785,10 @@ pub struct DigestArgs {
     /// Print the HTML part instead of the plain text.
     #[arg(long)]
     pub html: bool,
+    /// Send it by email (SMTP settings from RAPPORT_SMTP_HOST, _PORT, _SECURITY, _USER,
+    /// _PASSWORD, _FROM) instead of printing it.
+    #[arg(long)]
+    pub send: bool,
     /// Where Today is in the browser, linked from the email.
     #[arg(long, default_value = "http://127.0.0.1:7420")]
     pub base_url: String,

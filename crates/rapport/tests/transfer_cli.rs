@@ -551,6 +551,129 @@ fn the_digest_is_today_as_an_email(b: &Book) {
     b.fails(&["digest", "--user", "not an email"], 2);
 }
 
+/// The Python that has aiosmtpd (`RAPPORT_TEST_AIOSMTPD`; required under CI=true).
+fn aiosmtpd_python() -> Option<String> {
+    match std::env::var("RAPPORT_TEST_AIOSMTPD") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ => {
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "RAPPORT_TEST_AIOSMTPD is unset under CI=true"
+            );
+            eprintln!("skipping: RAPPORT_TEST_AIOSMTPD is unset, the SMTP test is not run");
+            None
+        }
+    }
+}
+
+fn the_digest_arrives_by_smtp_and_parses(b: &Book) {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let maildir = b.dir.path().join("maildir");
+    let mut server = std::process::Command::new(&python)
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .spawn()
+        .expect("start aiosmtpd");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    b.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "bo@example.com",
+            "--role",
+            "member",
+            "--password-stdin",
+        ],
+        "a long enough password",
+    );
+    let send = |args: &[&str], from: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .env("RAPPORT_DB", &b.url)
+            .env("HOME", b.dir.path())
+            .env("RAPPORT_SMTP_HOST", "127.0.0.1")
+            .env("RAPPORT_SMTP_PORT", port.to_string())
+            .env("RAPPORT_SMTP_SECURITY", "none")
+            .env("RAPPORT_SMTP_FROM", from)
+            .output()
+            .expect("run")
+    };
+    let sent = send(
+        &["digest", "--user", "bo@example.com", "--send", "--json"],
+        "Rapport <rapport@example.com>",
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let report: Value = serde_json::from_slice(&sent.stdout).expect("json");
+    assert_eq!(report["sent_to"], "bo@example.com");
+    // The message arrived; Python's email parser reads it as multipart/alternative.
+    let new = std::fs::read_dir(maildir.join("new"))
+        .expect("maildir")
+        .flatten()
+        .collect::<Vec<_>>();
+    assert_eq!(new.len(), 1, "exactly one message");
+    let parsed = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import email,sys,json; m=email.message_from_binary_file(open(sys.argv[1],'rb')); \
+             print(json.dumps({'subject': m['Subject'], 'to': m['To'], 'type': m.get_content_type(), \
+             'parts': [p.get_content_type() for p in m.walk() if not p.is_multipart()], \
+             'text': [p.get_payload(decode=True).decode() for p in m.walk() if p.get_content_type()=='text/plain'][0]}))",
+        ])
+        .arg(new[0].path())
+        .output()
+        .expect("python");
+    let m: Value = serde_json::from_slice(&parsed.stdout).expect("parsed");
+    assert_eq!(m["type"], "multipart/alternative");
+    assert_eq!(m["parts"], serde_json::json!(["text/plain", "text/html"]));
+    assert!(
+        m["subject"].as_str().unwrap_or("").starts_with("Rapport, "),
+        "{m}"
+    );
+    assert!(m["to"].as_str().unwrap_or("").contains("bo@example.com"));
+    assert!(
+        m["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Good morning, bo."),
+        "{m}"
+    );
+    // Without settings, or for a user without an email: a clear refusal.
+    let err = b.fails(&["digest", "--send"], 2);
+    assert!(err.contains("RAPPORT_SMTP_HOST"), "{err}");
+    let no_mail = send(&["digest", "--send"], "Rapport <rapport@example.com>");
+    assert_eq!(
+        no_mail.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&no_mail.stderr)
+    );
+}
+
 on_both_backends!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
@@ -559,4 +682,5 @@ on_both_backends!(
     an_sqlite_snapshot_is_a_whole_working_copy,
     a_backup_restores_into_an_identical_workspace,
     the_digest_is_today_as_an_email,
+    the_digest_arrives_by_smtp_and_parses,
 );

@@ -209,6 +209,30 @@ pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<
     let today = rapport_core::today::today_for(&ctx.db, &actor, Context::now()).await?;
     let link = format!("{}/today", a.base_url.trim_end_matches('/'));
     let d = rapport_formats::digest::render(&today, &actor.user.name, Some(&link));
+    if a.send {
+        let cfg = rapport_server::mail::SmtpConfig::from_env()
+            .map_err(|e| rapport_core::Invalid::new("smtp", e.to_string()))?
+            .ok_or_else(|| {
+                rapport_core::Invalid::new(
+                    "smtp",
+                    "no SMTP server: set RAPPORT_SMTP_HOST and RAPPORT_SMTP_FROM (see README)",
+                )
+            })?;
+        let to = actor.user.email.clone().ok_or_else(|| {
+            rapport_core::Invalid::new(
+                "user",
+                format!("{} has no email address to send to", actor.user.name),
+            )
+        })?;
+        rapport_server::mail::send(&cfg, &actor.user.name, &to, &d)
+            .await
+            .map_err(|e| anyhow::anyhow!("the digest was not sent: {e}"))?;
+        if a.out.json {
+            return crate::render::json(&serde_json::json!({"sent_to": to, "subject": d.subject}));
+        }
+        println!("Sent “{}” to {to}.", d.subject);
+        return Ok(());
+    }
     if a.out.json {
         return crate::render::json(&serde_json::json!({
             "subject": d.subject, "text": d.text, "html": d.html,
