@@ -654,6 +654,33 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Actor>> + Send;
 
+    /// Sets (`Some("HH:MM")`) or stops (`None`) a member's daily digest.
+    fn set_digest(
+        &self,
+        actor: &Actor,
+        send_at: Option<&str>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Every live member who wants a digest and has an email: (actor, send_at, last day sent).
+    fn digest_members(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<(Actor, String, Option<String>)>>> + Send;
+
+    /// Claims a member's digest for `day` (`YYYY-MM-DD`): true once per day, whoever asks.
+    fn claim_digest(
+        &self,
+        actor: &Actor,
+        day: &str,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Gives a claim back (the send failed): the day's digest may be tried again.
+    fn release_digest(
+        &self,
+        actor: &Actor,
+        day: &str,
+        previous: Option<&str>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// Gives a member a new calendar feed token (its hash), replacing any earlier one.
     fn rotate_feed(
         &self,

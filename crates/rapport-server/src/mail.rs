@@ -161,6 +161,58 @@ pub async fn send(
     Ok(())
 }
 
+/// Parses a digest hour, `HH:MM` (00:00 to 23:59), in the workspace's time zone.
+pub fn parse_send_at(text: &str) -> Result<jiff::civil::Time, String> {
+    let bad = || format!("{text:?}: write the hour as HH:MM, e.g. 07:30");
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if m.to_string().len() > 2 || !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return Err(bad());
+    }
+    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| bad())
+}
+
+/// Sends the digests due at `now`: each member whose local time has reached their hour and
+/// who has not had that day's. Each is claimed in the database before it is sent, so two
+/// ticks or two servers never send one twice; a failed send gives the claim back (it is
+/// tried again on the next tick). Returns how many went out.
+pub async fn send_due_digests(
+    db: &rapport_store::Db,
+    cfg: &SmtpConfig,
+    base_url: &str,
+    now: jiff::Timestamp,
+) -> Result<usize, rapport_core::Error> {
+    use rapport_core::store::AccountStore;
+    let mut sent = 0;
+    for (actor, send_at, last) in db.digest_members().await? {
+        let Ok(at) = parse_send_at(&send_at) else {
+            continue;
+        };
+        let local = now.to_zoned_datetime(actor.workspace.tz());
+        let day = local.date().to_string();
+        if local.time() < at || last.as_deref().is_some_and(|l| l >= day.as_str()) {
+            continue;
+        }
+        let Some(email) = actor.user.email.clone() else {
+            continue;
+        };
+        if !db.claim_digest(&actor, &day).await? {
+            continue;
+        }
+        let today = rapport_core::today::today_for(db, &actor, now).await?;
+        let link = format!("{}/today", base_url.trim_end_matches('/'));
+        let d = rapport_formats::digest::render(&today, &actor.user.name, Some(&link));
+        match send(cfg, &actor.user.name, &email, &d).await {
+            Ok(()) => sent += 1,
+            Err(e) => {
+                eprintln!("rapport: the digest for {email} was not sent ({e}); retrying later");
+                db.release_digest(&actor, &day, last.as_deref()).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +223,15 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn digest_hours() {
+        assert_eq!(parse_send_at("07:30"), Ok(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(parse_send_at(" 0:05 "), Ok(jiff::civil::time(0, 5, 0, 0)));
+        for bad in ["7", "24:00", "07:60", "seven:30", "07:30:00", ""] {
+            assert!(parse_send_at(bad).is_err(), "{bad}");
         }
     }
 

@@ -305,6 +305,100 @@ impl AccountStore for Db {
         row.into_actor()
     }
 
+    async fn set_digest(&self, actor: &Actor, send_at: Option<&str>) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            match send_at {
+                None => {
+                    sqlx::query(
+                        "DELETE FROM digest_settings WHERE workspace_id = $1 AND user_id = $2",
+                    )
+                    .bind(actor.workspace.id.as_str())
+                    .bind(actor.user.id.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+                Some(at) => {
+                    sqlx::query(
+                        "INSERT INTO digest_settings (workspace_id, user_id, send_at) \
+                         VALUES ($1, $2, $3) ON CONFLICT (workspace_id, user_id) \
+                         DO UPDATE SET send_at = excluded.send_at",
+                    )
+                    .bind(actor.workspace.id.as_str())
+                    .bind(actor.user.id.as_str())
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+            }
+        });
+        Ok(())
+    }
+
+    async fn digest_members(&self) -> StoreResult<Vec<(Actor, String, Option<String>)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            actor: ActorRow,
+            send_at: String,
+            last_sent_day: Option<String>,
+        }
+        let sql = format!(
+            "SELECT {ACTOR_COLUMNS}, d.send_at, d.last_sent_day FROM {ACTOR_TABLES} \
+             JOIN digest_settings d ON d.workspace_id = w.id AND d.user_id = u.id \
+             WHERE u.email IS NOT NULL ORDER BY w.id, u.id"
+        );
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+        });
+        rows.into_iter()
+            .map(|r| Ok((r.actor.into_actor()?, r.send_at, r.last_sent_day)))
+            .collect()
+    }
+
+    async fn claim_digest(&self, actor: &Actor, day: &str) -> StoreResult<bool> {
+        let n = in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE digest_settings SET last_sent_day = $3 WHERE workspace_id = $1 \
+                 AND user_id = $2 AND (last_sent_day IS NULL OR last_sent_day < $3)",
+            )
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .bind(day)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
+    async fn release_digest(
+        &self,
+        actor: &Actor,
+        day: &str,
+        previous: Option<&str>,
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE digest_settings SET last_sent_day = $4 WHERE workspace_id = $1 \
+                 AND user_id = $2 AND last_sent_day = $3",
+            )
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .bind(day)
+            .bind(previous)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
     async fn rotate_feed(&self, actor: &Actor, hash: &str, now: Timestamp) -> StoreResult<()> {
         in_write_tx!(self, |tx| {
             sqlx::query("DELETE FROM feed_tokens WHERE workspace_id = $1 AND user_id = $2")

@@ -38,7 +38,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     8 => "0008_handoff",
     9 => "0009_touch_rules",
     10 => "0010_invites",
-    11 => "0011_feeds"
+    11 => "0011_feeds",
+    12 => "0012_digests"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -50,7 +51,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     8 => "0008_handoff",
     9 => "0009_touch_rules",
     10 => "0010_invites",
-    11 => "0011_feeds"
+    11 => "0011_feeds",
+    12 => "0012_digests"
 );
 
 /// Why the schema could not be brought up to date.

@@ -357,6 +357,10 @@ pub struct SettingsArgs {
     /// Repeatable.
     #[arg(long, value_name = "AUDIENCE=DAYS")]
     pub keep_in_touch: Vec<String>,
+    /// Your daily digest by email at this local time (HH:MM), or `off`; `rapport serve`
+    /// sends it once a day when SMTP is set up.
+    #[arg(long, value_name = "HH:MM")]
+    pub digest_at: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

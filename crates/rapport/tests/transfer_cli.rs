@@ -547,6 +547,9 @@ fn the_digest_is_today_as_an_email(b: &Book) {
         "{html}"
     );
     assert!(b.ok(&["digest", "--html"]).contains("<!doctype html>"));
+    b.ok(&["settings", "--digest-at", "07:30"]);
+    b.ok(&["settings", "--digest-at", "off"]);
+    b.fails(&["settings", "--digest-at", "25:00"], 2);
     b.fails(&["digest", "--user", "nobody@example.com"], 3);
     b.fails(&["digest", "--user", "not an email"], 2);
 }

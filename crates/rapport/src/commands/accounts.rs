@@ -37,6 +37,28 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         eprintln!("No one can sign in yet. Open this one-time link to create the owner's account:");
         eprintln!("  http://{addr}{path}");
     }
+    // The daily digests: every minute, those whose hour has come (never twice a day).
+    match rapport_server::mail::SmtpConfig::from_env() {
+        Ok(Some(cfg)) => {
+            eprintln!("Daily digests go out through {}:{}.", cfg.host, cfg.port);
+            let db = ctx.db.clone();
+            let base = format!("http://{addr}");
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    let now = jiff::Timestamp::now();
+                    if let Err(e) =
+                        rapport_server::mail::send_due_digests(&db, &cfg, &base, now).await
+                    {
+                        eprintln!("rapport: daily digests: {e}");
+                    }
+                }
+            });
+        }
+        Ok(None) => eprintln!("No SMTP server (RAPPORT_SMTP_HOST): daily digests are not sent."),
+        Err(e) => return Err(anyhow::anyhow!("{e}")),
+    }
     rapport_server::serve(listener, state)
         .await
         .context("serving HTTP")

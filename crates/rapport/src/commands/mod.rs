@@ -98,6 +98,20 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
     for assignment in &a.keep_in_touch {
         rapport_core::touch::parse_rule(assignment)?;
     }
+    let digest_at = match a.digest_at.as_deref().map(str::trim) {
+        None => None,
+        Some("off") => Some(None),
+        Some(t) => Some(Some(
+            rapport_server::mail::parse_send_at(t)
+                .map_err(|m| rapport_core::Invalid::new("digest_at", m))?
+                .strftime("%H:%M")
+                .to_string(),
+        )),
+    };
+    if let Some(at) = &digest_at {
+        use rapport_core::store::AccountStore;
+        ctx.db.set_digest(&ctx.actor, at.as_deref()).await?;
+    }
     let ws = if change == rapport_core::workspace::SettingsChange::default() {
         ctx.actor.workspace.clone()
     } else {
