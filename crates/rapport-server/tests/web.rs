@@ -510,6 +510,24 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     )
     .await;
     assert_eq!(forged.status, 403);
+    let digest = post(
+        "/settings/digest".into(),
+        vec![("csrf", csrf.clone()), ("at", "7:30".into())],
+    )
+    .await;
+    assert_eq!(digest.status, 303);
+    let bad_digest = post(
+        "/settings/digest".into(),
+        vec![("csrf", csrf.clone()), ("at", "25:00".into())],
+    )
+    .await;
+    assert_eq!(bad_digest.status, 422);
+    assert!(
+        get("/settings")
+            .await
+            .body
+            .contains("name=\"at\" value=\"07:30\"")
+    );
     let settings = get("/settings").await.body;
     assert!(settings.contains("2,500.00"), "{settings}");
     assert!(settings.contains("customer: every 45 days"), "{settings}");

@@ -54,6 +54,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/keep-in-touch", post(set_keep_in_touch))
         .route("/settings/members", post(invite_member))
         .route("/settings/feed", post(rotate_feed))
+        .route("/settings/digest", post(set_digest))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -829,6 +830,8 @@ struct SettingsPage {
     budget: String,
     rules: Vec<String>,
     touch_rules: Vec<String>,
+    /// The member's daily digest hour, or empty (off).
+    digest_at: String,
     audiences: Vec<&'static str>,
     members: Vec<String>,
     /// (id, description, revocable)
@@ -885,6 +888,14 @@ async fn settings_page(
             )
         })
         .collect();
+    let digest_at = state
+        .db
+        .digest_members()
+        .await?
+        .into_iter()
+        .find(|(a, _, _)| a.user.id == s.actor.user.id && a.workspace.id == s.actor.workspace.id)
+        .map(|(_, at, _)| at)
+        .unwrap_or_default();
     let members = state
         .db
         .members(&s.actor.workspace.id)
@@ -931,6 +942,7 @@ async fn settings_page(
         budget,
         rules,
         touch_rules,
+        digest_at,
         audiences: rapport_core::gesture::Audience::all()
             .into_iter()
             .map(|a| a.as_str())
@@ -1210,6 +1222,45 @@ async fn invite_member(
             }),
     }
     .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+struct DigestForm {
+    csrf: String,
+    at: String,
+}
+
+async fn set_digest(
+    State(state): State<AppState>,
+    session: WebSession,
+    Form(f): Form<DigestForm>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
+        return *r;
+    }
+    let at = match f.at.trim() {
+        "" => None,
+        t => match crate::mail::parse_send_at(t) {
+            Ok(time) => Some(time.strftime("%H:%M").to_string()),
+            Err(m) => {
+                return settings_page(&state, &s, Some(m), None)
+                    .await
+                    .map(|mut r| {
+                        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                        r
+                    })
+                    .unwrap_or_else(web_error);
+            }
+        },
+    };
+    match state.db.set_digest(&s.actor, at.as_deref()).await {
+        Ok(()) => redirect("/settings"),
+        Err(e) => web_error(e.into()),
+    }
 }
 
 async fn set_keep_in_touch(
