@@ -15,6 +15,7 @@ pub mod fact;
 pub mod feed;
 pub mod gesture;
 pub mod ids;
+pub mod import;
 pub mod interaction;
 pub mod ledger;
 mod named;

@@ -193,35 +193,56 @@ pub struct Batch {
     pub referrals: Vec<(ContactId, ContactId, Timestamp)>,
 }
 
-/// One step of an import, as the importer reads its file.
+/// One contact an import proposes, with where in its file it comes from.
 #[derive(Clone, Debug)]
-pub enum ImportStep {
-    /// New contacts and their facts.
-    Add {
-        contacts: Vec<Contact>,
-        facts: Vec<Fact>,
-    },
-    /// A contact a card was merged into (saved whole), and the facts the card added.
-    Update {
-        contact: Box<Contact>,
-        facts: Vec<Fact>,
-    },
+pub struct ImportItem {
+    /// The card's or row's number in the file.
+    pub number: usize,
+    pub line: usize,
+    pub contact: Contact,
+    pub facts: Vec<Fact>,
+}
+
+/// How an import runs.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportMode {
+    /// Merge a duplicate into the contact it matches (else skip it).
+    pub merge: bool,
+    /// Keep what was written (else a dry run: everything is done, then rolled back).
+    pub commit: bool,
+    /// The time the import stamps on what it writes (its contacts' `created_at`).
+    pub at: Timestamp,
+}
+
+/// The contact an import item duplicates.
+#[derive(Clone, Debug)]
+pub struct ImportDuplicate {
+    pub of: ContactId,
+    pub name: String,
+    /// The email or phone they share, as the item has it.
+    pub by: String,
+    /// The contact came from an earlier item of the same import.
+    pub earlier_in_import: bool,
 }
 
 /// Bulk loading (demo data, later imports): whole batches in one transaction.
 pub trait BulkStore: Send + Sync {
-    /// Writes an import in one transaction, step by step as `next` yields them (so a large
-    /// file is never all in memory): all or nothing. An `Err` from `next` rolls back.
-    fn import<F>(&self, ws: &WorkspaceId, next: F) -> impl Future<Output = StoreResult<u64>> + Send
-    where
-        F: FnMut() -> Option<StoreResult<ImportStep>> + Send;
-
-    /// Every contact's emails and phones, as stored: `(contact, "email"|"phone", value)`
-    /// (to find an import's duplicates).
-    fn contact_handles(
+    /// Writes an import in one transaction, batch by batch as `next` yields them (so a large
+    /// file is never all in memory): all or nothing. An item with the email or phone of a
+    /// contact (existing, or added by an earlier item) is a duplicate: `on_duplicate` hears of
+    /// it, and it is merged into that contact (see [`crate::import::merge`]) or skipped.
+    /// An `Err` from `next` rolls back. Returns the contacts added (or, in a dry run, that
+    /// would have been).
+    fn import<F, D>(
         &self,
         ws: &WorkspaceId,
-    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String, String)>>> + Send;
+        mode: ImportMode,
+        next: F,
+        on_duplicate: D,
+    ) -> impl Future<Output = StoreResult<u64>> + Send
+    where
+        F: FnMut() -> Option<StoreResult<Vec<ImportItem>>> + Send,
+        D: FnMut(&ImportItem, ImportDuplicate) + Send;
 
     /// The facts of several contacts, each contact's oldest first.
     fn facts_of(

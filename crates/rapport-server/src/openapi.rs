@@ -57,7 +57,9 @@ fn import_report_schema() -> Value {
             "merged": {"type": "integer"}, "skipped": {"type": "integer"}, "dry_run": {"type": "boolean"},
             "columns": {"type": "array", "items": {"type": "object", "required": ["column", "read_as"],
                 "properties": {"column": string(), "read_as": nullable("string")}}},
-            "duplicates": {"type": "array", "items": {"type": "object",
+            "duplicates": {"type": "array", "maxItems": 1000,
+                "description": "The first duplicates found (merged + skipped counts them all); matches_id is null for an earlier item of a dry run",
+                "items": {"type": "object",
                 "required": ["card", "line", "name", "matches_id", "matches", "by"],
                 "properties": {"card": {"type": "integer"}, "line": {"type": "integer"}, "name": string(),
                     "matches_id": nullable("string"), "matches": string(), "by": string()}}}

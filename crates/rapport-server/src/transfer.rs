@@ -1,22 +1,24 @@
 //! Contacts in and out of files, for the CLI and the server alike.
 //!
-//! An import reads its input twice, card by card (vCard) or row by row (CSV): first to check
-//! every item and find the duplicates (nothing is written if any is refused), then to write,
-//! in one transaction, as the items come. An item whose email or phone is an existing
-//! contact's (or an earlier item's) is skipped and reported, or merged into it when asked,
-//! which adds what the contact lacks and overwrites nothing.
+//! An import reads its input once, card by card (vCard) or row by row (CSV), and writes it
+//! in one transaction, a batch at a time, as the items come: memory stays bounded whatever
+//! the size of the file. An item whose email or phone is a contact's (an existing one, or
+//! one an earlier item added) is skipped and reported, or merged into it when asked, which
+//! adds what the contact lacks and overwrites nothing. If any item cannot be read or is
+//! invalid, the rest of the file is still read to list every refusal, and nothing is kept.
+//! A dry run does the same and rolls back.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rapport_core::contact::{Contact, RelationshipType};
+use rapport_core::contact::RelationshipType;
 use rapport_core::fact::Fact;
 use rapport_core::ids::ContactId;
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::{BulkStore, ContactStore, ImportStep};
+use rapport_core::store::{BulkStore, ImportDuplicate, ImportItem, ImportMode};
 use rapport_core::workspace::Actor;
 use rapport_core::{Invalid, StoreError};
 use rapport_formats::csv::Field;
@@ -24,10 +26,12 @@ use rapport_formats::vcard::{self, Card, Reader};
 use rapport_store::Db;
 use serde::Serialize;
 
-/// Contacts written per step of an import.
+/// Items written per step of an import.
 const BATCH: usize = 1000;
 /// Errors listed before the rest are only counted.
 const ERRORS_SHOWN: usize = 50;
+/// Duplicates listed in a report; the rest are counted (`merged`, `skipped`).
+pub const DUPLICATES_SHOWN: usize = 1000;
 
 /// Why an import or export did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -43,49 +47,12 @@ pub enum TransferError {
     Io(#[from] std::io::Error),
 }
 
-/// What makes two contacts the same person: an email (any case), or a phone's digits (at
-/// least six, so short internal extensions do not match).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Handle {
-    Email(String),
-    Phone(String),
-}
-
-fn email_handle(v: &str) -> Handle {
-    Handle::Email(v.trim().to_lowercase())
-}
-
-fn phone_handle(v: &str) -> Option<Handle> {
-    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 6).then_some(Handle::Phone(digits))
-}
-
-fn handles_of(c: &Card) -> Vec<(Handle, &str)> {
-    c.emails
-        .iter()
-        .map(|e| (email_handle(e), e.as_str()))
-        .chain(
-            c.phones
-                .iter()
-                .filter_map(|p| phone_handle(p).map(|h| (h, p.as_str()))),
-        )
-        .collect()
-}
-
-/// Where a duplicate card goes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Target {
-    Existing(ContactId),
-    /// An earlier card of the same file (its number).
-    Card(usize),
-}
-
 #[derive(Debug, Serialize)]
 pub struct Duplicate {
     pub card: usize,
     pub line: usize,
     pub name: String,
-    /// The contact it matches (an existing one's id, or null for an earlier card).
+    /// The contact it matches (null: an earlier item of a dry run, never written).
     pub matches_id: Option<ContactId>,
     pub matches: String,
     pub by: String,
@@ -99,20 +66,21 @@ pub struct ImportReport {
     pub columns: Option<Vec<ColumnUse>>,
     /// Cards (vCard) or rows (CSV) read.
     pub cards: usize,
+    /// Contacts added (in a dry run: that would be).
     pub imported: u64,
     pub merged: usize,
     pub skipped: usize,
     pub dry_run: bool,
+    /// The first duplicates found (at most [`DUPLICATES_SHOWN`]; `merged` or `skipped`
+    /// counts them all).
     pub duplicates: Vec<Duplicate>,
 }
 
-/// The first pass: every card checked, duplicates found.
-#[derive(Debug, Default)]
-struct Plan {
-    cards: usize,
-    targets: HashMap<usize, Target>,
-    duplicates: Vec<Duplicate>,
-    errors: Vec<String>,
+impl ImportReport {
+    /// Duplicates found but not listed.
+    pub fn unlisted(&self) -> usize {
+        (self.merged + self.skipped).saturating_sub(self.duplicates.len())
+    }
 }
 
 /// Where an import's bytes are.
@@ -221,150 +189,29 @@ fn open(src: &Source) -> Result<Entries, TransferError> {
     })
 }
 
-/// Checks a card as if its contact and facts were typed in.
-fn check(card: &Card, default: RelationshipType, actor: &Actor) -> Result<(), String> {
-    let now = jiff::Timestamp::now();
+/// A card as the contact and facts it would add, or why it cannot be.
+fn item_of(
+    number: usize,
+    line: usize,
+    card: Card,
+    default: RelationshipType,
+    actor: &Actor,
+    now: jiff::Timestamp,
+) -> Result<ImportItem, String> {
     let (new, facts) = card.to_new(default);
     let contact = new
         .into_contact(actor.user.id.clone(), now)
         .map_err(|e| e.message)?;
-    for f in facts {
-        f.into_fact(contact.id.clone(), now)
-            .map_err(|e| e.message)?;
-    }
-    Ok(())
-}
-
-async fn plan(
-    db: &Db,
-    actor: &Actor,
-    src: &Source,
-    default: RelationshipType,
-) -> Result<Plan, TransferError> {
-    let ws = &actor.workspace.id;
-    let mut known: HashMap<Handle, Target> = HashMap::new();
-    for (id, kind, value) in db.contact_handles(ws).await? {
-        let h = match kind.as_str() {
-            "email" => Some(email_handle(&value)),
-            _ => phone_handle(&value),
-        };
-        if let Some(h) = h {
-            known.entry(h).or_insert(Target::Existing(id));
-        }
-    }
-    let mut card_names: HashMap<usize, String> = HashMap::new();
-    let mut p = Plan::default();
-    let what = src.item();
-    for Entry {
-        number: n,
+    let facts = facts
+        .into_iter()
+        .map(|f| f.into_fact(contact.id.clone(), now).map_err(|e| e.message))
+        .collect::<Result<Vec<Fact>, String>>()?;
+    Ok(ImportItem {
+        number,
         line,
-        card,
-    } in open(src)?
-    {
-        p.cards = p.cards.max(n);
-        let card = match card.and_then(|c| check(&c, default, actor).map(|()| c)) {
-            Ok(c) => c,
-            Err(m) => {
-                p.errors.push(format!("{what} {n} (line {line}): {m}"));
-                continue;
-            }
-        };
-        let handles = handles_of(&card);
-        let found = handles
-            .iter()
-            .find_map(|(h, shown)| known.get(h).map(|t| (t.clone(), *shown)));
-        let target = match found {
-            Some((t, by)) => {
-                p.duplicates.push(Duplicate {
-                    card: n,
-                    line,
-                    name: card.name.clone(),
-                    matches_id: match &t {
-                        Target::Existing(id) => Some(id.clone()),
-                        Target::Card(_) => None,
-                    },
-                    matches: match &t {
-                        Target::Existing(_) => String::new(),
-                        Target::Card(m) => format!(
-                            "{what} {m} ({})",
-                            card_names.get(m).map(String::as_str).unwrap_or("?")
-                        ),
-                    },
-                    by: by.to_owned(),
-                });
-                p.targets.insert(n, t.clone());
-                t
-            }
-            None => {
-                card_names.insert(n, card.name.clone());
-                Target::Card(n)
-            }
-        };
-        // A merged card's other emails and phones lead to the same contact.
-        for (h, _) in handles {
-            known.entry(h).or_insert_with(|| target.clone());
-        }
-    }
-    let existing: Vec<ContactId> = p
-        .duplicates
-        .iter()
-        .filter_map(|d| d.matches_id.clone())
-        .collect();
-    let names: HashMap<ContactId, String> =
-        db.contact_names(ws, &existing).await?.into_iter().collect();
-    for d in &mut p.duplicates {
-        if let Some(id) = &d.matches_id {
-            d.matches = names.get(id).cloned().unwrap_or_default();
-        }
-    }
-    Ok(p)
-}
-
-/// Adds what `card` knows and `into` lacks; returns the facts to record. Overwrites nothing.
-fn merge(
-    into: &mut Contact,
-    known_facts: &mut Vec<Fact>,
-    card: &Card,
-    default: RelationshipType,
-    now: jiff::Timestamp,
-) -> Result<Vec<Fact>, Invalid> {
-    for e in &card.emails {
-        if !into.emails.iter().any(|x| x.eq_ignore_ascii_case(e)) {
-            into.emails.push(e.clone());
-        }
-    }
-    for ph in &card.phones {
-        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-        if !into.phones.iter().any(|x| digits(x) == digits(ph)) {
-            into.phones.push(ph.clone());
-        }
-    }
-    for t in &card.tags {
-        let t = t.trim().to_lowercase();
-        if !into.tags.contains(&t) {
-            into.tags.push(t);
-        }
-    }
-    if into.organisation.is_none() {
-        into.organisation = card.organisation.clone();
-    }
-    into.vip |= card.vip;
-    into.updated_at = now;
-    let mut added = Vec::new();
-    for f in card.to_new(default).1 {
-        let same = |k: &Fact| {
-            k.kind == f.kind
-                && k.date == f.date
-                && k.text.trim().eq_ignore_ascii_case(f.text.trim())
-        };
-        if known_facts.iter().any(same) {
-            continue;
-        }
-        let fact = f.into_fact(into.id.clone(), now)?;
-        known_facts.push(fact.clone());
-        added.push(fact);
-    }
-    Ok(added)
+        contact,
+        facts,
+    })
 }
 
 /// The columns of a CSV file and what each is read as (for the report).
@@ -393,179 +240,102 @@ pub struct ColumnUse {
 }
 
 /// Imports `src` into the actor's workspace (or, with `dry_run`, says what would happen).
-/// `on_item` is called for each item written (for a progress bar).
+/// `on_item` is called for each item read (for a progress bar).
 pub async fn import<P: FnMut() + Send>(
     db: &Db,
     actor: &Actor,
     src: &Source,
     opts: &Options,
-    on_item: P,
+    mut on_item: P,
 ) -> Result<ImportReport, TransferError> {
     let columns = columns_of(src)?;
-    let p = plan(db, actor, src, opts.relationship).await?;
-    if !p.errors.is_empty() {
-        let mut listed: Vec<String> = p
-            .errors
+    let what = src.item();
+    let now = rapport_core::dates::micro_precision(jiff::Timestamp::now());
+    let mut entries = open(src)?;
+    let (mut cards, mut errors, mut done) = (0usize, Vec::<String>::new(), false);
+    let refused = || StoreError::Conflict("the file has items that cannot be imported".into());
+    let next = || -> Option<Result<Vec<ImportItem>, StoreError>> {
+        let mut items = Vec::new();
+        while items.len() < BATCH {
+            let Some(Entry { number, line, card }) = entries.next() else {
+                done = true;
+                break;
+            };
+            cards = cards.max(number);
+            on_item();
+            match card.and_then(|c| item_of(number, line, c, opts.relationship, actor, now)) {
+                // Once an item is refused nothing is written: the rest is only checked.
+                Ok(item) if errors.is_empty() => items.push(item),
+                Ok(_) => {}
+                Err(m) => errors.push(format!("{what} {number} (line {line}): {m}")),
+            }
+        }
+        if !errors.is_empty() {
+            return if done {
+                Some(Err(refused()))
+            } else {
+                Some(Ok(Vec::new()))
+            };
+        }
+        (!items.is_empty()).then_some(Ok(items))
+    };
+    let mut duplicates: Vec<Duplicate> = Vec::new();
+    let mut found = 0usize;
+    let on_duplicate = |item: &ImportItem, d: ImportDuplicate| {
+        found += 1;
+        if duplicates.len() < DUPLICATES_SHOWN {
+            duplicates.push(Duplicate {
+                card: item.number,
+                line: item.line,
+                name: item.contact.name.clone(),
+                matches_id: (!opts.dry_run || !d.earlier_in_import).then_some(d.of),
+                matches: if d.earlier_in_import {
+                    format!("{} (an earlier {what} of this file)", d.name)
+                } else {
+                    d.name
+                },
+                by: d.by,
+            });
+        }
+    };
+    let mode = ImportMode {
+        merge: opts.merge,
+        commit: !opts.dry_run,
+        at: now,
+    };
+    let written = db
+        .import(&actor.workspace.id, mode, next, on_duplicate)
+        .await;
+    if !errors.is_empty() {
+        let mut listed: Vec<String> = errors
             .iter()
             .take(ERRORS_SHOWN)
             .map(|e| format!("  {e}"))
             .collect();
-        if p.errors.len() > ERRORS_SHOWN {
-            listed.push(format!("  ... and {} more", p.errors.len() - ERRORS_SHOWN));
+        if errors.len() > ERRORS_SHOWN {
+            listed.push(format!("  ... and {} more", errors.len() - ERRORS_SHOWN));
         }
         return Err(Invalid::new(
             "file",
             format!(
-                "{} of the file's {}s could not be read; nothing was imported:\n{}",
-                p.errors.len(),
-                src.item(),
+                "{} of the file's {what}s could not be read; nothing was imported:\n{}",
+                errors.len(),
                 listed.join("\n")
             ),
         )
         .into());
     }
-    let duplicates = p.duplicates.len();
-    let mut report = ImportReport {
+    let imported = written?;
+    Ok(ImportReport {
         file: src.name.clone(),
         columns,
-        cards: p.cards,
-        imported: 0,
-        merged: if opts.merge { duplicates } else { 0 },
-        skipped: if opts.merge { 0 } else { duplicates },
+        cards,
+        imported,
+        merged: if opts.merge { found } else { 0 },
+        skipped: if opts.merge { 0 } else { found },
         dry_run: opts.dry_run,
-        duplicates: p.duplicates,
-    };
-    if !opts.dry_run {
-        let now = rapport_core::dates::micro_precision(jiff::Timestamp::now());
-        report.imported = write(
-            db,
-            actor,
-            src,
-            opts.merge,
-            opts.relationship,
-            p.targets,
-            now,
-            on_item,
-        )
-        .await?;
-    }
-    Ok(report)
-}
-
-/// The second pass: writes the import in one transaction, as the cards are read again.
-#[allow(clippy::too_many_arguments)]
-async fn write<P: FnMut() + Send>(
-    db: &Db,
-    actor: &Actor,
-    src: &Source,
-    merge_all: bool,
-    default: RelationshipType,
-    targets: HashMap<usize, Target>,
-    now: jiff::Timestamp,
-    mut on_item: P,
-) -> Result<u64, TransferError> {
-    let ws = &actor.workspace.id;
-    let owner = actor.user.id.clone();
-    // The existing contacts cards merge into, with their facts (to add no fact twice).
-    // Each: the contact, its facts, the facts cards added, whether a card changed it.
-    let mut merged: HashMap<Target, (Contact, Vec<Fact>, Vec<Fact>, bool)> = HashMap::new();
-    if merge_all {
-        let ids: Vec<ContactId> = targets
-            .values()
-            .filter_map(|t| match t {
-                Target::Existing(id) => Some(id.clone()),
-                Target::Card(_) => None,
-            })
-            .collect();
-        let mut facts: HashMap<ContactId, Vec<Fact>> = HashMap::new();
-        for f in db.facts_of(ws, &ids).await? {
-            facts.entry(f.contact_id.clone()).or_default().push(f);
-        }
-        for id in ids {
-            if let Some(c) = db.contact(ws, &id).await? {
-                let known = facts.remove(&id).unwrap_or_default();
-                merged.insert(Target::Existing(id), (c, known, Vec::new(), false));
-            }
-        }
-    }
-    // Cards that later cards merge into: their contact is kept to be saved again at the end.
-    let card_targets: std::collections::HashSet<usize> = targets
-        .values()
-        .filter_map(|t| match t {
-            Target::Card(n) => Some(*n),
-            Target::Existing(_) => None,
-        })
-        .collect();
-    let mut reader = open(src)?;
-    let mut updates: Option<VecDeque<ImportStep>> = None;
-    let changed = || StoreError::Conflict("the file changed while it was being imported".into());
-    let next = move || -> Option<Result<ImportStep, StoreError>> {
-        if let Some(queue) = &mut updates {
-            return queue.pop_front().map(Ok);
-        }
-        let (mut contacts, mut facts) = (Vec::new(), Vec::new());
-        while contacts.len() < BATCH {
-            let Some(Entry {
-                number: n, card, ..
-            }) = reader.next()
-            else {
-                break;
-            };
-            let Ok(card) = card else {
-                return Some(Err(changed()));
-            };
-            on_item();
-            if let Some(t) = targets.get(&n) {
-                if !merge_all {
-                    continue;
-                }
-                let Some((into, known, added, touched)) = merged.get_mut(t) else {
-                    return Some(Err(changed()));
-                };
-                match merge(into, known, &card, default, now) {
-                    Ok(new) => added.extend(new),
-                    Err(_) => return Some(Err(changed())),
-                }
-                *touched = true;
-                continue;
-            }
-            let (new, card_facts) = card.to_new(default);
-            let Ok(contact) = new.into_contact(owner.clone(), now) else {
-                return Some(Err(changed()));
-            };
-            let mut these = Vec::new();
-            for f in card_facts {
-                let Ok(f) = f.into_fact(contact.id.clone(), now) else {
-                    return Some(Err(changed()));
-                };
-                these.push(f);
-            }
-            if merge_all && card_targets.contains(&n) {
-                merged.insert(
-                    Target::Card(n),
-                    (contact.clone(), these.clone(), Vec::new(), false),
-                );
-            }
-            facts.extend(these);
-            contacts.push(contact);
-        }
-        if !contacts.is_empty() {
-            return Some(Ok(ImportStep::Add { contacts, facts }));
-        }
-        // The file is read: save the contacts cards were merged into.
-        let mut queue: VecDeque<ImportStep> = merged
-            .drain()
-            .filter(|(_, (_, _, _, touched))| *touched)
-            .map(|(_, (contact, _, added, _))| ImportStep::Update {
-                contact: Box::new(contact),
-                facts: added,
-            })
-            .collect();
-        let first = queue.pop_front();
-        updates = Some(queue);
-        first.map(Ok)
-    };
-    Ok(db.import(ws, next).await?)
+        duplicates,
+    })
 }
 
 /// What an export writes.

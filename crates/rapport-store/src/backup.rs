@@ -358,6 +358,13 @@ impl Db {
                 .await
                 .map_err(db_err)?;
             }
+            // A backup from before a migration that rewrote stored keys gets them rewritten.
+            if let Some(m) = crate::migrate::rekeying_since(self, schema) {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(m))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
             written
         });
         Ok(written)

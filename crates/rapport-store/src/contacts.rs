@@ -19,21 +19,21 @@ pub(crate) const CHUNK: usize = 400;
 macro_rules! insert_contacts_in {
     ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr) => {{
         let ws: &str = $ws.as_str();
-        let appreciation: &[Appreciation] = $appreciation;
+        let appreciation: &[$crate::contacts::Appreciation] = $appreciation;
         let touch = $crate::contacts::touch_rules_in!($tx, ws);
-        let rows: Vec<(&Contact, Appreciation)> = $contacts
+        let rows: Vec<(&rapport_core::contact::Contact, $crate::contacts::Appreciation)> = $contacts
             .iter()
             .enumerate()
             .map(|(i, c)| (c, appreciation.get(i).copied().unwrap_or_default()))
             .collect();
         for chunk in rows.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new(
+            let mut qb = sqlx::QueryBuilder::new(
                 "INSERT INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
                  vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \
                  last_touch_at, keep_in_touch_days, touch_due_at, value_tier, appreciation_days, \
                  last_gesture_day, appreciation_due_day) ",
             );
-            qb.push_values(chunk, |mut b, (c, a): &(&Contact, Appreciation)| {
+            qb.push_values(chunk, |mut b, (c, a): &(&rapport_core::contact::Contact, $crate::contacts::Appreciation)| {
                 b.push_bind(ws)
                     .push_bind(c.id.as_str())
                     .push_bind(c.name.as_str())
@@ -57,9 +57,10 @@ macro_rules! insert_contacts_in {
             });
             qb.build().execute(&mut *$tx).await.map_err(db_err)?;
         }
-        insert_attributes_in!($tx, ws, $contacts);
+        $crate::contacts::insert_attributes_in!($tx, ws, $contacts);
     }};
 }
+pub(crate) use insert_contacts_in;
 
 /// The workspace's keep-in-touch rules, read in the transaction `$tx`.
 macro_rules! touch_rules_in {
@@ -178,16 +179,16 @@ pub(crate) use update_contact_in;
 
 /// A contact's appreciation columns as a bulk load writes them.
 #[derive(Clone, Copy, Debug, Default)]
-struct Appreciation {
-    days: Option<i32>,
-    last_gesture_day: Option<i32>,
-    due_day: Option<i32>,
+pub(crate) struct Appreciation {
+    pub(crate) days: Option<i32>,
+    pub(crate) last_gesture_day: Option<i32>,
+    pub(crate) due_day: Option<i32>,
 }
 
 /// The appreciation columns of a batch's contacts: the same rule as `gestures::refresh_sql`
 /// (the workspace's rule for the audience, else the default; the clock from the latest
 /// gesture, else the day of creation in UTC).
-fn appreciation_of(
+pub(crate) fn appreciation_of(
     contacts: &[Contact],
     gestures: &[rapport_core::gesture::Gesture],
     overrides: &[(String, i32)],
@@ -458,57 +459,18 @@ impl ContactStore for Db {
 }
 
 impl BulkStore for Db {
-    async fn import<F>(&self, ws: &WorkspaceId, mut next: F) -> StoreResult<u64>
-    where
-        F: FnMut() -> Option<StoreResult<rapport_core::store::ImportStep>> + Send,
-    {
-        use rapport_core::store::ImportStep;
-        let added = in_write_tx!(self, |tx| {
-            let overrides: Vec<(String, i32)> = sqlx::query_as(
-                "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
-            )
-            .bind(ws.as_str())
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let mut added = 0u64;
-            while let Some(step) = next() {
-                match step? {
-                    ImportStep::Add { contacts, facts } => {
-                        let appreciation = appreciation_of(&contacts, &[], &overrides);
-                        insert_contacts_in!(tx, ws, contacts, &appreciation);
-                        crate::memory::insert_facts_in!(tx, ws, facts);
-                        added += contacts.len() as u64;
-                    }
-                    ImportStep::Update { contact, facts } => {
-                        update_contact_in!(tx, ws, &contact);
-                        crate::memory::insert_facts_in!(tx, ws, facts);
-                    }
-                }
-            }
-            added
-        });
-        Ok(added)
-    }
-
-    async fn contact_handles(
+    async fn import<F, D>(
         &self,
         ws: &WorkspaceId,
-    ) -> StoreResult<Vec<(ContactId, String, String)>> {
-        let rows: Vec<(String, String, String)> = with_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT contact_id, kind, value FROM contact_attributes \
-                 WHERE workspace_id = $1 AND kind IN ('email', 'phone')",
-            )
-            .bind(ws.as_str())
-            .fetch_all(pool)
-            .await
-            .map_err(db_err)?
-        });
-        Ok(rows
-            .into_iter()
-            .map(|(c, k, v)| (ContactId::from_stored(c), k, v))
-            .collect())
+        mode: rapport_core::store::ImportMode,
+        next: F,
+        on_duplicate: D,
+    ) -> StoreResult<u64>
+    where
+        F: FnMut() -> Option<StoreResult<Vec<rapport_core::store::ImportItem>>> + Send,
+        D: FnMut(&rapport_core::store::ImportItem, rapport_core::store::ImportDuplicate) + Send,
+    {
+        crate::import::import(self, ws, mode, next, on_duplicate).await
     }
 
     async fn facts_of(&self, ws: &WorkspaceId, contacts: &[ContactId]) -> StoreResult<Vec<Fact>> {

@@ -9,6 +9,7 @@ mod backup;
 mod contacts;
 mod deals;
 mod gestures;
+mod import;
 mod ledger;
 mod memory;
 pub mod migrate;
@@ -99,6 +100,10 @@ macro_rules! with_pool {
 #[doc(hidden)]
 macro_rules! in_write_tx {
     ($db:expr, |$tx:ident| $body:expr) => {
+        $crate::in_write_tx!($db, commit = true, |$tx| $body)
+    };
+    // With `commit` false, the transaction is rolled back once `$body` is done (a dry run).
+    ($db:expr, commit = $commit:expr, |$tx:ident| $body:expr) => {
         match $db {
             $crate::Db::Sqlite(sqlite) => {
                 let mut $tx = sqlite
@@ -107,13 +112,21 @@ macro_rules! in_write_tx {
                     .await
                     .map_err($crate::db_err)?;
                 let out = $body;
-                $tx.commit().await.map_err($crate::db_err)?;
+                if $commit {
+                    $tx.commit().await.map_err($crate::db_err)?;
+                } else {
+                    $tx.rollback().await.map_err($crate::db_err)?;
+                }
                 out
             }
             $crate::Db::Postgres(pool) => {
                 let mut $tx = pool.begin().await.map_err($crate::db_err)?;
                 let out = $body;
-                $tx.commit().await.map_err($crate::db_err)?;
+                if $commit {
+                    $tx.commit().await.map_err($crate::db_err)?;
+                } else {
+                    $tx.rollback().await.map_err($crate::db_err)?;
+                }
                 out
             }
         }

@@ -39,7 +39,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     9 => "0009_touch_rules",
     10 => "0010_invites",
     11 => "0011_feeds",
-    12 => "0012_digests"
+    12 => "0012_digests",
+    13 => "0013_phone_keys"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -52,8 +53,27 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     9 => "0009_touch_rules",
     10 => "0010_invites",
     11 => "0011_feeds",
-    12 => "0012_digests"
+    12 => "0012_digests",
+    13 => "0013_phone_keys"
 );
+
+/// Migrations that recompute stored keys from the values (rather than change the schema):
+/// a restore of a backup taken before one runs it again on the restored rows.
+const REKEYING: &[i64] = &[13];
+
+/// The key-rewriting migrations a backup taken at `schema` predates, as one SQL text.
+pub(crate) fn rekeying_since(db: &Db, schema: i64) -> Option<String> {
+    let list = match db {
+        Db::Sqlite(_) => SQLITE,
+        Db::Postgres(_) => POSTGRES,
+    };
+    let sql: Vec<&str> = list
+        .iter()
+        .filter(|m| m.version > schema && REKEYING.contains(&m.version))
+        .map(|m| m.sql)
+        .collect();
+    (!sql.is_empty()).then(|| sql.join("\n"))
+}
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]

@@ -121,7 +121,10 @@ impl Db {
         // stays small (4 readers × 8 MiB at most).
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone().pragma("cache_size", "-65536"))
+            .connect_with(opts.clone().pragma(
+                "cache_size",
+                format!("-{}", crate::import::WRITER_CACHE_KIB),
+            ))
             .await
             .map_err(OpenError::Connect)?;
         let reader = SqlitePoolOptions::new()

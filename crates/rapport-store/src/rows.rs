@@ -98,13 +98,19 @@ pub(crate) fn attach_attributes(
 pub(crate) fn attributes_of(
     c: &Contact,
 ) -> impl Iterator<Item = (&'static str, i32, &str, String)> {
+    // Phones are kept under their digits (how duplicates are found); the rest folded.
     fn list<'a>(
         kind: &'static str,
         values: &'a [String],
     ) -> impl Iterator<Item = (&'static str, i32, &'a str, String)> {
         values.iter().enumerate().map(move |(i, v)| {
             let position = i32::try_from(i).unwrap_or(i32::MAX);
-            (kind, position, v.as_str(), rapport_core::search::fold(v))
+            let key = if kind == "phone" {
+                rapport_core::import::phone_digits(v)
+            } else {
+                rapport_core::search::fold(v)
+            };
+            (kind, position, v.as_str(), key)
         })
     }
     list("email", &c.emails)

@@ -11,7 +11,8 @@ use rapport_core::ids::ContactId;
 use rapport_core::interaction::{InteractionKind, NewInteraction};
 use rapport_core::service::{self, ContactQuery};
 use rapport_core::store::{
-    Batch, BulkStore, ContactStore, FactStore, InteractionStore, WorkspaceStore,
+    Batch, BulkStore, ContactStore, FactStore, ImportDuplicate, ImportItem, ImportMode,
+    InteractionStore, WorkspaceStore,
 };
 use rapport_core::workspace::{Actor, Role};
 use rapport_core::{Error, StoreError};
@@ -708,7 +709,207 @@ async fn migrations_keep_data_and_refuse_tampering(db: &Db) {
     assert!(err.to_string().contains("newer than this build"), "{err}");
 }
 
+/// Migration 13 keeps phones under their digits: a database from before it gets its
+/// phones rewritten, however they were written.
+async fn phones_are_rekeyed_by_their_digits(db: &Db) {
+    let a = actor(db).await;
+    let ana = add(
+        db,
+        &a,
+        NewContact {
+            phones: vec![
+                "+351 (912) 345.678/9 ext. 12".into(),
+                "020 7946-0958".into(),
+            ],
+            ..contact("Ana")
+        },
+    )
+    .await;
+    let keys = || async {
+        rapport_store::with_pool!(db, |pool| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT value_folded FROM contact_attributes WHERE kind = 'phone' ORDER BY position",
+            )
+            .fetch_all(pool)
+            .await
+            .expect("keys")
+        })
+    };
+    assert_eq!(keys().await, ["351912345678912", "02079460958"]);
+    // As a database from before migration 13 had them.
+    rapport_store::with_pool!(db, |pool| {
+        sqlx::query(
+            "UPDATE contact_attributes SET value_folded = lower(value) WHERE kind = 'phone'",
+        )
+        .execute(pool)
+        .await
+        .expect("old keys");
+        sqlx::query("DELETE FROM rapport_migrations WHERE version = 13")
+            .execute(pool)
+            .await
+            .expect("before 13");
+    });
+    rapport_store::migrate::run(db).await.expect("migrate");
+    assert_eq!(keys().await, ["351912345678912", "02079460958"]);
+    let kept = db
+        .contact(&a.workspace.id, &ana.id)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(kept.phones, ana.phones, "the phones as written are kept");
+}
+
+fn item(n: usize, c: rapport_core::contact::Contact) -> ImportItem {
+    ImportItem {
+        number: n,
+        line: n * 5,
+        contact: c,
+        facts: Vec::new(),
+    }
+}
+
+/// An import is one transaction over many batches; each item is checked against the
+/// workspace's contacts as they stand in it, earlier batches of the same import included.
+async fn an_import_finds_duplicates_across_its_batches(db: &Db) {
+    let a = actor(db).await;
+    let ws = &a.workspace.id;
+    let zoe = add(
+        db,
+        &a,
+        NewContact {
+            emails: vec!["zoe@example.com".into()],
+            ..contact("Zoe Stored")
+        },
+    )
+    .await;
+    let at = micro_precision(t("2026-11-25T10:00:00Z"));
+    let new = |name: &str, emails: &[&str], phones: &[&str]| {
+        NewContact {
+            emails: emails.iter().map(|e| e.to_string()).collect(),
+            phones: phones.iter().map(|p| p.to_string()).collect(),
+            organisation: Some(format!("{name} Org")),
+            ..contact(name)
+        }
+        .into_contact(a.user.id.clone(), at)
+        .expect("valid")
+    };
+    let batches = || {
+        vec![
+            vec![
+                item(1, new("Ana", &["ana@example.com"], &[])),
+                item(2, new("Bruno", &[], &["+44 20 7946 0958"])),
+            ],
+            vec![
+                item(
+                    3,
+                    new("Ana Again", &["ANA@Example.com", "ana@work.example"], &[]),
+                ),
+                item(4, new("B. Costa", &[], &["44 20 7946-0958", "123"])),
+                item(5, new("Zoe Card", &["Zoe@Example.com"], &[])),
+                item(6, new("Eva", &["eva@example.com"], &[])),
+                item(7, new("Eva Twin", &["eva@example.com"], &[])),
+            ],
+        ]
+    };
+    let run = |merge: bool, commit: bool, at: Timestamp| {
+        let mut left = batches().into_iter();
+        async move {
+            let mut found: Vec<(usize, String, String, bool)> = Vec::new();
+            let added = db
+                .import(
+                    ws,
+                    ImportMode { merge, commit, at },
+                    || left.next().map(Ok),
+                    |i: &ImportItem, d: ImportDuplicate| {
+                        found.push((i.number, d.name, d.by, d.earlier_in_import))
+                    },
+                )
+                .await
+                .expect("import");
+            (added, found)
+        }
+    };
+    let expected = vec![
+        (3, "Ana".to_owned(), "ANA@Example.com".to_owned(), true),
+        (4, "Bruno".to_owned(), "44 20 7946-0958".to_owned(), true),
+        (
+            5,
+            "Zoe Stored".to_owned(),
+            "Zoe@Example.com".to_owned(),
+            false,
+        ),
+        (7, "Eva".to_owned(), "eva@example.com".to_owned(), true),
+    ];
+    // A dry run finds the same and keeps nothing.
+    let (added, found) = run(false, false, at).await;
+    assert_eq!((added, &found), (3, &expected));
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 1);
+    let (added, found) = run(false, true, at).await;
+    assert_eq!((added, &found), (3, &expected));
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 4);
+    // Again, later, merging: every item is now a duplicate of a stored contact.
+    let later = micro_precision(t("2026-11-26T10:00:00Z"));
+    let (added, found) = run(true, true, later).await;
+    assert_eq!(added, 0);
+    assert_eq!(found.len(), 7, "{found:?}");
+    assert!(found.iter().all(|d| !d.3), "stored before this import");
+    let ana = service::resolve_contact(db, &a, "Ana").await.expect("ana");
+    assert_eq!(ana.emails, ["ana@example.com", "ana@work.example"]);
+    assert_eq!(
+        ana.organisation.as_deref(),
+        Some("Ana Org"),
+        "not overwritten"
+    );
+    let zoe = db.contact(ws, &zoe.id).await.expect("read").expect("zoe");
+    assert_eq!(
+        zoe.organisation.as_deref(),
+        Some("Zoe Card Org"),
+        "what was missing"
+    );
+    let bruno = service::resolve_contact(db, &a, "Bruno")
+        .await
+        .expect("bruno");
+    assert_eq!(bruno.phones, ["+44 20 7946 0958", "123"]);
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 4);
+    // A card merged into a contact an earlier batch of the same import added.
+    let last = micro_precision(t("2026-11-27T10:00:00Z"));
+    let stamped = |mut c: rapport_core::contact::Contact| {
+        (c.created_at, c.updated_at) = (last, last);
+        c
+    };
+    let mut left = vec![
+        vec![item(1, stamped(new("Nora", &["nora@example.com"], &[])))],
+        vec![item(
+            2,
+            stamped(new("Nora N.", &["NORA@example.com"], &["+1 555 0100 200"])),
+        )],
+    ]
+    .into_iter();
+    let mut found = Vec::new();
+    let mode = ImportMode {
+        merge: true,
+        commit: true,
+        at: last,
+    };
+    let added = db
+        .import(
+            ws,
+            mode,
+            || left.next().map(Ok),
+            |i: &ImportItem, d: ImportDuplicate| found.push((i.number, d.earlier_in_import)),
+        )
+        .await
+        .expect("import");
+    assert_eq!((added, found), (1, vec![(2, true)]));
+    let nora = service::resolve_contact(db, &a, "Nora")
+        .await
+        .expect("nora");
+    assert_eq!(nora.phones, ["+1 555 0100 200"]);
+}
+
 on_both_backends!(
+    phones_are_rekeyed_by_their_digits,
+    an_import_finds_duplicates_across_its_batches,
     migrations_keep_data_and_refuse_tampering,
     default_workspace_and_owner_exist_once,
     concurrent_first_starts_create_one_workspace,

@@ -184,7 +184,7 @@ fn duplicates_are_reported_and_merged_only_when_asked(b: &Book) {
         [
             ("Ana L.", "Ana Lima"),
             ("B. Costa", "Bruno Costa"),
-            ("Carla D.", "card 3 (Carla Dias)")
+            ("Carla D.", "Carla Dias (an earlier card of this file)")
         ]
     );
     let ana = b.json(&["contact", "show", "ana"]);

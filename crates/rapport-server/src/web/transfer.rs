@@ -71,11 +71,10 @@ struct ImportPage {
 
 fn report_lines(r: &ImportReport, item: &str, merge: bool) -> Vec<String> {
     let mut lines = Vec::new();
-    let new = r.cards - r.duplicates.len();
     lines.push(if r.dry_run {
         format!(
-            "{} {item}s read: {new} new contacts would be added.",
-            r.cards
+            "{} {item}s read: {} new contacts would be added.",
+            r.cards, r.imported
         )
     } else {
         format!("{} {item}s read: {} contacts added.", r.cards, r.imported)
@@ -96,6 +95,9 @@ fn report_lines(r: &ImportReport, item: &str, merge: bool) -> Vec<String> {
             "{item} {} (line {}) {} — {what} {} (same {}).",
             d.card, d.line, d.name, d.matches, d.by
         ));
+    }
+    if r.unlisted() > 0 {
+        lines.push(format!("… and {} more duplicates.", r.unlisted()));
     }
     lines
 }

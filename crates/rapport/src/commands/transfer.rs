@@ -88,7 +88,7 @@ async fn import(
 }
 
 fn print_report(report: &ImportReport, item: &str, merge: bool) {
-    let duplicates = report.duplicates.len();
+    let duplicates = report.merged + report.skipped;
     let verb = if report.dry_run {
         "Would import"
     } else {
@@ -96,13 +96,7 @@ fn print_report(report: &ImportReport, item: &str, merge: bool) {
     };
     println!(
         "{verb} {} contacts from {} ({} {item}s).",
-        if report.dry_run {
-            (report.cards - duplicates) as u64
-        } else {
-            report.imported
-        },
-        report.file,
-        report.cards,
+        report.imported, report.file, report.cards,
     );
     if let (Some(cols), true) = (&report.columns, report.dry_run) {
         for c in cols {
@@ -124,6 +118,9 @@ fn print_report(report: &ImportReport, item: &str, merge: bool) {
                 "  {item} {} (line {}) {} = {} (same {})",
                 d.card, d.line, d.name, d.matches, d.by
             );
+        }
+        if report.unlisted() > 0 {
+            println!("  ... and {} more", report.unlisted());
         }
     }
 }
