@@ -406,7 +406,7 @@ fn schemas() -> Value {
         "ImportReport": import_report_schema(),
         "Settings": {
             "type": "object",
-            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation"],
+            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation", "digest_at"],
             "properties": {
                 "id": string(), "name": string(), "time_zone": string(),
                 "promise_load_threshold": {"type": "integer"}, "trust_half_life_days": {"type": "integer"},
@@ -418,7 +418,8 @@ fn schemas() -> Value {
                 "appreciation": {"type": "array", "items": {
                     "type": "object", "required": ["audience", "days", "custom"],
                     "properties": {"audience": string(), "days": nullable("integer"), "custom": {"type": "boolean"}}
-                }}
+                }},
+                "digest_at": {"type": ["string", "null"], "description": "The caller's daily digest hour (HH:MM, the workspace's time zone); null: none"}
             }
         },
         "Member": {
@@ -608,12 +609,13 @@ pub fn document() -> Value {
         },
         "/settings": {
             "get": op("getSettings", "The workspace's settings and cadences", vec![], None, "200", Some(r("Settings"))),
-            "patch": op("updateSettings", "Change settings (owners only); every value is checked before anything is written", vec![],
+            "patch": op("updateSettings", "Change settings (the workspace's: owners only; digest_at, the caller's own: any member); every value is checked before anything is written", vec![],
                 Some(body(&[], json!({
                     "time_zone": string(),
                     "promise_load_threshold": {"type": "integer", "minimum": 1, "maximum": 100},
                     "keep_in_touch": cadences(),
-                    "appreciation": cadences()
+                    "appreciation": cadences(),
+                    "digest_at": {"type": "string", "description": "HH:MM, or off"}
                 }))), "200", Some(r("Settings")))
         },
         "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",

@@ -1455,6 +1455,45 @@ async fn settings_and_cadences_over_the_api(db: &Db) {
     .await
     .json();
     assert_eq!(back["touch_rules"], json!({"co_worker": 90, "vip": null}));
+    // The digest hour is each member's own: a member may set it, and it is theirs only.
+    assert_eq!(back["digest_at"], serde_json::Value::Null);
+    let mine = api(
+        addr,
+        &tb,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"digest_at": "7:05"})),
+    )
+    .await;
+    assert_eq!(mine.status, 200, "{}", mine.body);
+    assert_eq!(mine.json()["digest_at"], "07:05");
+    let owners = api(addr, &to, "GET", "/api/v1/settings", None).await.json();
+    assert_eq!(owners["digest_at"], serde_json::Value::Null);
+    for bad in ["25:00", "7h30", "07:5x"] {
+        let r = api(
+            addr,
+            &tb,
+            "PATCH",
+            "/api/v1/settings",
+            Some(json!({"digest_at": bad})),
+        )
+        .await;
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (422, "invalid"),
+            "{bad}"
+        );
+    }
+    let off = api(
+        addr,
+        &tb,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"digest_at": "off"})),
+    )
+    .await
+    .json();
+    assert_eq!(off["digest_at"], serde_json::Value::Null, "{off}");
 }
 
 async fn the_calendar_feed_is_secret_valid_and_per_member(db: &Db) {

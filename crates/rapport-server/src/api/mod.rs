@@ -554,13 +554,24 @@ struct SettingsView {
     workspace: rapport_core::workspace::Workspace,
     keep_in_touch: Vec<rapport_core::touch::TouchRule>,
     appreciation: Vec<rapport_core::gesture::AppreciationRule>,
+    /// The caller's own daily digest hour (HH:MM, the workspace's time zone), or null.
+    digest_at: Option<String>,
 }
 
 async fn settings_view(
     state: &AppState,
     actor: &rapport_core::workspace::Actor,
 ) -> ApiResult<SettingsView> {
+    use rapport_core::store::AccountStore;
+    let digest_at = state
+        .db
+        .digest_members()
+        .await?
+        .into_iter()
+        .find(|(a, _, _)| a.user.id == actor.user.id && a.workspace.id == actor.workspace.id)
+        .map(|(_, at, _)| at);
     Ok(SettingsView {
+        digest_at,
         keep_in_touch: rapport_core::touch::rules(&actor.workspace.touch_rules),
         appreciation: rapport_core::gesture::rules(&state.db, actor).await?,
         workspace: actor.workspace.clone(),
@@ -602,6 +613,8 @@ struct SettingsBody {
     keep_in_touch: Option<std::collections::BTreeMap<String, CadenceValue>>,
     /// Audience to days between gestures, `none` or `default`.
     appreciation: Option<std::collections::BTreeMap<String, CadenceValue>>,
+    /// The caller's own digest hour, `HH:MM`, or `off` (any member may set their own).
+    digest_at: Option<String>,
 }
 
 async fn update_settings(
@@ -609,13 +622,28 @@ async fn update_settings(
     actor: ApiActor,
     Body(b): Body<SettingsBody>,
 ) -> ApiResult<Json<SettingsView>> {
+    use rapport_core::store::AccountStore;
     let actor = actor.0;
-    if actor.role != rapport_core::workspace::Role::Owner {
+    let workspace_wide = b.time_zone.is_some()
+        || b.promise_load_threshold.is_some()
+        || b.keep_in_touch.is_some()
+        || b.appreciation.is_some();
+    if workspace_wide && actor.role != rapport_core::workspace::Role::Owner {
         return Err(rapport_core::Error::Forbidden(
-            "only an owner can change the workspace's settings".into(),
+            "only an owner can change the workspace's settings (a member may set digest_at)".into(),
         )
         .into());
     }
+    let digest_at = match b.digest_at.as_deref().map(str::trim) {
+        None => None,
+        Some("off" | "none" | "") => Some(None),
+        Some(t) => Some(Some(
+            crate::mail::parse_send_at(t)
+                .map_err(|m| rapport_core::Invalid::new("digest_at", m))?
+                .strftime("%H:%M")
+                .to_string(),
+        )),
+    };
     let change = rapport_core::workspace::SettingsChange {
         time_zone: b.time_zone,
         promise_load_threshold: b.promise_load_threshold,
@@ -637,7 +665,13 @@ async fn update_settings(
     for a in &appreciation {
         rapport_core::gesture::set_rule(&state.db, &actor, a).await?;
     }
-    after.workspace.touch_rules = rapport_core::touch::set_rules(&state.db, &actor, &touch).await?;
+    if workspace_wide {
+        after.workspace.touch_rules =
+            rapport_core::touch::set_rules(&state.db, &actor, &touch).await?;
+    }
+    if let Some(at) = digest_at {
+        state.db.set_digest(&actor, at.as_deref()).await?;
+    }
     Ok(Json(settings_view(&state, &after).await?))
 }
 
