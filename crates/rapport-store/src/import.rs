@@ -161,7 +161,7 @@ macro_rules! names_in {
 /// Whether statistics are refreshed before the batch after `done` batches: the first, then
 /// each time the import has about quadrupled (before batches 1, 2, 5, 17, 65, 257...).
 fn analyze_before(done: u64) -> bool {
-    done == 0 || (done.is_power_of_two() && done.trailing_zeros() % 2 == 0)
+    done == 0 || (done.is_power_of_two() && done.trailing_zeros().is_multiple_of(2))
 }
 
 /// The writer's page cache during an import, in KiB. An import touches each page of the
