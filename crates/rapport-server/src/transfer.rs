@@ -87,8 +87,42 @@ impl ImportReport {
 #[derive(Clone, Debug)]
 pub enum Input {
     File(PathBuf),
-    /// An upload, kept in memory (bounded by the server's body limit).
+    /// A request body, in memory (bounded by the server's body limit) for its request only.
     Bytes(Arc<[u8]>),
+    /// An upload written to a private temporary file, waiting to be imported.
+    Spooled(Arc<Spooled>),
+}
+
+/// A temporary file only this user can read, removed when the last handle on it goes
+/// (the upload imported, expired or pushed out).
+#[derive(Debug)]
+pub struct Spooled {
+    path: PathBuf,
+}
+
+impl Spooled {
+    /// A new empty file named `rapport-upload-ID` in `dir`, open for writing.
+    pub fn create(dir: &std::path::Path, id: &str) -> std::io::Result<(Spooled, File)> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = dir.join(format!("rapport-upload-{id}"));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        Ok((Spooled { path }, file))
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        // Nothing to do if it is already gone.
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 impl Input {
@@ -101,6 +135,12 @@ impl Input {
                 Box::new(BufReader::with_capacity(1 << 16, f))
             }
             Input::Bytes(b) => Box::new(std::io::Cursor::new(b.clone())),
+            Input::Spooled(s) => {
+                let f = File::open(s.path()).map_err(|e| {
+                    Invalid::new("file", format!("the upload is no longer there: {e}"))
+                })?;
+                Box::new(BufReader::with_capacity(1 << 16, f))
+            }
         })
     }
 }
@@ -336,6 +376,35 @@ pub async fn import<P: FnMut() + Send>(
         dry_run: opts.dry_run,
         duplicates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spooled_upload_is_private_and_removed_with_its_last_handle() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir();
+        let (spooled, mut file) = Spooled::create(&dir, "unit-test-spool").expect("create");
+        file.write_all(b"BEGIN:VCARD").expect("write");
+        let path = spooled.path().to_owned();
+        let mode = std::fs::metadata(&path)
+            .expect("there")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(
+            Spooled::create(&dir, "unit-test-spool").is_err(),
+            "never reused"
+        );
+        let input = Input::Spooled(Arc::new(spooled));
+        let copy = input.clone();
+        drop(input);
+        assert!(path.exists(), "a handle is left");
+        drop(copy);
+        assert!(!path.exists());
+    }
 }
 
 /// What an export writes.

@@ -2,6 +2,7 @@
 //! what would happen (a dry run: how columns are read, duplicates, refused items by line),
 //! then import it. The upload waits in memory (15 minutes at most) between the two steps.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use askama::Template;
@@ -120,7 +121,7 @@ async fn upload(
         String::new(),
     );
     loop {
-        let field = match form.next_field().await {
+        let mut field = match form.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => return web_error(ApiError::bad_request(format!("the upload: {e}"))),
@@ -128,10 +129,35 @@ async fn upload(
         let key = field.name().unwrap_or("").to_owned();
         if key == "file" {
             name = field.file_name().unwrap_or("upload").to_owned();
-            match field.bytes().await {
-                Ok(b) => file = Some(b),
-                Err(e) => return web_error(ApiError::bad_request(format!("the upload: {e}"))),
+            // Written to a private temporary file as it arrives: the upload waits there,
+            // not in memory, between its preview and its import.
+            let id = match secret(16) {
+                Ok(id) => id,
+                Err(e) => return web_error(e),
+            };
+            let (spooled, mut out) = match transfer::Spooled::create(&std::env::temp_dir(), &id) {
+                Ok(f) => f,
+                Err(e) => return web_error(ApiError::internal(e)),
+            };
+            let mut size = 0usize;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        size += chunk.len();
+                        if let Err(e) = out.write_all(&chunk) {
+                            return web_error(ApiError::internal(e));
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        return web_error(ApiError::bad_request(format!("the upload: {e}")));
+                    }
+                }
             }
+            if let Err(e) = out.flush() {
+                return web_error(ApiError::internal(e));
+            }
+            file = (size > 0).then_some(spooled);
             continue;
         }
         let value = field.text().await.unwrap_or_default();
@@ -158,7 +184,7 @@ async fn upload(
         *r.status_mut() = status;
         r
     };
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+    let Some(spooled) = file else {
         return page(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("Choose a file to import.".into()),
@@ -196,7 +222,7 @@ async fn upload(
         transfer::Format::Vcard
     };
     let source = Source {
-        input: Input::Bytes(Arc::from(bytes.as_ref())),
+        input: Input::Spooled(Arc::new(spooled)),
         name: name.clone(),
         format,
     };
