@@ -124,55 +124,88 @@ macro_rules! load_attributes {
     }};
 }
 
+/// Saves contacts (their attributes too) in the transaction `$tx`, a handful of statements
+/// per chunk of contacts rather than per contact; `NotFound` if any is absent.
+macro_rules! update_contacts_in {
+    ($tx:ident, $ws:expr, $contacts:expr) => {{
+        let contacts: &[rapport_core::contact::Contact] = $contacts;
+        let ws: &rapport_core::ids::WorkspaceId = $ws;
+        if !contacts.is_empty() {
+            let touch = $crate::contacts::touch_rules_in!($tx, ws.as_str());
+            for chunk in contacts.chunks($crate::contacts::CHUNK) {
+                // The last touch is the store's (kept by logged interactions): the due time
+                // is recomputed from it with the cadence now in force.
+                let mut qb = sqlx::QueryBuilder::new(
+                    "WITH v (id, name, name_folded, organisation, relationship, vip, owner_id, \
+                     cadence_days, search_text, updated_at, keep_days, value_tier) AS (",
+                );
+                qb.push_values(chunk, |mut b, c| {
+                    b.push_bind(c.id.as_str())
+                        .push_bind(c.name.as_str())
+                        .push_bind(c.name_folded())
+                        .push_bind(c.organisation.as_deref())
+                        .push_bind(c.relationship.as_str())
+                        .push_bind(c.vip)
+                        .push_bind(c.owner_id.as_str())
+                        .push_bind(c.cadence.to_stored())
+                        .push_bind(c.search_text())
+                        .push_bind($crate::rows::micros(c.updated_at))
+                        .push_bind(c.keep_in_touch_days_in(&touch).map(|d| d as i32))
+                        .push_bind(c.value_tier());
+                });
+                qb.push(
+                    ") UPDATE contacts SET name = v.name, name_folded = v.name_folded, \
+                     organisation = v.organisation, relationship = v.relationship, vip = v.vip, \
+                     owner_id = v.owner_id, cadence_days = v.cadence_days, \
+                     search_text = v.search_text, updated_at = v.updated_at, \
+                     keep_in_touch_days = v.keep_days, value_tier = v.value_tier, \
+                     touch_due_at = CASE WHEN v.keep_days IS NULL THEN NULL \
+                         ELSE COALESCE(contacts.last_touch_at, contacts.created_at) \
+                              + v.keep_days * 86400000000 END \
+                     FROM v WHERE contacts.workspace_id = ",
+                );
+                qb.push_bind(ws.as_str()).push(" AND contacts.id = v.id");
+                let updated = qb
+                    .build()
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err($crate::db_err)?
+                    .rows_affected();
+                if updated != chunk.len() as u64 {
+                    return Err(rapport_core::StoreError::NotFound);
+                }
+                // `$1` the workspace, then the chunk's ids.
+                let ids = (2..chunk.len() + 2)
+                    .map(|n| format!("${n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let delete =
+                    format!("DELETE FROM contact_attributes WHERE workspace_id = $1 AND contact_id IN ({ids})");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(delete)).bind(ws.as_str());
+                for c in chunk {
+                    q = q.bind(c.id.as_str());
+                }
+                q.execute(&mut *$tx).await.map_err($crate::db_err)?;
+                let ws_str = ws.as_str();
+                $crate::contacts::insert_attributes_in!($tx, ws_str, chunk);
+                // A new type or VIP flag can change the appreciation cadence.
+                let refresh = $crate::gestures::refresh_sql(&format!("id IN ({ids})"));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(refresh)).bind(ws.as_str());
+                for c in chunk {
+                    q = q.bind(c.id.as_str());
+                }
+                q.execute(&mut *$tx).await.map_err($crate::db_err)?;
+            }
+        }
+    }};
+}
+pub(crate) use update_contacts_in;
+
 /// Saves a contact (its attributes too) in the transaction `$tx`; `NotFound` if absent.
 macro_rules! update_contact_in {
     ($tx:ident, $ws:expr, $c:expr) => {{
         let c: &rapport_core::contact::Contact = $c;
-        let one = std::slice::from_ref(c);
-        let ws: &rapport_core::ids::WorkspaceId = $ws;
-        let touch = $crate::contacts::touch_rules_in!($tx, ws.as_str());
-        let updated = sqlx::query(
-            // The last touch is the store's (kept by logged interactions): the due time
-            // is recomputed from it with the cadence now in force.
-            "UPDATE contacts SET name = $3, name_folded = $4, organisation = $5, relationship = $6, \
-             vip = $7, owner_id = $8, cadence_days = $9, search_text = $10, updated_at = $11, \
-             keep_in_touch_days = $12, value_tier = $13, \
-             touch_due_at = CASE WHEN $12 IS NULL THEN NULL \
-                 ELSE COALESCE(last_touch_at, created_at) + $12 * 86400000000 END \
-             WHERE workspace_id = $1 AND id = $2",
-        )
-        .bind(ws.as_str())
-        .bind(c.id.as_str())
-        .bind(c.name.as_str())
-        .bind(c.name_folded())
-        .bind(c.organisation.as_deref())
-        .bind(c.relationship.as_str())
-        .bind(c.vip)
-        .bind(c.owner_id.as_str())
-        .bind(c.cadence.to_stored())
-        .bind(c.search_text())
-        .bind($crate::rows::micros(c.updated_at))
-        .bind(c.keep_in_touch_days_in(&touch).map(|d| d as i32))
-        .bind(c.value_tier())
-        .execute(&mut *$tx)
-        .await
-        .map_err($crate::db_err)?
-        .rows_affected();
-        if updated == 0 {
-            return Err(rapport_core::StoreError::NotFound);
-        }
-        sqlx::query(
-            "DELETE FROM contact_attributes WHERE workspace_id = $1 AND contact_id = $2",
-        )
-        .bind(ws.as_str())
-        .bind(c.id.as_str())
-        .execute(&mut *$tx)
-        .await
-        .map_err($crate::db_err)?;
-        let ws_str = ws.as_str();
-        $crate::contacts::insert_attributes_in!($tx, ws_str, one);
-        // A new type or VIP flag can change the appreciation cadence.
-        $crate::gestures::refresh_contact_in!($tx, ws_str, c.id.as_str());
+        $crate::contacts::update_contacts_in!($tx, $ws, std::slice::from_ref(c));
     }};
 }
 pub(crate) use update_contact_in;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use rapport_core::contact::Contact;
+use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::import::{self, Handle};
 use rapport_core::store::{ImportDuplicate, ImportItem, ImportMode, StoreResult};
@@ -85,49 +86,96 @@ macro_rules! stored_handles_in {
     }};
 }
 
-/// A stored contact and its facts, read in `$tx` (`None`: not in the workspace).
-macro_rules! contact_with_facts_in {
-    ($tx:ident, $ws:expr, $id:expr) => {{
-        let id: &ContactId = $id;
-        let row: Option<ContactRow> = sqlx::query_as(AssertSqlSafe(format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 AND c.id = $2"
-        )))
-        .bind($ws.as_str())
-        .bind(id.as_str())
-        .fetch_optional(&mut *$tx)
-        .await
-        .map_err(db_err)?;
-        match row {
-            None => None,
-            Some(row) => {
-                let mut found = vec![row.into_contact()?];
-                let attributes: Vec<crate::rows::AttributeRow> = sqlx::query_as(
-                    "SELECT contact_id, kind, value FROM contact_attributes \
-                     WHERE workspace_id = $1 AND contact_id = $2 ORDER BY kind, position",
-                )
-                .bind($ws.as_str())
-                .bind(id.as_str())
+/// Stored contacts with their attributes and facts, read in `$tx` with three queries per
+/// chunk of ids (a merge batch's targets, not one contact at a time): id → contact, facts.
+/// Ids not in the workspace are left out.
+macro_rules! contacts_with_facts_in {
+    ($tx:ident, $ws:expr, $ids:expr) => {{
+        let ids: Vec<&ContactId> = $ids;
+        let mut out: HashMap<String, Merging> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = "
+            ));
+            qb.push_bind($ws.as_str()).push(" AND c.id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_str());
+            }
+            qb.push(")");
+            let rows: Vec<ContactRow> = qb
+                .build_query_as()
                 .fetch_all(&mut *$tx)
                 .await
                 .map_err(db_err)?;
-                crate::rows::attach_attributes(&mut found, attributes)?;
-                let facts: Vec<FactRow> = sqlx::query_as(AssertSqlSafe(format!(
-                    "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = $1 AND contact_id = $2 \
-                     ORDER BY created_at, id"
-                )))
-                .bind($ws.as_str())
-                .bind(id.as_str())
+            let mut contacts = rows
+                .into_iter()
+                .map(ContactRow::into_contact)
+                .collect::<StoreResult<Vec<_>>>()?;
+            let mut qb = QueryBuilder::new(
+                "SELECT contact_id, kind, value FROM contact_attributes WHERE workspace_id = ",
+            );
+            qb.push_bind($ws.as_str()).push(" AND contact_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_str());
+            }
+            qb.push(") ORDER BY contact_id, kind, position");
+            let attributes: Vec<crate::rows::AttributeRow> = qb
+                .build_query_as()
                 .fetch_all(&mut *$tx)
                 .await
                 .map_err(db_err)?;
-                let facts = facts
-                    .into_iter()
-                    .map(FactRow::into_fact)
-                    .collect::<StoreResult<Vec<_>>>()?;
-                found.pop().map(|c| (c, facts))
+            crate::rows::attach_attributes(&mut contacts, attributes)?;
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = "
+            ));
+            qb.push_bind($ws.as_str()).push(" AND contact_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(id.as_str());
+            }
+            qb.push(") ORDER BY contact_id, created_at, id");
+            let facts: Vec<FactRow> = qb
+                .build_query_as()
+                .fetch_all(&mut *$tx)
+                .await
+                .map_err(db_err)?;
+            for c in contacts {
+                out.insert(c.id.as_str().to_owned(), Merging::new(c));
+            }
+            for f in facts {
+                let f = f.into_fact()?;
+                if let Some(m) = out.get_mut(f.contact_id.as_str()) {
+                    m.known.push(f);
+                }
             }
         }
+        out
     }};
+}
+
+/// A stored contact that cards of the current batch are merged into.
+struct Merging {
+    /// As stored when the batch began.
+    was: Contact,
+    /// With the batch's cards merged in so far.
+    contact: Contact,
+    /// Its facts: stored, and added by this batch.
+    known: Vec<Fact>,
+    /// The facts this batch adds.
+    added: Vec<Fact>,
+}
+
+impl Merging {
+    fn new(contact: Contact) -> Self {
+        Self {
+            was: contact.clone(),
+            contact,
+            known: Vec::new(),
+            added: Vec::new(),
+        }
+    }
 }
 
 /// The names and creation times of stored contacts, read in `$tx`.
@@ -241,6 +289,16 @@ where
                 .flat_map(|i| import::handles(&i.contact).into_iter().map(|(h, _)| h))
                 .collect();
             let stored = stored_handles_in!(tx, from, ws, wanted);
+            // A merge reads the stored contacts it may go into together, merges every card
+            // of the batch in memory, and writes each contact once, only if it changed.
+            let mut merging = if mode.merge {
+                let mut ids: Vec<&ContactId> = stored.values().collect();
+                ids.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+                ids.dedup();
+                contacts_with_facts_in!(tx, ws, ids)
+            } else {
+                HashMap::new()
+            };
             // The batch's handles taken so far: by its new contacts, or merged into stored ones.
             let mut taken: HashMap<Handle, Target> = HashMap::new();
             let mut new: Vec<ImportItem> = Vec::new();
@@ -277,20 +335,16 @@ where
                             }
                         }
                         Target::Stored(id) => {
-                            if let Some((mut into, known)) = contact_with_facts_in!(tx, ws, id) {
-                                let was = into.clone();
+                            if let Some(m) = merging.get_mut(id.as_str()) {
                                 let facts = import::merge(
-                                    &mut into,
-                                    &known,
+                                    &mut m.contact,
+                                    &m.known,
                                     &item.contact,
                                     &item.facts,
                                     mode.at,
                                 );
-                                // Nothing new (the same file merged again): no write.
-                                if into != was || !facts.is_empty() {
-                                    crate::contacts::update_contact_in!(tx, ws, &into);
-                                    crate::memory::insert_facts_in!(tx, ws, facts);
-                                }
+                                m.known.extend(facts.iter().cloned());
+                                m.added.extend(facts);
                             }
                         }
                     }
@@ -301,6 +355,19 @@ where
                 }
                 duplicates.push((item, target, by));
             }
+            let mut merged: Vec<Merging> = merging.into_values().collect();
+            merged.sort_unstable_by(|a, b| a.contact.id.as_str().cmp(b.contact.id.as_str()));
+            let mut changed: Vec<Contact> = Vec::new();
+            let mut merged_facts: Vec<Fact> = Vec::new();
+            for m in merged {
+                // Nothing new (the same file merged again): no write.
+                if m.contact != m.was || !m.added.is_empty() {
+                    changed.push(m.contact);
+                    merged_facts.extend(m.added);
+                }
+            }
+            crate::contacts::update_contacts_in!(tx, ws, &changed);
+            crate::memory::insert_facts_in!(tx, ws, merged_facts);
             let stored_ids: Vec<&ContactId> = duplicates
                 .iter()
                 .filter_map(|(_, t, _)| match t {

@@ -77,10 +77,15 @@ pub(crate) fn attach_attributes(
     contacts: &mut [Contact],
     rows: Vec<AttributeRow>,
 ) -> Result<(), StoreError> {
+    let at: std::collections::HashMap<String, usize> = contacts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str().to_owned(), i))
+        .collect();
     for row in rows {
-        let Some(c) = contacts
-            .iter_mut()
-            .find(|c| c.id.as_str() == row.contact_id)
+        let Some(c) = at
+            .get(row.contact_id.as_str())
+            .and_then(|i| contacts.get_mut(*i))
         else {
             continue;
         };

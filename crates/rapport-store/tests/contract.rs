@@ -907,7 +907,131 @@ async fn an_import_finds_duplicates_across_its_batches(db: &Db) {
     assert_eq!(nora.phones, ["+1 555 0100 200"]);
 }
 
+/// A merge reads a batch's stored contacts together and writes each changed one once: more
+/// contacts than one statement's chunk, several cards into the same contact, a fact given
+/// twice kept once, and a card that adds nothing leaves its contact untouched.
+async fn a_merge_batch_writes_every_contact_it_changes_once(db: &Db) {
+    use rapport_core::fact::{FactKind, NewFact};
+    let a = actor(db).await;
+    let ws = &a.workspace.id;
+    let n = 450;
+    let mut stored = Vec::new();
+    for i in 0..n {
+        stored.push(
+            add(
+                db,
+                &a,
+                NewContact {
+                    emails: vec![format!("p{i}@example.com")],
+                    tags: vec!["old".into()],
+                    ..contact(&format!("Person {i:03}"))
+                },
+            )
+            .await,
+        );
+    }
+    let at = micro_precision(t("2026-11-26T10:00:00Z"));
+    let card = |number: usize, i: usize, tag: &str, facts: &[&str]| {
+        let c = NewContact {
+            emails: vec![format!("P{i}@Example.com")],
+            tags: vec![tag.to_owned()],
+            ..contact(&format!("Card {i}"))
+        }
+        .into_contact(a.user.id.clone(), at)
+        .expect("valid");
+        let facts = facts
+            .iter()
+            .map(|text| {
+                NewFact {
+                    kind: FactKind::Interest,
+                    text: (*text).to_owned(),
+                    relation: None,
+                    date: None,
+                }
+                .into_fact(c.id.clone(), at)
+                .expect("valid fact")
+            })
+            .collect();
+        ImportItem {
+            number,
+            line: number,
+            contact: c,
+            facts,
+        }
+    };
+    // One batch: every contact but the last gets a new tag and a fact; contact 0 gets a
+    // second card with another fact and the first one again; the last gets its own tag.
+    let mut batch: Vec<ImportItem> = (0..n - 1)
+        .map(|i| card(i + 1, i, "new", &["golf"]))
+        .collect();
+    batch.push(card(n, 0, "second", &["sailing", "Golf"]));
+    batch.push(card(n + 1, n - 1, "old", &[]));
+    let mut left = vec![batch].into_iter();
+    let mut duplicates = 0;
+    let mode = ImportMode {
+        merge: true,
+        commit: true,
+        at,
+    };
+    let added = db
+        .import(
+            ws,
+            mode,
+            || left.next().map(Ok),
+            |_: &ImportItem, _| duplicates += 1,
+        )
+        .await
+        .expect("import");
+    assert_eq!((added, duplicates), (0, n + 1));
+    assert_eq!(db.count_contacts(ws).await.expect("count"), n as u64);
+    let first = db
+        .contact(ws, &stored[0].id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(first.tags, ["old", "new", "second"]);
+    assert_eq!(first.updated_at, at);
+    let facts: Vec<String> = db
+        .facts(ws, &stored[0].id)
+        .await
+        .expect("facts")
+        .into_iter()
+        .map(|f| f.text)
+        .collect();
+    assert_eq!(facts, ["golf", "sailing"], "the same fact is kept once");
+    let past_the_chunk = db
+        .contact(ws, &stored[420].id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(past_the_chunk.tags, ["old", "new"]);
+    assert_eq!(past_the_chunk.name, "Person 420", "nothing overwritten");
+    let untouched = db
+        .contact(ws, &stored[n - 1].id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(
+        untouched,
+        stored[n - 1],
+        "a card that adds nothing writes nothing"
+    );
+    let tagged = service::list_contacts(
+        db,
+        &a,
+        ContactQuery {
+            tag: Some("new".into()),
+            limit: Some(1000),
+            ..ContactQuery::default()
+        },
+    )
+    .await
+    .expect("list");
+    assert_eq!(tagged.len(), n - 1);
+}
+
 on_both_backends!(
+    a_merge_batch_writes_every_contact_it_changes_once,
     phones_are_rekeyed_by_their_digits,
     an_import_finds_duplicates_across_its_batches,
     migrations_keep_data_and_refuse_tampering,
