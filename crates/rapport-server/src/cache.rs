@@ -170,9 +170,32 @@ impl UploadCache {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Drops the uploads that waited too long as of `now` (their files go with them).
+    pub fn sweep_at(&self, now: Instant) {
+        let expired: Vec<Upload> = {
+            let mut e = self.lock();
+            let ids: Vec<String> = e
+                .iter()
+                .filter(|(_, (at, _))| now.saturating_duration_since(*at) >= UPLOAD_TTL)
+                .map(|(k, _)| k.clone())
+                .collect();
+            ids.iter()
+                .filter_map(|k| e.remove(k))
+                .map(|(_, u)| u)
+                .collect()
+        };
+        // Removed from disk outside the lock.
+        drop(expired);
+    }
+
+    /// Drops the uploads that waited too long.
+    pub fn sweep(&self) {
+        self.sweep_at(Instant::now());
+    }
+
     pub fn put(&self, id: String, upload: Upload) {
+        self.sweep();
         let mut e = self.lock();
-        e.retain(|_, (at, _)| at.elapsed() < UPLOAD_TTL);
         while e.len() >= MAX_UPLOADS {
             let oldest = e
                 .iter()
@@ -188,6 +211,7 @@ impl UploadCache {
 
     /// Takes an upload out, if it is still there and belongs to this user.
     pub fn take(&self, id: &str, ws: &WorkspaceId, user: &UserId) -> Option<Upload> {
+        self.sweep();
         let mut e = self.lock();
         let fresh = e.get(id).is_some_and(|(at, u)| {
             at.elapsed() < UPLOAD_TTL && &u.workspace == ws && &u.user == user
@@ -295,5 +319,35 @@ mod tests {
         // Looked up before the write landed: not kept.
         c.put("a".into(), actor(&ws), e);
         assert!(c.get("a").is_none());
+    }
+
+    #[test]
+    fn an_upload_that_waited_too_long_is_dropped_with_its_file() {
+        use crate::transfer::{Format, Input, Options, Source, Spooled};
+        let c = UploadCache::default();
+        let (ws, user) = (WorkspaceId::generate(), UserId::generate());
+        let name = format!("unit-test-expiry-{}", std::process::id());
+        let (spooled, _file) = Spooled::create(&std::env::temp_dir(), &name).expect("create");
+        let path = spooled.path().to_owned();
+        let upload = Upload {
+            workspace: ws.clone(),
+            user: user.clone(),
+            source: Source {
+                input: Input::Spooled(Arc::new(spooled)),
+                name: "book.vcf".into(),
+                format: Format::Vcard,
+            },
+            options: Options {
+                merge: false,
+                dry_run: false,
+                relationship: rapport_core::contact::RelationshipType::Prospect,
+            },
+        };
+        c.put("u".into(), upload);
+        c.sweep_at(Instant::now() + UPLOAD_TTL - Duration::from_secs(60));
+        assert!(path.exists(), "still within its time");
+        c.sweep_at(Instant::now() + UPLOAD_TTL + Duration::from_secs(1));
+        assert!(!path.exists(), "the file goes with the expired upload");
+        assert!(c.take("u", &ws, &user).is_none());
     }
 }

@@ -147,6 +147,25 @@ pub async fn setup_link(db: &Db) -> Result<Option<String>, error::ApiError> {
 
 /// Serves the application on a bound listener until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // Uploads left on disk by an earlier server that was stopped before it could remove them.
+    let left = transfer::sweep_stale_uploads(
+        &std::env::temp_dir(),
+        cache::UPLOAD_TTL,
+        std::time::SystemTime::now(),
+    );
+    if left > 0 {
+        eprintln!("rapport: removed {left} upload file(s) an earlier server left behind");
+    }
+    // Uploads nobody confirmed are dropped (with their files) once they expire, not only
+    // when the next upload comes.
+    let uploads = state.uploads.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            uploads.sweep();
+        }
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).await
 }

@@ -118,6 +118,40 @@ impl Spooled {
     }
 }
 
+/// Removes the upload files in `dir` that a server stopped before it could (killed, or the
+/// machine went down): those last written more than `older_than` before `now`, longer than
+/// an upload may wait, so no running server still holds them. Returns how many went.
+pub fn sweep_stale_uploads(
+    dir: &std::path::Path,
+    older_than: std::time::Duration,
+    now: std::time::SystemTime,
+) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_string_lossy().starts_with("rapport-upload-") {
+            continue;
+        }
+        // Only plain files of ours (a symlink is not followed, nor removed).
+        let Ok(meta) = entry.path().symlink_metadata() else {
+            continue;
+        };
+        let stale = meta.is_file()
+            && meta
+                .modified()
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_some_and(|age| age > older_than);
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 impl Drop for Spooled {
     fn drop(&mut self) {
         // Nothing to do if it is already gone.
@@ -404,6 +438,30 @@ mod tests {
         assert!(path.exists(), "a handle is left");
         drop(copy);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn upload_files_left_by_a_stopped_server_are_swept_and_nothing_else() {
+        use std::time::{Duration, SystemTime};
+        let dir = std::env::temp_dir().join(format!("rapport-sweep-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let touch = |name: &str, at: SystemTime| {
+            let f = std::fs::File::create(dir.join(name)).expect("create");
+            f.set_modified(at).expect("mtime");
+        };
+        touch("rapport-upload-left-behind", hour_ago);
+        touch("rapport-upload-waiting", SystemTime::now());
+        touch("someone-elses-file", hour_ago);
+        let removed = sweep_stale_uploads(&dir, Duration::from_secs(15 * 60), SystemTime::now());
+        assert_eq!(removed, 1);
+        assert!(!dir.join("rapport-upload-left-behind").exists());
+        assert!(
+            dir.join("rapport-upload-waiting").exists(),
+            "a fresh upload may be another server's, still waiting"
+        );
+        assert!(dir.join("someone-elses-file").exists());
+        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 }
 
