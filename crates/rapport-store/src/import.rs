@@ -13,7 +13,7 @@ use rapport_core::store::{ImportDuplicate, ImportItem, ImportMode, StoreResult};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::contacts::CHUNK;
-use crate::rows::{CONTACT_COLUMNS, ContactRow, FACT_COLUMNS, FactRow, micros};
+use crate::rows::{CONTACT_COLUMNS, ContactRow, FACT_COLUMNS, FactRow, micros, push_list};
 use crate::{Db, db_err, in_write_tx};
 
 /// Where a duplicate goes: a contact of this batch still to be written, or a stored one.
@@ -57,12 +57,8 @@ macro_rules! stored_handles_in {
                 qb.push_bind($ws.as_str())
                     .push(" AND kind = ")
                     .push_bind(kind)
-                    .push(" AND value_folded IN (");
-                let mut list = qb.separated(", ");
-                for k in chunk {
-                    list.push_bind(k.as_str());
-                }
-                qb.push(")");
+                    .push(" AND value_folded IN ");
+                push_list(&mut qb, chunk.iter().map(|k| k.as_str()));
                 let mut rows: Vec<(String, String)> = qb
                     .build_query_as()
                     .fetch_all(&mut *$tx)
@@ -97,12 +93,8 @@ macro_rules! contacts_with_facts_in {
             let mut qb = QueryBuilder::new(format!(
                 "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = "
             ));
-            qb.push_bind($ws.as_str()).push(" AND c.id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(id.as_str());
-            }
-            qb.push(")");
+            qb.push_bind($ws.as_str()).push(" AND c.id IN ");
+            push_list(&mut qb, chunk.iter().map(|id| id.as_str()));
             let rows: Vec<ContactRow> = qb
                 .build_query_as()
                 .fetch_all(&mut *$tx)
@@ -115,12 +107,9 @@ macro_rules! contacts_with_facts_in {
             let mut qb = QueryBuilder::new(
                 "SELECT contact_id, kind, value FROM contact_attributes WHERE workspace_id = ",
             );
-            qb.push_bind($ws.as_str()).push(" AND contact_id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(id.as_str());
-            }
-            qb.push(") ORDER BY contact_id, kind, position");
+            qb.push_bind($ws.as_str()).push(" AND contact_id IN ");
+            push_list(&mut qb, chunk.iter().map(|id| id.as_str()));
+            qb.push(" ORDER BY contact_id, kind, position");
             let attributes: Vec<crate::rows::AttributeRow> = qb
                 .build_query_as()
                 .fetch_all(&mut *$tx)
@@ -130,12 +119,9 @@ macro_rules! contacts_with_facts_in {
             let mut qb = QueryBuilder::new(format!(
                 "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = "
             ));
-            qb.push_bind($ws.as_str()).push(" AND contact_id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(id.as_str());
-            }
-            qb.push(") ORDER BY contact_id, created_at, id");
+            qb.push_bind($ws.as_str()).push(" AND contact_id IN ");
+            push_list(&mut qb, chunk.iter().map(|id| id.as_str()));
+            qb.push(" ORDER BY contact_id, created_at, id");
             let facts: Vec<FactRow> = qb
                 .build_query_as()
                 .fetch_all(&mut *$tx)
@@ -187,12 +173,8 @@ macro_rules! names_in {
             let mut qb = QueryBuilder::new(
                 "SELECT id, name, created_at FROM contacts WHERE workspace_id = ",
             );
-            qb.push_bind($ws.as_str()).push(" AND id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(id.as_str());
-            }
-            qb.push(")");
+            qb.push_bind($ws.as_str()).push(" AND id IN ");
+            push_list(&mut qb, chunk.iter().map(|id| id.as_str()));
             let rows: Vec<(String, String, i64)> = qb
                 .build_query_as()
                 .fetch_all(&mut *$tx)

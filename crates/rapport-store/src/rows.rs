@@ -271,3 +271,18 @@ impl ActorRow {
         })
     }
 }
+
+/// Appends `(p1, p2, ...)` to `qb`, binding each of `values`: the list of an `IN`.
+pub(crate) fn push_list<'v, DB: sqlx::Database>(
+    qb: &mut sqlx::QueryBuilder<DB>,
+    values: impl IntoIterator<Item = &'v str>,
+) where
+    &'v str: sqlx::Encode<'v, DB> + sqlx::Type<DB>,
+{
+    qb.push("(");
+    let mut list = qb.separated(", ");
+    for v in values {
+        list.push_bind(v);
+    }
+    list.push_unseparated(")");
+}
