@@ -17,7 +17,10 @@ pub(crate) const CHUNK: usize = 400;
 
 /// Inserts contacts (and their attributes) in the transaction `$tx`, in chunks.
 macro_rules! insert_contacts_in {
-    ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr) => {{
+    ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr) => {
+        $crate::contacts::insert_contacts_in!($tx, $ws, $contacts, $appreciation, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $contacts:expr, $appreciation:expr, verb = $verb:expr) => {{
         let ws: &str = $ws.as_str();
         let appreciation: &[$crate::contacts::Appreciation] = $appreciation;
         let touch = $crate::contacts::touch_rules_in!($tx, ws);
@@ -27,11 +30,11 @@ macro_rules! insert_contacts_in {
             .map(|(i, c)| (c, appreciation.get(i).copied().unwrap_or_default()))
             .collect();
         for chunk in rows.chunks(CHUNK) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
                  vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \
                  last_touch_at, keep_in_touch_days, touch_due_at, value_tier, appreciation_days, \
-                 last_gesture_day, appreciation_due_day) ",
+                 last_gesture_day, appreciation_due_day) ", $verb),
             );
             qb.push_values(chunk, |mut b, (c, a): &(&rapport_core::contact::Contact, $crate::contacts::Appreciation)| {
                 b.push_bind(ws)
@@ -57,7 +60,7 @@ macro_rules! insert_contacts_in {
             });
             qb.build().execute(&mut *$tx).await.map_err(db_err)?;
         }
-        $crate::contacts::insert_attributes_in!($tx, ws, $contacts);
+        $crate::contacts::insert_attributes_in!($tx, ws, $contacts, verb = $verb);
     }};
 }
 pub(crate) use insert_contacts_in;
@@ -80,14 +83,17 @@ pub(crate) use touch_rules_in;
 
 /// Inserts the emails, phones and tags of `$contacts` in the transaction `$tx`.
 macro_rules! insert_attributes_in {
-    ($tx:ident, $ws:expr, $contacts:expr) => {{
+    ($tx:ident, $ws:expr, $contacts:expr) => {
+        $crate::contacts::insert_attributes_in!($tx, $ws, $contacts, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $contacts:expr, verb = $verb:expr) => {{
         let rows: Vec<(&str, &'static str, i32, &str, String)> = $contacts
             .iter()
             .flat_map(|c: &rapport_core::contact::Contact| $crate::rows::attributes_of(c).map(move |(k, p, v, f)| (c.id.as_str(), k, p, v, f)))
             .collect();
         for chunk in rows.chunks($crate::contacts::CHUNK * 2) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO contact_attributes (workspace_id, contact_id, kind, position, value, value_folded) ",
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO contact_attributes (workspace_id, contact_id, kind, position, value, value_folded) ", $verb),
             );
             qb.push_values(chunk, |mut b, (id, kind, pos, value, folded)| {
                 b.push_bind($ws)
@@ -536,36 +542,64 @@ impl BulkStore for Db {
         params: &Params,
     ) -> StoreResult<()> {
         let contacts = &batch.contacts;
-        in_write_tx!(self, |tx| {
-            // The appreciation columns are computed here for the whole batch (the workspace's
-            // rules read once), rather than by an UPDATE of every row after the insert.
-            let overrides: Vec<(String, i32)> = sqlx::query_as(
-                "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
-            )
-            .bind(ws.as_str())
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_err)?;
-            let appreciation = appreciation_of(contacts, &batch.gestures, &overrides);
-            insert_contacts_in!(tx, ws, contacts, &appreciation);
-            crate::memory::insert_facts_in!(tx, ws, batch.facts);
-            crate::memory::insert_interactions_in!(tx, ws, batch.interactions);
-            crate::ledger::insert_commitments_in!(tx, ws, batch.commitments, params);
-            crate::deals::insert_deals_in!(tx, ws, batch.deals);
-            crate::gestures::insert_gestures_in!(tx, ws, batch.gestures, false);
-            for chunk in batch.referrals.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO referrals (workspace_id, referrer_id, referred_id, created_at) ",
+        macro_rules! write_book {
+            ($tx:ident, $verb:expr) => {{
+                // The appreciation columns are computed here for the whole batch (the
+                // workspace's rules read once), rather than by an UPDATE of every row after
+                // the insert.
+                let overrides: Vec<(String, i32)> = sqlx::query_as(
+                    "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
+                )
+                .bind(ws.as_str())
+                .fetch_all(&mut *$tx)
+                .await
+                .map_err(db_err)?;
+                let appreciation = appreciation_of(contacts, &batch.gestures, &overrides);
+                insert_contacts_in!($tx, ws, contacts, &appreciation, verb = $verb);
+                crate::memory::insert_facts_in!($tx, ws, batch.facts, verb = $verb);
+                crate::memory::insert_interactions_in!($tx, ws, batch.interactions, verb = $verb);
+                crate::ledger::insert_commitments_in!(
+                    $tx,
+                    ws,
+                    batch.commitments,
+                    params,
+                    verb = $verb
                 );
-                qb.push_values(chunk, |mut b, (from, to, at)| {
-                    b.push_bind(ws.as_str())
-                        .push_bind(from.as_str())
-                        .push_bind(to.as_str())
-                        .push_bind(micros(*at));
-                });
-                qb.build().execute(&mut *tx).await.map_err(db_err)?;
+                crate::deals::insert_deals_in!($tx, ws, batch.deals, verb = $verb);
+                crate::gestures::insert_gestures_in!($tx, ws, batch.gestures, false, verb = $verb);
+                for chunk in batch.referrals.chunks(CHUNK) {
+                    let mut qb = QueryBuilder::new(format!(
+                        "{} INTO referrals (workspace_id, referrer_id, referred_id, created_at) ",
+                        $verb
+                    ));
+                    qb.push_values(chunk, |mut b, (from, to, at)| {
+                        b.push_bind(ws.as_str())
+                            .push_bind(from.as_str())
+                            .push_bind(to.as_str())
+                            .push_bind(micros(*at));
+                    });
+                    qb.build().execute(&mut *$tx).await.map_err(db_err)?;
+                }
+            }};
+        }
+        match self {
+            // Without statement journals: see `book.rs`.
+            Db::Sqlite(s) => {
+                let mut conn = crate::book::ForeignKeysOff::acquire(&s.writer).await?;
+                let mut tx = sqlx::Connection::begin_with(conn.connection(), "BEGIN IMMEDIATE")
+                    .await
+                    .map_err(db_err)?;
+                crate::book::check_references(&mut tx, ws, batch).await?;
+                write_book!(tx, "INSERT OR ROLLBACK");
+                tx.commit().await.map_err(db_err)?;
+                conn.restore().await?;
             }
-        });
+            Db::Postgres(p) => {
+                let mut tx = p.begin().await.map_err(db_err)?;
+                write_book!(tx, "INSERT");
+                tx.commit().await.map_err(db_err)?;
+            }
+        }
         Ok(())
     }
 

@@ -76,13 +76,17 @@ pub(crate) use update_deal_in;
 
 /// Inserts deals and their give/get lines in the transaction `$tx` (a bulk load).
 macro_rules! insert_deals_in {
-    ($tx:ident, $ws:expr, $deals:expr) => {{
+    ($tx:ident, $ws:expr, $deals:expr) => {
+        $crate::deals::insert_deals_in!($tx, $ws, $deals, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $deals:expr, verb = $verb:expr) => {{
         let ws: &str = $ws.as_str();
         for chunk in $deals.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO deals (workspace_id, id, contact_id, title, value_cents, stage, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO deals (workspace_id, id, contact_id, title, value_cents, stage, \
                  expected_close, owner_id, created_at, updated_at, closed_at) ",
-            );
+                $verb
+            ));
             qb.push_values(
                 chunk,
                 |mut b, (d, _): &(rapport_core::deal::Deal, Vec<rapport_core::deal::Term>)| {
@@ -115,9 +119,10 @@ macro_rules! insert_deals_in {
             )
             .collect();
         for chunk in terms.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO deal_terms (workspace_id, deal_id, seq, kind, text, created_at) ",
-            );
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO deal_terms (workspace_id, deal_id, seq, kind, text, created_at) ",
+                $verb
+            ));
             qb.push_values(chunk, |mut b, (deal, seq, t)| {
                 b.push_bind(ws)
                     .push_bind(*deal)

@@ -70,13 +70,23 @@ pub(crate) use refresh_contact_in;
 /// Inserts gestures in the transaction `$tx` and moves their contacts' latest gesture day
 /// on (never back: a gesture backdated before the latest one leaves it).
 macro_rules! insert_gestures_in {
-    ($tx:ident, $ws:expr, $gestures:expr, $update_contacts:expr) => {{
+    ($tx:ident, $ws:expr, $gestures:expr, $update_contacts:expr) => {
+        $crate::gestures::insert_gestures_in!(
+            $tx,
+            $ws,
+            $gestures,
+            $update_contacts,
+            verb = "INSERT"
+        )
+    };
+    ($tx:ident, $ws:expr, $gestures:expr, $update_contacts:expr, verb = $verb:expr) => {{
         let ws: &str = $ws.as_str();
         for chunk in $gestures.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO gestures (workspace_id, id, contact_id, kind, text, given_on, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO gestures (workspace_id, id, contact_id, kind, text, given_on, \
                  cost_cents, note, given_by, created_at) ",
-            );
+                $verb
+            ));
             qb.push_values(chunk, |mut b, g: &rapport_core::gesture::Gesture| {
                 b.push_bind(ws)
                     .push_bind(g.id.as_str())

@@ -169,14 +169,17 @@ macro_rules! bind_commitment {
 
 /// Inserts commitments in the transaction `$tx`, in chunks (bulk loads).
 macro_rules! insert_commitments_in {
-    ($tx:ident, $ws:expr, $commitments:expr, $params:expr) => {{
+    ($tx:ident, $ws:expr, $commitments:expr, $params:expr) => {
+        $crate::ledger::insert_commitments_in!($tx, $ws, $commitments, $params, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $commitments:expr, $params:expr, verb = $verb:expr) => {{
         for chunk in $commitments.chunks(400) {
             let values: Vec<_> = chunk.iter().map(|c| $crate::ledger::Values::of(c, $params)).collect();
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO commitments (workspace_id, id, contact_id, direction, text, due_date, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO commitments (workspace_id, id, contact_id, direction, text, due_date, \
                  due_time, deadline, size, source_interaction_id, owner_id, status, resolved_at, \
                  released_on_request, at_risk_at, at_risk_reason, told_at, predecessor_id, \
-                 successor_id, created_at, updated_at, evidence_kind, positive_epoch, negative_epoch) ",
+                 successor_id, created_at, updated_at, evidence_kind, positive_epoch, negative_epoch) ", $verb),
             );
             qb.push_values(&values, |mut b, v| {
                 let c = v.c;

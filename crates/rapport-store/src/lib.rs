@@ -6,6 +6,7 @@
 
 mod accounts;
 mod backup;
+pub mod book;
 mod contacts;
 mod deals;
 mod gestures;

@@ -12,12 +12,16 @@ use crate::{Db, db_err, in_write_tx, with_pool};
 
 /// Inserts facts in the transaction `$tx`, in chunks.
 macro_rules! insert_facts_in {
-    ($tx:ident, $ws:expr, $facts:expr) => {{
+    ($tx:ident, $ws:expr, $facts:expr) => {
+        $crate::memory::insert_facts_in!($tx, $ws, $facts, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $facts:expr, verb = $verb:expr) => {{
         for chunk in $facts.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO facts (workspace_id, id, contact_id, kind, text, relation, date_year, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO facts (workspace_id, id, contact_id, kind, text, relation, date_year, \
                  date_month, date_day, created_at) ",
-            );
+                $verb
+            ));
             qb.push_values(chunk, |mut b, f: &rapport_core::fact::Fact| {
                 b.push_bind($ws.as_str())
                     .push_bind(f.id.as_str())
@@ -41,25 +45,35 @@ pub(crate) use insert_facts_in;
 
 /// Inserts interactions in the transaction `$tx`, in chunks.
 macro_rules! insert_interactions_in {
-    ($tx:ident, $ws:expr, $interactions:expr) => {{
+    ($tx:ident, $ws:expr, $interactions:expr) => {
+        $crate::memory::insert_interactions_in!($tx, $ws, $interactions, verb = "INSERT")
+    };
+    ($tx:ident, $ws:expr, $interactions:expr, verb = $verb:expr) => {{
         for chunk in $interactions.chunks(400) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO interactions (workspace_id, id, contact_id, kind, occurred_at, summary, \
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "{} INTO interactions (workspace_id, id, contact_id, kind, occurred_at, summary, \
                  they_said, i_said, search_text, created_at) ",
+                $verb
+            ));
+            qb.push_values(
+                chunk,
+                |mut b, i: &rapport_core::interaction::Interaction| {
+                    b.push_bind($ws.as_str())
+                        .push_bind(i.id.as_str())
+                        .push_bind(i.contact_id.as_str())
+                        .push_bind(i.kind.as_str())
+                        .push_bind(i.occurred_at.as_microsecond())
+                        .push_bind(i.summary.as_str())
+                        .push_bind(i.they_said.as_deref())
+                        .push_bind(i.i_said.as_deref())
+                        .push_bind(i.search_text())
+                        .push_bind(i.created_at.as_microsecond());
+                },
             );
-            qb.push_values(chunk, |mut b, i: &rapport_core::interaction::Interaction| {
-                b.push_bind($ws.as_str())
-                    .push_bind(i.id.as_str())
-                    .push_bind(i.contact_id.as_str())
-                    .push_bind(i.kind.as_str())
-                    .push_bind(i.occurred_at.as_microsecond())
-                    .push_bind(i.summary.as_str())
-                    .push_bind(i.they_said.as_deref())
-                    .push_bind(i.i_said.as_deref())
-                    .push_bind(i.search_text())
-                    .push_bind(i.created_at.as_microsecond());
-            });
-            qb.build().execute(&mut *$tx).await.map_err($crate::db_err)?;
+            qb.build()
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
         }
     }};
 }

@@ -1030,7 +1030,164 @@ async fn a_merge_batch_writes_every_contact_it_changes_once(db: &Db) {
     assert_eq!(tagged.len(), n - 1);
 }
 
+/// Contacts `from..to` of a demo book as one batch, as `rapport demo` writes them.
+fn demo_batch(book: &rapport_core::demo::DemoBook, from: u64, to: u64) -> Batch {
+    let mut b = Batch::default();
+    for i in from..to {
+        let e = book.entry(i);
+        if let Some(referrer) = e.referred_by {
+            b.referrals
+                .push((referrer, e.contact.id.clone(), e.contact.created_at));
+        }
+        b.contacts.push(e.contact);
+        b.facts.extend(e.facts);
+        b.interactions.extend(e.interactions);
+        b.commitments.extend(e.commitments);
+        b.deals.extend(e.deals);
+        b.gestures.extend(e.gestures);
+    }
+    b
+}
+
+/// A bulk load's batch may refer to itself and to what is stored, nothing else: whatever
+/// it points at that is not there (a contact, a member, the interaction a promise came
+/// from, the promise it follows), the whole batch is refused and nothing of it is kept.
+/// (SQLite writes these batches with foreign key checks off and checks the references
+/// itself; they are back on afterwards.)
+async fn a_book_batch_must_refer_to_what_exists(db: &Db) {
+    use rapport_core::commitment::CommitmentId;
+    use rapport_core::ids::UserId;
+    let a = actor(db).await;
+    let ws = &a.workspace.id;
+    let book = rapport_core::demo::DemoBook {
+        seed: 3,
+        anchor: jiff::civil::date(2026, 11, 25),
+        owner: a.user.id.clone(),
+        commitments_per_contact: 4,
+        interactions_per_contact: Some(3),
+    };
+    let p = a.workspace.trust_params();
+    db.insert_book(ws, &demo_batch(&book, 0, 100), &p)
+        .await
+        .expect("the first batch");
+    let mut next = demo_batch(&book, 100, 200);
+    assert!(
+        next.referrals
+            .iter()
+            .any(|(from, _, _)| next.contacts.iter().all(|c| &c.id != from)),
+        "the batch refers to contacts of the earlier one"
+    );
+    // A promise made in a meeting of this batch with the same contact.
+    let sourced = next
+        .commitments
+        .iter()
+        .position(|c| {
+            next.interactions
+                .iter()
+                .any(|i| i.contact_id == c.contact_id)
+        })
+        .expect("a promise to a contact met in this batch");
+    next.commitments[sourced].source_interaction_id = next
+        .interactions
+        .iter()
+        .find(|i| i.contact_id == next.commitments[sourced].contact_id)
+        .map(|i| i.id.clone());
+    let mut broken: Vec<(&str, Batch)> = Vec::new();
+    let mut b = next.clone();
+    b.referrals
+        .push((ContactId::generate(), next.contacts[0].id.clone(), now()));
+    broken.push(("an introduction by an unknown contact", b));
+    let mut b = next.clone();
+    b.commitments[0].owner_id = UserId::generate();
+    broken.push(("a promise owned by a stranger", b));
+    let mut b = next.clone();
+    b.gestures[0].given_by = UserId::generate();
+    broken.push(("a gesture given by a stranger", b));
+    let mut b = next.clone();
+    b.commitments[0].predecessor_id = Some(CommitmentId::generate());
+    broken.push(("a promise following an unknown one", b));
+    let mut b = next.clone();
+    let other = b
+        .interactions
+        .iter()
+        .find(|i| i.contact_id != b.commitments[sourced].contact_id)
+        .map(|i| i.id.clone());
+    b.commitments[sourced].source_interaction_id = other;
+    broken.push(("a promise made in another contact's meeting", b));
+    let mut b = next.clone();
+    b.facts[0].contact_id = ContactId::generate();
+    broken.push(("a fact about an unknown contact", b));
+    for (what, batch) in &broken {
+        let refused = db.insert_book(ws, batch, &p).await;
+        assert!(
+            matches!(refused, Err(StoreError::NotFound)),
+            "{what}: {refused:?}"
+        );
+        assert_eq!(
+            db.count_contacts(ws).await.expect("count"),
+            100,
+            "{what}: nothing of the batch is kept"
+        );
+    }
+    db.insert_book(ws, &next, &p)
+        .await
+        .expect("the batch itself");
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 200);
+    // Ordinary writes are checked again.
+    let orphan = NewFact {
+        kind: FactKind::Note,
+        text: "orphan".into(),
+        relation: None,
+        date: None,
+    }
+    .into_fact(ContactId::generate(), now())
+    .expect("fact");
+    assert!(matches!(
+        db.insert_fact(ws, &orphan).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// SQLite's bulk loads check a batch's references themselves (`rapport_store::book`): every
+/// foreign key of the tables they write must be one of those they check.
+#[tokio::test]
+async fn every_foreign_key_of_a_book_is_checked_by_the_bulk_load() {
+    let t = harness::TestDb::sqlite().await;
+    let Db::Sqlite(sqlite) = &t.db else {
+        unreachable!("sqlite")
+    };
+    let mut tables: Vec<&str> = rapport_store::book::BOOK_FOREIGN_KEYS
+        .iter()
+        .map(|(t, _, _)| *t)
+        .collect();
+    tables.dedup();
+    let mut schema: Vec<(String, String, String)> = Vec::new();
+    for table in tables {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT \"table\", group_concat(\"from\", ',') FROM \
+             (SELECT * FROM pragma_foreign_key_list($1) ORDER BY id, seq) GROUP BY id",
+        )
+        .bind(table)
+        .fetch_all(&sqlite.reader)
+        .await
+        .expect("foreign keys");
+        schema.extend(
+            rows.into_iter()
+                .map(|(to, cols)| (table.to_owned(), to, cols)),
+        );
+    }
+    let mut checked: Vec<(String, String, String)> = rapport_store::book::BOOK_FOREIGN_KEYS
+        .iter()
+        .map(|(t, to, cols)| (t.to_string(), to.to_string(), cols.to_string()))
+        .collect();
+    schema.sort();
+    checked.sort();
+    assert_eq!(schema, checked);
+    t.finish().await;
+}
+
 on_both_backends!(
+    a_book_batch_must_refer_to_what_exists,
     a_merge_batch_writes_every_contact_it_changes_once,
     phones_are_rekeyed_by_their_digits,
     an_import_finds_duplicates_across_its_batches,
