@@ -258,7 +258,26 @@ pub trait BulkStore: Send + Sync {
         ws: &WorkspaceId,
         batch: &Batch,
         params: &Params,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        let mut one = Some(batch);
+        let written = self.insert_book_batches(ws, params, move || one.take());
+        async move { written.await.map(|_| ()) }
+    }
+
+    /// Writes the batches `next` yields, in order, in one transaction: all or nothing, as
+    /// [`BulkStore::insert_book`] for each, with one batch in memory at a time. A large
+    /// transaction is what makes a bulk load fast (each commit rewrites every index page the
+    /// transaction touched, and random keys touch most of them), and small batches are what
+    /// keep its memory small. Returns how many batches were written.
+    fn insert_book_batches<B, F>(
+        &self,
+        ws: &WorkspaceId,
+        params: &Params,
+        next: F,
+    ) -> impl Future<Output = StoreResult<u64>> + Send
+    where
+        B: std::borrow::Borrow<Batch> + Send,
+        F: FnMut() -> Option<B> + Send;
 
     /// Refreshes the query planner's statistics after a bulk load. Without them PostgreSQL
     /// (where autovacuum may be off or behind) plans for empty tables and can scan a million

@@ -69,6 +69,15 @@ impl ForeignKeysOff {
         Ok(off)
     }
 
+    /// Sets the connection's page cache, in KiB.
+    pub(crate) async fn cache_size(&mut self, kib: i64) -> StoreResult<()> {
+        sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{kib}")))
+            .execute(&mut *self.conn)
+            .await
+            .map_err(db_err)?;
+        Ok(())
+    }
+
     pub(crate) fn connection(&mut self) -> &mut SqliteConnection {
         &mut self.conn
     }

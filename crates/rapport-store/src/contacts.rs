@@ -535,18 +535,20 @@ impl BulkStore for Db {
         Ok(out)
     }
 
-    async fn insert_book(
+    async fn insert_book_batches<B, F>(
         &self,
         ws: &WorkspaceId,
-        batch: &Batch,
         params: &Params,
-    ) -> StoreResult<()> {
-        let contacts = &batch.contacts;
-        macro_rules! write_book {
-            ($tx:ident, $verb:expr) => {{
-                // The appreciation columns are computed here for the whole batch (the
-                // workspace's rules read once), rather than by an UPDATE of every row after
-                // the insert.
+        mut next: F,
+    ) -> StoreResult<u64>
+    where
+        B: std::borrow::Borrow<Batch> + Send,
+        F: FnMut() -> Option<B> + Send,
+    {
+        // The appreciation columns are computed here for each batch (the workspace's rules
+        // read once per transaction), rather than by an UPDATE of every row after the insert.
+        macro_rules! appreciation_overrides {
+            ($tx:ident) => {{
                 let overrides: Vec<(String, i32)> = sqlx::query_as(
                     "SELECT audience, days FROM appreciation_rules WHERE workspace_id = $1",
                 )
@@ -554,7 +556,14 @@ impl BulkStore for Db {
                 .fetch_all(&mut *$tx)
                 .await
                 .map_err(db_err)?;
-                let appreciation = appreciation_of(contacts, &batch.gestures, &overrides);
+                overrides
+            }};
+        }
+        macro_rules! write_batch {
+            ($tx:ident, $batch:expr, $overrides:expr, $verb:expr) => {{
+                let batch: &Batch = $batch;
+                let contacts = &batch.contacts;
+                let appreciation = appreciation_of(contacts, &batch.gestures, $overrides);
                 insert_contacts_in!($tx, ws, contacts, &appreciation, verb = $verb);
                 crate::memory::insert_facts_in!($tx, ws, batch.facts, verb = $verb);
                 crate::memory::insert_interactions_in!($tx, ws, batch.interactions, verb = $verb);
@@ -582,25 +591,42 @@ impl BulkStore for Db {
                 }
             }};
         }
-        match self {
-            // Without statement journals: see `book.rs`.
+        let written = match self {
+            // Without statement journals: see `book.rs`. Each batch's references outside
+            // itself are checked before it is written (earlier batches of the transaction
+            // are in it by then).
             Db::Sqlite(s) => {
                 let mut conn = crate::book::ForeignKeysOff::acquire(&s.writer).await?;
+                conn.cache_size(crate::import::BOOK_CACHE_KIB).await?;
                 let mut tx = sqlx::Connection::begin_with(conn.connection(), "BEGIN IMMEDIATE")
                     .await
                     .map_err(db_err)?;
-                crate::book::check_references(&mut tx, ws, batch).await?;
-                write_book!(tx, "INSERT OR ROLLBACK");
+                let overrides = appreciation_overrides!(tx);
+                let mut written = 0u64;
+                while let Some(b) = next() {
+                    let batch: &Batch = b.borrow();
+                    crate::book::check_references(&mut tx, ws, batch).await?;
+                    write_batch!(tx, batch, &overrides, "INSERT OR ROLLBACK");
+                    written += 1;
+                }
                 tx.commit().await.map_err(db_err)?;
+                conn.cache_size(crate::import::WRITER_CACHE_KIB).await?;
                 conn.restore().await?;
+                written
             }
             Db::Postgres(p) => {
                 let mut tx = p.begin().await.map_err(db_err)?;
-                write_book!(tx, "INSERT");
+                let overrides = appreciation_overrides!(tx);
+                let mut written = 0u64;
+                while let Some(b) = next() {
+                    write_batch!(tx, b.borrow(), &overrides, "INSERT");
+                    written += 1;
+                }
                 tx.commit().await.map_err(db_err)?;
+                written
             }
-        }
-        Ok(())
+        };
+        Ok(written)
     }
 
     async fn refresh_statistics(&self) -> StoreResult<()> {

@@ -201,6 +201,12 @@ fn analyze_before(done: u64) -> bool {
 const IMPORT_CACHE_KIB: i64 = 16 * 1024;
 /// The writer's usual page cache (bulk loads rewrite hot index pages), in KiB.
 pub(crate) const WRITER_CACHE_KIB: i64 = 64 * 1024;
+/// The writer's page cache while it writes a book (`rapport demo`), in KiB. A book's
+/// transaction is written part by part, each part into every table, so the hot pages of
+/// every index are touched all through it; in a smaller cache they are spilled to the WAL
+/// and written again (300,000 contacts in 50,000-contact transactions: 59 s with 64 MiB,
+/// 54 s with 256 MiB, 48 s with 512 MiB; docs/benchmarks.md).
+pub(crate) const BOOK_CACHE_KIB: i64 = 256 * 1024;
 
 pub(crate) async fn import<F, D>(
     db: &Db,

@@ -1049,6 +1049,80 @@ fn demo_batch(book: &rapport_core::demo::DemoBook, from: u64, to: u64) -> Batch 
     b
 }
 
+/// Several batches written as one transaction (how `rapport demo` writes its larger
+/// transactions part by part): a later batch may refer to an earlier one, and when any
+/// batch is refused, nothing of the transaction is kept, earlier batches included.
+async fn book_batches_are_one_transaction(db: &Db) {
+    let a = actor(db).await;
+    let ws = &a.workspace.id;
+    let book = rapport_core::demo::DemoBook {
+        seed: 5,
+        anchor: jiff::civil::date(2026, 11, 25),
+        owner: a.user.id.clone(),
+        commitments_per_contact: 3,
+        interactions_per_contact: Some(2),
+    };
+    let p = a.workspace.trust_params();
+    let first = demo_batch(&book, 0, 100);
+    let second = demo_batch(&book, 100, 200);
+    assert!(
+        second
+            .referrals
+            .iter()
+            .any(|(from, _, _)| first.contacts.iter().any(|c| &c.id == from)),
+        "the second batch refers to contacts of the first"
+    );
+    let mut broken = second.clone();
+    broken.facts[0].contact_id = ContactId::generate();
+    let mut parts = vec![first.clone(), broken].into_iter();
+    let refused = db.insert_book_batches(ws, &p, || parts.next()).await;
+    assert!(matches!(refused, Err(StoreError::NotFound)), "{refused:?}");
+    assert_eq!(
+        db.count_contacts(ws).await.expect("count"),
+        0,
+        "the first batch went with the second"
+    );
+
+    let mut none = std::iter::empty::<Batch>();
+    assert_eq!(
+        db.insert_book_batches(ws, &p, || none.next())
+            .await
+            .expect("nothing"),
+        0
+    );
+    let mut parts = [&first, &second].into_iter();
+    assert_eq!(
+        db.insert_book_batches(ws, &p, || parts.next())
+            .await
+            .expect("both batches"),
+        2
+    );
+    assert_eq!(db.count_contacts(ws).await.expect("count"), 200);
+    let last = &second.contacts[99].id;
+    let facts = db.facts(ws, last).await.expect("facts");
+    assert_eq!(
+        facts.len(),
+        second
+            .facts
+            .iter()
+            .filter(|f| &f.contact_id == last)
+            .count()
+    );
+    // The writer is back to its usual self: ordinary writes are checked again.
+    let orphan = NewFact {
+        kind: FactKind::Note,
+        text: "orphan".into(),
+        relation: None,
+        date: None,
+    }
+    .into_fact(ContactId::generate(), now())
+    .expect("fact");
+    assert!(matches!(
+        db.insert_fact(ws, &orphan).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 /// A bulk load's batch may refer to itself and to what is stored, nothing else: whatever
 /// it points at that is not there (a contact, a member, the interaction a promise came
 /// from, the promise it follows), the whole batch is refused and nothing of it is kept.
@@ -1188,6 +1262,7 @@ async fn every_foreign_key_of_a_book_is_checked_by_the_bulk_load() {
 
 on_both_backends!(
     a_book_batch_must_refer_to_what_exists,
+    book_batches_are_one_transaction,
     a_merge_batch_writes_every_contact_it_changes_once,
     phones_are_rekeyed_by_their_digits,
     an_import_finds_duplicates_across_its_batches,

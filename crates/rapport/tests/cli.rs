@@ -631,8 +631,9 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
             "demo",
             "--contacts",
             "500000",
+            // Transactions of 5,000 contacts, each written in parts of 2,000, 2,000, 1,000.
             "--batch",
-            "1000",
+            "5000",
             "--seed",
             "3",
             "--anchor",
@@ -663,7 +664,14 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
         })
     };
     let started = std::time::Instant::now();
-    while count("SELECT COUNT(*) FROM contacts") < 3000 {
+    // Readers see whole transactions only, never a part of one.
+    let mut seen = Vec::new();
+    while seen.last().is_none_or(|&n| n < 15_000) {
+        seen.push(count("SELECT COUNT(*) FROM contacts"));
+        assert!(
+            seen.last().is_some_and(|n| n % 5000 == 0),
+            "a reader saw part of a transaction: {seen:?}"
+        );
         assert!(
             started.elapsed().as_secs() < 120,
             "demo did not write 3 batches in 2 minutes"
@@ -718,10 +726,10 @@ fn killing_demo_mid_write_leaves_only_whole_batches() {
     assert_eq!(integrity, "ok");
     assert_eq!(fk_problems, 0);
     assert!(
-        (3000..500_000).contains(&contacts),
+        (15_000..500_000).contains(&contacts),
         "killed mid-run: {contacts}"
     );
-    assert_eq!(contacts % 1000, 0, "only whole batches: {contacts}");
+    assert_eq!(contacts % 5000, 0, "only whole transactions: {contacts}");
     let book = DemoBook {
         seed: 3,
         anchor: jiff::civil::date(2026, 11, 25),

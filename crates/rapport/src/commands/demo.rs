@@ -14,7 +14,41 @@ use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::render;
 
-/// One batch, generated off the async threads while the previous one is written.
+/// Contacts generated at a time: a transaction (`--batch`) is written part by part.
+const PART: u64 = 2_000;
+
+/// Part of a transaction, generated off the async threads while the previous one is written.
+struct Part {
+    batch: Batch,
+    /// The last part of its transaction.
+    ends_transaction: bool,
+}
+
+/// What has been written so far.
+#[derive(Default)]
+struct Tally {
+    contacts: u64,
+    facts: u64,
+    interactions: u64,
+    commitments: u64,
+    deals: u64,
+    gestures: u64,
+    referrals: u64,
+}
+
+impl Tally {
+    fn add(&mut self, b: &Batch) {
+        self.contacts += b.contacts.len() as u64;
+        self.facts += b.facts.len() as u64;
+        self.interactions += b.interactions.len() as u64;
+        self.commitments += b.commitments.len() as u64;
+        self.deals += b.deals.len() as u64;
+        self.gestures += b.gestures.len() as u64;
+        self.referrals += b.referrals.len() as u64;
+    }
+}
+
+/// Contacts `from..to` of the book.
 fn generate(book: &DemoBook, from: u64, to: u64) -> Batch {
     let mut b = Batch {
         contacts: Vec::with_capacity((to - from) as usize),
@@ -122,41 +156,64 @@ pub async fn run(ctx: &Context, a: DemoArgs) -> anyhow::Result<()> {
     );
     progress.set_position(resumed_after);
 
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+    // The generator runs on its own thread, a part (at most PART contacts) ahead of the
+    // writer; a transaction takes `--batch` contacts, part by part, so that memory stays
+    // small however large the transactions are.
+    let (tx, mut rx) = std::sync::mpsc::sync_channel::<Part>(1);
     let producer_book = book.clone();
     let (size, total) = (a.batch, a.contacts);
     let producer = tokio::task::spawn_blocking(move || {
         let mut from = resumed_after;
         while from < total {
-            let to = from.saturating_add(size).min(total);
-            if tx
-                .blocking_send(generate(&producer_book, from, to))
-                .is_err()
-            {
-                break;
+            let end = from.saturating_add(size).min(total);
+            while from < end {
+                let to = from.saturating_add(PART).min(end);
+                let part = Part {
+                    batch: generate(&producer_book, from, to),
+                    ends_transaction: to == end,
+                };
+                if tx.send(part).is_err() {
+                    return;
+                }
+                from = to;
             }
-            from = to;
         }
     });
 
     let started = Instant::now();
-    let (mut contacts, mut facts, mut interactions, mut commitments) = (0u64, 0u64, 0u64, 0u64);
-    let (mut deals, mut gestures, mut referrals) = (0u64, 0u64, 0u64);
-    while let Some(batch) = rx.recv().await {
-        ctx.db
-            .insert_book(&ws, &batch, &params)
+    let mut n = Tally::default();
+    loop {
+        let (mut ended, rx, n, progress) = (false, &mut rx, &mut n, &progress);
+        // Blocks while the generator catches up: nothing else runs on this thread meanwhile.
+        let next = move || {
+            if ended {
+                return None;
+            }
+            let part = rx.recv().ok()?;
+            ended = part.ends_transaction;
+            n.add(&part.batch);
+            progress.inc(part.batch.contacts.len() as u64);
+            Some(part.batch)
+        };
+        let parts = ctx
+            .db
+            .insert_book_batches(&ws, &params, next)
             .await
             .map_err(rapport_core::Error::from)
             .context("writing a batch of the demo book (the batches before it are kept)")?;
-        contacts += batch.contacts.len() as u64;
-        facts += batch.facts.len() as u64;
-        interactions += batch.interactions.len() as u64;
-        commitments += batch.commitments.len() as u64;
-        deals += batch.deals.len() as u64;
-        gestures += batch.gestures.len() as u64;
-        referrals += batch.referrals.len() as u64;
-        progress.inc(batch.contacts.len() as u64);
+        if parts == 0 {
+            break;
+        }
     }
+    let Tally {
+        contacts,
+        facts,
+        interactions,
+        commitments,
+        deals,
+        gestures,
+        referrals,
+    } = n;
     producer.await.context("the demo generator stopped")?;
     progress.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
