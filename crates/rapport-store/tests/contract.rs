@@ -45,6 +45,26 @@ async fn add(db: &Db, a: &Actor, new: NewContact) -> rapport_core::contact::Cont
         .expect("add contact")
 }
 
+/// A note on a contact that does not exist.
+fn orphan_fact() -> rapport_core::fact::Fact {
+    NewFact {
+        kind: FactKind::Note,
+        text: "orphan".into(),
+        relation: None,
+        date: None,
+    }
+    .into_fact(ContactId::generate(), now())
+    .expect("fact")
+}
+
+/// After a bulk load, an ordinary write with a dangling reference is refused again.
+async fn assert_references_checked(db: &Db, ws: &rapport_core::ids::WorkspaceId) {
+    assert!(matches!(
+        db.insert_fact(ws, &orphan_fact()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 async fn names(db: &Db, a: &Actor, q: ContactQuery) -> Vec<String> {
     service::list_contacts(db, a, q)
         .await
@@ -629,16 +649,7 @@ async fn a_failed_batch_writes_nothing(db: &Db) {
             .expect("fact")
         })
         .collect();
-    facts.push(
-        NewFact {
-            kind: FactKind::Note,
-            text: "orphan".into(),
-            relation: None,
-            date: None,
-        }
-        .into_fact(ContactId::generate(), now())
-        .expect("fact"),
-    );
+    facts.push(orphan_fact());
     let p = rapport_core::trust::Params::default();
     let batch = |contacts: &[rapport_core::contact::Contact],
                  facts: &[rapport_core::fact::Fact]| Batch {
@@ -1109,18 +1120,7 @@ async fn book_batches_are_one_transaction(db: &Db) {
             .count()
     );
     // The writer is back to its usual self: ordinary writes are checked again.
-    let orphan = NewFact {
-        kind: FactKind::Note,
-        text: "orphan".into(),
-        relation: None,
-        date: None,
-    }
-    .into_fact(ContactId::generate(), now())
-    .expect("fact");
-    assert!(matches!(
-        db.insert_fact(ws, &orphan).await,
-        Err(StoreError::NotFound)
-    ));
+    assert_references_checked(db, ws).await;
 }
 
 /// A bulk load's batch may refer to itself and to what is stored, nothing else: whatever
@@ -1208,18 +1208,7 @@ async fn a_book_batch_must_refer_to_what_exists(db: &Db) {
         .expect("the batch itself");
     assert_eq!(db.count_contacts(ws).await.expect("count"), 200);
     // Ordinary writes are checked again.
-    let orphan = NewFact {
-        kind: FactKind::Note,
-        text: "orphan".into(),
-        relation: None,
-        date: None,
-    }
-    .into_fact(ContactId::generate(), now())
-    .expect("fact");
-    assert!(matches!(
-        db.insert_fact(ws, &orphan).await,
-        Err(StoreError::NotFound)
-    ));
+    assert_references_checked(db, ws).await;
 }
 
 /// SQLite's bulk loads check a batch's references themselves (`rapport_store::book`): every
