@@ -160,11 +160,7 @@ pub async fn invite<S: crate::store::AccountStore>(
     now: Timestamp,
 ) -> crate::error::Result<NewInvite> {
     use crate::error::Error;
-    if actor.role != Role::Owner {
-        return Err(Error::Forbidden(
-            "only an owner of the workspace can invite members".into(),
-        ));
-    }
+    actor.require_owner("invite members")?;
     let email = clean_email(email)?;
     let name = crate::commitment::clean_text("name", name)?;
     let expires_at = now
@@ -204,11 +200,7 @@ pub async fn handoff<S: crate::store::AccountStore>(
     now: Timestamp,
 ) -> crate::error::Result<Handoff> {
     use crate::error::Error;
-    if actor.role != Role::Owner {
-        return Err(Error::Forbidden(
-            "only an owner of the workspace can hand a member's work over".into(),
-        ));
-    }
+    actor.require_owner("hand a member's work over")?;
     let members = store.members(&actor.workspace.id).await?;
     let leaver = find_member(&members, from)
         .ok_or_else(|| Error::NotFound(format!("{from:?} is not a member of this workspace")))?;

@@ -236,18 +236,25 @@ pub fn events_of(commitments: &[Commitment], direction: Direction) -> Vec<(usize
 /// The longest commitment or request text accepted.
 pub const MAX_TEXT_CHARS: usize = 2000;
 
+/// Refuses text holding a NUL character: nobody means one, and PostgreSQL cannot store it.
+/// Every free text a person or a file gives passes here, whatever the entry point.
+pub fn refuse_nul(field: &'static str, text: &str) -> Result<(), Invalid> {
+    if text.contains('\0') {
+        return Err(Invalid::new(
+            field,
+            format!("the {field} contains a NUL character"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a commitment's or request's text.
 pub fn clean_text(field: &'static str, text: &str) -> Result<String, Invalid> {
     let t = text.trim();
     if t.is_empty() {
         return Err(Invalid::new(field, format!("the {field} is empty")));
     }
-    if t.contains('\0') {
-        return Err(Invalid::new(
-            field,
-            format!("the {field} contains a NUL character"),
-        ));
-    }
+    refuse_nul(field, t)?;
     if t.chars().count() > MAX_TEXT_CHARS {
         return Err(Invalid::new(
             field,

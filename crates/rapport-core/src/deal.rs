@@ -253,7 +253,7 @@ pub async fn add<S: ContactStore + DealStore + LedgerStore>(
     view(store, actor, deal.id.as_str(), now).await
 }
 
-/// Moves a deal to a stage. Winning makes the contact a customer and opens a promise of mine
+/// Moves a deal to a stage. Winning makes the contact a customer and a VIP and opens a promise of mine
 /// to send a handwritten thank-you note within 3 days. A won deal stays won; a lost one can
 /// be reopened.
 pub async fn set_stage<S: ContactStore + DealStore + LedgerStore>(
@@ -285,12 +285,15 @@ pub async fn set_stage<S: ContactStore + DealStore + LedgerStore>(
         .contact(&actor.workspace.id, &deal.contact_id)
         .await?
         .ok_or_else(|| Error::NotFound("the deal's contact is gone".into()))?;
-    let new_customer = (contact.relationship != RelationshipType::Customer).then(|| {
-        let mut c = contact.clone();
-        c.relationship = RelationshipType::Customer;
-        c.updated_at = now;
-        c
-    });
+    // PRODUCT.md: after a purchase, a customer is treated as a VIP for ever.
+    let promoted =
+        (contact.relationship != RelationshipType::Customer || !contact.vip).then(|| {
+            let mut c = contact.clone();
+            c.relationship = RelationshipType::Customer;
+            c.vip = true;
+            c.updated_at = now;
+            c
+        });
     let today = crate::today::day_of(now, &actor.workspace.tz());
     let due = today
         .checked_add(jiff::Span::new().days(3))
@@ -305,7 +308,7 @@ pub async fn set_stage<S: ContactStore + DealStore + LedgerStore>(
         size: Size::Normal,
         source_interaction: None,
     };
-    let won = DealWon { deal, new_customer };
+    let won = DealWon { deal, promoted };
     record_commitment_with(
         store,
         actor,

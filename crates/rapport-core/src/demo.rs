@@ -620,7 +620,7 @@ impl DemoBook {
         }
         let commitments = self.commitments(&mut rng, &id, created_at, stamp);
         let mut contact = contact;
-        contact.last_touch_at = interactions.iter().map(|i| i.occurred_at).max();
+        contact.last_touch_at = interactions.iter().map(Interaction::touched_at).max();
         let deals = self.deals(&mut rng, &contact, stamp);
         let gestures = self.gestures(&mut rng, &contact, stamp);
         // One in seven was introduced by someone met before them.

@@ -66,6 +66,7 @@ impl NewFact {
                 },
             ));
         }
+        crate::commitment::refuse_nul("text", &text)?;
         if text.chars().count() > MAX_FACT_CHARS {
             return Err(Invalid::new(
                 "text",
@@ -76,6 +77,9 @@ impl NewFact {
             .relation
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty());
+        if let Some(r) = &relation {
+            crate::commitment::refuse_nul("relation", r)?;
+        }
         if relation.is_some() && self.kind != FactKind::Family {
             return Err(Invalid::new(
                 "relation",

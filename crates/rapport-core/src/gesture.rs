@@ -484,6 +484,7 @@ pub async fn set_budget<S: GestureStore>(
     year: i16,
     amount: &str,
 ) -> Result<BudgetView> {
+    actor.require_owner("set the appreciation budget")?;
     if !(2000..=2100).contains(&year) {
         return Err(Invalid::new("year", format!("{year} is not a plausible year")).into());
     }
@@ -505,6 +506,7 @@ pub async fn set_rule<S: GestureStore>(
     actor: &Actor,
     assignment: &str,
 ) -> Result<Vec<AppreciationRule>> {
+    actor.require_owner("change the appreciation cadences")?;
     let (audience, days) = parse_rule(assignment)?;
     store
         .set_appreciation(&actor.workspace.id, audience, days)

@@ -41,6 +41,13 @@ impl Interaction {
         self.occurred_at > now
     }
 
+    /// When this interaction touched the relationship, for the keep-in-touch clock: when it
+    /// happened, or, for one planned ahead, when it was arranged (never a future date, which
+    /// would silence the clock until then).
+    pub fn touched_at(&self) -> Timestamp {
+        self.occurred_at.min(self.created_at)
+    }
+
     /// The folded text interactions are searched by.
     pub fn search_text(&self) -> String {
         let mut parts = vec![self.summary.as_str()];
@@ -65,6 +72,9 @@ pub const MAX_INTERACTION_CHARS: usize = 20_000;
 
 fn optional_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Invalid> {
     let v = v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if let Some(t) = &v {
+        crate::commitment::refuse_nul(field, t)?;
+    }
     if let Some(t) = &v
         && t.chars().count() > MAX_INTERACTION_CHARS
     {

@@ -26,6 +26,7 @@ pub mod store;
 pub mod today;
 pub mod touch;
 pub mod trust;
+pub mod usecases;
 pub mod workspace;
 
 pub use error::{Error, Invalid, Result, StoreError};

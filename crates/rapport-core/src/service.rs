@@ -79,16 +79,79 @@ pub async fn resolve_contact<S: ContactStore>(
     )))
 }
 
-/// Creates a contact owned by the acting user.
+/// Another contact that shares an email or phone with one just added: perhaps the same
+/// person, so the person adding is told and can look.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SameAs {
+    /// What they share: `email ana@example.com` or `phone +33 6 12 34 56 78`.
+    pub by: String,
+    pub id: ContactId,
+    pub name: String,
+}
+
+/// A contact just added, with the contacts it may duplicate.
+#[derive(Clone, Debug, Serialize)]
+pub struct AddedContact {
+    #[serde(flatten)]
+    pub contact: Contact,
+    /// Other contacts with one of its emails (any case) or phones (same digits). The contact
+    /// is added all the same (two people may share an office line); empty when none.
+    pub same_as: Vec<SameAs>,
+}
+
+impl AddedContact {
+    /// One line a person reads: "Same email as Ana Lima (ana@example.com)".
+    pub fn warnings(&self) -> Vec<String> {
+        self.same_as
+            .iter()
+            .map(|s| {
+                format!(
+                    "another contact has the same {}: {} [{}]",
+                    s.by, s.name, s.id
+                )
+            })
+            .collect()
+    }
+}
+
+/// Creates a contact owned by the acting user, and names any contact it may duplicate.
 pub async fn add_contact<S: ContactStore>(
     store: &S,
     actor: &Actor,
     new: NewContact,
     now: Timestamp,
-) -> Result<Contact> {
+) -> Result<AddedContact> {
     let contact = new.into_contact(actor.user.id.clone(), now)?;
+    let handles = crate::import::handles(&contact);
+    let keys: Vec<crate::import::Handle> = handles.iter().map(|(h, _)| h.clone()).collect();
+    let found = if keys.is_empty() {
+        Vec::new()
+    } else {
+        store
+            .contacts_with_handles(&actor.workspace.id, &keys)
+            .await?
+    };
     store.insert_contact(&actor.workspace.id, &contact).await?;
-    Ok(contact)
+    let mut same_as: Vec<SameAs> = Vec::new();
+    for (handle, id, name) in found {
+        if same_as.iter().any(|s| s.id == id) {
+            continue;
+        }
+        let shown = handles
+            .iter()
+            .find(|(h, _)| *h == handle)
+            .map_or("", |(_, v)| *v);
+        let kind = match handle {
+            crate::import::Handle::Email(_) => "email",
+            crate::import::Handle::Phone(_) => "phone",
+        };
+        same_as.push(SameAs {
+            by: format!("{kind} {shown}"),
+            id,
+            name,
+        });
+    }
+    Ok(AddedContact { contact, same_as })
 }
 
 /// Changes a contact. An empty change is refused rather than silently doing nothing.
@@ -302,11 +365,7 @@ pub async fn change_settings<S: crate::store::WorkspaceStore>(
     actor: &Actor,
     change: &crate::workspace::SettingsChange,
 ) -> Result<crate::workspace::Workspace> {
-    if actor.role != crate::workspace::Role::Owner {
-        return Err(Error::Forbidden(
-            "only an owner can change the workspace's settings".into(),
-        ));
-    }
+    actor.require_owner("change the workspace's settings")?;
     let updated = change.apply(&actor.workspace)?;
     store.update_workspace(&updated).await?;
     Ok(updated)

@@ -120,6 +120,14 @@ pub trait ContactStore: Send + Sync {
 
     /// How many contacts the workspace has, archived included.
     fn count_contacts(&self, ws: &WorkspaceId) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// The contacts of the workspace (archived too) holding any of `handles` (an email in
+    /// any case, a phone by its digits): (handle, contact id, name), a few per handle.
+    fn contacts_with_handles(
+        &self,
+        ws: &WorkspaceId,
+        handles: &[crate::import::Handle],
+    ) -> impl Future<Output = StoreResult<Vec<(crate::import::Handle, ContactId, String)>>> + Send;
 }
 
 /// Personal memory.
@@ -341,7 +349,8 @@ pub struct LedgerChange {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DealWon {
     pub deal: crate::deal::Deal,
-    pub new_customer: Option<Contact>,
+    /// The contact made a customer and a VIP, when it was not both already.
+    pub promoted: Option<Contact>,
 }
 
 /// Which commitments a listing returns.
@@ -701,6 +710,9 @@ pub trait AccountStore: Send + Sync {
         send_at: Option<&str>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// The member's own digest hour (`HH:MM`), if they set one.
+    fn digest_at(&self, actor: &Actor) -> impl Future<Output = StoreResult<Option<String>>> + Send;
+
     /// Every live member who wants a digest and has an email: (actor, send_at, last day sent).
     fn digest_members(
         &self,
@@ -779,19 +791,22 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// Notes a failed sign-in for each key (the account's email, the client's address).
-    fn add_login_failure(
+    /// Reserves a sign-in attempt against each key (the account's email, the client's
+    /// address) before its password is checked, atomically however many run in parallel:
+    /// `false`, and nothing written, when a key already has `max` failures since `since`;
+    /// else the attempt is recorded as a failure of each key under `attempt` until
+    /// [`AccountStore::release_login_attempt`] takes it back (it succeeded).
+    fn reserve_login_attempt(
         &self,
         keys: &[String],
-        now: Timestamp,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-
-    /// The most failures any of `keys` had since `since`.
-    fn login_failures(
-        &self,
-        keys: &[String],
+        attempt: &str,
         since: Timestamp,
-    ) -> impl Future<Output = StoreResult<u64>> + Send;
+        max: u64,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Takes back a reserved attempt that succeeded.
+    fn release_login_attempt(&self, attempt: &str) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// The live members of a workspace.
     fn members(

@@ -11,7 +11,7 @@ use crate::contact::{RelationshipType, VIP_CADENCE_DAYS};
 use crate::error::{Invalid, Result};
 use crate::gesture::Audience;
 use crate::store::ContactStore;
-use crate::workspace::{Actor, Role};
+use crate::workspace::Actor;
 
 /// The longest keep-in-touch cadence, in days (as for a contact's own cadence).
 pub const MAX_TOUCH_DAYS: u32 = 3650;
@@ -168,11 +168,7 @@ pub async fn set_rules<S: ContactStore>(
     if assignments.is_empty() {
         return Ok(actor.workspace.touch_rules.clone());
     }
-    if actor.role != Role::Owner {
-        return Err(crate::Error::Forbidden(
-            "only an owner can change the workspace's keep-in-touch cadences".into(),
-        ));
-    }
+    actor.require_owner("change the keep-in-touch cadences")?;
     let mut set = actor.workspace.touch_rules.clone();
     let mut changed = Vec::new();
     for a in assignments {

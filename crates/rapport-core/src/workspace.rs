@@ -62,6 +62,20 @@ pub struct Actor {
     pub role: Role,
 }
 
+impl Actor {
+    /// Refuses, as `Forbidden` naming `what`, unless the actor is an owner of the workspace.
+    /// Every owner-only rule goes through here, so the web, the API and the CLI agree.
+    pub fn require_owner(&self, what: &str) -> crate::error::Result<()> {
+        if self.role == Role::Owner {
+            Ok(())
+        } else {
+            Err(crate::error::Error::Forbidden(format!(
+                "only an owner of the workspace can {what}"
+            )))
+        }
+    }
+}
+
 /// A change to a workspace's settings: `None` leaves a setting as it is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SettingsChange {

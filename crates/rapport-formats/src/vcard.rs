@@ -35,6 +35,9 @@ pub struct Card {
     pub birthday: Option<YearlyDate>,
     pub anniversary: Option<YearlyDate>,
     pub notes: Vec<String>,
+    /// What was read but not kept, and why (an impossible BDAY...): the card is imported
+    /// without it, and the import report names it.
+    pub warnings: Vec<String>,
 }
 
 /// Why a card (or a stretch of the file) could not be read.
@@ -286,36 +289,64 @@ fn first_text(e: &VCardEntry) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
-fn yearly_date(e: &VCardEntry) -> Option<YearlyDate> {
+/// A BDAY or ANNIVERSARY as a yearly date: `Ok(None)` when the property is empty, an error
+/// naming the value when it holds something that is not a calendar date (1985-02-30).
+fn yearly_date(e: &VCardEntry) -> Result<Option<YearlyDate>, String> {
+    let mut seen = None;
     for v in &e.values {
         match v {
             VCardValue::PartialDateTime(p) => {
+                let shown = format!(
+                    "{}-{:02}-{:02}",
+                    p.year.map_or_else(|| "-".to_owned(), |y| y.to_string()),
+                    p.month.unwrap_or(0),
+                    p.day.unwrap_or(0)
+                );
                 let (Some(month), Some(day)) = (p.month, p.day) else {
+                    seen = Some(shown);
                     continue;
                 };
                 let year = p.year.and_then(|y| i16::try_from(y).ok());
-                let month = i8::try_from(month).ok()?;
-                let day = i8::try_from(day).ok()?;
-                return YearlyDate::new(year, month, day).ok();
+                let date = i8::try_from(month)
+                    .ok()
+                    .zip(i8::try_from(day).ok())
+                    .and_then(|(m, d)| YearlyDate::new(year, m, d).ok());
+                return date
+                    .map(Some)
+                    .ok_or_else(|| format!("{shown:?} is not a date"));
             }
             VCardValue::Text(t) => {
                 // Some exporters write dates calcard leaves as text: 1980-03-14, 19800314,
                 // --03-14, --0314.
+                if t.trim().is_empty() {
+                    continue;
+                }
                 let digits: String = t.trim().chars().filter(char::is_ascii_digit).collect();
                 let no_year = t.trim().starts_with("--");
                 let (year, rest) = match (no_year, digits.len()) {
                     (true, 4) => (None, digits.as_str()),
                     (false, 8) => (digits[..4].parse().ok(), &digits[4..]),
-                    _ => continue,
+                    _ => {
+                        seen = Some(t.trim().to_owned());
+                        continue;
+                    }
                 };
-                let month = rest[..2].parse().ok()?;
-                let day = rest[2..4].parse().ok()?;
-                return YearlyDate::new(year, month, day).ok();
+                let date = rest[..2]
+                    .parse()
+                    .ok()
+                    .zip(rest[2..4].parse().ok())
+                    .and_then(|(m, d)| YearlyDate::new(year, m, d).ok());
+                return date
+                    .map(Some)
+                    .ok_or_else(|| format!("{:?} is not a date", t.trim()));
             }
             _ => {}
         }
     }
-    None
+    match seen {
+        Some(v) => Err(format!("{v:?} is not a date")),
+        None => Ok(None),
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, value: String) {
@@ -366,10 +397,18 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
                     }
                 }
             }
-            VCardProperty::Bday => c.birthday = c.birthday.or_else(|| yearly_date(e)),
-            VCardProperty::Anniversary => {
-                c.anniversary = c.anniversary.or_else(|| yearly_date(e));
-            }
+            VCardProperty::Bday if c.birthday.is_none() => match yearly_date(e) {
+                Ok(d) => c.birthday = d,
+                Err(m) => c
+                    .warnings
+                    .push(format!("BDAY {m}; the contact is kept without a birthday")),
+            },
+            VCardProperty::Anniversary if c.anniversary.is_none() => match yearly_date(e) {
+                Ok(d) => c.anniversary = d,
+                Err(m) => c
+                    .warnings
+                    .push(format!("ANNIVERSARY {m}; the contact is kept without it")),
+            },
             VCardProperty::Note => {
                 let note = texts(e).join("\n").trim().to_owned();
                 if !note.is_empty() {
@@ -615,6 +654,32 @@ mod tests {
         let cut = all[4].as_ref().expect_err("truncated");
         assert!(cut.message.contains("never ends"), "{cut}");
         assert_eq!(cut.number, 4);
+    }
+
+    #[test]
+    fn an_impossible_birthday_is_reported_and_the_card_kept() {
+        for (bday, why) in [
+            ("1985-02-30", "\"1985-02-30\" is not a date"),
+            ("19850230", "is not a date"),
+            ("--1345", "is not a date"),
+            ("sometime in May", "\"sometime in May\" is not a date"),
+        ] {
+            let c = one(&format!(
+                "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nBDAY:{bday}\nANNIVERSARY:--06-12\nEND:VCARD\n"
+            ));
+            assert_eq!(c.name, "Ana");
+            assert_eq!(c.birthday, None, "{bday}");
+            assert_eq!(c.anniversary, YearlyDate::new(None, 6, 12).ok(), "{bday}");
+            assert_eq!(c.warnings.len(), 1, "{bday}: {:?}", c.warnings);
+            assert!(
+                c.warnings[0].starts_with("BDAY ") && c.warnings[0].contains(why),
+                "{bday}: {:?}",
+                c.warnings
+            );
+        }
+        let fine = one("BEGIN:VCARD\nVERSION:3.0\nFN:Bo\nBDAY:1985-02-28\nEND:VCARD\n");
+        assert!(fine.warnings.is_empty());
+        assert_eq!(fine.birthday, YearlyDate::new(Some(1985), 2, 28).ok());
     }
 
     #[test]

@@ -41,8 +41,32 @@ pub fn new_token() -> Result<(String, String), ApiError> {
     Ok((token, hash))
 }
 
+/// How long a sign-in waits for a free hashing slot before it is told to come back.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// One argon2 hash at a time per core: each takes 19 MiB, so unbounded parallel sign-ins
+/// (even for unknown emails) would take the server's memory. The rest wait their turn, at
+/// most [`HASH_WAIT`], then get 503.
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, ApiError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+    match tokio::time::timeout(HASH_WAIT, slots.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(e)) => Err(ApiError::internal(e)),
+        Err(_) => Err(ApiError::new(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many sign-ins at once: try again in a few seconds",
+        )),
+    }
+}
+
 /// Hashes a password with argon2 (default parameters), off the async threads.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(ApiError::internal)?;
@@ -59,6 +83,7 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 /// Checks a password against a stored hash, off the async threads. A missing hash is
 /// checked against a dummy so a wrong email costs as much time as a wrong password.
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let stored = match hash {
@@ -159,20 +184,13 @@ impl FromRequestParts<AppState> for ApiActor {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let hash = digest(token);
-        let actor = match state.token_cache.get(&hash) {
-            Some(a) => a,
-            None => {
-                let epoch = state.token_cache.epoch();
-                let a = state
-                    .db
-                    .token_actor(&hash, Timestamp::now())
-                    .await?
-                    .ok_or_else(ApiError::unauthorized)?;
-                state.token_cache.put(hash, a.clone(), epoch);
-                a
-            }
-        };
+        // Looked up on every request, never cached: a token revoked, or a member handed off,
+        // by any process (the CLI, another server) stops working on the very next request.
+        let actor = state
+            .db
+            .token_actor(&digest(token), Timestamp::now())
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
         if let Some(slot) = parts.extensions.get::<crate::cache::WriteSlot>() {
             slot.fill(&actor.workspace.id);
         }
@@ -210,12 +228,23 @@ pub fn throttle_keys(email: &str, address: Option<&str>) -> Vec<String> {
     keys
 }
 
-/// Whether sign-in is refused for now for these keys.
-pub async fn throttled(state: &AppState, keys: &[String]) -> Result<bool, ApiError> {
-    let since = Timestamp::now()
+/// Reserves a sign-in attempt for these keys: its id, or `None` when sign-in is refused for
+/// now (a key has had [`MAX_LOGIN_FAILURES`] in the window). The attempt counts as a failure
+/// until `release_login_attempt` takes it back.
+pub async fn reserve_attempt(
+    state: &AppState,
+    keys: &[String],
+) -> Result<Option<String>, ApiError> {
+    let now = Timestamp::now();
+    let since = now
         .checked_sub(jiff::SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
         .map_err(ApiError::internal)?;
-    Ok(state.db.login_failures(keys, since).await? >= MAX_LOGIN_FAILURES)
+    let attempt = secret(16)?;
+    let reserved = state
+        .db
+        .reserve_login_attempt(keys, &attempt, since, MAX_LOGIN_FAILURES, now)
+        .await?;
+    Ok(reserved.then_some(attempt))
 }
 
 /// Constant-time comparison of two secrets.

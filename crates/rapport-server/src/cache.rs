@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use rapport_core::ids::{UserId, WorkspaceId};
 use rapport_core::today::Today;
-use rapport_core::workspace::Actor;
 
 /// How long a Today is served from the cache at most.
 pub const TODAY_TTL: Duration = Duration::from_secs(5);
@@ -87,61 +86,6 @@ impl TodayCache {
         let mut inner = self.lock();
         *inner.generations.entry(ws.clone()).or_insert(0) += 1;
         inner.entries.retain(|(w, _, _), _| w != ws);
-    }
-}
-
-/// How long a bearer token's answer (who it is, in which workspace) is reused at most.
-pub const TOKEN_TTL: Duration = Duration::from_secs(5);
-
-/// Who each recently seen API token is, so a burst of API calls does not look the token up
-/// on every request. Any write through this server to a workspace (revoking a token, a
-/// handoff...) retires that workspace's entries at once; a token revoked elsewhere (the CLI)
-/// stops working within [`TOKEN_TTL`].
-#[derive(Debug, Default)]
-pub struct TokenCache {
-    entries: Mutex<HashMap<String, (Instant, Actor)>>,
-    /// Moves on every retirement: an answer read before one is not kept.
-    epoch: std::sync::atomic::AtomicU64,
-}
-
-impl TokenCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Actor)>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Read before looking a token up in the database; hand it to [`TokenCache::put`].
-    pub fn epoch(&self) -> u64 {
-        self.epoch.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// The actor of a token (by its digest), if seen within the TTL.
-    pub fn get(&self, digest: &str) -> Option<Actor> {
-        self.lock()
-            .get(digest)
-            .filter(|(at, _)| at.elapsed() < TOKEN_TTL)
-            .map(|(_, a)| a.clone())
-    }
-
-    /// Keeps a token's actor, unless a write was tracked since `epoch` was read.
-    pub fn put(&self, digest: String, actor: Actor, epoch: u64) {
-        let mut entries = self.lock();
-        if self.epoch() != epoch {
-            return;
-        }
-        if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, (at, _)| at.elapsed() < TOKEN_TTL);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-        }
-        entries.insert(digest, (Instant::now(), actor));
-    }
-
-    /// Something was written to the workspace: look its tokens up afresh.
-    pub fn retire(&self, ws: &WorkspaceId) {
-        let mut entries = self.lock();
-        self.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        entries.retain(|_, (_, a)| &a.workspace.id != ws);
     }
 }
 
@@ -278,47 +222,6 @@ mod tests {
         // Computed from data read before a write that landed meanwhile: not kept.
         c.put(&ws, &user, None, g, today());
         assert!(c.get(&ws, &user, None).is_none());
-    }
-
-    fn actor(ws: &WorkspaceId) -> Actor {
-        Actor {
-            workspace: rapport_core::workspace::Workspace {
-                id: ws.clone(),
-                name: "w".into(),
-                time_zone: "UTC".into(),
-                promise_load_threshold: 5,
-                trust_half_life_days: 180,
-                touch_rules: Default::default(),
-                created_at: jiff::Timestamp::UNIX_EPOCH,
-            },
-            user: rapport_core::workspace::User {
-                id: UserId::generate(),
-                name: "u".into(),
-                email: None,
-                created_at: jiff::Timestamp::UNIX_EPOCH,
-            },
-            role: rapport_core::workspace::Role::Member,
-        }
-    }
-
-    #[test]
-    fn a_write_retires_the_workspace_s_tokens_and_a_racing_lookup_is_not_kept() {
-        let c = TokenCache::default();
-        let (ws, other) = (WorkspaceId::generate(), WorkspaceId::generate());
-        let e = c.epoch();
-        c.put("a".into(), actor(&ws), e);
-        c.put("b".into(), actor(&other), e);
-        assert_eq!(c.get("a").map(|a| a.workspace.id), Some(ws.clone()));
-        assert!(c.get("nope").is_none());
-        c.retire(&ws);
-        assert!(
-            c.get("a").is_none(),
-            "a revoke through the server is seen at once"
-        );
-        assert!(c.get("b").is_some(), "other workspaces keep theirs");
-        // Looked up before the write landed: not kept.
-        c.put("a".into(), actor(&ws), e);
-        assert!(c.get("a").is_none());
     }
 
     #[test]

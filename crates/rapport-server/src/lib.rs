@@ -7,12 +7,12 @@ pub mod auth;
 pub mod cache;
 pub mod error;
 pub mod feed;
+pub mod listen;
 pub mod mail;
 pub mod openapi;
+pub mod proxy;
 pub mod transfer;
 pub mod web;
-
-use std::net::SocketAddr;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -32,6 +32,11 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct Config {
     /// Mark cookies `Secure` (when served over https, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// The address people reach this server at (`--public-url`), for links handed out; by
+    /// default the bound address.
+    pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<proxy::Cidr>,
 }
 
 /// What every handler can reach.
@@ -40,7 +45,6 @@ pub struct AppState {
     pub db: Db,
     pub config: Config,
     pub today_cache: std::sync::Arc<cache::TodayCache>,
-    pub token_cache: std::sync::Arc<cache::TokenCache>,
     pub uploads: std::sync::Arc<cache::UploadCache>,
 }
 
@@ -50,7 +54,6 @@ impl AppState {
             db,
             config,
             today_cache: Default::default(),
-            token_cache: Default::default(),
             uploads: Default::default(),
         }
     }
@@ -72,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             track_writes,
         ))
+        .layer(axum::middleware::from_fn(listen::body_progress))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -115,7 +119,7 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Retires a workspace's cached Todays and tokens after any request that may have written to it.
+/// Retires a workspace's cached Todays after any request that may have written to it.
 async fn track_writes(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let reads_only = matches!(
         *req.method(),
@@ -129,7 +133,6 @@ async fn track_writes(State(state): State<AppState>, mut req: Request, next: Nex
     let res = next.run(req).await;
     if let Some(ws) = slot.take() {
         state.today_cache.bump(&ws);
-        state.token_cache.retire(&ws);
     }
     res
 }
@@ -145,8 +148,13 @@ pub async fn setup_link(db: &Db) -> Result<Option<String>, error::ApiError> {
     Ok(Some(format!("/setup/{token}")))
 }
 
-/// Serves the application on a bound listener until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+/// Serves the application on a bound listener until `shutdown` completes (SIGTERM), then
+/// lets the requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     // Uploads left on disk by an earlier server that was stopped before it could remove them.
     let left = transfer::sweep_stale_uploads(
         &std::env::temp_dir(),
@@ -166,6 +174,5 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             uploads.sweep();
         }
     });
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).await
+    listen::serve(listener, router(state), shutdown).await
 }

@@ -161,16 +161,7 @@ pub async fn send(
     Ok(())
 }
 
-/// Parses a digest hour, `HH:MM` (00:00 to 23:59), in the workspace's time zone.
-pub fn parse_send_at(text: &str) -> Result<jiff::civil::Time, String> {
-    let bad = || format!("{text:?}: write the hour as HH:MM, e.g. 07:30");
-    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
-    let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if m.to_string().len() > 2 || !(0..24).contains(&h) || !(0..60).contains(&m) {
-        return Err(bad());
-    }
-    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| bad())
-}
+pub use rapport_core::usecases::settings::parse_send_at;
 
 /// Sends the digests due at `now`: each member whose local time has reached their hour and
 /// who has not had that day's. Each is claimed in the database before it is sent, so two

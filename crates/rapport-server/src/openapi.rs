@@ -51,7 +51,7 @@ fn cadences() -> Value {
 fn import_report_schema() -> Value {
     json!({
         "type": "object",
-        "required": ["file", "cards", "imported", "merged", "skipped", "dry_run", "duplicates"],
+        "required": ["file", "cards", "imported", "merged", "skipped", "dry_run", "duplicates", "warnings", "warnings_total"],
         "properties": {
             "file": string(), "cards": {"type": "integer"}, "imported": {"type": "integer"},
             "merged": {"type": "integer"}, "skipped": {"type": "integer"}, "dry_run": {"type": "boolean"},
@@ -62,7 +62,12 @@ fn import_report_schema() -> Value {
                 "items": {"type": "object",
                 "required": ["card", "line", "name", "matches_id", "matches", "by"],
                 "properties": {"card": {"type": "integer"}, "line": {"type": "integer"}, "name": string(),
-                    "matches_id": nullable("string"), "matches": string(), "by": string()}}}
+                    "matches_id": nullable("string"), "matches": string(), "by": string()}}},
+            "warnings": {"type": "array", "maxItems": 1000,
+                "description": "What imported items held that was not kept, and why (an impossible birthday...); warnings_total counts them all",
+                "items": {"type": "object", "required": ["card", "line", "message"],
+                "properties": {"card": {"type": "integer"}, "line": {"type": "integer"}, "message": string()}}},
+            "warnings_total": {"type": "integer"}
         }
     })
 }
@@ -237,6 +242,18 @@ fn schemas() -> Value {
                 "created_at": string(), "updated_at": string(),
                 "archived_at": nullable("string"), "last_touch_at": nullable("string")
             }
+        },
+        "AddedContact": {
+            "allOf": [r("Contact"), {
+                "type": "object",
+                "required": ["same_as"],
+                "properties": {
+                    "same_as": {"type": "array",
+                        "description": "Other contacts with one of its emails (any case) or phones (same digits): perhaps the same person. The contact is added all the same.",
+                        "items": {"type": "object", "required": ["by", "id", "name"],
+                            "properties": {"by": string(), "id": string(), "name": string()}}}
+                }
+            }]
         },
         "ContactCard": {
             "allOf": [r("Contact"), {
@@ -480,7 +497,7 @@ pub fn document() -> Value {
                     "phones": {"type": "array", "items": string()},
                     "tags": {"type": "array", "items": string()},
                     "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650}
-                }))), "201", Some(r("Contact")))
+                }))), "201", Some(r("AddedContact")))
         },
         "/contacts/{id}": {
             "get": op("getContact", "A contact with their memory and latest interactions", vec![contact()], None, "200", Some(r("ContactCard")))

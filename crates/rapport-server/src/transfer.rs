@@ -30,6 +30,8 @@ use serde::Serialize;
 const BATCH: usize = 1000;
 /// Errors listed before the rest are only counted.
 const ERRORS_SHOWN: usize = 50;
+/// Warnings listed in a report; the rest are counted.
+pub const WARNINGS_SHOWN: usize = 1000;
 /// Duplicates listed in a report; the rest are counted (`merged`, `skipped`).
 pub const DUPLICATES_SHOWN: usize = 1000;
 
@@ -74,6 +76,18 @@ pub struct ImportReport {
     /// The first duplicates found (at most [`DUPLICATES_SHOWN`]; `merged` or `skipped`
     /// counts them all).
     pub duplicates: Vec<Duplicate>,
+    /// What was read but not kept from items that were imported all the same (an
+    /// impossible birthday...): the first [`WARNINGS_SHOWN`]; `warnings_total` counts all.
+    pub warnings: Vec<ItemWarning>,
+    pub warnings_total: usize,
+}
+
+/// Something an imported item held that was not kept, and why.
+#[derive(Debug, Serialize)]
+pub struct ItemWarning {
+    pub card: usize,
+    pub line: usize,
+    pub message: String,
 }
 
 impl ImportReport {
@@ -326,7 +340,11 @@ pub async fn import<P: FnMut() + Send>(
     let what = src.item();
     let now = rapport_core::dates::micro_precision(jiff::Timestamp::now());
     let mut entries = open(src)?;
-    let (mut cards, mut errors, mut done) = (0usize, Vec::<String>::new(), false);
+    // Only the first refusals and warnings are kept, and all are counted: a file of a
+    // million bad items must not hold a million messages in memory.
+    let (mut cards, mut errors, mut error_count, mut done) =
+        (0usize, Vec::<String>::new(), 0usize, false);
+    let (mut warnings, mut warnings_total) = (Vec::<ItemWarning>::new(), 0usize);
     let refused = || StoreError::Conflict("the file has items that cannot be imported".into());
     let next = || -> Option<Result<Vec<ImportItem>, StoreError>> {
         let mut items = Vec::new();
@@ -337,14 +355,31 @@ pub async fn import<P: FnMut() + Send>(
             };
             cards = cards.max(number);
             on_item();
+            if let Ok(c) = &card {
+                for message in &c.warnings {
+                    warnings_total += 1;
+                    if warnings.len() < WARNINGS_SHOWN {
+                        warnings.push(ItemWarning {
+                            card: number,
+                            line,
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
             match card.and_then(|c| item_of(number, line, c, opts.relationship, actor, now)) {
                 // Once an item is refused nothing is written: the rest is only checked.
-                Ok(item) if errors.is_empty() => items.push(item),
+                Ok(item) if error_count == 0 => items.push(item),
                 Ok(_) => {}
-                Err(m) => errors.push(format!("{what} {number} (line {line}): {m}")),
+                Err(m) => {
+                    error_count += 1;
+                    if errors.len() < ERRORS_SHOWN {
+                        errors.push(format!("{what} {number} (line {line}): {m}"));
+                    }
+                }
             }
         }
-        if !errors.is_empty() {
+        if error_count > 0 {
             return if done {
                 Some(Err(refused()))
             } else {
@@ -380,20 +415,15 @@ pub async fn import<P: FnMut() + Send>(
     let written = db
         .import(&actor.workspace.id, mode, next, on_duplicate)
         .await;
-    if !errors.is_empty() {
-        let mut listed: Vec<String> = errors
-            .iter()
-            .take(ERRORS_SHOWN)
-            .map(|e| format!("  {e}"))
-            .collect();
-        if errors.len() > ERRORS_SHOWN {
-            listed.push(format!("  ... and {} more", errors.len() - ERRORS_SHOWN));
+    if error_count > 0 {
+        let mut listed: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        if error_count > errors.len() {
+            listed.push(format!("  ... and {} more", error_count - errors.len()));
         }
         return Err(Invalid::new(
             "file",
             format!(
-                "{} of the file's {what}s could not be read; nothing was imported:\n{}",
-                errors.len(),
+                "{error_count} of the file's {what}s could not be read; nothing was imported:\n{}",
                 listed.join("\n")
             ),
         )
@@ -409,6 +439,8 @@ pub async fn import<P: FnMut() + Send>(
         skipped: if opts.merge { 0 } else { found },
         dry_run: opts.dry_run,
         duplicates,
+        warnings,
+        warnings_total,
     })
 }
 

@@ -336,6 +336,20 @@ impl AccountStore for Db {
         Ok(())
     }
 
+    async fn digest_at(&self, actor: &Actor) -> StoreResult<Option<String>> {
+        let at: Option<(String,)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT send_at FROM digest_settings WHERE workspace_id = $1 AND user_id = $2",
+            )
+            .bind(actor.workspace.id.as_str())
+            .bind(actor.user.id.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(at.map(|(a,)| a))
+    }
+
     async fn digest_members(&self) -> StoreResult<Vec<(Actor, String, Option<String>)>> {
         #[derive(sqlx::FromRow)]
         struct Row {
@@ -767,41 +781,76 @@ impl AccountStore for Db {
         crate::one_row(n)
     }
 
-    async fn add_login_failure(&self, keys: &[String], now: Timestamp) -> StoreResult<()> {
-        in_write_tx!(self, |tx| {
+    async fn reserve_login_attempt(
+        &self,
+        keys: &[String],
+        attempt: &str,
+        since: Timestamp,
+        max: u64,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut keys: Vec<&String> = keys.iter().collect();
+        // Always locked in the same order, so two attempts never wait on each other.
+        keys.sort();
+        keys.dedup();
+        let reserved = in_write_tx!(self, |tx| {
             // Failures older than a day are of no use to the throttle.
             sqlx::query("DELETE FROM login_failures WHERE at < $1")
                 .bind(micros(now) - 86_400_000_000)
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            for key in keys {
-                sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            let mut full = false;
+            for key in &keys {
+                // The key's row is locked (an UPDATE) until this transaction ends: parallel
+                // attempts for the key count one after the other. (SQLite's writer is one
+                // at a time anyway.)
+                sqlx::query("INSERT INTO login_throttle (key) VALUES ($1) ON CONFLICT DO NOTHING")
                     .bind(key.as_str())
-                    .bind(micros(now))
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-            }
-        });
-        Ok(())
-    }
-
-    async fn login_failures(&self, keys: &[String], since: Timestamp) -> StoreResult<u64> {
-        let mut most = 0u64;
-        for key in keys {
-            let n: i64 = with_pool!(self, |pool| {
-                sqlx::query_scalar(
+                sqlx::query("UPDATE login_throttle SET key = key WHERE key = $1")
+                    .bind(key.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                let n: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2",
                 )
                 .bind(key.as_str())
                 .bind(micros(since))
-                .fetch_one(pool)
+                .fetch_one(&mut *tx)
                 .await
-                .map_err(db_err)?
-            });
-            most = most.max(n.unsigned_abs());
-        }
-        Ok(most)
+                .map_err(db_err)?;
+                full |= n.unsigned_abs() >= max;
+            }
+            if !full {
+                for key in &keys {
+                    sqlx::query(
+                        "INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)",
+                    )
+                    .bind(key.as_str())
+                    .bind(micros(now))
+                    .bind(attempt)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                }
+            }
+            !full
+        });
+        Ok(reserved)
+    }
+
+    async fn release_login_attempt(&self, attempt: &str) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+                .bind(attempt)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
     }
 }

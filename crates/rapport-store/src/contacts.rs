@@ -495,6 +495,40 @@ impl ContactStore for Db {
         });
         Ok(n.unsigned_abs())
     }
+
+    async fn contacts_with_handles(
+        &self,
+        ws: &WorkspaceId,
+        handles: &[rapport_core::import::Handle],
+    ) -> StoreResult<Vec<(rapport_core::import::Handle, ContactId, String)>> {
+        use rapport_core::import::Handle;
+        let mut found = Vec::new();
+        for h in handles {
+            let (kind, key) = match h {
+                Handle::Email(e) => ("email", rapport_core::search::fold(e)),
+                Handle::Phone(digits) => ("phone", digits.clone()),
+            };
+            let rows: Vec<(String, String)> = with_pool!(self, |pool| {
+                sqlx::query_as(
+                    "SELECT c.id, c.name FROM contact_attributes a JOIN contacts c \
+                     ON c.workspace_id = a.workspace_id AND c.id = a.contact_id \
+                     WHERE a.workspace_id = $1 AND a.kind = $2 AND a.value_folded = $3 \
+                     ORDER BY c.id LIMIT 5",
+                )
+                .bind(ws.as_str())
+                .bind(kind)
+                .bind(key.as_str())
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
+            });
+            for (id, name) in rows {
+                let id = ContactId::parse(&id).ok_or_else(|| crate::corrupt("contact id", &id))?;
+                found.push((h.clone(), id, name));
+            }
+        }
+        Ok(found)
+    }
 }
 
 impl BulkStore for Db {

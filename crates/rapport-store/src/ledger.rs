@@ -384,7 +384,7 @@ impl LedgerStore for Db {
             }
             if let Some(won) = &change.deal_won {
                 crate::deals::update_deal_in!(tx, ws, &won.deal);
-                if let Some(customer) = &won.new_customer {
+                if let Some(customer) = &won.promoted {
                     crate::contacts::update_contact_in!(tx, ws, customer);
                 }
             }

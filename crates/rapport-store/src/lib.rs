@@ -141,7 +141,11 @@ pub fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         sqlx::Error::Database(d) => match d.kind() {
-            sqlx::error::ErrorKind::UniqueViolation => StoreError::Conflict(d.message().to_owned()),
+            // The database's wording names tables and constraints: never shown to anyone.
+            // Callers that know what the duplicate means say so in their own words.
+            sqlx::error::ErrorKind::UniqueViolation => {
+                StoreError::Conflict("that is already recorded".to_owned())
+            }
             sqlx::error::ErrorKind::ForeignKeyViolation => StoreError::NotFound,
             _ => StoreError::Other(Box::new(e)),
         },

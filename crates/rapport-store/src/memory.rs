@@ -142,7 +142,8 @@ impl InteractionStore for Db {
         let one = std::slice::from_ref(i);
         in_write_tx!(self, |tx| {
             insert_interactions_in!(tx, ws, one);
-            // Any interaction resets the keep-in-touch clock (SET reads the old row).
+            // Any interaction resets the keep-in-touch clock (SET reads the old row); a
+            // planned one counts from when it was arranged, not from its future date.
             sqlx::query(
                 "UPDATE contacts SET \
                  last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at < $3 \
@@ -154,7 +155,7 @@ impl InteractionStore for Db {
             )
             .bind(ws.as_str())
             .bind(i.contact_id.as_str())
-            .bind(i.occurred_at.as_microsecond())
+            .bind(i.touched_at().as_microsecond())
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -40,7 +40,9 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     10 => "0010_invites",
     11 => "0011_feeds",
     12 => "0012_digests",
-    13 => "0013_phone_keys"
+    13 => "0013_phone_keys",
+    14 => "0014_login_attempts",
+    15 => "0015_deals_by_stage"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -54,7 +56,9 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     10 => "0010_invites",
     11 => "0011_feeds",
     12 => "0012_digests",
-    13 => "0013_phone_keys"
+    13 => "0013_phone_keys",
+    14 => "0014_login_attempts",
+    15 => "0015_deals_by_stage"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -43,6 +43,7 @@ async fn add(db: &Db, a: &Actor, new: NewContact) -> rapport_core::contact::Cont
     service::add_contact(db, a, new, now())
         .await
         .expect("add contact")
+        .contact
 }
 
 /// A note on a contact that does not exist.
@@ -1249,7 +1250,164 @@ async fn every_foreign_key_of_a_book_is_checked_by_the_bulk_load() {
     t.finish().await;
 }
 
+/// Adding a contact whose email (any case) or phone (same digits) another contact has adds
+/// it all the same and names the other one; another workspace's contacts are never named.
+async fn a_new_contact_sharing_an_email_or_phone_names_the_other(db: &Db) {
+    let a = actor(db).await;
+    let ana = add(
+        db,
+        &a,
+        NewContact {
+            name: "Ana Lima".into(),
+            emails: vec!["Ana@Example.com".into()],
+            phones: vec!["+33 6 12 34 56 78".into()],
+            ..NewContact::default()
+        },
+    )
+    .await;
+    let other_ws = db
+        .create_workspace("Other", "Other owner", "UTC", now())
+        .await
+        .expect("workspace");
+    let elsewhere = service::add_contact(
+        db,
+        &other_ws,
+        NewContact {
+            name: "Ana elsewhere".into(),
+            emails: vec!["ana@example.com".into()],
+            ..NewContact::default()
+        },
+        now(),
+    )
+    .await
+    .expect("add");
+    assert!(
+        elsewhere.same_as.is_empty(),
+        "another workspace's contact is never named"
+    );
+
+    let by_email = service::add_contact(
+        db,
+        &a,
+        NewContact {
+            name: "A. Lima".into(),
+            emails: vec![" ANA@example.COM ".into()],
+            ..NewContact::default()
+        },
+        now(),
+    )
+    .await
+    .expect("added all the same");
+    assert_eq!(by_email.same_as.len(), 1, "{:?}", by_email.same_as);
+    assert_eq!(by_email.same_as[0].id, ana.id);
+    assert_eq!(by_email.same_as[0].name, "Ana Lima");
+    assert!(
+        by_email.same_as[0].by.starts_with("email "),
+        "{:?}",
+        by_email.same_as
+    );
+    assert!(by_email.warnings()[0].contains("Ana Lima"));
+
+    let by_phone = service::add_contact(
+        db,
+        &a,
+        NewContact {
+            name: "Office line".into(),
+            phones: vec!["0033612345678".into(), "(33) 612-345-678".into()],
+            ..NewContact::default()
+        },
+        now(),
+    )
+    .await
+    .expect("added");
+    assert_eq!(
+        by_phone
+            .same_as
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Ana Lima"],
+        "named once, by phone digits"
+    );
+    let fresh = service::add_contact(
+        db,
+        &a,
+        NewContact {
+            name: "Nobody else".into(),
+            emails: vec!["nobody@example.com".into()],
+            ..NewContact::default()
+        },
+        now(),
+    )
+    .await
+    .expect("added");
+    assert!(fresh.same_as.is_empty());
+}
+
+/// NUL characters are refused by the core, whatever the entry point, and nothing is written.
+async fn nul_characters_are_refused_and_nothing_is_written(db: &Db) {
+    let a = actor(db).await;
+    add(
+        db,
+        &a,
+        NewContact {
+            name: "Nia".into(),
+            ..NewContact::default()
+        },
+    )
+    .await;
+    let fact = NewFact {
+        kind: FactKind::Note,
+        text: "likes\0tea".into(),
+        relation: None,
+        date: None,
+    };
+    assert!(matches!(
+        service::add_fact(db, &a, "nia", fact, now()).await,
+        Err(Error::Invalid(i)) if i.message.contains("NUL")
+    ));
+    let met = NewInteraction {
+        kind: InteractionKind::Call,
+        occurred_at: now(),
+        summary: "Call".into(),
+        they_said: Some("x\0y".into()),
+        i_said: None,
+    };
+    assert!(matches!(
+        service::log_interaction(db, &a, "nia", met, now()).await,
+        Err(Error::Invalid(i)) if i.field == "they_said"
+    ));
+    assert!(matches!(
+        service::add_contact(
+            db,
+            &a,
+            NewContact {
+                name: "N\0ia".into(),
+                ..NewContact::default()
+            },
+            now()
+        )
+        .await,
+        Err(Error::Invalid(_))
+    ));
+    let nia = service::resolve_contact(db, &a, "nia").await.expect("nia");
+    assert!(
+        db.facts(&a.workspace.id, &nia.id)
+            .await
+            .expect("facts")
+            .is_empty()
+    );
+    assert!(
+        db.timeline(&a.workspace.id, &nia.id, None, 10)
+            .await
+            .expect("timeline")
+            .is_empty()
+    );
+}
+
 on_both_backends!(
+    a_new_contact_sharing_an_email_or_phone_names_the_other,
+    nul_characters_are_refused_and_nothing_is_written,
     a_book_batch_must_refer_to_what_exists,
     book_batches_are_one_transaction,
     a_merge_batch_writes_every_contact_it_changes_once,

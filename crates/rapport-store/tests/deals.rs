@@ -89,7 +89,8 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         1
     );
 
-    // Winning: the contact becomes a customer, and a thank-you note is promised in 3 days.
+    // Winning: the contact becomes a customer and a VIP, and a thank-you note is promised in
+    // 3 days.
     let won = deal::set_stage(db, &a, &id, Stage::Won, now())
         .await
         .expect("won");
@@ -99,6 +100,10 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         .await
         .expect("contact");
     assert_eq!(contact.relationship, RelationshipType::Customer);
+    assert!(
+        contact.vip,
+        "a won deal makes the contact a VIP (PRODUCT.md)"
+    );
     let open_mine = ledger::list_commitments(
         db,
         &a,

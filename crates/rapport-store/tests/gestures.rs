@@ -166,7 +166,8 @@ async fn budget_thank_you_notes_bad_input_and_isolation(db: &Db) {
     };
     let kenji = service::add_contact(db, &a, new, now())
         .await
-        .expect("contact");
+        .expect("contact")
+        .contact;
     let b = gesture::budget(db, &a, Some(2026), now())
         .await
         .expect("budget");

@@ -297,6 +297,56 @@ async fn a_changed_cadence_moves_the_keep_in_touch_date(db: &Db) {
     assert_eq!(items(&day, TodayKind::GoingCold).len(), 1);
 }
 
+/// A meeting planned weeks ahead keeps the relationship warm from when it was arranged, not
+/// from its future date: until the meeting, the usual cadence still applies.
+async fn a_planned_meeting_does_not_move_the_clock_into_the_future(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
+        .await
+        .expect("actor");
+    add(
+        db,
+        &a,
+        "Pia Prospect",
+        RelationshipType::Prospect,
+        days_ago(20),
+    )
+    .await;
+    assert_eq!(
+        items(
+            &today_for(db, &a, now()).await.expect("today"),
+            TodayKind::GoingCold
+        )
+        .len(),
+        1,
+        "14 days for a prospect, and 20 have passed"
+    );
+    let planned = NewInteraction {
+        kind: InteractionKind::Meeting,
+        occurred_at: now() + SignedDuration::from_hours(24 * 60),
+        summary: "Lunch in January".into(),
+        they_said: None,
+        i_said: None,
+    };
+    service::log_interaction(db, &a, "pia", planned, now())
+        .await
+        .expect("log");
+    let pia = service::resolve_contact(db, &a, "pia").await.expect("pia");
+    assert_eq!(pia.last_touch_at, Some(now()), "touched when arranged");
+    assert!(
+        items(
+            &today_for(db, &a, now()).await.expect("today"),
+            TodayKind::GoingCold
+        )
+        .is_empty()
+    );
+    // 15 days on, the meeting is still 45 days away: the prospect's 14 days have run out.
+    let later = today_for(db, &a, now() + SignedDuration::from_hours(24 * 15))
+        .await
+        .expect("today");
+    assert_eq!(items(&later, TodayKind::GoingCold).len(), 1);
+}
+
 async fn workspace_cadence_defaults_move_who_goes_cold(db: &Db) {
     let a = db
         .ensure_default_actor("Default", "Owner", "UTC", days_ago(400))
@@ -617,7 +667,8 @@ async fn dates_are_capped_nearest_and_most_valuable_first(db: &Db) {
                 now(),
             )
             .await
-            .expect("contact");
+            .expect("contact")
+            .contact;
             service::add_fact(db, &a, c.id.as_str(), birthday(day), now())
                 .await
                 .expect("fact");
@@ -670,5 +721,6 @@ on_both_backends!(
     the_brief_gathers_what_to_know_before_a_meeting,
     each_kind_appears_and_goes_away_when_it_should,
     a_changed_cadence_moves_the_keep_in_touch_date,
+    a_planned_meeting_does_not_move_the_clock_into_the_future,
     workspace_cadence_defaults_move_who_goes_cold,
 );

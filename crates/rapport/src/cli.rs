@@ -126,6 +126,19 @@ pub struct ServeArgs {
     /// Mark session cookies Secure (serve over https, directly or behind a proxy).
     #[arg(long, env = "RAPPORT_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The address people reach Rapport at (https://crm.example.com), for the links it hands
+    /// out (invitations, calendar feeds, the digest). Default: the bound address.
+    #[arg(long, env = "RAPPORT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// A reverse proxy (address or range, e.g. 10.0.0.0/8) whose X-Forwarded-For names the
+    /// client, for sign-in throttling by address. Repeatable.
+    #[arg(
+        long = "trusted-proxy",
+        env = "RAPPORT_TRUSTED_PROXY",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -63,6 +63,11 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     {
         return 2;
     }
+    match e.downcast_ref::<rapport_core::StoreError>() {
+        Some(rapport_core::StoreError::NotFound) => return 3,
+        Some(rapport_core::StoreError::Conflict(_)) => return 5,
+        _ => {}
+    }
     match e.downcast_ref::<Error>() {
         Some(Error::Invalid(_)) => 2,
         Some(Error::NotFound(_)) => 3,

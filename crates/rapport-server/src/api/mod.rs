@@ -19,6 +19,7 @@ use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
 use rapport_core::service::{self, ContactQuery};
 use rapport_core::store::{AccountStore, ContactStore};
 use rapport_core::trust::Size;
+use rapport_core::usecases::settings::{self, SettingsUpdate, SettingsView};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -228,7 +229,7 @@ async fn create_contact(
     State(state): State<AppState>,
     actor: ApiActor,
     Body(b): Body<CreateContact>,
-) -> ApiResult<(StatusCode, Json<Contact>)> {
+) -> ApiResult<(StatusCode, Json<service::AddedContact>)> {
     let new = rapport_core::contact::NewContact {
         name: b.name,
         organisation: b.organisation,
@@ -247,8 +248,8 @@ async fn create_contact(
             Some(d) => CadenceSetting::Every(d),
         },
     };
-    let c = service::add_contact(&state.db, &actor.0, new, now()).await?;
-    Ok((StatusCode::CREATED, Json(c)))
+    let added = service::add_contact(&state.db, &actor.0, new, now()).await?;
+    Ok((StatusCode::CREATED, Json(added)))
 }
 
 async fn get_contact(
@@ -548,41 +549,11 @@ fn json_of<T: Serialize>(v: &T) -> ApiResult<axum::response::Response> {
         .into_response())
 }
 
-#[derive(Debug, Serialize)]
-struct SettingsView {
-    #[serde(flatten)]
-    workspace: rapport_core::workspace::Workspace,
-    keep_in_touch: Vec<rapport_core::touch::TouchRule>,
-    appreciation: Vec<rapport_core::gesture::AppreciationRule>,
-    /// The caller's own daily digest hour (HH:MM, the workspace's time zone), or null.
-    digest_at: Option<String>,
-}
-
-async fn settings_view(
-    state: &AppState,
-    actor: &rapport_core::workspace::Actor,
-) -> ApiResult<SettingsView> {
-    use rapport_core::store::AccountStore;
-    let digest_at = state
-        .db
-        .digest_members()
-        .await?
-        .into_iter()
-        .find(|(a, _, _)| a.user.id == actor.user.id && a.workspace.id == actor.workspace.id)
-        .map(|(_, at, _)| at);
-    Ok(SettingsView {
-        digest_at,
-        keep_in_touch: rapport_core::touch::rules(&actor.workspace.touch_rules),
-        appreciation: rapport_core::gesture::rules(&state.db, actor).await?,
-        workspace: actor.workspace.clone(),
-    })
-}
-
 async fn get_settings(
     State(state): State<AppState>,
     actor: ApiActor,
 ) -> ApiResult<Json<SettingsView>> {
-    Ok(Json(settings_view(&state, &actor.0).await?))
+    Ok(Json(settings::view(&state.db, &actor.0).await?))
 }
 
 /// A cadence in a settings change: a number of days, `never` (`none`), or `default`.
@@ -622,57 +593,14 @@ async fn update_settings(
     actor: ApiActor,
     Body(b): Body<SettingsBody>,
 ) -> ApiResult<Json<SettingsView>> {
-    use rapport_core::store::AccountStore;
-    let actor = actor.0;
-    let workspace_wide = b.time_zone.is_some()
-        || b.promise_load_threshold.is_some()
-        || b.keep_in_touch.is_some()
-        || b.appreciation.is_some();
-    if workspace_wide && actor.role != rapport_core::workspace::Role::Owner {
-        return Err(rapport_core::Error::Forbidden(
-            "only an owner can change the workspace's settings (a member may set digest_at)".into(),
-        )
-        .into());
-    }
-    let digest_at = match b.digest_at.as_deref().map(str::trim) {
-        None => None,
-        Some("off" | "none" | "") => Some(None),
-        Some(t) => Some(Some(
-            crate::mail::parse_send_at(t)
-                .map_err(|m| rapport_core::Invalid::new("digest_at", m))?
-                .strftime("%H:%M")
-                .to_string(),
-        )),
-    };
-    let change = rapport_core::workspace::SettingsChange {
+    let update = SettingsUpdate {
         time_zone: b.time_zone,
         promise_load_threshold: b.promise_load_threshold,
+        keep_in_touch: assignments(b.keep_in_touch),
+        appreciation: assignments(b.appreciation),
+        digest_at: b.digest_at,
     };
-    let touch = assignments(b.keep_in_touch);
-    let appreciation = assignments(b.appreciation);
-    // Every value is checked before anything is written.
-    change.apply(&actor.workspace)?;
-    for a in &touch {
-        rapport_core::touch::parse_rule(a)?;
-    }
-    for a in &appreciation {
-        rapport_core::gesture::parse_rule(a)?;
-    }
-    let mut after = actor.clone();
-    if change != rapport_core::workspace::SettingsChange::default() {
-        after.workspace = service::change_settings(&state.db, &actor, &change).await?;
-    }
-    for a in &appreciation {
-        rapport_core::gesture::set_rule(&state.db, &actor, a).await?;
-    }
-    if workspace_wide {
-        after.workspace.touch_rules =
-            rapport_core::touch::set_rules(&state.db, &actor, &touch).await?;
-    }
-    if let Some(at) = digest_at {
-        state.db.set_digest(&actor, at.as_deref()).await?;
-    }
-    Ok(Json(settings_view(&state, &after).await?))
+    Ok(Json(settings::update(&state.db, &actor.0, &update).await?))
 }
 
 #[derive(Debug, Serialize)]

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{
-    WebSession, cleared_cookie, cookie, digest, hash_password, same_secret, secret, session_cookie,
-    start_session, throttle_keys, throttled, verify_password,
+    WebSession, cleared_cookie, cookie, digest, hash_password, reserve_attempt, same_secret,
+    secret, session_cookie, start_session, throttle_keys, verify_password,
 };
 use crate::error::ApiError;
 
@@ -336,12 +336,15 @@ async fn login(
         );
     }
     let email = f.email.trim().to_lowercase();
-    let ip = addr.ip().to_string();
+    let ip = crate::proxy::client_address(addr.ip(), &parts.headers, &state.config.trusted_proxies)
+        .to_string();
     let keys = throttle_keys(&email, Some(&ip));
     let result = async {
-        if throttled(&state, &keys).await? {
+        // The attempt counts as a failure before the password is checked, so parallel
+        // guesses cannot slip past the limit; a success takes it back.
+        let Some(attempt) = reserve_attempt(&state, &keys).await? else {
             return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
-        }
+        };
         let login = state.db.login_by_email(&email).await?;
         let hash = login.as_ref().and_then(|l| l.password_hash.clone());
         let ok = verify_password(f.password, hash).await?;
@@ -350,11 +353,11 @@ async fn login(
             _ => None,
         };
         match actor {
-            Some(actor) => Ok(Ok(start_session(&state, &actor).await?)),
-            None => {
-                state.db.add_login_failure(&keys, Timestamp::now()).await?;
-                Ok(Err(StatusCode::UNAUTHORIZED))
+            Some(actor) => {
+                state.db.release_login_attempt(&attempt).await?;
+                Ok(Ok(start_session(&state, &actor).await?))
             }
+            None => Ok(Err(StatusCode::UNAUTHORIZED)),
         }
     }
     .await;

@@ -333,7 +333,14 @@ async fn add_contact(
         ..NewContact::default()
     };
     match service::add_contact(&state.db, &s.actor, new, now()).await {
-        Ok(c) => redirect(&format!("/contacts/{}", c.id)),
+        // The new contact's page names the contact it may duplicate, with a link.
+        Ok(added) => match added.same_as.first() {
+            Some(other) => redirect(&format!(
+                "/contacts/{}?same_as={}",
+                added.contact.id, other.id
+            )),
+            None => redirect(&format!("/contacts/{}", added.contact.id)),
+        },
         Err(rapport_core::Error::Invalid(i)) => {
             let mut page =
                 contacts_page(&state, &s, ContactsQuery::default(), Some(i.message)).await;
@@ -406,6 +413,8 @@ struct ContactPage {
     name: String,
     summary: String,
     error: Option<String>,
+    /// Another contact with the same email or phone as this one, just added: (id, name).
+    same_as: Option<(String, String)>,
     trust: Vec<TrustBlock>,
     commitments: Vec<CommitmentLine>,
     facts: Vec<String>,
@@ -435,6 +444,16 @@ async fn contact_page(
     s: &Session,
     id: &str,
     error: Option<String>,
+) -> Result<Response, ApiError> {
+    contact_page_with(state, s, id, error, None).await
+}
+
+async fn contact_page_with(
+    state: &AppState,
+    s: &Session,
+    id: &str,
+    error: Option<String>,
+    same_as: Option<(String, String)>,
 ) -> Result<Response, ApiError> {
     let cid = ContactId::parse(id).ok_or_else(|| ApiError::not_found("contact"))?;
     let c = state
@@ -600,6 +619,7 @@ async fn contact_page(
             if c.is_archived() { " (archived)" } else { "" }
         ),
         error,
+        same_as,
         trust: vec![
             trust_block("My promises to them", &brief.trust_mine),
             trust_block("Their promises to me", &brief.trust_theirs),
@@ -616,16 +636,32 @@ async fn contact_page(
     Ok(render(&page))
 }
 
+#[derive(Debug, Deserialize)]
+struct ContactPageQuery {
+    /// Set after adding a contact that shares an email or phone with this one.
+    same_as: Option<String>,
+}
+
 async fn contact(
     State(state): State<AppState>,
     session: WebSession,
     Path(id): Path<String>,
+    Query(q): Query<ContactPageQuery>,
 ) -> Response {
     let s = match signed_in(session) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    contact_page(&state, &s, &id, None)
+    // Only a contact of this workspace is named; anything else is ignored.
+    let mut same_as = None;
+    if let Some(other) = q.same_as.as_deref().and_then(ContactId::parse) {
+        match state.db.contact(&s.actor.workspace.id, &other).await {
+            Ok(Some(c)) => same_as = Some((c.id.to_string(), c.name)),
+            Ok(None) => {}
+            Err(e) => return web_error(e.into()),
+        }
+    }
+    contact_page_with(&state, &s, &id, None, same_as)
         .await
         .unwrap_or_else(web_error)
 }
@@ -888,14 +924,7 @@ async fn settings_page(
             )
         })
         .collect();
-    let digest_at = state
-        .db
-        .digest_members()
-        .await?
-        .into_iter()
-        .find(|(a, _, _)| a.user.id == s.actor.user.id && a.workspace.id == s.actor.workspace.id)
-        .map(|(_, at, _)| at)
-        .unwrap_or_default();
+    let digest_at = state.db.digest_at(&s.actor).await?.unwrap_or_default();
     let members = state
         .db
         .members(&s.actor.workspace.id)
@@ -978,7 +1007,7 @@ async fn save_settings(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
     let promise_load = match f.promise_load.trim().parse::<u32>() {
@@ -994,11 +1023,12 @@ async fn save_settings(
             .unwrap_or_else(web_error);
         }
     };
-    let change = rapport_core::workspace::SettingsChange {
+    let update = rapport_core::usecases::settings::SettingsUpdate {
         time_zone: Some(f.time_zone),
         promise_load_threshold: Some(promise_load),
+        ..Default::default()
     };
-    match service::change_settings(&state.db, &s.actor, &change).await {
+    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
         Ok(_) => redirect("/settings"),
         Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
             .await
@@ -1071,18 +1101,6 @@ async fn revoke_token(
     }
 }
 
-fn owner_only(s: &Session) -> Result<(), Box<Response>> {
-    if s.actor.role == rapport_core::workspace::Role::Owner {
-        Ok(())
-    } else {
-        Err(Box::new(web_error(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only an owner can change the workspace's settings",
-        ))))
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct BudgetForm {
     csrf: String,
@@ -1098,7 +1116,7 @@ async fn set_budget(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
     let year = rapport_core::today::day_of(now(), &s.actor.workspace.tz()).year();
@@ -1123,24 +1141,15 @@ struct CsrfOnly {
     csrf: String,
 }
 
-/// The address this server is reached at, as the browser asked (for links to hand out).
-fn base_url(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost:7420");
-    let scheme = if state.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    format!("{scheme}://{host}")
+/// The address this server is reached at, for links handed out (invitations, the feed):
+/// the configured public URL, never the request's Host header (which a client chooses).
+fn base_url(state: &AppState) -> String {
+    state.config.public_url.trim_end_matches('/').to_owned()
 }
 
 async fn rotate_feed(
     State(state): State<AppState>,
     session: WebSession,
-    headers: axum::http::HeaderMap,
     Form(f): Form<CsrfOnly>,
 ) -> Response {
     let s = match signed_in(session) {
@@ -1154,7 +1163,7 @@ async fn rotate_feed(
         Ok(path) => {
             let shown = ShownOnce {
                 what: "Your calendar feed URL (subscribe to it in your calendar app)".into(),
-                value: format!("{}{path}", base_url(&state, &headers)),
+                value: format!("{}{path}", base_url(&state)),
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
@@ -1174,14 +1183,13 @@ struct InviteForm {
 async fn invite_member(
     State(state): State<AppState>,
     session: WebSession,
-    headers: axum::http::HeaderMap,
     Form(f): Form<InviteForm>,
 ) -> Response {
     let s = match signed_in(session) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
     let attempt = async {
@@ -1203,7 +1211,7 @@ async fn invite_member(
     match attempt {
         Ok((invite, token)) => {
             // The link as the owner reaches this server (they pass it on by hand).
-            let base = base_url(&state, &headers);
+            let base = base_url(&state);
             let shown = ShownOnce {
                 what: format!(
                     "Send {} this link to choose a password; it works once, for {} days",
@@ -1242,23 +1250,19 @@ async fn set_digest(
     if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
-    let at = match f.at.trim() {
-        "" => None,
-        t => match crate::mail::parse_send_at(t) {
-            Ok(time) => Some(time.strftime("%H:%M").to_string()),
-            Err(m) => {
-                return settings_page(&state, &s, Some(m), None)
-                    .await
-                    .map(|mut r| {
-                        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                        r
-                    })
-                    .unwrap_or_else(web_error);
-            }
-        },
+    let update = rapport_core::usecases::settings::SettingsUpdate {
+        digest_at: Some(f.at),
+        ..Default::default()
     };
-    match state.db.set_digest(&s.actor, at.as_deref()).await {
-        Ok(()) => redirect("/settings"),
+    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+            .unwrap_or_else(web_error),
         Err(e) => web_error(e.into()),
     }
 }
@@ -1272,7 +1276,7 @@ async fn set_keep_in_touch(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
     let rule = format!("{}={}", f.audience, f.every);
@@ -1298,7 +1302,7 @@ async fn set_appreciation(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    if let Err(r) = csrf_ok(&s, &f.csrf).and_then(|()| owner_only(&s)) {
+    if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
     let rule = format!("{}={}", f.audience, f.every);

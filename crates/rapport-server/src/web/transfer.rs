@@ -100,6 +100,18 @@ fn report_lines(r: &ImportReport, item: &str, merge: bool) -> Vec<String> {
     if r.unlisted() > 0 {
         lines.push(format!("… and {} more duplicates.", r.unlisted()));
     }
+    for w in &r.warnings {
+        lines.push(format!(
+            "{item} {} (line {}): {} (imported without it).",
+            w.card, w.line, w.message
+        ));
+    }
+    if r.warnings_total > r.warnings.len() {
+        lines.push(format!(
+            "… and {} more things not kept.",
+            r.warnings_total - r.warnings.len()
+        ));
+    }
     lines
 }
 

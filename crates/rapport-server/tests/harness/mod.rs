@@ -130,9 +130,13 @@ pub async fn start(db: &Db) -> std::net::SocketAddr {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("address");
-    let state = rapport_server::AppState::new(db.clone(), rapport_server::Config::default());
+    let config = rapport_server::Config {
+        public_url: format!("http://{addr}"),
+        ..rapport_server::Config::default()
+    };
+    let state = rapport_server::AppState::new(db.clone(), config);
     tokio::spawn(async move {
-        let _ = rapport_server::serve(listener, state).await;
+        let _ = rapport_server::serve(listener, state, std::future::pending()).await;
     });
     addr
 }

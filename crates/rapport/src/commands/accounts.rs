@@ -18,10 +18,37 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", a.bind))?;
     let addr = listener.local_addr().context("the bound address")?;
+    let public_url = match &a.public_url {
+        Some(u) => {
+            let u = u.trim().trim_end_matches('/').to_owned();
+            if !(u.starts_with("http://") || u.starts_with("https://"))
+                || u.contains(char::is_whitespace)
+            {
+                return Err(Invalid::new(
+                    "public-url",
+                    format!("{u:?} is not a URL: write e.g. https://crm.example.com"),
+                )
+                .into());
+            }
+            u
+        }
+        None => format!("http://{addr}"),
+    };
+    let trusted_proxies = a
+        .trusted_proxies
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| {
+            c.parse()
+                .map_err(|m: String| Invalid::new("trusted-proxy", m))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let state = AppState::new(
         ctx.db.clone(),
         Config {
             secure_cookies: a.secure_cookies,
+            public_url: public_url.clone(),
+            trusted_proxies,
         },
     );
     eprintln!(
@@ -35,14 +62,14 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         // The one place a secret is printed: the owner needs it, once, to create their
         // account; it works once and only while no one can sign in.
         eprintln!("No one can sign in yet. Open this one-time link to create the owner's account:");
-        eprintln!("  http://{addr}{path}");
+        eprintln!("  {public_url}{path}");
     }
     // The daily digests: every minute, those whose hour has come (never twice a day).
     match rapport_server::mail::SmtpConfig::from_env() {
         Ok(Some(cfg)) => {
             eprintln!("Daily digests go out through {}:{}.", cfg.host, cfg.port);
             let db = ctx.db.clone();
-            let base = format!("http://{addr}");
+            let base = public_url.clone();
             tokio::spawn(async move {
                 let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
                 loop {
@@ -59,9 +86,32 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         Ok(None) => eprintln!("No SMTP server (RAPPORT_SMTP_HOST): daily digests are not sent."),
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     }
-    rapport_server::serve(listener, state)
+    rapport_server::serve(listener, state, stop_signal())
         .await
-        .context("serving HTTP")
+        .context("serving HTTP")?;
+    eprintln!("Rapport stopped: every request in flight was answered.");
+    Ok(())
+}
+
+/// Completes on SIGTERM or Ctrl-C: the server then stops accepting and lets requests in
+/// flight finish, so nothing is left half-written.
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                eprintln!("rapport: cannot listen for SIGTERM ({e}); stop with Ctrl-C");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = term => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    eprintln!("Rapport is stopping: finishing the requests in flight.");
 }
 
 pub async fn add_user(ctx: &Context, a: UserAddArgs) -> anyhow::Result<()> {

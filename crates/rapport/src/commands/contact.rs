@@ -27,7 +27,12 @@ pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
         tags: a.tags,
         cadence: cadence(a.cadence.as_deref())?.unwrap_or_default(),
     };
-    let c = service::add_contact(&ctx.db, &ctx.actor, new, Context::now()).await?;
+    let added = service::add_contact(&ctx.db, &ctx.actor, new, Context::now()).await?;
+    // On stderr, so --json output stays JSON only.
+    for w in added.warnings() {
+        eprintln!("warning: {w}");
+    }
+    let c = added.contact;
     if a.out.json {
         render::json(&render::ContactView::of(&c, &ctx.actor))
     } else {

@@ -87,56 +87,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<()> {
-    let change = rapport_core::workspace::SettingsChange {
+    use rapport_core::usecases::settings::{self, SettingsUpdate};
+    let update = SettingsUpdate {
         time_zone: a.time_zone,
         promise_load_threshold: a.promise_load,
+        keep_in_touch: a.keep_in_touch,
+        appreciation: a.appreciation,
+        digest_at: a.digest_at,
     };
-    // Every value is checked before anything is written.
-    for assignment in &a.appreciation {
-        rapport_core::gesture::parse_rule(assignment)?;
-    }
-    for assignment in &a.keep_in_touch {
-        rapport_core::touch::parse_rule(assignment)?;
-    }
-    let digest_at = match a.digest_at.as_deref().map(str::trim) {
-        None => None,
-        Some("off") => Some(None),
-        Some(t) => Some(Some(
-            rapport_server::mail::parse_send_at(t)
-                .map_err(|m| rapport_core::Invalid::new("digest_at", m))?
-                .strftime("%H:%M")
-                .to_string(),
-        )),
-    };
-    if let Some(at) = &digest_at {
-        use rapport_core::store::AccountStore;
-        ctx.db.set_digest(&ctx.actor, at.as_deref()).await?;
-    }
-    let ws = if change == rapport_core::workspace::SettingsChange::default() {
-        ctx.actor.workspace.clone()
+    let view = if update == SettingsUpdate::default() {
+        settings::view(&ctx.db, &ctx.actor).await?
     } else {
-        rapport_core::service::change_settings(&ctx.db, &ctx.actor, &change).await?
+        settings::update(&ctx.db, &ctx.actor, &update).await?
     };
-    let mut rules = rapport_core::gesture::rules(&ctx.db, &ctx.actor).await?;
-    for assignment in &a.appreciation {
-        rules = rapport_core::gesture::set_rule(&ctx.db, &ctx.actor, assignment).await?;
-    }
-    let mut ws = ws;
-    ws.touch_rules = rapport_core::touch::set_rules(&ctx.db, &ctx.actor, &a.keep_in_touch).await?;
-    let touch = rapport_core::touch::rules(&ws.touch_rules);
+    let (ws, rules, touch) = (&view.workspace, &view.appreciation, &view.keep_in_touch);
     if a.out.json {
-        #[derive(serde::Serialize)]
-        struct Settings<'a> {
-            #[serde(flatten)]
-            workspace: &'a rapport_core::workspace::Workspace,
-            appreciation: &'a [rapport_core::gesture::AppreciationRule],
-            keep_in_touch: &'a [rapport_core::touch::TouchRule],
-        }
-        return crate::render::json(&Settings {
-            workspace: &ws,
-            appreciation: &rules,
-            keep_in_touch: &touch,
-        });
+        return crate::render::json(&view);
     }
     println!("{}", ws.name);
     println!("  time zone:       {}", ws.time_zone);
@@ -145,8 +111,12 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         ws.promise_load_threshold
     );
     println!("  trust half-life: {} days", ws.trust_half_life_days);
+    println!(
+        "  my daily digest: {}",
+        view.digest_at.as_deref().unwrap_or("off")
+    );
     println!("  keep in touch (contacts without their own cadence):");
-    for r in &touch {
+    for r in touch {
         let every = r.days.map_or_else(
             || "never goes cold".to_owned(),
             |d| format!("every {d} days"),
@@ -155,7 +125,7 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         println!("    {:<14} {every}{custom}", r.audience.as_str());
     }
     println!("  appreciation:");
-    for r in &rules {
+    for r in rules {
         let every = r
             .days
             .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days"));

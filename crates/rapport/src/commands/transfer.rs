@@ -123,6 +123,21 @@ fn print_report(report: &ImportReport, item: &str, merge: bool) {
             println!("  ... and {} more", report.unlisted());
         }
     }
+    if report.warnings_total > 0 {
+        println!(
+            "{} things read were not kept (the {item}s were imported without them):",
+            report.warnings_total
+        );
+        for w in &report.warnings {
+            println!("  {item} {} (line {}): {}", w.card, w.line, w.message);
+        }
+        if report.warnings_total > report.warnings.len() {
+            println!(
+                "  ... and {} more",
+                report.warnings_total - report.warnings.len()
+            );
+        }
+    }
 }
 
 pub async fn export_vcard(ctx: &Context, a: ExportVcardArgs) -> anyhow::Result<()> {

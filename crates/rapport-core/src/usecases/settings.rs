@@ -1,0 +1,150 @@
+//! Changing settings: the workspace's (owner only) and the caller's own digest hour (any
+//! member). One grammar for every entry point: `HH:MM` or `off` for the digest, and
+//! `AUDIENCE=DAYS|never|none|default` for cadences.
+
+use serde::Serialize;
+
+use crate::error::{Invalid, Result};
+use crate::store::{AccountStore, ContactStore, GestureStore, WorkspaceStore};
+use crate::workspace::{Actor, SettingsChange, Workspace};
+
+/// What a caller asks to change; empty fields are left as they are.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingsUpdate {
+    /// The workspace's time zone (owner only).
+    pub time_zone: Option<String>,
+    /// Open promises of mine due on one day before a new one warns (owner only).
+    pub promise_load_threshold: Option<u32>,
+    /// `AUDIENCE=DAYS|never|default` keep-in-touch cadences (owner only).
+    pub keep_in_touch: Vec<String>,
+    /// `AUDIENCE=DAYS|none|default` appreciation cadences (owner only).
+    pub appreciation: Vec<String>,
+    /// The caller's own digest hour: `HH:MM`, or `off` (any member, for themselves).
+    pub digest_at: Option<String>,
+}
+
+impl SettingsUpdate {
+    /// Whether anything workspace-wide (owner only) is asked for.
+    pub fn is_workspace_wide(&self) -> bool {
+        self.time_zone.is_some()
+            || self.promise_load_threshold.is_some()
+            || !self.keep_in_touch.is_empty()
+            || !self.appreciation.is_empty()
+    }
+}
+
+/// The settings as a caller sees them.
+#[derive(Clone, Debug, Serialize)]
+pub struct SettingsView {
+    #[serde(flatten)]
+    pub workspace: Workspace,
+    pub keep_in_touch: Vec<crate::touch::TouchRule>,
+    pub appreciation: Vec<crate::gesture::AppreciationRule>,
+    /// The caller's own daily digest hour (HH:MM, the workspace's time zone), or null.
+    pub digest_at: Option<String>,
+}
+
+/// Parses a digest hour, `HH:MM` (00:00 to 23:59), in the workspace's time zone.
+pub fn parse_send_at(text: &str) -> std::result::Result<jiff::civil::Time, String> {
+    let bad = || format!("{text:?}: write the hour as HH:MM, e.g. 07:30, or off");
+    let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+    if h.trim().len() > 2 || m.trim().len() != 2 {
+        return Err(bad());
+    }
+    let (h, m): (i8, i8) = (
+        h.trim().parse().map_err(|_| bad())?,
+        m.trim().parse().map_err(|_| bad())?,
+    );
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return Err(bad());
+    }
+    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| bad())
+}
+
+/// The digest setting as typed: `off` (or `none`, or nothing) turns it off, else `HH:MM`.
+/// Answers the hour to store, `None` for off.
+pub fn parse_digest_at(text: &str) -> std::result::Result<Option<String>, Invalid> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "" | "off" | "none" => Ok(None),
+        t => parse_send_at(t)
+            .map(|at| Some(at.strftime("%H:%M").to_string()))
+            .map_err(|m| Invalid::new("digest_at", m)),
+    }
+}
+
+/// The settings the caller sees.
+pub async fn view<S: AccountStore + GestureStore>(
+    store: &S,
+    actor: &Actor,
+) -> Result<SettingsView> {
+    Ok(SettingsView {
+        digest_at: store.digest_at(actor).await?,
+        keep_in_touch: crate::touch::rules(&actor.workspace.touch_rules),
+        appreciation: crate::gesture::rules(store, actor).await?,
+        workspace: actor.workspace.clone(),
+    })
+}
+
+/// Applies a settings change: every value is checked (and the owner rule applied) before
+/// anything is written. Answers the settings as they are after it.
+pub async fn update<S>(store: &S, actor: &Actor, update: &SettingsUpdate) -> Result<SettingsView>
+where
+    S: AccountStore + GestureStore + WorkspaceStore + ContactStore,
+{
+    if update.is_workspace_wide() {
+        actor.require_owner(
+            "change the workspace's settings (a member may set their digest hour)",
+        )?;
+    }
+    let change = SettingsChange {
+        time_zone: update.time_zone.clone(),
+        promise_load_threshold: update.promise_load_threshold,
+    };
+    change.apply(&actor.workspace)?;
+    for a in &update.keep_in_touch {
+        crate::touch::parse_rule(a)?;
+    }
+    for a in &update.appreciation {
+        crate::gesture::parse_rule(a)?;
+    }
+    let digest = update
+        .digest_at
+        .as_deref()
+        .map(parse_digest_at)
+        .transpose()?;
+
+    let mut after = actor.clone();
+    if change != SettingsChange::default() {
+        after.workspace = crate::service::change_settings(store, actor, &change).await?;
+    }
+    for a in &update.appreciation {
+        crate::gesture::set_rule(store, actor, a).await?;
+    }
+    if !update.keep_in_touch.is_empty() {
+        after.workspace.touch_rules =
+            crate::touch::set_rules(store, actor, &update.keep_in_touch).await?;
+    }
+    if let Some(at) = digest {
+        store.set_digest(actor, at.as_deref()).await?;
+    }
+    view(store, &after).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_grammar_for_the_digest_hour() {
+        assert_eq!(parse_digest_at("07:30"), Ok(Some("07:30".into())));
+        assert_eq!(parse_digest_at(" 7:05 "), Ok(Some("07:05".into())));
+        for off in ["off", "OFF", "none", "", "  "] {
+            assert_eq!(parse_digest_at(off), Ok(None), "{off:?}");
+        }
+        for bad in [
+            "24:00", "7", "07:60", "07:5", "7:300", "-1:00", "noon", "07:30:00",
+        ] {
+            assert!(parse_digest_at(bad).is_err(), "{bad:?}");
+        }
+    }
+}
