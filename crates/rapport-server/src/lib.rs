@@ -37,6 +37,8 @@ pub struct Config {
     pub public_url: String,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<proxy::Cidr>,
+    /// Header, body and shutdown time limits.
+    pub limits: listen::Limits,
 }
 
 /// What every handler can reach.
@@ -75,7 +77,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             track_writes,
         ))
-        .layer(axum::middleware::from_fn(listen::body_progress))
+        .layer(axum::middleware::from_fn(same_origin_forms))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.limits,
+            listen::body_progress,
+        ))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -96,10 +102,54 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Headers on every answer: no inline script, no framing, no sniffing, no referrer leaks.
+/// Whether a browser sent this request from another site: `Sec-Fetch-Site` where the
+/// browser gives it, else an `Origin` whose host is not the one asked. Requests with
+/// neither (scripts, curl) are not a browser's, so not a forgery.
+fn cross_site(req: &Request) -> bool {
+    let h = req.headers();
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = h.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = h
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let origin_host = origin
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.trim_end_matches('/'));
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Forms are only taken from this site's own pages: a page elsewhere cannot sign a visitor
+/// in (or up, through an invitation or the set-up link) to an account it chose, or post
+/// anything else in their name. The API (bearer tokens, no cookies) is not concerned.
+async fn same_origin_forms(req: Request, next: Next) -> Response {
+    let safe = matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if !safe && !req.uri().path().starts_with("/api/") && cross_site(&req) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this form can only be sent from Rapport's own pages",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// Headers on every answer: no inline script, no framing, no sniffing, no referrer leaks,
+/// and no caching of anything private (a page with a new token, an export) unless a route
+/// says otherwise (static files, the feed).
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -174,5 +224,6 @@ pub async fn serve(
             uploads.sweep();
         }
     });
-    listen::serve(listener, router(state), shutdown).await
+    let limits = state.config.limits;
+    listen::serve(listener, router(state), limits, shutdown).await
 }

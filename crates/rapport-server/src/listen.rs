@@ -32,18 +32,37 @@ pub const BODY_IDLE: Duration = Duration::from_secs(20);
 /// How long a stop waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
+/// The limits a connection lives under (the constants above, shorter in tests).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub header_read: Duration,
+    pub body_idle: Duration,
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            header_read: HEADER_READ,
+            body_idle: BODY_IDLE,
+            shutdown_grace: SHUTDOWN_GRACE,
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then stops accepting and lets the
 /// requests in flight finish.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let mut http = http1::Builder::new();
     // hyper drops its header timeout unless a timer is given; with one, a half-sent header,
-    // a connection that never speaks and an idle keep-alive are all closed after HEADER_READ.
+    // a connection that never speaks and an idle keep-alive are all closed after it.
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ);
+        .header_read_timeout(limits.header_read);
     let graceful = GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);
     loop {
@@ -76,11 +95,14 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
         .await
         .is_err()
     {
-        eprintln!("rapport: requests still running after {SHUTDOWN_GRACE:?}; stopping anyway");
+        eprintln!(
+            "rapport: requests still running after {:?}; stopping anyway",
+            limits.shutdown_grace
+        );
     }
     Ok(())
 }
@@ -99,6 +121,7 @@ impl std::error::Error for Stalled {}
 /// A request body that fails once nothing has arrived for [`BODY_IDLE`].
 struct ProgressBody {
     inner: Body,
+    idle: Duration,
     timer: Option<Pin<Box<tokio::time::Sleep>>>,
     stalled: Arc<AtomicBool>,
 }
@@ -120,7 +143,7 @@ impl HttpBody for ProgressBody {
         }
         let timer = this
             .timer
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(BODY_IDLE)));
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(this.idle)));
         if timer.as_mut().poll(cx).is_ready() {
             this.stalled.store(true, Ordering::Relaxed);
             return Poll::Ready(Some(Err(axum::Error::new(Stalled))));
@@ -139,12 +162,17 @@ impl HttpBody for ProgressBody {
 
 /// Middleware: a request whose body stalls is answered 408 and its connection closed (a
 /// stalled upload no longer holds a temporary file or a worker).
-pub async fn body_progress(req: Request, next: Next) -> Response {
+pub async fn body_progress(
+    axum::extract::State(limits): axum::extract::State<Limits>,
+    req: Request,
+    next: Next,
+) -> Response {
     let stalled = Arc::new(AtomicBool::new(false));
     let flag = stalled.clone();
     let req = req.map(|inner| {
         Body::new(ProgressBody {
             inner,
+            idle: limits.body_idle,
             timer: None,
             stalled: flag,
         })

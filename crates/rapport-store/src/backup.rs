@@ -26,11 +26,28 @@ impl Db {
         let target = to
             .to_str()
             .ok_or_else(|| StoreError::Conflict(format!("{} is not a UTF-8 path", to.display())))?;
-        sqlx::query("VACUUM INTO $1")
+        // Made empty and private first (VACUUM INTO fills an empty file): a copy of the book
+        // is as private as the book.
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(to)
+                .map_err(|e| {
+                    StoreError::Conflict(format!("cannot create {}: {e}", to.display()))
+                })?;
+        }
+        let done = sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(&s.writer)
-            .await
-            .map_err(db_err)?;
+            .await;
+        if let Err(e) = done {
+            // Nothing half-made is left behind.
+            let _ = std::fs::remove_file(to);
+            return Err(db_err(e));
+        }
         Ok(())
     }
 }

@@ -33,6 +33,12 @@ pub enum OpenError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The SQLite file could not be created.
+    #[error("cannot create the database file {path}: {source}")]
+    CreateFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The driver refused or the server did not answer.
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
@@ -104,6 +110,26 @@ impl Db {
                 path: dir.to_owned(),
                 source,
             })?;
+        }
+        // A new database file is readable by its owner only (the book is private; SQLite
+        // gives its -wal and -shm files the same mode).
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+            {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(source) => {
+                    return Err(OpenError::CreateFile {
+                        path: path.to_owned(),
+                        source,
+                    });
+                }
+            }
         }
         let opts = SqliteConnectOptions::new()
             .filename(path)

@@ -114,9 +114,18 @@ pub(super) fn csrf_ok(s: &Session, token: &str) -> Result<(), Box<Response>> {
 }
 
 /// Where to go back to after a form: a path of this site only (never another site).
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example`
+/// would lead off-site: only visible ASCII is accepted, and never a second slash first.
 fn back_to(back: Option<&str>, default: &str) -> String {
     match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.contains('\\') => b.to_owned(),
+        Some(b)
+            if b.starts_with('/')
+                && !matches!(b.as_bytes().get(1), Some(b'/' | b'\\'))
+                && b.bytes().all(|c| c.is_ascii_graphic())
+                && !b.contains('\\') =>
+        {
+            b.to_owned()
+        }
         _ => default.to_owned(),
     }
 }
@@ -1637,5 +1646,32 @@ async fn add_term(
     match done {
         Ok(d) => redirect(&format!("/contacts/{}", d.deal.contact_id)),
         Err(e) => web_error(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn back_leads_only_to_a_path_of_this_site() {
+        assert_eq!(
+            back_to(Some("/contacts/1?x=2"), "/today"),
+            "/contacts/1?x=2"
+        );
+        for off_site in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/ /evil.example",
+            "",
+        ] {
+            assert_eq!(back_to(Some(off_site), "/today"), "/today", "{off_site:?}");
+        }
+        assert_eq!(back_to(None, "/today"), "/today");
     }
 }

@@ -126,19 +126,7 @@ macro_rules! on_both_backends {
 
 /// A running server on a free port of 127.0.0.1, on `db`.
 pub async fn start(db: &Db) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("address");
-    let config = rapport_server::Config {
-        public_url: format!("http://{addr}"),
-        ..rapport_server::Config::default()
-    };
-    let state = rapport_server::AppState::new(db.clone(), config);
-    tokio::spawn(async move {
-        let _ = rapport_server::serve(listener, state, std::future::pending()).await;
-    });
-    addr
+    start_with(db, rapport_server::Config::default()).await
 }
 
 /// An answer, as a client sees it.
@@ -277,4 +265,42 @@ pub async fn token_for(db: &Db, actor: &rapport_core::workspace::Actor) -> Strin
     .await
     .expect("add token");
     token
+}
+
+/// A running server on a free port of 127.0.0.1, on `db`, with `config` (its public URL set
+/// to the bound address).
+pub async fn start_with(db: &Db, config: rapport_server::Config) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let config = rapport_server::Config {
+        public_url: format!("http://{addr}"),
+        ..config
+    };
+    let state = rapport_server::AppState::new(db.clone(), config);
+    tokio::spawn(async move {
+        let _ = rapport_server::serve(listener, state, std::future::pending()).await;
+    });
+    addr
+}
+
+/// A signed-in browser's session for `actor`: the `Cookie` header value, and the session's
+/// CSRF token for forms.
+pub async fn session_for(db: &Db, actor: &rapport_core::workspace::Actor) -> (String, String) {
+    use rapport_core::store::AccountStore;
+    let id = rapport_server::auth::secret(32).expect("secret");
+    let csrf = rapport_server::auth::secret(24).expect("secret");
+    let now = jiff::Timestamp::now();
+    db.add_session(&rapport_core::account::NewSession {
+        id_hash: rapport_server::auth::digest(&id),
+        user_id: actor.user.id.clone(),
+        workspace_id: actor.workspace.id.clone(),
+        csrf: csrf.clone(),
+        created_at: now,
+        expires_at: now + jiff::SignedDuration::from_hours(24),
+    })
+    .await
+    .expect("session");
+    (format!("rapport_session={id}"), csrf)
 }

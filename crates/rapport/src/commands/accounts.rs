@@ -49,6 +49,7 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: a.secure_cookies,
             public_url: public_url.clone(),
             trusted_proxies,
+            limits: rapport_server::listen::Limits::default(),
         },
     );
     eprintln!(
