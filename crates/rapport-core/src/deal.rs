@@ -11,7 +11,7 @@ use crate::error::{Error, Invalid, Result};
 use crate::ids::{ContactId, UserId};
 use crate::ledger::{NewCommitment, record_commitment_with, trust_of};
 use crate::service::resolve_contact;
-use crate::store::{ContactStore, DealStore, DealWon, LedgerStore};
+use crate::store::{ContactStore, DealFilter, DealStore, DealWon, LedgerStore};
 use crate::trust::{Size, Status as TrustStatus};
 use crate::workspace::Actor;
 
@@ -129,6 +129,17 @@ pub struct Deal {
     pub closed_at: Option<Timestamp>,
 }
 
+impl Deal {
+    /// Where a listing resumes after this deal: (expected close, undated last; creation; id).
+    pub fn after_key(&self) -> crate::store::AfterDeal {
+        (
+            self.expected_close.unwrap_or(NO_CLOSE_DATE),
+            self.created_at,
+            self.id.clone(),
+        )
+    }
+}
+
 /// One line of a deal's give/get ledger.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Term {
@@ -158,6 +169,14 @@ pub struct DealView {
     pub trust_gate: bool,
     /// The band of that reading, when known or early.
     pub trust_theirs: Option<crate::trust::Band>,
+}
+
+/// One stage of the deals board: how many deals are there and what they are worth.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StageTotal {
+    pub stage: Stage,
+    pub count: u64,
+    pub value: Cents,
 }
 
 /// What a user gives to open a deal.
@@ -344,21 +363,117 @@ pub async fn add_term<S: ContactStore + DealStore + LedgerStore>(
 /// The most deals one call lists (a page).
 pub const MAX_DEALS: u32 = 1000;
 
-/// Deals, open ones only if asked, each with its flags: a few queries for the whole list
-/// (names, give/get lines, carried trust scores), not several per deal.
+/// What a deal listing asks for.
+#[derive(Clone, Debug, Default)]
+pub struct DealQuery {
+    pub filter: DealFilter,
+    /// The keyset of the previous page's last deal.
+    pub after: Option<crate::store::AfterDeal>,
+    /// At most this many (1 to [`MAX_DEALS`]).
+    pub limit: u32,
+}
+
+/// A page of deals, and how many more match after it (never silently cut).
+#[derive(Clone, Debug, Serialize)]
+pub struct DealPage {
+    pub items: Vec<DealView>,
+    /// Deals matching the query after the last one listed.
+    pub more: u64,
+    /// Deals matching the query, on every page.
+    pub total: u64,
+}
+
+impl DealPage {
+    /// The keyset to ask for the next page with, when there is one.
+    pub fn next(&self) -> Option<crate::store::AfterDeal> {
+        (self.more > 0)
+            .then(|| self.items.last().map(|d| d.deal.after_key()))
+            .flatten()
+    }
+}
+
+/// A page of deals with their flags, and how many more there are: a few queries for the
+/// whole page (names, give/get lines, carried trust scores), not several per deal.
 pub async fn list<S: ContactStore + DealStore + LedgerStore>(
     store: &S,
     actor: &Actor,
-    open_only: bool,
-    after: Option<&crate::store::AfterDeal>,
-    limit: u32,
+    query: &DealQuery,
+    now: Timestamp,
+) -> Result<DealPage> {
+    if query.limit == 0 || query.limit > MAX_DEALS {
+        return Err(
+            Invalid::new("limit", format!("limit must be between 1 and {MAX_DEALS}")).into(),
+        );
+    }
+    let ws = &actor.workspace.id;
+    let deals = store
+        .deals(ws, &query.filter, query.after.as_ref(), query.limit)
+        .await?;
+    let more = match deals.last() {
+        Some(last) if deals.len() == query.limit as usize => {
+            store
+                .count_deals(ws, &query.filter, Some(&last.after_key()))
+                .await?
+        }
+        _ => 0,
+    };
+    let total = if query.after.is_none() {
+        deals.len() as u64 + more
+    } else {
+        store.count_deals(ws, &query.filter, None).await?
+    };
+    Ok(DealPage {
+        items: views_of(store, actor, deals, now).await?,
+        more,
+        total,
+    })
+}
+
+/// One column of the deals board: the stage's count and total (all its deals, counted in
+/// the database) and its first deals.
+#[derive(Clone, Debug, Serialize)]
+pub struct BoardColumn {
+    #[serde(flatten)]
+    pub total: StageTotal,
+    pub deals: Vec<DealView>,
+}
+
+/// The deals board: every stage with its count and total, and its first `per_stage` deals.
+pub async fn board<S: ContactStore + DealStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    per_stage: u32,
+    now: Timestamp,
+) -> Result<Vec<BoardColumn>> {
+    let mut columns = Vec::new();
+    for total in store.deal_stages(&actor.workspace.id).await? {
+        let deals = if total.count == 0 {
+            Vec::new()
+        } else {
+            let query = DealQuery {
+                filter: DealFilter {
+                    stage: Some(total.stage),
+                    ..DealFilter::default()
+                },
+                after: None,
+                limit: per_stage.clamp(1, MAX_DEALS),
+            };
+            list(store, actor, &query, now).await?.items
+        };
+        columns.push(BoardColumn { total, deals });
+    }
+    Ok(columns)
+}
+
+/// The views of some deals: names, give/get lines and trust gates read for all at once.
+async fn views_of<S: ContactStore + DealStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    deals: Vec<Deal>,
     now: Timestamp,
 ) -> Result<Vec<DealView>> {
     use std::collections::HashMap;
     let ws = &actor.workspace.id;
-    let deals = store
-        .deals(ws, open_only, after, limit.clamp(1, MAX_DEALS))
-        .await?;
     let ids: Vec<DealId> = deals.iter().map(|d| d.id.clone()).collect();
     let mut terms: HashMap<DealId, Vec<Term>> = HashMap::new();
     for (deal, t) in store.deal_terms(ws, &ids).await? {

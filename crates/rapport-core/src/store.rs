@@ -304,6 +304,17 @@ pub type AfterGesture = (jiff::civil::Date, Timestamp, crate::gesture::GestureId
 /// Deals: expected close ([`crate::deal::NO_CLOSE_DATE`] for none), created, then id.
 pub type AfterDeal = (jiff::civil::Date, Timestamp, crate::deal::DealId);
 
+/// Which deals a listing returns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DealFilter {
+    /// Only deals not yet won or lost.
+    pub open_only: bool,
+    /// Only this contact's.
+    pub contact: Option<ContactId>,
+    /// Only deals at this stage.
+    pub stage: Option<crate::deal::Stage>,
+}
+
 /// One entry of a commitment's history.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct HistoryEntry {
@@ -514,15 +525,29 @@ pub trait DealStore: Send + Sync {
         id: &crate::deal::DealId,
     ) -> impl Future<Output = StoreResult<Option<(crate::deal::Deal, Vec<crate::deal::Term>)>>> + Send;
 
-    /// Deals, open ones only if asked, by expected close (those without one last) then
+    /// Deals that match `filter`, by expected close (those without one last) then
     /// creation; after the keyset `after` when given.
     fn deals(
         &self,
         ws: &WorkspaceId,
-        open_only: bool,
+        filter: &DealFilter,
         after: Option<&AfterDeal>,
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<crate::deal::Deal>>> + Send;
+
+    /// How many deals match `filter` (after `after`, when given): what a page leaves out.
+    fn count_deals(
+        &self,
+        ws: &WorkspaceId,
+        filter: &DealFilter,
+        after: Option<&AfterDeal>,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Each stage's number of deals and their total value, counted in the database.
+    fn deal_stages(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::deal::StageTotal>>> + Send;
 
     /// The give/get lines of several deals, each deal's oldest first.
     fn deal_terms(

@@ -582,7 +582,10 @@ pub fn document() -> Value {
                 Some(body(&["why"], json!({"why": text()}))), "200", Some(r("Request")))
         },
         "/deals": {
-            "get": op("listDeals", "Deals with their flags, by expected close (none last)", vec![boolean_query("open", "Open ones only"), limit(1000), cursor()], None, "200", Some(page_of(r("Deal")))),
+            "get": op("listDeals", "Deals with their flags, by expected close (none last); next_cursor is set only when more deals match", vec![boolean_query("open", "Open ones only"),
+                query("contact_id", string(), "Only this contact's deals"),
+                query("stage", one_of(&["lead", "qualified", "proposal", "negotiation", "won", "lost"]), "Only deals at this stage"),
+                limit(1000), cursor()], None, "200", Some(page_of(r("Deal")))),
             "post": op("createDeal", "Open a deal", vec![],
                 Some(body(&["contact_id", "title"], json!({
                     "contact_id": string(), "title": text(), "value": amount(),

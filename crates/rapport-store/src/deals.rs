@@ -1,12 +1,44 @@
 //! Deals and their give/get ledgers.
 
-use rapport_core::deal::{Cents, Deal, DealId, NO_CLOSE_DATE, Term};
+use rapport_core::deal::{Cents, Deal, DealId, Stage, StageTotal, Term};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{AfterDeal, DealStore, StoreResult};
+use rapport_core::store::{AfterDeal, DealFilter, DealStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::{instant, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
+
+/// The sort key of a deal's expected close: deals without one sort last on both backends
+/// (SQLite would put NULLs first, PostgreSQL last).
+const CLOSE_KEY: &str = "COALESCE(expected_close, '9999-12-31')";
+
+/// Pushes ` WHERE ...` for a deal listing or count onto `$qb`: the workspace, the filter,
+/// the keyset (a macro, so that one text serves both backends' query builders).
+macro_rules! push_deal_filter {
+    ($qb:expr, $ws:expr, $filter:expr, $after:expr) => {{
+        let qb = $qb;
+        let filter: &DealFilter = $filter;
+        qb.push(" WHERE workspace_id = ").push_bind($ws.as_str());
+        if filter.open_only {
+            qb.push(" AND closed_at IS NULL");
+        }
+        if let Some(c) = &filter.contact {
+            qb.push(" AND contact_id = ").push_bind(c.as_str());
+        }
+        if let Some(stage) = filter.stage {
+            qb.push(" AND stage = ").push_bind(stage.as_str());
+        }
+        if let Some((day, at, id)) = $after {
+            qb.push(format!(" AND ({CLOSE_KEY}, created_at, id) > ("))
+                .push_bind(day.to_string())
+                .push(", ")
+                .push_bind(micros(*at))
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")");
+        }
+    }};
+}
 
 const DEAL_COLUMNS: &str = "id, contact_id, title, value_cents, stage, expected_close, owner_id, \
      created_at, updated_at, closed_at";
@@ -210,35 +242,69 @@ impl DealStore for Db {
     async fn deals(
         &self,
         ws: &WorkspaceId,
-        open_only: bool,
+        filter: &DealFilter,
         after: Option<&AfterDeal>,
         limit: u32,
     ) -> StoreResult<Vec<Deal>> {
-        // Deals without an expected close sort last on both backends (SQLite would put NULLs
-        // first, PostgreSQL last).
-        let close = format!("COALESCE(expected_close, '{NO_CLOSE_DATE}')");
         let rows: Vec<DealRow> = with_pool!(self, |pool| {
-            let mut qb = sqlx::QueryBuilder::new(format!(
-                "SELECT {DEAL_COLUMNS} FROM deals WHERE workspace_id = "
-            ));
-            qb.push_bind(ws.as_str());
-            if open_only {
-                qb.push(" AND closed_at IS NULL");
-            }
-            if let Some((day, at, id)) = after {
-                qb.push(format!(" AND ({close}, created_at, id) > ("))
-                    .push_bind(day.to_string())
-                    .push(", ")
-                    .push_bind(micros(*at))
-                    .push(", ")
-                    .push_bind(id.as_str())
-                    .push(")");
-            }
-            qb.push(format!(" ORDER BY {close}, created_at, id LIMIT "))
+            let mut qb = sqlx::QueryBuilder::new(format!("SELECT {DEAL_COLUMNS} FROM deals"));
+            push_deal_filter!(&mut qb, ws, filter, after);
+            qb.push(format!(" ORDER BY {CLOSE_KEY}, created_at, id LIMIT "))
                 .push_bind(i64::from(limit));
-            qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
+            qb.build_query_as()
+                .persistent(false)
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?
         });
         rows.into_iter().map(DealRow::into_deal).collect()
+    }
+
+    async fn count_deals(
+        &self,
+        ws: &WorkspaceId,
+        filter: &DealFilter,
+        after: Option<&AfterDeal>,
+    ) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, |pool| {
+            let mut qb = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM deals");
+            push_deal_filter!(&mut qb, ws, filter, after);
+            qb.build_query_scalar()
+                .persistent(false)
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(n.unsigned_abs())
+    }
+
+    async fn deal_stages(&self, ws: &WorkspaceId) -> StoreResult<Vec<StageTotal>> {
+        let rows: Vec<(String, i64, Option<i64>)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT stage, COUNT(*), CAST(SUM(value_cents) AS BIGINT) FROM deals \
+                 WHERE workspace_id = $1 GROUP BY stage",
+            )
+            .bind(ws.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        let mut totals: Vec<StageTotal> = Stage::ALL
+            .iter()
+            .map(|&stage| StageTotal {
+                stage,
+                count: 0,
+                value: Cents(0),
+            })
+            .collect();
+        for (stage, count, value) in rows {
+            let stage: Stage = stage.parse().map_err(|_| corrupt("deal stage", &stage))?;
+            if let Some(t) = totals.iter_mut().find(|t| t.stage == stage) {
+                t.count = count.unsigned_abs();
+                t.value = Cents(value.unwrap_or(0));
+            }
+        }
+        Ok(totals)
     }
 
     async fn deal_terms(

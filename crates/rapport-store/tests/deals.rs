@@ -9,13 +9,28 @@ use rapport_core::dates::micro_precision;
 use rapport_core::deal::{self, Cents, NewDeal, Stage, TermKind};
 use rapport_core::ledger::{self, NewCommitment, Outcome};
 use rapport_core::service;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::store::{DealFilter, WorkspaceStore};
 use rapport_core::trust::Size;
 use rapport_core::{Error, today};
 use rapport_store::Db;
 
 fn now() -> Timestamp {
     micro_precision("2026-11-25T09:00:00Z".parse().expect("timestamp"))
+}
+
+/// Every deal (open ones only if asked), on one page.
+async fn all(db: &Db, a: &rapport_core::workspace::Actor, open_only: bool) -> Vec<deal::DealView> {
+    let query = deal::DealQuery {
+        filter: DealFilter {
+            open_only,
+            ..DealFilter::default()
+        },
+        after: None,
+        limit: deal::MAX_DEALS,
+    };
+    let page = deal::list(db, a, &query, now()).await.expect("list");
+    assert_eq!(page.more, 0);
+    page.items
 }
 
 async fn deals_give_get_gate_and_win(db: &Db) {
@@ -139,9 +154,7 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         .await
         .expect("reopen");
     assert_eq!(reopened.deal.closed_at, None);
-    let listed = deal::list(db, &a, true, None, deal::MAX_DEALS, now())
-        .await
-        .expect("list");
+    let listed = all(db, &a, true).await;
     assert_eq!(listed.len(), 1, "only the reopened one is open");
 
     // Bad input changes nothing.
@@ -153,19 +166,10 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         deal::add(db, &a, "nobody", open("x", "1"), now()).await,
         Err(Error::NotFound(_))
     ));
-    assert_eq!(
-        deal::list(db, &a, false, None, deal::MAX_DEALS, now())
-            .await
-            .expect("list")
-            .len(),
-        2
-    );
+    assert_eq!(all(db, &a, false).await.len(), 2);
     // The list reads the carried scores and every deal's lines at once: the same flags as
     // each deal's own view.
-    for listed in deal::list(db, &a, false, None, deal::MAX_DEALS, now())
-        .await
-        .expect("list")
-    {
+    for listed in all(db, &a, false).await {
         let one = deal::view(db, &a, listed.deal.id.as_str(), now())
             .await
             .expect("view");
@@ -232,12 +236,130 @@ async fn deals_give_get_gate_and_win(db: &Db) {
         deal::add_term(db, &b, &id, TermKind::Give, "x", now()).await,
         Err(Error::NotFound(_))
     ));
-    assert!(
-        deal::list(db, &b, false, None, deal::MAX_DEALS, now())
+    assert!(all(db, &b, false).await.is_empty());
+}
+
+/// Issue 15: the board and a contact's page read "the first 1,000 deals" and filtered them,
+/// so a contact's won deal showed "No deals" and stages showed 0 on a large book. Counts and
+/// totals now come from the database, a contact's deals are asked for by contact, and every
+/// page says how many more there are.
+async fn the_board_counts_every_deal_and_pages_lose_none(db: &Db) {
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    for name in ["Busy Buyer", "Quiet Customer"] {
+        let new = NewContact {
+            name: name.into(),
+            ..NewContact::default()
+        };
+        service::add_contact(db, &a, new, now())
             .await
-            .expect("list")
-            .is_empty()
+            .expect("contact");
+    }
+    for i in 0..12 {
+        let new = NewDeal {
+            title: format!("Order {i:02}"),
+            value: Some("100".into()),
+            stage: Some(Stage::Proposal),
+            expected_close: None,
+        };
+        deal::add(db, &a, "busy", new, now()).await.expect("deal");
+    }
+    let quiet = deal::add(
+        db,
+        &a,
+        "quiet",
+        NewDeal {
+            title: "The one".into(),
+            value: Some("5,000".into()),
+            stage: Some(Stage::Negotiation),
+            expected_close: None,
+        },
+        now(),
+    )
+    .await
+    .expect("deal");
+    deal::set_stage(db, &a, quiet.deal.id.as_str(), Stage::Won, now())
+        .await
+        .expect("won");
+
+    let board = deal::board(db, &a, 5, now()).await.expect("board");
+    let col = |st: Stage| board.iter().find(|c| c.total.stage == st).expect("column");
+    assert_eq!(col(Stage::Proposal).total.count, 12);
+    assert_eq!(col(Stage::Proposal).total.value, Cents(120_000));
+    assert_eq!(
+        col(Stage::Proposal).deals.len(),
+        5,
+        "the first few are shown"
     );
+    assert_eq!(col(Stage::Won).total.count, 1);
+    assert_eq!(col(Stage::Won).total.value, Cents(500_000));
+    assert_eq!(col(Stage::Won).deals[0].contact_name, "Quiet Customer");
+    assert_eq!(col(Stage::Lead).total.count, 0);
+
+    // Quiet Customer's page asks for their deals, whatever else the book holds.
+    let quiet_id = service::resolve_contact(db, &a, "quiet")
+        .await
+        .expect("quiet")
+        .id;
+    let theirs = deal::list(
+        db,
+        &a,
+        &deal::DealQuery {
+            filter: DealFilter {
+                contact: Some(quiet_id),
+                ..DealFilter::default()
+            },
+            after: None,
+            limit: 1,
+        },
+        now(),
+    )
+    .await
+    .expect("list");
+    assert_eq!(theirs.items.len(), 1);
+    assert_eq!((theirs.more, theirs.total), (0, 1));
+    assert_eq!(theirs.items[0].deal.stage, Stage::Won);
+
+    // Pages of 5 walk all 13, each saying how many remain.
+    let mut after = None;
+    let mut seen = Vec::new();
+    let mut mores = Vec::new();
+    loop {
+        let page = deal::list(
+            db,
+            &a,
+            &deal::DealQuery {
+                filter: DealFilter::default(),
+                after: after.clone(),
+                limit: 5,
+            },
+            now(),
+        )
+        .await
+        .expect("page");
+        assert_eq!(page.total, 13);
+        seen.extend(page.items.iter().map(|d| d.deal.id.clone()));
+        mores.push(page.more);
+        match page.next() {
+            Some(k) => after = Some(k),
+            None => break,
+        }
+    }
+    assert_eq!(mores, vec![8, 3, 0]);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 13, "every deal once");
+    let bad = deal::DealQuery {
+        filter: DealFilter::default(),
+        after: None,
+        limit: 0,
+    };
+    assert!(matches!(
+        deal::list(db, &a, &bad, now()).await,
+        Err(Error::Invalid(_))
+    ));
 }
 
 async fn referrals_rank_advocates(db: &Db) {
@@ -295,4 +417,8 @@ async fn referrals_rank_advocates(db: &Db) {
     );
 }
 
-on_both_backends!(deals_give_get_gate_and_win, referrals_rank_advocates);
+on_both_backends!(
+    deals_give_get_gate_and_win,
+    referrals_rank_advocates,
+    the_board_counts_every_deal_and_pages_lose_none,
+);

@@ -339,6 +339,18 @@ pub struct DealListArgs {
     /// Only open deals.
     #[arg(long)]
     pub open: bool,
+    /// Only this contact's deals (an id, a name, or the unique start of one).
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Option<String>,
+    /// Only deals at this stage (lead, qualified, proposal, negotiation, won, lost).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// At most this many (1 to 1000); the rest are counted, with the command for the next page.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// The page after this deal (the id the previous page ends with).
+    #[arg(long, value_name = "DEAL_ID")]
+    pub after: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

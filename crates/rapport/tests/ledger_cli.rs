@@ -272,7 +272,9 @@ fn deals_from_the_command_line(b: &Book) {
     let d = b.json(&["deal", "get", &id, "Two-year contract"]);
     assert_eq!(d["gives_outrun_gets"], false);
     assert_eq!(
-        b.json(&["deal", "list", "--open"]).as_array().map(Vec::len),
+        b.json(&["deal", "list", "--open"])["items"]
+            .as_array()
+            .map(Vec::len),
         Some(1)
     );
     let won = b.json(&["deal", "stage", &id, "won"]);
@@ -302,7 +304,7 @@ fn deals_from_the_command_line(b: &Book) {
         b.fails(&args, code);
     }
     assert_eq!(
-        b.json(&["deal", "list"]).as_array().map(Vec::len),
+        b.json(&["deal", "list"])["items"].as_array().map(Vec::len),
         Some(1),
         "nothing written"
     );

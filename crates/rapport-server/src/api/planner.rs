@@ -140,6 +140,8 @@ async fn why(
 struct DealsQuery {
     #[serde(default)]
     open: bool,
+    contact_id: Option<String>,
+    stage: Option<String>,
     limit: Option<u32>,
     cursor: Option<String>,
 }
@@ -154,8 +156,36 @@ async fn deals(
         return Err(ApiError::invalid("limit", "between 1 and 1000"));
     }
     let after = q.cursor.as_deref().map(cursor::deal).transpose()?;
-    let items = deal::list(&state.db, &actor.0, q.open, after.as_ref(), limit, now()).await?;
-    Ok(Json(cursor::page(items, limit, cursor::of_deal)))
+    // Another workspace's contact id matches nothing, exactly as an unknown one.
+    let contact = match q.contact_id.as_deref() {
+        None => None,
+        Some(c) => Some(
+            rapport_core::ids::ContactId::parse(c)
+                .ok_or_else(|| ApiError::invalid("contact_id", "not a contact id"))?,
+        ),
+    };
+    let stage = q
+        .stage
+        .as_deref()
+        .map(str::parse::<deal::Stage>)
+        .transpose()?;
+    let query = deal::DealQuery {
+        filter: rapport_core::store::DealFilter {
+            open_only: q.open,
+            contact,
+            stage,
+        },
+        after,
+        limit,
+    };
+    let page = deal::list(&state.db, &actor.0, &query, now()).await?;
+    let next_cursor = (page.more > 0)
+        .then(|| page.items.last().map(cursor::of_deal))
+        .flatten();
+    Ok(Json(Page {
+        items: page.items,
+        next_cursor,
+    }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -433,6 +433,8 @@ struct ContactPage {
     appreciation: String,
     gestures: Vec<String>,
     deals: Vec<DealLine>,
+    /// Deals not shown, and the page that lists them all.
+    deals_more: Option<(u64, String)>,
 }
 
 struct RequestLine {
@@ -578,40 +580,48 @@ async fn contact_page_with(
         .into_iter()
         .map(|(g, _)| format!("{} · {}: {} ({})", g.given_on, g.kind, g.text, g.cost))
         .collect();
-    let deals = rapport_core::deal::list(
+    let contact_deals = rapport_core::deal::list(
         &state.db,
         &s.actor,
-        false,
-        None,
-        rapport_core::deal::MAX_DEALS,
+        &rapport_core::deal::DealQuery {
+            filter: rapport_core::store::DealFilter {
+                contact: Some(c.id.clone()),
+                ..Default::default()
+            },
+            after: None,
+            limit: CONTACT_DEALS,
+        },
         n,
     )
-    .await?
-    .into_iter()
-    .filter(|d| d.deal.contact_id == c.id)
-    .map(|d| {
-        let mut flags = Vec::new();
-        if d.gives_outrun_gets {
-            flags.push("gives outrun gets");
-        }
-        if d.trust_gate {
-            flags.push("trust gate: their promises read low");
-        }
-        let flags = if flags.is_empty() {
-            String::new()
-        } else {
-            format!(" — {}", flags.join("; "))
-        };
-        DealLine {
-            id: d.deal.id.to_string(),
-            line: format!(
-                "{}: {} ({}){flags}",
-                d.deal.title, d.deal.value, d.deal.stage
-            ),
-            open: d.deal.stage.is_open(),
-        }
-    })
-    .collect();
+    .await?;
+    let deals_more =
+        (contact_deals.more > 0).then(|| (contact_deals.more, format!("/deals?contact={}", c.id)));
+    let deals = contact_deals
+        .items
+        .into_iter()
+        .map(|d| {
+            let mut flags = Vec::new();
+            if d.gives_outrun_gets {
+                flags.push("gives outrun gets");
+            }
+            if d.trust_gate {
+                flags.push("trust gate: their promises read low");
+            }
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", flags.join("; "))
+            };
+            DealLine {
+                id: d.deal.id.to_string(),
+                line: format!(
+                    "{}: {} ({}){flags}",
+                    d.deal.title, d.deal.value, d.deal.stage
+                ),
+                open: d.deal.stage.is_open(),
+            }
+        })
+        .collect();
     let org = c
         .organisation
         .as_deref()
@@ -641,6 +651,7 @@ async fn contact_page_with(
         appreciation,
         gestures,
         deals,
+        deals_more,
     };
     Ok(render(&page))
 }
@@ -797,69 +808,171 @@ struct Card {
     note: String,
     open: bool,
 }
-/// A column of the board: (stage, total value, its deals).
-type Column = (&'static str, String, Vec<Card>);
+/// A column of the board.
+struct Column {
+    stage: &'static str,
+    /// "3 deals · 12,500.00"
+    summary: String,
+    cards: Vec<Card>,
+    /// Deals of the stage not shown, and the link that shows them.
+    more: Option<(u64, String)>,
+}
 
 #[derive(Template)]
 #[template(path = "deals.html")]
 struct DealsPage {
     title: &'static str,
     csrf: String,
+    /// When one stage is listed page by page: its name.
+    heading: String,
     columns: Vec<Column>,
     stages: Vec<&'static str>,
 }
 
-async fn deals(State(state): State<AppState>, session: WebSession) -> Response {
-    use rapport_core::deal::{Cents, Stage};
+/// Deals shown per stage on the board before "show all".
+const BOARD_PER_STAGE: u32 = 20;
+/// Deals per page when one stage (or contact) is listed.
+const STAGE_PAGE: u32 = 100;
+/// Deals shown on a contact's page before "show all".
+const CONTACT_DEALS: u32 = 20;
+
+fn card_of(d: &rapport_core::deal::DealView) -> Card {
+    let mut note = d.deal.value.to_string();
+    if d.gives_outrun_gets {
+        note.push_str(" · gives outrun gets");
+    }
+    if d.trust_gate {
+        note.push_str(" · trust gate");
+    }
+    Card {
+        id: d.deal.id.to_string(),
+        contact_id: d.deal.contact_id.to_string(),
+        title: format!("{} — {}", d.deal.title, d.contact_name),
+        note,
+        open: d.deal.stage.is_open(),
+    }
+}
+
+fn deal_count(n: u64) -> String {
+    if n == 1 {
+        "1 deal".to_owned()
+    } else {
+        format!("{n} deals")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct DealsQuery {
+    /// One stage, listed page by page.
+    stage: Option<String>,
+    /// One contact's deals, listed page by page.
+    contact: Option<String>,
+    /// The page after this deal.
+    after: Option<String>,
+}
+
+/// The deals board: each stage with its count and total (counted in the database, every
+/// deal), its first deals, and a link to the rest; or one stage, page by page.
+async fn deals(
+    State(state): State<AppState>,
+    session: WebSession,
+    Query(q): Query<DealsQuery>,
+) -> Response {
+    use rapport_core::deal::{self, Stage};
     let s = match signed_in(session) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    let all = match rapport_core::deal::list(
-        &state.db,
-        &s.actor,
-        false,
-        None,
-        rapport_core::deal::MAX_DEALS,
-        now(),
-    )
-    .await
-    {
-        Ok(d) => d,
+    let stages = Stage::ALL.iter().map(|st| st.as_str()).collect();
+    let n = now();
+    let stage = q.stage.as_deref().filter(|t| !t.is_empty());
+    let contact = q.contact.as_deref().filter(|t| !t.is_empty());
+    if stage.is_none() && contact.is_none() {
+        let board = match deal::board(&state.db, &s.actor, BOARD_PER_STAGE, n).await {
+            Ok(b) => b,
+            Err(e) => return web_error(e.into()),
+        };
+        let columns = board
+            .iter()
+            .map(|col| {
+                let shown = col.deals.len() as u64;
+                Column {
+                    stage: col.total.stage.as_str(),
+                    summary: format!("{} · {}", deal_count(col.total.count), col.total.value),
+                    cards: col.deals.iter().map(card_of).collect(),
+                    more: (col.total.count > shown).then(|| {
+                        (
+                            col.total.count - shown,
+                            format!("/deals?stage={}", col.total.stage),
+                        )
+                    }),
+                }
+            })
+            .collect();
+        return render(&DealsPage {
+            title: "Deals",
+            csrf: s.csrf.clone(),
+            heading: "Deals".into(),
+            columns,
+            stages,
+        });
+    }
+    let result = async {
+        let stage: Option<Stage> = stage.map(str::parse).transpose()?;
+        let contact = match contact {
+            Some(c) => Some(service::resolve_contact(&state.db, &s.actor, c).await?),
+            None => None,
+        };
+        let after = match q.after.as_deref().filter(|t| !t.is_empty()) {
+            Some(id) => Some(
+                deal::view(&state.db, &s.actor, id, n)
+                    .await?
+                    .deal
+                    .after_key(),
+            ),
+            None => None,
+        };
+        let filter = rapport_core::store::DealFilter {
+            stage,
+            contact: contact.as_ref().map(|c| c.id.clone()),
+            ..Default::default()
+        };
+        let query = deal::DealQuery {
+            filter,
+            after,
+            limit: STAGE_PAGE,
+        };
+        let page = deal::list(&state.db, &s.actor, &query, n).await?;
+        let count = page.total;
+        Ok::<_, rapport_core::Error>((stage, contact, page, count))
+    }
+    .await;
+    let (stage, contact, page, count) = match result {
+        Ok(r) => r,
         Err(e) => return web_error(e.into()),
     };
-    let columns = Stage::ALL
-        .iter()
-        .map(|stage| {
-            let here: Vec<_> = all.iter().filter(|d| d.deal.stage == *stage).collect();
-            let total = Cents(here.iter().map(|d| d.deal.value.0).sum());
-            let cards = here
-                .iter()
-                .map(|d| {
-                    let mut note = d.deal.value.to_string();
-                    if d.gives_outrun_gets {
-                        note.push_str(" · gives outrun gets");
-                    }
-                    if d.trust_gate {
-                        note.push_str(" · trust gate");
-                    }
-                    Card {
-                        id: d.deal.id.to_string(),
-                        contact_id: d.deal.contact_id.to_string(),
-                        title: format!("{} — {}", d.deal.title, d.contact_name),
-                        note,
-                        open: d.deal.stage.is_open(),
-                    }
-                })
-                .collect();
-            (stage.as_str(), total.to_string(), cards)
-        })
-        .collect();
+    let mut heading = "Deals".to_owned();
+    let mut again = "/deals?".to_owned();
+    if let Some(st) = stage {
+        heading.push_str(&format!(" at {st}"));
+        again.push_str(&format!("stage={st}&"));
+    }
+    if let Some(c) = &contact {
+        heading.push_str(&format!(" with {}", c.name));
+        again.push_str(&format!("contact={}&", c.id));
+    }
+    let next = page.next().map(|(_, _, id)| id);
     render(&DealsPage {
         title: "Deals",
         csrf: s.csrf.clone(),
-        columns,
-        stages: Stage::ALL.iter().map(|st| st.as_str()).collect(),
+        heading,
+        columns: vec![Column {
+            stage: stage.map_or("all stages", Stage::as_str),
+            summary: deal_count(count),
+            cards: page.items.iter().map(card_of).collect(),
+            more: next.map(|id| (page.more, format!("{again}after={id}"))),
+        }],
+        stages,
     })
 }
 

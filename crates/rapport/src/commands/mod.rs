@@ -213,15 +213,70 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
             a.out.json,
         ),
         DealCommand::List(a) => {
-            let list = deal::list(&ctx.db, &ctx.actor, a.open, None, deal::MAX_DEALS, now).await?;
+            let contact = match &a.contact {
+                Some(r) => Some(
+                    rapport_core::service::resolve_contact(&ctx.db, &ctx.actor, r)
+                        .await?
+                        .id,
+                ),
+                None => None,
+            };
+            let after = match &a.after {
+                Some(id) => Some(
+                    deal::view(&ctx.db, &ctx.actor, id, now)
+                        .await?
+                        .deal
+                        .after_key(),
+                ),
+                None => None,
+            };
+            let query = deal::DealQuery {
+                filter: rapport_core::store::DealFilter {
+                    open_only: a.open,
+                    contact,
+                    stage: a.stage.as_deref().map(str::parse).transpose()?,
+                },
+                after,
+                limit: a.limit,
+            };
+            let page = deal::list(&ctx.db, &ctx.actor, &query, now).await?;
+            let next = page.next().map(|(_, _, id)| id.to_string());
             if a.out.json {
-                return crate::render::json(&list);
+                #[derive(serde::Serialize)]
+                struct Listed<'a> {
+                    items: &'a [deal::DealView],
+                    /// Deals after this page.
+                    more: u64,
+                    /// The deal to pass to --after for the next page.
+                    next: Option<String>,
+                }
+                return crate::render::json(&Listed {
+                    items: &page.items,
+                    more: page.more,
+                    next,
+                });
             }
-            if list.is_empty() {
+            if page.items.is_empty() {
                 println!("(no deals)");
             }
-            for d in &list {
+            for d in &page.items {
                 crate::render::deal_line(d);
+            }
+            if let Some(next) = next {
+                let mut again = format!("rapport deal list --after {next}");
+                if a.open {
+                    again.push_str(" --open");
+                }
+                if let Some(c) = &a.contact {
+                    again.push_str(&format!(" --contact {c:?}"));
+                }
+                if let Some(st) = &a.stage {
+                    again.push_str(&format!(" --stage {st}"));
+                }
+                if a.limit != 50 {
+                    again.push_str(&format!(" --limit {}", a.limit));
+                }
+                println!("... and {} more: {again}", page.more);
             }
             return Ok(());
         }
