@@ -9,7 +9,9 @@
 //! Writing: one row per contact, cells that a spreadsheet would run as a formula (starting
 //! with `=`, `+`, `-`, `@`, tab or carriage return) prefixed with `'`.
 
+use std::collections::VecDeque;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 use rapport_core::contact::{Contact, RelationshipType};
 use rapport_core::dates::YearlyDate;
@@ -138,13 +140,83 @@ pub struct Column {
     pub field: Option<Field>,
 }
 
+/// The input, counting lines as it is read: the csv crate's own line numbers are off by
+/// one for files with CRLF line ends (a first data row on line 2 was called line 1), so a
+/// row's line is counted from its byte offset instead. Only the newlines read ahead of the
+/// rows returned so far are kept (the csv reader's buffer's worth).
+struct LineCounter<R> {
+    inner: R,
+    read: u64,
+    lines: Arc<Mutex<Lines>>,
+}
+
+#[derive(Debug, Default)]
+struct Lines {
+    /// Newlines before the last row asked about.
+    passed: usize,
+    /// Offsets of the line-end bytes (CR and LF) read but not yet passed, with which.
+    ahead: VecDeque<(u64, u8)>,
+}
+
+impl Lines {
+    /// The 1-based line of a record the csv reader says starts at `offset` (asked in
+    /// increasing order). The reader may place a record at the line ends before it (after a
+    /// CRLF, or blank lines it skipped), so a run of CR and LF starting there is stepped over.
+    fn line_at(&mut self, offset: u64) -> usize {
+        while let Some(&(at, byte)) = self.ahead.front() {
+            if at >= offset {
+                break;
+            }
+            self.ahead.pop_front();
+            self.passed += usize::from(byte == b'\n');
+        }
+        let mut next = offset;
+        while let Some(&(at, byte)) = self.ahead.front() {
+            if at != next {
+                break;
+            }
+            self.ahead.pop_front();
+            self.passed += usize::from(byte == b'\n');
+            next += 1;
+        }
+        self.passed + 1
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        for (i, b) in buf[..n].iter().enumerate() {
+            if matches!(*b, b'\n' | b'\r') {
+                lines.ahead.push_back((self.read + i as u64, *b));
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads rows as cards.
 pub struct Reader<R: Read> {
-    rows: ::csv::ByteRecordsIntoIter<R>,
+    rows: ::csv::ByteRecordsIntoIter<LineCounter<R>>,
+    lines: Arc<Mutex<Lines>>,
     pub columns: Vec<Column>,
     /// The line and the 1-based row number of the row last returned.
     last: (usize, usize),
     rows_read: usize,
+}
+
+impl<R: Read> Reader<R> {
+    /// The line of the record starting at `position` (0 when unknown).
+    fn line_of(&self, position: Option<&::csv::Position>) -> usize {
+        position.map_or(0, |p| {
+            self.lines
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .line_at(p.byte())
+        })
+    }
 }
 
 /// A row that cannot be read, with its line.
@@ -175,6 +247,12 @@ impl<R: std::io::BufRead> Reader<R> {
             .map_err(|e| format!("cannot read the file: {e}"))?
             .to_vec();
         let sep = sniff_separator(&head);
+        let lines = Arc::new(Mutex::new(Lines::default()));
+        let input = LineCounter {
+            inner: input,
+            read: 0,
+            lines: lines.clone(),
+        };
         let mut rdr = ::csv::ReaderBuilder::new()
             .delimiter(sep)
             .has_headers(true)
@@ -225,6 +303,7 @@ impl<R: std::io::BufRead> Reader<R> {
         }
         Ok(Reader {
             rows: rdr.into_byte_records(),
+            lines,
             columns,
             last: (1, 0),
             rows_read: 0,
@@ -258,7 +337,7 @@ impl<R: Read> Iterator for Reader<R> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = self.line_of(e.position());
                 self.last = (line, row);
                 return Some(Err(RowError {
                     row,
@@ -267,7 +346,7 @@ impl<R: Read> Iterator for Reader<R> {
                 }));
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        let line = self.line_of(record.position());
         self.last = (line, row);
         Some(card_of(&self.columns, &record).map_err(|message| RowError { row, line, message }))
     }
@@ -541,6 +620,27 @@ mod tests {
             Ok(vec!["x".to_owned()])
         );
         assert!(read(file.as_bytes(), &[("Nope".into(), Field::Tags)]).is_err());
+    }
+
+    #[test]
+    fn rows_are_named_by_their_real_line_whatever_the_line_ends() {
+        for (file, lines) in [
+            (&b"name,birthday\r\nAna,1984-02-30\r\nBo,1999-13-01\r\n"[..], vec![2, 3]),
+            (&b"name,birthday\nAna,1984-02-30\nBo,1999-13-01\n"[..], vec![2, 3]),
+            (&b"\xef\xbb\xbfname,birthday\r\nAna,1984-02-30\r\n\r\nBo,1999-13-01"[..], vec![2, 4]),
+            // A quoted note over two lines pushes the next row down.
+            (
+                &b"name,notes,birthday\r\nAna,\"one\r\ntwo\",1984-02-30\r\nBo,,1999-13-01\r\n"[..],
+                vec![2, 4],
+            ),
+        ] {
+            let rows = read(file, &[]).expect("header");
+            let errors: Vec<usize> = rows
+                .iter()
+                .filter_map(|r| r.as_ref().err().map(|e| e.line))
+                .collect();
+            assert_eq!(errors, lines, "{:?}", String::from_utf8_lossy(file));
+        }
     }
 
     #[test]
