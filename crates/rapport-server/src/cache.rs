@@ -91,8 +91,12 @@ impl TodayCache {
 
 /// How long an uploaded file waits for its import to be confirmed.
 pub const UPLOAD_TTL: Duration = Duration::from_secs(15 * 60);
-/// Uploads waiting at most (the oldest goes first).
-const MAX_UPLOADS: usize = 8;
+/// Uploads one user may have waiting (their oldest goes first): one person's uploads
+/// never push out another's.
+const MAX_UPLOADS_PER_USER: usize = 3;
+/// Uploads waiting on this server at most, all users together (they are files on disk):
+/// past it a new one is refused until some are imported or expire.
+const MAX_UPLOADS: usize = 64;
 
 /// A file uploaded in the browser and previewed, waiting for "import now".
 #[derive(Clone, Debug)]
@@ -137,12 +141,17 @@ impl UploadCache {
         self.sweep_at(Instant::now());
     }
 
-    pub fn put(&self, id: String, upload: Upload) {
+    /// Keeps an upload for its confirmation: the user's oldest goes if they have
+    /// [`MAX_UPLOADS_PER_USER`] waiting; `false` (and nothing kept) when the server holds
+    /// [`MAX_UPLOADS`] from everyone.
+    pub fn put(&self, id: String, upload: Upload) -> bool {
         self.sweep();
         let mut e = self.lock();
-        while e.len() >= MAX_UPLOADS {
+        let mine = |u: &Upload| u.workspace == upload.workspace && u.user == upload.user;
+        while e.values().filter(|(_, u)| mine(u)).count() >= MAX_UPLOADS_PER_USER {
             let oldest = e
                 .iter()
+                .filter(|(_, (_, u))| mine(u))
                 .min_by_key(|(_, (at, _))| *at)
                 .map(|(k, _)| k.clone());
             match oldest {
@@ -150,7 +159,11 @@ impl UploadCache {
                 None => break,
             };
         }
+        if e.len() >= MAX_UPLOADS {
+            return false;
+        }
         e.insert(id, (Instant::now(), upload));
+        true
     }
 
     /// Takes an upload out, if it is still there and belongs to this user.
@@ -222,6 +235,46 @@ mod tests {
         // Computed from data read before a write that landed meanwhile: not kept.
         c.put(&ws, &user, None, g, today());
         assert!(c.get(&ws, &user, None).is_none());
+    }
+
+    fn upload(ws: &WorkspaceId, user: &UserId) -> Upload {
+        use crate::transfer::{Format, Input, Options, Source};
+        Upload {
+            workspace: ws.clone(),
+            user: user.clone(),
+            source: Source {
+                input: Input::Bytes(Arc::from(&b"BEGIN:VCARD"[..])),
+                name: "book.vcf".into(),
+                format: Format::Vcard,
+            },
+            options: Options {
+                merge: false,
+                dry_run: false,
+                relationship: rapport_core::contact::RelationshipType::Prospect,
+            },
+        }
+    }
+
+    #[test]
+    fn one_user_s_uploads_never_push_out_another_s() {
+        let c = UploadCache::default();
+        let (ws, other_ws) = (WorkspaceId::generate(), WorkspaceId::generate());
+        let (ana, bo) = (UserId::generate(), UserId::generate());
+        assert!(c.put("ana".into(), upload(&ws, &ana)));
+        for i in 0..10 {
+            assert!(c.put(format!("bo-{i}"), upload(&other_ws, &bo)));
+        }
+        assert!(c.take("ana", &ws, &ana).is_some(), "Ana's upload is still there");
+        assert!(c.take("bo-9", &other_ws, &bo).is_some(), "Bo's newest");
+        assert!(c.take("bo-0", &other_ws, &bo).is_none(), "Bo's oldest made room");
+        // The server-wide bound refuses rather than pushing out someone else's.
+        for i in 0..MAX_UPLOADS {
+            let user = UserId::generate();
+            c.put(format!("many-{i}"), upload(&ws, &user));
+        }
+        let late = UserId::generate();
+        assert!(!c.put("late".into(), upload(&ws, &late)));
+        assert!(c.take("many-0", &ws, &UserId::generate()).is_none(), "only its own user");
     }
 
     #[test]

@@ -250,7 +250,7 @@ async fn upload(
                 Err(e) => return web_error(e),
             };
             let lines = report_lines(&report, source.item(), merge);
-            state.uploads.put(
+            let kept = state.uploads.put(
                 id.clone(),
                 Upload {
                     workspace: s.actor.workspace.id.clone(),
@@ -262,6 +262,17 @@ async fn upload(
                     },
                 },
             );
+            if !kept {
+                return page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Some(
+                        "Too many imports are waiting on this server: try again in a few minutes."
+                            .into(),
+                    ),
+                    lines,
+                    None,
+                );
+            }
             page(StatusCode::OK, None, lines, Some(id))
         }
         Err(transfer::TransferError::Invalid(i)) => page(
