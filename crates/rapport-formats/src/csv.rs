@@ -625,9 +625,18 @@ mod tests {
     #[test]
     fn rows_are_named_by_their_real_line_whatever_the_line_ends() {
         for (file, lines) in [
-            (&b"name,birthday\r\nAna,1984-02-30\r\nBo,1999-13-01\r\n"[..], vec![2, 3]),
-            (&b"name,birthday\nAna,1984-02-30\nBo,1999-13-01\n"[..], vec![2, 3]),
-            (&b"\xef\xbb\xbfname,birthday\r\nAna,1984-02-30\r\n\r\nBo,1999-13-01"[..], vec![2, 4]),
+            (
+                &b"name,birthday\r\nAna,1984-02-30\r\nBo,1999-13-01\r\n"[..],
+                vec![2, 3],
+            ),
+            (
+                &b"name,birthday\nAna,1984-02-30\nBo,1999-13-01\n"[..],
+                vec![2, 3],
+            ),
+            (
+                &b"\xef\xbb\xbfname,birthday\r\nAna,1984-02-30\r\n\r\nBo,1999-13-01"[..],
+                vec![2, 4],
+            ),
             // A quoted note over two lines pushes the next row down.
             (
                 &b"name,notes,birthday\r\nAna,\"one\r\ntwo\",1984-02-30\r\nBo,,1999-13-01\r\n"[..],

@@ -264,9 +264,15 @@ mod tests {
         for i in 0..10 {
             assert!(c.put(format!("bo-{i}"), upload(&other_ws, &bo)));
         }
-        assert!(c.take("ana", &ws, &ana).is_some(), "Ana's upload is still there");
+        assert!(
+            c.take("ana", &ws, &ana).is_some(),
+            "Ana's upload is still there"
+        );
         assert!(c.take("bo-9", &other_ws, &bo).is_some(), "Bo's newest");
-        assert!(c.take("bo-0", &other_ws, &bo).is_none(), "Bo's oldest made room");
+        assert!(
+            c.take("bo-0", &other_ws, &bo).is_none(),
+            "Bo's oldest made room"
+        );
         // The server-wide bound refuses rather than pushing out someone else's.
         for i in 0..MAX_UPLOADS {
             let user = UserId::generate();
@@ -274,7 +280,10 @@ mod tests {
         }
         let late = UserId::generate();
         assert!(!c.put("late".into(), upload(&ws, &late)));
-        assert!(c.take("many-0", &ws, &UserId::generate()).is_none(), "only its own user");
+        assert!(
+            c.take("many-0", &ws, &UserId::generate()).is_none(),
+            "only its own user"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The daily digest goes out once a day at each member's hour, through a real SMTP server
 //! (aiosmtpd, started here), never twice, whatever the number of ticks.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
 use rapport_core::store::{AccountStore, WorkspaceStore};

@@ -3,13 +3,13 @@
 //! parallel password guessing, slow clients, forms posted from another site, caching of
 //! private answers, NUL characters from a form.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
-use harness::{api, request, session_for, start, start_with, token_for};
 use jiff::Timestamp;
 use rapport_core::store::{AccountStore, WorkspaceStore};
 use rapport_core::workspace::{Actor, Role};
 use rapport_store::Db;
+use rapport_test_support::http::{api, request, session_for, start, start_with, token_for};
 use serde_json::json;
 
 const FORM: &str = "application/x-www-form-urlencoded";

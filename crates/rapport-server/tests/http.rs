@@ -1,12 +1,12 @@
 //! Through a real server on port 0, on SQLite and PostgreSQL: first-run set-up, sign-in and
 //! its throttle, sessions and CSRF, the API with its error shape, and workspace isolation.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
-use harness::{Answer, api, request, start, token_for};
 use jiff::Timestamp;
 use rapport_core::store::WorkspaceStore;
 use rapport_store::Db;
+use rapport_test_support::http::{Answer, api, request, start, token_for};
 use serde_json::json;
 
 fn form(fields: &[(&str, &str)]) -> Vec<u8> {

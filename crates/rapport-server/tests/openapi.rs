@@ -3,11 +3,9 @@
 //! and the served document is the one built here. CI also validates it with an independent
 //! validator and runs schemathesis against a running server (scripts/api-check.sh).
 
-mod harness;
-
 use std::collections::BTreeSet;
 
-use harness::{request, start};
+use rapport_test_support::http::{request, start};
 
 /// (METHOD, path) of every `.route("...", get(..).post(..))` in the API's source files.
 fn routed() -> BTreeSet<(String, String)> {
@@ -65,7 +63,7 @@ fn every_route_is_documented_and_every_documented_operation_routed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_served_document_is_the_one_built_and_every_operation_answers() {
-    let t = harness::TestDb::sqlite().await;
+    let t = rapport_test_support::db::TestDb::sqlite().await;
     let addr = start(&t.db).await;
     let served = request(addr, "GET", "/api/openapi.json", &[], None).await;
     assert_eq!(served.status, 200);

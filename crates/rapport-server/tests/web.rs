@@ -2,12 +2,12 @@
 //! JavaScript uses them: set-up, add a contact, record a promise, see it on Today, mark it
 //! kept, read the trust explanation; CSRF and safe redirects.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
-use harness::{Answer, request, start};
 use jiff::Timestamp;
 use rapport_core::store::WorkspaceStore;
 use rapport_store::Db;
+use rapport_test_support::http::{Answer, request, start};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 

@@ -1,7 +1,7 @@
 //! The store contract: the same behaviour on SQLite and PostgreSQL, exercised through the
 //! core's services and Store traits against real databases.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
 use rapport_core::contact::{CadenceSetting, ContactChanges, NewContact, RelationshipType};
@@ -1216,7 +1216,7 @@ async fn a_book_batch_must_refer_to_what_exists(db: &Db) {
 /// foreign key of the tables they write must be one of those they check.
 #[tokio::test]
 async fn every_foreign_key_of_a_book_is_checked_by_the_bulk_load() {
-    let t = harness::TestDb::sqlite().await;
+    let t = rapport_test_support::db::TestDb::sqlite().await;
     let Db::Sqlite(sqlite) = &t.db else {
         unreachable!("sqlite")
     };

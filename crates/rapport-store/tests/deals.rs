@@ -1,6 +1,6 @@
 //! Deals on SQLite and PostgreSQL: the give/get ledger, the trust gate, winning, isolation.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
 use rapport_core::commitment::{Direction, Due, Status};

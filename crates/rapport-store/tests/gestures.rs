@@ -2,7 +2,7 @@
 //! its effect on Today, the yearly budget, thank-you notes keeping the won deal's promise,
 //! bad input and isolation.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
 use jiff::civil::date;

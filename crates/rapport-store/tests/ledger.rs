@@ -2,7 +2,7 @@
 //! bad-news protocol, promise load, requests, and trust scores carried in step with the
 //! ledger.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::{SignedDuration, Timestamp};
 use rapport_core::Error;

@@ -2,7 +2,7 @@
 //! should, and disappears at once when its contact is archived, its commitment resolved, or
 //! an interaction resets the keep-in-touch clock.
 
-mod harness;
+use rapport_test_support::on_both_backends;
 
 use jiff::{SignedDuration, Timestamp};
 use rapport_core::commitment::{Direction, Due};

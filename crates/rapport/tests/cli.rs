@@ -10,6 +10,7 @@ use serde_json::Value;
 #[macro_use]
 mod common;
 use common::Book;
+use rapport_test_support::on_both_books;
 
 fn add_sample_book(b: &Book) {
     b.ok(&[
@@ -460,7 +461,7 @@ fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
     }
 }
 
-on_both_backends!(
+on_both_books!(
     users_workspaces_and_tokens_from_the_command_line,
     contacts_facts_and_timeline,
     edit_archive_restore,

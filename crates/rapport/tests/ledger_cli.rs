@@ -5,6 +5,7 @@ use serde_json::Value;
 #[macro_use]
 mod common;
 use common::Book;
+use rapport_test_support::on_both_books;
 
 fn setup(b: &Book) {
     b.ok(&["contact", "add", "Élodie Martin", "--type", "customer"]);
@@ -480,7 +481,7 @@ fn appreciation_from_the_command_line(b: &Book) {
     );
 }
 
-on_both_backends!(
+on_both_books!(
     appreciation_from_the_command_line,
     deals_from_the_command_line,
     promises_outcomes_and_trust,

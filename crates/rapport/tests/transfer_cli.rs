@@ -7,11 +7,12 @@ use serde_json::Value;
 #[macro_use]
 mod common;
 use common::Book;
+use rapport_test_support::on_both_books;
 
 /// A fresh, empty book on the same backend as `b`.
 fn empty_like(b: &Book) -> Book {
     if b.url.starts_with("postgres") {
-        Book::postgres().expect("postgres")
+        Book::postgres()
     } else {
         Book::sqlite()
     }
@@ -677,7 +678,7 @@ fn the_digest_arrives_by_smtp_and_parses(b: &Book) {
     );
 }
 
-on_both_backends!(
+on_both_books!(
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
     a_bad_file_is_refused_whole,

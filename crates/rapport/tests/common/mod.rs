@@ -1,5 +1,6 @@
 //! Running the real `rapport` binary against a real database: an SQLite file, or a fresh
 //! PostgreSQL schema when `RAPPORT_TEST_POSTGRES_URL` is set (required under `CI=true`).
+//! Each test runs on both through `rapport_test_support::on_both_books!`.
 
 #![allow(dead_code)]
 
@@ -21,20 +22,13 @@ impl Book {
         Book { url, dir, pg: None }
     }
 
-    pub fn postgres() -> Option<Book> {
-        let base = match std::env::var("RAPPORT_TEST_POSTGRES_URL") {
-            Ok(u) if !u.is_empty() => u,
-            _ => {
-                assert!(
-                    std::env::var("CI").map_or(true, |v| v != "true"),
-                    "RAPPORT_TEST_POSTGRES_URL is unset under CI=true"
-                );
-                eprintln!(
-                    "skipping: RAPPORT_TEST_POSTGRES_URL is unset, PostgreSQL CLI tests not run"
-                );
-                return None;
-            }
-        };
+    /// A fresh schema of the PostgreSQL at `RAPPORT_TEST_POSTGRES_URL` (tests that need one
+    /// are ignored when it is not set; see `rapport_test_support::on_both_books!`).
+    pub fn postgres() -> Book {
+        let base = std::env::var("RAPPORT_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .expect("RAPPORT_TEST_POSTGRES_URL: set it when building and running the tests");
         let schema = format!(
             "cli_{}_{}",
             std::process::id(),
@@ -46,11 +40,11 @@ impl Book {
         psql(&base, &format!("CREATE SCHEMA {schema}"));
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-        Some(Book {
+        Book {
             url,
             dir: tempfile::tempdir().expect("temp dir"),
             pg: Some((base, schema)),
-        })
+        }
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
@@ -151,17 +145,4 @@ pub fn psql(url: &str, sql: &str) {
             .expect("admin statement");
         pool.close().await;
     });
-}
-
-/// Declares each listed test function (taking `&Book`) once per backend.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $name() { super::$name(&super::Book::sqlite()); } )*
-        }
-        mod postgres {
-            $( #[test] fn $name() { if let Some(b) = super::Book::postgres() { super::$name(&b); } } )*
-        }
-    };
 }

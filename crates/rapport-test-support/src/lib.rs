@@ -1,0 +1,105 @@
+//! What Rapport's tests share, so no test crate keeps its own copy: a database per test on
+//! both backends ([`db::TestDb`], [`on_both_backends!`]), the real server on port 0 and a
+//! client for it ([`http`]), and [`on_both_books!`] for tests of the `rapport` binary.
+//!
+//! The PostgreSQL half of every test runs when `RAPPORT_TEST_POSTGRES_URL` is set as the
+//! tests are built and run (`.ci/run` does; under `CI=true` it must be). Without it those
+//! tests are ignored, and `cargo test` says so: a green run never counts a test that did
+//! not run as passed.
+
+pub mod db;
+pub mod http;
+
+/// Whether the PostgreSQL halves run in this build.
+pub const POSTGRES_TESTS: bool = cfg!(postgres_tests);
+
+/// Declares each listed async test function (taking `&Db`) once per backend.
+#[cfg(postgres_tests)]
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::db::TestDb::sqlite().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::db::TestDb::postgres().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+/// Declares each listed async test function (taking `&Db`) once per backend.
+#[cfg(not(postgres_tests))]
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = $crate::db::TestDb::sqlite().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[ignore = "set RAPPORT_TEST_POSTGRES_URL to run the PostgreSQL half"]
+                async fn $name() {
+                    let t = $crate::db::TestDb::postgres().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+/// Declares each listed test function (taking `&Book`, the calling crate's) once per
+/// backend: `Book::sqlite()` and `Book::postgres()`.
+#[cfg(postgres_tests)]
+#[macro_export]
+macro_rules! on_both_books {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&super::Book::sqlite()); } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(&super::Book::postgres()); } )*
+        }
+    };
+}
+
+/// Declares each listed test function (taking `&Book`, the calling crate's) once per
+/// backend: `Book::sqlite()` and `Book::postgres()`.
+#[cfg(not(postgres_tests))]
+#[macro_export]
+macro_rules! on_both_books {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(&super::Book::sqlite()); } )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                #[ignore = "set RAPPORT_TEST_POSTGRES_URL to run the PostgreSQL half"]
+                fn $name() { super::$name(&super::Book::postgres()); }
+            )*
+        }
+    };
+}
