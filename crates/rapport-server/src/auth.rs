@@ -6,12 +6,10 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
-use base64::Engine as _;
 use jiff::Timestamp;
 use rapport_core::account::{LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES, NewSession, Session};
 use rapport_core::store::AccountStore;
 use rapport_core::workspace::Actor;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -23,23 +21,10 @@ pub const SESSION_DAYS: i64 = 14;
 
 /// `n` random bytes, URL-safe base64 without padding.
 pub fn secret(n: usize) -> Result<String, ApiError> {
-    let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).map_err(ApiError::internal)?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
+    Ok(rapport_core::usecases::tokens::secret(n)?)
 }
 
-/// The stored form of a session id or token: its SHA-256, hex.
-pub fn digest(secret: &str) -> String {
-    let d = Sha256::digest(secret.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A new API token: what is shown once, and what is stored.
-pub fn new_token() -> Result<(String, String), ApiError> {
-    let token = format!("rpt_{}", secret(32)?);
-    let hash = digest(&token);
-    Ok((token, hash))
-}
+pub use rapport_core::usecases::tokens::digest;
 
 /// How long a sign-in waits for a free hashing slot before it is told to come back.
 const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -281,16 +266,5 @@ mod tests {
                 .await
                 .expect("no account")
         );
-    }
-
-    #[test]
-    fn secrets_are_random_and_stored_hashed() {
-        let (a, ha) = new_token().expect("token");
-        let (b, _) = new_token().expect("token");
-        assert_ne!(a, b);
-        assert!(a.starts_with("rpt_") && a.len() > 40);
-        assert_eq!(ha.len(), 64);
-        assert_ne!(ha, a);
-        assert!(same_secret("abc", "abc") && !same_secret("abc", "abd") && !same_secret("a", "ab"));
     }
 }

@@ -8,11 +8,13 @@ pub mod cache;
 pub mod error;
 pub mod feed;
 pub mod listen;
-pub mod mail;
 pub mod openapi;
 pub mod proxy;
-pub mod transfer;
 pub mod web;
+
+// The file edge lives in rapport-io (the CLI uses it too); this keeps `crate::transfer`
+// short inside the server.
+use rapport_io::transfer;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -147,7 +147,7 @@ async fn owner_rules_hold_on_every_route(db: &Db) {
 async fn tokens_and_sessions_ended_elsewhere_fail_at_once(db: &Db) {
     let (owner, member) = owner_and_member(db).await;
     let addr = start(db).await;
-    let (token, hash) = rapport_server::auth::new_token().expect("token");
+    let (token, hash) = rapport_core::usecases::tokens::new_token().expect("token");
     let id = rapport_core::account::TokenId::generate();
     db.add_token(&owner, &id, "laptop", &hash, Timestamp::now())
         .await

@@ -133,7 +133,7 @@ pub async fn api(
 /// An API token for `actor`.
 pub async fn token_for(db: &Db, actor: &rapport_core::workspace::Actor) -> String {
     use rapport_core::store::AccountStore;
-    let (token, hash) = rapport_server::auth::new_token().expect("token");
+    let (token, hash) = rapport_core::usecases::tokens::new_token().expect("token");
     db.add_token(
         actor,
         &rapport_core::account::TokenId::generate(),

@@ -13,6 +13,52 @@ pub mod http;
 /// Whether the PostgreSQL halves run in this build.
 pub const POSTGRES_TESTS: bool = cfg!(postgres_tests);
 
+/// The Python with aiosmtpd that the SMTP tests start (`RAPPORT_TEST_AIOSMTPD`).
+pub fn aiosmtpd_python() -> String {
+    std::env::var("RAPPORT_TEST_AIOSMTPD")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .expect("RAPPORT_TEST_AIOSMTPD: set it when building and running the tests")
+}
+
+/// [`on_both_backends!`] for tests that also need a real SMTP server (aiosmtpd).
+#[cfg(smtp_tests)]
+#[macro_export]
+macro_rules! on_both_backends_with_smtp {
+    ($($t:tt)*) => { $crate::on_both_backends!($($t)*); };
+}
+
+/// [`on_both_backends!`] for tests that also need a real SMTP server (aiosmtpd): ignored in
+/// this build, which was made without `RAPPORT_TEST_AIOSMTPD`.
+#[cfg(not(smtp_tests))]
+#[macro_export]
+macro_rules! on_both_backends_with_smtp {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                #[ignore = "set RAPPORT_TEST_AIOSMTPD to a Python with aiosmtpd to run it"]
+                async fn $name() {
+                    let t = $crate::db::TestDb::sqlite().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                #[ignore = "set RAPPORT_TEST_AIOSMTPD and RAPPORT_TEST_POSTGRES_URL to run it"]
+                async fn $name() {
+                    let t = $crate::db::TestDb::postgres().await;
+                    super::$name(&t.db).await;
+                    t.finish().await;
+                }
+            )*
+        }
+    };
+}
+
 /// Declares each listed async test function (taking `&Db`) once per backend.
 #[cfg(postgres_tests)]
 #[macro_export]

@@ -6,3 +6,4 @@
 //! `gesture`, `account`, `referral`, `today`, `brief`, `feed`. New ones go here.)
 
 pub mod settings;
+pub mod tokens;

@@ -24,7 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::{ApiActor, new_token};
+use crate::auth::ApiActor;
 use crate::error::{ApiError, ApiResult};
 
 mod cursor;
@@ -663,27 +663,16 @@ struct CreateToken {
     name: String,
 }
 
-#[derive(Debug, Serialize)]
-struct CreatedToken {
-    id: TokenId,
-    name: String,
-    /// Shown this once: only its hash is kept.
-    token: String,
-}
-
 async fn create_token(
     State(state): State<AppState>,
     actor: ApiActor,
     Body(b): Body<CreateToken>,
-) -> ApiResult<(StatusCode, Json<CreatedToken>)> {
-    let name = rapport_core::commitment::clean_text("name", &b.name)?;
-    let (token, hash) = new_token()?;
-    let id = TokenId::generate();
-    state
-        .db
-        .add_token(&actor.0, &id, &name, &hash, now())
-        .await?;
-    Ok((StatusCode::CREATED, Json(CreatedToken { id, name, token })))
+) -> ApiResult<(
+    StatusCode,
+    Json<rapport_core::usecases::tokens::CreatedToken>,
+)> {
+    let made = rapport_core::usecases::tokens::create(&state.db, &actor.0, &b.name, now()).await?;
+    Ok((StatusCode::CREATED, Json(made)))
 }
 
 async fn revoke_token(

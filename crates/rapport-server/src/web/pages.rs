@@ -25,7 +25,7 @@ use serde::Deserialize;
 
 use super::{redirect, web_error};
 use crate::AppState;
-use crate::auth::{WebSession, new_token, same_secret};
+use crate::auth::{WebSession, same_secret};
 use crate::error::ApiError;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -1177,26 +1177,20 @@ async fn create_token(
     if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
-    let attempt = async {
-        let name = rapport_core::commitment::clean_text("name", &f.name)?;
-        let (token, hash) = new_token()?;
-        state
-            .db
-            .add_token(&s.actor, &TokenId::generate(), &name, &hash, now())
-            .await?;
-        Ok::<_, ApiError>(token)
-    }
-    .await;
+    let attempt = rapport_core::usecases::tokens::create(&state.db, &s.actor, &f.name, now()).await;
     // Shown once, on this page; never stored or shown again.
     match attempt {
-        Ok(token) => {
+        Ok(made) => {
             let shown = ShownOnce {
                 what: "Your new API token".into(),
-                value: token,
+                value: made.token,
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
-        Err(e) => settings_page(&state, &s, Some(e.message), None).await,
+        Err(rapport_core::Error::Invalid(i)) => {
+            settings_page(&state, &s, Some(i.message), None).await
+        }
+        Err(e) => Err(e.into()),
     }
     .unwrap_or_else(web_error)
 }

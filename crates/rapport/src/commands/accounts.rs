@@ -3,7 +3,7 @@
 use std::io::Read as _;
 
 use anyhow::Context as _;
-use rapport_core::account::{TokenId, check_password, clean_email};
+use rapport_core::account::{check_password, clean_email};
 use rapport_core::store::AccountStore;
 use rapport_core::workspace::Role;
 use rapport_core::{Error, Invalid};
@@ -66,7 +66,7 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         eprintln!("  {public_url}{path}");
     }
     // The daily digests: every minute, those whose hour has come (never twice a day).
-    match rapport_server::mail::SmtpConfig::from_env() {
+    match rapport_io::mail::SmtpConfig::from_env() {
         Ok(Some(cfg)) => {
             eprintln!("Daily digests go out through {}:{}.", cfg.host, cfg.port);
             let db = ctx.db.clone();
@@ -76,8 +76,7 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
                 loop {
                     tick.tick().await;
                     let now = jiff::Timestamp::now();
-                    if let Err(e) =
-                        rapport_server::mail::send_due_digests(&db, &cfg, &base, now).await
+                    if let Err(e) = rapport_io::mail::send_due_digests(&db, &cfg, &base, now).await
                     {
                         eprintln!("rapport: daily digests: {e}");
                     }
@@ -212,25 +211,19 @@ pub async fn create_workspace(ctx: &Context, a: WorkspaceCreateArgs) -> anyhow::
 
 pub async fn create_token(ctx: &Context, a: TokenCreateArgs) -> anyhow::Result<()> {
     let email = clean_email(&a.email)?;
-    let name = rapport_core::commitment::clean_text("name", &a.name)?;
     let actor = ctx
         .db
         .actor_by_email(&email)
         .await
         .map_err(Error::from)?
         .ok_or_else(|| Error::NotFound(format!("no user has the email {email}")))?;
-    let (token, hash) =
-        rapport_server::auth::new_token().map_err(|e| anyhow::anyhow!(e.message))?;
-    let id = TokenId::generate();
-    ctx.db
-        .add_token(&actor, &id, &name, &hash, Context::now())
-        .await
-        .map_err(Error::from)?;
+    let made =
+        rapport_core::usecases::tokens::create(&ctx.db, &actor, &a.name, Context::now()).await?;
     if a.out.json {
-        return render::json(&serde_json::json!({"id": id, "name": name, "token": token}));
+        return render::json(&made);
     }
     // stdout holds the token alone, for scripts; the note goes to stderr.
-    println!("{token}");
+    println!("{}", made.token);
     eprintln!("This token is shown once; only its hash is kept. Use it as Authorization: Bearer.");
     Ok(())
 }
@@ -283,7 +276,7 @@ pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<
     let link = format!("{}/today", a.base_url.trim_end_matches('/'));
     let d = rapport_formats::digest::render(&today, &actor.user.name, Some(&link));
     if a.send {
-        let cfg = rapport_server::mail::SmtpConfig::from_env()
+        let cfg = rapport_io::mail::SmtpConfig::from_env()
             .map_err(|e| rapport_core::Invalid::new("smtp", e.to_string()))?
             .ok_or_else(|| {
                 rapport_core::Invalid::new(
@@ -297,7 +290,7 @@ pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<
                 format!("{} has no email address to send to", actor.user.name),
             )
         })?;
-        rapport_server::mail::send(&cfg, &actor.user.name, &to, &d)
+        rapport_io::mail::send(&cfg, &actor.user.name, &to, &d)
             .await
             .map_err(|e| anyhow::anyhow!("the digest was not sent: {e}"))?;
         if a.out.json {

@@ -1,5 +1,5 @@
 //! `rapport import`, `export`, `backup` and `restore`: contacts and whole workspaces in and
-//! out of files. The import and export engine is `rapport_server::transfer` (the server
+//! out of files. The import and export engine is `rapport_io::transfer` (the server
 //! offers the same); this module parses arguments, shows progress on a terminal, and prints.
 
 use std::fs::File;
@@ -11,7 +11,7 @@ use rapport_core::contact::RelationshipType;
 use rapport_core::{Invalid, StoreError};
 use rapport_formats::csv::Field;
 use rapport_formats::vcard;
-use rapport_server::transfer::{
+use rapport_io::transfer::{
     self, ExportFormat, ImportReport, Input, Options, Source, TransferError,
 };
 

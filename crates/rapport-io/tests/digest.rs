@@ -1,35 +1,18 @@
 //! The daily digest goes out once a day at each member's hour, through a real SMTP server
 //! (aiosmtpd, started here), never twice, whatever the number of ticks.
 
-use rapport_test_support::on_both_backends;
+use rapport_test_support::on_both_backends_with_smtp;
 
 use jiff::Timestamp;
 use rapport_core::store::{AccountStore, WorkspaceStore};
 use rapport_store::Db;
-
-/// The Python that has aiosmtpd (`RAPPORT_TEST_AIOSMTPD`; required under CI=true).
-fn aiosmtpd_python() -> Option<String> {
-    match std::env::var("RAPPORT_TEST_AIOSMTPD") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ => {
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "RAPPORT_TEST_AIOSMTPD is unset under CI=true"
-            );
-            eprintln!("skipping: RAPPORT_TEST_AIOSMTPD is unset, the SMTP test is not run");
-            None
-        }
-    }
-}
 
 fn t(s: &str) -> Timestamp {
     s.parse().expect("instant")
 }
 
 async fn digests_go_out_once_a_day_at_their_hour(db: &Db) {
-    let Some(python) = aiosmtpd_python() else {
-        return;
-    };
+    let python = rapport_test_support::aiosmtpd_python();
     let dir = tempfile::tempdir().expect("dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -69,10 +52,10 @@ async fn digests_go_out_once_a_day_at_their_hour(db: &Db) {
         .await
         .expect("member");
     db.set_digest(&bo, Some("07:30")).await.expect("digest");
-    let cfg = rapport_server::mail::SmtpConfig {
+    let cfg = rapport_io::mail::SmtpConfig {
         host: "127.0.0.1".into(),
         port,
-        security: rapport_server::mail::Security::None,
+        security: rapport_io::mail::Security::None,
         user: None,
         password: None,
         from: "Rapport <rapport@example.com>".into(),
@@ -80,7 +63,7 @@ async fn digests_go_out_once_a_day_at_their_hour(db: &Db) {
     let send = |now: &'static str| {
         let cfg = cfg.clone();
         async move {
-            rapport_server::mail::send_due_digests(db, &cfg, "http://127.0.0.1:7420", t(now))
+            rapport_io::mail::send_due_digests(db, &cfg, "http://127.0.0.1:7420", t(now))
                 .await
                 .expect("tick")
         }
@@ -113,4 +96,4 @@ async fn digests_go_out_once_a_day_at_their_hour(db: &Db) {
     assert_eq!(send("2026-11-28T08:00:00Z").await, 0);
 }
 
-on_both_backends!(digests_go_out_once_a_day_at_their_hour);
+on_both_backends_with_smtp!(digests_go_out_once_a_day_at_their_hour);
