@@ -42,6 +42,20 @@ pub struct Event {
 }
 
 /// The user's events as of `now`.
+/// Makes a new secret feed for the actor (the old one stops working) and returns its path,
+/// `/feed/TOKEN.ics`: shown once, only the token's digest is kept.
+pub async fn rotate<S: crate::store::AccountStore>(
+    store: &S,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<String> {
+    let token = crate::usecases::tokens::secret(32)?;
+    store
+        .rotate_feed(actor, &crate::usecases::tokens::digest(&token), now)
+        .await?;
+    Ok(format!("/feed/{token}.ics"))
+}
+
 pub async fn events<S: ContactStore + FactStore + LedgerStore + GestureStore>(
     store: &S,
     actor: &Actor,

@@ -7,19 +7,10 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use rapport_core::store::AccountStore;
-use rapport_core::workspace::Actor;
 
 use crate::AppState;
-use crate::auth::{digest, secret};
+use crate::auth::digest;
 use crate::error::ApiError;
-
-/// Makes a new feed token for the actor (replacing the old one) and returns the feed's path.
-pub async fn rotate(db: &rapport_store::Db, actor: &Actor) -> Result<String, ApiError> {
-    let token = secret(32)?;
-    db.rotate_feed(actor, &digest(&token), jiff::Timestamp::now())
-        .await?;
-    Ok(format!("/feed/{token}.ics"))
-}
 
 pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "no such feed").into_response();

@@ -613,7 +613,7 @@ async fn rotate_feed(
     State(state): State<AppState>,
     actor: ApiActor,
 ) -> ApiResult<(StatusCode, Json<FeedPath>)> {
-    let path = crate::feed::rotate(&state.db, &actor.0).await?;
+    let path = rapport_core::feed::rotate(&state.db, &actor.0, now()).await?;
     Ok((StatusCode::CREATED, Json(FeedPath { path })))
 }
 

@@ -1275,7 +1275,7 @@ async fn rotate_feed(
     if let Err(r) = csrf_ok(&s, &f.csrf) {
         return *r;
     }
-    match crate::feed::rotate(&state.db, &s.actor).await {
+    match rapport_core::feed::rotate(&state.db, &s.actor, now()).await {
         Ok(path) => {
             let shown = ShownOnce {
                 what: "Your calendar feed URL (subscribe to it in your calendar app)".into(),
@@ -1283,7 +1283,7 @@ async fn rotate_feed(
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
     .unwrap_or_else(web_error)
 }

@@ -248,9 +248,7 @@ pub async fn handoff(ctx: &Context, a: HandoffArgs) -> anyhow::Result<()> {
 }
 
 pub async fn feed(ctx: &Context, a: crate::cli::FeedArgs) -> anyhow::Result<()> {
-    let path = rapport_server::feed::rotate(&ctx.db, &ctx.actor)
-        .await
-        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let path = rapport_core::feed::rotate(&ctx.db, &ctx.actor, Context::now()).await?;
     let url = format!("{}{path}", a.base_url.trim_end_matches('/'));
     if a.out.json {
         return crate::render::json(&serde_json::json!({ "url": url }));
