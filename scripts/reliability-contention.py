@@ -19,6 +19,9 @@ the file, and PRAGMA integrity_check must say ok. The server is then stopped wit
     scripts/reliability-contention.py [--bin target/debug/rapport] [--seconds 20]
         [--writers 32] [--cli-loops 1]
 
+With --bulk-csv ROWS, one more CLI process imports a CSV of ROWS new contacts
+(`rapport --db FILE import csv`, one write transaction) 2 s into the run, while the rest goes on.
+
 Standard library only; results also written as JSON to WORKDIR/contention.json.
 """
 
@@ -75,12 +78,34 @@ def cli_loop(loop, backend, run, end, results, lock, max_iterations=5000):
                 contact_id = json.loads(stdout)["id"]
 
 
+def bulk_import(backend, rows, workdir, run, results, lock, delay=2.0):
+    path = os.path.join(workdir, f"bulk-{rows}.csv")
+    with open(path, "w") as f:
+        f.write("name,organisation,type,emails,tags\n")
+        for i in range(rows):
+            f.write(f"cli-bulk-{i} {run},Org {i % 500},customer,bulk{i}.{run}@example.com,golf\n")
+    time.sleep(delay)
+    t0 = time.monotonic()
+    try:
+        out = backend.cli("import", "csv", path, timeout=600)
+        rc, stdout, stderr = out.returncode, out.stdout, out.stderr
+    except subprocess.TimeoutExpired:
+        rc, stdout, stderr = "timeout", "", ""
+    rec = {"cmd": "import csv", "rc": rc, "s": round(time.monotonic() - t0, 3), "name": None,
+           "started_s": delay, "stdout": stdout[-300:]}
+    if rc != 0 or any(w in (stdout + stderr).lower() for w in LOCK_WORDS):
+        rec["stderr"] = stderr[-500:]
+    with lock:
+        results.append(rec)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", default="target/debug/rapport")
     p.add_argument("--seconds", type=float, default=20)
     p.add_argument("--writers", type=int, default=32)
     p.add_argument("--cli-loops", type=int, default=1)
+    p.add_argument("--bulk-csv", type=int, default=0, metavar="ROWS")
     p.add_argument("--port", type=int, default=7630)
     p.add_argument("--workdir", default="/tmp/rapport-reliability")
     args = p.parse_args()
@@ -102,11 +127,14 @@ def main():
     results, lock = [], threading.Lock()
     loops = [threading.Thread(target=cli_loop, args=(n, backend, run, end, results, lock), daemon=True)
              for n in range(args.cli_loops)]
+    if args.bulk_csv:
+        loops.append(threading.Thread(target=bulk_import, daemon=True,
+                                      args=(backend, args.bulk_csv, args.workdir, run, results, lock)))
     for t in loops:
         t.start()
     time.sleep(max(0.0, end - time.monotonic()))
     stop.set()
-    alive = rl.join(threads) + rl.join(loops, timeout=90)
+    alive = rl.join(threads) + rl.join(loops, timeout=600)
     elapsed = time.monotonic() - started
     t0 = time.monotonic()
     server.signal(signal.SIGTERM)
@@ -118,6 +146,10 @@ def main():
     in_db = backend.names("w")
     lost_api = [n for n in tally.acked if n not in in_db]
     cli_names = backend.names("cli-")
+    bulk_ok = [r for r in results if r["cmd"] == "import csv" and r["rc"] == 0]
+    bulk_found = len([n for n in cli_names if n.startswith("cli-bulk-")])
+    if bulk_ok and bulk_found != args.bulk_csv:
+        print(f"bulk import: {bulk_found} of {args.bulk_csv} contacts found", file=sys.stderr)
     cli_ok_adds = [r["name"] for r in results if r["cmd"] == "contact add" and r["rc"] == 0]
     lost_cli = [n for n in cli_ok_adds if n not in cli_names]
     con = sqlite3.connect(backend.path)
@@ -159,6 +191,8 @@ def main():
         failures.append(f"{tally.no_response} requests without an answer, {len(tally.incomplete)} incomplete")
     if cli_failures:
         failures.append(f"{len(cli_failures)} CLI runs failed or mentioned locking, e.g. {cli_failures[:3]}")
+    if bulk_ok and bulk_found != args.bulk_csv:
+        failures.append(f"bulk import exited 0 but {bulk_found} of {args.bulk_csv} contacts are there")
     if lost_api or lost_cli:
         failures.append(f"lost: {len(lost_api)} API writes, {len(lost_cli)} CLI contacts")
     if expected["log"] != counts["interactions"] or expected["promise"] != counts["commitments"] \
@@ -176,12 +210,15 @@ def main():
         "seconds": round(elapsed, 1), "writers": args.writers, "cli_loops": args.cli_loops,
         "api_requests": tally.sent, "api_acknowledged": len(tally.acked),
         "api_writes_per_s": round(len(tally.acked) / elapsed, 1),
+        "api_latency_s": {"p50": rl.percentile(tally.latencies, 0.5), "p99": rl.percentile(tally.latencies, 0.99),
+                          "max": rl.percentile(tally.latencies, 1.0)},
+        "api_no_response": tally.no_response, "api_no_response_kinds": tally.no_response_kinds,
         "status": dict(sorted(tally.status.items())), "api_5xx": len(tally.server_errors),
         "api_other_non_2xx": len(tally.other_non_2xx), "api_locked_text": len(tally.locked),
         "cli_runs": len(results), "cli_nonzero_exit": sum(r["rc"] != 0 for r in results),
         "cli_locked_text": sum("stderr" in r and r["rc"] == 0 for r in results),
         "cli_by_command": by_cmd, "cli_rows_found": counts, "lost_api": len(lost_api),
-        "lost_cli": len(lost_cli), "integrity": integrity, "server_log_locked_lines": len(log_lock_lines),
+        "lost_cli": len(lost_cli), "bulk_contacts_found": bulk_found, "integrity": integrity, "server_log_locked_lines": len(log_lock_lines),
         "server_exit": exit_code, "shutdown_s": round(shutdown_s, 3), "failures": failures,
     }
     print(json.dumps(summary, indent=1))

@@ -178,6 +178,7 @@ class Tally:
         self.no_response_kinds = {}  # exception class name -> count (refused: never connected)
         self.incomplete = []       # status line received, body cut short or not JSON
         self.bad_2xx = []          # 2xx whose body does not name what was sent
+        self.latencies = []        # seconds from sending to the whole answer, answered requests
 
     def add(self, **kw):
         with self.lock:
@@ -197,6 +198,7 @@ def writer(idx, port, token, tally, stop, hard_deadline, tag):
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
         tally.add(sent=1)
+        t0 = time.monotonic()
         try:
             conn.request("POST", "/api/v1/contacts", body=body, headers=headers)
             resp = conn.getresponse()
@@ -218,6 +220,7 @@ def writer(idx, port, token, tally, stop, hard_deadline, tag):
             continue
         with tally.lock:
             tally.status[resp.status] = tally.status.get(resp.status, 0) + 1
+            tally.latencies.append(time.monotonic() - t0)
         if b"database is locked" in data.lower():
             tally.add(locked=[(resp.status, data[:300])])
         if 200 <= resp.status < 300:
@@ -254,6 +257,13 @@ def join(threads, timeout=30.0):
     for t in threads:
         t.join(max(0.0, deadline - time.monotonic()))
     return sum(t.is_alive() for t in threads)
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    v = sorted(values)
+    return round(v[min(len(v) - 1, int(q * len(v)))], 4)
 
 
 def panics(log_path):

@@ -38,7 +38,16 @@ pub fn routes() -> Router<AppState> {
         .merge(transfer::routes())
 }
 
+mod assets;
+mod contact;
+mod contact_forms;
+mod contacts;
+mod deals;
+mod form;
+mod page_prelude;
 mod pages;
+mod settings;
+mod today;
 mod transfer;
 
 /// Escapes text for HTML.
@@ -424,5 +433,5 @@ async fn today(State(state): State<AppState>, session: WebSession) -> Response {
     let Some((_, s)) = session.0 else {
         return redirect("/login");
     };
-    pages::today_page(&state, &s).await
+    today::today_page(&state, &s).await
 }

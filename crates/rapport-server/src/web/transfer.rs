@@ -6,16 +6,15 @@ use std::io::Write;
 use std::sync::Arc;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use rapport_core::contact::RelationshipType;
 use rapport_formats::csv::Field;
-use serde::Deserialize;
 
-use super::pages::{csrf_ok, render, signed_in};
+use super::form::{NoFields, SignedInForm, csrf_ok, render, signed_in};
 use super::web_error;
 use crate::AppState;
 use crate::auth::{WebSession, secret};
@@ -285,24 +284,11 @@ async fn upload(
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct ConfirmForm {
-    csrf: String,
-}
-
 async fn confirm(
     State(state): State<AppState>,
-    session: WebSession,
     Path(id): Path<String>,
-    Form(f): Form<ConfirmForm>,
+    SignedInForm(s, NoFields {}): SignedInForm<NoFields>,
 ) -> Response {
-    let s = match signed_in(session) {
-        Ok(s) => s,
-        Err(r) => return *r,
-    };
-    if let Err(r) = csrf_ok(&s, &f.csrf) {
-        return *r;
-    }
     let Some(up) = state
         .uploads
         .take(&id, &s.actor.workspace.id, &s.actor.user.id)

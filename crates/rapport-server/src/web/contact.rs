@@ -1,0 +1,330 @@
+//! A contact's page: details, trust both ways with its explanation, the ledger, memory,
+//! requests, timeline, gestures and deals.
+
+use super::page_prelude::*;
+
+pub(super) struct TrustBlock {
+    heading: &'static str,
+    reading: String,
+    next: String,
+    explanation: Vec<String>,
+}
+
+pub(super) fn trust_block(heading: &'static str, v: &DirectionView) -> TrustBlock {
+    use rapport_core::trust::Status;
+    let reading = match (v.status, v.score, v.band) {
+        (Status::Known, Some(score), Some(band)) => format!("{score:.0} / 100 ({band:?})"),
+        (Status::Early, _, Some(band)) => format!("An early read: {band:?}"),
+        _ => "Not known yet: too few promises resolved".to_owned(),
+    }
+    .replace("Low", "low")
+    .replace("High", "high")
+    .replace("Moderate", "moderate");
+    let next = format!(
+        "Next kept promise: {:+.1} points; next broken: {:+.1}.{}",
+        v.next.kept,
+        v.next.broken,
+        match (v.next.next_band, v.next.kept_to_next_band) {
+            (Some(b), Some(k)) => format!(" {k} more kept reach {b:?}."),
+            _ => String::new(),
+        }
+    );
+    let explanation = v
+        .explanation
+        .iter()
+        .map(|e| {
+            format!(
+                "{:+.1}: “{}”, {} on {}",
+                e.contribution,
+                e.text,
+                e.outcome.replace('_', " "),
+                e.resolved_at.strftime("%Y-%m-%d")
+            )
+        })
+        .collect();
+    TrustBlock {
+        heading,
+        reading,
+        next,
+        explanation,
+    }
+}
+
+pub(super) struct CommitmentLine {
+    id: String,
+    line: String,
+    actions: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+pub(super) struct ContactPage {
+    title: String,
+    csrf: String,
+    id: String,
+    name: String,
+    summary: String,
+    error: Option<String>,
+    /// Another contact with the same email or phone as this one, just added: (id, name).
+    same_as: Option<(String, String)>,
+    trust: Vec<TrustBlock>,
+    commitments: Vec<CommitmentLine>,
+    facts: Vec<String>,
+    upcoming: Vec<String>,
+    requests: Vec<RequestLine>,
+    timeline: Vec<String>,
+    appreciation: String,
+    gestures: Vec<String>,
+    deals: Vec<DealLine>,
+    /// Deals not shown, and the page that lists them all.
+    deals_more: Option<(u64, String)>,
+}
+
+pub(super) struct RequestLine {
+    id: String,
+    line: String,
+    /// Whether we know why it matters to them (else: ask, and a form to write it down).
+    why_known: bool,
+}
+
+pub(super) struct DealLine {
+    id: String,
+    line: String,
+    open: bool,
+}
+
+pub(super) async fn contact_page(
+    state: &AppState,
+    s: &Session,
+    id: &str,
+    error: Option<String>,
+) -> Result<Response, ApiError> {
+    contact_page_with(state, s, id, error, None).await
+}
+
+pub(super) async fn contact_page_with(
+    state: &AppState,
+    s: &Session,
+    id: &str,
+    error: Option<String>,
+    same_as: Option<(String, String)>,
+) -> Result<Response, ApiError> {
+    let cid = ContactId::parse(id).ok_or_else(|| ApiError::not_found("contact"))?;
+    let c = state
+        .db
+        .contact(&s.actor.workspace.id, &cid)
+        .await?
+        .ok_or_else(|| ApiError::not_found("contact"))?;
+    let n = now();
+    let brief = rapport_core::brief::brief(&state.db, &s.actor, c.id.as_str(), n).await?;
+    let card = service::card_of(&state.db, &s.actor, c.clone()).await?;
+    let timeline = service::timeline(&state.db, &s.actor, c.id.as_str(), None, 20)
+        .await?
+        .1
+        .iter()
+        .map(|i| {
+            let said = i
+                .they_said
+                .as_deref()
+                .map_or(String::new(), |t| format!(" — they said: {t}"));
+            format!(
+                "{} · {}: {}{said}",
+                i.occurred_at.strftime("%Y-%m-%d"),
+                i.kind,
+                i.summary
+            )
+        })
+        .collect();
+    let open = ledger::list_commitments(
+        &state.db,
+        &s.actor,
+        CommitmentQuery {
+            contact: Some(c.id.to_string()),
+            open_only: true,
+            limit: Some(200),
+            ..CommitmentQuery::default()
+        },
+    )
+    .await?;
+    let commitments = open
+        .iter()
+        .map(|k| {
+            let who = match k.direction {
+                Direction::Mine => "I promised",
+                Direction::Theirs => "They promised",
+            };
+            let flag = if k.needs_telling() {
+                " — at risk, they have not been told"
+            } else if k.is_overdue(n) {
+                " — overdue"
+            } else {
+                ""
+            };
+            let actions = match k.direction {
+                Direction::Mine if k.needs_telling() => {
+                    vec![("told", "Told them"), ("kept", "Kept")]
+                }
+                Direction::Mine => vec![
+                    ("kept", "Kept"),
+                    ("at-risk", "At risk"),
+                    ("broken", "Broken"),
+                ],
+                Direction::Theirs => vec![("kept", "They did it"), ("broken", "They did not")],
+            };
+            CommitmentLine {
+                id: k.id.to_string(),
+                line: format!("{who}: {} (due {}){flag}", k.text, k.due),
+                actions,
+            }
+        })
+        .collect();
+    let upcoming = brief
+        .upcoming_dates
+        .iter()
+        .map(|u| {
+            let when = match u.in_days {
+                0 => "today".to_owned(),
+                1 => "tomorrow".to_owned(),
+                d => format!("in {d} days"),
+            };
+            format!("{} — {} ({when})", u.fact.describe(), u.next)
+        })
+        .collect();
+    let requests = state
+        .db
+        .requests(&s.actor.workspace.id, Some(&c.id), false, None, 100)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|r| RequestLine {
+            id: r.id.to_string(),
+            line: match &r.why {
+                Some(w) => format!("{} — why: {w}", r.text),
+                None => format!("{} — why it matters to them is not known yet: ask", r.text),
+            },
+            why_known: r.why.is_some(),
+        })
+        .collect();
+    let a = &brief.appreciation;
+    let appreciation = format!(
+        "{} Next: {} ({}).",
+        match (&a.last, a.next_due) {
+            (Some(g), Some(d)) =>
+                format!("Last gesture {} ({}); next due {d}.", g.given_on, g.text),
+            (Some(g), None) => format!("Last gesture {} ({}).", g.given_on, g.text),
+            (None, Some(d)) => format!("No gesture yet; one is due {d}."),
+            (None, None) => "No gestures planned for this kind of relationship.".to_owned(),
+        },
+        a.suggestion.text,
+        a.suggestion.why
+    );
+    let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 20)
+        .await?
+        .into_iter()
+        .map(|(g, _)| format!("{} · {}: {} ({})", g.given_on, g.kind, g.text, g.cost))
+        .collect();
+    let contact_deals = rapport_core::deal::list(
+        &state.db,
+        &s.actor,
+        &rapport_core::deal::DealQuery {
+            filter: rapport_core::store::DealFilter {
+                contact: Some(c.id.clone()),
+                ..Default::default()
+            },
+            after: None,
+            limit: CONTACT_DEALS,
+        },
+        n,
+    )
+    .await?;
+    let deals_more =
+        (contact_deals.more > 0).then(|| (contact_deals.more, format!("/deals?contact={}", c.id)));
+    let deals = contact_deals
+        .items
+        .into_iter()
+        .map(|d| {
+            let mut flags = Vec::new();
+            if d.gives_outrun_gets {
+                flags.push("gives outrun gets");
+            }
+            if d.trust_gate {
+                flags.push("trust gate: their promises read low");
+            }
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", flags.join("; "))
+            };
+            DealLine {
+                id: d.deal.id.to_string(),
+                line: format!(
+                    "{}: {} ({}){flags}",
+                    d.deal.title, d.deal.value, d.deal.stage
+                ),
+                open: d.deal.stage.is_open(),
+            }
+        })
+        .collect();
+    let org = c
+        .organisation
+        .as_deref()
+        .map_or(String::new(), |o| format!(" at {o}"));
+    let page = ContactPage {
+        title: c.name.clone(),
+        csrf: s.csrf.clone(),
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        summary: format!(
+            "{}{org}{}{}",
+            c.relationship,
+            if c.vip { ", VIP" } else { "" },
+            if c.is_archived() { " (archived)" } else { "" }
+        ),
+        error,
+        same_as,
+        trust: vec![
+            trust_block("My promises to them", &brief.trust_mine),
+            trust_block("Their promises to me", &brief.trust_theirs),
+        ],
+        commitments,
+        facts: card.facts.iter().map(|f| f.describe()).collect(),
+        upcoming,
+        requests,
+        timeline,
+        appreciation,
+        gestures,
+        deals,
+        deals_more,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ContactPageQuery {
+    /// Set after adding a contact that shares an email or phone with this one.
+    same_as: Option<String>,
+}
+
+pub(super) async fn contact(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Query(q): Query<ContactPageQuery>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    // Only a contact of this workspace is named; anything else is ignored.
+    let mut same_as = None;
+    if let Some(other) = q.same_as.as_deref().and_then(ContactId::parse) {
+        match state.db.contact(&s.actor.workspace.id, &other).await {
+            Ok(Some(c)) => same_as = Some((c.id.to_string(), c.name)),
+            Ok(None) => {}
+            Err(e) => return web_error(e.into()),
+        }
+    }
+    contact_page_with(&state, &s, &id, None, same_as)
+        .await
+        .unwrap_or_else(web_error)
+}

@@ -1,0 +1,295 @@
+//! The forms on a contact's page: promises, facts, interactions, requests and their whys,
+//! gestures, deals. A refusal comes back on the page with its reason.
+
+use super::page_prelude::*;
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PromiseForm {
+    direction: String,
+    text: String,
+    due: String,
+}
+
+pub(super) async fn add_commitment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<PromiseForm>,
+) -> Response {
+    let Some(cid) = ContactId::parse(&id) else {
+        return web_error(ApiError::not_found("contact"));
+    };
+    let n = now();
+    let attempt = async {
+        let direction = match f.direction.as_str() {
+            "theirs" => Direction::Theirs,
+            _ => Direction::Mine,
+        };
+        let due = Due::parse(&f.due, n, &s.actor.workspace.tz())?;
+        let new = NewCommitment {
+            direction,
+            text: f.text,
+            due,
+            size: Size::Normal,
+            source_interaction: None,
+        };
+        ledger::record_commitment(&state.db, &s.actor, cid.as_str(), new, false, n).await
+    }
+    .await;
+    match attempt {
+        Ok(_) => redirect(&format!("/contacts/{cid}")),
+        Err(rapport_core::Error::Invalid(i)) => {
+            contact_page(&state, &s, cid.as_str(), Some(i.message))
+                .await
+                .map(|mut r| {
+                    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    r
+                })
+                .unwrap_or_else(web_error)
+        }
+        Err(rapport_core::Error::Conflict(m)) => contact_page(&state, &s, cid.as_str(), Some(m))
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::CONFLICT;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+/// After a form on a contact's page: back to the page, or the page with the refusal.
+pub(super) async fn contact_form_result(
+    state: &AppState,
+    s: &Session,
+    cid: &ContactId,
+    done: Result<(), rapport_core::Error>,
+) -> Response {
+    let status = match &done {
+        Ok(()) => return redirect(&format!("/contacts/{cid}")),
+        Err(rapport_core::Error::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        Err(rapport_core::Error::Conflict(_)) => StatusCode::CONFLICT,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match done {
+        Err(rapport_core::Error::Invalid(i)) => i.message,
+        Err(rapport_core::Error::Conflict(m)) => m,
+        Err(e) => return web_error(e.into()),
+        Ok(()) => String::new(),
+    };
+    contact_page(state, s, cid.as_str(), Some(message))
+        .await
+        .map(|mut r| {
+            *r.status_mut() = status;
+            r
+        })
+        .unwrap_or_else(web_error)
+}
+
+/// The contact a contact-page form is posted to (its id in the path).
+pub(super) fn contact_id(id: &str) -> Result<ContactId, Box<Response>> {
+    ContactId::parse(id).ok_or_else(|| Box::new(web_error(ApiError::not_found("contact"))))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RequestForm {
+    text: String,
+    why: Option<String>,
+}
+
+pub(super) async fn add_request(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<RequestForm>,
+) -> Response {
+    let cid = match contact_id(&id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let why = f.why.as_deref().filter(|w| !w.trim().is_empty());
+    let done = ledger::add_request(&state.db, &s.actor, cid.as_str(), &f.text, why, None, now())
+        .await
+        .map(|_| ());
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WhyForm {
+    why: String,
+}
+
+pub(super) async fn set_why(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<WhyForm>,
+) -> Response {
+    let r = match ledger::request(&state.db, &s.actor, &id).await {
+        Ok(r) => r,
+        Err(e) => return web_error(e.into()),
+    };
+    let done = ledger::update_request(
+        &state.db,
+        &s.actor,
+        r.id.as_str(),
+        Some(&f.why),
+        None,
+        now(),
+    )
+    .await
+    .map(|_| ());
+    contact_form_result(&state, &s, &r.contact_id, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct FactForm {
+    kind: String,
+    text: String,
+    relation: Option<String>,
+    date: Option<String>,
+}
+
+pub(super) async fn add_fact(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<FactForm>,
+) -> Response {
+    let cid = match contact_id(&id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let done = async {
+        let new = rapport_core::fact::NewFact {
+            kind: f.kind.parse()?,
+            text: f.text,
+            relation: f.relation.filter(|r| !r.trim().is_empty()),
+            date: f
+                .date
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(str::parse)
+                .transpose()?,
+        };
+        service::add_fact(&state.db, &s.actor, cid.as_str(), new, now()).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct LogForm {
+    kind: String,
+    summary: String,
+    they_said: Option<String>,
+    at: Option<String>,
+}
+
+pub(super) async fn log_interaction(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<LogForm>,
+) -> Response {
+    let cid = match contact_id(&id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let occurred_at = match f.at.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => rapport_core::dates::parse_moment(t, n, &s.actor.workspace.tz())?,
+            None => n,
+        };
+        let new = rapport_core::interaction::NewInteraction {
+            kind: f.kind.parse()?,
+            occurred_at,
+            summary: f.summary,
+            they_said: f.they_said.filter(|t| !t.trim().is_empty()),
+            i_said: None,
+        };
+        service::log_interaction(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GestureForm {
+    kind: String,
+    text: String,
+    cost: Option<String>,
+    on: Option<String>,
+}
+
+pub(super) async fn add_gesture(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<GestureForm>,
+) -> Response {
+    let cid = match contact_id(&id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let today = rapport_core::today::day_of(n, &s.actor.workspace.tz());
+        let new = rapport_core::gesture::NewGesture {
+            kind: Some(rapport_core::gesture::GestureKind::parse(&f.kind)?),
+            text: f.text,
+            on: f
+                .on
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| rapport_core::dates::parse_date(d, today))
+                .transpose()?,
+            cost: f.cost.filter(|c| !c.trim().is_empty()),
+            note: None,
+        };
+        rapport_core::gesture::add(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct DealForm {
+    title: String,
+    value: Option<String>,
+    stage: Option<String>,
+    close: Option<String>,
+}
+
+pub(super) async fn add_deal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<DealForm>,
+) -> Response {
+    let cid = match contact_id(&id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let n = now();
+    let done = async {
+        let today = rapport_core::today::day_of(n, &s.actor.workspace.tz());
+        let new = rapport_core::deal::NewDeal {
+            title: f.title,
+            value: f.value.filter(|v| !v.trim().is_empty()),
+            stage: f
+                .stage
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(str::parse)
+                .transpose()?,
+            expected_close: f
+                .close
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(|d| rapport_core::dates::parse_date(d, today))
+                .transpose()?,
+        };
+        rapport_core::deal::add(&state.db, &s.actor, cid.as_str(), new, n).await?;
+        Ok::<_, rapport_core::Error>(())
+    }
+    .await;
+    contact_form_result(&state, &s, &cid, done).await
+}

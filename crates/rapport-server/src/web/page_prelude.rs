@@ -1,0 +1,38 @@
+//! What the page modules share: the imports every page handler reaches for, and the
+//! modules' items, so each page file opens with one line.
+
+#![allow(unused_imports)]
+
+pub(super) use askama::Template;
+pub(super) use axum::Router;
+pub(super) use axum::extract::{Path, Query, State};
+pub(super) use axum::http::StatusCode;
+pub(super) use axum::http::header::CONTENT_TYPE;
+pub(super) use axum::response::{Html, IntoResponse, Response};
+pub(super) use axum::routing::{get, post};
+pub(super) use rapport_core::account::{Session, TokenId};
+pub(super) use rapport_core::commitment::{Direction, Due};
+pub(super) use rapport_core::contact::{Contact, NewContact, RelationshipType};
+pub(super) use rapport_core::ids::ContactId;
+pub(super) use rapport_core::ledger::{
+    self, CommitmentQuery, DirectionView, NewCommitment, Outcome,
+};
+pub(super) use rapport_core::service::{self, ContactQuery};
+pub(super) use rapport_core::store::{AccountStore, ContactStore, LedgerStore};
+pub(super) use rapport_core::today::TodayKind;
+pub(super) use rapport_core::trust::Size;
+pub(super) use serde::Deserialize;
+
+pub(super) use super::form::{NoFields, SignedInForm, back_to, now, render, signed_in};
+pub(super) use super::{redirect, web_error};
+pub(super) use crate::AppState;
+pub(super) use crate::auth::WebSession;
+pub(super) use crate::error::ApiError;
+
+pub(super) use super::assets::*;
+pub(super) use super::contact::*;
+pub(super) use super::contact_forms::*;
+pub(super) use super::contacts::*;
+pub(super) use super::deals::*;
+pub(super) use super::settings::*;
+pub(super) use super::today::*;

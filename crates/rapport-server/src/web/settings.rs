@@ -1,0 +1,376 @@
+//! Settings: the workspace's (owners), the member's own digest hour, tokens, members,
+//! the calendar feed.
+
+use super::page_prelude::*;
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub(super) struct SettingsPage {
+    title: &'static str,
+    csrf: String,
+    error: Option<String>,
+    shown_once: Option<ShownOnce>,
+    time_zone: String,
+    promise_load: u32,
+    budget: String,
+    rules: Vec<String>,
+    touch_rules: Vec<String>,
+    /// The member's daily digest hour, or empty (off).
+    digest_at: String,
+    audiences: Vec<&'static str>,
+    members: Vec<String>,
+    /// (id, description, revocable)
+    tokens: Vec<(String, String, bool)>,
+}
+
+/// A secret shown on the settings page once (a new API token, an invitation link).
+pub(super) struct ShownOnce {
+    what: String,
+    value: String,
+}
+
+pub(super) async fn settings_page(
+    state: &AppState,
+    s: &Session,
+    error: Option<String>,
+    shown_once: Option<ShownOnce>,
+) -> Result<Response, ApiError> {
+    let n = now();
+    let b = rapport_core::gesture::budget(&state.db, &s.actor, None, n).await?;
+    let budget = match (b.budget, b.remaining) {
+        (Some(total), Some(left)) => {
+            format!(
+                "{}: {} spent of a {} budget; {} remaining.",
+                b.year, b.spent, total, left
+            )
+        }
+        _ => format!("{}: {} spent; no budget set.", b.year, b.spent),
+    };
+    let rules = rapport_core::gesture::rules(&state.db, &s.actor)
+        .await?
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}{}",
+                r.audience.as_str(),
+                r.days
+                    .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days")),
+                if r.custom { "" } else { " (default)" }
+            )
+        })
+        .collect();
+    let touch_rules = rapport_core::touch::rules(&s.actor.workspace.touch_rules)
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}{}",
+                r.audience.as_str(),
+                r.days.map_or_else(
+                    || "never goes cold".to_owned(),
+                    |d| format!("every {d} days")
+                ),
+                if r.overridden { "" } else { " (default)" }
+            )
+        })
+        .collect();
+    let digest_at = state.db.digest_at(&s.actor).await?.unwrap_or_default();
+    let members = state
+        .db
+        .members(&s.actor.workspace.id)
+        .await?
+        .iter()
+        .map(|m| {
+            format!(
+                "{} ({}), {}",
+                m.name,
+                m.email.as_deref().unwrap_or("no email"),
+                m.role
+            )
+        })
+        .collect();
+    let tokens = state
+        .db
+        .tokens(&s.actor)
+        .await?
+        .iter()
+        .map(|t| {
+            let state_text = match (t.revoked_at, t.last_used_at) {
+                (Some(r), _) => format!("revoked {}", r.strftime("%Y-%m-%d")),
+                (None, Some(u)) => format!("last used {}", u.strftime("%Y-%m-%d %H:%M")),
+                (None, None) => "never used".to_owned(),
+            };
+            (
+                t.id.to_string(),
+                format!(
+                    "{}, created {} ({state_text})",
+                    t.name,
+                    t.created_at.strftime("%Y-%m-%d")
+                ),
+                t.revoked_at.is_none(),
+            )
+        })
+        .collect();
+    Ok(render(&SettingsPage {
+        title: "Settings",
+        csrf: s.csrf.clone(),
+        error,
+        shown_once,
+        time_zone: s.actor.workspace.time_zone.clone(),
+        promise_load: s.actor.workspace.promise_load_threshold,
+        budget,
+        rules,
+        touch_rules,
+        digest_at,
+        audiences: rapport_core::gesture::Audience::all()
+            .into_iter()
+            .map(|a| a.as_str())
+            .collect(),
+        members,
+        tokens,
+    }))
+}
+
+pub(super) async fn settings(State(state): State<AppState>, session: WebSession) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    settings_page(&state, &s, None, None)
+        .await
+        .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct SettingsForm {
+    time_zone: String,
+    promise_load: String,
+}
+
+pub(super) async fn save_settings(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<SettingsForm>,
+) -> Response {
+    let promise_load = match f.promise_load.trim().parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => {
+            return settings_page(
+                &state,
+                &s,
+                Some("The promise load is a number.".into()),
+                None,
+            )
+            .await
+            .unwrap_or_else(web_error);
+        }
+    };
+    let update = rapport_core::usecases::settings::SettingsUpdate {
+        time_zone: Some(f.time_zone),
+        promise_load_threshold: Some(promise_load),
+        ..Default::default()
+    };
+    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct TokenForm {
+    name: String,
+}
+
+pub(super) async fn create_token(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<TokenForm>,
+) -> Response {
+    let attempt = rapport_core::usecases::tokens::create(&state.db, &s.actor, &f.name, now()).await;
+    // Shown once, on this page; never stored or shown again.
+    match attempt {
+        Ok(made) => {
+            let shown = ShownOnce {
+                what: "Your new API token".into(),
+                value: made.token,
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(rapport_core::Error::Invalid(i)) => {
+            settings_page(&state, &s, Some(i.message), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+    .unwrap_or_else(web_error)
+}
+
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, NoFields {}): SignedInForm<NoFields>,
+) -> Response {
+    let Some(id) = TokenId::parse(&id) else {
+        return web_error(ApiError::not_found("token"));
+    };
+    match state.db.revoke_token(&s.actor, &id, now()).await {
+        Ok(()) => redirect("/settings"),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct BudgetForm {
+    amount: String,
+}
+
+pub(super) async fn set_budget(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<BudgetForm>,
+) -> Response {
+    let year = rapport_core::today::day_of(now(), &s.actor.workspace.tz()).year();
+    match rapport_core::gesture::set_budget(&state.db, &s.actor, year, &f.amount).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AppreciationForm {
+    audience: String,
+    every: String,
+}
+
+/// The address this server is reached at, for links handed out (invitations, the feed):
+/// the configured public URL, never the request's Host header (which a client chooses).
+pub(super) fn base_url(state: &AppState) -> String {
+    state.config.public_url.trim_end_matches('/').to_owned()
+}
+
+pub(super) async fn rotate_feed(
+    State(state): State<AppState>,
+    SignedInForm(s, NoFields {}): SignedInForm<NoFields>,
+) -> Response {
+    match rapport_core::feed::rotate(&state.db, &s.actor, now()).await {
+        Ok(path) => {
+            let shown = ShownOnce {
+                what: "Your calendar feed URL (subscribe to it in your calendar app)".into(),
+                value: format!("{}{path}", base_url(&state)),
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+    .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct InviteForm {
+    name: String,
+    email: String,
+    role: String,
+}
+
+pub(super) async fn invite_member(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<InviteForm>,
+) -> Response {
+    let attempt = async {
+        let role: rapport_core::workspace::Role = f.role.parse()?;
+        let token = crate::auth::secret(32)?;
+        let invite = rapport_core::account::invite(
+            &state.db,
+            &s.actor,
+            &f.email,
+            &f.name,
+            role,
+            crate::auth::digest(&token),
+            now(),
+        )
+        .await?;
+        Ok::<_, ApiError>((invite, token))
+    }
+    .await;
+    match attempt {
+        Ok((invite, token)) => {
+            // The link as the owner reaches this server (they pass it on by hand).
+            let base = base_url(&state);
+            let shown = ShownOnce {
+                what: format!(
+                    "Send {} this link to choose a password; it works once, for {} days",
+                    invite.email,
+                    rapport_core::account::INVITE_DAYS
+                ),
+                value: format!("{base}/invite/{token}"),
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(e) => settings_page(&state, &s, Some(e.message.clone()), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = e.status;
+                r
+            }),
+    }
+    .unwrap_or_else(web_error)
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct DigestForm {
+    at: String,
+}
+
+pub(super) async fn set_digest(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<DigestForm>,
+) -> Response {
+    let update = rapport_core::usecases::settings::SettingsUpdate {
+        digest_at: Some(f.at),
+        ..Default::default()
+    };
+    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn set_keep_in_touch(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<AppreciationForm>,
+) -> Response {
+    let rule = format!("{}={}", f.audience, f.every);
+    match rapport_core::touch::set_rules(&state.db, &s.actor, &[rule]).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn set_appreciation(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<AppreciationForm>,
+) -> Response {
+    let rule = format!("{}={}", f.audience, f.every);
+    match rapport_core::gesture::set_rule(&state.db, &s.actor, &rule).await {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
+            .await
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
