@@ -1,0 +1,124 @@
+//! Contacts over HTTP: list (search, type, tag, paging), create, one card, trust, brief.
+
+use super::prelude::*;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ContactListQuery {
+    search: Option<String>,
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    tag: Option<String>,
+    #[serde(default)]
+    archived: bool,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+pub(super) async fn list_contacts(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Params(q): Params<ContactListQuery>,
+) -> ApiResult<Json<Page<Contact>>> {
+    let after = match &q.cursor {
+        Some(c) => {
+            let from = contact_by_id(&state, &actor, c)
+                .await
+                .map_err(|_| ApiError::bad_request("cursor: not a cursor of this list"))?;
+            Some((from.name_folded(), from.id))
+        }
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(50);
+    let query = ContactQuery {
+        relationship: q.relationship.as_deref().map(str::parse).transpose()?,
+        tag: q.tag,
+        search: q.search,
+        archived: q.archived,
+        after,
+        limit: Some(limit),
+    };
+    let items = service::list_contacts(&state.db, &actor.0, query).await?;
+    let next_cursor = (items.len() == limit as usize)
+        .then(|| items.last().map(|c| c.id.to_string()))
+        .flatten();
+    Ok(Json(Page { items, next_cursor }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateContact {
+    name: String,
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    organisation: Option<String>,
+    #[serde(default)]
+    vip: bool,
+    #[serde(default)]
+    emails: Vec<String>,
+    #[serde(default)]
+    phones: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Keep-in-touch cadence in days; 0 for never; absent for the type's default.
+    cadence_days: Option<u32>,
+}
+
+pub(super) async fn create_contact(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Body(b): Body<CreateContact>,
+) -> ApiResult<(StatusCode, Json<service::AddedContact>)> {
+    let new = rapport_core::contact::NewContact {
+        name: b.name,
+        organisation: b.organisation,
+        relationship: b
+            .relationship
+            .as_deref()
+            .map(str::parse::<RelationshipType>)
+            .transpose()?,
+        vip: b.vip,
+        emails: b.emails,
+        phones: b.phones,
+        tags: b.tags,
+        cadence: match b.cadence_days {
+            None => CadenceSetting::Default,
+            Some(0) => CadenceSetting::Never,
+            Some(d) => CadenceSetting::Every(d),
+        },
+    };
+    let added = service::add_contact(&state.db, &actor.0, new, now()).await?;
+    Ok((StatusCode::CREATED, Json(added)))
+}
+
+pub(super) async fn get_contact(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<service::ContactCard>> {
+    let c = contact_by_id(&state, &actor, &id).await?;
+    Ok(Json(service::card_of(&state.db, &actor.0, c).await?))
+}
+
+pub(super) async fn trust(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ledger::TrustView>> {
+    let c = contact_by_id(&state, &actor, &id).await?;
+    let n = now();
+    Ok(Json(
+        ledger::trust_of(&state.db, &actor.0, c.id.as_str(), None, n).await?,
+    ))
+}
+
+pub(super) async fn brief(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<rapport_core::brief::Brief>> {
+    let c = contact_by_id(&state, &actor, &id).await?;
+    Ok(Json(
+        rapport_core::brief::brief(&state.db, &actor.0, c.id.as_str(), now()).await?,
+    ))
+}

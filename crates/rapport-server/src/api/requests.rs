@@ -1,0 +1,101 @@
+//! Requests and their whys over HTTP.
+
+use super::prelude::*;
+
+pub(super) fn request_id(id: &str) -> ApiResult<RequestId> {
+    RequestId::parse(id).ok_or_else(|| ApiError::not_found("request"))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RequestsQuery {
+    contact_id: Option<String>,
+    /// Only those whose why is still unknown.
+    #[serde(default)]
+    open: bool,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+pub(super) async fn requests(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Params(q): Params<RequestsQuery>,
+) -> ApiResult<Json<Page<Request>>> {
+    let contact = match &q.contact_id {
+        Some(id) => Some(contact_by_id(&state, &actor, id).await?.id),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > 1000 {
+        return Err(ApiError::invalid("limit", "between 1 and 1000"));
+    }
+    let after = q.cursor.as_deref().map(cursor::request).transpose()?;
+    let items = state
+        .db
+        .requests(
+            &actor.0.workspace.id,
+            contact.as_ref(),
+            q.open,
+            after.as_ref(),
+            limit,
+        )
+        .await?;
+    Ok(Json(cursor::page(items, limit, cursor::of_request)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AddRequest {
+    contact_id: String,
+    text: String,
+    why: Option<String>,
+}
+
+pub(super) async fn add_request(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Body(b): Body<AddRequest>,
+) -> ApiResult<(StatusCode, Json<Request>)> {
+    let c = contact_by_id(&state, &actor, &b.contact_id).await?;
+    let (_, r) = ledger::add_request(
+        &state.db,
+        &actor.0,
+        c.id.as_str(),
+        &b.text,
+        b.why.as_deref(),
+        None,
+        now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+pub(super) async fn one_request(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Request>> {
+    let id = request_id(&id)?;
+    Ok(Json(
+        ledger::request(&state.db, &actor.0, id.as_str()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Why {
+    why: String,
+}
+
+pub(super) async fn why(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+    Body(b): Body<Why>,
+) -> ApiResult<Json<Request>> {
+    let id = request_id(&id)?;
+    Ok(Json(
+        ledger::update_request(&state.db, &actor.0, id.as_str(), Some(&b.why), None, now()).await?,
+    ))
+}
