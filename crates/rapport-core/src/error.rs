@@ -33,6 +33,10 @@ pub enum StoreError {
     /// A uniqueness or reference constraint refused the write.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The database is busy with another writer (SQLite's lock held longer than its wait,
+    /// a PostgreSQL serialization failure): nothing was written; try again shortly.
+    #[error("the database is busy")]
+    Busy,
     /// Anything else: connection lost, disk full, corrupt data.
     #[error("storage failure: {0}")]
     Other(Box<dyn std::error::Error + Send + Sync>),
@@ -67,6 +71,12 @@ pub enum Error {
     /// The acting user's role does not allow it (a member doing an owner's job).
     #[error("{0}")]
     Forbidden(String),
+    /// The database was busy with other writes (a long import): nothing was written, and
+    /// the same request a little later will do.
+    #[error(
+        "Rapport is busy with another change (a large import?): nothing was written; try again in a moment"
+    )]
+    Busy,
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -88,6 +98,7 @@ impl From<StoreError> for Error {
         match e {
             StoreError::NotFound => Error::NotFound("not found".into()),
             StoreError::Conflict(m) => Error::Conflict(m),
+            StoreError::Busy => Error::Busy,
             other => Error::Store(other),
         }
     }

@@ -74,6 +74,7 @@ impl From<Error> for ApiError {
             }
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
+            Error::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()),
             other => ApiError::internal(other),
         }
     }
@@ -94,7 +95,15 @@ impl From<rapport_core::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy (a long import holds the database, or every hashing slot is taken).
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        res
     }
 }
 

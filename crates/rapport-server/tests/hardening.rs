@@ -525,3 +525,65 @@ on_both_backends!(
     private_answers_are_not_cached,
     what_a_form_sends_is_checked_like_the_api,
 );
+
+/// Another process holding SQLite's write lock past the 10 s wait (a large import from the
+/// CLI) is answered 503 busy with Retry-After, never 500, and nothing is half-written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_held_by_another_process_answers_busy_not_500() {
+    use sqlx::Connection as _;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.db");
+    let db = Db::open_sqlite(&path).await.expect("open");
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("owner");
+    let token = token_for(&db, &owner).await;
+    let addr = start(&db).await;
+    let url = format!("sqlite:{}", path.display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("connect");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("lock");
+    let held = api(
+        addr,
+        &token,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Waiting"})),
+    )
+    .await;
+    assert_eq!(
+        (held.status, held.error_code().as_str()),
+        (503, "busy"),
+        "{}",
+        held.body
+    );
+    assert_eq!(held.header("retry-after"), Some("5"));
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("unlock");
+    other.close().await.expect("close");
+    let again = api(
+        addr,
+        &token,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Waiting"})),
+    )
+    .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    let list = api(addr, &token, "GET", "/api/v1/contacts", None)
+        .await
+        .json();
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(1),
+        "written once"
+    );
+    db.close().await;
+}

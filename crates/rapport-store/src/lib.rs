@@ -140,6 +140,10 @@ macro_rules! in_write_tx {
 pub fn db_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
+        // SQLITE_BUSY and SQLITE_LOCKED (with their extended codes), PostgreSQL's
+        // serialization failure and deadlock: another writer won; nothing was written.
+        sqlx::Error::Database(d) if busy(d.as_ref()) => StoreError::Busy,
+        sqlx::Error::PoolTimedOut => StoreError::Busy,
         sqlx::Error::Database(d) => match d.kind() {
             // The database's wording names tables and constraints: never shown to anyone.
             // Callers that know what the duplicate means say so in their own words.
@@ -150,6 +154,20 @@ pub fn db_err(e: sqlx::Error) -> StoreError {
             _ => StoreError::Other(Box::new(e)),
         },
         _ => StoreError::Other(Box::new(e)),
+    }
+}
+
+/// Whether the database refused because another writer held it: SQLite's BUSY or LOCKED
+/// (primary code 5 or 6, whatever the extended code), PostgreSQL's serialization failure,
+/// deadlock or lock timeout.
+fn busy(d: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(code) = d.code() else {
+        return false;
+    };
+    if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        code.parse::<u32>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+    } else {
+        matches!(code.as_ref(), "40001" | "40P01" | "55P03")
     }
 }
 

@@ -66,6 +66,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     match e.downcast_ref::<rapport_core::StoreError>() {
         Some(rapport_core::StoreError::NotFound) => return 3,
         Some(rapport_core::StoreError::Conflict(_)) => return 5,
+        Some(rapport_core::StoreError::Busy) => return 7,
         _ => {}
     }
     match e.downcast_ref::<Error>() {
@@ -74,6 +75,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         Some(Error::Ambiguous { .. }) => 4,
         Some(Error::Conflict(_)) => 5,
         Some(Error::Forbidden(_)) => 6,
+        Some(Error::Busy) => 7,
         _ => 1,
     }
 }
