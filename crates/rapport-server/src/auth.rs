@@ -2,7 +2,7 @@
 //! sessions with a CSRF token for forms, the one-time set-up link, login throttling.
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
@@ -49,43 +49,149 @@ async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, ApiErro
     }
 }
 
-/// Hashes a password with argon2 (default parameters), off the async threads.
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    let _slot = hashing_slot().await?;
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(ApiError::internal)?;
-        let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(ApiError::internal)
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// The threads argon2 runs on: one per core, for the life of the process. Each hash takes
+/// 19 MiB, which the allocator keeps in the arena of the thread that used it; on tokio's
+/// blocking pool (hundreds of threads) that memory piled up thread by thread (10 sign-ins,
+/// 200 MB), on these few threads it is reused.
+fn hash_threads() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<HashJob>> {
+    static POOL: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>> =
+        std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<HashJob>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        for i in 0..cores {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("rapport-argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(p) => p.into_inner().recv(),
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                eprintln!("rapport: cannot start a hashing thread: {e}");
+            }
+        }
+        std::sync::Mutex::new(tx)
     })
-    .await
-    .map_err(ApiError::internal)?
 }
 
-/// Checks a password against a stored hash, off the async threads. A missing hash is
-/// checked against a dummy so a wrong email costs as much time as a wrong password.
-pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
+/// Runs `f` on a hashing thread (after taking a hashing slot) and waits for its answer.
+async fn on_hash_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     let _slot = hashing_slot().await?;
-    tokio::task::spawn_blocking(move || {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: HashJob = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    hash_threads()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .map_err(|_| ApiError::internal("the hashing threads are gone"))?;
+    rx.await.map_err(ApiError::internal)?
+}
+
+thread_local! {
+    /// argon2's working memory (19 MiB with the default parameters), kept by each hashing
+    /// thread and reused: allocated afresh for every hash, it was not given back and the
+    /// server grew by 19 MiB a sign-in.
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// argon2 of `password` and `salt` into `out`, in this thread's reused working memory.
+fn argon2_into(a: &Argon2, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), ApiError> {
+    BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        let need = a.params().block_count();
+        if blocks.len() < need {
+            blocks.resize(need, argon2::Block::default());
+        }
+        a.hash_password_into_with_memory(password, salt, out, &mut blocks[..need])
+            .map_err(ApiError::internal)
+    })
+}
+
+/// Hashes a password with argon2 (default parameters: argon2id, 19 MiB, 2 passes) into a
+/// PHC string, on a hashing thread.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    on_hash_thread(move || hash_now(password.as_bytes())).await
+}
+
+fn hash_now(password: &[u8]) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+    let a = Argon2::default();
+    let mut out = [0u8; argon2::Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(&a, password, &salt, &mut out)?;
+    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    let phc = PasswordHash {
+        algorithm: argon2::Algorithm::Argon2id.ident(),
+        version: Some(argon2::Version::V0x13.into()),
+        params: argon2::password_hash::ParamsString::try_from(a.params())
+            .map_err(ApiError::internal)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(ApiError::internal)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Checks a password against a stored hash, on a hashing thread. A missing hash is checked
+/// against a dummy so a wrong email costs as much time as a wrong password.
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    on_hash_thread(move || {
         let known = hash.is_some();
         let stored = match hash {
             Some(h) => h,
             None => dummy_hash()?,
         };
-        let parsed = match PasswordHash::new(&stored) {
-            Ok(p) => p,
-            Err(e) => return Err(ApiError::internal(format!("unreadable password hash: {e}"))),
-        };
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let ok = verify_now(password.as_bytes(), &stored)?;
         Ok(ok && known)
     })
     .await
-    .map_err(ApiError::internal)?
+}
+
+fn verify_now(password: &[u8], stored: &str) -> Result<bool, ApiError> {
+    let unreadable = |e: argon2::password_hash::Error| {
+        ApiError::internal(format!("unreadable password hash: {e}"))
+    };
+    let parsed = PasswordHash::new(stored).map_err(unreadable)?;
+    let algorithm = argon2::Algorithm::try_from(parsed.algorithm).map_err(unreadable)?;
+    let version = parsed
+        .version
+        .map(argon2::Version::try_from)
+        .transpose()
+        .map_err(|e| ApiError::internal(format!("unreadable password hash: {e}")))?
+        .unwrap_or_default();
+    let params = argon2::Params::try_from(&parsed).map_err(unreadable)?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(ApiError::internal(
+            "unreadable password hash: no salt or hash",
+        ));
+    };
+    let mut salt_buf = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_buf).map_err(unreadable)?;
+    let a = Argon2::new(algorithm, version, params);
+    let mut out = vec![0u8; expected.len()];
+    argon2_into(&a, password, salt, &mut out)?;
+    // Constant time, like the crate's own check.
+    Ok(out.len() == expected.as_bytes().len()
+        && out
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0)
 }
 
 /// A hash of no one's password, to check a sign-in for an unknown email against.
@@ -94,11 +200,7 @@ fn dummy_hash() -> Result<String, ApiError> {
     if let Some(h) = DUMMY.get() {
         return Ok(h.clone());
     }
-    let salt = SaltString::encode_b64(b"rapport-no-such-").map_err(ApiError::internal)?;
-    let h = Argon2::default()
-        .hash_password(b"no such account", &salt)
-        .map_err(ApiError::internal)?
-        .to_string();
+    let h = hash_now(b"no such account")?;
     Ok(DUMMY.get_or_init(|| h).clone())
 }
 
@@ -244,6 +346,27 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_made_by_the_crate_itself_still_verify() {
+        use argon2::password_hash::PasswordHasher as _;
+        let salt = SaltString::encode_b64(b"0123456789abcdef").expect("salt");
+        let old = Argon2::default()
+            .hash_password(b"correct horse battery", &salt)
+            .expect("hash")
+            .to_string();
+        assert!(verify_now(b"correct horse battery", &old).expect("verify"));
+        assert!(!verify_now(b"wrong horse battery", &old).expect("verify"));
+        let ours = hash_now(b"correct horse battery").expect("hash");
+        use argon2::PasswordVerifier as _;
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok(),
+            "the crate reads ours"
+        );
+    }
 
     #[tokio::test]
     async fn passwords_hash_and_verify() {
