@@ -503,6 +503,9 @@ pub struct CommitmentsArgs {
     /// At most this many (default 200).
     #[arg(long)]
     pub limit: Option<u32>,
+    /// The page after this commitment (the id the previous page ends with).
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -11,6 +11,17 @@ use rapport_core::service::ContactCard;
 use serde::Serialize;
 
 /// Prints `value` as pretty JSON on stdout.
+/// Says that a list stopped at its limit, and how to see the rest: on stdout after a table,
+/// on stderr when stdout holds JSON only.
+pub fn more(json: bool, what: &str, next: &str) {
+    let line = format!("... more {what}: {next}");
+    if json {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+}
+
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;

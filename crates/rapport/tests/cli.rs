@@ -461,7 +461,56 @@ fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
     }
 }
 
+/// A list that stops at its limit says so and gives the command for the next page; that
+/// command shows the rest and nothing twice.
+fn lists_cut_at_their_limit_say_so_and_offer_the_rest(b: &Book) {
+    for name in ["Ana", "Bea", "Cid", "Dan", "Eva"] {
+        b.ok(&["contact", "add", name]);
+    }
+    let first = b.ok(&["contact", "list", "--limit", "2"]);
+    assert!(
+        first.contains("Ana") && first.contains("Bea") && !first.contains("Cid"),
+        "{first}"
+    );
+    let hint = first
+        .lines()
+        .find_map(|l| l.strip_prefix("... more contacts: rapport "))
+        .unwrap_or_else(|| panic!("no hint: {first}"));
+    let args: Vec<&str> = hint.split_whitespace().collect();
+    let second = b.ok(&args);
+    assert!(second.contains("Cid") && second.contains("Dan"), "{second}");
+    assert!(
+        !second.contains("Ana") && !second.contains("Eva"),
+        "{second}"
+    );
+    let all = b.ok(&["contact", "list", "--limit", "5"]);
+    assert!(!all.contains("... more"), "nothing is cut: {all}");
+    // JSON stays JSON on stdout; the hint goes to stderr.
+    let out = b.run(&["contact", "list", "--limit", "2", "--json"]);
+    let listed: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("... more contacts"));
+
+    for (who, title) in [("ana", "One"), ("bea", "Two"), ("cid", "Three")] {
+        b.ok(&["deal", "add", who, title]);
+    }
+    let page = b.json(&["deal", "list", "--limit", "2"]);
+    assert_eq!(page["more"], 1, "{page}");
+    let next = page["next"].as_str().expect("next").to_owned();
+    let text = b.ok(&["deal", "list", "--limit", "2"]);
+    assert!(
+        text.contains(&format!(
+            "... and 1 more: rapport deal list --after {next} --limit 2"
+        )),
+        "{text}"
+    );
+    let rest = b.json(&["deal", "list", "--limit", "2", "--after", &next]);
+    assert_eq!(rest["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(rest["more"], 0);
+}
+
 on_both_books!(
+    lists_cut_at_their_limit_say_so_and_offer_the_rest,
     users_workspaces_and_tokens_from_the_command_line,
     contacts_facts_and_timeline,
     edit_archive_restore,

@@ -51,6 +51,28 @@ pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
         );
     }
     let list = gesture::list(&ctx.db, &ctx.actor, a.reference.as_deref(), None, a.limit).await?;
+    let more = match list.last() {
+        Some((last, _)) if list.len() == a.limit as usize => {
+            let after = (last.given_on, last.created_at, last.id.clone());
+            !gesture::list(&ctx.db, &ctx.actor, a.reference.as_deref(), Some(&after), 1)
+                .await?
+                .is_empty()
+        }
+        _ => false,
+    };
+    let say_more = || {
+        if more {
+            let mut again = "rapport gesture list".to_owned();
+            if let Some(r) = &a.reference {
+                again.push_str(&format!(" {r:?}"));
+            }
+            again.push_str(&format!(
+                " --limit {}",
+                a.limit.saturating_mul(2).min(10_000)
+            ));
+            render::more(a.out.json, "gestures", &again);
+        }
+    };
     if a.out.json {
         #[derive(serde::Serialize)]
         struct Row<'a> {
@@ -65,7 +87,9 @@ pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
                 contact_name: n,
             })
             .collect();
-        return render::json(&rows);
+        render::json(&rows)?;
+        say_more();
+        return Ok(());
     }
     if list.is_empty() {
         println!("(no gestures yet)");
@@ -80,6 +104,7 @@ pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
             g.cost
         );
     }
+    say_more();
     Ok(())
 }
 

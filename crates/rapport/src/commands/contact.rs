@@ -51,23 +51,57 @@ pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
     };
     let query = ContactQuery {
         relationship: relationship(a.relationship.as_deref())?,
-        tag: a.tag,
-        search: a.search,
+        tag: a.tag.clone(),
+        search: a.search.clone(),
         archived: a.archived,
         after,
         limit: a.limit,
     };
-    let contacts = service::list_contacts(&ctx.db, &ctx.actor, query).await?;
+    let contacts = service::list_contacts(&ctx.db, &ctx.actor, query.clone()).await?;
+    // A full page: one more look says whether the list goes on.
+    let next = match contacts.last() {
+        Some(last) if contacts.len() == query.limit.unwrap_or(50) as usize => {
+            let probe = ContactQuery {
+                after: Some((last.name_folded(), last.id.clone())),
+                limit: Some(1),
+                ..query
+            };
+            (!service::list_contacts(&ctx.db, &ctx.actor, probe)
+                .await?
+                .is_empty())
+            .then(|| last.id.to_string())
+        }
+        _ => None,
+    };
     if a.out.json {
         let views: Vec<_> = contacts
             .iter()
             .map(|c| render::ContactView::of(c, &ctx.actor))
             .collect();
-        render::json(&views)
+        render::json(&views)?;
     } else {
         render::contact_table(&contacts);
-        Ok(())
     }
+    if let Some(id) = next {
+        let mut again = format!("rapport contact list --after {id}");
+        if let Some(t) = &a.relationship {
+            again.push_str(&format!(" --type {t}"));
+        }
+        if let Some(t) = &a.tag {
+            again.push_str(&format!(" --tag {t:?}"));
+        }
+        if let Some(q) = &a.search {
+            again.push_str(&format!(" --search {q:?}"));
+        }
+        if a.archived {
+            again.push_str(" --archived");
+        }
+        if let Some(n) = a.limit {
+            again.push_str(&format!(" --limit {n}"));
+        }
+        render::more(a.out.json, "contacts", &again);
+    }
+    Ok(())
 }
 
 pub async fn show(ctx: &Context, a: ShowArgs) -> anyhow::Result<()> {

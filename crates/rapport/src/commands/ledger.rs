@@ -141,7 +141,7 @@ async fn names(
 
 pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
     let q = CommitmentQuery {
-        contact: a.reference,
+        contact: a.reference.clone(),
         direction: if a.mine {
             Some(Direction::Mine)
         } else if a.theirs {
@@ -151,14 +151,49 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
         },
         open_only: a.open,
         limit: a.limit,
-        after: None,
+        after: a.after.clone(),
     };
-    let list = ledger::list_commitments(&ctx.db, &ctx.actor, q).await?;
+    let list = ledger::list_commitments(&ctx.db, &ctx.actor, q.clone()).await?;
+    let next = match list.last() {
+        Some(last) if list.len() == a.limit.unwrap_or(200) as usize => {
+            let probe = CommitmentQuery {
+                after: Some(last.id.to_string()),
+                limit: Some(1),
+                ..q
+            };
+            (!ledger::list_commitments(&ctx.db, &ctx.actor, probe)
+                .await?
+                .is_empty())
+            .then(|| last.id.to_string())
+        }
+        _ => None,
+    };
     if a.out.json {
-        return render::json(&list);
+        render::json(&list)?;
+    } else {
+        let names = names(ctx, list.iter().map(|c| &c.contact_id)).await?;
+        render::commitments(&list, &names, Context::now());
     }
-    let names = names(ctx, list.iter().map(|c| &c.contact_id)).await?;
-    render::commitments(&list, &names, Context::now());
+    if let Some(id) = next {
+        let mut again = "rapport commitments".to_owned();
+        if let Some(r) = &a.reference {
+            again.push_str(&format!(" {r:?}"));
+        }
+        for (on, flag) in [
+            (a.open, " --open"),
+            (a.mine, " --mine"),
+            (a.theirs, " --theirs"),
+        ] {
+            if on {
+                again.push_str(flag);
+            }
+        }
+        if let Some(n) = a.limit {
+            again.push_str(&format!(" --limit {n}"));
+        }
+        again.push_str(&format!(" --after {id}"));
+        render::more(a.out.json, "commitments", &again);
+    }
     Ok(())
 }
 

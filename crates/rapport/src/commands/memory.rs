@@ -91,16 +91,39 @@ struct TimelineView<'a> {
 pub async fn timeline(ctx: &Context, a: TimelineArgs) -> anyhow::Result<()> {
     let (contact, items) =
         service::timeline(&ctx.db, &ctx.actor, &a.reference, None, a.limit).await?;
+    let more = match items.last() {
+        Some(last) if items.len() == a.limit as usize => {
+            let after = (last.occurred_at, last.id.clone());
+            !service::timeline(&ctx.db, &ctx.actor, contact.id.as_str(), Some(&after), 1)
+                .await?
+                .1
+                .is_empty()
+        }
+        _ => false,
+    };
     if a.out.json {
         render::json(&TimelineView {
             contact: render::ContactView::of(&contact, &ctx.actor),
             interactions: &items,
-        })
+        })?;
     } else {
         println!("{}", contact.name);
         render::timeline(&items, Context::now(), &ctx.tz);
-        Ok(())
     }
+    if more {
+        render::more(
+            a.out.json,
+            "interactions",
+            &format!(
+                "rapport timeline {} --limit {}",
+                contact.id,
+                a.limit
+                    .saturating_mul(2)
+                    .min(rapport_core::service::MAX_PAGE)
+            ),
+        );
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -122,6 +145,30 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
     .await?;
     let interactions =
         service::search_interactions(&ctx.db, &ctx.actor, &a.query, None, a.limit).await?;
+    // Full lists: one more look each says whether there is more to see.
+    let more_contacts = match contacts.last() {
+        Some(last) if contacts.len() == a.limit as usize => {
+            let probe = ContactQuery {
+                search: Some(a.query.clone()),
+                after: Some((last.name_folded(), last.id.clone())),
+                limit: Some(1),
+                ..ContactQuery::default()
+            };
+            !service::list_contacts(&ctx.db, &ctx.actor, probe)
+                .await?
+                .is_empty()
+        }
+        _ => false,
+    };
+    let more_interactions = match interactions.last() {
+        Some(last) if interactions.len() == a.limit as usize => {
+            let after = (last.occurred_at, last.id.clone());
+            !service::search_interactions(&ctx.db, &ctx.actor, &a.query, Some(&after), 1)
+                .await?
+                .is_empty()
+        }
+        _ => false,
+    };
     if a.out.json {
         render::json(&SearchView {
             contacts: contacts
@@ -129,12 +176,30 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
                 .map(|c| render::ContactView::of(c, &ctx.actor))
                 .collect(),
             interactions: &interactions,
-        })
+        })?;
     } else {
         println!("Contacts");
         render::contact_table(&contacts);
         println!("\nInteractions");
         render::timeline(&interactions, Context::now(), &ctx.tz);
-        Ok(())
     }
+    if more_contacts || more_interactions {
+        let what = match (more_contacts, more_interactions) {
+            (true, true) => "contacts and interactions",
+            (true, false) => "contacts",
+            _ => "interactions",
+        };
+        render::more(
+            a.out.json,
+            what,
+            &format!(
+                "rapport search {:?} --limit {}",
+                a.query,
+                a.limit
+                    .saturating_mul(2)
+                    .min(rapport_core::service::MAX_PAGE)
+            ),
+        );
+    }
+    Ok(())
 }
