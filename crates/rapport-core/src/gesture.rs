@@ -144,37 +144,19 @@ impl Audience {
 }
 
 /// The longest appreciation cadence a workspace may set.
-pub const MAX_APPRECIATION_DAYS: u32 = 3650;
+pub const MAX_APPRECIATION_DAYS: u32 = crate::cadence::MAX_CADENCE_DAYS;
 
-/// A workspace's appreciation cadence for one audience.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct AppreciationRule {
-    pub audience: Audience,
-    /// Days between gestures; `None`: no gestures planned.
-    pub days: Option<u32>,
-    /// Whether the workspace changed it from the default.
-    pub custom: bool,
-}
+/// A workspace's appreciation cadence for one audience (the shared rule shape).
+pub type AppreciationRule = crate::cadence::CadenceRule;
 
 /// The cadence in force for every audience, given the workspace's overrides.
 pub fn rules_in_force(overrides: &[(Audience, Option<u32>)]) -> Vec<AppreciationRule> {
-    Audience::all()
-        .into_iter()
-        .map(
-            |audience| match overrides.iter().find(|(a, _)| *a == audience) {
-                Some((_, days)) => AppreciationRule {
-                    audience,
-                    days: *days,
-                    custom: true,
-                },
-                None => AppreciationRule {
-                    audience,
-                    days: audience.default_days(),
-                    custom: false,
-                },
-            },
-        )
-        .collect()
+    crate::cadence::rules(crate::cadence::Cadence::Appreciation, |audience| {
+        overrides
+            .iter()
+            .find(|(a, _)| *a == audience)
+            .map(|(_, d)| *d)
+    })
 }
 
 /// Contacts known for fewer days than this count as new: they get something of value, not
@@ -514,39 +496,9 @@ pub async fn set_rule<S: GestureStore>(
     rules(store, actor).await
 }
 
-/// Parses `AUDIENCE=DAYS|none|default`: the audience, and `None` for the default,
-/// `Some(None)` for no gestures, `Some(Some(days))`.
+/// Parses `AUDIENCE=DAYS|none|default` (see [`crate::cadence::parse_assignment`]).
 pub fn parse_rule(assignment: &str) -> Result<(Audience, Option<Option<u32>>), Invalid> {
-    let (audience, value) = assignment.split_once('=').ok_or_else(|| {
-        Invalid::new(
-            "appreciation",
-            format!(
-                "{assignment:?}: write AUDIENCE=DAYS, e.g. customer=120, vip=none or peer=default"
-            ),
-        )
-    })?;
-    let audience = Audience::parse(audience)?;
-    let value = value.trim().to_ascii_lowercase();
-    let days = match value.as_str() {
-        "default" => None,
-        "none" | "never" | "0" => Some(None),
-        n => {
-            let d: u32 = n.parse().map_err(|_| {
-                Invalid::new(
-                    "appreciation",
-                    format!("{value:?} is not a number of days, none or default"),
-                )
-            })?;
-            if d > MAX_APPRECIATION_DAYS {
-                return Err(Invalid::new(
-                    "appreciation",
-                    format!("an appreciation cadence is at most {MAX_APPRECIATION_DAYS} days"),
-                ));
-            }
-            Some(Some(d))
-        }
-    };
-    Ok((audience, days))
+    crate::cadence::parse_assignment(crate::cadence::Cadence::Appreciation, assignment)
 }
 
 /// The appreciation part of a contact's brief: the last gesture, when the next is due, and

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod brief;
+pub mod cadence;
 pub mod commitment;
 pub mod contact;
 pub mod dates;

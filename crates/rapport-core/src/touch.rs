@@ -14,7 +14,7 @@ use crate::store::ContactStore;
 use crate::workspace::Actor;
 
 /// The longest keep-in-touch cadence, in days (as for a contact's own cadence).
-pub const MAX_TOUCH_DAYS: u32 = 3650;
+pub const MAX_TOUCH_DAYS: u32 = crate::cadence::MAX_CADENCE_DAYS;
 
 /// The built-in keep-in-touch cadence of an audience; `None`: never goes cold.
 pub fn default_days(a: Audience) -> Option<u32> {
@@ -104,57 +104,19 @@ impl<'de> serde::Deserialize<'de> for TouchRules {
     }
 }
 
-/// One line of the settings: an audience, its cadence in force, the built-in one, and
-/// whether the workspace changed it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TouchRule {
-    pub audience: Audience,
-    pub days: Option<u32>,
-    pub default_days: Option<u32>,
-    pub overridden: bool,
-}
+/// One line of the settings: an audience's keep-in-touch cadence (the shared rule shape).
+pub type TouchRule = crate::cadence::CadenceRule;
 
 /// Every audience's keep-in-touch cadence in force under `set`, VIPs first.
 pub fn rules(set: &TouchRules) -> Vec<TouchRule> {
-    Audience::all()
-        .into_iter()
-        .map(|a| TouchRule {
-            audience: a,
-            days: set.days(a),
-            default_days: default_days(a),
-            overridden: set.get(a).is_some(),
-        })
-        .collect()
+    crate::cadence::rules(crate::cadence::Cadence::KeepInTouch, |a| set.get(a))
 }
 
-/// Parses `AUDIENCE=DAYS|never|default`: the audience, and `None` for the default,
-/// `Some(None)` for never, `Some(Some(days))`.
+/// Parses `AUDIENCE=DAYS|never|default` (see [`crate::cadence::parse_assignment`]).
 pub fn parse_rule(
     assignment: &str,
 ) -> std::result::Result<(Audience, Option<Option<u32>>), Invalid> {
-    let field = "keep_in_touch";
-    let (audience, value) = assignment.split_once('=').ok_or_else(|| {
-        Invalid::new(
-            field,
-            format!("{assignment:?}: write AUDIENCE=DAYS, e.g. prospect=21, vip=14, peer=never or peer=default"),
-        )
-    })?;
-    let audience = Audience::parse(audience).map_err(|e| Invalid::new(field, e.message))?;
-    let value = value.trim().to_ascii_lowercase();
-    let days = match value.as_str() {
-        "default" => None,
-        "never" | "none" | "0" => Some(None),
-        n => match n.parse::<u32>() {
-            Ok(d) if (1..=MAX_TOUCH_DAYS).contains(&d) => Some(Some(d)),
-            _ => {
-                return Err(Invalid::new(
-                    field,
-                    format!("{value:?}: a number of days (1-{MAX_TOUCH_DAYS}), never or default"),
-                ));
-            }
-        },
-    };
-    Ok((audience, days))
+    crate::cadence::parse_assignment(crate::cadence::Cadence::KeepInTouch, assignment)
 }
 
 /// Changes keep-in-touch cadences (`AUDIENCE=DAYS|never|default` each; owner only) and

@@ -429,12 +429,12 @@ fn schemas() -> Value {
                 "promise_load_threshold": {"type": "integer"}, "trust_half_life_days": {"type": "integer"},
                 "touch_rules": {"type": "object", "additionalProperties": {"type": ["integer", "null"]}},
                 "keep_in_touch": {"type": "array", "items": {
-                    "type": "object", "required": ["audience", "days", "default_days", "overridden"],
-                    "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "overridden": {"type": "boolean"}}
+                    "type": "object", "required": ["audience", "days", "default_days", "custom"],
+                    "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "custom": {"type": "boolean"}}
                 }},
                 "appreciation": {"type": "array", "items": {
-                    "type": "object", "required": ["audience", "days", "custom"],
-                    "properties": {"audience": string(), "days": nullable("integer"), "custom": {"type": "boolean"}}
+                    "type": "object", "required": ["audience", "days", "default_days", "custom"],
+                    "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "custom": {"type": "boolean"}}
                 }},
                 "digest_at": {"type": ["string", "null"], "description": "The caller's daily digest hour (HH:MM, the workspace's time zone); null: none"}
             }

@@ -12,6 +12,13 @@ use sqlx::{AssertSqlSafe, QueryBuilder};
 use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, micros};
 use crate::{Db, db_err, in_write_tx, with_pool};
 
+/// The one SQL rule for when the next touch is due: `from` (an instant, microseconds) plus
+/// `days` (the cadence in force, NULL: never goes cold). The same as `Contact::touch_due_at`,
+/// which the bulk loads use.
+pub(crate) fn next_touch_due_sql(from: &str, days: &str) -> String {
+    format!("CASE WHEN {days} IS NULL THEN NULL ELSE {from} + {days} * 86400000000 END")
+}
+
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
 pub(crate) const CHUNK: usize = 400;
 
@@ -165,11 +172,13 @@ macro_rules! update_contacts_in {
                      owner_id = v.owner_id, cadence_days = v.cadence_days, \
                      search_text = v.search_text, updated_at = v.updated_at, \
                      keep_in_touch_days = v.keep_days, value_tier = v.value_tier, \
-                     touch_due_at = CASE WHEN v.keep_days IS NULL THEN NULL \
-                         ELSE COALESCE(contacts.last_touch_at, contacts.created_at) \
-                              + v.keep_days * 86400000000 END \
-                     FROM v WHERE contacts.workspace_id = ",
+                     touch_due_at = ",
                 );
+                qb.push($crate::contacts::next_touch_due_sql(
+                    "COALESCE(contacts.last_touch_at, contacts.created_at)",
+                    "v.keep_days",
+                ));
+                qb.push(" FROM v WHERE contacts.workspace_id = ");
                 qb.push_bind(ws.as_str()).push(" AND contacts.id = v.id");
                 let updated = qb
                     .build()
@@ -300,10 +309,9 @@ impl ContactStore for Db {
                 .rows_affected();
             for (matching, days) in &moves {
                 sqlx::query(AssertSqlSafe(format!(
-                    "UPDATE contacts SET keep_in_touch_days = $2, \
-                     touch_due_at = CASE WHEN $2 IS NULL THEN NULL \
-                         ELSE COALESCE(last_touch_at, created_at) + $2 * 86400000000 END \
-                     WHERE workspace_id = $1 AND cadence_days IS NULL AND {matching}"
+                    "UPDATE contacts SET keep_in_touch_days = $2, touch_due_at = {} \
+                     WHERE workspace_id = $1 AND cadence_days IS NULL AND {matching}",
+                    next_touch_due_sql("COALESCE(last_touch_at, created_at)", "$2")
                 )))
                 .bind(ws.as_str())
                 .bind(*days)

@@ -144,21 +144,22 @@ impl InteractionStore for Db {
             insert_interactions_in!(tx, ws, one);
             // Any interaction resets the keep-in-touch clock (SET reads the old row); a
             // planned one counts from when it was arranged, not from its future date.
-            sqlx::query(
+            let update = format!(
                 "UPDATE contacts SET \
                  last_touch_at = CASE WHEN last_touch_at IS NULL OR last_touch_at < $3 \
                      THEN $3 ELSE last_touch_at END, \
-                 touch_due_at = CASE WHEN keep_in_touch_days IS NULL THEN NULL \
-                     WHEN last_touch_at IS NULL OR last_touch_at < $3 \
-                     THEN $3 + keep_in_touch_days * 86400000000 ELSE touch_due_at END \
+                 touch_due_at = CASE WHEN last_touch_at IS NULL OR last_touch_at < $3 \
+                     THEN {} ELSE touch_due_at END \
                  WHERE workspace_id = $1 AND id = $2",
-            )
-            .bind(ws.as_str())
-            .bind(i.contact_id.as_str())
-            .bind(i.touched_at().as_microsecond())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+                crate::contacts::next_touch_due_sql("$3", "keep_in_touch_days")
+            );
+            sqlx::query(sqlx::AssertSqlSafe(update))
+                .bind(ws.as_str())
+                .bind(i.contact_id.as_str())
+                .bind(i.touched_at().as_microsecond())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         });
         Ok(())
     }

@@ -453,7 +453,7 @@ fn appreciation_from_the_command_line(b: &Book) {
         (
             prospect["days"].as_u64(),
             prospect["default_days"].as_u64(),
-            prospect["overridden"].as_bool()
+            prospect["custom"].as_bool()
         ),
         (Some(21), Some(14), Some(true))
     );

@@ -69,7 +69,7 @@ pub(super) async fn settings_page(
                     || "never goes cold".to_owned(),
                     |d| format!("every {d} days")
                 ),
-                if r.overridden { "" } else { " (default)" }
+                if r.custom { "" } else { " (default)" }
             )
         })
         .collect();

@@ -121,7 +121,7 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
             || "never goes cold".to_owned(),
             |d| format!("every {d} days"),
         );
-        let custom = if r.overridden { "" } else { " (default)" };
+        let custom = if r.custom { "" } else { " (default)" };
         println!("    {:<14} {every}{custom}", r.audience.as_str());
     }
     println!("  appreciation:");
