@@ -150,7 +150,7 @@ pub struct NewInvite {
 /// Invites someone into the actor's workspace (owners only): checks the email and name,
 /// then records the member (no password yet) and the link's hash. The caller makes the
 /// secret link and shows it once.
-pub async fn invite<S: crate::store::AccountStore>(
+pub async fn invite<S: crate::ports::AccountStore>(
     store: &S,
     actor: &Actor,
     email: &str,
@@ -192,7 +192,7 @@ pub const HANDED_OFF: &str = "handed_off";
 /// Hands a leaving member's contacts, open commitments and open deals to another member, in
 /// one transaction, and ends the leaver's membership (their sessions and tokens in this
 /// workspace stop working). Only an owner may; nobody hands themselves off.
-pub async fn handoff<S: crate::store::AccountStore>(
+pub async fn handoff<S: crate::ports::AccountStore>(
     store: &S,
     actor: &Actor,
     from: &str,

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::fact::{Fact, FactKind};
 use crate::interaction::Interaction;
 use crate::ledger::{CommitmentQuery, DirectionView, list_commitments, trust_of};
-use crate::store::{ContactStore, FactStore, InteractionStore, LedgerStore};
+use crate::ports::{ContactStore, FactStore, InteractionStore, LedgerStore};
 use crate::today::day_of;
 use crate::workspace::Actor;
 
@@ -55,7 +55,7 @@ pub const BRIEF_DATE_DAYS: i64 = 30;
 
 /// The brief for a contact as of `now`.
 pub async fn brief<
-    S: ContactStore + FactStore + InteractionStore + LedgerStore + crate::store::GestureStore,
+    S: ContactStore + FactStore + InteractionStore + LedgerStore + crate::ports::GestureStore,
 >(
     store: &S,
     actor: &Actor,

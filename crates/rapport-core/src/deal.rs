@@ -11,7 +11,7 @@ use crate::error::{Error, Invalid, Result};
 use crate::ids::{ContactId, UserId};
 use crate::ledger::{NewCommitment, record_commitment_with, trust_of};
 use crate::service::resolve_contact;
-use crate::store::{ContactStore, DealFilter, DealStore, DealWon, LedgerStore};
+use crate::ports::{ContactStore, DealFilter, DealStore, DealWon, LedgerStore};
 use crate::trust::{Size, Status as TrustStatus};
 use crate::workspace::Actor;
 
@@ -131,7 +131,7 @@ pub struct Deal {
 
 impl Deal {
     /// Where a listing resumes after this deal: (expected close, undated last; creation; id).
-    pub fn after_key(&self) -> crate::store::AfterDeal {
+    pub fn after_key(&self) -> crate::ports::AfterDeal {
         (
             self.expected_close.unwrap_or(NO_CLOSE_DATE),
             self.created_at,
@@ -368,7 +368,7 @@ pub const MAX_DEALS: u32 = 1000;
 pub struct DealQuery {
     pub filter: DealFilter,
     /// The keyset of the previous page's last deal.
-    pub after: Option<crate::store::AfterDeal>,
+    pub after: Option<crate::ports::AfterDeal>,
     /// At most this many (1 to [`MAX_DEALS`]).
     pub limit: u32,
 }
@@ -385,7 +385,7 @@ pub struct DealPage {
 
 impl DealPage {
     /// The keyset to ask for the next page with, when there is one.
-    pub fn next(&self) -> Option<crate::store::AfterDeal> {
+    pub fn next(&self) -> Option<crate::ports::AfterDeal> {
         (self.more > 0)
             .then(|| self.items.last().map(|d| d.deal.after_key()))
             .flatten()

@@ -10,7 +10,7 @@ use crate::commitment::Direction;
 use crate::dates::YearlyDate;
 use crate::error::Result;
 use crate::fact::FactKind;
-use crate::store::{CommitmentFilter, ContactStore, FactStore, GestureStore, LedgerStore};
+use crate::ports::{CommitmentFilter, ContactStore, FactStore, GestureStore, LedgerStore};
 use crate::workspace::Actor;
 
 /// How far ahead gestures due are put in the calendar.
@@ -44,7 +44,7 @@ pub struct Event {
 /// The user's events as of `now`.
 /// Makes a new secret feed for the actor (the old one stops working) and returns its path,
 /// `/feed/TOKEN.ics`: shown once, only the token's digest is kept.
-pub async fn rotate<S: crate::store::AccountStore>(
+pub async fn rotate<S: crate::ports::AccountStore>(
     store: &S,
     actor: &Actor,
     now: Timestamp,

@@ -17,7 +17,7 @@ use crate::error::{Error, Invalid, Result};
 use crate::ids::{ContactId, UserId};
 use crate::ledger::{CommitmentQuery, Outcome, list_commitments, resolve};
 use crate::service::resolve_contact;
-use crate::store::{ContactStore, FactStore, GestureStore, LedgerStore};
+use crate::ports::{ContactStore, FactStore, GestureStore, LedgerStore};
 use crate::workspace::Actor;
 
 crate::ids::id_type!(
@@ -373,7 +373,7 @@ pub async fn list<S: ContactStore + GestureStore>(
     store: &S,
     actor: &Actor,
     reference: Option<&str>,
-    after: Option<&crate::store::AfterGesture>,
+    after: Option<&crate::ports::AfterGesture>,
     limit: u32,
 ) -> Result<Vec<(Gesture, String)>> {
     let ws = &actor.workspace.id;

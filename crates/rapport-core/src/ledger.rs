@@ -12,7 +12,7 @@ use crate::contact::Contact;
 use crate::error::{Error, Invalid, Result};
 use crate::ids::{InteractionId, UserId};
 use crate::service::resolve_contact;
-use crate::store::{
+use crate::ports::{
     CommitmentFilter, ContactStore, HistoryEntry, LedgerChange, LedgerStore, TrustDelta,
 };
 use crate::trust::{self, Band, Params, Size, Status as TrustStatus};
@@ -84,7 +84,7 @@ struct Edit<'a> {
     successor: Option<Commitment>,
     action: String,
     /// A deal won along with this new commitment, written in the same transaction.
-    deal_won: Option<crate::store::DealWon>,
+    deal_won: Option<crate::ports::DealWon>,
 }
 
 /// Writes an edit with its history entries and the trust change it implies: the old event
@@ -178,7 +178,7 @@ pub(crate) async fn record_commitment_with<S: ContactStore + LedgerStore>(
     new: NewCommitment,
     anyway: bool,
     now: Timestamp,
-    deal_won: Option<crate::store::DealWon>,
+    deal_won: Option<crate::ports::DealWon>,
 ) -> Result<(Contact, Commitment)> {
     let contact = resolve_contact(store, actor, reference).await?;
     if contact.is_archived() {

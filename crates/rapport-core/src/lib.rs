@@ -23,7 +23,7 @@ mod named;
 pub mod referral;
 pub mod search;
 pub mod service;
-pub mod store;
+pub mod ports;
 pub mod today;
 pub mod touch;
 pub mod trust;

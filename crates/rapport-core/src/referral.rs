@@ -7,7 +7,7 @@ use crate::contact::Contact;
 use crate::error::{Error, Invalid, Result};
 use crate::ids::ContactId;
 use crate::service::resolve_contact;
-use crate::store::{ContactStore, ReferralStore};
+use crate::ports::{ContactStore, ReferralStore};
 use crate::workspace::Actor;
 
 /// An advocate: someone who introduces people, ranked by introductions that became customers.

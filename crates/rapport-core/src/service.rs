@@ -11,7 +11,7 @@ use crate::fact::{Fact, NewFact};
 use crate::ids::ContactId;
 use crate::interaction::{Interaction, NewInteraction};
 use crate::search::fold;
-use crate::store::{ContactFilter, ContactStore, FactStore, InteractionStore};
+use crate::ports::{ContactFilter, ContactStore, FactStore, InteractionStore};
 use crate::workspace::Actor;
 
 /// The most contacts a single listing returns.
@@ -322,7 +322,7 @@ pub async fn timeline<S: ContactStore + InteractionStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
-    after: Option<&crate::store::AfterInteraction>,
+    after: Option<&crate::ports::AfterInteraction>,
     limit: u32,
 ) -> Result<(Contact, Vec<Interaction>)> {
     if limit == 0 || limit > MAX_PAGE {
@@ -342,7 +342,7 @@ pub async fn search_interactions<S: InteractionStore>(
     store: &S,
     actor: &Actor,
     text: &str,
-    after: Option<&crate::store::AfterInteraction>,
+    after: Option<&crate::ports::AfterInteraction>,
     limit: u32,
 ) -> Result<Vec<Interaction>> {
     let folded = fold(text);
@@ -360,7 +360,7 @@ pub async fn search_interactions<S: InteractionStore>(
 }
 
 /// Changes the workspace's settings; only an owner may.
-pub async fn change_settings<S: crate::store::WorkspaceStore>(
+pub async fn change_settings<S: crate::ports::WorkspaceStore>(
     store: &S,
     actor: &Actor,
     change: &crate::workspace::SettingsChange,

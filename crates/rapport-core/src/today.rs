@@ -513,7 +513,7 @@ pub fn window_days(today: Date) -> Vec<(i8, i8)> {
 }
 
 /// Today for the acting user, now.
-pub async fn today_for<S: crate::store::TodayStore>(
+pub async fn today_for<S: crate::ports::TodayStore>(
     store: &S,
     actor: &crate::workspace::Actor,
     now: Timestamp,
@@ -528,7 +528,7 @@ pub async fn today_for<S: crate::store::TodayStore>(
     let next = date
         .tomorrow()
         .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
-    let window = crate::store::TodayWindow {
+    let window = crate::ports::TodayWindow {
         date,
         yearly_days: window_days(date),
         day_start: start(date)?,

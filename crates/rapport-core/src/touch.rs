@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::contact::{RelationshipType, VIP_CADENCE_DAYS};
 use crate::error::{Invalid, Result};
 use crate::gesture::Audience;
-use crate::store::ContactStore;
+use crate::ports::ContactStore;
 use crate::workspace::Actor;
 
 /// The longest keep-in-touch cadence, in days (as for a contact's own cadence).

@@ -173,7 +173,7 @@ pub async fn send_due_digests(
     base_url: &str,
     now: jiff::Timestamp,
 ) -> Result<usize, rapport_core::Error> {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let mut sent = 0;
     for (actor, send_at, last) in db.digest_members().await? {
         let Ok(at) = parse_send_at(&send_at) else {

@@ -18,7 +18,7 @@ use rapport_core::contact::RelationshipType;
 use rapport_core::fact::Fact;
 use rapport_core::ids::ContactId;
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::{BulkStore, ImportDuplicate, ImportItem, ImportMode};
+use rapport_core::ports::{BulkStore, ImportDuplicate, ImportItem, ImportMode};
 use rapport_core::workspace::Actor;
 use rapport_core::{Invalid, StoreError};
 use rapport_formats::csv::Field;

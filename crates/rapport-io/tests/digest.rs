@@ -4,7 +4,7 @@
 use rapport_test_support::on_both_backends_with_smtp;
 
 use jiff::Timestamp;
-use rapport_core::store::{AccountStore, WorkspaceStore};
+use rapport_core::ports::{AccountStore, WorkspaceStore};
 use rapport_store::Db;
 
 fn t(s: &str) -> Timestamp {

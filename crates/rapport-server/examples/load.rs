@@ -116,7 +116,7 @@ async fn bare(db_url: &str, bind: &str) -> Result<(), String> {
     use axum::Json;
     use axum::extract::{Path, State};
     use axum::routing::get;
-    use rapport_core::store::WorkspaceStore;
+    use rapport_core::ports::WorkspaceStore;
     let url: rapport_store::DatabaseUrl = db_url.parse().map_err(|e| format!("{e}"))?;
     let db = rapport_store::Db::open(&url)
         .await

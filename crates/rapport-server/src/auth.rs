@@ -8,7 +8,7 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use jiff::Timestamp;
 use rapport_core::account::{LOGIN_WINDOW_MINUTES, MAX_LOGIN_FAILURES, NewSession, Session};
-use rapport_core::store::AccountStore;
+use rapport_core::ports::AccountStore;
 use rapport_core::workspace::Actor;
 
 use crate::AppState;

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use rapport_core::store::AccountStore;
+use rapport_core::ports::AccountStore;
 
 use crate::AppState;
 use crate::auth::digest;

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use jiff::Timestamp;
-use rapport_core::store::AccountStore;
+use rapport_core::ports::AccountStore;
 use rapport_store::Db;
 
 /// The largest request body accepted (imports will get their own, larger, limit).

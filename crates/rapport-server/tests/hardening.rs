@@ -6,7 +6,7 @@
 use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
-use rapport_core::store::{AccountStore, WorkspaceStore};
+use rapport_core::ports::{AccountStore, WorkspaceStore};
 use rapport_core::workspace::{Actor, Role};
 use rapport_store::Db;
 use rapport_test_support::http::{api, request, session_for, start, start_with, token_for};

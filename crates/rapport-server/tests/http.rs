@@ -4,7 +4,7 @@
 use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::ports::WorkspaceStore;
 use rapport_store::Db;
 use rapport_test_support::http::{Answer, api, request, start, token_for};
 use serde_json::json;
@@ -991,7 +991,7 @@ async fn the_whole_book_over_http(db: &Db) {
 }
 
 async fn a_leaving_member_s_work_is_handed_over_whole(db: &Db) {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let owner = db
         .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
         .await
@@ -1328,7 +1328,7 @@ async fn every_list_pages_with_a_cursor_and_loses_nothing(db: &Db) {
 }
 
 async fn settings_and_cadences_over_the_api(db: &Db) {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let owner = db
         .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
         .await
@@ -1497,7 +1497,7 @@ async fn settings_and_cadences_over_the_api(db: &Db) {
 }
 
 async fn the_calendar_feed_is_secret_valid_and_per_member(db: &Db) {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let owner = db
         .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
         .await

@@ -5,7 +5,7 @@
 use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::ports::WorkspaceStore;
 use rapport_store::Db;
 use rapport_test_support::http::{Answer, request, start};
 

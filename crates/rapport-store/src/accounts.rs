@@ -6,7 +6,7 @@ use rapport_core::account::{
     HANDED_OFF, Handoff, Login, Member, NewSession, Session, TokenId, TokenInfo,
 };
 use rapport_core::ids::{UserId, WorkspaceId};
-use rapport_core::store::{AccountStore, StoreResult};
+use rapport_core::ports::{AccountStore, StoreResult};
 use rapport_core::workspace::{Actor, Role};
 use sqlx::AssertSqlSafe;
 

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use rapport_core::StoreError;
 use rapport_core::ids::WorkspaceId;
-use rapport_core::store::{Batch, StoreResult};
+use rapport_core::ports::{Batch, StoreResult};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::contacts::CHUNK;

@@ -5,7 +5,7 @@ use rapport_core::contact::Contact;
 use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::search::like_escape;
-use rapport_core::store::{Batch, BulkStore, ContactFilter, ContactStore, StoreResult};
+use rapport_core::ports::{Batch, BulkStore, ContactFilter, ContactStore, StoreResult};
 use rapport_core::trust::Params;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
@@ -543,13 +543,13 @@ impl BulkStore for Db {
     async fn import<F, D>(
         &self,
         ws: &WorkspaceId,
-        mode: rapport_core::store::ImportMode,
+        mode: rapport_core::ports::ImportMode,
         next: F,
         on_duplicate: D,
     ) -> StoreResult<u64>
     where
-        F: FnMut() -> Option<StoreResult<Vec<rapport_core::store::ImportItem>>> + Send,
-        D: FnMut(&rapport_core::store::ImportItem, rapport_core::store::ImportDuplicate) + Send,
+        F: FnMut() -> Option<StoreResult<Vec<rapport_core::ports::ImportItem>>> + Send,
+        D: FnMut(&rapport_core::ports::ImportItem, rapport_core::ports::ImportDuplicate) + Send,
     {
         crate::import::import(self, ws, mode, next, on_duplicate).await
     }

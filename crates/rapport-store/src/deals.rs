@@ -2,7 +2,7 @@
 
 use rapport_core::deal::{Cents, Deal, DealId, Stage, StageTotal, Term};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{AfterDeal, DealFilter, DealStore, StoreResult};
+use rapport_core::ports::{AfterDeal, DealFilter, DealStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::{instant, micros};

@@ -9,7 +9,7 @@ use rapport_core::StoreError;
 use rapport_core::deal::Cents;
 use rapport_core::gesture::{Audience, Gesture, GestureId, KindSpend};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{AfterGesture, GestureStore, StoreResult};
+use rapport_core::ports::{AfterGesture, GestureStore, StoreResult};
 use sqlx::AssertSqlSafe;
 
 use crate::rows::instant;

@@ -9,7 +9,7 @@ use rapport_core::contact::Contact;
 use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::import::{self, Handle};
-use rapport_core::store::{ImportDuplicate, ImportItem, ImportMode, StoreResult};
+use rapport_core::ports::{ImportDuplicate, ImportItem, ImportMode, StoreResult};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::contacts::CHUNK;

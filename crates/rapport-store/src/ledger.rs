@@ -8,7 +8,7 @@ use rapport_core::commitment::{
     epoch_weighted,
 };
 use rapport_core::ids::{ContactId, InteractionId, UserId, WorkspaceId};
-use rapport_core::store::{
+use rapport_core::ports::{
     AfterRequest, CommitmentFilter, HistoryEntry, LedgerChange, LedgerStore, StoreResult,
     StoredTrust,
 };

@@ -6,7 +6,7 @@ use rapport_core::contact::RelationshipType;
 use rapport_core::fact::Fact;
 use rapport_core::gesture::LastGesture;
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::store::{StoreResult, TodayStore, TodayWindow};
+use rapport_core::ports::{StoreResult, TodayStore, TodayWindow};
 use rapport_core::today::{ColdCandidate, ContactRef, GestureCandidate, TodayData};
 use rapport_core::trust::{Evidence, Params, Status};
 use sqlx::{AssertSqlSafe, QueryBuilder};

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rapport_core::StoreError;
 use rapport_core::ids::{UserId, WorkspaceId};
-use rapport_core::store::{StoreResult, WorkspaceStore};
+use rapport_core::ports::{StoreResult, WorkspaceStore};
 use rapport_core::workspace::Actor;
 
 use crate::rows::{ACTOR_SELECT, ActorRow, micros};

@@ -10,7 +10,7 @@ use rapport_core::fact::{FactKind, NewFact};
 use rapport_core::ids::ContactId;
 use rapport_core::interaction::{InteractionKind, NewInteraction};
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::{
+use rapport_core::ports::{
     Batch, BulkStore, ContactStore, FactStore, ImportDuplicate, ImportItem, ImportMode,
     InteractionStore, WorkspaceStore,
 };

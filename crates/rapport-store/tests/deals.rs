@@ -9,7 +9,7 @@ use rapport_core::dates::micro_precision;
 use rapport_core::deal::{self, Cents, NewDeal, Stage, TermKind};
 use rapport_core::ledger::{self, NewCommitment, Outcome};
 use rapport_core::service;
-use rapport_core::store::{DealFilter, WorkspaceStore};
+use rapport_core::ports::{DealFilter, WorkspaceStore};
 use rapport_core::trust::Size;
 use rapport_core::{Error, today};
 use rapport_store::Db;

@@ -13,7 +13,7 @@ use rapport_core::deal::{self, Cents, NewDeal, Stage};
 use rapport_core::gesture::{self, GestureKind, NewGesture};
 use rapport_core::ledger::{self, CommitmentQuery};
 use rapport_core::service;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::ports::WorkspaceStore;
 use rapport_core::today::{TodayKind, today_for};
 use rapport_core::workspace::Actor;
 use rapport_core::{Error, Invalid};
@@ -355,7 +355,7 @@ on_both_backends!(
 /// The appreciation columns a bulk load computes in Rust are the ones the SQL refresh
 /// computes for the same rows.
 async fn a_bulk_load_dates_appreciation_as_the_refresh_does(db: &Db) {
-    use rapport_core::store::{BulkStore, GestureStore};
+    use rapport_core::ports::{BulkStore, GestureStore};
     let a = db
         .ensure_default_actor("Default", "Owner", "UTC", now())
         .await
@@ -369,7 +369,7 @@ async fn a_bulk_load_dates_appreciation_as_the_refresh_does(db: &Db) {
         commitments_per_contact: 1,
         interactions_per_contact: None,
     };
-    let mut batch = rapport_core::store::Batch::default();
+    let mut batch = rapport_core::ports::Batch::default();
     for i in 0..400 {
         let e = book.entry(i);
         batch.contacts.push(e.contact);

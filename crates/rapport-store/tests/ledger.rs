@@ -12,7 +12,7 @@ use rapport_core::dates::micro_precision;
 use rapport_core::interaction::{InteractionKind, NewInteraction};
 use rapport_core::ledger::{self, NewCommitment, Outcome};
 use rapport_core::service;
-use rapport_core::store::{LedgerStore, WorkspaceStore};
+use rapport_core::ports::{LedgerStore, WorkspaceStore};
 use rapport_core::trust::{Evidence, EvidenceKind, Size, Status as TrustStatus};
 use rapport_core::workspace::Actor;
 use rapport_store::Db;

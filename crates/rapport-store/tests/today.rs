@@ -12,7 +12,7 @@ use rapport_core::fact::{FactKind, NewFact};
 use rapport_core::interaction::{InteractionKind, NewInteraction};
 use rapport_core::ledger::{self, NewCommitment, Outcome};
 use rapport_core::service;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::ports::WorkspaceStore;
 use rapport_core::today::{Today, TodayKind, today_for};
 use rapport_core::trust::Size;
 use rapport_core::workspace::Actor;

@@ -132,7 +132,7 @@ pub async fn api(
 
 /// An API token for `actor`.
 pub async fn token_for(db: &Db, actor: &rapport_core::workspace::Actor) -> String {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let (token, hash) = rapport_core::usecases::tokens::new_token().expect("token");
     db.add_token(
         actor,
@@ -167,7 +167,7 @@ pub async fn start_with(db: &Db, config: rapport_server::Config) -> std::net::So
 /// A signed-in browser's session for `actor`: the `Cookie` header value, and the session's
 /// CSRF token for forms.
 pub async fn session_for(db: &Db, actor: &rapport_core::workspace::Actor) -> (String, String) {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let id = rapport_server::auth::secret(32).expect("secret");
     let csrf = rapport_server::auth::secret(24).expect("secret");
     let now = jiff::Timestamp::now();

@@ -18,7 +18,7 @@ use std::str::FromStr;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rapport_core::commitment::{Direction, Due};
 use rapport_core::ledger::{self, NewCommitment, Outcome};
-use rapport_core::store::{LedgerStore, WorkspaceStore};
+use rapport_core::ports::{LedgerStore, WorkspaceStore};
 use rapport_core::trust::Size;
 use rapport_store::{DatabaseUrl, Db};
 
@@ -175,14 +175,14 @@ fn bench(c: &mut Criterion) {
                         .map(|z| z.timestamp())
                         .expect("start")
                 };
-                let window = rapport_core::store::TodayWindow {
+                let window = rapport_core::ports::TodayWindow {
                     date,
                     yearly_days: rapport_core::today::window_days(date),
                     day_start: start(date),
                     day_end: start(date.tomorrow().expect("tomorrow")),
                     now,
                 };
-                use rapport_core::store::TodayStore;
+                use rapport_core::ports::TodayStore;
                 db.today_data(
                     &actor.workspace.id,
                     &actor.user.id,

@@ -4,7 +4,7 @@ use anyhow::Context as _;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use rapport_core::dates::micro_precision;
-use rapport_core::store::WorkspaceStore;
+use rapport_core::ports::WorkspaceStore;
 use rapport_core::workspace::Actor;
 use rapport_store::{DatabaseUrl, Db, default_sqlite_path};
 

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::error::{Invalid, Result};
-use crate::store::{AccountStore, ContactStore, GestureStore, WorkspaceStore};
+use crate::ports::{AccountStore, ContactStore, GestureStore, WorkspaceStore};
 use crate::workspace::{Actor, SettingsChange, Workspace};
 
 /// What a caller asks to change; empty fields are left as they are.

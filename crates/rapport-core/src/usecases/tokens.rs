@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::account::TokenId;
 use crate::error::{Error, Result};
-use crate::store::AccountStore;
+use crate::ports::AccountStore;
 use crate::workspace::Actor;
 
 /// `n` random bytes from the operating system, URL-safe base64 without padding.

@@ -120,7 +120,7 @@ pub(super) async fn commitment_history(
     State(state): State<AppState>,
     actor: ApiActor,
     Path(id): Path<String>,
-) -> ApiResult<Json<Page<rapport_core::store::HistoryEntry>>> {
+) -> ApiResult<Json<Page<rapport_core::ports::HistoryEntry>>> {
     let id = commitment_id(&id)?;
     let (_, items) = ledger::history(&state.db, &actor.0, id.as_str()).await?;
     // The whole history, oldest first: there is no next page.

@@ -10,7 +10,7 @@ use rapport_core::deal::{DealId, DealView, NO_CLOSE_DATE};
 use rapport_core::gesture::{Gesture, GestureId};
 use rapport_core::ids::InteractionId;
 use rapport_core::interaction::Interaction;
-use rapport_core::store::{AfterDeal, AfterGesture, AfterInteraction, AfterRequest};
+use rapport_core::ports::{AfterDeal, AfterGesture, AfterInteraction, AfterRequest};
 
 use super::Page;
 use crate::error::{ApiError, ApiResult};

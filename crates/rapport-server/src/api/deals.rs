@@ -42,7 +42,7 @@ pub(super) async fn deals(
         .map(str::parse::<deal::Stage>)
         .transpose()?;
     let query = deal::DealQuery {
-        filter: rapport_core::store::DealFilter {
+        filter: rapport_core::ports::DealFilter {
             open_only: q.open,
             contact,
             stage,

@@ -9,7 +9,7 @@ use rapport_core::contact::{CadenceSetting, Contact, ContactChanges, Relationshi
 use rapport_core::fact::{Fact, FactKind, NewFact};
 use rapport_core::interaction::{Interaction, InteractionKind, NewInteraction};
 use rapport_core::service;
-use rapport_core::store::FactStore;
+use rapport_core::ports::FactStore;
 use serde::Deserialize;
 
 use super::{Body, Page, Params, contact_by_id, cursor, now};

@@ -17,7 +17,7 @@ pub(super) use rapport_core::ids::ContactId;
 pub(super) use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
 pub(super) use rapport_core::referral::{self, Advocate};
 pub(super) use rapport_core::service::{self, ContactQuery};
-pub(super) use rapport_core::store::{AccountStore, ContactStore, LedgerStore};
+pub(super) use rapport_core::ports::{AccountStore, ContactStore, LedgerStore};
 pub(super) use rapport_core::trust::Size;
 pub(super) use rapport_core::usecases::settings::{self, SettingsUpdate, SettingsView};
 pub(super) use serde::{Deserialize, Serialize};

@@ -227,7 +227,7 @@ pub(super) async fn contact_page_with(
         &state.db,
         &s.actor,
         &rapport_core::deal::DealQuery {
-            filter: rapport_core::store::DealFilter {
+            filter: rapport_core::ports::DealFilter {
                 contact: Some(c.id.clone()),
                 ..Default::default()
             },

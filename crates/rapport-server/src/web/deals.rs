@@ -140,7 +140,7 @@ pub(super) async fn deals(
             ),
             None => None,
         };
-        let filter = rapport_core::store::DealFilter {
+        let filter = rapport_core::ports::DealFilter {
             stage,
             contact: contact.as_ref().map(|c| c.id.clone()),
             ..Default::default()

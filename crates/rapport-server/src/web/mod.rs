@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use rapport_core::account::{check_password, clean_email};
-use rapport_core::store::AccountStore;
+use rapport_core::ports::AccountStore;
 use serde::Deserialize;
 
 use crate::AppState;

@@ -4,7 +4,7 @@ use std::io::Read as _;
 
 use anyhow::Context as _;
 use rapport_core::account::{check_password, clean_email};
-use rapport_core::store::AccountStore;
+use rapport_core::ports::AccountStore;
 use rapport_core::workspace::Role;
 use rapport_core::{Error, Invalid};
 use rapport_server::{AppState, Config};
@@ -259,7 +259,7 @@ pub async fn feed(ctx: &Context, a: crate::cli::FeedArgs) -> anyhow::Result<()> 
 }
 
 pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<()> {
-    use rapport_core::store::AccountStore;
+    use rapport_core::ports::AccountStore;
     let actor = match &a.user {
         None => ctx.actor.clone(),
         Some(email) => ctx

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::civil::Date;
 use rapport_core::demo::DemoBook;
-use rapport_core::store::{Batch, BulkStore, ContactStore, LedgerStore};
+use rapport_core::ports::{Batch, BulkStore, ContactStore, LedgerStore};
 use serde::Serialize;
 
 use crate::cli::DemoArgs;

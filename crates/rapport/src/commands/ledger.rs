@@ -9,7 +9,7 @@ use rapport_core::commitment::{Commitment, Direction, Due};
 use rapport_core::dates::parse_moment;
 use rapport_core::ids::{ContactId, InteractionId};
 use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
-use rapport_core::store::{ContactStore, LedgerStore};
+use rapport_core::ports::{ContactStore, LedgerStore};
 use rapport_core::{Error, Invalid};
 use serde::Serialize;
 

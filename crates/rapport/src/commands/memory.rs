@@ -4,7 +4,7 @@ use rapport_core::dates::{YearlyDate, parse_moment};
 use rapport_core::fact::NewFact;
 use rapport_core::interaction::NewInteraction;
 use rapport_core::service::{self, ContactQuery};
-use rapport_core::store::FactStore;
+use rapport_core::ports::FactStore;
 use serde::Serialize;
 
 use crate::cli::{FactAddArgs, LogArgs, SearchArgs, ShowArgs, TimelineArgs};

@@ -231,7 +231,7 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
                 None => None,
             };
             let query = deal::DealQuery {
-                filter: rapport_core::store::DealFilter {
+                filter: rapport_core::ports::DealFilter {
                     open_only: a.open,
                     contact,
                     stage: a.stage.as_deref().map(str::parse).transpose()?,

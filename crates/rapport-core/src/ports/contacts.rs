@@ -1,0 +1,100 @@
+//! Contacts and their listing (rapport-store: contacts.rs).
+
+use std::future::Future;
+use jiff::Timestamp;
+use crate::contact::{Contact, RelationshipType};
+use crate::ids::{ContactId, WorkspaceId};
+
+use super::*;
+
+/// Which contacts a listing returns, and from where.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ContactFilter {
+    pub relationship: Option<RelationshipType>,
+    /// A tag, already folded.
+    pub tag: Option<String>,
+    /// A search over name, organisation, emails and tags, already folded.
+    pub search: Option<String>,
+    /// Archived contacts instead of live ones.
+    pub archived: bool,
+    /// Keyset cursor: list contacts ordered after this (folded name, id).
+    pub after: Option<(String, ContactId)>,
+    pub limit: u32,
+}
+
+/// Contacts.
+pub trait ContactStore: Send + Sync {
+    /// Saves the workspace's keep-in-touch rules and, in the same transaction, moves the
+    /// cadence and due time of the contacts of `changed` that follow the default.
+    fn set_touch_rules(
+        &self,
+        ws: &WorkspaceId,
+        rules: &crate::touch::TouchRules,
+        changed: &[crate::gesture::Audience],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Inserts a new contact. `Conflict` if the id exists.
+    fn insert_contact(
+        &self,
+        ws: &WorkspaceId,
+        contact: &Contact,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Replaces a contact's fields (emails, phones and tags included). `NotFound` if absent.
+    fn update_contact(
+        &self,
+        ws: &WorkspaceId,
+        contact: &Contact,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One contact, archived or not.
+    fn contact(
+        &self,
+        ws: &WorkspaceId,
+        id: &ContactId,
+    ) -> impl Future<Output = StoreResult<Option<Contact>>> + Send;
+
+    /// Contacts whose folded name starts with `folded_prefix`, live or archived as asked,
+    /// ordered by folded name, at most `limit`.
+    fn contacts_named(
+        &self,
+        ws: &WorkspaceId,
+        folded_prefix: &str,
+        archived: bool,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
+
+    /// A page of contacts ordered by folded name, then id.
+    fn list_contacts(
+        &self,
+        ws: &WorkspaceId,
+        filter: &ContactFilter,
+    ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
+
+    /// Archives (`Some(time)`) or restores (`None`) a contact. `NotFound` if absent.
+    fn set_archived(
+        &self,
+        ws: &WorkspaceId,
+        id: &ContactId,
+        archived_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The names of the given contacts of the workspace (those that exist), in one query.
+    fn contact_names(
+        &self,
+        ws: &WorkspaceId,
+        ids: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String)>>> + Send;
+
+    /// How many contacts the workspace has, archived included.
+    fn count_contacts(&self, ws: &WorkspaceId) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// The contacts of the workspace (archived too) holding any of `handles` (an email in
+    /// any case, a phone by its digits): (handle, contact id, name), a few per handle.
+    fn contacts_with_handles(
+        &self,
+        ws: &WorkspaceId,
+        handles: &[crate::import::Handle],
+    ) -> impl Future<Output = StoreResult<Vec<(crate::import::Handle, ContactId, String)>>> + Send;
+}

@@ -1,0 +1,85 @@
+//! Deals and their give/get ledgers (rapport-store: deals.rs).
+
+use std::future::Future;
+use jiff::Timestamp;
+use crate::ids::{ContactId, WorkspaceId};
+
+use super::*;
+
+/// Deals: expected close ([`crate::deal::NO_CLOSE_DATE`] for none), created, then id.
+pub type AfterDeal = (jiff::civil::Date, Timestamp, crate::deal::DealId);
+
+/// Which deals a listing returns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DealFilter {
+    /// Only deals not yet won or lost.
+    pub open_only: bool,
+    /// Only this contact's.
+    pub contact: Option<ContactId>,
+    /// Only deals at this stage.
+    pub stage: Option<crate::deal::Stage>,
+}
+
+/// Deals and their give/get ledgers.
+pub trait DealStore: Send + Sync {
+    /// Records a new deal.
+    fn insert_deal(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::Deal,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Saves a deal's title, value, stage, expected close and closing time. `NotFound` if
+    /// absent.
+    fn update_deal(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::Deal,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One deal with its give/get ledger, oldest line first.
+    fn deal(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::deal::DealId,
+    ) -> impl Future<Output = StoreResult<Option<(crate::deal::Deal, Vec<crate::deal::Term>)>>> + Send;
+
+    /// Deals that match `filter`, by expected close (those without one last) then
+    /// creation; after the keyset `after` when given.
+    fn deals(
+        &self,
+        ws: &WorkspaceId,
+        filter: &DealFilter,
+        after: Option<&AfterDeal>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<crate::deal::Deal>>> + Send;
+
+    /// How many deals match `filter` (after `after`, when given): what a page leaves out.
+    fn count_deals(
+        &self,
+        ws: &WorkspaceId,
+        filter: &DealFilter,
+        after: Option<&AfterDeal>,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Each stage's number of deals and their total value, counted in the database.
+    fn deal_stages(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::deal::StageTotal>>> + Send;
+
+    /// The give/get lines of several deals, each deal's oldest first.
+    fn deal_terms(
+        &self,
+        ws: &WorkspaceId,
+        deals: &[crate::deal::DealId],
+    ) -> impl Future<Output = StoreResult<Vec<(crate::deal::DealId, crate::deal::Term)>>> + Send;
+
+    /// Appends a line to a deal's give/get ledger. `NotFound` if the deal is absent.
+    fn add_term(
+        &self,
+        ws: &WorkspaceId,
+        deal: &crate::deal::DealId,
+        term: &crate::deal::Term,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}

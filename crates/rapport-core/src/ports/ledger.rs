@@ -1,0 +1,172 @@
+//! The commitment ledger, requests and carried trust scores (rapport-store: ledger.rs).
+
+use std::future::Future;
+use jiff::Timestamp;
+use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId};
+use crate::contact::Contact;
+use crate::ids::{ContactId, UserId, WorkspaceId};
+use crate::trust::{Event, Evidence, Params};
+
+use super::*;
+
+/// Requests, oldest first: created, then id.
+pub type AfterRequest = (Timestamp, crate::commitment::RequestId);
+
+/// One entry of a commitment's history.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct HistoryEntry {
+    pub commitment_id: CommitmentId,
+    pub at: Timestamp,
+    pub user_id: UserId,
+    /// What happened: `created`, `kept`, `at_risk`, `corrected:broken→kept`...
+    pub action: String,
+    /// The commitment as it was after the change.
+    pub snapshot: Commitment,
+}
+
+/// How one change moves a direction's carried trust evidence: the event it takes back (a
+/// corrected label) and the one it adds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrustDelta {
+    pub contact_id: ContactId,
+    pub direction: Direction,
+    pub remove: Option<Event>,
+    pub add: Option<Event>,
+    pub now: Timestamp,
+    pub params: Params,
+}
+
+/// A change to the ledger, written in one transaction: a commitment updated (or created),
+/// perhaps a successor created, the history entries, and the trust update.
+#[derive(Clone, Debug)]
+pub struct LedgerChange {
+    /// Inserted when `created`, else updated.
+    pub commitment: Commitment,
+    pub created: bool,
+    /// A renegotiation's successor.
+    pub successor: Option<Commitment>,
+    pub history: Vec<HistoryEntry>,
+    pub trust: Option<TrustDelta>,
+    /// The workspace's trust parameters, for the commitments' stored evidence.
+    pub params: Params,
+    /// A deal won, written with the thank-you promise it opens.
+    pub deal_won: Option<DealWon>,
+}
+
+/// A deal won: the deal as it now stands, and its contact if they become a customer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DealWon {
+    pub deal: crate::deal::Deal,
+    /// The contact made a customer and a VIP, when it was not both already.
+    pub promoted: Option<Contact>,
+}
+
+/// Which commitments a listing returns.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CommitmentFilter {
+    pub contact: Option<ContactId>,
+    pub direction: Option<Direction>,
+    pub open_only: bool,
+    pub owner: Option<UserId>,
+    /// Only those due on this day.
+    pub due_on: Option<jiff::civil::Date>,
+    /// Keyset cursor: only those after this (deadline, created_at, id) in listing order.
+    pub after: Option<(Timestamp, Timestamp, CommitmentId)>,
+    pub limit: u32,
+}
+
+/// A direction's carried evidence as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredTrust {
+    pub contact_id: ContactId,
+    pub direction: Direction,
+    pub evidence: Evidence,
+    pub model_version: String,
+    pub half_life_days: u32,
+}
+
+/// The commitment ledger.
+pub trait LedgerStore: Send + Sync {
+    /// Writes a change in one transaction. For a new commitment of mine with
+    /// `load_limit: Some(n)`, first counts the owner's open commitments of mine due the same
+    /// day; with `n` or more, writes nothing and returns them.
+    fn apply_change(
+        &self,
+        ws: &WorkspaceId,
+        change: &LedgerChange,
+        load_limit: Option<u32>,
+    ) -> impl Future<Output = StoreResult<Vec<Commitment>>> + Send;
+
+    /// One commitment.
+    fn commitment(
+        &self,
+        ws: &WorkspaceId,
+        id: &CommitmentId,
+    ) -> impl Future<Output = StoreResult<Option<Commitment>>> + Send;
+
+    /// Commitments, by due date then creation.
+    fn commitments(
+        &self,
+        ws: &WorkspaceId,
+        filter: &CommitmentFilter,
+    ) -> impl Future<Output = StoreResult<Vec<Commitment>>> + Send;
+
+    /// A commitment's history, oldest first.
+    fn history(
+        &self,
+        ws: &WorkspaceId,
+        id: &CommitmentId,
+    ) -> impl Future<Output = StoreResult<Vec<HistoryEntry>>> + Send;
+
+    /// The carried trust evidence of a contact (0, 1 or 2 directions).
+    fn stored_trust(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+    ) -> impl Future<Output = StoreResult<Vec<StoredTrust>>> + Send;
+
+    /// Recomputes every carried score of the workspace from the ledger, as of `now`, in one
+    /// transaction; returns how many scores were written.
+    fn recompute_trust(
+        &self,
+        ws: &WorkspaceId,
+        now: Timestamp,
+        params: &Params,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Records a request.
+    fn insert_request(
+        &self,
+        ws: &WorkspaceId,
+        request: &Request,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Saves a request's why and answer. `NotFound` if absent.
+    fn update_request(
+        &self,
+        ws: &WorkspaceId,
+        request: &Request,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One request.
+    fn request(
+        &self,
+        ws: &WorkspaceId,
+        id: &RequestId,
+    ) -> impl Future<Output = StoreResult<Option<Request>>> + Send;
+
+    /// Requests, of one contact or all, oldest first; only those without a why if asked;
+    /// after the keyset `after` when given.
+    fn requests(
+        &self,
+        ws: &WorkspaceId,
+        contact: Option<&ContactId>,
+        without_why: bool,
+        after: Option<&AfterRequest>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Request>>> + Send;
+
+    /// Commitments that were flagged at risk or told of being done: the raw material of the
+    /// bad-news and good-news latency report.
+    fn news(&self, ws: &WorkspaceId) -> impl Future<Output = StoreResult<Vec<Commitment>>> + Send;
+}

@@ -1,0 +1,69 @@
+//! Personal memory and the timeline: facts and interactions (rapport-store: memory.rs).
+
+use std::future::Future;
+use jiff::Timestamp;
+use crate::fact::Fact;
+use crate::ids::{ContactId, UserId, WorkspaceId};
+use crate::interaction::Interaction;
+
+use super::*;
+
+/// Personal memory.
+pub trait FactStore: Send + Sync {
+    /// The facts with a yearly date of the live contacts `owner` owns, with the contact's
+    /// name (for the calendar feed).
+    fn dated_facts(
+        &self,
+        ws: &WorkspaceId,
+        owner: &UserId,
+    ) -> impl Future<Output = StoreResult<Vec<(Fact, String)>>> + Send;
+
+    /// Records a fact on a contact of the workspace. `NotFound` if the contact is not there.
+    fn insert_fact(
+        &self,
+        ws: &WorkspaceId,
+        fact: &Fact,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// A contact's facts, oldest first.
+    fn facts(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+    ) -> impl Future<Output = StoreResult<Vec<Fact>>> + Send;
+}
+
+/// Interactions.
+pub trait InteractionStore: Send + Sync {
+    /// Records an interaction with a contact of the workspace. `NotFound` if the contact is
+    /// not there.
+    fn insert_interaction(
+        &self,
+        ws: &WorkspaceId,
+        interaction: &Interaction,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// A contact's interactions, newest first (planned ones, in the future, come first),
+    /// after the keyset `after` when given.
+    fn timeline(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+        after: Option<&AfterInteraction>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
+
+    /// Interactions whose summary or notes contain the folded text, newest first.
+    fn search_interactions(
+        &self,
+        ws: &WorkspaceId,
+        folded: &str,
+        after: Option<&AfterInteraction>,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Interaction>>> + Send;
+}
+
+/// Keyset cursors: a page of a list starts after the item with this sort key (the key of
+/// the previous page's last item, in the list's order; ids break ties).
+/// Interactions, newest first: when, then id.
+pub type AfterInteraction = (Timestamp, crate::ids::InteractionId);

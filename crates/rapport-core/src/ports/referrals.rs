@@ -1,0 +1,27 @@
+//! Introductions (rapport-store: referrals.rs).
+
+use std::future::Future;
+use jiff::Timestamp;
+use crate::ids::{ContactId, WorkspaceId};
+
+use super::*;
+
+/// Referrals.
+pub trait ReferralStore: Send + Sync {
+    /// Records that `referrer` introduced `referred`. `Conflict` if `referred` already has
+    /// an introducer; `NotFound` if either is not a contact of the workspace.
+    fn insert_referral(
+        &self,
+        ws: &WorkspaceId,
+        referrer: &ContactId,
+        referred: &ContactId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Everyone who introduced someone, ranked by introductions that became customers, then
+    /// by introductions.
+    fn advocates(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::referral::Advocate>>> + Send;
+}
