@@ -1,33 +1,65 @@
-//! Rapport's core: the domain types, the pure logic, the services and the storage contract.
+//! Rapport's core, in three parts a newcomer can find things in:
 //!
-//! Nothing here reads the clock, the database or the network: services take a store and a
-//! `now`, so every rule is tested with a fixed clock and a real or in-memory store.
+//! - [`model`]: the types and pure rules (trust engine, Today, cadences, the demo book...);
+//! - [`ports`]: the storage traits, one file per capability, matching rapport-store's files;
+//! - [`usecases`]: what a person does, each checking permission and validating, then calling
+//!   the ports. The web, the API and the CLI call these.
+//!
+//! Nothing here reads the clock, the database or the network: use cases take a store and a
+//! `now`, so every rule is tested with a fixed clock and a real store.
+//!
+//! Short paths: the model's modules are also at the crate root (`rapport_core::contact`), and
+//! an area whose types and use cases share a name is one module there (`rapport_core::deal`
+//! holds `deal::Stage` and `deal::list`).
 
-pub mod account;
-pub mod brief;
-pub mod cadence;
-pub mod commitment;
-pub mod contact;
-pub mod dates;
-pub mod deal;
-pub mod demo;
 pub mod error;
-pub mod fact;
-pub mod feed;
-pub mod gesture;
-pub mod ids;
-pub mod import;
-pub mod interaction;
-pub mod ledger;
-mod named;
-pub mod referral;
-pub mod search;
-pub mod service;
+pub mod model;
 pub mod ports;
-pub mod today;
-pub mod touch;
-pub mod trust;
 pub mod usecases;
-pub mod workspace;
 
 pub use error::{Error, Invalid, Result, StoreError};
+pub(crate) use model::named;
+pub use model::{
+    cadence, commitment, contact, dates, demo, fact, ids, import, interaction, search, trust,
+    workspace,
+};
+pub use usecases::{brief, feed, ledger};
+
+/// Contacts' use cases under their older name.
+pub use usecases::contacts as service;
+
+/// Members: the account types and the invitation and handoff use cases.
+pub mod account {
+    pub use crate::model::account::*;
+    pub use crate::usecases::accounts::*;
+}
+
+/// Deals: the types and rules, and their use cases.
+pub mod deal {
+    pub use crate::model::deal::*;
+    pub use crate::usecases::deals::*;
+}
+
+/// Appreciation: gestures, audiences, suggestions, and their use cases.
+pub mod gesture {
+    pub use crate::model::gesture::*;
+    pub use crate::usecases::appreciation::*;
+}
+
+/// Introductions and advocates.
+pub mod referral {
+    pub use crate::model::referral::*;
+    pub use crate::usecases::referrals::*;
+}
+
+/// Today: the pure ranking and the use case that gathers it.
+pub mod today {
+    pub use crate::model::today::*;
+    pub use crate::usecases::today::*;
+}
+
+/// Keep-in-touch cadences: the rules and the use case that changes them.
+pub mod touch {
+    pub use crate::model::touch::*;
+    pub use crate::usecases::keep_in_touch::*;
+}

@@ -4,8 +4,8 @@ use jiff::Timestamp;
 use rapport_core::contact::Contact;
 use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
-use rapport_core::search::like_escape;
 use rapport_core::ports::{Batch, BulkStore, ContactFilter, ContactStore, StoreResult};
+use rapport_core::search::like_escape;
 use rapport_core::trust::Params;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 

@@ -3,8 +3,8 @@
 use rapport_core::fact::Fact;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::interaction::Interaction;
-use rapport_core::search::like_escape;
 use rapport_core::ports::{AfterInteraction, FactStore, InteractionStore, StoreResult};
+use rapport_core::search::like_escape;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
 use crate::rows::{FACT_COLUMNS, FactRow, INTERACTION_COLUMNS, InteractionRow, micros};

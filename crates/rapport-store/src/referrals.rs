@@ -2,8 +2,8 @@
 
 use jiff::Timestamp;
 use rapport_core::ids::{ContactId, WorkspaceId};
-use rapport_core::referral::Advocate;
 use rapport_core::ports::{ReferralStore, StoreResult};
+use rapport_core::referral::Advocate;
 
 use crate::rows::micros;
 use crate::{Db, db_err, in_write_tx, with_pool};

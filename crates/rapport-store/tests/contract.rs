@@ -9,11 +9,11 @@ use rapport_core::dates::micro_precision;
 use rapport_core::fact::{FactKind, NewFact};
 use rapport_core::ids::ContactId;
 use rapport_core::interaction::{InteractionKind, NewInteraction};
-use rapport_core::service::{self, ContactQuery};
 use rapport_core::ports::{
     Batch, BulkStore, ContactStore, FactStore, ImportDuplicate, ImportItem, ImportMode,
     InteractionStore, WorkspaceStore,
 };
+use rapport_core::service::{self, ContactQuery};
 use rapport_core::workspace::{Actor, Role};
 use rapport_core::{Error, StoreError};
 use rapport_store::Db;

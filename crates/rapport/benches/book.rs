@@ -12,8 +12,8 @@ use std::str::FromStr;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rapport_core::demo::DemoBook;
-use rapport_core::service::{self, ContactQuery};
 use rapport_core::ports::WorkspaceStore;
+use rapport_core::service::{self, ContactQuery};
 use rapport_core::workspace::Actor;
 use rapport_store::{DatabaseUrl, Db};
 

@@ -1,10 +1,10 @@
 //! Accounts: logins, sessions, tokens, invitations, digests, feeds, members (rapport-store:
 //! accounts.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::ids::{UserId, WorkspaceId};
 use crate::workspace::Actor;
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

@@ -1,14 +1,14 @@
 //! Bulk writes: imports and the demo book, in large transactions (rapport-store:
 //! import.rs, book.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::commitment::Commitment;
 use crate::contact::Contact;
 use crate::fact::Fact;
 use crate::ids::{ContactId, WorkspaceId};
 use crate::interaction::Interaction;
 use crate::trust::Params;
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

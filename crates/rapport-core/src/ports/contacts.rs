@@ -1,9 +1,9 @@
 //! Contacts and their listing (rapport-store: contacts.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::contact::{Contact, RelationshipType};
 use crate::ids::{ContactId, WorkspaceId};
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

@@ -1,24 +1,10 @@
 //! Deals and their give/get ledgers (rapport-store: deals.rs).
 
+use crate::ids::WorkspaceId;
 use std::future::Future;
-use jiff::Timestamp;
-use crate::ids::{ContactId, WorkspaceId};
 
 use super::*;
-
-/// Deals: expected close ([`crate::deal::NO_CLOSE_DATE`] for none), created, then id.
-pub type AfterDeal = (jiff::civil::Date, Timestamp, crate::deal::DealId);
-
-/// Which deals a listing returns.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DealFilter {
-    /// Only deals not yet won or lost.
-    pub open_only: bool,
-    /// Only this contact's.
-    pub contact: Option<ContactId>,
-    /// Only deals at this stage.
-    pub stage: Option<crate::deal::Stage>,
-}
+pub use crate::model::deal::{AfterDeal, DealFilter};
 
 /// Deals and their give/get ledgers.
 pub trait DealStore: Send + Sync {

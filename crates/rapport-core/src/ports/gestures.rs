@@ -1,8 +1,8 @@
 //! Appreciation gestures, cadences and the budget (rapport-store: gestures.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::ids::{ContactId, UserId, WorkspaceId};
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

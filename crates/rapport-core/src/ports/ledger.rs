@@ -1,11 +1,11 @@
 //! The commitment ledger, requests and carried trust scores (rapport-store: ledger.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId};
 use crate::contact::Contact;
 use crate::ids::{ContactId, UserId, WorkspaceId};
 use crate::trust::{Event, Evidence, Params};
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

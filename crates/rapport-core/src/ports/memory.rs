@@ -1,10 +1,10 @@
 //! Personal memory and the timeline: facts and interactions (rapport-store: memory.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::fact::Fact;
 use crate::ids::{ContactId, UserId, WorkspaceId};
 use crate::interaction::Interaction;
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

@@ -1,8 +1,8 @@
 //! Introductions (rapport-store: referrals.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::ids::{ContactId, WorkspaceId};
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

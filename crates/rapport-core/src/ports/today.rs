@@ -1,9 +1,9 @@
 //! What Today gathers in one go (rapport-store: today.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::ids::{UserId, WorkspaceId};
 use crate::trust::Params;
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

@@ -1,8 +1,8 @@
 //! Workspaces, users and memberships (rapport-store: workspaces.rs).
 
-use std::future::Future;
-use jiff::Timestamp;
 use crate::workspace::Actor;
+use jiff::Timestamp;
+use std::future::Future;
 
 use super::*;
 

@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use rapport_core::contact::{CadenceSetting, Contact, ContactChanges, RelationshipType};
 use rapport_core::fact::{Fact, FactKind, NewFact};
 use rapport_core::interaction::{Interaction, InteractionKind, NewInteraction};
-use rapport_core::service;
 use rapport_core::ports::FactStore;
+use rapport_core::service;
 use serde::Deserialize;
 
 use super::{Body, Page, Params, contact_by_id, cursor, now};

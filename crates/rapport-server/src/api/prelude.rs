@@ -15,9 +15,9 @@ pub(super) use rapport_core::deal::{self, DealId, DealView, NewDeal, Stage, Term
 pub(super) use rapport_core::gesture::{self, BudgetView, Gesture, GestureKind, NewGesture};
 pub(super) use rapport_core::ids::ContactId;
 pub(super) use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
+pub(super) use rapport_core::ports::{AccountStore, ContactStore, LedgerStore};
 pub(super) use rapport_core::referral::{self, Advocate};
 pub(super) use rapport_core::service::{self, ContactQuery};
-pub(super) use rapport_core::ports::{AccountStore, ContactStore, LedgerStore};
 pub(super) use rapport_core::trust::Size;
 pub(super) use rapport_core::usecases::settings::{self, SettingsUpdate, SettingsView};
 pub(super) use serde::{Deserialize, Serialize};

@@ -17,8 +17,8 @@ pub(super) use rapport_core::ids::ContactId;
 pub(super) use rapport_core::ledger::{
     self, CommitmentQuery, DirectionView, NewCommitment, Outcome,
 };
-pub(super) use rapport_core::service::{self, ContactQuery};
 pub(super) use rapport_core::ports::{AccountStore, ContactStore, LedgerStore};
+pub(super) use rapport_core::service::{self, ContactQuery};
 pub(super) use rapport_core::today::TodayKind;
 pub(super) use rapport_core::trust::Size;
 pub(super) use serde::Deserialize;

@@ -3,8 +3,8 @@
 use rapport_core::dates::{YearlyDate, parse_moment};
 use rapport_core::fact::NewFact;
 use rapport_core::interaction::NewInteraction;
-use rapport_core::service::{self, ContactQuery};
 use rapport_core::ports::FactStore;
+use rapport_core::service::{self, ContactQuery};
 use serde::Serialize;
 
 use crate::cli::{FactAddArgs, LogArgs, SearchArgs, ShowArgs, TimelineArgs};

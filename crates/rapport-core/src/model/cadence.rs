@@ -6,7 +6,81 @@
 use serde::Serialize;
 
 use crate::error::Invalid;
-use crate::gesture::Audience;
+use crate::model::contact::RelationshipType;
+
+/// Who a cadence applies to: VIPs, whatever their type, or a relationship type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub enum Audience {
+    Vip,
+    Type(RelationshipType),
+}
+
+impl From<Audience> for String {
+    fn from(a: Audience) -> String {
+        a.as_str().to_owned()
+    }
+}
+
+impl Audience {
+    /// Every audience, VIPs first.
+    pub fn all() -> Vec<Audience> {
+        std::iter::once(Audience::Vip)
+            .chain(RelationshipType::ALL.iter().copied().map(Audience::Type))
+            .collect()
+    }
+
+    /// The stored and typed name: `vip` or a relationship type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Vip => "vip",
+            Audience::Type(t) => t.as_str(),
+        }
+    }
+
+    /// Parses `vip` or a relationship type.
+    pub fn parse(text: &str) -> Result<Audience, Invalid> {
+        if text.trim().eq_ignore_ascii_case("vip") {
+            return Ok(Audience::Vip);
+        }
+        text.parse::<RelationshipType>()
+            .map(Audience::Type)
+            .map_err(|_| {
+                Invalid::new(
+                    "appreciation",
+                    format!("{text:?} is neither vip nor a relationship type"),
+                )
+            })
+    }
+
+    /// The audience a contact belongs to: VIPs are VIPs first.
+    pub fn of(relationship: RelationshipType, vip: bool) -> Audience {
+        if vip {
+            Audience::Vip
+        } else {
+            Audience::Type(relationship)
+        }
+    }
+
+    /// How often this audience gets a gesture unless the workspace says otherwise: VIPs every
+    /// 90 days, customers every 120, prospects every 60 (something of value), partners 120,
+    /// peers and past customers 180, vendors once a year; never co-workers, bosses or
+    /// competitors.
+    pub fn default_days(self) -> Option<u32> {
+        match self {
+            Audience::Vip => Some(90),
+            Audience::Type(t) => match t {
+                RelationshipType::Prospect => Some(60),
+                RelationshipType::Customer | RelationshipType::Partner => Some(120),
+                RelationshipType::PastCustomer | RelationshipType::Peer => Some(180),
+                RelationshipType::Vendor => Some(365),
+                RelationshipType::CoWorker
+                | RelationshipType::Boss
+                | RelationshipType::Competitor => None,
+            },
+        }
+    }
+}
 
 /// The longest cadence, in days (ten years).
 pub const MAX_CADENCE_DAYS: u32 = 3650;
@@ -32,7 +106,10 @@ impl Cadence {
     /// The built-in cadence of an audience; `None`: never.
     pub fn default_days(self, a: Audience) -> Option<u32> {
         match self {
-            Cadence::KeepInTouch => crate::touch::default_days(a),
+            Cadence::KeepInTouch => match a {
+                Audience::Vip => Some(crate::model::contact::VIP_CADENCE_DAYS),
+                Audience::Type(t) => t.default_cadence_days(),
+            },
             Cadence::Appreciation => a.default_days(),
         }
     }
@@ -110,7 +187,6 @@ pub fn parse_assignment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contact::RelationshipType;
 
     #[test]
     fn one_grammar_for_both_cadences() {
@@ -137,7 +213,10 @@ mod tests {
         let r = rules(Cadence::KeepInTouch, set);
         assert_eq!(r[0].audience, Audience::Vip);
         assert_eq!((r[0].days, r[0].custom), (Some(7), true));
-        assert_eq!(r[0].default_days, crate::touch::default_days(Audience::Vip));
+        assert_eq!(
+            r[0].default_days,
+            Cadence::KeepInTouch.default_days(Audience::Vip)
+        );
         assert!(r[1..].iter().all(|x| !x.custom && x.days == x.default_days));
         let a = rules(Cadence::Appreciation, |_| None);
         assert_eq!(

@@ -7,21 +7,16 @@
 
 use serde::Serialize;
 
-use crate::contact::{RelationshipType, VIP_CADENCE_DAYS};
-use crate::error::{Invalid, Result};
-use crate::gesture::Audience;
-use crate::ports::ContactStore;
-use crate::workspace::Actor;
+use crate::contact::RelationshipType;
+use crate::error::Invalid;
+use crate::model::cadence::Audience;
 
 /// The longest keep-in-touch cadence, in days (as for a contact's own cadence).
 pub const MAX_TOUCH_DAYS: u32 = crate::cadence::MAX_CADENCE_DAYS;
 
 /// The built-in keep-in-touch cadence of an audience; `None`: never goes cold.
 pub fn default_days(a: Audience) -> Option<u32> {
-    match a {
-        Audience::Vip => Some(VIP_CADENCE_DAYS),
-        Audience::Type(t) => t.default_cadence_days(),
-    }
+    crate::model::cadence::Cadence::KeepInTouch.default_days(a)
 }
 
 /// A workspace's changes to the built-in cadences: each audience at most once, `None` for
@@ -119,29 +114,35 @@ pub fn parse_rule(
     crate::cadence::parse_assignment(crate::cadence::Cadence::KeepInTouch, assignment)
 }
 
-/// Changes keep-in-touch cadences (`AUDIENCE=DAYS|never|default` each; owner only) and
-/// moves the due dates of the contacts that follow the default, in one transaction: every
-/// assignment is checked before anything is written. Answers the workspace's rules now.
-pub async fn set_rules<S: ContactStore>(
-    store: &S,
-    actor: &Actor,
-    assignments: &[String],
-) -> Result<TouchRules> {
-    if assignments.is_empty() {
-        return Ok(actor.workspace.touch_rules.clone());
+/// A contact's keep-in-touch clock under a workspace's rules (here rather than in
+/// `contact`, so that the contact model does not depend on the rules).
+impl crate::model::contact::Contact {
+    /// When the next touch is due: the last touch (or when they were added) plus the cadence
+    /// in force; `None` when the relationship has no cadence.
+    pub fn touch_due_at(&self, rules: &TouchRules) -> Option<jiff::Timestamp> {
+        let days = self.keep_in_touch_days_in(rules)?;
+        let from = self.last_touch_at.unwrap_or(self.created_at);
+        from.checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
+            .ok()
     }
-    actor.require_owner("change the keep-in-touch cadences")?;
-    let mut set = actor.workspace.touch_rules.clone();
-    let mut changed = Vec::new();
-    for a in assignments {
-        let (audience, days) = parse_rule(a)?;
-        set.set(audience, days);
-        changed.push(audience);
+
+    /// The cadence in force with the built-in defaults: the contact's own setting, else VIP
+    /// (30 days), else the type's default. `None`: never goes cold.
+    pub fn keep_in_touch_days(&self) -> Option<u32> {
+        self.keep_in_touch_days_in(&TouchRules::default())
     }
-    store
-        .set_touch_rules(&actor.workspace.id, &set, &changed)
-        .await?;
-    Ok(set)
+
+    /// The cadence in force in a workspace with these keep-in-touch rules: the contact's
+    /// own setting, else the workspace's cadence for VIPs or for its type.
+    pub fn keep_in_touch_days_in(&self, rules: &TouchRules) -> Option<u32> {
+        match self.cadence {
+            crate::model::contact::CadenceSetting::Never => None,
+            crate::model::contact::CadenceSetting::Every(d) => Some(d),
+            crate::model::contact::CadenceSetting::Default => {
+                rules.days_for(self.relationship, self.vip)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -118,7 +118,7 @@ proptest! {
     fn p8_order_does_not_matter_without_forgetting(mut events in history(), seed in any::<u64>()) {
         let p = Params::without_forgetting();
         let before = p_of(&events, &p);
-        let mut rng = crate::demo::Rng::new(seed, 0);
+        let mut rng = crate::model::rng::Rng::new(seed, 0);
         for i in (1..events.len()).rev() {
             let j = rng.below(i as u64 + 1) as usize;
             events.swap(i, j);
@@ -263,7 +263,7 @@ fn p10_distrust_is_learned_faster() {
 fn keep_rates_converge_to_the_model_s_reading() {
     let p = Params::without_forgetting();
     for (i, rate) in [0.99, 0.95, 0.90, 0.83, 0.5].into_iter().enumerate() {
-        let mut rng = crate::demo::Rng::new(2024, i as u64);
+        let mut rng = crate::model::rng::Rng::new(2024, i as u64);
         let mut e = Evidence::none(now());
         for _ in 0..200_000 {
             let kind = if (rng.next_u64() as f64 / u64::MAX as f64) < rate {

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId, Status};
 use crate::contact::RelationshipType;
 use crate::fact::{Fact, FactKind};
-use crate::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest};
 use crate::ids::{ContactId, UserId};
+use crate::model::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest};
 
 crate::named::named_enum! {
     /// What an item of Today is, in the order they are shown.
@@ -170,11 +170,14 @@ pub const COMMITMENTS_SHOWN: u32 = 100;
 
 /// Dates are shown from today to this many days ahead.
 pub const DATE_WINDOW_DAYS: i64 = 7;
+
 /// At most this many birthdays and anniversaries are shown (the nearest first, the most
 /// valuable contacts first within a day).
 pub const DATES_SHOWN: u32 = 50;
+
 /// At most this many relationships due a gesture are shown.
 pub const GESTURES_SHOWN: u32 = 10;
+
 /// At most this many relationships going cold are shown.
 pub const GOING_COLD_SHOWN: usize = 20;
 
@@ -183,11 +186,11 @@ pub fn day_of(now: Timestamp, tz: &TimeZone) -> Date {
     now.to_zoned_datetime(tz.clone()).date()
 }
 
-fn days_between(a: Date, b: Date) -> i64 {
+pub(crate) fn days_between(a: Date, b: Date) -> i64 {
     a.until(b).map(|s| i64::from(s.get_days())).unwrap_or(0)
 }
 
-fn plural(n: i64, one: &str) -> String {
+pub(crate) fn plural(n: i64, one: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
@@ -195,7 +198,7 @@ fn plural(n: i64, one: &str) -> String {
     }
 }
 
-fn ordinal(n: i16) -> String {
+pub(crate) fn ordinal(n: i16) -> String {
     let suffix = match (n % 10, n % 100) {
         (1, 11) | (2, 12) | (3, 13) => "th",
         (1, _) => "st",
@@ -427,7 +430,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
 }
 
 /// An item with no commitment, request or gesture attached.
-fn plain_item(
+pub(crate) fn plain_item(
     kind: TodayKind,
     who: &ContactRef,
     text: String,
@@ -449,7 +452,12 @@ fn plain_item(
     }
 }
 
-fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: String) -> TodayItem {
+pub(crate) fn commitment_item(
+    kind: TodayKind,
+    who: &ContactRef,
+    c: &Commitment,
+    reason: String,
+) -> TodayItem {
     TodayItem {
         commitment_id: Some(c.id.clone()),
         ..plain_item(kind, who, c.text.clone(), c.due.date, reason)
@@ -457,7 +465,7 @@ fn commitment_item(kind: TodayKind, who: &ContactRef, c: &Commitment, reason: St
 }
 
 /// The item for a yearly date, if its next occurrence is within the window.
-fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date, TodayItem)> {
+pub(crate) fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date, TodayItem)> {
     let d = f.date?;
     let next = d.next_on_or_after(today);
     let ahead = days_between(today, next);
@@ -510,41 +518,6 @@ pub fn window_days(today: Date) -> Vec<(i8, i8)> {
         }
     }
     out
-}
-
-/// Today for the acting user, now.
-pub async fn today_for<S: crate::ports::TodayStore>(
-    store: &S,
-    actor: &crate::workspace::Actor,
-    now: Timestamp,
-) -> crate::error::Result<Today> {
-    let tz = actor.workspace.tz();
-    let date = day_of(now, &tz);
-    let start = |d: Date| {
-        d.to_zoned_datetime(tz.clone())
-            .map(|z| z.timestamp())
-            .map_err(|e| crate::error::Invalid::new("date", e.to_string()))
-    };
-    let next = date
-        .tomorrow()
-        .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
-    let window = crate::ports::TodayWindow {
-        date,
-        yearly_days: window_days(date),
-        day_start: start(date)?,
-        day_end: start(next)?,
-        now,
-    };
-    let data = store
-        .today_data(
-            &actor.workspace.id,
-            &actor.user.id,
-            &window,
-            &actor.workspace.trust_params(),
-            GOING_COLD_CANDIDATES,
-        )
-        .await?;
-    Ok(today(&data, &actor.user.id, now, &tz))
 }
 
 /// How many relationships going cold the store returns for ranking (the top tiers, most
@@ -729,7 +702,7 @@ mod tests {
             every_days: 120,
             due,
             last: Some(LastGesture {
-                kind: crate::gesture::GestureKind::Tickets,
+                kind: crate::model::gesture::GestureKind::Tickets,
                 text: "Concert tickets".into(),
                 given_on: date(2026, 6, 1),
             }),
@@ -760,7 +733,7 @@ mod tests {
             let s = t.items[0].suggestion.as_ref().expect("a suggestion");
             assert_ne!(
                 s.kind,
-                crate::gesture::GestureKind::Tickets,
+                crate::model::gesture::GestureKind::Tickets,
                 "not tickets again"
             );
         }
@@ -768,10 +741,10 @@ mod tests {
         let planned = Gesture {
             id: GestureId::generate(),
             contact_id: ana.id.clone(),
-            kind: crate::gesture::GestureKind::Gift,
+            kind: crate::model::gesture::GestureKind::Gift,
             text: "Sailing book".into(),
             given_on: date(2026, 11, 25),
-            cost: crate::deal::Cents(3000),
+            cost: crate::model::deal::Cents(3000),
             note: None,
             given_by: user.clone(),
             created_at: ts("2026-11-01T10:00:00Z"),

@@ -1,25 +1,14 @@
-//! Referrals: who introduced whom, and the advocates whose introductions became customers.
+//! Introductions and the advocates they make.
 
 use jiff::Timestamp;
-use serde::Serialize;
 
 use crate::contact::Contact;
 use crate::error::{Error, Invalid, Result};
-use crate::ids::ContactId;
-use crate::service::resolve_contact;
 use crate::ports::{ContactStore, ReferralStore};
+use crate::service::resolve_contact;
 use crate::workspace::Actor;
 
-/// An advocate: someone who introduces people, ranked by introductions that became customers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Advocate {
-    pub contact_id: ContactId,
-    pub name: String,
-    /// People they introduced.
-    pub referred: u64,
-    /// Of those, the ones who became customers (current or past).
-    pub became_customers: u64,
-}
+use crate::model::referral::*;
 
 /// Records that `from` introduced `to`. Each contact has one introducer at most.
 pub async fn record<S: ContactStore + ReferralStore>(

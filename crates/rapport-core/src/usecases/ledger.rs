@@ -11,10 +11,10 @@ use crate::commitment::{
 use crate::contact::Contact;
 use crate::error::{Error, Invalid, Result};
 use crate::ids::{InteractionId, UserId};
-use crate::service::resolve_contact;
 use crate::ports::{
     CommitmentFilter, ContactStore, HistoryEntry, LedgerChange, LedgerStore, TrustDelta,
 };
+use crate::service::resolve_contact;
 use crate::trust::{self, Band, Params, Size, Status as TrustStatus};
 use crate::workspace::Actor;
 

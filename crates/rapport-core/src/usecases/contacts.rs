@@ -10,8 +10,8 @@ use crate::error::{Candidate, Error, Invalid, Result, StoreError};
 use crate::fact::{Fact, NewFact};
 use crate::ids::ContactId;
 use crate::interaction::{Interaction, NewInteraction};
-use crate::search::fold;
 use crate::ports::{ContactFilter, ContactStore, FactStore, InteractionStore};
+use crate::search::fold;
 use crate::workspace::Actor;
 
 /// The most contacts a single listing returns.

@@ -186,15 +186,6 @@ pub struct Contact {
 }
 
 impl Contact {
-    /// When the next touch is due: the last touch (or when they were added) plus the cadence
-    /// in force; `None` when the relationship has no cadence.
-    pub fn touch_due_at(&self, rules: &crate::touch::TouchRules) -> Option<Timestamp> {
-        let days = self.keep_in_touch_days_in(rules)?;
-        let from = self.last_touch_at.unwrap_or(self.created_at);
-        from.checked_add(jiff::SignedDuration::from_hours(24 * i64::from(days)))
-            .ok()
-    }
-
     /// How much the relationship is worth keeping warm, first key of Today's ranking:
     /// 2 VIP, 1 customer, 0 otherwise.
     pub fn value_tier(&self) -> i32 {
@@ -204,22 +195,6 @@ impl Contact {
             1
         } else {
             0
-        }
-    }
-
-    /// The cadence in force with the built-in defaults: the contact's own setting, else VIP
-    /// (30 days), else the type's default. `None`: never goes cold.
-    pub fn keep_in_touch_days(&self) -> Option<u32> {
-        self.keep_in_touch_days_in(&crate::touch::TouchRules::default())
-    }
-
-    /// The cadence in force in a workspace with these keep-in-touch rules: the contact's
-    /// own setting, else the workspace's cadence for VIPs or for its type.
-    pub fn keep_in_touch_days_in(&self, rules: &crate::touch::TouchRules) -> Option<u32> {
-        match self.cadence {
-            CadenceSetting::Never => None,
-            CadenceSetting::Every(d) => Some(d),
-            CadenceSetting::Default => rules.days_for(self.relationship, self.vip),
         }
     }
 

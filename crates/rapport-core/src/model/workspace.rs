@@ -19,7 +19,7 @@ pub struct Workspace {
     /// The trust engine's half-life, 90 to 365 days.
     pub trust_half_life_days: u32,
     /// Changes to the built-in keep-in-touch cadences.
-    pub touch_rules: crate::touch::TouchRules,
+    pub touch_rules: crate::model::touch::TouchRules,
     pub created_at: Timestamp,
 }
 

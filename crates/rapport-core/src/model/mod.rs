@@ -1,0 +1,23 @@
+//! The model: Rapport's types and pure rules. No storage, no I/O, no clock (`now` is passed
+//! in). Model files never import ports or use cases.
+
+pub mod account;
+pub mod cadence;
+pub mod commitment;
+pub mod contact;
+pub mod dates;
+pub mod deal;
+pub mod demo;
+pub mod fact;
+pub mod gesture;
+pub mod ids;
+pub mod import;
+pub mod interaction;
+pub(crate) mod named;
+pub mod referral;
+pub mod rng;
+pub mod search;
+pub mod today;
+pub mod touch;
+pub mod trust;
+pub mod workspace;

@@ -1,0 +1,41 @@
+//! Today for a member: what the store gathers, ranked by the pure `today` model.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::model::today::*;
+
+/// Today for the acting user, now.
+pub async fn today_for<S: crate::ports::TodayStore>(
+    store: &S,
+    actor: &crate::workspace::Actor,
+    now: Timestamp,
+) -> crate::error::Result<Today> {
+    let tz = actor.workspace.tz();
+    let date = day_of(now, &tz);
+    let start = |d: Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| crate::error::Invalid::new("date", e.to_string()))
+    };
+    let next = date
+        .tomorrow()
+        .map_err(|e| crate::error::Invalid::new("date", e.to_string()))?;
+    let window = crate::ports::TodayWindow {
+        date,
+        yearly_days: window_days(date),
+        day_start: start(date)?,
+        day_end: start(next)?,
+        now,
+    };
+    let data = store
+        .today_data(
+            &actor.workspace.id,
+            &actor.user.id,
+            &window,
+            &actor.workspace.trust_params(),
+            GOING_COLD_CANDIDATES,
+        )
+        .await?;
+    Ok(today(&data, &actor.user.id, now, &tz))
+}
