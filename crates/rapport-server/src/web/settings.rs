@@ -2,6 +2,7 @@
 //! the calendar feed.
 
 use super::page_prelude::*;
+use rapport_core::usecases::settings::SettingsUpdate;
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -146,6 +147,31 @@ pub(super) struct SettingsForm {
     promise_load: String,
 }
 
+/// After a settings form: back to the page, or the page with the refusal (422).
+async fn after_change<T>(
+    state: &AppState,
+    s: &Session,
+    done: Result<T, rapport_core::Error>,
+) -> Response {
+    match done {
+        Ok(_) => redirect("/settings"),
+        Err(rapport_core::Error::Invalid(i)) => settings_page(state, s, Some(i.message), None)
+            .await
+            .map(|mut r| {
+                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                r
+            })
+            .unwrap_or_else(web_error),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+/// A settings change through the one use case the API and the CLI call too.
+async fn change(state: &AppState, s: &Session, update: SettingsUpdate) -> Response {
+    let done = rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await;
+    after_change(state, s, done).await
+}
+
 pub(super) async fn save_settings(
     State(state): State<AppState>,
     SignedInForm(s, f): SignedInForm<SettingsForm>,
@@ -153,28 +179,16 @@ pub(super) async fn save_settings(
     let promise_load = match f.promise_load.trim().parse::<u32>() {
         Ok(n) => n,
         Err(_) => {
-            return settings_page(
-                &state,
-                &s,
-                Some("The promise load is a number.".into()),
-                None,
-            )
-            .await
-            .unwrap_or_else(web_error);
+            let refused = rapport_core::Invalid::new("promise_load", "The promise load is a number.");
+            return after_change::<()>(&state, &s, Err(refused.into())).await;
         }
     };
-    let update = rapport_core::usecases::settings::SettingsUpdate {
+    let update = SettingsUpdate {
         time_zone: Some(f.time_zone),
         promise_load_threshold: Some(promise_load),
         ..Default::default()
     };
-    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
-        Ok(_) => redirect("/settings"),
-        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
-            .await
-            .unwrap_or_else(web_error),
-        Err(e) => web_error(e.into()),
-    }
+    change(&state, &s, update).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,13 +242,8 @@ pub(super) async fn set_budget(
     SignedInForm(s, f): SignedInForm<BudgetForm>,
 ) -> Response {
     let year = rapport_core::today::day_of(now(), &s.actor.workspace.tz()).year();
-    match rapport_core::gesture::set_budget(&state.db, &s.actor, year, &f.amount).await {
-        Ok(_) => redirect("/settings"),
-        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
-            .await
-            .unwrap_or_else(web_error),
-        Err(e) => web_error(e.into()),
-    }
+    let done = rapport_core::gesture::set_budget(&state.db, &s.actor, year, &f.amount).await;
+    after_change(&state, &s, done).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -326,51 +335,31 @@ pub(super) async fn set_digest(
     State(state): State<AppState>,
     SignedInForm(s, f): SignedInForm<DigestForm>,
 ) -> Response {
-    let update = rapport_core::usecases::settings::SettingsUpdate {
+    let update = SettingsUpdate {
         digest_at: Some(f.at),
         ..Default::default()
     };
-    match rapport_core::usecases::settings::update(&state.db, &s.actor, &update).await {
-        Ok(_) => redirect("/settings"),
-        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
-            .await
-            .map(|mut r| {
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            })
-            .unwrap_or_else(web_error),
-        Err(e) => web_error(e.into()),
-    }
+    change(&state, &s, update).await
 }
 
 pub(super) async fn set_keep_in_touch(
     State(state): State<AppState>,
     SignedInForm(s, f): SignedInForm<AppreciationForm>,
 ) -> Response {
-    let rule = format!("{}={}", f.audience, f.every);
-    match rapport_core::touch::set_rules(&state.db, &s.actor, &[rule]).await {
-        Ok(_) => redirect("/settings"),
-        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
-            .await
-            .map(|mut r| {
-                *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                r
-            })
-            .unwrap_or_else(web_error),
-        Err(e) => web_error(e.into()),
-    }
+    let update = SettingsUpdate {
+        keep_in_touch: vec![format!("{}={}", f.audience, f.every)],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
 }
 
 pub(super) async fn set_appreciation(
     State(state): State<AppState>,
     SignedInForm(s, f): SignedInForm<AppreciationForm>,
 ) -> Response {
-    let rule = format!("{}={}", f.audience, f.every);
-    match rapport_core::gesture::set_rule(&state.db, &s.actor, &rule).await {
-        Ok(_) => redirect("/settings"),
-        Err(rapport_core::Error::Invalid(i)) => settings_page(&state, &s, Some(i.message), None)
-            .await
-            .unwrap_or_else(web_error),
-        Err(e) => web_error(e.into()),
-    }
+    let update = SettingsUpdate {
+        appreciation: vec![format!("{}={}", f.audience, f.every)],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
 }
