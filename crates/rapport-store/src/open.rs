@@ -181,6 +181,29 @@ impl Db {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_new_database_and_its_snapshots_are_private_to_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("book.db");
+        let db = Db::open_sqlite(&path).await.expect("open");
+        let mode = |p: &Path| std::fs::metadata(p).expect("there").permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "the book");
+        let snap = dir.path().join("copy.db");
+        db.snapshot_sqlite(&snap).await.expect("snapshot");
+        assert_eq!(mode(&snap), 0o600, "its copy");
+        assert!(
+            db.snapshot_sqlite(&snap).await.is_err(),
+            "never overwrites a file"
+        );
+        db.close().await;
+        // An existing file keeps the mode its owner gave it.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let again = Db::open_sqlite(&path).await.expect("reopen");
+        assert_eq!(mode(&path), 0o640);
+        again.close().await;
+    }
+
     #[test]
     fn urls_pick_the_backend() {
         let p = |s: &str| s.parse::<DatabaseUrl>();
