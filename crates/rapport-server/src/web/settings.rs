@@ -179,7 +179,8 @@ pub(super) async fn save_settings(
     let promise_load = match f.promise_load.trim().parse::<u32>() {
         Ok(n) => n,
         Err(_) => {
-            let refused = rapport_core::Invalid::new("promise_load", "The promise load is a number.");
+            let refused =
+                rapport_core::Invalid::new("promise_load", "The promise load is a number.");
             return after_change::<()>(&state, &s, Err(refused.into())).await;
         }
     };
