@@ -140,46 +140,71 @@ pub struct Column {
     pub field: Option<Field>,
 }
 
-/// The input, counting lines as it is read: the csv crate's own line numbers are off by
-/// one for files with CRLF line ends (a first data row on line 2 was called line 1), so a
-/// row's line is counted from its byte offset instead. Only the newlines read ahead of the
-/// rows returned so far are kept (the csv reader's buffer's worth).
+/// The input, watched as it is read, to name each row by its real line. The csv crate counts
+/// a row's line from where it starts reading it, which after a CRLF is the LF and before a
+/// row preceded by blank lines is the first blank line (a first data row after a CRLF header
+/// was called line 1). So the line ends at the start of each row are counted here: the row's
+/// line is the crate's plus the LFs in the run of CR and LF that opens it. Memory stays
+/// bounded: only the line ends of the last [`WINDOW`] bytes are kept (the csv reader never
+/// reads further ahead than its buffer), and a run is followed as it arrives.
 struct LineCounter<R> {
     inner: R,
-    read: u64,
     lines: Arc<Mutex<Lines>>,
 }
 
+/// Bytes of read-ahead whose line ends are kept (the csv reader's buffer is 8 KiB).
+const WINDOW: u64 = 64 * 1024;
+
 #[derive(Debug, Default)]
 struct Lines {
-    /// Newlines before the last row asked about.
-    passed: usize,
-    /// Offsets of the line-end bytes (CR and LF) read but not yet passed, with which.
-    ahead: VecDeque<(u64, u8)>,
+    /// Bytes read so far.
+    read: u64,
+    /// Offsets and bytes of the CR and LF among the last [`WINDOW`] bytes read.
+    recent: VecDeque<(u64, u8)>,
+    /// The run of line ends opening the next row: where it goes on, the LFs in it so far, and
+    /// whether a byte that is not a line end has ended it.
+    next: u64,
+    lfs: usize,
+    ended: bool,
 }
 
 impl Lines {
-    /// The 1-based line of a record the csv reader says starts at `offset` (asked in
-    /// increasing order). The reader may place a record at the line ends before it (after a
-    /// CRLF, or blank lines it skipped), so a run of CR and LF starting there is stepped over.
-    fn line_at(&mut self, offset: u64) -> usize {
-        while let Some(&(at, byte)) = self.ahead.front() {
-            if at >= offset {
+    /// The next row starts where the csv reader stands now, at `at`: follow the run of line
+    /// ends from there, through what was read already and then as bytes arrive.
+    fn row_starts_at(&mut self, at: u64) {
+        self.next = at;
+        self.lfs = 0;
+        self.ended = false;
+        while let Some(&(o, _)) = self.recent.front() {
+            if o >= at {
                 break;
             }
-            self.ahead.pop_front();
-            self.passed += usize::from(byte == b'\n');
+            self.recent.pop_front();
         }
-        let mut next = offset;
-        while let Some(&(at, byte)) = self.ahead.front() {
-            if at != next {
+        for &(o, b) in &self.recent {
+            if o != self.next {
                 break;
             }
-            self.ahead.pop_front();
-            self.passed += usize::from(byte == b'\n');
-            next += 1;
+            self.lfs += usize::from(b == b'\n');
+            self.next += 1;
         }
-        self.passed + 1
+        // A byte was read at `next` and is not a line end: the run is over.
+        self.ended = self.next < self.read;
+    }
+
+    fn saw(&mut self, offset: u64, byte: u8) {
+        let line_end = matches!(byte, b'\n' | b'\r');
+        if line_end {
+            self.recent.push_back((offset, byte));
+        }
+        if !self.ended && offset == self.next {
+            if line_end {
+                self.lfs += usize::from(byte == b'\n');
+                self.next += 1;
+            } else {
+                self.ended = true;
+            }
+        }
     }
 }
 
@@ -187,12 +212,15 @@ impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        let start = lines.read;
         for (i, b) in buf[..n].iter().enumerate() {
-            if matches!(*b, b'\n' | b'\r') {
-                lines.ahead.push_back((self.read + i as u64, *b));
-            }
+            lines.saw(start + i as u64, *b);
         }
-        self.read += n as u64;
+        lines.read = start + n as u64;
+        let keep_from = lines.read.saturating_sub(WINDOW);
+        while lines.recent.front().is_some_and(|&(o, _)| o < keep_from) {
+            lines.recent.pop_front();
+        }
         Ok(n)
     }
 }
@@ -208,14 +236,13 @@ pub struct Reader<R: Read> {
 }
 
 impl<R: Read> Reader<R> {
-    /// The line of the record starting at `position` (0 when unknown).
-    fn line_of(&self, position: Option<&::csv::Position>) -> usize {
-        position.map_or(0, |p| {
-            self.lines
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .line_at(p.byte())
-        })
+    /// The real line of the row the csv reader placed at `position` (0 when unknown), and
+    /// where the row after it starts.
+    fn line_of(&mut self, position: Option<&::csv::Position>) -> usize {
+        let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
+        let line = position.map_or(0, |p| p.line() as usize + lines.lfs);
+        lines.row_starts_at(self.rows.reader().position().byte());
+        line
     }
 }
 
@@ -250,7 +277,6 @@ impl<R: std::io::BufRead> Reader<R> {
         let lines = Arc::new(Mutex::new(Lines::default()));
         let input = LineCounter {
             inner: input,
-            read: 0,
             lines: lines.clone(),
         };
         let mut rdr = ::csv::ReaderBuilder::new()
@@ -262,6 +288,10 @@ impl<R: std::io::BufRead> Reader<R> {
             .byte_headers()
             .map_err(|e| format!("cannot read the header row: {e}"))?
             .clone();
+        lines
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .row_starts_at(rdr.position().byte());
         let mut columns = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             let h = if i == 0 {
@@ -650,6 +680,30 @@ mod tests {
                 .collect();
             assert_eq!(errors, lines, "{:?}", String::from_utf8_lossy(file));
         }
+    }
+
+    #[test]
+    fn a_quoted_field_of_many_lines_is_counted_in_bounded_memory() {
+        let mut file = b"name,notes,birthday\n\"Ana\",\"".to_vec();
+        file.extend(std::iter::repeat_n(b'\n', 300_000));
+        file.extend(b"\",1984-02-30\nBo,,1999-13-01\n");
+        let mut r = Reader::new(&file[..], &[]).expect("header");
+        let lines: Vec<usize> = r
+            .by_ref()
+            .filter_map(|row| row.err().map(|e| e.line))
+            .collect();
+        assert_eq!(lines, vec![2, 300_003]);
+        let kept = r.lines.lock().map(|l| l.recent.len()).unwrap_or(usize::MAX);
+        assert!(kept as u64 <= WINDOW, "{kept} line ends remembered");
+        // And 200,000 blank lines (CRLF) between two rows.
+        let mut file = b"name,birthday\r\nAna,1984-02-30\r\n".to_vec();
+        file.extend(b"\r\n".repeat(200_000));
+        file.extend(b"Bo,1999-13-01\r\n");
+        let lines: Vec<usize> = Reader::new(&file[..], &[])
+            .expect("header")
+            .filter_map(|row| row.err().map(|e| e.line))
+            .collect();
+        assert_eq!(lines, vec![2, 200_003]);
     }
 
     #[test]

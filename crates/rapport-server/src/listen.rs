@@ -137,7 +137,7 @@ impl HttpBody for ProgressBody {
         let this = &mut *self;
         if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
             if let Some(t) = &mut this.timer {
-                t.as_mut().reset(tokio::time::Instant::now() + BODY_IDLE);
+                t.as_mut().reset(tokio::time::Instant::now() + this.idle);
             }
             return Poll::Ready(frame);
         }
