@@ -32,13 +32,14 @@ const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// One argon2 hash at a time per core: each takes 19 MiB, so unbounded parallel sign-ins
 /// (even for unknown emails) would take the server's memory. The rest wait their turn, at
 /// most [`HASH_WAIT`], then get 503.
-async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, ApiError> {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+async fn hashing_slot() -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    static SLOTS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
     let slots = SLOTS.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        tokio::sync::Semaphore::new(cores)
+        std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
     });
-    match tokio::time::timeout(HASH_WAIT, slots.acquire()).await {
+    match tokio::time::timeout(HASH_WAIT, slots.clone().acquire_owned()).await {
         Ok(Ok(permit)) => Ok(permit),
         Ok(Err(e)) => Err(ApiError::internal(e)),
         Err(_) => Err(ApiError::new(
@@ -90,10 +91,15 @@ fn hash_threads() -> &'static std::sync::Mutex<std::sync::mpsc::Sender<HashJob>>
 async fn on_hash_thread<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _slot = hashing_slot().await?;
+    // The slot goes with the job, not the request: a client that hangs up does not free it
+    // while its hash still runs, so queued work stays bounded by the cores.
+    let slot = hashing_slot().await?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let job: HashJob = Box::new(move || {
-        let _ = tx.send(f());
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(ApiError::internal("a password hash panicked")));
+        drop(slot);
+        let _ = tx.send(answer);
     });
     hash_threads()
         .lock()
@@ -306,9 +312,10 @@ impl FromRequestParts<AppState> for WebSession {
     }
 }
 
-/// The keys a failed sign-in counts against: the account and the client's address.
+/// The keys a failed sign-in counts against: the account (by its digest, so that whatever
+/// is typed as an email the key stays small) and the client's address.
 pub fn throttle_keys(email: &str, address: Option<&str>) -> Vec<String> {
-    let mut keys = vec![format!("email:{email}")];
+    let mut keys = vec![format!("email:{}", digest(email))];
     if let Some(a) = address {
         keys.push(format!("addr:{a}"));
     }

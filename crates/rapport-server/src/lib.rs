@@ -218,12 +218,18 @@ pub async fn serve(
     }
     // Uploads nobody confirmed are dropped (with their files) once they expire, not only
     // when the next upload comes.
+    // Sign-in failures older than a day are of no use to the throttle.
     let uploads = state.uploads.clone();
+    let db = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
             uploads.sweep();
+            let day_ago = Timestamp::now() - jiff::SignedDuration::from_hours(24);
+            if let Err(e) = db.prune_login_failures(day_ago).await {
+                eprintln!("rapport: sweeping old sign-in failures: {e}");
+            }
         }
     });
     let limits = state.config.limits;

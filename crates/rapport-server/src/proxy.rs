@@ -68,21 +68,46 @@ pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> Ip
     if !is_trusted(peer) {
         return peer;
     }
-    let forwarded: Vec<IpAddr> = headers
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .map(|s| s.parse::<IpAddr>())
-        .collect::<Result<_, _>>()
-        // An unreadable list: believe none of it.
-        .unwrap_or_default();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !is_trusted(*ip))
-        .unwrap_or(peer)
+        .collect();
+    // From the right: each trusted hop names the one before it. The first entry that is not
+    // a trusted proxy is the client; one that does not read stops the walk (what stands to
+    // its left was never vouched for), and the last trusted hop is then the best we know.
+    let mut client = peer;
+    for entry in entries.into_iter().rev() {
+        let Some(ip) = parse_forwarded(entry) else {
+            break;
+        };
+        if !is_trusted(ip) {
+            return ip;
+        }
+        client = ip;
+    }
+    client
+}
+
+/// An address as proxies write it: `203.0.113.9`, `203.0.113.9:5678`, `2001:db8::1` or
+/// `[2001:db8::1]:5678`.
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = entry.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(ip, _)| ip.parse().ok());
+    }
+    entry
+        .rsplit_once(':')
+        .and_then(|(ip, port)| {
+            port.parse::<u16>()
+                .ok()
+                .and(ip.parse::<std::net::Ipv4Addr>().ok())
+        })
+        .map(IpAddr::V4)
 }
 
 #[cfg(test)]

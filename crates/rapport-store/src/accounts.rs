@@ -793,13 +793,24 @@ impl AccountStore for Db {
         // Always locked in the same order, so two attempts never wait on each other.
         keys.sort();
         keys.dedup();
-        let reserved = in_write_tx!(self, |tx| {
-            // Failures older than a day are of no use to the throttle.
-            sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                .bind(micros(now) - 86_400_000_000)
-                .execute(&mut *tx)
+        // A key already at its limit is refused on a read, without taking the write lock: a
+        // flood of refused attempts does not hold up everyone else's writes.
+        for key in &keys {
+            let n: i64 = with_pool!(self, |pool| {
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2",
+                )
+                .bind(key.as_str())
+                .bind(micros(since))
+                .fetch_one(pool)
                 .await
-                .map_err(db_err)?;
+                .map_err(db_err)?
+            });
+            if n.unsigned_abs() >= max {
+                return Ok(false);
+            }
+        }
+        let reserved = in_write_tx!(self, |tx| {
             let mut full = false;
             for key in &keys {
                 // The key's row is locked (an UPDATE) until this transaction ends: parallel
@@ -841,6 +852,24 @@ impl AccountStore for Db {
             !full
         });
         Ok(reserved)
+    }
+
+    async fn prune_login_failures(&self, before: Timestamp) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(micros(before))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(
+                "DELETE FROM login_throttle WHERE NOT EXISTS \
+                 (SELECT 1 FROM login_failures f WHERE f.key = login_throttle.key)",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
     }
 
     async fn release_login_attempt(&self, attempt: &str) -> StoreResult<()> {

@@ -185,6 +185,12 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
 
+    /// Forgets failures recorded before `before`, and the keys left without any.
+    fn prune_login_failures(
+        &self,
+        before: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// Takes back a reserved attempt that succeeded.
     fn release_login_attempt(&self, attempt: &str) -> impl Future<Output = StoreResult<()>> + Send;
 

@@ -94,7 +94,11 @@ pub async fn add<S: ContactStore + GestureStore + LedgerStore>(
     })
 }
 
-/// Gestures, newest first: of one contact, or of the whole workspace.
+/// The most gestures one call lists.
+pub const MAX_GESTURES: u32 = 10_000;
+
+/// Gestures, newest first (one contact's when a reference is given), at most `limit`
+/// (1 to [`MAX_GESTURES`]).
 pub async fn list<S: ContactStore + GestureStore>(
     store: &S,
     actor: &Actor,
@@ -102,6 +106,13 @@ pub async fn list<S: ContactStore + GestureStore>(
     after: Option<&crate::ports::AfterGesture>,
     limit: u32,
 ) -> Result<Vec<(Gesture, String)>> {
+    if limit == 0 || limit > MAX_GESTURES {
+        return Err(Invalid::new(
+            "limit",
+            format!("limit must be between 1 and {MAX_GESTURES}"),
+        )
+        .into());
+    }
     let ws = &actor.workspace.id;
     match reference {
         Some(r) => {

@@ -24,6 +24,16 @@ async fn load<S: DealStore>(store: &S, actor: &Actor, id: &str) -> Result<(Deal,
         .ok_or_else(|| Error::NotFound(format!("no deal has the id {did}")))
 }
 
+/// Where a listing resumes after the deal `id` (of the actor's workspace): the next page of
+/// `rapport deal list --after ID` and of the web's "show more".
+pub async fn after<S: DealStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<crate::ports::AfterDeal> {
+    Ok(load(store, actor, id).await?.0.after_key())
+}
+
 /// The view of a deal, with its flags.
 pub async fn view<S: ContactStore + DealStore + LedgerStore>(
     store: &S,

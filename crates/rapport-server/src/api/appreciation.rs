@@ -26,10 +26,8 @@ pub(super) async fn gestures(
         Some(id) => Some(contact_by_id(&state, &actor, id).await?.id.to_string()),
         None => None,
     };
+    // The core checks the limit (1 to gesture::MAX_GESTURES).
     let limit = q.limit.unwrap_or(100);
-    if limit == 0 || limit > 10_000 {
-        return Err(ApiError::invalid("limit", "between 1 and 10000"));
-    }
     let after = q.cursor.as_deref().map(cursor::gesture).transpose()?;
     let items = gesture::list(
         &state.db,

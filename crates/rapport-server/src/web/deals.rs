@@ -132,12 +132,7 @@ pub(super) async fn deals(
             None => None,
         };
         let after = match q.after.as_deref().filter(|t| !t.is_empty()) {
-            Some(id) => Some(
-                deal::view(&state.db, &s.actor, id, n)
-                    .await?
-                    .deal
-                    .after_key(),
-            ),
+            Some(id) => Some(deal::after(&state.db, &s.actor, id).await?),
             None => None,
         };
         let filter = rapport_core::ports::DealFilter {

@@ -356,7 +356,14 @@ async fn login(
         };
         let login = state.db.login_by_email(&email).await?;
         let hash = login.as_ref().and_then(|l| l.password_hash.clone());
-        let ok = verify_password(f.password, hash).await?;
+        let ok = match verify_password(f.password, hash).await {
+            Ok(ok) => ok,
+            // No hash was computed (every slot busy): the attempt does not count.
+            Err(e) => {
+                state.db.release_login_attempt(&attempt).await?;
+                return Err(e);
+            }
+        };
         let actor = match (ok, login) {
             (true, Some(l)) => state.db.first_actor(&l.user_id).await?,
             _ => None,

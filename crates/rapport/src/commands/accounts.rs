@@ -89,7 +89,7 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
     rapport_server::serve(listener, state, stop_signal())
         .await
         .context("serving HTTP")?;
-    eprintln!("Rapport stopped: every request in flight was answered.");
+    eprintln!("Rapport stopped.");
     Ok(())
 }
 

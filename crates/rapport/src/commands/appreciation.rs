@@ -45,11 +45,6 @@ pub async fn add(ctx: &Context, a: GestureAddArgs) -> anyhow::Result<()> {
 }
 
 pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
-    if a.limit == 0 || a.limit > 10_000 {
-        return Err(
-            rapport_core::Invalid::new("limit", "--limit must be between 1 and 10,000").into(),
-        );
-    }
     let list = gesture::list(&ctx.db, &ctx.actor, a.reference.as_deref(), None, a.limit).await?;
     let more = match list.last() {
         Some((last, _)) if list.len() == a.limit as usize => {
@@ -68,7 +63,7 @@ pub async fn list(ctx: &Context, a: GestureListArgs) -> anyhow::Result<()> {
             }
             again.push_str(&format!(
                 " --limit {}",
-                a.limit.saturating_mul(2).min(10_000)
+                a.limit.saturating_mul(2).min(gesture::MAX_GESTURES)
             ));
             render::more(a.out.json, "gestures", &again);
         }

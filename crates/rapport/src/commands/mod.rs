@@ -222,12 +222,7 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
                 None => None,
             };
             let after = match &a.after {
-                Some(id) => Some(
-                    deal::view(&ctx.db, &ctx.actor, id, now)
-                        .await?
-                        .deal
-                        .after_key(),
-                ),
+                Some(id) => Some(deal::after(&ctx.db, &ctx.actor, id).await?),
                 None => None,
             };
             let query = deal::DealQuery {
