@@ -142,8 +142,16 @@ pub fn db_err(e: sqlx::Error) -> StoreError {
         sqlx::Error::RowNotFound => StoreError::NotFound,
         // SQLITE_BUSY and SQLITE_LOCKED (with their extended codes), PostgreSQL's
         // serialization failure and deadlock: another writer won; nothing was written.
-        sqlx::Error::Database(d) if busy(d.as_ref()) => StoreError::Busy,
-        sqlx::Error::PoolTimedOut => StoreError::Busy,
+        // Logged: a busy answer that keeps coming back is worth an operator's look (a stuck
+        // writer, or a database that is down for the pool).
+        sqlx::Error::Database(d) if busy(d.as_ref()) => {
+            eprintln!("rapport: the database is busy: {}", d.message());
+            StoreError::Busy
+        }
+        sqlx::Error::PoolTimedOut => {
+            eprintln!("rapport: no database connection came free in time");
+            StoreError::Busy
+        }
         sqlx::Error::Database(d) => match d.kind() {
             // The database's wording names tables and constraints: never shown to anyone.
             // Callers that know what the duplicate means say so in their own words.
