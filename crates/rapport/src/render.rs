@@ -441,22 +441,9 @@ pub fn gesture_kind(k: rapport_core::gesture::GestureKind) -> &'static str {
 
 /// One line: a year's budget, spent and remaining.
 pub fn budget_line(b: &rapport_core::gesture::BudgetView) {
-    match (b.budget, b.remaining) {
-        (Some(total), Some(left)) if left.0 < 0 => println!(
-            "  {} budget: {} spent of {}; over by {}",
-            b.year,
-            b.spent,
-            total,
-            rapport_core::deal::Cents(-left.0)
-        ),
-        (Some(total), Some(left)) => println!(
-            "  {} budget: {} spent of {}; {} remaining",
-            b.year, b.spent, total, left
-        ),
-        _ => println!(
-            "  {}: {} spent; no budget set (rapport budget --set AMOUNT)",
-            b.year, b.spent
-        ),
+    println!("  {}", b.summary());
+    if b.budget.is_none() {
+        println!("  (rapport budget --set AMOUNT)");
     }
 }
 

@@ -226,6 +226,27 @@ pub struct BudgetView {
     pub by_kind: Vec<KindSpend>,
 }
 
+impl BudgetView {
+    /// The year's budget in a sentence, the same on every page and in the terminal:
+    /// "2026: 1,200.00 spent of a 1,000.00 budget; over budget by 200.00."
+    pub fn summary(&self) -> String {
+        match (self.budget, self.remaining) {
+            (Some(total), Some(left)) if left.0 < 0 => format!(
+                "{}: {} spent of a {} budget; over budget by {}.",
+                self.year,
+                self.spent,
+                total,
+                Cents(-left.0)
+            ),
+            (Some(total), Some(left)) => format!(
+                "{}: {} spent of a {} budget; {} remaining.",
+                self.year, self.spent, total, left
+            ),
+            _ => format!("{}: {} spent; no budget set.", self.year, self.spent),
+        }
+    }
+}
+
 /// What one kind of gesture cost in a year.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct KindSpend {
@@ -261,6 +282,27 @@ mod tests {
             text: text.into(),
             given_on: date(2026, 6, 1),
         }
+    }
+
+    #[test]
+    fn a_budget_overspent_says_by_how_much() {
+        let view = |budget: Option<i64>, spent: i64| BudgetView {
+            year: 2026,
+            budget: budget.map(Cents),
+            spent: Cents(spent),
+            remaining: budget.map(|b| Cents(b - spent)),
+            gestures: 3,
+            by_kind: Vec::new(),
+        };
+        assert_eq!(
+            view(Some(100_000), 120_000).summary(),
+            "2026: 1,200.00 spent of a 1,000.00 budget; over budget by 200.00."
+        );
+        assert_eq!(
+            view(Some(100_000), 25_000).summary(),
+            "2026: 250.00 spent of a 1,000.00 budget; 750.00 remaining."
+        );
+        assert_eq!(view(None, 0).summary(), "2026: 0.00 spent; no budget set.");
     }
 
     #[test]

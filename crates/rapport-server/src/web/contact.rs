@@ -67,6 +67,11 @@ pub(super) struct ContactPage {
     error: Option<String>,
     /// Another contact with the same email or phone as this one, just added: (id, name).
     same_as: Option<(String, String)>,
+    /// How to reach them: emails (mailto:), phones (tel:, with the number as typed shown).
+    emails: Vec<String>,
+    /// (the tel: target, the number as typed)
+    phones: Vec<(String, String)>,
+    tags: Vec<String>,
     trust: Vec<TrustBlock>,
     commitments: Vec<CommitmentLine>,
     facts: Vec<String>,
@@ -282,6 +287,22 @@ pub(super) async fn contact_page_with(
         ),
         error,
         same_as,
+        emails: c.emails.clone(),
+        phones: c
+            .phones
+            .iter()
+            .map(|p| {
+                // tel: takes digits and a leading +; an extension is dialled after a pause.
+                let target: String = p
+                    .chars()
+                    .enumerate()
+                    .filter(|(i, ch)| ch.is_ascii_digit() || (*i == 0 && *ch == '+'))
+                    .map(|(_, ch)| ch)
+                    .collect();
+                (target, p.clone())
+            })
+            .collect(),
+        tags: c.tags.clone(),
         trust: vec![
             trust_block("My promises to them", &brief.trust_mine),
             trust_block("Their promises to me", &brief.trust_theirs),

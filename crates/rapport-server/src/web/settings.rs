@@ -38,15 +38,7 @@ pub(super) async fn settings_page(
 ) -> Result<Response, ApiError> {
     let n = now();
     let b = rapport_core::gesture::budget(&state.db, &s.actor, None, n).await?;
-    let budget = match (b.budget, b.remaining) {
-        (Some(total), Some(left)) => {
-            format!(
-                "{}: {} spent of a {} budget; {} remaining.",
-                b.year, b.spent, total, left
-            )
-        }
-        _ => format!("{}: {} spent; no budget set.", b.year, b.spent),
-    };
+    let budget = b.summary();
     let rules = rapport_core::gesture::rules(&state.db, &s.actor)
         .await?
         .iter()
