@@ -5,50 +5,12 @@
 //
 //   node e2e/first-run.mjs [path/to/rapport]     (default: target/debug/rapport)
 
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join, resolve } from "node:path";
+import { fail, launch, out, root, startServer } from "./lib.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "..");
 const bin = resolve(root, process.argv[2] ?? "target/debug/rapport");
-const out = join(here, "output");
-mkdirSync(out, { recursive: true });
-const dir = mkdtempSync(join(tmpdir(), "rapport-e2e-"));
-
-function fail(message) {
-  console.error(`e2e: ${message}`);
-  process.exitCode = 1;
-  throw new Error(message);
-}
-
-// Start the server on a free port; read its address and the set-up link from stderr.
-const server = spawn(bin, ["serve", "--bind", "127.0.0.1:0"], {
-  env: { ...process.env, RAPPORT_DB: join(dir, "e2e.db"), HOME: dir },
-  stdio: ["ignore", "ignore", "pipe"],
-});
-const { base, link } = await new Promise((ok, ko) => {
-  let text = "";
-  const timer = setTimeout(() => ko(new Error(`no set-up link in: ${text}`)), 20000);
-  server.stderr.on("data", (chunk) => {
-    text += chunk;
-    const serving = text.match(/serving on (http:\/\/[0-9.:]+)\//);
-    const setup = text.match(/(http:\/\/[0-9.:]+\/setup\/\S+)/);
-    if (serving && setup) {
-      clearTimeout(timer);
-      ok({ base: serving[1], link: setup[1] });
-    }
-  });
-  server.on("exit", (code) => ko(new Error(`rapport serve exited (${code}): ${text}`)));
-});
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-});
+const { base, link, stop } = await startServer(bin);
+const browser = await launch();
 const shots = [];
 async function shoot(page, name) {
   for (const [label, width, height] of [["desktop", 1280, 800], ["phone", 390, 844]]) {
@@ -87,9 +49,11 @@ try {
 
   // Add a contact, keyboard only for the form.
   await page.getByRole("link", { name: "Contacts" }).click();
+  await page.getByText("Add a contact").focus();
+  await page.keyboard.press("Enter");
   await page.getByLabel("Name", { exact: true }).focus();
   await page.keyboard.type("Élodie Martin");
-  await page.getByLabel("Type", { exact: true }).last().selectOption("customer");
+  await page.locator("#new-type").selectOption("customer");
   await page.getByLabel("Organisation").fill("Vins du Rhône");
   await page.getByLabel("Organisation").press("Enter");
   await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
@@ -126,6 +90,5 @@ try {
   console.log(`e2e: first run passed; ${shots.length} screenshots in ${out}`);
 } finally {
   await browser.close();
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  stop();
 }

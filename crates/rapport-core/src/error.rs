@@ -68,6 +68,10 @@ pub enum Error {
     /// The change conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// A promise of mine on a day that already has the workspace's threshold of open
+    /// promises of mine due: nothing was written; record it anyway, or pick another day.
+    #[error("{0}")]
+    DayFull(DayFull),
     /// The acting user's role does not allow it (a member doing an owner's job).
     #[error("{0}")]
     Forbidden(String),
@@ -80,6 +84,41 @@ pub enum Error {
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// The promises of mine already due on a day that is full (see [`Error::DayFull`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayFull {
+    /// The day, in the workspace's time zone (YYYY-MM-DD).
+    pub date: String,
+    /// The open promises of mine due that day, with whom.
+    pub due: Vec<DueThatDay>,
+}
+
+/// One open promise of mine due on a full day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueThatDay {
+    pub commitment_id: String,
+    pub text: String,
+    pub contact_id: String,
+    pub contact_name: String,
+}
+
+impl std::fmt::Display for DayFull {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list: Vec<String> = self
+            .due
+            .iter()
+            .map(|d| format!("“{}” ({})", d.text, d.contact_name))
+            .collect();
+        write!(
+            f,
+            "{} already has {} open promises of yours due: {}. Record it anyway, or pick another day.",
+            self.date,
+            self.due.len(),
+            list.join(", ")
+        )
+    }
 }
 
 fn describe(candidates: &[Candidate]) -> String {

@@ -17,7 +17,7 @@ pub mod model;
 pub mod ports;
 pub mod usecases;
 
-pub use error::{Error, Invalid, Result, StoreError};
+pub use error::{DayFull, DueThatDay, Error, Invalid, Result, StoreError};
 pub(crate) use model::named;
 pub use model::{
     cadence, commitment, contact, dates, demo, fact, ids, import, interaction, search, trust,

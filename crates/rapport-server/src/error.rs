@@ -73,6 +73,10 @@ impl From<Error> for ApiError {
                 ApiError::new(StatusCode::CONFLICT, "ambiguous", e.to_string())
             }
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            // Send `"anyway": true` to record it all the same.
+            Error::DayFull(full) => {
+                ApiError::new(StatusCode::CONFLICT, "day_full", full.to_string())
+            }
             Error::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", m),
             Error::Busy => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", e.to_string()),
             other => ApiError::internal(other),

@@ -17,7 +17,10 @@ const ERRORS: &[(&str, &str)] = &[
         "404",
         "No such thing in the caller's workspace (another workspace's ids included)",
     ),
-    ("409", "Conflicts with what is stored"),
+    (
+        "409",
+        "Conflicts with what is stored (code day_full: a promise of mine on a day that already has the workspace's threshold of promises due; send anyway: true to record it all the same)",
+    ),
     ("413", "Body over 1 MiB"),
     ("415", "Body is not JSON"),
     ("422", "Well-formed but refused: a field's value is invalid"),

@@ -329,8 +329,7 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
         page.body[a..b].to_owned()
     };
     assert!(
-        section("<h2>Coming up</h2>", "<h2>What they asked for</h2>")
-            .contains("Company anniversary"),
+        section("<h2>Coming up</h2>", "<h2>Appreciation</h2>").contains("Company anniversary"),
         "{}",
         page.body
     );

@@ -66,6 +66,10 @@ struct Gathered {
     /// All the dates in the window, when the list was cut ("about").
     dates_total: i64,
     cold: Vec<ColdRow>,
+    /// Every relationship going cold, when the list was cut at its limit.
+    cold_total: i64,
+    /// Every relationship due a gesture, when the list was cut at its limit.
+    gestures_due_total: i64,
     whys: Vec<Named<RequestRow>>,
 }
 
@@ -118,6 +122,12 @@ impl TodayStore for Db {
              WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
              AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3 \
              ORDER BY c.value_tier DESC, c.touch_due_at LIMIT $4";
+        let cold_count_sql = "SELECT COUNT(*) FROM contacts c \
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3";
+        let appreciation_count_sql = "SELECT COUNT(*) FROM contacts c \
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
+             AND c.appreciation_due_day IS NOT NULL AND c.appreciation_due_day <= $3";
         let why_sql = format!(
             "SELECT {REQUEST_COLUMNS_R}, c.name AS contact_name FROM requests r \
              JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id \
@@ -158,6 +168,8 @@ impl TodayStore for Db {
             facts,
             dates_total,
             cold,
+            cold_total,
+            gestures_due_total,
             whys,
         } = with_pool!(self, |pool| {
             let mut due = Vec::with_capacity(2);
@@ -253,6 +265,17 @@ impl TodayStore for Db {
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
+            // Cut at its limit: say how many there are in all (nothing silently cut).
+            let mut cold_total = cold.len() as i64;
+            if cold.len() >= cold_limit as usize {
+                cold_total = sqlx::query_scalar(cold_count_sql)
+                    .bind(ws.as_str())
+                    .bind(user.as_str())
+                    .bind(w.now.as_microsecond())
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db_err)?;
+            }
             let whys = sqlx::query_as(AssertSqlSafe(why_sql))
                 .bind(ws.as_str())
                 .bind(user.as_str())
@@ -269,6 +292,16 @@ impl TodayStore for Db {
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
+            let mut gestures_due_total = appreciation.len() as i64;
+            if appreciation.len() >= rapport_core::today::GESTURES_SHOWN as usize {
+                gestures_due_total = sqlx::query_scalar(appreciation_count_sql)
+                    .bind(ws.as_str())
+                    .bind(user.as_str())
+                    .bind(today_number)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db_err)?;
+            }
             let (mut their_gestures, mut interests) = (Vec::new(), Vec::new());
             if !appreciation.is_empty() {
                 let ids: Vec<&str> = appreciation.iter().map(|a| a.id.as_str()).collect();
@@ -322,6 +355,8 @@ impl TodayStore for Db {
                 facts,
                 dates_total,
                 cold,
+                cold_total,
+                gestures_due_total,
                 whys,
             }
         });
@@ -341,6 +376,7 @@ impl TodayStore for Db {
                 Ok((named(f.contact_id.to_string(), n.contact_name), f))
             })
             .collect::<StoreResult<Vec<_>>>()?;
+        let (cold_len, gestures_len) = (cold.len() as i64, appreciation.len() as i64);
         let going_cold = cold
             .into_iter()
             .map(|r| {
@@ -429,6 +465,8 @@ impl TodayStore for Db {
             dated_facts,
             more_dates,
             going_cold,
+            more_going_cold: (cold_total - cold_len).unsigned_abs(),
+            more_gestures_due: (gestures_due_total - gestures_len).unsigned_abs(),
             open_whys,
         })
     }

@@ -351,9 +351,20 @@ async fn a_full_day_refuses_another_promise_unless_insisted(db: &Db) {
         source_interaction: None,
     };
     match ledger::record_commitment(db, &a, "elodie", new(), false, now()).await {
-        Err(Error::Conflict(m)) => {
+        Err(Error::DayFull(full)) => {
+            assert_eq!(full.date, "2026-12-01");
+            let texts: Vec<&str> = full.due.iter().map(|d| d.text.as_str()).collect();
+            assert_eq!(texts.len(), 5, "{texts:?}");
+            assert!(
+                texts.contains(&"Task 0") && texts.contains(&"Task 4"),
+                "{texts:?}"
+            );
+            assert!(
+                full.due.iter().all(|d| d.contact_name.starts_with("Bruno")),
+                "each with whom: {full:?}"
+            );
+            let m = Error::DayFull(full).to_string();
             assert!(m.contains("2026-12-01 already has 5 open promises"), "{m}");
-            assert!(m.contains("Task 0") && m.contains("Task 4"), "{m}");
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -371,7 +382,7 @@ async fn a_full_day_refuses_another_promise_unless_insisted(db: &Db) {
         .expect("kept");
     let free = ledger::record_commitment(db, &a, "elodie", new(), false, now()).await;
     assert!(
-        matches!(free, Err(Error::Conflict(_))),
+        matches!(free, Err(Error::DayFull(_))),
         "5 open again after --anyway made 6"
     );
 }

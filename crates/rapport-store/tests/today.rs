@@ -62,7 +62,11 @@ fn items(t: &Today, kind: TodayKind) -> Vec<String> {
     t.items
         .iter()
         .filter(|i| i.kind == kind)
-        .map(|i| i.text.clone())
+        // Going cold says only "Get in touch": the name is shown apart, once.
+        .map(|i| match kind {
+            TodayKind::GoingCold => format!("{} with {}", i.text, i.contact_name),
+            _ => i.text.clone(),
+        })
         .collect()
 }
 
@@ -168,7 +172,7 @@ async fn each_kind_appears_and_goes_away_when_it_should(db: &Db) {
     );
     assert_eq!(
         items(&day, TodayKind::Date),
-        vec!["Sofia (daughter of Bruno Costa) turns 10"],
+        vec!["Sofia (daughter) turns 10"],
         "not in 9 days"
     );
     // Ana (customer, 60 days) was added 90 days ago and never contacted; Bruno (prospect,

@@ -29,6 +29,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
+            if let Some(rapport_core::Error::DayFull(_)) = e.downcast_ref() {
+                eprintln!("hint: add --anyway to record it all the same");
+            }
             ExitCode::from(exit_code(&e))
         }
     }
@@ -73,7 +76,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
         Some(Error::Invalid(_)) => 2,
         Some(Error::NotFound(_)) => 3,
         Some(Error::Ambiguous { .. }) => 4,
-        Some(Error::Conflict(_)) => 5,
+        Some(Error::Conflict(_) | Error::DayFull(_)) => 5,
         Some(Error::Forbidden(_)) => 6,
         Some(Error::Busy) => 7,
         _ => 1,

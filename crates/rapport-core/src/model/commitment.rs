@@ -187,6 +187,28 @@ impl Commitment {
         self.status == Status::Open && now > self.deadline
     }
 
+    /// Where it stands, in words a person reads (never `late_without_notice`).
+    pub fn state_label(&self, now: Timestamp) -> &'static str {
+        match self.status {
+            Status::Open if self.needs_telling() => "open, at risk: they have not been told",
+            Status::Open if self.at_risk.is_some() => "open, at risk: they were told",
+            Status::Open if self.is_overdue(now) => "open, overdue",
+            Status::Open => "open",
+            Status::Kept => match self.evidence_kind() {
+                Some(EvidenceKind::KeptOnTime) => "kept on time",
+                Some(EvidenceKind::ToldEarly) => "kept late, after saying so before the due date",
+                _ => "kept late, without notice",
+            },
+            Status::Renegotiated => "renegotiated to a new date",
+            Status::Released if self.released_on_request == Some(true) => {
+                "released at the other side's request"
+            }
+            Status::Released => "withdrawn",
+            Status::Broken => "broken",
+            Status::Deceptive => "claimed done when it was not",
+        }
+    }
+
     /// At risk and the other side not told yet: the top of Today.
     pub fn needs_telling(&self) -> bool {
         self.status == Status::Open && self.at_risk.is_some() && self.told_at.is_none()

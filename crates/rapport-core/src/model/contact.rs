@@ -54,6 +54,15 @@ impl RelationshipType {
         }
     }
 
+    /// The name a person reads (`past customer`, `co-worker`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::PastCustomer => "past customer",
+            Self::CoWorker => "co-worker",
+            other => other.as_str(),
+        }
+    }
+
     /// The keep-in-touch cadence a contact of this type gets unless overridden; `None` means
     /// no cadence (the relationship is not expected to go cold).
     pub fn default_cadence_days(self) -> Option<u32> {

@@ -215,6 +215,29 @@ pub fn parse_moment(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timesta
         .map_err(|e| Invalid::new("when", format!("{text:?}: {e}")))
 }
 
+/// When an outcome happened, as typed (`--on`, a form's "when"): a time as
+/// [`parse_moment`] reads it, or a day: now if it is today, else noon that day (so a day
+/// says "that day", whatever the time zone's offsets).
+pub fn parse_outcome_moment(
+    text: &str,
+    now: Timestamp,
+    tz: &TimeZone,
+) -> Result<Timestamp, Invalid> {
+    let t = text.trim();
+    let today = now.to_zoned_datetime(tz.clone()).date();
+    if let Ok(day) = parse_date(t, today) {
+        if day == today {
+            return Ok(now);
+        }
+        return day
+            .at(12, 0, 0, 0)
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| Invalid::new("on", e.to_string()));
+    }
+    parse_moment(t, now, tz)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,6 +117,10 @@ pub struct TodayData {
     pub planned_gestures: Vec<(ContactRef, Gesture)>,
     /// Relationships past their cadence, the most valuable first.
     pub going_cold: Vec<ColdCandidate>,
+    /// How many more relationships are going cold than were gathered.
+    pub more_going_cold: u64,
+    /// How many more relationships are due a gesture than were gathered.
+    pub more_gestures_due: u64,
     /// Requests without a why, of contacts with a meeting today.
     pub open_whys: Vec<(ContactRef, Request)>,
 }
@@ -299,13 +303,18 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     items.extend(dates.into_iter().map(|(_, i)| i));
 
     // 5. Gestures planned for today, then relationships due one, the most valuable first.
-    for (who, g) in &data.planned_gestures {
+    // A gesture recorded today for today was given, not planned: nothing left to do.
+    for (who, g) in data
+        .planned_gestures
+        .iter()
+        .filter(|(_, g)| day_of(g.created_at, tz) < g.given_on)
+    {
         items.push(TodayItem {
             gesture_id: Some(g.id.clone()),
             ..plain_item(
                 TodayKind::Gesture,
                 who,
-                format!("{}: {}", who.name, g.text),
+                g.text.clone(),
                 date,
                 "Planned for today".to_owned(),
             )
@@ -329,6 +338,8 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             .then(a.due.cmp(&b.due))
             .then(a.contact.name.cmp(&b.contact.name))
     });
+    let gestures_beyond =
+        data.more_gestures_due + due_gestures.len().saturating_sub(GESTURES_SHOWN as usize) as u64;
     for g in due_gestures.into_iter().take(GESTURES_SHOWN as usize) {
         let known = days_between(day_of(g.created_at, tz), date);
         let s = suggest(g.relationship, g.vip, known, g.last.as_ref(), &g.interests);
@@ -344,7 +355,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         let mut item = plain_item(
             TodayKind::Gesture,
             &g.contact,
-            format!("{}: {}", g.contact.name, s.text),
+            s.text.clone(),
             g.due,
             reason,
         );
@@ -373,6 +384,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             )
             .then(a.touch_due_at.cmp(&b.touch_due_at))
     });
+    let cold_beyond = data.more_going_cold + cold.len().saturating_sub(GOING_COLD_SHOWN) as u64;
     for c in cold.into_iter().take(GOING_COLD_SHOWN) {
         let reason = match c.last_touch_at {
             Some(t) => format!(
@@ -388,7 +400,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         items.push(plain_item(
             TodayKind::GoingCold,
             &c.contact,
-            format!("Get in touch with {}", c.contact.name),
+            "Get in touch".to_owned(),
             day_of(c.touch_due_at, tz),
             reason,
         ));
@@ -425,6 +437,14 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             kind: TodayKind::Date,
             count: data.more_dates,
         });
+    }
+    for (kind, count) in [
+        (TodayKind::Gesture, gestures_beyond),
+        (TodayKind::GoingCold, cold_beyond),
+    ] {
+        if count > 0 {
+            more.push(More { kind, count });
+        }
     }
     Today { date, items, more }
 }
@@ -478,7 +498,7 @@ pub(crate) fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date
             let whose = f
                 .relation
                 .as_deref()
-                .map_or(String::new(), |r| format!(" ({r} of {})", who.name));
+                .map_or(String::new(), |r| format!(" ({r})"));
             match years {
                 Some(y) => format!("{}{whose} turns {y}", f.text),
                 None => format!("{}{whose}: birthday", f.text),
@@ -487,11 +507,12 @@ pub(crate) fn date_item(who: &ContactRef, f: &Fact, today: Date) -> Option<(Date
         _ => {
             let what = &f.text;
             match years {
+                // The contact's name is shown apart, once: the text says what.
                 Some(y) if what.to_lowercase().contains("birthday") => {
-                    format!("{}: {what}, turns {y}", who.name)
+                    format!("{what}, turns {y}")
                 }
-                Some(y) if y > 0 => format!("{}: {what}, {} anniversary", who.name, ordinal(y)),
-                _ => format!("{}: {what}", who.name),
+                Some(y) if y > 0 => format!("{what}, {} anniversary", ordinal(y)),
+                _ => what.clone(),
             }
         }
     };
@@ -637,6 +658,8 @@ mod tests {
             more_mine_due: 3,
             more_theirs_due: 0,
             more_dates: 0,
+            more_gestures_due: 0,
+            more_going_cold: 2,
             gestures_due: vec![gesture_due(&ana, date(2026, 11, 20))],
             planned_gestures: Vec::new(),
         };
@@ -669,18 +692,25 @@ mod tests {
             reminder.starts_with("Hi Ana, a quick check-in on “Send the samples”, which we had down for Sunday 22 November."),
             "{reminder}"
         );
-        assert_eq!(t.items[4].text, "Ana Lima: Birthday, turns 46");
+        assert_eq!(t.items[4].text, "Birthday, turns 46");
         assert_eq!(t.items[4].reason, "In 2 days, Friday 27 November");
         assert_eq!(
             t.more,
-            vec![More {
-                kind: TodayKind::MineDue,
-                count: 3
-            }]
+            vec![
+                More {
+                    kind: TodayKind::MineDue,
+                    count: 3
+                },
+                More {
+                    kind: TodayKind::GoingCold,
+                    count: 2
+                }
+            ],
+            "nothing cut without saying so"
         );
         assert_eq!(
             t.items[5].text,
-            "Ana Lima: A voucher for a restaurant or shop they like"
+            "A voucher for a restaurant or shop they like"
         );
         assert_eq!(
             t.items[5].reason,
@@ -755,8 +785,26 @@ mod tests {
         };
         let t = today(&data, &user, ts("2026-11-25T09:00:00Z"), &tz);
         assert_eq!(t.items.len(), 1);
-        assert_eq!(t.items[0].text, "Ana Lima: Sailing book");
+        assert_eq!(
+            t.items[0].text, "Sailing book",
+            "the name is shown once, apart"
+        );
         assert_eq!(t.items[0].reason, "Planned for today");
+        // The same gesture recorded this morning, for today, was given: nothing to do.
+        let given = Gesture {
+            created_at: ts("2026-11-25T08:30:00Z"),
+            ..data.planned_gestures[0].1.clone()
+        };
+        let data = TodayData {
+            planned_gestures: vec![(ana.clone(), given)],
+            ..data
+        };
+        let t = today(&data, &user, ts("2026-11-25T09:00:00Z"), &tz);
+        assert!(
+            t.items.is_empty(),
+            "given today is not planned: {:?}",
+            t.items
+        );
     }
 
     #[test]
@@ -830,7 +878,7 @@ mod tests {
         );
         let week = shown("2026-11-25T12:00:00Z");
         assert_eq!(week.len(), 1);
-        assert_eq!(week[0].text, "Sofia (daughter of Marta Díaz) turns 10");
+        assert_eq!(week[0].text, "Sofia (daughter) turns 10");
         assert_eq!(week[0].due, Some(date(2026, 12, 2)));
         assert_eq!(shown("2026-12-02T12:00:00Z")[0].reason, "Today");
         assert!(
@@ -853,10 +901,7 @@ mod tests {
         };
         // 2027 is not a leap year: 28 February.
         assert_eq!(on("2027-02-28T08:00:00Z")[0].reason, "Today");
-        assert_eq!(
-            on("2027-02-28T08:00:00Z")[0].text,
-            "Leo: Birthday, turns 27"
-        );
+        assert_eq!(on("2027-02-28T08:00:00Z")[0].text, "Birthday, turns 27");
         assert_eq!(on("2027-02-21T08:00:00Z")[0].due, Some(date(2027, 2, 28)));
         assert!(on("2027-02-20T08:00:00Z").is_empty());
         assert!(on("2027-03-01T08:00:00Z").is_empty());

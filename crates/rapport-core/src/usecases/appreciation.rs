@@ -219,14 +219,21 @@ pub async fn appreciation_of<S: GestureStore + FactStore>(
     now: Timestamp,
 ) -> Result<Appreciation> {
     let ws = &actor.workspace.id;
-    let last = store.gestures(ws, Some(&contact.id), None, 1).await?.pop();
+    let tz = actor.workspace.tz();
+    let today = crate::today::day_of(now, &tz);
+    // The last gesture given: one planned for a day ahead is not given yet. Newest first,
+    // so the planned ones come first; a contact has few.
+    let last = store
+        .gestures(ws, Some(&contact.id), None, 50)
+        .await?
+        .into_iter()
+        .find(|g| g.given_on <= today);
     let rules = rules(store, actor).await?;
     let audience = Audience::of(contact.relationship, contact.vip);
     let every_days = rules
         .iter()
         .find(|r| r.audience == audience)
         .and_then(|r| r.days);
-    let tz = actor.workspace.tz();
     let base = last.as_ref().map(|g| g.given_on).unwrap_or_else(|| {
         contact
             .created_at
@@ -234,7 +241,6 @@ pub async fn appreciation_of<S: GestureStore + FactStore>(
             .date()
     });
     let next_due = every_days.and_then(|d| base.checked_add(jiff::Span::new().days(d)).ok());
-    let today = crate::today::day_of(now, &tz);
     let known = crate::today::day_of(contact.created_at, &tz)
         .until(today)
         .map(|s| i64::from(s.get_days()))

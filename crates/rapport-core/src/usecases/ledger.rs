@@ -9,8 +9,8 @@ use crate::commitment::{
     events_of,
 };
 use crate::contact::Contact;
-use crate::error::{Error, Invalid, Result};
-use crate::ids::{InteractionId, UserId};
+use crate::error::{DayFull, DueThatDay, Error, Invalid, Result};
+use crate::ids::{ContactId, InteractionId, UserId};
 use crate::ports::{
     CommitmentFilter, ContactStore, HistoryEntry, LedgerChange, LedgerStore, TrustDelta,
 };
@@ -142,16 +142,19 @@ async fn save<S: LedgerStore>(
         .apply_change(&actor.workspace.id, &change, load_limit)
         .await?;
     if !due_that_day.is_empty() {
-        let list: Vec<String> = due_that_day
-            .iter()
-            .map(|c| format!("“{}”", c.text))
-            .collect();
-        return Err(Error::Conflict(format!(
-            "{} already has {} open promises of yours due: {}. Record it anyway with --anyway, or pick another day.",
-            change.commitment.due.date,
-            due_that_day.len(),
-            list.join(", ")
-        )));
+        // Names are filled in by the caller, which can read contacts.
+        return Err(Error::DayFull(DayFull {
+            date: change.commitment.due.date.to_string(),
+            due: due_that_day
+                .into_iter()
+                .map(|c| DueThatDay {
+                    commitment_id: c.id.to_string(),
+                    text: c.text,
+                    contact_id: c.contact_id.to_string(),
+                    contact_name: String::new(),
+                })
+                .collect(),
+        }));
     }
     Ok(change.successor.unwrap_or(change.commitment))
 }
@@ -231,7 +234,22 @@ pub(crate) async fn record_commitment_with<S: ContactStore + LedgerStore>(
             Error::NotFound(format!("{} has no interaction with that id", contact.name))
         }
         other => other,
-    })?;
+    });
+    let saved = match saved {
+        Err(Error::DayFull(mut full)) => {
+            for d in &mut full.due {
+                d.contact_name = match ContactId::parse(&d.contact_id) {
+                    Some(id) => store
+                        .contact(&actor.workspace.id, &id)
+                        .await?
+                        .map_or_else(|| "a contact".to_owned(), |c| c.name),
+                    None => "a contact".to_owned(),
+                };
+            }
+            return Err(Error::DayFull(full));
+        }
+        other => other?,
+    };
     Ok((contact, saved))
 }
 

@@ -5,7 +5,7 @@ use super::page_prelude::*;
 
 pub(super) struct TrustBlock {
     heading: &'static str,
-    reading: String,
+    pub(super) reading: String,
     next: String,
     explanation: Vec<String>,
 }
@@ -74,7 +74,8 @@ pub(super) struct ContactPage {
     tags: Vec<String>,
     trust: Vec<TrustBlock>,
     commitments: Vec<CommitmentLine>,
-    facts: Vec<String>,
+    /// Memory grouped: (heading, facts).
+    facts: Vec<(&'static str, Vec<String>)>,
     upcoming: Vec<String>,
     requests: Vec<RequestLine>,
     timeline: Vec<String>,
@@ -83,6 +84,7 @@ pub(super) struct ContactPage {
     deals: Vec<DealLine>,
     /// Deals not shown, and the page that lists them all.
     deals_more: Option<(u64, String)>,
+    archived: bool,
 }
 
 pub(super) struct RequestLine {
@@ -281,7 +283,7 @@ pub(super) async fn contact_page_with(
         name: c.name.clone(),
         summary: format!(
             "{}{org}{}{}",
-            c.relationship,
+            c.relationship.label(),
             if c.vip { ", VIP" } else { "" },
             if c.is_archived() { " (archived)" } else { "" }
         ),
@@ -308,7 +310,7 @@ pub(super) async fn contact_page_with(
             trust_block("Their promises to me", &brief.trust_theirs),
         ],
         commitments,
-        facts: card.facts.iter().map(|f| f.describe()).collect(),
+        facts: grouped_facts(&card.facts),
         upcoming,
         requests,
         timeline,
@@ -316,8 +318,34 @@ pub(super) async fn contact_page_with(
         gestures,
         deals,
         deals_more,
+        archived: c.is_archived(),
     };
     Ok(render(&page))
+}
+
+/// Memory in groups, in a fixed order: family, interests, preferences, dates, notes.
+fn grouped_facts(facts: &[rapport_core::fact::Fact]) -> Vec<(&'static str, Vec<String>)> {
+    use rapport_core::fact::FactKind;
+    [
+        (FactKind::Family, "Family"),
+        (FactKind::Interest, "Interests"),
+        (FactKind::Preference, "Preferences"),
+        (FactKind::Date, "Dates"),
+        (FactKind::Note, "Notes"),
+    ]
+    .into_iter()
+    .map(|(kind, heading)| {
+        (
+            heading,
+            facts
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| f.describe())
+                .collect::<Vec<_>>(),
+        )
+    })
+    .filter(|(_, list)| !list.is_empty())
+    .collect()
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,25 @@ pub(super) struct PromiseForm {
     direction: String,
     text: String,
     due: String,
+    /// token, normal (default) or major.
+    size: Option<String>,
+    /// Set by the promise-load confirm step: record it though the day is full.
+    anyway: Option<String>,
+}
+
+/// The promise-load confirm step: the day is full; record it anyway, or pick another day.
+#[derive(Template)]
+#[template(path = "promise_confirm.html")]
+pub(super) struct PromiseConfirm {
+    title: &'static str,
+    csrf: String,
+    contact_id: String,
+    day: String,
+    due_given: String,
+    direction: String,
+    text: String,
+    size: String,
+    due: Vec<rapport_core::DueThatDay>,
 }
 
 pub(super) async fn add_commitment(
@@ -19,6 +38,7 @@ pub(super) async fn add_commitment(
         return web_error(ApiError::not_found("contact"));
     };
     let n = now();
+    let size_given = f.size.clone().unwrap_or_else(|| "normal".to_owned());
     let attempt = async {
         let direction = match f.direction.as_str() {
             "theirs" => Direction::Theirs,
@@ -27,16 +47,36 @@ pub(super) async fn add_commitment(
         let due = Due::parse(&f.due, n, &s.actor.workspace.tz())?;
         let new = NewCommitment {
             direction,
-            text: f.text,
+            text: f.text.clone(),
             due,
-            size: Size::Normal,
+            size: size_given.parse()?,
             source_interaction: None,
         };
-        ledger::record_commitment(&state.db, &s.actor, cid.as_str(), new, false, n).await
+        let anyway = f.anyway.as_deref().is_some_and(|a| !a.is_empty());
+        ledger::record_commitment(&state.db, &s.actor, cid.as_str(), new, anyway, n).await
     }
     .await;
     match attempt {
         Ok(_) => redirect(&format!("/contacts/{cid}")),
+        Err(rapport_core::Error::DayFull(full)) => {
+            let day = jiff::civil::Date::strptime("%Y-%m-%d", &full.date)
+                .map_or(full.date.clone(), |d| {
+                    d.strftime("%A %-d %B %Y").to_string()
+                });
+            let mut r = render(&PromiseConfirm {
+                title: "That day is full",
+                csrf: s.csrf.clone(),
+                contact_id: cid.to_string(),
+                day,
+                due_given: f.due,
+                direction: f.direction,
+                text: f.text,
+                size: size_given,
+                due: full.due,
+            });
+            *r.status_mut() = StatusCode::CONFLICT;
+            r
+        }
         Err(rapport_core::Error::Invalid(i)) => {
             contact_page(&state, &s, cid.as_str(), Some(i.message))
                 .await

@@ -8,11 +8,31 @@ pub(super) struct ContactsPage {
     title: &'static str,
     csrf: String,
     q: String,
-    selected_type: String,
-    types: Vec<(&'static str, bool)>,
-    contacts: Vec<Contact>,
+    tag: String,
+    archived: bool,
+    filter_types: Vec<(&'static str, &'static str, bool)>,
+    rows: Vec<Row>,
     next: Option<String>,
+    /// The add form, open (with its values) after a refusal.
+    adding: bool,
     error: Option<String>,
+    name: String,
+    types: Vec<(&'static str, &'static str, bool)>,
+    organisation: String,
+    emails: String,
+    phones: String,
+    tags: String,
+    vip: bool,
+    cadence: String,
+}
+
+pub(super) struct Row {
+    id: String,
+    name: String,
+    organisation: Option<String>,
+    kind: &'static str,
+    vip: bool,
+    last_touch: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -20,6 +40,9 @@ pub(super) struct ContactsQuery {
     q: Option<String>,
     #[serde(rename = "type")]
     relationship: Option<String>,
+    tag: Option<String>,
+    /// Archived contacts instead of live ones.
+    archived: Option<String>,
     after: Option<String>,
 }
 
@@ -29,13 +52,18 @@ pub(super) async fn contacts_page(
     state: &AppState,
     s: &Session,
     q: ContactsQuery,
-    error: Option<String>,
+    refused: Option<(&ContactFields, String)>,
 ) -> Response {
-    let relationship = q
+    let relationship = match q
         .relationship
         .as_deref()
         .filter(|t| !t.is_empty())
-        .and_then(|t| t.parse::<RelationshipType>().ok());
+        .map(str::parse::<RelationshipType>)
+        .transpose()
+    {
+        Ok(r) => r,
+        Err(e) => return web_error(e.into()),
+    };
     let after = match q.after.as_deref().and_then(ContactId::parse) {
         Some(id) => match state.db.contact(&s.actor.workspace.id, &id).await {
             Ok(Some(c)) => Some((c.name_folded(), c.id)),
@@ -44,34 +72,86 @@ pub(super) async fn contacts_page(
         },
         None => None,
     };
+    let archived = q.archived.as_deref().is_some_and(|a| !a.is_empty());
+    let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
     let query = ContactQuery {
         relationship,
+        tag: tag.clone(),
         search: q.q.clone().filter(|x| !x.trim().is_empty()),
+        archived,
         after,
         limit: Some(PAGE),
-        ..ContactQuery::default()
     };
     let contacts = match service::list_contacts(&state.db, &s.actor, query).await {
         Ok(c) => c,
         Err(e) => return web_error(e.into()),
     };
-    let next = (contacts.len() == PAGE as usize)
-        .then(|| contacts.last().map(|c| c.id.to_string()))
-        .flatten();
+    let mut next = None;
+    if contacts.len() == PAGE as usize
+        && let Some(last) = contacts.last()
+    {
+        let mut pairs = vec![
+            ("q", q.q.clone().unwrap_or_default()),
+            ("type", relationship.map_or("", |r| r.as_str()).to_owned()),
+            ("tag", tag.clone().unwrap_or_default()),
+            ("after", last.id.to_string()),
+        ];
+        if archived {
+            pairs.push(("archived", "1".to_owned()));
+        }
+        next = serde_urlencoded::to_string(&pairs)
+            .ok()
+            .map(|query| format!("/contacts?{query}"));
+    }
+    let tz = s.actor.workspace.tz();
+    let rows = contacts
+        .into_iter()
+        .map(|c| Row {
+            id: c.id.to_string(),
+            last_touch: c.last_touch_at.map_or_else(
+                || "never in touch".to_owned(),
+                |t| {
+                    format!(
+                        "last in touch {}",
+                        t.to_zoned_datetime(tz.clone()).strftime("%-d %b %Y")
+                    )
+                },
+            ),
+            name: c.name,
+            organisation: c.organisation,
+            kind: c.relationship.label(),
+            vip: c.vip,
+        })
+        .collect();
+    let blank = ContactFields::default();
+    let (f, error) = match refused {
+        Some((f, e)) => (f, Some(e)),
+        None => (&blank, None),
+    };
     render(&ContactsPage {
         title: "Contacts",
         csrf: s.csrf.clone(),
-        q: q.q.unwrap_or_default(),
-        selected_type: relationship
-            .map(|r| r.as_str().to_owned())
-            .unwrap_or_default(),
-        types: RelationshipType::ALL
-            .iter()
-            .map(|t| (t.as_str(), Some(*t) == relationship))
-            .collect(),
-        contacts,
+        q: q.q.clone().unwrap_or_default(),
+        tag: tag.unwrap_or_default(),
+        archived,
+        filter_types: type_options(relationship),
+        rows,
         next,
+        adding: error.is_some(),
         error,
+        name: f.name.clone(),
+        types: type_options(
+            f.relationship
+                .as_deref()
+                .and_then(|t| t.parse().ok())
+                .or(Some(RelationshipType::Prospect)),
+        ),
+        organisation: f.organisation.clone().unwrap_or_default(),
+        emails: f.emails.clone().unwrap_or_default(),
+        phones: f.phones.clone().unwrap_or_default(),
+        tags: f.tags.clone().unwrap_or_default(),
+        vip: f.vip.is_some(),
+        cadence: f.cadence.clone().unwrap_or_default(),
     })
 }
 
@@ -86,40 +166,15 @@ pub(super) async fn contacts(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct AddContactForm {
-    name: String,
-    #[serde(rename = "type")]
-    relationship: Option<String>,
-    organisation: Option<String>,
-    email: Option<String>,
-}
-
 pub(super) async fn add_contact(
     State(state): State<AppState>,
-    SignedInForm(s, f): SignedInForm<AddContactForm>,
+    SignedInForm(s, f): SignedInForm<ContactFields>,
 ) -> Response {
-    let relationship = match f.relationship.as_deref().filter(|t| !t.is_empty()) {
-        Some(t) => match t.parse::<RelationshipType>() {
-            Ok(r) => Some(r),
-            Err(e) => {
-                return contacts_page(&state, &s, ContactsQuery::default(), Some(e.message)).await;
-            }
-        },
-        None => None,
+    let added = match f.read() {
+        Ok(read) => service::add_contact(&state.db, &s.actor, read.into_new(), now()).await,
+        Err(i) => Err(i.into()),
     };
-    let new = NewContact {
-        name: f.name,
-        organisation: f.organisation.filter(|o| !o.trim().is_empty()),
-        relationship,
-        emails: f
-            .email
-            .filter(|e| !e.trim().is_empty())
-            .into_iter()
-            .collect(),
-        ..NewContact::default()
-    };
-    match service::add_contact(&state.db, &s.actor, new, now()).await {
+    match added {
         // The new contact's page names the contact it may duplicate, with a link.
         Ok(added) => match added.same_as.first() {
             Some(other) => redirect(&format!(
@@ -128,9 +183,14 @@ pub(super) async fn add_contact(
             )),
             None => redirect(&format!("/contacts/{}", added.contact.id)),
         },
-        Err(rapport_core::Error::Invalid(i)) => {
-            let mut page =
-                contacts_page(&state, &s, ContactsQuery::default(), Some(i.message)).await;
+        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
+            let mut page = contacts_page(
+                &state,
+                &s,
+                ContactsQuery::default(),
+                Some((&f, e.to_string())),
+            )
+            .await;
             *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             page
         }

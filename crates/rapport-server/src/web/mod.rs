@@ -39,7 +39,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 mod assets;
+mod brief;
+mod commitment;
 mod contact;
+mod contact_edit;
 mod contact_forms;
 mod contacts;
 mod deals;
@@ -436,9 +439,13 @@ async fn logout(
         .into_response()
 }
 
-async fn today(State(state): State<AppState>, session: WebSession) -> Response {
+async fn today(
+    State(state): State<AppState>,
+    session: WebSession,
+    axum::extract::Query(q): axum::extract::Query<today::TodayQuery>,
+) -> Response {
     let Some((_, s)) = session.0 else {
         return redirect("/login");
     };
-    today::today_page(&state, &s).await
+    today::today_page(&state, &s, q).await
 }

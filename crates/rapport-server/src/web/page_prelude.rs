@@ -10,6 +10,7 @@ pub(super) use axum::http::StatusCode;
 pub(super) use axum::http::header::CONTENT_TYPE;
 pub(super) use axum::response::{Html, IntoResponse, Response};
 pub(super) use axum::routing::{get, post};
+pub(super) use jiff::Timestamp;
 pub(super) use rapport_core::account::{Session, TokenId};
 pub(super) use rapport_core::commitment::{Direction, Due};
 pub(super) use rapport_core::contact::{Contact, NewContact, RelationshipType};
@@ -30,7 +31,10 @@ pub(super) use crate::auth::WebSession;
 pub(super) use crate::error::ApiError;
 
 pub(super) use super::assets::*;
+pub(super) use super::brief::*;
+pub(super) use super::commitment::*;
 pub(super) use super::contact::*;
+pub(super) use super::contact_edit::*;
 pub(super) use super::contact_forms::*;
 pub(super) use super::contacts::*;
 pub(super) use super::deals::*;

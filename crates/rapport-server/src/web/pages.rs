@@ -13,6 +13,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/contacts", get(contacts).post(add_contact))
         .route("/contacts/{id}", get(contact))
+        .route("/contacts/{id}/brief", get(brief))
+        .route(
+            "/contacts/{id}/edit",
+            get(edit_contact_form).post(edit_contact),
+        )
+        .route("/contacts/{id}/archive", post(archive_contact))
+        .route("/contacts/{id}/restore", post(restore_contact))
         .route("/contacts/{id}/commitments", post(add_commitment))
         .route("/contacts/{id}/facts", post(add_fact))
         .route("/contacts/{id}/requests", post(add_request))
@@ -22,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/deals", post(add_deal))
         .route("/deals/{id}/stage", post(move_deal))
         .route("/deals/{id}/terms", post(add_term))
+        .route("/commitments/{id}", get(commitment))
         .route("/commitments/{id}/{action}", post(commitment_action))
         .route("/deals", get(deals))
         .route("/settings", get(settings).post(save_settings))

@@ -11,7 +11,8 @@ pub(super) struct SettingsPage {
     csrf: String,
     error: Option<String>,
     shown_once: Option<ShownOnce>,
-    time_zone: String,
+    /// Every time zone to pick from, (name, the workspace's).
+    time_zones: Vec<(String, bool)>,
     promise_load: u32,
     budget: String,
     rules: Vec<String>,
@@ -22,6 +23,29 @@ pub(super) struct SettingsPage {
     members: Vec<String>,
     /// (id, description, revocable)
     tokens: Vec<(String, String, bool)>,
+}
+
+/// The IANA time zones this machine knows, sorted: UTC, then Area/City names (the
+/// deprecated aliases and Etc/ offsets left out).
+fn time_zones() -> &'static [String] {
+    static ZONES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ZONES.get_or_init(|| {
+        let mut zones: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.as_str().to_owned())
+            .filter(|n| {
+                n.contains('/')
+                    && !n.starts_with("Etc/")
+                    && !n.starts_with("SystemV/")
+                    && !n.starts_with("US/")
+                    && n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            })
+            .collect();
+        zones.sort();
+        zones.dedup();
+        zones.insert(0, "UTC".to_owned());
+        zones
+    })
 }
 
 /// A secret shown on the settings page once (a new API token, an invitation link).
@@ -108,7 +132,17 @@ pub(super) async fn settings_page(
         csrf: s.csrf.clone(),
         error,
         shown_once,
-        time_zone: s.actor.workspace.time_zone.clone(),
+        time_zones: {
+            let current = &s.actor.workspace.time_zone;
+            let mut all: Vec<(String, bool)> = time_zones()
+                .iter()
+                .map(|z| (z.clone(), z == current))
+                .collect();
+            if !all.iter().any(|z| z.1) {
+                all.insert(0, (current.clone(), true));
+            }
+            all
+        },
         promise_load: s.actor.workspace.promise_load_threshold,
         budget,
         rules,

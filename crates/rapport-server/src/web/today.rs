@@ -3,6 +3,9 @@
 
 use super::page_prelude::*;
 
+/// How many items each section of Today shows before "show all".
+pub(super) const SHOWN_PER_SECTION: usize = 5;
+
 pub(super) struct Item {
     contact_id: String,
     contact_name: String,
@@ -10,13 +13,20 @@ pub(super) struct Item {
     reason: String,
     reminder: Option<String>,
     commitment_id: Option<String>,
-    /// (action path, button label)
+    /// (action path, button label), posted in place.
     actions: Vec<(&'static str, &'static str)>,
+    /// Other outcomes (renegotiate, released...) on the promise's page.
+    more_outcomes: bool,
 }
 
 pub(super) struct Section {
+    kind: &'static str,
     heading: &'static str,
+    /// Every item of the section, the ones listed and the rest.
+    count: u64,
     items: Vec<Item>,
+    /// Items beyond those shown here: (the link's words, where they are).
+    rest: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -25,11 +35,23 @@ pub(super) struct TodayPage {
     title: &'static str,
     csrf: String,
     date: String,
+    /// One section opened whole (`?section=`), or every section's first few.
+    focused: bool,
     sections: Vec<Section>,
-    more: Vec<String>,
 }
 
-pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
+#[derive(Debug, Deserialize)]
+pub(super) struct TodayQuery {
+    /// One section, whole: `mine_due`, `going_cold`...
+    section: Option<String>,
+}
+
+pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> Response {
+    let focus = match q.section.as_deref().map(str::parse::<TodayKind>) {
+        None => None,
+        Some(Ok(kind)) => Some(kind),
+        Some(Err(_)) => return web_error(ApiError::not_found("section of Today")),
+    };
     let (ws, user) = (&s.actor.workspace.id, &s.actor.user.id);
     let t = match state.today_cache.get(ws, user, None) {
         Some(t) => t,
@@ -46,84 +68,98 @@ pub(super) async fn today_page(state: &AppState, s: &Session) -> Response {
         }
     };
     let mut sections: Vec<Section> = Vec::new();
+    let mut grouped: Vec<(TodayKind, Vec<&rapport_core::today::TodayItem>)> = Vec::new();
     for i in &t.items {
-        if sections
-            .last()
-            .is_none_or(|s| s.heading != i.kind.heading())
-        {
-            sections.push(Section {
-                heading: i.kind.heading(),
-                items: Vec::new(),
-            });
-        }
-        let actions = match i.kind {
-            TodayKind::BadNews => vec![("told", "Told them"), ("kept", "Kept")],
-            TodayKind::MineDue => vec![("kept", "Kept"), ("at-risk", "At risk")],
-            TodayKind::TheirsOverdue => vec![("kept", "They did it")],
-            _ => Vec::new(),
-        };
-        if let Some(section) = sections.last_mut() {
-            section.items.push(Item {
-                contact_id: i.contact_id.to_string(),
-                contact_name: i.contact_name.clone(),
-                text: i.text.clone(),
-                reason: i.reason.clone(),
-                reminder: i.reminder.clone(),
-                commitment_id: i.commitment_id.as_ref().map(ToString::to_string),
-                actions,
-            });
+        match grouped.last_mut() {
+            Some((k, items)) if *k == i.kind => items.push(i),
+            _ => grouped.push((i.kind, vec![i])),
         }
     }
-    let more = t
-        .more
-        .iter()
-        .map(|m| format!("{} more of “{}”", m.count, m.kind.heading()))
-        .collect();
+    for (kind, items) in grouped {
+        if focus.is_some_and(|f| f != kind) {
+            continue;
+        }
+        let beyond = t
+            .more
+            .iter()
+            .filter(|m| m.kind == kind)
+            .map(|m| m.count)
+            .sum::<u64>();
+        let listed = items.len() as u64;
+        let shown = if focus.is_some() {
+            items.len()
+        } else {
+            items.len().min(SHOWN_PER_SECTION)
+        };
+        let rest = if shown < items.len() {
+            Some((
+                format!(
+                    "Show all {} ({} more)",
+                    listed + beyond,
+                    listed - shown as u64 + beyond
+                ),
+                format!("/today?section={kind}#{kind}"),
+            ))
+        } else if beyond > 0 {
+            // Today lists the most urgent; the ledger has every one.
+            let direction = if kind == TodayKind::TheirsOverdue {
+                "theirs"
+            } else {
+                "mine"
+            };
+            Some((
+                format!("… and {beyond} more, not listed here: see every one in the ledger"),
+                format!("/commitments?direction={direction}&open=1"),
+            ))
+        } else {
+            None
+        };
+        sections.push(Section {
+            kind: kind.as_str(),
+            heading: kind.heading(),
+            count: listed + beyond,
+            items: items
+                .into_iter()
+                .take(shown)
+                .map(|i| item(i, t.date))
+                .collect(),
+            rest,
+        });
+    }
     render(&TodayPage {
         title: "Today",
         csrf: s.csrf.clone(),
         date: t.date.strftime("%A %-d %B %Y").to_string(),
+        focused: focus.is_some(),
         sections,
-        more,
     })
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct ActionForm {
-    back: Option<String>,
-}
-
-pub(super) async fn commitment_action(
-    State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
-    Path((id, action)): Path<(String, String)>,
-    SignedInForm(s, f): SignedInForm<ActionForm>,
-) -> Response {
-    // Sent by htmx: answer the item's new line, swapped in place, instead of a redirect.
-    let in_place = headers
-        .get("hx-request")
-        .is_some_and(|v| v.as_bytes() == b"true");
-    let n = now();
-    let done = match action.as_str() {
-        "kept" => ledger::resolve(&state.db, &s.actor, &id, Outcome::Kept, None, false, n).await,
-        "broken" => {
-            ledger::resolve(&state.db, &s.actor, &id, Outcome::Broken, None, false, n).await
+/// A Today item with the buttons that fit it: an overdue promise offers kept, broken,
+/// renegotiate and released; a reminder to send, "they did it".
+fn item(i: &rapport_core::today::TodayItem, today: jiff::civil::Date) -> Item {
+    let overdue = i.due.is_some_and(|d| d < today);
+    let actions = match i.kind {
+        TodayKind::BadNews => vec![("told", "Told them"), ("kept", "Kept")],
+        TodayKind::MineDue if overdue => {
+            vec![
+                ("kept", "Kept"),
+                ("broken", "Broken"),
+                ("released", "Released"),
+            ]
         }
-        "at-risk" => ledger::flag_at_risk(&state.db, &s.actor, &id, None, n).await,
-        "told" => ledger::told(&state.db, &s.actor, &id, None, n).await,
-        _ => return web_error(ApiError::not_found("action")),
+        TodayKind::MineDue => vec![("kept", "Kept"), ("at-risk", "At risk")],
+        TodayKind::TheirsOverdue => vec![("kept", "They did it"), ("broken", "They did not")],
+        _ => Vec::new(),
     };
-    match done {
-        Ok(_) if in_place => {
-            let what = match action.as_str() {
-                "kept" => "Marked kept",
-                "broken" => "Marked broken",
-                "at-risk" => "Flagged at risk: tell them now",
-                _ => "Marked as told",
-            };
-            Html(format!("<li role=\"status\">✓ {what}</li>")).into_response()
-        }
-        Ok(_) => redirect(&back_to(f.back.as_deref(), "/today")),
-        Err(e) => web_error(e.into()),
+    Item {
+        contact_id: i.contact_id.to_string(),
+        contact_name: i.contact_name.clone(),
+        text: i.text.clone(),
+        reason: i.reason.clone(),
+        reminder: i.reminder.clone(),
+        commitment_id: i.commitment_id.as_ref().map(ToString::to_string),
+        more_outcomes: i.commitment_id.is_some(),
+        actions,
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use rapport_core::commitment::{Commitment, Direction, Due};
-use rapport_core::dates::parse_moment;
+use rapport_core::dates::{parse_moment, parse_outcome_moment};
 use rapport_core::ids::{ContactId, InteractionId};
 use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
 use rapport_core::ports::{ContactStore, LedgerStore};
@@ -20,22 +20,10 @@ use crate::cli::{
 use crate::context::Context;
 use crate::render;
 
-/// When something happened, as typed with `--on`: a time, or a day (now if it is today,
-/// else noon that day).
+/// When something happened, as typed with `--on` (the core's rule for outcomes).
 fn moment(ctx: &Context, text: Option<&str>, now: Timestamp) -> Result<Option<Timestamp>, Invalid> {
-    let Some(t) = text else { return Ok(None) };
-    let today = now.to_zoned_datetime(ctx.tz.clone()).date();
-    if let Ok(day) = rapport_core::dates::parse_date(t, today) {
-        if day == today {
-            return Ok(Some(now));
-        }
-        return day
-            .at(12, 0, 0, 0)
-            .to_zoned_datetime(ctx.tz.clone())
-            .map(|z| Some(z.timestamp()))
-            .map_err(|e| Invalid::new("on", e.to_string()));
-    }
-    parse_moment(t, now, &ctx.tz).map(Some)
+    text.map(|t| parse_outcome_moment(t, now, &ctx.tz))
+        .transpose()
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,509 @@
+//! The web as the daily tool, through a real server on both backends, as a browser without
+//! JavaScript uses it: every outcome of a promise, the promise-load confirm step, contacts
+//! added with everything, edited, archived and restored, Today's focused sections, the
+//! brief. Each refusal changes nothing.
+
+use jiff::{Timestamp, ToSpan};
+use rapport_core::commitment::{Direction, Due, Status};
+use rapport_core::contact::NewContact;
+use rapport_core::ledger::{self, CommitmentQuery, NewCommitment};
+use rapport_core::ports::{ContactStore, WorkspaceStore};
+use rapport_core::service;
+use rapport_core::trust::Size;
+use rapport_core::workspace::Actor;
+use rapport_store::Db;
+use rapport_test_support::http::{Answer, request, session_for, start};
+use rapport_test_support::on_both_backends;
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A signed-in browser.
+struct Browser {
+    addr: std::net::SocketAddr,
+    cookie: String,
+    csrf: String,
+}
+
+impl Browser {
+    async fn new(db: &Db, actor: &Actor) -> Browser {
+        let addr = start(db).await;
+        let (cookie, csrf) = session_for(db, actor).await;
+        Browser { addr, cookie, csrf }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        request(self.addr, "GET", path, &[("Cookie", &self.cookie)], None).await
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).expect("form");
+        request(
+            self.addr,
+            "POST",
+            path,
+            &[("Cookie", &self.cookie)],
+            Some((FORM, body.as_bytes())),
+        )
+        .await
+    }
+}
+
+fn location(a: &Answer) -> String {
+    a.header("location").unwrap_or_default().to_owned()
+}
+
+async fn actor(db: &Db) -> Actor {
+    db.ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor")
+}
+
+async fn contact(db: &Db, a: &Actor, name: &str) -> String {
+    service::add_contact(
+        db,
+        a,
+        NewContact {
+            name: name.into(),
+            ..NewContact::default()
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("contact")
+    .contact
+    .id
+    .to_string()
+}
+
+async fn promise(db: &Db, a: &Actor, who: &str, text: &str, due: &str) -> String {
+    let now = Timestamp::now();
+    let new = NewCommitment {
+        direction: Direction::Mine,
+        text: text.into(),
+        due: Due::parse(due, now, &a.workspace.tz()).expect("due"),
+        size: Size::Normal,
+        source_interaction: None,
+    };
+    ledger::record_commitment(db, a, who, new, true, now)
+        .await
+        .expect("promise")
+        .1
+        .id
+        .to_string()
+}
+
+async fn status(db: &Db, a: &Actor, id: &str) -> Status {
+    ledger::commitment(db, a, id)
+        .await
+        .expect("commitment")
+        .status
+}
+
+async fn count(db: &Db, a: &Actor) -> usize {
+    ledger::list_commitments(db, a, CommitmentQuery::default())
+        .await
+        .expect("list")
+        .len()
+}
+
+async fn every_outcome_of_a_promise_from_the_browser(db: &Db) {
+    let a = actor(db).await;
+    let elodie = contact(db, &a, "Élodie Martin").await;
+    let bruno = contact(db, &a, "Bruno Costa").await;
+    let b = Browser::new(db, &a).await;
+
+    // A full day: the page lists what is due that day, with whom, and asks; nothing written.
+    for i in 0..a.workspace.promise_load_threshold {
+        promise(db, &a, &bruno, &format!("Task {i}"), "2030-01-15").await;
+    }
+    let before = count(db, &a).await;
+    let fields = [
+        ("direction", "mine"),
+        ("text", "Send the samples"),
+        ("due", "2030-01-15"),
+        ("size", "major"),
+    ];
+    let full = b
+        .post(&format!("/contacts/{elodie}/commitments"), &fields)
+        .await;
+    assert_eq!(full.status, 409, "{}", full.body);
+    assert!(
+        full.body
+            .contains("Tuesday 15 January 2030 is already full"),
+        "{}",
+        full.body
+    );
+    assert!(full.body.contains("Bruno Costa") && full.body.contains("Task 0"));
+    assert!(full.body.contains("Record it anyway"));
+    assert!(!full.body.contains("--anyway"), "no CLI flag in a browser");
+    assert_eq!(count(db, &a).await, before, "nothing written");
+    // Another day offered on the same page works; "anyway" records it on the full day.
+    let mut anyway = fields.to_vec();
+    anyway.push(("anyway", "1"));
+    let done = b
+        .post(&format!("/contacts/{elodie}/commitments"), &anyway)
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(count(db, &a).await, before + 1);
+
+    // At risk with a reason, told, kept: each on the promise's page.
+    let samples = promise(db, &a, &elodie, "Send the quote", "2030-02-01").await;
+    let page = b.get(&format!("/commitments/{samples}")).await;
+    assert_eq!(page.status, 200);
+    for button in [
+        "Kept",
+        "Broken",
+        "Released",
+        "Withdrawn",
+        "Renegotiate",
+        "At risk",
+    ] {
+        assert!(
+            page.body.contains(&format!(">{button}</button>")),
+            "{button}"
+        );
+    }
+    let risk = b
+        .post(
+            &format!("/commitments/{samples}/at-risk"),
+            &[("reason", "Supplier late")],
+        )
+        .await;
+    assert_eq!(risk.status, 303);
+    let page = b.get(&format!("/commitments/{samples}")).await;
+    assert!(page.body.contains("Supplier late"), "{}", page.body);
+    assert!(page.body.contains("Told them</button>"));
+    let today = b.get("/today").await;
+    let first = today.body.find("<section").expect("a section");
+    assert!(
+        today.body[first..].starts_with("<section id=\"bad_news\""),
+        "the untold risk comes first"
+    );
+    assert!(today.body.contains("Send the quote"));
+    assert_eq!(
+        b.post(&format!("/commitments/{samples}/told"), &[])
+            .await
+            .status,
+        303
+    );
+    let kept = b
+        .post(&format!("/commitments/{samples}/kept"), &[("on", "now")])
+        .await;
+    assert_eq!(kept.status, 303);
+    assert_eq!(status(db, &a, &samples).await, Status::Kept);
+    // Twice is refused on the page, with the reason, and changes nothing.
+    let again = b.post(&format!("/commitments/{samples}/kept"), &[]).await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("role=\"alert\""), "{}", again.body);
+
+    // Renegotiate to a new date: the successor carries on, its page shown.
+    let quote = promise(db, &a, &elodie, "Call the notary", "2030-03-01").await;
+    let bad = b
+        .post(
+            &format!("/commitments/{quote}/renegotiate"),
+            &[("due", "someday")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(status(db, &a, &quote).await, Status::Open, "unchanged");
+    let moved = b
+        .post(
+            &format!("/commitments/{quote}/renegotiate"),
+            &[("due", "2030-03-08")],
+        )
+        .await;
+    assert_eq!(moved.status, 303);
+    let next = location(&moved);
+    assert!(
+        next.starts_with("/commitments/") && !next.contains(&quote),
+        "{next}"
+    );
+    assert!(b.get(&next).await.body.contains("Due 2030-03-08"));
+    assert_eq!(status(db, &a, &quote).await, Status::Renegotiated);
+
+    // Released at their request, withdrawn, broken, claimed done when it was not.
+    for (action, want) in [
+        ("released", Status::Released),
+        ("withdrawn", Status::Released),
+        ("broken", Status::Broken),
+        ("deceptive", Status::Deceptive),
+    ] {
+        let id = promise(db, &a, &elodie, &format!("To be {action}"), "2030-04-01").await;
+        let r = b.post(&format!("/commitments/{id}/{action}"), &[]).await;
+        assert_eq!(r.status, 303, "{action}: {}", r.body);
+        let c = ledger::commitment(db, &a, &id).await.expect("commitment");
+        assert_eq!(c.status, want, "{action}");
+        let label = b.get(&format!("/commitments/{id}")).await.body;
+        for machine in ["released_on_request", "late_without_notice", "told_early"] {
+            assert!(!label.contains(machine), "human labels only: {machine}");
+        }
+    }
+    let released = promise(db, &a, &elodie, "Let off", "2030-04-02").await;
+    b.post(&format!("/commitments/{released}/released"), &[])
+        .await;
+    assert!(
+        b.get(&format!("/commitments/{released}"))
+            .await
+            .body
+            .contains("Released at the other side")
+    );
+
+    // Unknown actions and ids, and another workspace's promise: not found, nothing changed.
+    let open = promise(db, &a, &elodie, "Still open", "2030-05-01").await;
+    assert_eq!(
+        b.post(&format!("/commitments/{open}/explode"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(b.get("/commitments/not-an-id").await.status, 404);
+    let other = db
+        .create_workspace("Other", "Them", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let theirs_contact = contact(db, &other, "Their Contact").await;
+    let theirs = promise(db, &other, &theirs_contact, "Theirs", "2030-05-01").await;
+    assert_eq!(b.get(&format!("/commitments/{theirs}")).await.status, 404);
+    assert_eq!(
+        b.post(&format!("/commitments/{theirs}/kept"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(status(db, &other, &theirs).await, Status::Open);
+}
+
+async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let list = b.get("/contacts").await;
+    let add_at = list.body.find("Add a contact").expect("the add form");
+    let rows_at = list.body.find("<ul class=\"items\">").expect("the list");
+    assert!(
+        add_at < rows_at,
+        "the form is at the top, not under the rows"
+    );
+
+    let added = b
+        .post(
+            "/contacts",
+            &[
+                ("name", "Élodie Martin"),
+                ("type", "customer"),
+                ("organisation", "Vins du Rhône"),
+                ("emails", "elodie@vins.example\nelo@perso.example"),
+                ("phones", "+33 6 12 34 56 78"),
+                ("tags", "wine, lyon"),
+                ("vip", "1"),
+                ("cadence", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let path = location(&added);
+    let id = path.trim_start_matches("/contacts/").to_owned();
+    let c = service::contact_card(db, &a, &id)
+        .await
+        .expect("card")
+        .contact;
+    assert_eq!(c.emails, ["elodie@vins.example", "elo@perso.example"]);
+    assert_eq!(c.phones, ["+33 6 12 34 56 78"]);
+    assert_eq!(c.tags.len(), 2);
+    assert!(c.vip);
+    assert_eq!(c.cadence, rapport_core::contact::CadenceSetting::Every(30));
+    let page = b.get(&path).await.body;
+    assert!(page.contains("mailto:elodie@vins.example") && page.contains("tel:+33612345678"));
+    assert!(page.contains("customer at Vins du Rhône, VIP"), "{page}");
+
+    // A second contact with the same email: added, with a warning naming the first.
+    let dup = b
+        .post(
+            "/contacts",
+            &[("name", "E. Martin"), ("emails", "elodie@vins.example")],
+        )
+        .await;
+    assert_eq!(dup.status, 303);
+    let warned = b.get(&location(&dup)).await.body;
+    assert!(
+        warned.contains(&format!("<a href=\"/contacts/{id}\">Élodie Martin</a>")),
+        "{warned}"
+    );
+
+    // Edit: the form shows what is stored; a refusal keeps what was typed, changes nothing.
+    let form = b.get(&format!("{path}/edit")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"wine, lyon\""), "{}", form.body);
+    let refused = b
+        .post(
+            &format!("{path}/edit"),
+            &[("name", "Élodie Martin-Roux"), ("cadence", "every week")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("value=\"Élodie Martin-Roux\""));
+    assert_eq!(
+        service::contact_card(db, &a, &id)
+            .await
+            .expect("card")
+            .contact
+            .name,
+        "Élodie Martin"
+    );
+    let edited = b
+        .post(
+            &format!("{path}/edit"),
+            &[
+                ("name", "Élodie Martin-Roux"),
+                ("type", "partner"),
+                ("organisation", ""),
+                ("emails", "elodie@vins.example"),
+                ("phones", ""),
+                ("tags", "wine"),
+                ("cadence", "never"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, 303, "{}", edited.body);
+    let c = service::contact_card(db, &a, &id)
+        .await
+        .expect("card")
+        .contact;
+    assert_eq!(c.name, "Élodie Martin-Roux");
+    assert_eq!(c.organisation, None);
+    assert_eq!(c.emails, ["elodie@vins.example"]);
+    assert!(c.phones.is_empty());
+    assert_eq!(c.tags, ["wine"]);
+    assert!(!c.vip, "the box was not ticked");
+    assert_eq!(c.cadence, rapport_core::contact::CadenceSetting::Never);
+
+    // Archive: off the list, in the archived list, restorable.
+    assert_eq!(b.post(&format!("{path}/archive"), &[]).await.status, 303);
+    assert!(!b.get("/contacts").await.body.contains("Martin-Roux"));
+    assert!(
+        b.get("/contacts?archived=1")
+            .await
+            .body
+            .contains("Martin-Roux")
+    );
+    let twice = b.post(&format!("{path}/archive"), &[]).await;
+    assert_eq!(twice.status, 409);
+    assert_eq!(b.post(&format!("{path}/restore"), &[]).await.status, 303);
+    assert!(b.get("/contacts").await.body.contains("Martin-Roux"));
+    let stored = db
+        .contact(&a.workspace.id, &c.id)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert!(!stored.is_archived());
+
+    // Another workspace's contact cannot be edited or archived.
+    let other = db
+        .create_workspace("Other", "Them", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let theirs = contact(db, &other, "Not Yours").await;
+    assert_eq!(b.get(&format!("/contacts/{theirs}/edit")).await.status, 404);
+    assert_eq!(
+        b.post(&format!("/contacts/{theirs}/edit"), &[("name", "Mine now")])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        b.post(&format!("/contacts/{theirs}/archive"), &[])
+            .await
+            .status,
+        404
+    );
+}
+
+async fn today_shows_the_most_urgent_few_and_all_on_asking(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let fresh = db
+        .create_workspace("Fresh", "New owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let empty = Browser::new(db, &fresh).await.get("/today").await.body;
+    assert!(empty.contains("Nothing to do today"), "{empty}");
+    let ana = contact(db, &a, "Ana Lima").await;
+    let today = Timestamp::now().to_zoned_datetime(a.workspace.tz()).date();
+    for i in 0..8 {
+        let due = today.checked_sub((i + 1).days()).expect("date").to_string();
+        promise(db, &a, &ana, &format!("Overdue {i}"), &due).await;
+    }
+    let page = b.get("/today").await.body;
+    assert!(
+        page.contains("My promises due <span class=\"count\">(8)</span>"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("\">Overdue ").count(),
+        5,
+        "the five most urgent"
+    );
+    assert!(page.contains("Overdue 7"), "the oldest first");
+    assert!(page.contains("Show all 8 (3 more)"));
+    assert!(page.contains("Overdue by 8 days"), "since when, in words");
+    assert!(page.contains(">Renegotiate or other outcome</a>"));
+    assert_eq!(
+        page.matches("Ana Lima").count(),
+        5,
+        "the name once per item"
+    );
+    let all = b.get("/today?section=mine_due").await;
+    assert_eq!(all.status, 200);
+    assert_eq!(all.body.matches("\">Overdue ").count(), 8);
+    assert_eq!(b.get("/today?section=nonsense").await.status, 404);
+}
+
+async fn the_brief_is_its_own_page(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let ana = contact(db, &a, "Ana Lima").await;
+    let now = Timestamp::now();
+    let today = now.to_zoned_datetime(a.workspace.tz()).date();
+    for (text, on) in [
+        ("Sailing book", today.checked_sub(10.days()).expect("date")),
+        (
+            "Concert tickets",
+            today.checked_add(5.days()).expect("date"),
+        ),
+    ] {
+        rapport_core::gesture::add(
+            db,
+            &a,
+            &ana,
+            rapport_core::gesture::NewGesture {
+                kind: Some(rapport_core::gesture::GestureKind::Gift),
+                text: text.into(),
+                on: Some(on),
+                cost: Some("30".into()),
+                note: None,
+            },
+            now,
+        )
+        .await
+        .expect("gesture");
+    }
+    promise(db, &a, &ana, "Send the catalogue", "2030-01-01").await;
+    let page = b.get(&format!("/contacts/{ana}/brief")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Send the catalogue"));
+    assert!(
+        page.body.contains("Last given") && page.body.contains("Sailing book"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Concert tickets"), "planned, not given");
+    assert_eq!(b.get("/contacts/nope/brief").await.status, 404);
+}
+
+on_both_backends!(
+    every_outcome_of_a_promise_from_the_browser,
+    contacts_are_added_edited_archived_and_restored,
+    today_shows_the_most_urgent_few_and_all_on_asking,
+    the_brief_is_its_own_page,
+);

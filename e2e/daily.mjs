@@ -1,0 +1,195 @@
+// The daily flows in a real browser (Debian's chromium, driven by playwright-core), at
+// 390 px (a phone: touch, mobile viewport) and at 1280 px, on SQLite and, when
+// RAPPORT_TEST_POSTGRES_URL is set, on PostgreSQL: first run → add a contact with email and
+// phone → record a promise through the promise-load confirm → at risk with a reason →
+// Today shows it first → told → kept; edit, archive and restore a contact; log an
+// interaction; record a fact; open the brief; move a deal through the board; import a
+// vCard from settings. Every page passes axe-core and is screenshot to e2e/output/.
+//
+//   node e2e/daily.mjs [path/to/rapport]     (default: target/debug/rapport)
+
+import { resolve } from "node:path";
+import { backends, check, fail, launch, open, root, startServer } from "./lib.mjs";
+
+const bin = resolve(root, process.argv[2] ?? "target/debug/rapport");
+
+async function flows(page, base, link, label) {
+  const shot = (name) => check(page, name, label);
+  const go = async (path) => {
+    await page.goto(`${base}${path}`);
+  };
+
+  // First run: the one-time link makes the owner and signs them in; an empty Today says so.
+  await page.goto(link);
+  await page.getByLabel("Your name").fill("Ana Owner");
+  await page.getByLabel("Email").fill("ana@example.com");
+  await page.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create the account" }).click();
+  await page.waitForURL(`${base}/today`);
+  await page.getByText("Nothing to do today").waitFor();
+  await shot("today-empty");
+
+  // One promise a day is enough to meet the confirm step.
+  await go("/settings");
+  await page.locator("#time_zone").selectOption("Europe/Paris");
+  await page.locator("#promise_load").fill("1");
+  await page.locator("#promise_load").press("Enter");
+  await page.waitForURL(`${base}/settings`);
+  if ((await page.locator("#promise_load").inputValue()) !== "1") fail("the promise load was not saved");
+  if ((await page.locator("#time_zone").inputValue()) !== "Europe/Paris") fail("the time zone was not saved");
+  await shot("settings");
+
+  // Add a contact with email and phone, from the form at the top of the list.
+  await go("/contacts");
+  await page.getByText("Add a contact").click();
+  await page.getByLabel("Name", { exact: true }).fill("Élodie Martin");
+  await page.locator("#new-type").selectOption("customer");
+  await page.getByLabel("Organisation").fill("Vins du Rhône");
+  await page.locator("#emails").fill("elodie@vins.example");
+  await page.locator("#phones").fill("+33 6 12 34 56 78");
+  await page.locator("#tags").fill("wine, lyon");
+  await shot("contacts");
+  await page.getByRole("button", { name: "Add the contact" }).click();
+  await page.waitForURL(/\/contacts\/[0-9a-f-]{36}$/);
+  const contactUrl = page.url();
+  await page.getByRole("heading", { name: "Élodie Martin" }).waitFor();
+  await page.locator('a[href="mailto:elodie@vins.example"]').waitFor();
+  await page.locator('a[href="tel:+33612345678"]').waitFor();
+
+  // Two promises due today: the second meets the confirm step, which names the first.
+  await page.locator("#text").fill("Send the samples");
+  await page.locator("#due").fill("today");
+  await page.getByRole("button", { name: "Record the promise" }).click();
+  await page.waitForURL(contactUrl);
+  await page.locator("#text").fill("Call about the order");
+  await page.locator("#due").fill("today");
+  await page.getByRole("button", { name: "Record the promise" }).click();
+  await page.getByRole("heading", { name: /is already full/ }).waitFor();
+  await page.getByRole("link", { name: "Send the samples" }).waitFor();
+  if ((await page.content()).includes("--anyway")) fail("the confirm step speaks of --anyway");
+  await shot("promise-confirm");
+  await page.getByRole("button", { name: "Record it anyway" }).click();
+  await page.waitForURL(contactUrl);
+  await shot("contact");
+
+  // At risk, with a reason, on the promise's page.
+  await page.getByRole("link", { name: /Call about the order/ }).click();
+  await page.waitForURL(/\/commitments\//);
+  await shot("commitment");
+  await page.getByLabel("Why it is at risk").fill("The supplier is late");
+  await page.getByRole("button", { name: "At risk" }).click();
+  await page.getByText("The supplier is late").waitFor();
+
+  // Today shows it first; "Told them", then "Kept", in place.
+  await go("/today");
+  const first = page.locator("section").first();
+  if (!(await first.getByRole("heading").textContent()).startsWith("Tell them now")) fail("bad news is not first");
+  const risky = first.locator("li", { hasText: "Call about the order" });
+  await risky.waitFor();
+  await shot("today");
+  await risky.getByRole("button", { name: "Told them" }).click();
+  await page.getByText("✓ Marked as told").waitFor();
+  await page.reload();
+  const due = page.locator("li", { hasText: "Call about the order" });
+  await due.getByRole("button", { name: "Kept" }).click();
+  await page.getByText(/✓ Marked kept/).waitFor();
+  await page.reload();
+  if ((await page.getByText("Call about the order").count()) !== 0) fail("the kept promise is still on Today");
+
+  // Log an interaction and record a fact on the contact's page.
+  await page.goto(contactUrl);
+  await page.locator("#log-kind").selectOption("meeting");
+  await page.locator("#log-summary").fill("Tasting at the cellar");
+  await page.locator("#log-they").fill("Wants a bigger order in spring");
+  await page.getByRole("button", { name: "Log it" }).click();
+  await page.getByText(/Tasting at the cellar/).waitFor();
+  await page.locator("#fact-kind").selectOption("interest");
+  await page.locator("#fact-text").fill("sailing");
+  await page.getByRole("button", { name: "Remember" }).click();
+  await page.getByRole("heading", { name: "Interests" }).waitFor();
+
+  // The brief, on its own page.
+  await page.getByRole("link", { name: "Brief before a meeting" }).click();
+  await page.getByRole("heading", { name: "Brief: Élodie Martin" }).waitFor();
+  await page.getByText("sailing").waitFor();
+  await page.getByText("Send the samples").waitFor();
+  await shot("brief");
+
+  // A deal opened on her page, moved through the board.
+  await page.goto(contactUrl);
+  await page.locator("#deal-title").fill("Spring order");
+  await page.locator("#deal-value").fill("4200");
+  await page.getByRole("button", { name: "Open the deal" }).click();
+  await page.waitForURL(contactUrl);
+  await go("/deals");
+  const card = page.locator("li", { hasText: "Spring order" });
+  await card.getByLabel("Move to").selectOption("proposal");
+  await card.getByRole("button", { name: "Move" }).click();
+  await page.waitForURL(/\/deals/);
+  await page
+    .locator("section", { has: page.getByRole("heading", { name: /^proposal/ }) })
+    .getByText("Spring order")
+    .waitFor();
+  await shot("deals");
+
+  // Edit, archive and restore her.
+  await page.goto(contactUrl);
+  await page.getByRole("link", { name: "Edit" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("Élodie Martin-Roux");
+  await shot("contact-edit");
+  await page.getByRole("button", { name: "Save the changes" }).click();
+  await page.getByRole("heading", { name: "Élodie Martin-Roux" }).waitFor();
+  await page.getByRole("button", { name: "Archive" }).click();
+  await page.getByText("(archived)").waitFor();
+  await go("/contacts");
+  if ((await page.getByText("Élodie Martin-Roux").count()) !== 0) fail("an archived contact is listed");
+  await page.goto(contactUrl);
+  await page.getByRole("button", { name: "Restore" }).click();
+  await page.getByRole("button", { name: "Archive" }).waitFor();
+
+  // Import a vCard from settings: a preview, then the import.
+  await go("/settings");
+  await page.locator("#import-file").setInputFiles({
+    name: "phone.vcf",
+    mimeType: "text/vcard",
+    buffer: Buffer.from(
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Kenji Sato\r\nORG:Sato Trading\r\nEMAIL:kenji@sato.example\r\nEND:VCARD\r\n",
+    ),
+  });
+  await page.getByRole("button", { name: "Preview the import" }).click();
+  await page.getByRole("button", { name: "Import now" }).waitFor();
+  await shot("import-preview");
+  await page.getByRole("button", { name: "Import now" }).click();
+  await go("/contacts?q=kenji");
+  await page.getByRole("link", { name: "Kenji Sato" }).waitFor();
+
+  if (page.errors.length) fail(`console errors: ${page.errors.join("; ")}`);
+}
+
+const browser = await launch();
+let runs = 0;
+try {
+  for (const backend of backends()) {
+    for (const [label, width] of [["phone", 390], ["desktop", 1280]]) {
+      const server = await startServer(bin, backend);
+      const page = await open(browser, width);
+      try {
+        await flows(page, server.base, server.link, `${label}`);
+        runs += 1;
+        console.log(`e2e: daily flows passed on ${backend.name} at ${width}px`);
+      } catch (e) {
+        await page.screenshot({ path: `${root}/e2e/output/FAILED-${backend.name}-${label}.png`, fullPage: true }).catch(() => {});
+        throw new Error(`${backend.name} at ${width}px: ${e.message}`);
+      } finally {
+        await page.context().close();
+        server.stop();
+      }
+    }
+  }
+  console.log(`e2e: ${runs} runs of the daily flows passed; screenshots in e2e/output/`);
+} catch (e) {
+  console.error(`e2e: ${e.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
