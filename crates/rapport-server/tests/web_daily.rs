@@ -459,6 +459,29 @@ async fn today_shows_the_most_urgent_few_and_all_on_asking(db: &Db) {
     assert_eq!(b.get("/today?section=nonsense").await.status, 404);
 }
 
+async fn the_ledger_lists_every_promise_a_page_at_a_time(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let ana = contact(db, &a, "Ana Lima").await;
+    for i in 0..53 {
+        promise(db, &a, &ana, &format!("Promise number {i}"), "2030-01-01").await;
+    }
+    let first = b.get("/commitments?direction=mine&open=1").await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body.matches("Promise number ").count(), 50);
+    let link_end = first.body.find("\">Next 50 promises").expect("a next page");
+    let at = first.body[..link_end].rfind("href=\"").expect("href") + 6;
+    let next = first.body[at..link_end].replace("&#38;", "&");
+    let second = b.get(&next).await;
+    assert_eq!(second.body.matches("Promise number ").count(), 3, "{next}");
+    assert!(!second.body.contains("Next 50"));
+    assert_eq!(
+        b.get("/commitments?direction=sideways").await.status,
+        422,
+        "a direction that does not read"
+    );
+}
+
 async fn the_brief_is_its_own_page(db: &Db) {
     let a = actor(db).await;
     let b = Browser::new(db, &a).await;
@@ -505,5 +528,6 @@ on_both_backends!(
     every_outcome_of_a_promise_from_the_browser,
     contacts_are_added_edited_archived_and_restored,
     today_shows_the_most_urgent_few_and_all_on_asking,
+    the_ledger_lists_every_promise_a_page_at_a_time,
     the_brief_is_its_own_page,
 );

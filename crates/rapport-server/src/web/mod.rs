@@ -47,6 +47,7 @@ mod contact_forms;
 mod contacts;
 mod deals;
 mod form;
+mod ledger_list;
 mod page_prelude;
 mod pages;
 mod settings;

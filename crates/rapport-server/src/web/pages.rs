@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/deals", post(add_deal))
         .route("/deals/{id}/stage", post(move_deal))
         .route("/deals/{id}/terms", post(add_term))
+        .route("/commitments", get(ledger_page))
         .route("/commitments/{id}", get(commitment))
         .route("/commitments/{id}/{action}", post(commitment_action))
         .route("/deals", get(deals))
