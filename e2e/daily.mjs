@@ -3,7 +3,7 @@
 // RAPPORT_TEST_POSTGRES_URL is set, on PostgreSQL: first run → add a contact with email and
 // phone → record a promise through the promise-load confirm → at risk with a reason →
 // Today shows it first → told → kept; edit, archive and restore a contact; log an
-// interaction; record a fact; open the brief; move a deal through the board; import a
+// interaction; record a fact, edit and delete it; open the brief; move a deal through the board; import a
 // vCard from settings. Every page passes axe-core and is screenshot to e2e/output/.
 //
 //   node e2e/daily.mjs [path/to/rapport]     (default: target/debug/rapport)
@@ -107,6 +107,21 @@ async function flows(page, base, link, label) {
   await page.locator("#fact-text").fill("sailing");
   await page.getByRole("button", { name: "Remember" }).click();
   await page.getByRole("heading", { name: "Interests" }).waitFor();
+  // A fact recorded by mistake: edit it, then delete it.
+  await page.getByRole("link", { name: "Edit “sailing”" }).click();
+  await page.getByLabel("What to remember").fill("sailing boats");
+  await shot("fact-edit");
+  await page.getByRole("button", { name: "Save the changes" }).click();
+  await page.waitForURL(contactUrl);
+  await page.getByText("sailing boats").waitFor();
+  await page.getByRole("link", { name: "Edit “sailing boats”" }).click();
+  await page.getByRole("button", { name: "Delete it" }).click();
+  await page.waitForURL(contactUrl);
+  if ((await page.getByText("sailing boats").count()) !== 0) fail("the deleted fact is still shown");
+  await page.locator("#fact-kind").selectOption("interest");
+  await page.locator("#fact-text").fill("sailing");
+  await page.getByRole("button", { name: "Remember" }).click();
+  await page.getByRole("heading", { name: "Interests" }).waitFor();
 
   // The brief, on its own page.
   await page.getByRole("link", { name: "Brief before a meeting" }).click();
@@ -134,7 +149,7 @@ async function flows(page, base, link, label) {
 
   // Edit, archive and restore her.
   await page.goto(contactUrl);
-  await page.getByRole("link", { name: "Edit" }).click();
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
   await page.getByLabel("Name", { exact: true }).fill("Élodie Martin-Roux");
   await shot("contact-edit");
   await page.getByRole("button", { name: "Save the changes" }).click();

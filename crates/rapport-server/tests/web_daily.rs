@@ -482,6 +482,255 @@ async fn the_ledger_lists_every_promise_a_page_at_a_time(db: &Db) {
     );
 }
 
+async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
+    use rapport_core::fact::{FactKind, NewFact};
+    use rapport_core::interaction::{InteractionKind, NewInteraction};
+    use rapport_core::today::{TodayKind, today_for};
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let now = Timestamp::now();
+    // A customer known for 200 days: going cold unless touched lately.
+    let ana = service::add_contact(
+        db,
+        &a,
+        NewContact {
+            name: "Ana Lima".into(),
+            relationship: Some(rapport_core::contact::RelationshipType::Customer),
+            ..NewContact::default()
+        },
+        now - jiff::SignedDuration::from_hours(24 * 200),
+    )
+    .await
+    .expect("contact")
+    .contact;
+    let cold = |a: Actor| async move {
+        today_for(db, &a, Timestamp::now())
+            .await
+            .expect("today")
+            .items
+            .iter()
+            .any(|i| i.kind == TodayKind::GoingCold)
+    };
+    let (_, fact) = service::add_fact(
+        db,
+        &a,
+        ana.id.as_str(),
+        NewFact {
+            kind: FactKind::Interest,
+            text: "sailing".into(),
+            relation: None,
+            date: None,
+        },
+        now,
+    )
+    .await
+    .expect("fact");
+    let (_, talk) = service::log_interaction(
+        db,
+        &a,
+        ana.id.as_str(),
+        NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: now - jiff::SignedDuration::from_hours(24 * 100),
+            summary: "Catch-up".into(),
+            they_said: None,
+            i_said: None,
+        },
+        now,
+    )
+    .await
+    .expect("interaction");
+    assert!(cold(a.clone()).await, "last touched 100 days ago");
+    let page = b.get(&format!("/contacts/{}", ana.id)).await.body;
+    assert!(page.contains(&format!("/facts/{}/edit", fact.id)));
+    assert!(page.contains(&format!("/interactions/{}/edit", talk.id)));
+
+    // A fact corrected: a bad date is refused and changes nothing; then it is rewritten.
+    let path = format!("/facts/{}/edit", fact.id);
+    assert_eq!(b.get(&path).await.status, 200);
+    let bad = b
+        .post(
+            &path,
+            &[
+                ("kind", "family"),
+                ("text", "Sofia"),
+                ("date", "2016-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("value=\"Sofia\""), "what was typed stays");
+    let facts = service::contact_card(db, &a, ana.id.as_str())
+        .await
+        .expect("card")
+        .facts;
+    assert_eq!(facts[0].text, "sailing", "unchanged");
+    let ok = b
+        .post(
+            &path,
+            &[
+                ("kind", "family"),
+                ("text", "Sofia"),
+                ("relation", "daughter"),
+                ("date", "2016-05-04"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let facts = service::contact_card(db, &a, ana.id.as_str())
+        .await
+        .expect("card")
+        .facts;
+    assert_eq!(
+        (facts[0].kind, facts[0].text.as_str()),
+        (FactKind::Family, "Sofia")
+    );
+    assert_eq!(facts[0].id, fact.id, "the same fact");
+    assert_eq!(
+        b.post(&format!("/facts/{}/delete", fact.id), &[])
+            .await
+            .status,
+        303
+    );
+    assert!(
+        service::contact_card(db, &a, ana.id.as_str())
+            .await
+            .expect("card")
+            .facts
+            .is_empty()
+    );
+    assert_eq!(
+        b.post(&format!("/facts/{}/delete", fact.id), &[])
+            .await
+            .status,
+        404
+    );
+
+    // A conversation moved to yesterday: the keep-in-touch clock follows, both ways.
+    let path = format!("/interactions/{}/edit", talk.id);
+    let moved = b
+        .post(
+            &path,
+            &[
+                ("kind", "meeting"),
+                ("summary", "Lunch"),
+                ("they_said", "Loves the new range"),
+                ("at", "yesterday 12:30"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    assert!(!cold(a.clone()).await, "touched yesterday");
+    let (_, i) = service::interaction(db, &a, talk.id.as_str())
+        .await
+        .expect("read");
+    assert_eq!(
+        (i.kind, i.summary.as_str()),
+        (InteractionKind::Meeting, "Lunch")
+    );
+    let empty = b
+        .post(&path, &[("kind", "meeting"), ("summary", " ")])
+        .await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        b.post(&format!("/interactions/{}/delete", talk.id), &[])
+            .await
+            .status,
+        303
+    );
+    assert!(
+        cold(a.clone()).await,
+        "no touch left: due 60 days after she was added"
+    );
+    let gone = db
+        .contact(&a.workspace.id, &ana.id)
+        .await
+        .expect("read")
+        .expect("contact");
+    assert_eq!(gone.last_touch_at, None);
+
+    // One a promise was recorded from stays, and says why.
+    let (_, source) = service::log_interaction(
+        db,
+        &a,
+        ana.id.as_str(),
+        NewInteraction {
+            kind: InteractionKind::Email,
+            occurred_at: now,
+            summary: "Order".into(),
+            they_said: None,
+            i_said: None,
+        },
+        now,
+    )
+    .await
+    .expect("interaction");
+    let new = NewCommitment {
+        direction: Direction::Mine,
+        text: "Ship it".into(),
+        due: Due::parse("2030-01-01", now, &a.workspace.tz()).expect("due"),
+        size: Size::Normal,
+        source_interaction: Some(source.id.clone()),
+    };
+    ledger::record_commitment(db, &a, ana.id.as_str(), new, true, now)
+        .await
+        .expect("promise");
+    let kept = b
+        .post(&format!("/interactions/{}/delete", source.id), &[])
+        .await;
+    assert_eq!(kept.status, 409);
+    assert!(
+        kept.body
+            .contains("a promise was recorded from this conversation")
+    );
+    assert!(
+        service::interaction(db, &a, source.id.as_str())
+            .await
+            .is_ok()
+    );
+
+    // Another workspace's fact and conversation: not found, untouched.
+    let other = db
+        .create_workspace("Other", "Them", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let theirs = contact(db, &other, "Not Yours").await;
+    let (_, their_fact) = service::add_fact(
+        db,
+        &other,
+        &theirs,
+        NewFact {
+            kind: FactKind::Note,
+            text: "private".into(),
+            relation: None,
+            date: None,
+        },
+        now,
+    )
+    .await
+    .expect("fact");
+    assert_eq!(
+        b.get(&format!("/facts/{}/edit", their_fact.id))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        b.post(&format!("/facts/{}/delete", their_fact.id), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        service::contact_card(db, &other, &theirs)
+            .await
+            .expect("card")
+            .facts
+            .len(),
+        1
+    );
+}
+
 async fn the_brief_is_its_own_page(db: &Db) {
     let a = actor(db).await;
     let b = Browser::new(db, &a).await;
@@ -529,5 +778,6 @@ on_both_backends!(
     contacts_are_added_edited_archived_and_restored,
     today_shows_the_most_urgent_few_and_all_on_asking,
     the_ledger_lists_every_promise_a_page_at_a_time,
+    facts_and_conversations_are_corrected_and_deleted,
     the_brief_is_its_own_page,
 );

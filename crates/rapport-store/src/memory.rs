@@ -1,7 +1,8 @@
 //! Personal memory (facts) and interactions.
 
+use rapport_core::StoreError;
 use rapport_core::fact::Fact;
-use rapport_core::ids::{ContactId, WorkspaceId};
+use rapport_core::ids::{ContactId, FactId, InteractionId, WorkspaceId};
 use rapport_core::interaction::Interaction;
 use rapport_core::ports::{AfterInteraction, FactStore, InteractionStore, StoreResult};
 use rapport_core::search::like_escape;
@@ -121,6 +122,60 @@ impl FactStore for Db {
             .collect()
     }
 
+    async fn fact(&self, ws: &WorkspaceId, id: &FactId) -> StoreResult<Option<Fact>> {
+        let sql = format!("SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = $1 AND id = $2");
+        let row: Option<FactRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        row.map(FactRow::into_fact).transpose()
+    }
+
+    async fn update_fact(&self, ws: &WorkspaceId, f: &Fact) -> StoreResult<()> {
+        let done = in_write_tx!(self, |tx| {
+            sqlx::query(
+                "UPDATE facts SET kind = $3, text = $4, relation = $5, date_year = $6, \
+                 date_month = $7, date_day = $8 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(f.id.as_str())
+            .bind(f.kind.as_str())
+            .bind(f.text.as_str())
+            .bind(f.relation.as_deref())
+            .bind(f.date.and_then(|d| d.year).map(i32::from))
+            .bind(f.date.map(|d| i32::from(d.month)))
+            .bind(f.date.map(|d| i32::from(d.day)))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_fact(&self, ws: &WorkspaceId, id: &FactId) -> StoreResult<()> {
+        let done = in_write_tx!(self, |tx| {
+            sqlx::query("DELETE FROM facts WHERE workspace_id = $1 AND id = $2")
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected()
+        });
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     async fn facts(&self, ws: &WorkspaceId, contact: &ContactId) -> StoreResult<Vec<Fact>> {
         let sql = format!(
             "SELECT {FACT_COLUMNS} FROM facts WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at, id"
@@ -157,6 +212,101 @@ impl InteractionStore for Db {
                 .bind(ws.as_str())
                 .bind(i.contact_id.as_str())
                 .bind(i.touched_at().as_microsecond())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn interaction(
+        &self,
+        ws: &WorkspaceId,
+        id: &InteractionId,
+    ) -> StoreResult<Option<Interaction>> {
+        let sql = format!(
+            "SELECT {INTERACTION_COLUMNS} FROM interactions WHERE workspace_id = $1 AND id = $2"
+        );
+        let row: Option<InteractionRow> = with_pool!(self, |pool| {
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await
+                .map_err(db_err)?
+        });
+        row.map(InteractionRow::into_interaction).transpose()
+    }
+
+    async fn update_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            let done = sqlx::query(
+                "UPDATE interactions SET kind = $3, occurred_at = $4, summary = $5, \
+                 they_said = $6, i_said = $7, search_text = $8 \
+                 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(i.id.as_str())
+            .bind(i.kind.as_str())
+            .bind(i.occurred_at.as_microsecond())
+            .bind(i.summary.as_str())
+            .bind(i.they_said.as_deref())
+            .bind(i.i_said.as_deref())
+            .bind(i.search_text())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            if done == 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(AssertSqlSafe(retouch_sql()))
+                .bind(ws.as_str())
+                .bind(i.contact_id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
+    async fn delete_interaction(&self, ws: &WorkspaceId, id: &InteractionId) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            let contact: Option<String> = sqlx::query_scalar(
+                "SELECT contact_id FROM interactions WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let Some(contact) = contact else {
+                return Err(StoreError::NotFound);
+            };
+            let sourced: Option<i32> = sqlx::query_scalar(
+                "SELECT 1 FROM commitments WHERE workspace_id = $1 AND source_interaction_id = $2 \
+                 LIMIT 1",
+            )
+            .bind(ws.as_str())
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if sourced.is_some() {
+                return Err(StoreError::Conflict(
+                    "a promise was recorded from this conversation: it stays as its source"
+                        .to_owned(),
+                ));
+            }
+            sqlx::query("DELETE FROM interactions WHERE workspace_id = $1 AND id = $2")
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            sqlx::query(AssertSqlSafe(retouch_sql()))
+                .bind(ws.as_str())
+                .bind(contact.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
@@ -215,6 +365,24 @@ impl InteractionStore for Db {
 }
 
 /// Keeps only interactions after the keyset, in newest-first order.
+/// Sets a contact's keep-in-touch clock from its interactions as they now are (after one
+/// was edited or deleted): the latest touch (a planned one counts from when it was
+/// arranged), and the next touch due from it, or from the contact's creation when none is
+/// left. Binds: $1 workspace, $2 contact.
+fn retouch_sql() -> String {
+    let last = "(SELECT MAX(CASE WHEN i.occurred_at < i.created_at THEN i.occurred_at \
+                ELSE i.created_at END) FROM interactions i \
+                WHERE i.workspace_id = contacts.workspace_id AND i.contact_id = contacts.id)";
+    format!(
+        "UPDATE contacts SET last_touch_at = {last}, touch_due_at = {} \
+         WHERE workspace_id = $1 AND id = $2",
+        crate::contacts::next_touch_due_sql(
+            &format!("COALESCE({last}, contacts.created_at)"),
+            "keep_in_touch_days"
+        )
+    )
+}
+
 fn push_after_interaction<DB>(qb: &mut QueryBuilder<DB>, after: Option<&AfterInteraction>)
 where
     DB: sqlx::Database,

@@ -201,11 +201,22 @@ pub fn parse_moment(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timesta
             .map_err(|e| Invalid::new("when", format!("{text:?}: {e}")));
     }
     let today = now.to_zoned_datetime(tz.clone()).date();
+    // A day as people say it and a time: "yesterday 15:00", "fri 9:30".
+    if let Some((day, time)) = t.rsplit_once(' ')
+        && let Ok(time) = jiff::civil::Time::strptime("%H:%M", time.trim())
+        && let Ok(day) = parse_date(day.trim(), today)
+    {
+        return day
+            .to_datetime(time)
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| Invalid::new("when", format!("{text:?}: {e}")));
+    }
     let date = parse_date(t, today).map_err(|_| {
         Invalid::new(
             "when",
             format!(
-                "{text:?} is not a date or time: use YYYY-MM-DD HH:MM, an RFC 3339 time such as 2026-11-20T14:30:00Z, or a date"
+                "{text:?} is not a date or time: use YYYY-MM-DD HH:MM, a day and a time (yesterday 15:00), an RFC 3339 time such as 2026-11-20T14:30:00Z, or a date"
             ),
         )
     })?;
@@ -241,6 +252,18 @@ pub fn parse_outcome_moment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_as_said_with_a_time() {
+        let tz = TimeZone::get("Europe/Paris").expect("zone");
+        let now: Timestamp = "2026-12-01T10:00:00Z".parse().expect("now");
+        let at = parse_moment("yesterday 15:00", now, &tz).expect("reads");
+        assert_eq!(at, "2026-11-30T14:00:00Z".parse::<Timestamp>().expect("ts"));
+        let at = parse_moment("2026-11-20 9:30", now, &tz).expect("reads");
+        assert_eq!(at, "2026-11-20T08:30:00Z".parse::<Timestamp>().expect("ts"));
+        assert!(parse_moment("yesterday 25:00", now, &tz).is_err());
+        assert!(parse_moment("someday 15:00", now, &tz).is_err());
+    }
     use jiff::civil::date;
     use proptest::prelude::*;
 

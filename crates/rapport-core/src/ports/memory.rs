@@ -25,6 +25,27 @@ pub trait FactStore: Send + Sync {
         fact: &Fact,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// One fact of the workspace.
+    fn fact(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::ids::FactId,
+    ) -> impl Future<Output = StoreResult<Option<Fact>>> + Send;
+
+    /// Rewrites a fact (kind, text, relation, date). `NotFound` if it is not there.
+    fn update_fact(
+        &self,
+        ws: &WorkspaceId,
+        fact: &Fact,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Deletes a fact. `NotFound` if it is not there.
+    fn delete_fact(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::ids::FactId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// A contact's facts, oldest first.
     fn facts(
         &self,
@@ -41,6 +62,30 @@ pub trait InteractionStore: Send + Sync {
         &self,
         ws: &WorkspaceId,
         interaction: &Interaction,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// One interaction of the workspace.
+    fn interaction(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::ids::InteractionId,
+    ) -> impl Future<Output = StoreResult<Option<Interaction>>> + Send;
+
+    /// Rewrites an interaction (kind, when, summary, what was said) and, in the same
+    /// transaction, its contact's keep-in-touch clock. `NotFound` if it is not there.
+    fn update_interaction(
+        &self,
+        ws: &WorkspaceId,
+        interaction: &Interaction,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Deletes an interaction and sets its contact's keep-in-touch clock from the ones
+    /// left, in one transaction. `NotFound` if it is not there; `Conflict` if a promise was
+    /// recorded from it (it stays as that promise's source).
+    fn delete_interaction(
+        &self,
+        ws: &WorkspaceId,
+        id: &crate::ids::InteractionId,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// A contact's interactions, newest first (planned ones, in the future, come first),

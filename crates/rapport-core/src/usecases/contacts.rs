@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::contact::{Contact, ContactChanges, NewContact};
 use crate::error::{Candidate, Error, Invalid, Result, StoreError};
 use crate::fact::{Fact, NewFact};
-use crate::ids::ContactId;
+use crate::ids::{ContactId, FactId, InteractionId};
 use crate::interaction::{Interaction, NewInteraction};
 use crate::ports::{ContactFilter, ContactStore, FactStore, InteractionStore};
 use crate::search::fold;
@@ -299,6 +299,97 @@ pub async fn add_fact<S: ContactStore + FactStore>(
     let fact = new.into_fact(contact.id.clone(), now)?;
     store.insert_fact(&actor.workspace.id, &fact).await?;
     Ok((contact, fact))
+}
+
+/// A fact of the workspace, with its contact.
+pub async fn fact_of<S: ContactStore + FactStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Contact, Fact)> {
+    let missing = || Error::NotFound(format!("no fact has the id {id:?}"));
+    let id = FactId::parse(id).ok_or_else(missing)?;
+    let fact = store
+        .fact(&actor.workspace.id, &id)
+        .await?
+        .ok_or_else(missing)?;
+    let contact = store
+        .contact(&actor.workspace.id, &fact.contact_id)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((contact, fact))
+}
+
+/// Rewrites a fact: what is remembered, its kind, relation and date, by the same rules as
+/// a new one. It keeps its id and when it was first noted.
+pub async fn edit_fact<S: ContactStore + FactStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    new: NewFact,
+) -> Result<(Contact, Fact)> {
+    let (contact, old) = fact_of(store, actor, id).await?;
+    let mut fact = new.into_fact(contact.id.clone(), old.created_at)?;
+    fact.id = old.id;
+    store.update_fact(&actor.workspace.id, &fact).await?;
+    Ok((contact, fact))
+}
+
+/// Forgets a fact.
+pub async fn delete_fact<S: ContactStore + FactStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Contact, Fact)> {
+    let (contact, fact) = fact_of(store, actor, id).await?;
+    store.delete_fact(&actor.workspace.id, &fact.id).await?;
+    Ok((contact, fact))
+}
+
+/// An interaction of the workspace, with its contact.
+pub async fn interaction<S: ContactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Contact, Interaction)> {
+    let missing = || Error::NotFound(format!("no interaction has the id {id:?}"));
+    let id = InteractionId::parse(id).ok_or_else(missing)?;
+    let i = store
+        .interaction(&actor.workspace.id, &id)
+        .await?
+        .ok_or_else(missing)?;
+    let contact = store
+        .contact(&actor.workspace.id, &i.contact_id)
+        .await?
+        .ok_or_else(missing)?;
+    Ok((contact, i))
+}
+
+/// Rewrites an interaction (kind, when, summary, what was said), by the same rules as a new
+/// one; the contact's keep-in-touch clock follows.
+pub async fn edit_interaction<S: ContactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+    new: NewInteraction,
+) -> Result<(Contact, Interaction)> {
+    let (contact, old) = interaction(store, actor, id).await?;
+    let mut i = new.into_interaction(contact.id.clone(), old.created_at)?;
+    i.id = old.id;
+    store.update_interaction(&actor.workspace.id, &i).await?;
+    Ok((contact, i))
+}
+
+/// Deletes an interaction; the contact's keep-in-touch clock goes back to the latest one
+/// left. One a promise was recorded from is kept (it is that promise's source).
+pub async fn delete_interaction<S: ContactStore + InteractionStore>(
+    store: &S,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Contact, Interaction)> {
+    let (contact, i) = interaction(store, actor, id).await?;
+    store.delete_interaction(&actor.workspace.id, &i.id).await?;
+    Ok((contact, i))
 }
 
 /// Logs an interaction with a contact.

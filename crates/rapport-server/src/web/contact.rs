@@ -75,10 +75,11 @@ pub(super) struct ContactPage {
     trust: Vec<TrustBlock>,
     commitments: Vec<CommitmentLine>,
     /// Memory grouped: (heading, facts).
-    facts: Vec<(&'static str, Vec<String>)>,
+    facts: Vec<(&'static str, Vec<(String, String)>)>,
     upcoming: Vec<String>,
     requests: Vec<RequestLine>,
-    timeline: Vec<String>,
+    /// (interaction id, line)
+    timeline: Vec<(String, String)>,
     appreciation: String,
     gestures: Vec<String>,
     deals: Vec<DealLine>,
@@ -134,11 +135,16 @@ pub(super) async fn contact_page_with(
                 .they_said
                 .as_deref()
                 .map_or(String::new(), |t| format!(" — they said: {t}"));
-            format!(
-                "{} · {}: {}{said}",
-                i.occurred_at.strftime("%Y-%m-%d"),
-                i.kind,
-                i.summary
+            (
+                i.id.to_string(),
+                format!(
+                    "{} · {}: {}{said}",
+                    i.occurred_at
+                        .to_zoned_datetime(s.actor.workspace.tz())
+                        .strftime("%Y-%m-%d"),
+                    i.kind,
+                    i.summary
+                ),
             )
         })
         .collect();
@@ -324,7 +330,7 @@ pub(super) async fn contact_page_with(
 }
 
 /// Memory in groups, in a fixed order: family, interests, preferences, dates, notes.
-fn grouped_facts(facts: &[rapport_core::fact::Fact]) -> Vec<(&'static str, Vec<String>)> {
+fn grouped_facts(facts: &[rapport_core::fact::Fact]) -> Vec<(&'static str, Vec<(String, String)>)> {
     use rapport_core::fact::FactKind;
     [
         (FactKind::Family, "Family"),
@@ -340,7 +346,7 @@ fn grouped_facts(facts: &[rapport_core::fact::Fact]) -> Vec<(&'static str, Vec<S
             facts
                 .iter()
                 .filter(|f| f.kind == kind)
-                .map(|f| f.describe())
+                .map(|f| (f.id.to_string(), f.describe()))
                 .collect::<Vec<_>>(),
         )
     })

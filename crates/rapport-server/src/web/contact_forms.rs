@@ -181,10 +181,27 @@ pub(super) async fn set_why(
 
 #[derive(Debug, Deserialize)]
 pub(super) struct FactForm {
-    kind: String,
-    text: String,
-    relation: Option<String>,
-    date: Option<String>,
+    pub(super) kind: String,
+    pub(super) text: String,
+    pub(super) relation: Option<String>,
+    pub(super) date: Option<String>,
+}
+
+impl FactForm {
+    /// The fact as the core takes it (the rules are the core's).
+    pub(super) fn read(self) -> Result<rapport_core::fact::NewFact, rapport_core::Error> {
+        Ok(rapport_core::fact::NewFact {
+            kind: self.kind.parse()?,
+            text: self.text,
+            relation: self.relation.filter(|r| !r.trim().is_empty()),
+            date: self
+                .date
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(str::parse)
+                .transpose()?,
+        })
+    }
 }
 
 pub(super) async fn add_fact(
@@ -197,17 +214,7 @@ pub(super) async fn add_fact(
         Err(r) => return *r,
     };
     let done = async {
-        let new = rapport_core::fact::NewFact {
-            kind: f.kind.parse()?,
-            text: f.text,
-            relation: f.relation.filter(|r| !r.trim().is_empty()),
-            date: f
-                .date
-                .as_deref()
-                .filter(|d| !d.trim().is_empty())
-                .map(str::parse)
-                .transpose()?,
-        };
+        let new = f.read()?;
         service::add_fact(&state.db, &s.actor, cid.as_str(), new, now()).await?;
         Ok::<_, rapport_core::Error>(())
     }
@@ -217,10 +224,32 @@ pub(super) async fn add_fact(
 
 #[derive(Debug, Deserialize)]
 pub(super) struct LogForm {
-    kind: String,
-    summary: String,
-    they_said: Option<String>,
-    at: Option<String>,
+    pub(super) kind: String,
+    pub(super) summary: String,
+    pub(super) they_said: Option<String>,
+    pub(super) i_said: Option<String>,
+    pub(super) at: Option<String>,
+}
+
+impl LogForm {
+    /// The interaction as the core takes it; no time given means now.
+    pub(super) fn read(
+        self,
+        n: Timestamp,
+        tz: &jiff::tz::TimeZone,
+    ) -> Result<rapport_core::interaction::NewInteraction, rapport_core::Error> {
+        let occurred_at = match self.at.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => rapport_core::dates::parse_moment(t, n, tz)?,
+            None => n,
+        };
+        Ok(rapport_core::interaction::NewInteraction {
+            kind: self.kind.parse()?,
+            occurred_at,
+            summary: self.summary,
+            they_said: self.they_said.filter(|t| !t.trim().is_empty()),
+            i_said: self.i_said.filter(|t| !t.trim().is_empty()),
+        })
+    }
 }
 
 pub(super) async fn log_interaction(
@@ -234,17 +263,7 @@ pub(super) async fn log_interaction(
     };
     let n = now();
     let done = async {
-        let occurred_at = match f.at.as_deref().filter(|t| !t.trim().is_empty()) {
-            Some(t) => rapport_core::dates::parse_moment(t, n, &s.actor.workspace.tz())?,
-            None => n,
-        };
-        let new = rapport_core::interaction::NewInteraction {
-            kind: f.kind.parse()?,
-            occurred_at,
-            summary: f.summary,
-            they_said: f.they_said.filter(|t| !t.trim().is_empty()),
-            i_said: None,
-        };
+        let new = f.read(n, &s.actor.workspace.tz())?;
         service::log_interaction(&state.db, &s.actor, cid.as_str(), new, n).await?;
         Ok::<_, rapport_core::Error>(())
     }

@@ -48,6 +48,7 @@ mod contacts;
 mod deals;
 mod form;
 mod ledger_list;
+mod memory;
 mod page_prelude;
 mod pages;
 mod settings;

@@ -22,6 +22,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/restore", post(restore_contact))
         .route("/contacts/{id}/commitments", post(add_commitment))
         .route("/contacts/{id}/facts", post(add_fact))
+        .route("/facts/{id}/edit", get(edit_fact_form).post(edit_fact))
+        .route("/facts/{id}/delete", post(delete_fact))
+        .route(
+            "/interactions/{id}/edit",
+            get(edit_interaction_form).post(edit_interaction),
+        )
+        .route("/interactions/{id}/delete", post(delete_interaction))
         .route("/contacts/{id}/requests", post(add_request))
         .route("/requests/{id}/why", post(set_why))
         .route("/contacts/{id}/interactions", post(log_interaction))

@@ -1,0 +1,206 @@
+//! Memory and the timeline, corrected: each fact and each interaction on a contact's page
+//! can be edited (its own page, the form filled in) or deleted. The rules are the core's
+//! (`service::edit_fact`, `delete_fact`, `edit_interaction`, `delete_interaction`).
+
+use rapport_core::fact::{Fact, FactKind};
+use rapport_core::interaction::{Interaction, InteractionKind};
+
+use super::page_prelude::*;
+
+#[derive(Template)]
+#[template(path = "memory_edit.html")]
+pub(super) struct MemoryEdit {
+    title: String,
+    csrf: String,
+    contact_id: String,
+    contact_name: String,
+    /// Where the form posts, and where delete posts.
+    action: String,
+    delete: String,
+    /// A fact: (kinds, text, relation, date); an interaction: (kinds, summary, they said,
+    /// I said, when).
+    fact: bool,
+    kinds: Vec<(&'static str, bool)>,
+    text: String,
+    relation: String,
+    date: String,
+    they_said: String,
+    i_said: String,
+    at: String,
+    error: Option<String>,
+}
+
+fn fact_page(s: &Session, c: &Contact, f: &Fact, error: Option<String>) -> Response {
+    render(&MemoryEdit {
+        title: format!("Edit what you remember of {}", c.name),
+        csrf: s.csrf.clone(),
+        contact_id: c.id.to_string(),
+        contact_name: c.name.clone(),
+        action: format!("/facts/{}/edit", f.id),
+        delete: format!("/facts/{}/delete", f.id),
+        fact: true,
+        kinds: FactKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), *k == f.kind))
+            .collect(),
+        text: f.text.clone(),
+        relation: f.relation.clone().unwrap_or_default(),
+        date: f.date.map(|d| d.to_string()).unwrap_or_default(),
+        they_said: String::new(),
+        i_said: String::new(),
+        at: String::new(),
+        error,
+    })
+}
+
+fn interaction_page(s: &Session, c: &Contact, i: &Interaction, error: Option<String>) -> Response {
+    render(&MemoryEdit {
+        title: format!("Edit a conversation with {}", c.name),
+        csrf: s.csrf.clone(),
+        contact_id: c.id.to_string(),
+        contact_name: c.name.clone(),
+        action: format!("/interactions/{}/edit", i.id),
+        delete: format!("/interactions/{}/delete", i.id),
+        fact: false,
+        kinds: InteractionKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), *k == i.kind))
+            .collect(),
+        text: i.summary.clone(),
+        relation: String::new(),
+        date: String::new(),
+        they_said: i.they_said.clone().unwrap_or_default(),
+        i_said: i.i_said.clone().unwrap_or_default(),
+        at: i
+            .occurred_at
+            .to_zoned_datetime(s.actor.workspace.tz())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string(),
+        error,
+    })
+}
+
+/// A refusal: the page again with the reason, and its status.
+fn refused(mut page: Response, e: &rapport_core::Error) -> Response {
+    *page.status_mut() = match e {
+        rapport_core::Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    };
+    page
+}
+
+pub(super) async fn edit_fact_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match service::fact_of(&state.db, &s.actor, &id).await {
+        Ok((c, f)) => fact_page(&s, &c, &f, None),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn edit_fact(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<FactForm>,
+) -> Response {
+    let (c, old) = match service::fact_of(&state.db, &s.actor, &id).await {
+        Ok(found) => found,
+        Err(e) => return web_error(e.into()),
+    };
+    let typed = Fact {
+        kind: f.kind.parse().unwrap_or(old.kind),
+        text: f.text.clone(),
+        relation: f.relation.clone(),
+        ..old.clone()
+    };
+    let done = match f.read() {
+        Ok(new) => service::edit_fact(&state.db, &s.actor, &id, new).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => redirect(&format!("/contacts/{}", c.id)),
+        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
+            refused(fact_page(&s, &c, &typed, Some(e.to_string())), &e)
+        }
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn delete_fact(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, _): SignedInForm<NoFields>,
+) -> Response {
+    match service::delete_fact(&state.db, &s.actor, &id).await {
+        Ok((c, _)) => redirect(&format!("/contacts/{}", c.id)),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn edit_interaction_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match service::interaction(&state.db, &s.actor, &id).await {
+        Ok((c, i)) => interaction_page(&s, &c, &i, None),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn edit_interaction(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<LogForm>,
+) -> Response {
+    let (c, old) = match service::interaction(&state.db, &s.actor, &id).await {
+        Ok(found) => found,
+        Err(e) => return web_error(e.into()),
+    };
+    let typed = Interaction {
+        kind: f.kind.parse().unwrap_or(old.kind),
+        summary: f.summary.clone(),
+        they_said: f.they_said.clone(),
+        i_said: f.i_said.clone(),
+        ..old.clone()
+    };
+    let done = match f.read(now(), &s.actor.workspace.tz()) {
+        Ok(new) => service::edit_interaction(&state.db, &s.actor, &id, new).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(_) => redirect(&format!("/contacts/{}", c.id)),
+        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
+            refused(interaction_page(&s, &c, &typed, Some(e.to_string())), &e)
+        }
+        Err(e) => web_error(e.into()),
+    }
+}
+
+pub(super) async fn delete_interaction(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, _): SignedInForm<NoFields>,
+) -> Response {
+    match service::delete_interaction(&state.db, &s.actor, &id).await {
+        Ok((c, _)) => redirect(&format!("/contacts/{}", c.id)),
+        Err(e @ rapport_core::Error::Conflict(_)) => {
+            // Kept: say why on its page.
+            match service::interaction(&state.db, &s.actor, &id).await {
+                Ok((c, i)) => refused(interaction_page(&s, &c, &i, Some(e.to_string())), &e),
+                Err(e) => web_error(e.into()),
+            }
+        }
+        Err(e) => web_error(e.into()),
+    }
+}
