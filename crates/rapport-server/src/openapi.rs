@@ -489,6 +489,8 @@ pub fn document() -> Value {
                      query("type", one_of(TYPES), "A relationship type"),
                      query("tag", string(), "A tag"),
                      boolean_query("archived", "Archived contacts instead"),
+                     boolean_query("vip", "VIPs only"),
+                     boolean_query("going_cold", "Only those past their keep-in-touch time"),
                      limit(1000),
                      query("cursor", string(), "next_cursor of the previous page")],
                 None, "200", Some(page_of(r("Contact")))),

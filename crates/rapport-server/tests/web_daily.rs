@@ -731,6 +731,55 @@ async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
     );
 }
 
+async fn the_list_counts_filters_and_shows_where_each_stands(db: &Db) {
+    use rapport_core::contact::RelationshipType;
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let now = Timestamp::now();
+    let add = |name: &'static str, vip: bool, days_ago: i64| {
+        let a = a.clone();
+        async move {
+            service::add_contact(
+                db,
+                &a,
+                NewContact {
+                    name: name.into(),
+                    relationship: Some(RelationshipType::Customer),
+                    vip,
+                    ..NewContact::default()
+                },
+                Timestamp::now() - jiff::SignedDuration::from_hours(24 * days_ago),
+            )
+            .await
+            .expect("contact")
+            .contact
+        }
+    };
+    let ana = add("Ana Lima", true, 1).await;
+    add("Bruno Costa", false, 200).await;
+    add("Carla Souza", false, 1).await;
+    for i in 0..4 {
+        let id = promise(db, &a, ana.id.as_str(), &format!("Kept {i}"), "2030-01-01").await;
+        ledger::resolve(db, &a, &id, ledger::Outcome::Kept, None, false, now)
+            .await
+            .expect("kept");
+    }
+    let all = b.get("/contacts").await.body;
+    assert!(all.contains("<strong>3 contacts</strong>"), "{all}");
+    assert!(
+        all.contains("trust: mine good, theirs not known yet"),
+        "{all}"
+    );
+    assert!(all.contains("next touch by"));
+    let vips = b.get("/contacts?vip=1").await.body;
+    assert!(vips.contains("<strong>1 contact</strong>") && vips.contains("Ana Lima"));
+    assert!(!vips.contains("Bruno Costa"));
+    let cold = b.get("/contacts?cold=1").await.body;
+    assert!(cold.contains("<strong>1 contact</strong>"), "{cold}");
+    assert!(cold.contains("Bruno Costa") && cold.contains("going cold: a touch was due"));
+    assert!(!cold.contains("Carla Souza"));
+}
+
 async fn the_brief_is_its_own_page(db: &Db) {
     let a = actor(db).await;
     let b = Browser::new(db, &a).await;
@@ -779,5 +828,6 @@ on_both_backends!(
     today_shows_the_most_urgent_few_and_all_on_asking,
     the_ledger_lists_every_promise_a_page_at_a_time,
     facts_and_conversations_are_corrected_and_deleted,
+    the_list_counts_filters_and_shows_where_each_stands,
     the_brief_is_its_own_page,
 );

@@ -9,7 +9,8 @@ use rapport_core::search::like_escape;
 use rapport_core::trust::Params;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, micros};
+use crate::corrupt;
+use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, instant, micros};
 use crate::{Db, db_err, in_write_tx, with_pool};
 
 /// The one SQL rule for when the next touch is due: `from` (an instant, microseconds) plus
@@ -17,6 +18,49 @@ use crate::{Db, db_err, in_write_tx, with_pool};
 /// which the bulk loads use.
 pub(crate) fn next_touch_due_sql(from: &str, days: &str) -> String {
     format!("CASE WHEN {days} IS NULL THEN NULL ELSE {from} + {days} * 86400000000 END")
+}
+
+/// The WHERE clause of a contact listing (and its count): the workspace, live or archived,
+/// and the filters asked for. The cursor and order are the listing's own.
+fn push_filter<DB>(qb: &mut QueryBuilder<DB>, ws: &WorkspaceId, f: &ContactFilter)
+where
+    DB: sqlx::Database,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    bool: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    qb.push(" WHERE c.workspace_id = ")
+        .push_bind(ws.as_str().to_owned());
+    // Written literally so the partial indexes apply.
+    qb.push(if f.archived {
+        " AND c.archived_at IS NOT NULL"
+    } else {
+        " AND c.archived_at IS NULL"
+    });
+    if let Some(t) = f.relationship {
+        qb.push(" AND c.relationship = ")
+            .push_bind(t.as_str().to_owned());
+    }
+    if f.vip_only {
+        qb.push(" AND c.vip = ").push_bind(true);
+    }
+    if let Some(at) = f.due_before {
+        qb.push(" AND c.touch_due_at < ")
+            .push_bind(at.as_microsecond());
+    }
+    if let Some(tag) = &f.tag {
+        qb.push(
+            " AND EXISTS (SELECT 1 FROM contact_attributes a WHERE a.workspace_id = c.workspace_id \
+             AND a.contact_id = c.id AND a.kind = 'tag' AND a.value_folded = ",
+        )
+        .push_bind(tag.clone())
+        .push(")");
+    }
+    if let Some(q) = &f.search {
+        qb.push(" AND c.search_text LIKE ")
+            .push_bind(format!("%{}%", like_escape(q)))
+            .push(" ESCAPE '\\'");
+    }
 }
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
@@ -389,32 +433,8 @@ impl ContactStore for Db {
         f: &ContactFilter,
     ) -> StoreResult<Vec<Contact>> {
         with_pool!(self, |pool| {
-            let mut qb = QueryBuilder::new(format!(
-                "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = "
-            ));
-            qb.push_bind(ws.as_str());
-            // Written literally so the partial indexes apply.
-            qb.push(if f.archived {
-                " AND c.archived_at IS NOT NULL"
-            } else {
-                " AND c.archived_at IS NULL"
-            });
-            if let Some(t) = f.relationship {
-                qb.push(" AND c.relationship = ").push_bind(t.as_str());
-            }
-            if let Some(tag) = &f.tag {
-                qb.push(
-                    " AND EXISTS (SELECT 1 FROM contact_attributes a WHERE a.workspace_id = c.workspace_id \
-                     AND a.contact_id = c.id AND a.kind = 'tag' AND a.value_folded = ",
-                )
-                .push_bind(tag.as_str())
-                .push(")");
-            }
-            if let Some(q) = &f.search {
-                qb.push(" AND c.search_text LIKE ")
-                    .push_bind(format!("%{}%", like_escape(q)))
-                    .push(" ESCAPE '\\'");
-            }
+            let mut qb = QueryBuilder::new(format!("SELECT {CONTACT_COLUMNS} FROM contacts c"));
+            push_filter(&mut qb, ws, f);
             if let Some((name, id)) = &f.after {
                 // A row value, so both backends seek the index to the page's start (an OR
                 // of the two conditions made SQLite walk every earlier row: 156 ms at row
@@ -440,6 +460,88 @@ impl ContactStore for Db {
             load_attributes!(pool, ws, found);
             Ok(found)
         })
+    }
+
+    async fn count_listed(&self, ws: &WorkspaceId, f: &ContactFilter) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, |pool| {
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM contacts c");
+            push_filter(&mut qb, ws, f);
+            qb.build_query_scalar()
+                .persistent(false)
+                .fetch_one(pool)
+                .await
+                .map_err(db_err)?
+        });
+        Ok(n.unsigned_abs())
+    }
+
+    async fn standing(
+        &self,
+        ws: &WorkspaceId,
+        ids: &[ContactId],
+    ) -> StoreResult<Vec<rapport_core::ports::Standing>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            touch_due_at: Option<i64>,
+            direction: Option<String>,
+            positive: Option<f64>,
+            negative: Option<f64>,
+            as_of: Option<i64>,
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out: Vec<rapport_core::ports::Standing> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<Row> = with_pool!(self, |pool| {
+                let mut qb = QueryBuilder::new(
+                    "SELECT c.id, c.touch_due_at, t.direction, t.positive, t.negative, t.as_of \
+                     FROM contacts c LEFT JOIN trust_scores t ON t.workspace_id = c.workspace_id \
+                     AND t.contact_id = c.id WHERE c.workspace_id = ",
+                );
+                qb.push_bind(ws.as_str()).push(" AND c.id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.as_str());
+                }
+                qb.push(")");
+                qb.build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+            });
+            for r in rows {
+                let id = ContactId::parse(&r.id).ok_or_else(|| corrupt("contact id", &r.id))?;
+                let at = match out.iter().position(|s| s.id == id) {
+                    Some(at) => at,
+                    None => {
+                        out.push(rapport_core::ports::Standing {
+                            id,
+                            touch_due_at: r.touch_due_at.map(instant).transpose()?,
+                            mine: None,
+                            theirs: None,
+                        });
+                        out.len() - 1
+                    }
+                };
+                if let (Some(d), Some(positive), Some(negative), Some(as_of)) =
+                    (r.direction.as_deref(), r.positive, r.negative, r.as_of)
+                {
+                    let e = rapport_core::trust::Evidence {
+                        positive,
+                        negative,
+                        as_of: instant(as_of)?,
+                    };
+                    match d {
+                        "mine" => out[at].mine = Some(e),
+                        _ => out[at].theirs = Some(e),
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     async fn set_archived(

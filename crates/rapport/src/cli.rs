@@ -653,6 +653,12 @@ pub struct ContactListArgs {
     /// List archived contacts instead.
     #[arg(long)]
     pub archived: bool,
+    /// Only VIPs.
+    #[arg(long)]
+    pub vip: bool,
+    /// Only relationships past their keep-in-touch time.
+    #[arg(long)]
+    pub going_cold: bool,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -17,9 +17,23 @@ pub struct ContactFilter {
     pub search: Option<String>,
     /// Archived contacts instead of live ones.
     pub archived: bool,
+    /// VIPs only.
+    pub vip_only: bool,
+    /// Only those whose next touch was due before this instant (going cold).
+    pub due_before: Option<Timestamp>,
     /// Keyset cursor: list contacts ordered after this (folded name, id).
     pub after: Option<(String, ContactId)>,
     pub limit: u32,
+}
+
+/// Where a listed contact stands: when the next touch is due, and the stored trust
+/// evidence both ways (none when no promise was ever resolved that way).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standing {
+    pub id: ContactId,
+    pub touch_due_at: Option<Timestamp>,
+    pub mine: Option<crate::trust::Evidence>,
+    pub theirs: Option<crate::trust::Evidence>,
 }
 
 /// Contacts.
@@ -70,6 +84,20 @@ pub trait ContactStore: Send + Sync {
         ws: &WorkspaceId,
         filter: &ContactFilter,
     ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
+
+    /// How many contacts the filter matches in all (its cursor and limit aside).
+    fn count_listed(
+        &self,
+        ws: &WorkspaceId,
+        filter: &ContactFilter,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Where the given contacts stand (next touch due, trust evidence), in one query.
+    fn standing(
+        &self,
+        ws: &WorkspaceId,
+        ids: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<Standing>>> + Send;
 
     /// Archives (`Some(time)`) or restores (`None`) a contact. `NotFound` if absent.
     fn set_archived(

@@ -220,6 +220,10 @@ pub struct ContactQuery {
     pub tag: Option<String>,
     pub search: Option<String>,
     pub archived: bool,
+    /// VIPs only.
+    pub vip_only: bool,
+    /// Only relationships past their keep-in-touch time.
+    pub going_cold: bool,
     pub after: Option<(String, ContactId)>,
     pub limit: Option<u32>,
 }
@@ -230,6 +234,11 @@ pub async fn list_contacts<S: ContactStore>(
     actor: &Actor,
     query: ContactQuery,
 ) -> Result<Vec<Contact>> {
+    let filter = filter_of(query, Timestamp::now())?;
+    Ok(store.list_contacts(&actor.workspace.id, &filter).await?)
+}
+
+fn filter_of(query: ContactQuery, now: Timestamp) -> Result<ContactFilter> {
     let limit = query.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
         return Err(
@@ -237,15 +246,69 @@ pub async fn list_contacts<S: ContactStore>(
         );
     }
     let fold_opt = |s: Option<String>| s.map(|s| fold(&s)).filter(|s| !s.is_empty());
-    let filter = ContactFilter {
+    Ok(ContactFilter {
         relationship: query.relationship,
         tag: fold_opt(query.tag),
         search: fold_opt(query.search),
         archived: query.archived,
+        vip_only: query.vip_only,
+        due_before: query.going_cold.then_some(now),
         after: query.after,
         limit,
+    })
+}
+
+/// A contact as the list shows it: when the next touch is due, and trust both ways (a
+/// band, once there is enough to read).
+#[derive(Clone, Debug, Serialize)]
+pub struct ListedContact {
+    pub contact: Contact,
+    pub touch_due_at: Option<Timestamp>,
+    pub going_cold: bool,
+    pub trust_mine: Option<crate::trust::Band>,
+    pub trust_theirs: Option<crate::trust::Band>,
+}
+
+/// A page of the contact list and how many match in all.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContactList {
+    pub items: Vec<ListedContact>,
+    pub total: u64,
+}
+
+/// A page of contacts with where each stands, and the count of all that match.
+pub async fn contact_list<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    query: ContactQuery,
+    now: Timestamp,
+) -> Result<ContactList> {
+    let filter = filter_of(query, now)?;
+    let ws = &actor.workspace.id;
+    let contacts = store.list_contacts(ws, &filter).await?;
+    let total = store.count_listed(ws, &filter).await?;
+    let ids: Vec<ContactId> = contacts.iter().map(|c| c.id.clone()).collect();
+    let standing = store.standing(ws, &ids).await?;
+    let params = actor.workspace.trust_params();
+    let band = |e: &Option<crate::trust::Evidence>| {
+        e.as_ref()
+            .and_then(|e| e.decayed_to(now, &params).score(&params).band())
     };
-    Ok(store.list_contacts(&actor.workspace.id, &filter).await?)
+    let items = contacts
+        .into_iter()
+        .map(|contact| {
+            let s = standing.iter().find(|s| s.id == contact.id);
+            let touch_due_at = s.and_then(|s| s.touch_due_at);
+            ListedContact {
+                going_cold: touch_due_at.is_some_and(|t| t < now),
+                touch_due_at,
+                trust_mine: s.and_then(|s| band(&s.mine)),
+                trust_theirs: s.and_then(|s| band(&s.theirs)),
+                contact,
+            }
+        })
+        .collect();
+    Ok(ContactList { items, total })
 }
 
 /// A contact with what the user remembers about them and the latest interactions: what

@@ -11,6 +11,12 @@ pub(super) struct ContactListQuery {
     tag: Option<String>,
     #[serde(default)]
     archived: bool,
+    /// VIPs only.
+    #[serde(default)]
+    vip: bool,
+    /// Only those past their keep-in-touch time.
+    #[serde(default)]
+    going_cold: bool,
     limit: Option<u32>,
     cursor: Option<String>,
 }
@@ -35,6 +41,8 @@ pub(super) async fn list_contacts(
         tag: q.tag,
         search: q.search,
         archived: q.archived,
+        vip_only: q.vip,
+        going_cold: q.going_cold,
         after,
         limit: Some(limit),
     };

@@ -10,6 +10,10 @@ pub(super) struct ContactsPage {
     q: String,
     tag: String,
     archived: bool,
+    vip_only: bool,
+    going_cold: bool,
+    /// "1 contact", "4,212 contacts"...
+    count: String,
     filter_types: Vec<(&'static str, &'static str, bool)>,
     rows: Vec<Row>,
     next: Option<String>,
@@ -33,6 +37,10 @@ pub(super) struct Row {
     kind: &'static str,
     vip: bool,
     last_touch: String,
+    /// "Trust: mine good, theirs mixed", when anything is known.
+    trust: Option<String>,
+    /// When the next touch is due, and whether that is past.
+    next_touch: Option<(String, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,6 +51,9 @@ pub(super) struct ContactsQuery {
     tag: Option<String>,
     /// Archived contacts instead of live ones.
     archived: Option<String>,
+    vip: Option<String>,
+    /// Past their keep-in-touch time.
+    cold: Option<String>,
     after: Option<String>,
 }
 
@@ -72,23 +83,28 @@ pub(super) async fn contacts_page(
         },
         None => None,
     };
-    let archived = q.archived.as_deref().is_some_and(|a| !a.is_empty());
+    let ticked = |v: &Option<String>| v.as_deref().is_some_and(|a| !a.is_empty());
+    let (archived, vip_only, going_cold) = (ticked(&q.archived), ticked(&q.vip), ticked(&q.cold));
     let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
     let query = ContactQuery {
         relationship,
         tag: tag.clone(),
         search: q.q.clone().filter(|x| !x.trim().is_empty()),
         archived,
+        vip_only,
+        going_cold,
         after,
         limit: Some(PAGE),
     };
-    let contacts = match service::list_contacts(&state.db, &s.actor, query).await {
+    let n = now();
+    let list = match service::contact_list(&state.db, &s.actor, query, n).await {
         Ok(c) => c,
         Err(e) => return web_error(e.into()),
     };
+    let contacts = list.items;
     let mut next = None;
     if contacts.len() == PAGE as usize
-        && let Some(last) = contacts.last()
+        && let Some(last) = contacts.last().map(|l| &l.contact)
     {
         let mut pairs = vec![
             ("q", q.q.clone().unwrap_or_default()),
@@ -96,17 +112,48 @@ pub(super) async fn contacts_page(
             ("tag", tag.clone().unwrap_or_default()),
             ("after", last.id.to_string()),
         ];
-        if archived {
-            pairs.push(("archived", "1".to_owned()));
+        for (key, on) in [
+            ("archived", archived),
+            ("vip", vip_only),
+            ("cold", going_cold),
+        ] {
+            if on {
+                pairs.push((key, "1".to_owned()));
+            }
         }
         next = serde_urlencoded::to_string(&pairs)
             .ok()
             .map(|query| format!("/contacts?{query}"));
     }
     let tz = s.actor.workspace.tz();
+    let day = |t: Timestamp| {
+        t.to_zoned_datetime(tz.clone())
+            .strftime("%-d %b %Y")
+            .to_string()
+    };
     let rows = contacts
         .into_iter()
-        .map(|c| Row {
+        .map(|l| {
+            let trust = match (l.trust_mine, l.trust_theirs) {
+                (None, None) => None,
+                (m, t) => Some(format!(
+                    "trust: mine {}, theirs {}",
+                    m.map_or("not known yet", |b| b.as_str()),
+                    t.map_or("not known yet", |b| b.as_str())
+                )),
+            };
+            let next_touch = l.touch_due_at.map(|t| {
+                if l.going_cold {
+                    (format!("going cold: a touch was due {}", day(t)), true)
+                } else {
+                    (format!("next touch by {}", day(t)), false)
+                }
+            });
+            (l.contact, trust, next_touch)
+        })
+        .map(|(c, trust, next_touch)| Row {
+            trust,
+            next_touch,
             id: c.id.to_string(),
             last_touch: c.last_touch_at.map_or_else(
                 || "never in touch".to_owned(),
@@ -134,6 +181,12 @@ pub(super) async fn contacts_page(
         q: q.q.clone().unwrap_or_default(),
         tag: tag.unwrap_or_default(),
         archived,
+        vip_only,
+        going_cold,
+        count: match list.total {
+            1 => "1 contact".to_owned(),
+            n => format!("{n} contacts"),
+        },
         filter_types: type_options(relationship),
         rows,
         next,

@@ -54,16 +54,14 @@ pub(super) async fn ledger_page(
         Ok(items) => items,
         Err(e) => return web_error(e.into()),
     };
-    let mut names: HashMap<ContactId, String> = HashMap::new();
-    for k in &items {
-        if !names.contains_key(&k.contact_id) {
-            let name = match state.db.contact(&s.actor.workspace.id, &k.contact_id).await {
-                Ok(c) => c.map_or_else(|| "a contact".to_owned(), |c| c.name),
-                Err(e) => return web_error(e.into()),
-            };
-            names.insert(k.contact_id.clone(), name);
-        }
-    }
+    let mut ids: Vec<ContactId> = items.iter().map(|k| k.contact_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let names: HashMap<ContactId, String> =
+        match state.db.contact_names(&s.actor.workspace.id, &ids).await {
+            Ok(names) => names.into_iter().collect(),
+            Err(e) => return web_error(e.into()),
+        };
     let n = now();
     let next = (items.len() == PAGE as usize)
         .then(|| items.last())

@@ -54,6 +54,8 @@ pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
         tag: a.tag.clone(),
         search: a.search.clone(),
         archived: a.archived,
+        vip_only: a.vip,
+        going_cold: a.going_cold,
         after,
         limit: a.limit,
     };
