@@ -537,7 +537,7 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     assert!(keep.contains("prospect: every 21 days<"), "{keep}");
     assert!(keep.contains("vendor: every 90 days (default)"), "{keep}");
     assert!(
-        keep.contains("co_worker: never goes cold (default)"),
+        keep.contains("co-worker: never goes cold (default)"),
         "{keep}"
     );
     let css = get("/static/app.css").await;

@@ -780,6 +780,66 @@ async fn the_list_counts_filters_and_shows_where_each_stands(db: &Db) {
     assert!(!cold.contains("Carla Souza"));
 }
 
+async fn introductions_both_ways_on_a_contacts_page(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    let ana = contact(db, &a, "Ana Lima").await;
+    let bruno = contact(db, &a, "Bruno Costa").await;
+    contact(db, &a, "Carla Souza").await;
+    contact(db, &a, "Carla Mendes").await;
+    let by = b
+        .post(
+            &format!("/contacts/{bruno}/introduced-by"),
+            &[("other", "ana")],
+        )
+        .await;
+    assert_eq!(by.status, 303, "{}", by.body);
+    let page = b.get(&format!("/contacts/{bruno}")).await.body;
+    assert!(page.contains(&format!(
+        "Introduced by <a href=\"/contacts/{ana}\">Ana Lima</a>"
+    )));
+    let theirs = b.get(&format!("/contacts/{ana}")).await.body;
+    assert!(theirs.contains(&format!("<a href=\"/contacts/{bruno}\">Bruno Costa</a>")));
+    // A second introducer, a name matching two, a name matching none: said, nothing written.
+    let again = b
+        .post(
+            &format!("/contacts/{bruno}/introduced-by"),
+            &[("other", "carla souza")],
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("already has an introducer"));
+    let two = b
+        .post(
+            &format!("/contacts/{ana}/introduced"),
+            &[("other", "carla")],
+        )
+        .await;
+    assert_eq!(two.status, 422);
+    assert!(
+        two.body.contains("Carla Mendes") && two.body.contains("Carla Souza"),
+        "{}",
+        two.body
+    );
+    let none = b
+        .post(&format!("/contacts/{ana}/introduced"), &[("other", "zoe")])
+        .await;
+    assert_eq!(none.status, 422);
+    assert!(none.body.contains("role=\"alert\""));
+    let ok = b
+        .post(
+            &format!("/contacts/{ana}/introduced"),
+            &[("other", "carla mendes")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let advocates = rapport_core::referral::advocates(db, &a)
+        .await
+        .expect("advocates");
+    assert_eq!(advocates.len(), 1);
+    assert_eq!(advocates[0].referred, 2);
+}
+
 async fn the_brief_is_its_own_page(db: &Db) {
     let a = actor(db).await;
     let b = Browser::new(db, &a).await;
@@ -829,5 +889,6 @@ on_both_backends!(
     the_ledger_lists_every_promise_a_page_at_a_time,
     facts_and_conversations_are_corrected_and_deleted,
     the_list_counts_filters_and_shows_where_each_stands,
+    introductions_both_ways_on_a_contacts_page,
     the_brief_is_its_own_page,
 );

@@ -462,10 +462,18 @@ impl ContactStore for Db {
         })
     }
 
-    async fn count_listed(&self, ws: &WorkspaceId, f: &ContactFilter) -> StoreResult<u64> {
+    async fn count_listed(
+        &self,
+        ws: &WorkspaceId,
+        f: &ContactFilter,
+        cap: u64,
+    ) -> StoreResult<u64> {
         let n: i64 = with_pool!(self, |pool| {
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM contacts c");
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM contacts c");
             push_filter(&mut qb, ws, f);
+            qb.push(" LIMIT ")
+                .push_bind(i64::try_from(cap.saturating_add(1)).unwrap_or(i64::MAX))
+                .push(") AS matched");
             qb.build_query_scalar()
                 .persistent(false)
                 .fetch_one(pool)

@@ -517,6 +517,51 @@ impl LedgerStore for Db {
             .collect()
     }
 
+    async fn stored_trust_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+    ) -> StoreResult<Vec<StoredTrust>> {
+        let mut out = Vec::with_capacity(contacts.len() * 2);
+        for chunk in contacts.chunks(400) {
+            let rows: Vec<(String, String, f64, f64, i64, String, i32)> =
+                with_pool!(self, |pool| {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "SELECT contact_id, direction, positive, negative, as_of, model_version, \
+                     half_life_days FROM trust_scores WHERE workspace_id = ",
+                    );
+                    qb.push_bind(ws.as_str()).push(" AND contact_id IN (");
+                    let mut list = qb.separated(", ");
+                    for id in chunk {
+                        list.push_bind(id.as_str());
+                    }
+                    qb.push(")");
+                    qb.build_query_as()
+                        .persistent(false)
+                        .fetch_all(pool)
+                        .await
+                        .map_err(db_err)?
+                });
+            for (contact, direction, r, s, as_of, model_version, h) in rows {
+                out.push(StoredTrust {
+                    contact_id: ContactId::parse(&contact)
+                        .ok_or_else(|| corrupt("contact id", &contact))?,
+                    direction: direction
+                        .parse()
+                        .map_err(|_| corrupt("direction", &direction))?,
+                    evidence: Evidence {
+                        positive: r,
+                        negative: s,
+                        as_of: instant(as_of)?,
+                    },
+                    model_version,
+                    half_life_days: h.unsigned_abs(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
     async fn recompute_trust(
         &self,
         ws: &WorkspaceId,

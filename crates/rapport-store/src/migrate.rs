@@ -42,7 +42,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     12 => "0012_digests",
     13 => "0013_phone_keys",
     14 => "0014_login_attempts",
-    15 => "0015_deals_by_stage"
+    15 => "0015_deals_by_stage",
+    16 => "0016_deals_board_order"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -58,7 +59,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     12 => "0012_digests",
     13 => "0013_phone_keys",
     14 => "0014_login_attempts",
-    15 => "0015_deals_by_stage"
+    15 => "0015_deals_by_stage",
+    16 => "0016_deals_board_order"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rapport_core::ids::{ContactId, WorkspaceId};
 use rapport_core::ports::{ReferralStore, StoreResult};
-use rapport_core::referral::Advocate;
+use rapport_core::referral::{Advocate, Introductions};
 
 use crate::rows::micros;
 use crate::{Db, db_err, in_write_tx, with_pool};
@@ -58,5 +58,45 @@ impl ReferralStore for Db {
                 became_customers: customers.unsigned_abs(),
             })
             .collect())
+    }
+
+    async fn introductions(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+    ) -> StoreResult<Introductions> {
+        type Introducer = Option<(String, String)>;
+        type Introduced = Vec<(String, String, String)>;
+        let (by, introduced): (Introducer, Introduced) = with_pool!(self, |pool| {
+            let by = sqlx::query_as(
+                "SELECT a.id, a.name FROM referrals r JOIN contacts a \
+                     ON a.workspace_id = r.workspace_id AND a.id = r.referrer_id \
+                     WHERE r.workspace_id = $1 AND r.referred_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(contact.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?;
+            let introduced = sqlx::query_as(
+                "SELECT c.id, c.name, c.relationship FROM referrals r JOIN contacts c \
+                     ON c.workspace_id = r.workspace_id AND c.id = r.referred_id \
+                     WHERE r.workspace_id = $1 AND r.referrer_id = $2 \
+                     ORDER BY c.name_folded, c.id",
+            )
+            .bind(ws.as_str())
+            .bind(contact.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+            (by, introduced)
+        });
+        Ok(Introductions {
+            introduced_by: by.map(|(id, name)| (ContactId::from_stored(id), name)),
+            introduced: introduced
+                .into_iter()
+                .map(|(id, name, kind)| (ContactId::from_stored(id), name, kind == "customer"))
+                .collect(),
+        })
     }
 }

@@ -427,16 +427,9 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
     );
 }
 
-/// A gesture kind as people say it.
+/// A gesture kind as people say it (the core's words).
 pub fn gesture_kind(k: rapport_core::gesture::GestureKind) -> &'static str {
-    use rapport_core::gesture::GestureKind;
-    match k {
-        GestureKind::Gift => "gift",
-        GestureKind::Voucher => "voucher",
-        GestureKind::Tickets => "tickets",
-        GestureKind::ThankYouNote => "thank-you note",
-        GestureKind::Value => "something of value",
-    }
+    k.label()
 }
 
 /// One line: a year's budget, spent and remaining.

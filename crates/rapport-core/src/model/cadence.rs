@@ -38,6 +38,14 @@ impl Audience {
         }
     }
 
+    /// The name a person reads: `VIP`, `past customer`...
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Vip => "VIP",
+            Audience::Type(t) => t.label(),
+        }
+    }
+
     /// Parses `vip` or a relationship type.
     pub fn parse(text: &str) -> Result<Audience, Invalid> {
         if text.trim().eq_ignore_ascii_case("vip") {

@@ -34,6 +34,17 @@ crate::named::named_enum! {
 }
 
 impl GestureKind {
+    /// The kind as people say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            GestureKind::Gift => "gift",
+            GestureKind::Voucher => "voucher",
+            GestureKind::Tickets => "tickets",
+            GestureKind::ThankYouNote => "thank-you note",
+            GestureKind::Value => "something of value",
+        }
+    }
+
     /// Parses a kind as typed, accepting `thank-you-note` and `thank you note` too.
     pub fn parse(text: &str) -> Result<GestureKind, Invalid> {
         text.trim().replace(['-', ' '], "_").parse()

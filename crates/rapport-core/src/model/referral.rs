@@ -14,3 +14,12 @@ pub struct Advocate {
     /// Of those, the ones who became customers (current or past).
     pub became_customers: u64,
 }
+
+/// A contact's introductions both ways.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Introductions {
+    /// Who introduced them: (id, name).
+    pub introduced_by: Option<(ContactId, String)>,
+    /// Whom they introduced, by name: (id, name, now a customer).
+    pub introduced: Vec<(ContactId, String, bool)>,
+}

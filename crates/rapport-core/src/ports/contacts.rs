@@ -85,11 +85,13 @@ pub trait ContactStore: Send + Sync {
         filter: &ContactFilter,
     ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
 
-    /// How many contacts the filter matches in all (its cursor and limit aside).
+    /// How many contacts the filter matches in all (its cursor and limit aside), counting
+    /// no further than `cap` + 1 (so a count stays cheap on a large book).
     fn count_listed(
         &self,
         ws: &WorkspaceId,
         filter: &ContactFilter,
+        cap: u64,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
     /// Where the given contacts stand (next touch due, trust evidence), in one query.

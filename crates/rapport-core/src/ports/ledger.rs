@@ -125,6 +125,13 @@ pub trait LedgerStore: Send + Sync {
         contact: &ContactId,
     ) -> impl Future<Output = StoreResult<Vec<StoredTrust>>> + Send;
 
+    /// The carried trust evidence of several contacts, in one query per few hundred.
+    fn stored_trust_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<StoredTrust>>> + Send;
+
     /// Recomputes every carried score of the workspace from the ledger, as of `now`, in one
     /// transaction; returns how many scores were written.
     fn recompute_trust(

@@ -24,4 +24,12 @@ pub trait ReferralStore: Send + Sync {
         &self,
         ws: &WorkspaceId,
     ) -> impl Future<Output = StoreResult<Vec<crate::referral::Advocate>>> + Send;
+
+    /// A contact's introductions both ways: who introduced them (if anyone), and whom they
+    /// introduced, by name: (id, name) pairs.
+    fn introductions(
+        &self,
+        ws: &WorkspaceId,
+        contact: &ContactId,
+    ) -> impl Future<Output = StoreResult<crate::referral::Introductions>> + Send;
 }

@@ -273,8 +273,14 @@ pub struct ListedContact {
 #[derive(Clone, Debug, Serialize)]
 pub struct ContactList {
     pub items: Vec<ListedContact>,
+    /// How many match, up to [`COUNT_CAP`]; more when `total_capped`.
     pub total: u64,
+    /// More than [`COUNT_CAP`] match (the count stops there to stay fast on a large book).
+    pub total_capped: bool,
 }
+
+/// The contact list counts matches up to this many, and says "more than" beyond.
+pub const COUNT_CAP: u64 = 10_000;
 
 /// A page of contacts with where each stands, and the count of all that match.
 pub async fn contact_list<S: ContactStore>(
@@ -286,7 +292,7 @@ pub async fn contact_list<S: ContactStore>(
     let filter = filter_of(query, now)?;
     let ws = &actor.workspace.id;
     let contacts = store.list_contacts(ws, &filter).await?;
-    let total = store.count_listed(ws, &filter).await?;
+    let counted = store.count_listed(ws, &filter, COUNT_CAP).await?;
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id.clone()).collect();
     let standing = store.standing(ws, &ids).await?;
     let params = actor.workspace.trust_params();
@@ -308,7 +314,11 @@ pub async fn contact_list<S: ContactStore>(
             }
         })
         .collect();
-    Ok(ContactList { items, total })
+    Ok(ContactList {
+        items,
+        total: counted.min(COUNT_CAP),
+        total_capped: counted > COUNT_CAP,
+    })
 }
 
 /// A contact with what the user remembers about them and the latest interactions: what

@@ -285,9 +285,11 @@ async fn views_of<S: ContactStore + DealStore + LedgerStore>(
         .collect();
     let params = actor.workspace.trust_params();
     let mut gates: HashMap<ContactId, (bool, Option<crate::trust::Band>)> = HashMap::new();
+    let stored = store.stored_trust_of(ws, &contacts).await?;
     for c in &contacts {
-        let stored = store.stored_trust(ws, c).await?;
-        let theirs = stored.iter().find(|s| s.direction == Direction::Theirs);
+        let theirs = stored
+            .iter()
+            .find(|s| s.contact_id == *c && s.direction == Direction::Theirs);
         let score = match theirs {
             // The carried score, decayed to now: what the explanation would say.
             Some(s)

@@ -39,3 +39,13 @@ pub async fn record<S: ContactStore + ReferralStore>(
 pub async fn advocates<S: ReferralStore>(store: &S, actor: &Actor) -> Result<Vec<Advocate>> {
     Ok(store.advocates(&actor.workspace.id).await?)
 }
+
+/// A contact's introductions both ways.
+pub async fn introductions<S: ContactStore + ReferralStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+) -> Result<Introductions> {
+    let c = resolve_contact(store, actor, reference).await?;
+    Ok(store.introductions(&actor.workspace.id, &c.id).await?)
+}

@@ -86,6 +86,10 @@ pub(super) struct ContactPage {
     /// Deals not shown, and the page that lists them all.
     deals_more: Option<(u64, String)>,
     archived: bool,
+    /// Who introduced them: (id, name).
+    introduced_by: Option<(String, String)>,
+    /// Whom they introduced: (id, name, now a customer).
+    introduced: Vec<(String, String, bool)>,
 }
 
 pub(super) struct RequestLine {
@@ -96,6 +100,9 @@ pub(super) struct RequestLine {
 }
 
 pub(super) struct DealLine {
+    /// What we conceded, and what we got in return, as lines.
+    gives: String,
+    gets: String,
     id: String,
     line: String,
     open: bool,
@@ -234,7 +241,15 @@ pub(super) async fn contact_page_with(
     let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 20)
         .await?
         .into_iter()
-        .map(|(g, _)| format!("{} · {}: {} ({})", g.given_on, g.kind, g.text, g.cost))
+        .map(|(g, _)| {
+            format!(
+                "{} · {}: {} ({})",
+                g.given_on,
+                g.kind.label(),
+                g.text,
+                g.cost
+            )
+        })
         .collect();
     let contact_deals = rapport_core::deal::list(
         &state.db,
@@ -268,7 +283,15 @@ pub(super) async fn contact_page_with(
             } else {
                 format!(" — {}", flags.join("; "))
             };
+            let terms = |list: &[rapport_core::deal::Term]| {
+                list.iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
             DealLine {
+                gives: terms(&d.gives),
+                gets: terms(&d.gets),
                 id: d.deal.id.to_string(),
                 line: format!(
                     "{}: {} ({}){flags}",
@@ -278,6 +301,7 @@ pub(super) async fn contact_page_with(
             }
         })
         .collect();
+    let intro = rapport_core::referral::introductions(&state.db, &s.actor, c.id.as_str()).await?;
     let org = c
         .organisation
         .as_deref()
@@ -325,6 +349,12 @@ pub(super) async fn contact_page_with(
         deals,
         deals_more,
         archived: c.is_archived(),
+        introduced_by: intro.introduced_by.map(|(id, name)| (id.to_string(), name)),
+        introduced: intro
+            .introduced
+            .into_iter()
+            .map(|(id, name, customer)| (id.to_string(), name, customer))
+            .collect(),
     };
     Ok(render(&page))
 }

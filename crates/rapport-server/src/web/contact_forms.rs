@@ -107,12 +107,18 @@ pub(super) async fn contact_form_result(
     let status = match &done {
         Ok(()) => return redirect(&format!("/contacts/{cid}")),
         Err(rapport_core::Error::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+        // A name typed in a form that matches several contacts, or none: said on the page
+        // (the page's own contact missing still answers 404, from the page).
+        Err(rapport_core::Error::Ambiguous { .. } | rapport_core::Error::NotFound(_)) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Err(rapport_core::Error::Conflict(_)) => StatusCode::CONFLICT,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let message = match done {
         Err(rapport_core::Error::Invalid(i)) => i.message,
-        Err(rapport_core::Error::Conflict(m)) => m,
+        Err(rapport_core::Error::Conflict(m) | rapport_core::Error::NotFound(m)) => m,
+        Err(e @ rapport_core::Error::Ambiguous { .. }) => e.to_string(),
         Err(e) => return web_error(e.into()),
         Ok(()) => String::new(),
     };
@@ -351,4 +357,49 @@ pub(super) async fn add_deal(
     }
     .await;
     contact_form_result(&state, &s, &cid, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct IntroForm {
+    /// The other contact, as typed: a name or the start of one.
+    other: String,
+}
+
+/// Records who introduced the contact of the page (`by`), or whom they introduced.
+async fn record_introduction(
+    state: &AppState,
+    s: &Session,
+    id: &str,
+    other: &str,
+    they_were_introduced: bool,
+) -> Response {
+    let cid = match contact_id(id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let (from, to) = if they_were_introduced {
+        (other, cid.as_str())
+    } else {
+        (cid.as_str(), other)
+    };
+    let done = rapport_core::referral::record(&state.db, &s.actor, from, to, now())
+        .await
+        .map(|_| ());
+    contact_form_result(state, s, &cid, done).await
+}
+
+pub(super) async fn introduced_by(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<IntroForm>,
+) -> Response {
+    record_introduction(&state, &s, &id, &f.other, true).await
+}
+
+pub(super) async fn introduced(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<IntroForm>,
+) -> Response {
+    record_introduction(&state, &s, &id, &f.other, false).await
 }

@@ -183,9 +183,10 @@ pub(super) async fn contacts_page(
         archived,
         vip_only,
         going_cold,
-        count: match list.total {
-            1 => "1 contact".to_owned(),
-            n => format!("{n} contacts"),
+        count: match (list.total, list.total_capped) {
+            (n, true) => format!("More than {n} contacts"),
+            (1, false) => "1 contact".to_owned(),
+            (n, false) => format!("{n} contacts"),
         },
         filter_types: type_options(relationship),
         rows,

@@ -34,6 +34,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/interactions", post(log_interaction))
         .route("/contacts/{id}/gestures", post(add_gesture))
         .route("/contacts/{id}/deals", post(add_deal))
+        .route("/contacts/{id}/introduced-by", post(introduced_by))
+        .route("/contacts/{id}/introduced", post(introduced))
         .route("/deals/{id}/stage", post(move_deal))
         .route("/deals/{id}/terms", post(add_term))
         .route("/commitments", get(ledger_page))

@@ -19,7 +19,8 @@ pub(super) struct SettingsPage {
     touch_rules: Vec<String>,
     /// The member's daily digest hour, or empty (off).
     digest_at: String,
-    audiences: Vec<&'static str>,
+    /// (the typed name, the name a person reads)
+    audiences: Vec<(&'static str, &'static str)>,
     members: Vec<String>,
     /// (id, description, revocable)
     tokens: Vec<(String, String, bool)>,
@@ -69,7 +70,7 @@ pub(super) async fn settings_page(
         .map(|r| {
             format!(
                 "{}: {}{}",
-                r.audience.as_str(),
+                r.audience.label(),
                 r.days
                     .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days")),
                 if r.custom { "" } else { " (default)" }
@@ -81,7 +82,7 @@ pub(super) async fn settings_page(
         .map(|r| {
             format!(
                 "{}: {}{}",
-                r.audience.as_str(),
+                r.audience.label(),
                 r.days.map_or_else(
                     || "never goes cold".to_owned(),
                     |d| format!("every {d} days")
@@ -150,7 +151,7 @@ pub(super) async fn settings_page(
         digest_at,
         audiences: rapport_core::gesture::Audience::all()
             .into_iter()
-            .map(|a| a.as_str())
+            .map(|a| (a.as_str(), a.label()))
             .collect(),
         members,
         tokens,
