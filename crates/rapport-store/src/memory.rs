@@ -284,11 +284,12 @@ impl InteractionStore for Db {
                 return Err(StoreError::NotFound);
             };
             let sourced: Option<i32> = sqlx::query_scalar(
-                "SELECT 1 FROM commitments WHERE workspace_id = $1 AND source_interaction_id = $2 \
-                 LIMIT 1",
+                "SELECT 1 FROM commitments WHERE workspace_id = $1 AND contact_id = $3 \
+                 AND source_interaction_id = $2 LIMIT 1",
             )
             .bind(ws.as_str())
             .bind(id.as_str())
+            .bind(contact.as_str())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db_err)?;

@@ -43,7 +43,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     13 => "0013_phone_keys",
     14 => "0014_login_attempts",
     15 => "0015_deals_by_stage",
-    16 => "0016_deals_board_order"
+    16 => "0016_deals_board_order",
+    17 => "0017_deal_stage_totals"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -60,7 +61,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     13 => "0013_phone_keys",
     14 => "0014_login_attempts",
     15 => "0015_deals_by_stage",
-    16 => "0016_deals_board_order"
+    16 => "0016_deals_board_order",
+    17 => "0017_deal_stage_totals"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

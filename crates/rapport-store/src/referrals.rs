@@ -95,7 +95,14 @@ impl ReferralStore for Db {
             introduced_by: by.map(|(id, name)| (ContactId::from_stored(id), name)),
             introduced: introduced
                 .into_iter()
-                .map(|(id, name, kind)| (ContactId::from_stored(id), name, kind == "customer"))
+                .map(|(id, name, kind)| {
+                    (
+                        ContactId::from_stored(id),
+                        name,
+                        // As the advocates count them: customers, now or before.
+                        kind == "customer" || kind == "past_customer",
+                    )
+                })
                 .collect(),
         })
     }

@@ -297,6 +297,9 @@ async fn the_board_counts_every_deal_and_pages_lose_none(db: &Db) {
     assert_eq!(col(Stage::Won).total.value, Cents(500_000));
     assert_eq!(col(Stage::Won).deals[0].contact_name, "Quiet Customer");
     assert_eq!(col(Stage::Lead).total.count, 0);
+    // The totals follow a stage change: the deal left negotiation for won.
+    assert_eq!(col(Stage::Negotiation).total.count, 0);
+    assert_eq!(col(Stage::Negotiation).total.value, Cents(0));
 
     // Quiet Customer's page asks for their deals, whatever else the book holds.
     let quiet_id = service::resolve_contact(db, &a, "quiet")

@@ -68,7 +68,10 @@ pub(super) async fn commitment_page(
             None => format!("At risk since {}", when(r.at, s)),
         }),
         can_flag: c.status == Status::Open && c.at_risk.is_none(),
-        can_tell: c.told_at.is_none() && (c.at_risk.is_some() || c.status == Status::Kept),
+        // Telling is the promiser's news: mine only.
+        can_tell: c.direction == Direction::Mine
+            && c.told_at.is_none()
+            && (c.at_risk.is_some() || c.status == Status::Kept),
         successor: c.successor_id.as_ref().map(ToString::to_string),
         predecessor: c.predecessor_id.as_ref().map(ToString::to_string),
         history: entries

@@ -184,6 +184,9 @@ pub(super) async fn contact_page_with(
                 Direction::Mine if k.needs_telling() => {
                     vec![("told", "Told them"), ("kept", "Kept")]
                 }
+                Direction::Mine if k.at_risk.is_some() => {
+                    vec![("kept", "Kept"), ("broken", "Broken")]
+                }
                 Direction::Mine => vec![
                     ("kept", "Kept"),
                     ("at-risk", "At risk"),

@@ -184,9 +184,9 @@ pub(super) async fn contacts_page(
         vip_only,
         going_cold,
         count: match (list.total, list.total_capped) {
-            (n, true) => format!("More than {n} contacts"),
+            (n, true) => format!("More than {} contacts", thousands(n)),
             (1, false) => "1 contact".to_owned(),
-            (n, false) => format!("{n} contacts"),
+            (n, false) => format!("{} contacts", thousands(n)),
         },
         filter_types: type_options(relationship),
         rows,
@@ -249,5 +249,29 @@ pub(super) async fn add_contact(
             page
         }
         Err(e) => web_error(e.into()),
+    }
+}
+
+/// 4212 → "4,212".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_with_thousands_separated() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(4212), "4,212");
+        assert_eq!(super::thousands(100_000), "100,000");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
     }
 }

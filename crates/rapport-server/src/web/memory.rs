@@ -174,8 +174,23 @@ pub(super) async fn edit_interaction(
         i_said: f.i_said.clone(),
         ..old.clone()
     };
+    // "When" as shown on the form (to the minute), or emptied: the time it had, kept exact.
+    let shown = old
+        .occurred_at
+        .to_zoned_datetime(s.actor.workspace.tz())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
+    let unchanged =
+        f.at.as_deref()
+            .map(str::trim)
+            .is_none_or(|t| t.is_empty() || t == shown);
     let done = match f.read(now(), &s.actor.workspace.tz()) {
-        Ok(new) => service::edit_interaction(&state.db, &s.actor, &id, new).await,
+        Ok(mut new) => {
+            if unchanged {
+                new.occurred_at = old.occurred_at;
+            }
+            service::edit_interaction(&state.db, &s.actor, &id, new).await
+        }
         Err(e) => Err(e),
     };
     match done {

@@ -25,8 +25,8 @@ pub(super) struct Section {
     /// Every item of the section, the ones listed and the rest.
     count: u64,
     items: Vec<Item>,
-    /// Items beyond those shown here: (the link's words, where they are).
-    rest: Option<(String, String)>,
+    /// Items beyond those shown here: (the words, where they are when a page lists them).
+    rest: Option<(String, Option<String>)>,
 }
 
 #[derive(Template)]
@@ -98,19 +98,25 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
                     listed + beyond,
                     listed - shown as u64 + beyond
                 ),
-                format!("/today?section={kind}#{kind}"),
+                Some(format!("/today?section={kind}#{kind}")),
             ))
         } else if beyond > 0 {
-            // Today lists the most urgent; the ledger has every one.
-            let direction = if kind == TodayKind::TheirsOverdue {
-                "theirs"
-            } else {
-                "mine"
-            };
-            Some((
-                format!("… and {beyond} more, not listed here: see every one in the ledger"),
-                format!("/commitments?direction={direction}&open=1"),
-            ))
+            // Today lists the most urgent; where the rest are depends on what they are.
+            Some(match kind {
+                TodayKind::MineDue | TodayKind::BadNews => (
+                    format!("… and {beyond} more, not listed here: see every one in the ledger"),
+                    Some("/commitments?direction=mine&open=1".to_owned()),
+                ),
+                TodayKind::TheirsOverdue => (
+                    format!("… and {beyond} more, not listed here: see every one in the ledger"),
+                    Some("/commitments?direction=theirs&open=1".to_owned()),
+                ),
+                TodayKind::GoingCold => (
+                    format!("… and {beyond} more going cold: see them all"),
+                    Some("/contacts?cold=1".to_owned()),
+                ),
+                _ => (format!("… and about {beyond} more, not listed here"), None),
+            })
         } else {
             None
         };
