@@ -241,24 +241,34 @@ pub async fn board<S: ContactStore + DealStore + LedgerStore>(
     per_stage: u32,
     now: Timestamp,
 ) -> Result<Vec<BoardColumn>> {
-    let mut columns = Vec::new();
-    for total in store.deal_stages(&actor.workspace.id).await? {
+    // Each stage's first deals (its count and total come from the stage totals, so no
+    // count runs here), then the names, give/get lines and trust gates of all of them at
+    // once.
+    let ws = &actor.workspace.id;
+    let limit = per_stage.clamp(1, MAX_DEALS);
+    let mut stages = Vec::new();
+    let mut all: Vec<Deal> = Vec::new();
+    for total in store.deal_stages(ws).await? {
         let deals = if total.count == 0 {
             Vec::new()
         } else {
-            let query = DealQuery {
-                filter: DealFilter {
-                    stage: Some(total.stage),
-                    ..DealFilter::default()
-                },
-                after: None,
-                limit: per_stage.clamp(1, MAX_DEALS),
+            let filter = DealFilter {
+                stage: Some(total.stage),
+                ..DealFilter::default()
             };
-            list(store, actor, &query, now).await?.items
+            store.deals(ws, &filter, None, limit).await?
         };
-        columns.push(BoardColumn { total, deals });
+        stages.push((total, deals.len()));
+        all.extend(deals);
     }
-    Ok(columns)
+    let mut views = views_of(store, actor, all, now).await?.into_iter();
+    Ok(stages
+        .into_iter()
+        .map(|(total, n)| BoardColumn {
+            total,
+            deals: views.by_ref().take(n).collect(),
+        })
+        .collect())
 }
 
 /// The views of some deals: names, give/get lines and trust gates read for all at once.
