@@ -147,6 +147,15 @@ async function flows(page, base, link, label) {
     .waitFor();
   await shot("deals");
 
+  // The ledger and the insights, from the menu.
+  await page.getByRole("link", { name: "Ledger" }).click();
+  await page.getByRole("heading", { name: "The ledger" }).waitFor();
+  await shot("ledger");
+  await page.getByRole("link", { name: "Insights" }).click();
+  await page.getByRole("heading", { name: "How fast news travels" }).waitFor();
+  await page.getByText("Bad news (at risk → told): 1 told").waitFor();
+  await shot("insights");
+
   // Edit, archive and restore her.
   await page.goto(contactUrl);
   await page.getByRole("link", { name: "Edit", exact: true }).click();

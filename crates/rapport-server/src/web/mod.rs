@@ -47,6 +47,7 @@ mod contact_forms;
 mod contacts;
 mod deals;
 mod form;
+mod insights;
 mod ledger_list;
 mod memory;
 mod page_prelude;

@@ -42,6 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/commitments/{id}", get(commitment))
         .route("/commitments/{id}/{action}", post(commitment_action))
         .route("/deals", get(deals))
+        .route("/insights", get(insights))
         .route("/settings", get(settings).post(save_settings))
         .route("/settings/tokens", post(create_token))
         .route("/settings/budget", post(set_budget))
