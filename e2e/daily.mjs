@@ -115,7 +115,11 @@ async function flows(page, base, link, label) {
   await page.waitForURL(contactUrl);
   await page.getByText("sailing boats").waitFor();
   await page.getByRole("link", { name: "Edit “sailing boats”" }).click();
-  await page.getByRole("button", { name: "Delete it" }).click();
+  await page.getByRole("link", { name: "Delete it…" }).click();
+  // A confirm step, without JavaScript: the page names what goes.
+  await page.getByText("sailing boats").waitFor();
+  await shot("fact-delete-confirm");
+  await page.getByRole("button", { name: "Delete it", exact: true }).click();
   await page.waitForURL(contactUrl);
   if ((await page.getByText("sailing boats").count()) !== 0) fail("the deleted fact is still shown");
   await page.locator("#fact-kind").selectOption("interest");
@@ -155,6 +159,40 @@ async function flows(page, base, link, label) {
   await page.getByRole("heading", { name: "How fast news travels" }).waitFor();
   await page.getByText("Bad news (at risk → told): 1 told").waitFor();
   await shot("insights");
+
+  // A request with no why yet: answered by a promise on her page, its why written on the
+  // Requests page.
+  await page.goto(contactUrl);
+  await page.getByLabel("What they asked for").fill("A spring price list");
+  await page.getByRole("button", { name: "Record the request" }).click();
+  await page.waitForURL(contactUrl);
+  const request = page.locator("#requests li", { hasText: "A spring price list" });
+  await request.getByLabel("The promise that answers it").selectOption({ index: 0 });
+  await request.getByRole("button", { name: "Link the answer" }).click();
+  await page.waitForURL(contactUrl);
+  await page.locator("#requests").getByRole("link", { name: "Answered by a promise" }).waitFor();
+  await page.getByRole("link", { name: "Requests", exact: true }).click();
+  await page.getByRole("heading", { name: "What they asked for" }).waitFor();
+  await page.getByLabel("Why it matters to Élodie Martin").fill("Her restaurant clients order in March");
+  await shot("requests");
+  await page.getByRole("button", { name: "Save the why" }).click();
+  await page.getByText("Why: Her restaurant clients order in March").waitFor();
+
+  // Search finds the conversation by what she said, accents and case aside.
+  await page.getByRole("link", { name: "Search", exact: true }).click();
+  await page.getByLabel(/Contacts and conversations/).fill("BIGGER order");
+  await page.getByRole("button", { name: "Search" }).click();
+  const hit = page.locator("li", { hasText: "Tasting at the cellar" });
+  await hit.getByRole("link", { name: "Élodie Martin" }).waitFor();
+  await shot("search");
+
+  // A label recorded wrongly is corrected on the promise's page; the history keeps both.
+  await go("/commitments");
+  await page.getByRole("link", { name: /Call about the order/ }).click();
+  await page.locator("#label").selectOption("broken");
+  await page.getByRole("button", { name: "Correct it" }).click();
+  await page.getByText(/corrected: kept → broken/).waitFor();
+  await shot("commitment-corrected");
 
   // Edit, archive and restore her.
   await page.goto(contactUrl);

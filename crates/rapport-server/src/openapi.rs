@@ -586,6 +586,10 @@ pub fn document() -> Value {
             "post": op("setWhy", "Record why it matters to them", vec![id()],
                 Some(body(&["why"], json!({"why": text()}))), "200", Some(r("Request")))
         },
+        "/requests/{id}/answer": {
+            "post": op("answerRequest", "Link it to the commitment (with the same contact) that answers it", vec![id()],
+                Some(body(&["commitment_id"], json!({"commitment_id": string()}))), "200", Some(r("Request")))
+        },
         "/deals": {
             "get": op("listDeals", "Deals with their flags, by expected close (none last); next_cursor is set only when more deals match", vec![boolean_query("open", "Open ones only"),
                 query("contact_id", string(), "Only this contact's deals"),

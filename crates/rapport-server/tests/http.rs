@@ -661,6 +661,11 @@ async fn another_workspace_sees_and_changes_nothing(db: &Db) {
             format!("/api/v1/requests/{rid}/why"),
             Some(json!({"why": "x"})),
         ),
+        (
+            "POST",
+            format!("/api/v1/requests/{rid}/answer"),
+            Some(json!({"commitment_id": kid})),
+        ),
         ("GET", format!("/api/v1/deals/{did}"), None),
         (
             "POST",
@@ -875,6 +880,32 @@ async fn the_whole_book_over_http(db: &Db) {
         .await
         .json();
     assert_eq!(open["items"].as_array().map(Vec::len), Some(0));
+    // Answered by a promise of the same contact; an unknown commitment changes nothing.
+    let k = post(
+        "/api/v1/commitments",
+        json!({"contact_id": kenji, "direction": "mine", "text": "Price the 12 cars", "due": "2030-01-10"}),
+    )
+    .await;
+    let kid = k.json()["id"].as_str().expect("id").to_owned();
+    let unknown = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/requests/{rid}/answer"),
+        Some(json!({"commitment_id": "0192f0c4-7a3b-7c00-8000-0000000000ee"})),
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    let answered = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/requests/{rid}/answer"),
+        Some(json!({"commitment_id": kid})),
+    )
+    .await;
+    assert_eq!(answered.status, 200, "{}", answered.body);
+    assert_eq!(answered.json()["answered_by"], kid.as_str());
 
     let d = post(
         "/api/v1/deals",

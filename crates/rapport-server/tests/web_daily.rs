@@ -7,7 +7,7 @@ use jiff::{Timestamp, ToSpan};
 use rapport_core::commitment::{Direction, Due, Status};
 use rapport_core::contact::NewContact;
 use rapport_core::ledger::{self, CommitmentQuery, NewCommitment};
-use rapport_core::ports::{ContactStore, WorkspaceStore};
+use rapport_core::ports::{AccountStore, ContactStore, WorkspaceStore};
 use rapport_core::service;
 use rapport_core::trust::Size;
 use rapport_core::workspace::Actor;
@@ -197,6 +197,55 @@ async fn every_outcome_of_a_promise_from_the_browser(db: &Db) {
     let again = b.post(&format!("/commitments/{samples}/kept"), &[]).await;
     assert_eq!(again.status, 409);
     assert!(again.body.contains("role=\"alert\""), "{}", again.body);
+
+    // A label recorded wrongly is corrected on its page; the old one stays in the history.
+    let page = b.get(&format!("/commitments/{samples}")).await.body;
+    assert!(
+        page.contains("Correct it</button>"),
+        "a resolved promise offers it"
+    );
+    let fixed = b
+        .post(
+            &format!("/commitments/{samples}/correct"),
+            &[("label", "broken")],
+        )
+        .await;
+    assert_eq!(fixed.status, 303, "{}", fixed.body);
+    assert_eq!(status(db, &a, &samples).await, Status::Broken);
+    let page = b.get(&format!("/commitments/{samples}")).await.body;
+    assert!(page.contains("corrected: kept → broken"), "{page}");
+    for (label, code) in [("broken", 409), ("nonsense", 422), ("", 422)] {
+        let r = b
+            .post(
+                &format!("/commitments/{samples}/correct"),
+                &[("label", label)],
+            )
+            .await;
+        assert_eq!(r.status, code, "{label:?}: {}", r.body);
+        assert!(
+            !r.body.contains("--correct") && !r.body.contains("--on"),
+            "no CLI flag"
+        );
+    }
+    assert_eq!(status(db, &a, &samples).await, Status::Broken, "unchanged");
+    let open_one = promise(db, &a, &elodie, "Not yet done", "2030-02-02").await;
+    assert!(
+        !b.get(&format!("/commitments/{open_one}"))
+            .await
+            .body
+            .contains("Correct it</button>"),
+        "an open promise has no label to correct"
+    );
+    assert_eq!(
+        b.post(
+            &format!("/commitments/{open_one}/correct"),
+            &[("label", "kept")]
+        )
+        .await
+        .status,
+        409
+    );
+    assert_eq!(status(db, &a, &open_one).await, Status::Open);
 
     // Renegotiate to a new date: the successor carries on, its page shown.
     let quote = promise(db, &a, &elodie, "Call the notary", "2030-03-01").await;
@@ -560,6 +609,10 @@ async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
         .await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("value=\"Sofia\""), "what was typed stays");
+    assert!(
+        bad.body.contains("value=\"2016-02-30\""),
+        "the date as typed stays, not the stored one"
+    );
     let facts = service::contact_card(db, &a, ana.id.as_str())
         .await
         .expect("card")
@@ -586,6 +639,19 @@ async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
         (FactKind::Family, "Sofia")
     );
     assert_eq!(facts[0].id, fact.id, "the same fact");
+    // Deleting asks first, on a page of its own (no JavaScript needed); asking deletes nothing.
+    let ask = b.get(&format!("/facts/{}/delete", fact.id)).await;
+    assert_eq!(ask.status, 200);
+    assert!(ask.body.contains("Sofia") && ask.body.contains("This cannot be undone"));
+    assert!(ask.body.contains("Delete it</button>") && ask.body.contains("Keep it"));
+    assert_eq!(
+        service::contact_card(db, &a, ana.id.as_str())
+            .await
+            .expect("card")
+            .facts
+            .len(),
+        1
+    );
     assert_eq!(
         b.post(&format!("/facts/{}/delete", fact.id), &[])
             .await
@@ -882,6 +948,282 @@ async fn the_brief_is_its_own_page(db: &Db) {
     assert_eq!(b.get("/contacts/nope/brief").await.status, 404);
 }
 
+async fn requests_across_the_workspace_and_their_answers(db: &Db) {
+    let a = actor(db).await;
+    let ana = contact(db, &a, "Ana Lima").await;
+    let bruno = contact(db, &a, "Bruno Costa").await;
+    let now = Timestamp::now();
+    for i in 0..51 {
+        let (who, why) = if i % 2 == 0 {
+            (&ana, Some("for her team"))
+        } else {
+            (&bruno, None)
+        };
+        ledger::add_request(db, &a, who, &format!("Request {i:02}"), why, None, now)
+            .await
+            .expect("request");
+    }
+    let b = Browser::new(db, &a).await;
+
+    // 50 a page, oldest first, each with its contact; the rest on the next page.
+    let first = b.get("/requests").await;
+    assert_eq!(first.status, 200);
+    assert!(first.body.contains("Request 00") && first.body.contains("Request 49"));
+    assert!(!first.body.contains("Request 50"), "cut at 50…");
+    assert!(first.body.contains("Next 50 requests"), "…and said so");
+    assert!(first.body.contains("Ana Lima") && first.body.contains("Bruno Costa"));
+    let next = first
+        .body
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.starts_with("/requests?after="))
+        .expect("a next page")
+        .replace("&#38;", "&");
+    let second = b.get(&next).await;
+    assert!(second.body.contains("Request 50") && !second.body.contains("Request 49"));
+    assert!(!second.body.contains("Next 50 requests"));
+
+    // Only those without a why; one contact's.
+    let open = b.get("/requests?open=1").await.body;
+    assert!(
+        open.contains("Request 01") && !open.contains("Request 00"),
+        "why known: left out"
+    );
+    let hers = b.get(&format!("/requests?contact={ana}")).await.body;
+    assert!(hers.contains("What Ana Lima asked for") && !hers.contains("Request 01"));
+    assert_eq!(b.get("/requests?contact=nobody-at-all").await.status, 404);
+    assert_eq!(b.get("/requests?after=not-a-request").await.status, 404);
+
+    // A why written on the list comes back to the list.
+    let list = ledger::requests(db, &a, Some(&bruno), true, None, 100)
+        .await
+        .expect("requests");
+    let r1 = list[0].id.to_string();
+    let saved = b
+        .post(
+            &format!("/requests/{r1}/why"),
+            &[
+                ("why", "Their audit is in May"),
+                ("back", "/requests?open=1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(location(&saved), "/requests?open=1");
+    let r = ledger::request(db, &a, &r1).await.expect("request");
+    assert_eq!(r.why.as_deref(), Some("Their audit is in May"));
+
+    // Answered by a promise of the same contact; another contact's is refused, unchanged.
+    let anas = promise(db, &a, &ana, "Send the team pricing", "2030-01-10").await;
+    let brunos = promise(db, &a, &bruno, "Send the audit pack", "2030-01-11").await;
+    let page = b.get(&format!("/contacts/{bruno}")).await.body;
+    assert!(page.contains("Link the answer") && page.contains("Send the audit pack"));
+    let wrong = b
+        .post(&format!("/requests/{r1}/answer"), &[("commitment", &anas)])
+        .await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong.body.contains("another contact"), "{}", wrong.body);
+    assert!(
+        ledger::request(db, &a, &r1)
+            .await
+            .expect("r")
+            .answered_by
+            .is_none()
+    );
+    let linked = b
+        .post(
+            &format!("/requests/{r1}/answer"),
+            &[("commitment", &brunos)],
+        )
+        .await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    let r = ledger::request(db, &a, &r1).await.expect("request");
+    assert_eq!(r.answered_by.map(|c| c.to_string()), Some(brunos.clone()));
+    assert!(
+        b.get(&format!("/contacts/{bruno}"))
+            .await
+            .body
+            .contains(&format!(
+                "href=\"/commitments/{brunos}\">Answered by a promise"
+            ))
+    );
+    // More than the page shows: said, with the page that lists them all.
+    assert!(
+        b.get(&format!("/contacts/{bruno}"))
+            .await
+            .body
+            .contains(&format!("/requests?contact={bruno}"))
+    );
+    assert_eq!(
+        b.post("/requests/not-an-id/answer", &[("commitment", &brunos)])
+            .await
+            .status,
+        404
+    );
+
+    // Another workspace's request: not found, nothing changed.
+    let other = db
+        .create_workspace("Other", "Them", "UTC", now)
+        .await
+        .expect("workspace");
+    let theirs_contact = contact(db, &other, "Their Contact").await;
+    let (_, theirs) = ledger::add_request(db, &other, &theirs_contact, "Theirs", None, None, now)
+        .await
+        .expect("request");
+    let r = b
+        .post(
+            &format!("/requests/{}/why", theirs.id),
+            &[("why", "not yours")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert!(
+        ledger::request(db, &other, theirs.id.as_str())
+            .await
+            .expect("theirs")
+            .why
+            .is_none()
+    );
+    assert!(!b.get("/requests").await.body.contains("Their Contact"));
+}
+
+async fn search_finds_contacts_and_conversations(db: &Db) {
+    use rapport_core::interaction::{InteractionKind, NewInteraction};
+    let a = actor(db).await;
+    let elodie = contact(db, &a, "Élodie Martin").await;
+    contact(db, &a, "Elodie Martins").await;
+    let now = Timestamp::now();
+    for i in 0..23 {
+        service::log_interaction(
+            db,
+            &a,
+            &elodie,
+            NewInteraction {
+                kind: InteractionKind::Call,
+                occurred_at: now - (i + 1).hours(),
+                summary: format!("Call {i:02}"),
+                they_said: Some("Wants a BIGGER order in spring".into()),
+                i_said: None,
+            },
+            now,
+        )
+        .await
+        .expect("interaction");
+    }
+    let b = Browser::new(db, &a).await;
+    assert_eq!(b.get("/search").await.status, 200);
+
+    // Contacts by name, accents and case aside, with their count.
+    let page = b.get("/search?q=ELODIE").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("2 contacts"), "{}", page.body);
+    assert!(page.body.contains("Élodie Martin") && page.body.contains("Elodie Martins"));
+
+    // Conversations by what was said, newest first, 20 a page, each with its contact.
+    let page = b.get("/search?q=bigger+ORDER").await.body;
+    assert!(page.contains("Call 00") && page.contains("Call 19") && !page.contains("Call 20"));
+    assert!(page.contains("They said: Wants a BIGGER order in spring"));
+    assert!(page.contains("Élodie Martin"));
+    assert!(page.contains("Next 20 conversations"), "cut, and said so");
+    let next = page
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.starts_with("/search?q="))
+        .expect("a next page")
+        .replace("&#38;", "&");
+    let rest = b.get(&next).await.body;
+    assert!(rest.contains("Call 20") && rest.contains("Call 22") && !rest.contains("Call 19"));
+    assert!(!rest.contains("Next 20 conversations"));
+    let none = b.get("/search?q=zeppelin").await.body;
+    assert!(none.contains("0 contacts") && none.contains("No conversation mentions"));
+    assert_eq!(b.get("/search?q=order&after=nope").await.status, 404);
+}
+
+async fn a_member_leaves_from_settings(db: &Db) {
+    use rapport_core::workspace::Role;
+    let owner = actor(db).await;
+    let now = Timestamp::now();
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            Role::Member,
+            None,
+            now,
+        )
+        .await
+        .expect("member");
+    let cy = db
+        .add_user(
+            "My workspace",
+            "cy@example.com",
+            "Cy",
+            Role::Member,
+            None,
+            now,
+        )
+        .await
+        .expect("member");
+    let client = contact(db, &bo, "Bo's Client").await;
+    let kept_open = promise(db, &bo, &client, "Bo's promise", "2030-01-20").await;
+
+    // A member sees no handoff form, and is refused if they post one; nothing moves.
+    let as_bo = Browser::new(db, &bo).await;
+    assert!(
+        !as_bo
+            .get("/settings")
+            .await
+            .body
+            .contains("Hand their work over")
+    );
+    let refused = as_bo
+        .post(
+            "/settings/handoff",
+            &[("from", "cy@example.com"), ("to", "bo@example.com")],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+
+    // The owner hands Bo's work to Cy: said on the page; Bo's promise is Cy's now.
+    let b = Browser::new(db, &owner).await;
+    let page = b.get("/settings").await.body;
+    assert!(page.contains("Hand their work over") && page.contains("Bo (bo@example.com)"));
+    let bad = b
+        .post(
+            "/settings/handoff",
+            &[("from", "bo@example.com"), ("to", "bo@example.com")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let unknown = b
+        .post(
+            "/settings/handoff",
+            &[("from", "nobody@example.com"), ("to", "cy@example.com")],
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let done = b
+        .post(
+            "/settings/handoff",
+            &[("from", bo.user.id.as_str()), ("to", cy.user.id.as_str())],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(
+        done.body
+            .contains("Handed over: 1 contact, 1 open promise and 0 open deals"),
+        "{}",
+        done.body
+    );
+    let c = ledger::commitment(db, &cy, &kept_open)
+        .await
+        .expect("commitment");
+    assert_eq!(c.owner_id, cy.user.id);
+    // Bo's session ended with the membership.
+    assert_ne!(as_bo.get("/today").await.status, 200);
+}
+
 on_both_backends!(
     every_outcome_of_a_promise_from_the_browser,
     contacts_are_added_edited_archived_and_restored,
@@ -891,4 +1233,7 @@ on_both_backends!(
     the_list_counts_filters_and_shows_where_each_stands,
     introductions_both_ways_on_a_contacts_page,
     the_brief_is_its_own_page,
+    requests_across_the_workspace_and_their_answers,
+    search_finds_contacts_and_conversations,
+    a_member_leaves_from_settings,
 );

@@ -492,21 +492,12 @@ impl ContactStore for Db {
         struct Row {
             id: String,
             touch_due_at: Option<i64>,
-            direction: Option<String>,
-            positive: Option<f64>,
-            negative: Option<f64>,
-            as_of: Option<i64>,
-        }
-        if ids.is_empty() {
-            return Ok(Vec::new());
         }
         let mut out: Vec<rapport_core::ports::Standing> = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {
             let rows: Vec<Row> = with_pool!(self, |pool| {
                 let mut qb = QueryBuilder::new(
-                    "SELECT c.id, c.touch_due_at, t.direction, t.positive, t.negative, t.as_of \
-                     FROM contacts c LEFT JOIN trust_scores t ON t.workspace_id = c.workspace_id \
-                     AND t.contact_id = c.id WHERE c.workspace_id = ",
+                    "SELECT c.id, c.touch_due_at FROM contacts c WHERE c.workspace_id = ",
                 );
                 qb.push_bind(ws.as_str()).push(" AND c.id IN (");
                 let mut list = qb.separated(", ");
@@ -521,32 +512,10 @@ impl ContactStore for Db {
                     .map_err(db_err)?
             });
             for r in rows {
-                let id = ContactId::parse(&r.id).ok_or_else(|| corrupt("contact id", &r.id))?;
-                let at = match out.iter().position(|s| s.id == id) {
-                    Some(at) => at,
-                    None => {
-                        out.push(rapport_core::ports::Standing {
-                            id,
-                            touch_due_at: r.touch_due_at.map(instant).transpose()?,
-                            mine: None,
-                            theirs: None,
-                        });
-                        out.len() - 1
-                    }
-                };
-                if let (Some(d), Some(positive), Some(negative), Some(as_of)) =
-                    (r.direction.as_deref(), r.positive, r.negative, r.as_of)
-                {
-                    let e = rapport_core::trust::Evidence {
-                        positive,
-                        negative,
-                        as_of: instant(as_of)?,
-                    };
-                    match d {
-                        "mine" => out[at].mine = Some(e),
-                        _ => out[at].theirs = Some(e),
-                    }
-                }
+                out.push(rapport_core::ports::Standing {
+                    id: ContactId::parse(&r.id).ok_or_else(|| corrupt("contact id", &r.id))?,
+                    touch_due_at: r.touch_due_at.map(instant).transpose()?,
+                });
             }
         }
         Ok(out)

@@ -563,6 +563,12 @@ pub struct RequestsArgs {
     /// Only those whose why is still unknown.
     #[arg(long)]
     pub open: bool,
+    /// At most this many (1 to 1000); when more match, the command for the next page follows.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    /// Only those after this request (the last id of the previous page).
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -32,6 +32,9 @@ fn main() -> ExitCode {
             if let Some(rapport_core::Error::DayFull(_)) = e.downcast_ref() {
                 eprintln!("hint: add --anyway to record it all the same");
             }
+            if let Some(hint) = render::take_hint() {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::from(exit_code(&e))
         }
     }

@@ -13,6 +13,21 @@ use serde::Serialize;
 /// Prints `value` as pretty JSON on stdout.
 /// Says that a list stopped at its limit, and how to see the rest: on stdout after a table,
 /// on stderr when stdout holds JSON only.
+/// A hint printed on stderr after the error a command fails with (how to go on).
+static HINT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Leaves a hint for `main` to print after the error.
+pub fn hint(text: impl Into<String>) {
+    if let Ok(mut h) = HINT.lock() {
+        *h = Some(text.into());
+    }
+}
+
+/// The hint left for the error, if any.
+pub fn take_hint() -> Option<String> {
+    HINT.lock().ok().and_then(|mut h| h.take())
+}
+
 pub fn more(json: bool, what: &str, next: &str) {
     let line = format!("... more {what}: {next}");
     if json {

@@ -324,7 +324,7 @@ fn bad_input_is_refused_and_writes_nothing(b: &Book) {
         ),
         (
             &["fact", "add", "elodie", "--kind", "date", "Birthday"],
-            "needs --date",
+            "needs its date",
         ),
         (
             &["log", "elodie", "Call", "--at", "last tuesday-ish"],

@@ -241,6 +241,9 @@ fn bad_input_gets_a_clear_error_and_writes_nothing(b: &Book) {
         let stderr = b.fails(args, *code);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
+    // A label already there: the way on is named.
+    let stderr = b.fails(&["kept", &kept], 5);
+    assert!(stderr.contains("hint: add --correct"), "{stderr}");
     assert_eq!(b.json(&["commitments"]), before, "nothing written");
     // Insisting records it.
     promise(b, &["bruno", "Task 6", "--due", "2030-01-15", "--anyway"]);

@@ -83,21 +83,21 @@ impl NewFact {
         if relation.is_some() && self.kind != FactKind::Family {
             return Err(Invalid::new(
                 "relation",
-                "--relation is for family facts (daughter, spouse...)",
+                "a relation is for family facts (daughter, spouse...)",
             ));
         }
         match (self.kind, self.date) {
             (FactKind::Date, None) => {
                 return Err(Invalid::new(
                     "date",
-                    "a date fact needs --date YYYY-MM-DD (or --MM-DD when the year is unknown)",
+                    "a date fact needs its date: YYYY-MM-DD, or --MM-DD when the year is unknown",
                 ));
             }
             (FactKind::Interest | FactKind::Preference | FactKind::Note, Some(_)) => {
                 return Err(Invalid::new(
                     "date",
                     format!(
-                        "--date is for family birthdays and date facts, not {} facts",
+                        "a date is for family birthdays and date facts, not {} facts",
                         self.kind
                     ),
                 ));

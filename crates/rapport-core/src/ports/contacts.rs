@@ -26,14 +26,12 @@ pub struct ContactFilter {
     pub limit: u32,
 }
 
-/// Where a listed contact stands: when the next touch is due, and the stored trust
-/// evidence both ways (none when no promise was ever resolved that way).
+/// Where a listed contact stands: when the next touch is due. (Trust comes from
+/// `LedgerStore::stored_trust_of`, read by `ledger::trust_now`.)
 #[derive(Clone, Debug, PartialEq)]
 pub struct Standing {
     pub id: ContactId,
     pub touch_due_at: Option<Timestamp>,
-    pub mine: Option<crate::trust::Evidence>,
-    pub theirs: Option<crate::trust::Evidence>,
 }
 
 /// Contacts.
@@ -94,7 +92,7 @@ pub trait ContactStore: Send + Sync {
         cap: u64,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
-    /// Where the given contacts stand (next touch due, trust evidence), in one query.
+    /// When the given contacts' next touch is due, in one query per few hundred.
     fn standing(
         &self,
         ws: &WorkspaceId,

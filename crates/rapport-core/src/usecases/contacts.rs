@@ -283,7 +283,7 @@ pub struct ContactList {
 pub const COUNT_CAP: u64 = 10_000;
 
 /// A page of contacts with where each stands, and the count of all that match.
-pub async fn contact_list<S: ContactStore>(
+pub async fn contact_list<S: ContactStore + crate::ports::LedgerStore>(
     store: &S,
     actor: &Actor,
     query: ContactQuery,
@@ -295,21 +295,18 @@ pub async fn contact_list<S: ContactStore>(
     let counted = store.count_listed(ws, &filter, COUNT_CAP).await?;
     let ids: Vec<ContactId> = contacts.iter().map(|c| c.id.clone()).collect();
     let standing = store.standing(ws, &ids).await?;
-    let params = actor.workspace.trust_params();
-    let band = |e: &Option<crate::trust::Evidence>| {
-        e.as_ref()
-            .and_then(|e| e.decayed_to(now, &params).score(&params).band())
-    };
+    let trust = crate::ledger::trust_now(store, actor, &ids, now).await?;
     let items = contacts
         .into_iter()
         .map(|contact| {
             let s = standing.iter().find(|s| s.id == contact.id);
             let touch_due_at = s.and_then(|s| s.touch_due_at);
+            let t = trust.get(&contact.id).copied().unwrap_or_default();
             ListedContact {
                 going_cold: touch_due_at.is_some_and(|t| t < now),
                 touch_due_at,
-                trust_mine: s.and_then(|s| band(&s.mine)),
-                trust_theirs: s.and_then(|s| band(&s.theirs)),
+                trust_mine: t.mine.and_then(|s| s.band()),
+                trust_theirs: t.theirs.and_then(|s| s.band()),
                 contact,
             }
         })

@@ -293,49 +293,13 @@ async fn views_of<S: ContactStore + DealStore + LedgerStore>(
         .await?
         .into_iter()
         .collect();
-    let params = actor.workspace.trust_params();
-    let mut gates: HashMap<ContactId, (bool, Option<crate::trust::Band>)> = HashMap::new();
-    let stored = store.stored_trust_of(ws, &contacts).await?;
-    for c in &contacts {
-        let theirs = stored
-            .iter()
-            .find(|s| s.contact_id == *c && s.direction == Direction::Theirs);
-        let score = match theirs {
-            // The carried score, decayed to now: what the explanation would say.
-            Some(s)
-                if s.model_version == crate::trust::MODEL_VERSION
-                    && s.half_life_days == actor.workspace.trust_half_life_days =>
-            {
-                Some(s.evidence.decayed_to(now, &params).score(&params))
-            }
-            // Scored under another model or half-life: read it from the ledger.
-            Some(_) => {
-                let t = trust_of(store, actor, c.as_str(), None, now).await?;
-                let read = t.theirs.status != TrustStatus::Unknown;
-                gates.insert(
-                    c.clone(),
-                    (read && t.theirs.probability < 0.5, t.theirs.band),
-                );
-                continue;
-            }
-            None => None,
-        };
-        let gate = score.map_or((false, None), |s| {
-            (
-                s.status != TrustStatus::Unknown && s.probability < 0.5,
-                s.band(),
-            )
-        });
-        gates.insert(c.clone(), gate);
-    }
+    let trust = crate::ledger::trust_now(store, actor, &contacts, now).await?;
     Ok(deals
         .into_iter()
         .map(|deal| {
             let all = terms.remove(&deal.id).unwrap_or_default();
-            let (gate, band) = gates
-                .get(&deal.contact_id)
-                .copied()
-                .unwrap_or((false, None));
+            let t = trust.get(&deal.contact_id).copied().unwrap_or_default();
+            let (gate, band) = (t.gate(), t.theirs.and_then(|s| s.band()));
             let (gives, gets): (Vec<Term>, Vec<Term>) =
                 all.iter().cloned().partition(|t| t.kind == TermKind::Give);
             DealView {

@@ -291,7 +291,7 @@ pub async fn resolve<S: LedgerStore>(
         }
         (s, false) if s != Status::Open => {
             return Err(Error::Conflict(format!(
-                "it is already {s}; if that label is wrong, correct it with --correct"
+                "it is already {s}: if that label is wrong, correct it (the old label stays in its history)"
             )));
         }
         _ => {}
@@ -310,7 +310,7 @@ pub async fn resolve<S: LedgerStore>(
         && (new_status != Status::Released || same_release)
     {
         return Err(Error::Conflict(format!(
-            "it is already {new_status}: a correction must change the label or the time (--on)"
+            "it is already {new_status}: a correction must change the label or when it happened"
         )));
     }
     let mut after = before.clone();
@@ -591,6 +591,46 @@ pub async fn request<S: LedgerStore>(store: &S, actor: &Actor, id: &str) -> Resu
         .ok_or_else(|| Error::NotFound(format!("no request has the id {rid}")))
 }
 
+/// Requests of one contact or of the whole workspace, oldest first; only those whose why is
+/// still unknown when asked; `after` is the id of the last request of the previous page.
+/// The list `rapport requests`, `GET /api/v1/requests` and the web's Requests page show.
+pub async fn requests<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    contact: Option<&str>,
+    without_why: bool,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Request>> {
+    if limit == 0 || limit > crate::service::MAX_PAGE {
+        return Err(Invalid::new(
+            "limit",
+            format!("limit must be between 1 and {}", crate::service::MAX_PAGE),
+        )
+        .into());
+    }
+    let contact = match contact {
+        Some(r) => Some(resolve_contact(store, actor, r).await?.id),
+        None => None,
+    };
+    let after = match after {
+        Some(id) => {
+            let r = request(store, actor, id).await?;
+            Some((r.created_at, r.id))
+        }
+        None => None,
+    };
+    Ok(store
+        .requests(
+            &actor.workspace.id,
+            contact.as_ref(),
+            without_why,
+            after.as_ref(),
+            limit,
+        )
+        .await?)
+}
+
 /// Records why a request matters to them, and/or the commitment that answers it.
 pub async fn update_request<S: ContactStore + LedgerStore>(
     store: &S,
@@ -789,6 +829,73 @@ pub async fn trust_of<S: ContactStore + LedgerStore>(
         theirs,
         gap,
     })
+}
+
+/// Where trust stands both ways with one contact now, as lists show it (a band, a gate).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct TrustNow {
+    /// None when no promise was ever resolved that way.
+    pub mine: Option<trust::Score>,
+    pub theirs: Option<trust::Score>,
+}
+
+impl TrustNow {
+    /// Their promises are more likely broken than kept, on a reading that is not unknown:
+    /// the deals' trust gate.
+    pub fn gate(&self) -> bool {
+        self.theirs
+            .is_some_and(|s| s.status != TrustStatus::Unknown && s.probability < 0.5)
+    }
+}
+
+/// Trust both ways with several contacts now: the carried scores decayed to now, or, for a
+/// contact scored under another model version or half-life (not yet rescored), read from
+/// the ledger as `trust_of` would. The one reading the contact list and the deals board show.
+pub async fn trust_now<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    contacts: &[ContactId],
+    now: Timestamp,
+) -> Result<std::collections::HashMap<ContactId, TrustNow>> {
+    let params = actor.workspace.trust_params();
+    let mut out: std::collections::HashMap<ContactId, TrustNow> =
+        std::collections::HashMap::with_capacity(contacts.len());
+    let mut stale: Vec<ContactId> = Vec::new();
+    for s in store.stored_trust_of(&actor.workspace.id, contacts).await? {
+        if s.model_version != trust::MODEL_VERSION
+            || s.half_life_days != actor.workspace.trust_half_life_days
+        {
+            stale.push(s.contact_id);
+            continue;
+        }
+        let score = s.evidence.decayed_to(now, &params).score(&params);
+        let entry = out.entry(s.contact_id).or_default();
+        match s.direction {
+            Direction::Mine => entry.mine = Some(score),
+            Direction::Theirs => entry.theirs = Some(score),
+        }
+    }
+    stale.sort();
+    stale.dedup();
+    let score = |v: &DirectionView| {
+        (v.evidence > 0.0).then_some(trust::Score {
+            probability: v.probability,
+            uncertainty: v.uncertainty,
+            evidence: v.evidence,
+            status: v.status,
+        })
+    };
+    for c in stale {
+        let t = trust_of(store, actor, c.as_str(), None, now).await?;
+        out.insert(
+            c,
+            TrustNow {
+                mine: score(&t.mine),
+                theirs: score(&t.theirs),
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Latencies of one kind of news, in hours.

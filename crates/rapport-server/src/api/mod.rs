@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests", get(requests).post(add_request))
         .route("/requests/{id}", get(one_request))
         .route("/requests/{id}/why", post(why))
+        .route("/requests/{id}/answer", post(answer))
         .route("/deals", get(deals).post(add_deal))
         .route("/deals/{id}", get(one_deal))
         .route("/deals/{id}/stage", post(stage))

@@ -27,20 +27,16 @@ pub(super) async fn requests(
         None => None,
     };
     let limit = q.limit.unwrap_or(100);
-    if limit == 0 || limit > 1000 {
-        return Err(ApiError::invalid("limit", "between 1 and 1000"));
-    }
     let after = q.cursor.as_deref().map(cursor::request).transpose()?;
-    let items = state
-        .db
-        .requests(
-            &actor.0.workspace.id,
-            contact.as_ref(),
-            q.open,
-            after.as_ref(),
-            limit,
-        )
-        .await?;
+    let items = ledger::requests(
+        &state.db,
+        &actor.0,
+        contact.as_ref().map(ContactId::as_str),
+        q.open,
+        after.as_ref().map(|(_, id)| id.as_str()),
+        limit,
+    )
+    .await?;
     Ok(Json(cursor::page(items, limit, cursor::of_request)))
 }
 
@@ -79,6 +75,33 @@ pub(super) async fn one_request(
     let id = request_id(&id)?;
     Ok(Json(
         ledger::request(&state.db, &actor.0, id.as_str()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Answer {
+    commitment_id: String,
+}
+
+/// Links a request to the commitment (with the same contact) that answers it.
+pub(super) async fn answer(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+    Body(b): Body<Answer>,
+) -> ApiResult<Json<Request>> {
+    let id = request_id(&id)?;
+    Ok(Json(
+        ledger::update_request(
+            &state.db,
+            &actor.0,
+            id.as_str(),
+            None,
+            Some(&b.commitment_id),
+            now(),
+        )
+        .await?,
     ))
 }
 

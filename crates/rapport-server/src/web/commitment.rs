@@ -30,6 +30,9 @@ pub(super) struct CommitmentPage {
     error: Option<String>,
     /// The other endings: (action, button).
     outcomes: Vec<(&'static str, &'static str)>,
+    /// Resolved (not renegotiated): the label can be corrected, to one of these
+    /// (value, label, the current one).
+    corrections: Vec<(&'static str, &'static str, bool)>,
 }
 
 fn when(t: Timestamp, s: &Session) -> String {
@@ -85,6 +88,28 @@ pub(super) async fn commitment_page(
             ("withdrawn", "Withdrawn"),
             ("deceptive", "Claimed done, was not"),
         ],
+        corrections: if c.resolved_at.is_some() && c.successor_id.is_none() {
+            let current = match (c.status, c.released_on_request) {
+                (Status::Released, Some(false)) => "withdrawn",
+                (Status::Released, _) => "released",
+                (Status::Kept, _) => "kept",
+                (Status::Broken, _) => "broken",
+                (Status::Deceptive, _) => "deceptive",
+                _ => "",
+            };
+            [
+                ("kept", "Kept"),
+                ("broken", "Broken"),
+                ("deceptive", "Claimed done, was not"),
+                ("released", "Released"),
+                ("withdrawn", "Withdrawn"),
+            ]
+            .into_iter()
+            .map(|(v, l)| (v, l, v == current))
+            .collect()
+        } else {
+            Vec::new()
+        },
     };
     Ok(render(&page))
 }
@@ -120,8 +145,10 @@ pub(super) struct ActionForm {
     reason: Option<String>,
     /// The new due date of a renegotiation.
     due: Option<String>,
-    /// When it happened (default now).
+    /// When it happened (default now; for a correction, when it was recorded to happen).
     on: Option<String>,
+    /// A correction's new label.
+    label: Option<String>,
 }
 
 fn given(field: &Option<String>) -> Option<&str> {
@@ -163,6 +190,23 @@ pub(super) async fn commitment_action(
                 ledger::flag_at_risk(db, a, &id, given(&f.reason).map(str::to_owned), n).await
             }
             "told" => ledger::told(db, a, &id, on, n).await,
+            "correct" => {
+                let o = match given(&f.label) {
+                    Some("kept") => Outcome::Kept,
+                    Some("broken") => Outcome::Broken,
+                    Some("deceptive") => Outcome::Deceptive,
+                    Some("released") => Outcome::ReleasedOnRequest,
+                    Some("withdrawn") => Outcome::Withdrawn,
+                    _ => {
+                        return Err(rapport_core::Invalid::new(
+                            "label",
+                            "pick the label it should have",
+                        )
+                        .into());
+                    }
+                };
+                ledger::resolve(db, a, &id, o, on, true, n).await
+            }
             _ => Err(rapport_core::Error::NotFound("no such action".into())),
         }
     }
@@ -173,6 +217,7 @@ pub(super) async fn commitment_action(
                 "at-risk" => "Flagged at risk: tell them now".to_owned(),
                 "told" => "Marked as told".to_owned(),
                 "renegotiate" => format!("Renegotiated: now due {}", c.due),
+                "correct" => format!("Corrected: now {}", c.state_label(n)),
                 _ => format!("Marked {}", c.state_label(n)),
             };
             Html(format!("<li role=\"status\">✓ {}</li>", super::esc(&what))).into_response()

@@ -78,6 +78,10 @@ pub(super) struct ContactPage {
     facts: Vec<(&'static str, Vec<(String, String)>)>,
     upcoming: Vec<String>,
     requests: Vec<RequestLine>,
+    /// More requests than shown: the page that lists them all is linked.
+    requests_more: bool,
+    /// My open promises to them, one of which may answer a request: (id, text).
+    answer_choices: Vec<(String, String)>,
     /// (interaction id, line)
     timeline: Vec<(String, String)>,
     appreciation: String,
@@ -97,6 +101,8 @@ pub(super) struct RequestLine {
     line: String,
     /// Whether we know why it matters to them (else: ask, and a form to write it down).
     why_known: bool,
+    /// The promise that answers it.
+    answered_by: Option<String>,
 }
 
 pub(super) struct DealLine {
@@ -213,12 +219,13 @@ pub(super) async fn contact_page_with(
             format!("{} — {} ({when})", u.fact.describe(), u.next)
         })
         .collect();
-    let requests = state
-        .db
-        .requests(&s.actor.workspace.id, Some(&c.id), false, None, 100)
-        .await?
+    // The first few, oldest first (the backlog); the Requests page lists every one.
+    let mut requests =
+        ledger::requests(&state.db, &s.actor, Some(c.id.as_str()), false, None, 11).await?;
+    let requests_more = requests.len() > 10;
+    requests.truncate(10);
+    let requests: Vec<RequestLine> = requests
         .into_iter()
-        .rev()
         .map(|r| RequestLine {
             id: r.id.to_string(),
             line: match &r.why {
@@ -226,7 +233,13 @@ pub(super) async fn contact_page_with(
                 None => format!("{} — why it matters to them is not known yet: ask", r.text),
             },
             why_known: r.why.is_some(),
+            answered_by: r.answered_by.map(|a| a.to_string()),
         })
+        .collect();
+    let answer_choices = open
+        .iter()
+        .filter(|k| k.direction == Direction::Mine)
+        .map(|k| (k.id.to_string(), format!("{} (due {})", k.text, k.due)))
         .collect();
     let a = &brief.appreciation;
     let appreciation = format!(
@@ -346,6 +359,8 @@ pub(super) async fn contact_page_with(
         facts: grouped_facts(&card.facts),
         upcoming,
         requests,
+        requests_more,
+        answer_choices,
         timeline,
         appreciation,
         gestures,

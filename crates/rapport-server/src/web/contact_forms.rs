@@ -159,33 +159,6 @@ pub(super) async fn add_request(
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct WhyForm {
-    why: String,
-}
-
-pub(super) async fn set_why(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    SignedInForm(s, f): SignedInForm<WhyForm>,
-) -> Response {
-    let r = match ledger::request(&state.db, &s.actor, &id).await {
-        Ok(r) => r,
-        Err(e) => return web_error(e.into()),
-    };
-    let done = ledger::update_request(
-        &state.db,
-        &s.actor,
-        r.id.as_str(),
-        Some(&f.why),
-        None,
-        now(),
-    )
-    .await
-    .map(|_| ());
-    contact_form_result(&state, &s, &r.contact_id, done).await
-}
-
-#[derive(Debug, Deserialize)]
 pub(super) struct FactForm {
     pub(super) kind: String,
     pub(super) text: String,

@@ -183,11 +183,7 @@ pub(super) async fn contacts_page(
         archived,
         vip_only,
         going_cold,
-        count: match (list.total, list.total_capped) {
-            (n, true) => format!("More than {} contacts", thousands(n)),
-            (1, false) => "1 contact".to_owned(),
-            (n, false) => format!("{} contacts", thousands(n)),
-        },
+        count: count_words(list.total, list.total_capped, "contact"),
         filter_types: type_options(relationship),
         rows,
         next,
@@ -253,6 +249,15 @@ pub(super) async fn add_contact(
 }
 
 /// 4212 → "4,212".
+/// "1 contact", "4,212 contacts", "More than 10,000 contacts".
+pub(super) fn count_words(n: u64, capped: bool, noun: &str) -> String {
+    match (n, capped) {
+        (n, true) => format!("More than {} {noun}s", thousands(n)),
+        (1, false) => format!("1 {noun}"),
+        (n, false) => format!("{} {noun}s", thousands(n)),
+    }
+}
+
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

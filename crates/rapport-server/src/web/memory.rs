@@ -8,6 +8,75 @@ use rapport_core::interaction::{Interaction, InteractionKind};
 use super::page_prelude::*;
 
 #[derive(Template)]
+#[template(path = "confirm_delete.html")]
+pub(super) struct ConfirmDelete {
+    title: String,
+    csrf: String,
+    contact_id: String,
+    contact_name: String,
+    /// What is about to go, as a person reads it.
+    what: String,
+    /// Where "Delete it" posts, and where "Keep it" leads.
+    action: String,
+    keep: String,
+}
+
+/// Asks before deleting a fact (works without JavaScript: a page, then a button).
+pub(super) async fn delete_fact_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match service::fact_of(&state.db, &s.actor, &id).await {
+        Ok((c, f)) => render(&ConfirmDelete {
+            title: format!("Delete what you remember of {}?", c.name),
+            csrf: s.csrf.clone(),
+            contact_id: c.id.to_string(),
+            contact_name: c.name.clone(),
+            what: f.describe(),
+            action: format!("/facts/{}/delete", f.id),
+            keep: format!("/facts/{}/edit", f.id),
+        }),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+/// Asks before deleting an interaction.
+pub(super) async fn delete_interaction_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    match service::interaction(&state.db, &s.actor, &id).await {
+        Ok((c, i)) => render(&ConfirmDelete {
+            title: format!("Delete a conversation with {}?", c.name),
+            csrf: s.csrf.clone(),
+            contact_id: c.id.to_string(),
+            contact_name: c.name.clone(),
+            what: format!(
+                "{} · {}: {}",
+                i.occurred_at
+                    .to_zoned_datetime(s.actor.workspace.tz())
+                    .strftime("%a %-d %b %Y %H:%M"),
+                i.kind,
+                i.summary
+            ),
+            action: format!("/interactions/{}/delete", i.id),
+            keep: format!("/interactions/{}/edit", i.id),
+        }),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Template)]
 #[template(path = "memory_edit.html")]
 pub(super) struct MemoryEdit {
     title: String,
@@ -30,7 +99,14 @@ pub(super) struct MemoryEdit {
     error: Option<String>,
 }
 
-fn fact_page(s: &Session, c: &Contact, f: &Fact, error: Option<String>) -> Response {
+/// The edit page of a fact; after a refusal, with the date as it was typed.
+fn fact_page(
+    s: &Session,
+    c: &Contact,
+    f: &Fact,
+    error: Option<String>,
+    typed_date: Option<String>,
+) -> Response {
     render(&MemoryEdit {
         title: format!("Edit what you remember of {}", c.name),
         csrf: s.csrf.clone(),
@@ -45,7 +121,7 @@ fn fact_page(s: &Session, c: &Contact, f: &Fact, error: Option<String>) -> Respo
             .collect(),
         text: f.text.clone(),
         relation: f.relation.clone().unwrap_or_default(),
-        date: f.date.map(|d| d.to_string()).unwrap_or_default(),
+        date: typed_date.unwrap_or_else(|| f.date.map(|d| d.to_string()).unwrap_or_default()),
         they_said: String::new(),
         i_said: String::new(),
         at: String::new(),
@@ -53,7 +129,14 @@ fn fact_page(s: &Session, c: &Contact, f: &Fact, error: Option<String>) -> Respo
     })
 }
 
-fn interaction_page(s: &Session, c: &Contact, i: &Interaction, error: Option<String>) -> Response {
+/// The edit page of an interaction; after a refusal, with "when" as it was typed.
+fn interaction_page(
+    s: &Session,
+    c: &Contact,
+    i: &Interaction,
+    error: Option<String>,
+    typed_at: Option<String>,
+) -> Response {
     render(&MemoryEdit {
         title: format!("Edit a conversation with {}", c.name),
         csrf: s.csrf.clone(),
@@ -71,11 +154,12 @@ fn interaction_page(s: &Session, c: &Contact, i: &Interaction, error: Option<Str
         date: String::new(),
         they_said: i.they_said.clone().unwrap_or_default(),
         i_said: i.i_said.clone().unwrap_or_default(),
-        at: i
-            .occurred_at
-            .to_zoned_datetime(s.actor.workspace.tz())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string(),
+        at: typed_at.unwrap_or_else(|| {
+            i.occurred_at
+                .to_zoned_datetime(s.actor.workspace.tz())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        }),
         error,
     })
 }
@@ -99,7 +183,7 @@ pub(super) async fn edit_fact_form(
         Err(r) => return *r,
     };
     match service::fact_of(&state.db, &s.actor, &id).await {
-        Ok((c, f)) => fact_page(&s, &c, &f, None),
+        Ok((c, f)) => fact_page(&s, &c, &f, None, None),
         Err(e) => web_error(e.into()),
     }
 }
@@ -119,15 +203,17 @@ pub(super) async fn edit_fact(
         relation: f.relation.clone(),
         ..old.clone()
     };
+    let typed_date = Some(f.date.clone().unwrap_or_default());
     let done = match f.read() {
         Ok(new) => service::edit_fact(&state.db, &s.actor, &id, new).await,
         Err(e) => Err(e),
     };
     match done {
         Ok(_) => redirect(&format!("/contacts/{}", c.id)),
-        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
-            refused(fact_page(&s, &c, &typed, Some(e.to_string())), &e)
-        }
+        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => refused(
+            fact_page(&s, &c, &typed, Some(e.to_string()), typed_date),
+            &e,
+        ),
         Err(e) => web_error(e.into()),
     }
 }
@@ -153,7 +239,7 @@ pub(super) async fn edit_interaction_form(
         Err(r) => return *r,
     };
     match service::interaction(&state.db, &s.actor, &id).await {
-        Ok((c, i)) => interaction_page(&s, &c, &i, None),
+        Ok((c, i)) => interaction_page(&s, &c, &i, None, None),
         Err(e) => web_error(e.into()),
     }
 }
@@ -184,6 +270,7 @@ pub(super) async fn edit_interaction(
         f.at.as_deref()
             .map(str::trim)
             .is_none_or(|t| t.is_empty() || t == shown);
+    let typed_at = f.at.clone();
     let done = match f.read(now(), &s.actor.workspace.tz()) {
         Ok(mut new) => {
             if unchanged {
@@ -195,9 +282,10 @@ pub(super) async fn edit_interaction(
     };
     match done {
         Ok(_) => redirect(&format!("/contacts/{}", c.id)),
-        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
-            refused(interaction_page(&s, &c, &typed, Some(e.to_string())), &e)
-        }
+        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => refused(
+            interaction_page(&s, &c, &typed, Some(e.to_string()), typed_at),
+            &e,
+        ),
         Err(e) => web_error(e.into()),
     }
 }
@@ -212,7 +300,7 @@ pub(super) async fn delete_interaction(
         Err(e @ rapport_core::Error::Conflict(_)) => {
             // Kept: say why on its page.
             match service::interaction(&state.db, &s.actor, &id).await {
-                Ok((c, i)) => refused(interaction_page(&s, &c, &i, Some(e.to_string())), &e),
+                Ok((c, i)) => refused(interaction_page(&s, &c, &i, Some(e.to_string()), None), &e),
                 Err(e) => web_error(e.into()),
             }
         }

@@ -52,6 +52,8 @@ mod ledger_list;
 mod memory;
 mod page_prelude;
 mod pages;
+mod requests;
+mod search;
 mod settings;
 mod today;
 mod transfer;

@@ -41,5 +41,7 @@ pub(super) use super::deals::*;
 pub(super) use super::insights::*;
 pub(super) use super::ledger_list::*;
 pub(super) use super::memory::*;
+pub(super) use super::requests::*;
+pub(super) use super::search::*;
 pub(super) use super::settings::*;
 pub(super) use super::today::*;

@@ -23,14 +23,23 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts/{id}/commitments", post(add_commitment))
         .route("/contacts/{id}/facts", post(add_fact))
         .route("/facts/{id}/edit", get(edit_fact_form).post(edit_fact))
-        .route("/facts/{id}/delete", post(delete_fact))
+        .route(
+            "/facts/{id}/delete",
+            get(delete_fact_form).post(delete_fact),
+        )
         .route(
             "/interactions/{id}/edit",
             get(edit_interaction_form).post(edit_interaction),
         )
-        .route("/interactions/{id}/delete", post(delete_interaction))
+        .route(
+            "/interactions/{id}/delete",
+            get(delete_interaction_form).post(delete_interaction),
+        )
         .route("/contacts/{id}/requests", post(add_request))
+        .route("/requests", get(requests_page))
+        .route("/search", get(search_page))
         .route("/requests/{id}/why", post(set_why))
+        .route("/requests/{id}/answer", post(answer_request))
         .route("/contacts/{id}/interactions", post(log_interaction))
         .route("/contacts/{id}/gestures", post(add_gesture))
         .route("/contacts/{id}/deals", post(add_deal))
@@ -49,6 +58,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/appreciation", post(set_appreciation))
         .route("/settings/keep-in-touch", post(set_keep_in_touch))
         .route("/settings/members", post(invite_member))
+        .route("/settings/handoff", post(handoff))
         .route("/settings/feed", post(rotate_feed))
         .route("/settings/digest", post(set_digest))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))

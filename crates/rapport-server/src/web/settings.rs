@@ -22,6 +22,11 @@ pub(super) struct SettingsPage {
     /// (the typed name, the name a person reads)
     audiences: Vec<(&'static str, &'static str)>,
     members: Vec<String>,
+    /// Whether the signed-in member is an owner (the handoff form is theirs).
+    owner: bool,
+    /// For the handoff: (user id, name and email), me excepted among those who leave.
+    leavers: Vec<(String, String)>,
+    heirs: Vec<(String, String)>,
     /// (id, description, revocable)
     tokens: Vec<(String, String, bool)>,
 }
@@ -49,10 +54,11 @@ fn time_zones() -> &'static [String] {
     })
 }
 
-/// A secret shown on the settings page once (a new API token, an invitation link).
+/// What was just done, said on the settings page; with a secret shown once (a new API
+/// token, an invitation link) when there is one.
 pub(super) struct ShownOnce {
     what: String,
-    value: String,
+    value: Option<String>,
 }
 
 pub(super) async fn settings_page(
@@ -92,10 +98,20 @@ pub(super) async fn settings_page(
         })
         .collect();
     let digest_at = state.db.digest_at(&s.actor).await?.unwrap_or_default();
-    let members = state
-        .db
-        .members(&s.actor.workspace.id)
-        .await?
+    let all_members = state.db.members(&s.actor.workspace.id).await?;
+    let who = |m: &rapport_core::account::Member| {
+        (
+            m.user_id.to_string(),
+            format!("{} ({})", m.name, m.email.as_deref().unwrap_or("no email")),
+        )
+    };
+    let heirs: Vec<(String, String)> = all_members.iter().map(who).collect();
+    let leavers: Vec<(String, String)> = all_members
+        .iter()
+        .filter(|m| m.user_id != s.actor.user.id)
+        .map(who)
+        .collect();
+    let members = all_members
         .iter()
         .map(|m| {
             format!(
@@ -154,6 +170,9 @@ pub(super) async fn settings_page(
             .map(|a| (a.as_str(), a.label()))
             .collect(),
         members,
+        owner: s.actor.role == rapport_core::workspace::Role::Owner,
+        leavers,
+        heirs,
         tokens,
     }))
 }
@@ -234,7 +253,7 @@ pub(super) async fn create_token(
         Ok(made) => {
             let shown = ShownOnce {
                 what: "Your new API token".into(),
-                value: made.token,
+                value: Some(made.token),
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
@@ -294,7 +313,7 @@ pub(super) async fn rotate_feed(
         Ok(path) => {
             let shown = ShownOnce {
                 what: "Your calendar feed URL (subscribe to it in your calendar app)".into(),
-                value: format!("{}{path}", base_url(&state)),
+                value: Some(format!("{}{path}", base_url(&state))),
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
@@ -340,7 +359,7 @@ pub(super) async fn invite_member(
                     invite.email,
                     rapport_core::account::INVITE_DAYS
                 ),
-                value: format!("{base}/invite/{token}"),
+                value: Some(format!("{base}/invite/{token}")),
             };
             settings_page(&state, &s, None, Some(shown)).await
         }
@@ -390,4 +409,51 @@ pub(super) async fn set_appreciation(
         ..Default::default()
     };
     change(&state, &s, update).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct HandoffForm {
+    from: String,
+    to: String,
+}
+
+/// Hands a leaving member's contacts, open promises and open deals to another member: the
+/// use case `rapport handoff` calls (owners only, the core says).
+pub(super) async fn handoff(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<HandoffForm>,
+) -> Response {
+    match rapport_core::account::handoff(&state.db, &s.actor, &f.from, &f.to, now()).await {
+        Ok(done) => {
+            let shown = ShownOnce {
+                what: format!(
+                    "Handed over: {}, {} and {}. The member who left can no longer sign in.",
+                    counted(done.contacts, "contact"),
+                    counted(done.open_commitments, "open promise"),
+                    counted(done.open_deals, "open deal")
+                ),
+                value: None,
+            };
+            settings_page(&state, &s, None, Some(shown)).await
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            settings_page(&state, &s, Some(e.message.clone()), None)
+                .await
+                .map(|mut r| {
+                    *r.status_mut() = e.status;
+                    r
+                })
+        }
+    }
+    .unwrap_or_else(web_error)
+}
+
+/// "1 contact", "3 contacts".
+fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -74,9 +74,32 @@ pub async fn record(ctx: &Context, a: PromiseArgs, direction: Direction) -> anyh
 pub async fn outcome(ctx: &Context, a: OutcomeArgs, outcome: Outcome) -> anyhow::Result<()> {
     let now = Context::now();
     let on = moment(ctx, a.on.as_deref(), now)?;
-    let c = ledger::resolve(&ctx.db, &ctx.actor, &a.id, outcome, on, a.correct, now).await?;
+    let c = resolved(ctx, &a.id, outcome, on, a.correct, now).await?;
     let label = c.evidence_kind().map_or(c.status.as_str(), |k| k.as_str());
     print_commitment(&c, a.out.json, &format!("Recorded {label}"))
+}
+
+/// `ledger::resolve`, with the way on when a label is already there: `--correct`.
+async fn resolved(
+    ctx: &Context,
+    id: &str,
+    outcome: Outcome,
+    on: Option<Timestamp>,
+    correct: bool,
+    now: Timestamp,
+) -> anyhow::Result<Commitment> {
+    match ledger::resolve(&ctx.db, &ctx.actor, id, outcome, on, correct, now).await {
+        Err(e @ Error::Conflict(_)) if !correct => {
+            let labelled = ledger::commitment(&ctx.db, &ctx.actor, id)
+                .await
+                .is_ok_and(|c| c.resolved_at.is_some() && c.successor_id.is_none());
+            if labelled {
+                render::hint("add --correct to change the label (and --on to say when)");
+            }
+            Err(e.into())
+        }
+        other => Ok(other?),
+    }
 }
 
 pub async fn release(ctx: &Context, a: ReleaseArgs) -> anyhow::Result<()> {
@@ -87,7 +110,7 @@ pub async fn release(ctx: &Context, a: ReleaseArgs) -> anyhow::Result<()> {
     } else {
         Outcome::ReleasedOnRequest
     };
-    let c = ledger::resolve(&ctx.db, &ctx.actor, &a.id, outcome, on, a.correct, now).await?;
+    let c = resolved(ctx, &a.id, outcome, on, a.correct, now).await?;
     print_commitment(&c, a.out.json, "Released")
 }
 
@@ -258,38 +281,55 @@ pub async fn answer(ctx: &Context, a: AnswerArgs) -> anyhow::Result<()> {
 }
 
 pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
-    let contact = match &a.reference {
-        Some(r) => Some(
-            rapport_core::service::resolve_contact(&ctx.db, &ctx.actor, r)
-                .await?
-                .id,
-        ),
-        None => None,
+    // One more than asked says whether there is a next page (out-of-range limits are the
+    // core's to refuse).
+    let max = rapport_core::service::MAX_PAGE;
+    let ask = if (1..max).contains(&a.limit) {
+        a.limit + 1
+    } else {
+        a.limit
     };
-    let list = ctx
-        .db
-        .requests(
-            &ctx.actor.workspace.id,
-            contact.as_ref(),
-            a.open,
-            None,
-            1000,
-        )
-        .await
-        .map_err(Error::from)?;
+    let mut list = ledger::requests(
+        &ctx.db,
+        &ctx.actor,
+        a.reference.as_deref(),
+        a.open,
+        a.after.as_deref(),
+        ask,
+    )
+    .await?;
+    let more = list.len() > a.limit as usize || (a.limit == max && list.len() == max as usize);
+    list.truncate(a.limit as usize);
     if a.out.json {
-        return render::json(&list);
-    }
-    let names = names(ctx, list.iter().map(|r| &r.contact_id)).await?;
-    if list.is_empty() {
-        println!("(no requests)");
-    }
-    for r in &list {
-        let who = names.get(&r.contact_id).map_or("?", String::as_str);
-        match &r.why {
-            Some(w) => println!("  {who}: {}  (why: {w})  {}", r.text, r.id),
-            None => println!("  {who}: {}  (why? unknown)  {}", r.text, r.id),
+        render::json(&list)?;
+    } else {
+        let names = names(ctx, list.iter().map(|r| &r.contact_id)).await?;
+        if list.is_empty() {
+            println!("(no requests)");
         }
+        for r in &list {
+            let who = names.get(&r.contact_id).map_or("?", String::as_str);
+            let answered = if r.answered_by.is_some() {
+                "  answered"
+            } else {
+                ""
+            };
+            match &r.why {
+                Some(w) => println!("  {who}: {}  (why: {w}){answered}  {}", r.text, r.id),
+                None => println!("  {who}: {}  (why? unknown){answered}  {}", r.text, r.id),
+            }
+        }
+    }
+    if let (true, Some(last)) = (more, list.last()) {
+        let mut next = String::from("rapport requests");
+        if let Some(r) = &a.reference {
+            next.push_str(&format!(" {r:?}"));
+        }
+        if a.open {
+            next.push_str(" --open");
+        }
+        next.push_str(&format!(" --limit {} --after {}", a.limit, last.id));
+        render::more(a.out.json, "requests", &next);
     }
     Ok(())
 }
