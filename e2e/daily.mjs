@@ -185,6 +185,13 @@ async function flows(page, base, link, label) {
   const hit = page.locator("li", { hasText: "Tasting at the cellar" });
   await hit.getByRole("link", { name: "Élodie Martin" }).waitFor();
   await shot("search");
+  // Every conversation with her, and every gesture, on their own pages.
+  await page.goto(`${contactUrl}/timeline`);
+  await page.getByText("Tasting at the cellar").waitFor();
+  await shot("timeline");
+  await go("/gestures");
+  await page.getByRole("heading", { name: "Gestures of appreciation" }).waitFor();
+  await shot("gestures");
 
   // A label recorded wrongly is corrected on the promise's page; the history keeps both.
   await go("/commitments");

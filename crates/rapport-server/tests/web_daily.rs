@@ -1224,6 +1224,117 @@ async fn a_member_leaves_from_settings(db: &Db) {
     assert_ne!(as_bo.get("/today").await.status, 200);
 }
 
+async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
+    use rapport_core::gesture::{GestureKind, NewGesture};
+    use rapport_core::interaction::{InteractionKind, NewInteraction};
+    let a = actor(db).await;
+    let ana = contact(db, &a, "Ana Lima").await;
+    let bruno = contact(db, &a, "Bruno Costa").await;
+    let now = Timestamp::now();
+    for i in 0..55 {
+        service::log_interaction(
+            db,
+            &a,
+            &ana,
+            NewInteraction {
+                kind: InteractionKind::Call,
+                occurred_at: now - (i + 1).hours(),
+                summary: format!("Talk {i:02}"),
+                they_said: None,
+                i_said: None,
+            },
+            now,
+        )
+        .await
+        .expect("interaction");
+    }
+    for i in 0..22 {
+        rapport_core::gesture::add(
+            db,
+            &a,
+            &ana,
+            NewGesture {
+                kind: Some(GestureKind::Gift),
+                text: format!("Gift {i:02}"),
+                on: Some(jiff::civil::date(2026, 1, 1) + (i as i64).days()),
+                cost: None,
+                note: None,
+            },
+            now,
+        )
+        .await
+        .expect("gesture");
+    }
+    rapport_core::gesture::add(
+        db,
+        &a,
+        &bruno,
+        NewGesture {
+            kind: Some(GestureKind::Tickets),
+            text: "Concert".into(),
+            on: Some(jiff::civil::date(2025, 6, 1)),
+            cost: None,
+            note: None,
+        },
+        now,
+    )
+    .await
+    .expect("gesture");
+    for i in 0..51 {
+        promise(db, &a, &ana, &format!("Promise {i:02}"), "2031-01-01").await;
+    }
+    promise(db, &a, &bruno, "Bruno's promise", "2031-01-01").await;
+    let b = Browser::new(db, &a).await;
+
+    // The page shows the latest of each, and links to the rest.
+    let page = b.get(&format!("/contacts/{ana}")).await.body;
+    assert!(page.contains("Talk 19") && !page.contains("Talk 20"));
+    assert!(page.contains(&format!("/contacts/{ana}/timeline")));
+    assert!(page.contains(&format!("/gestures?contact={ana}")));
+    assert!(
+        page.contains(&format!("/commitments?open=1&amp;contact={ana}")),
+        "{page}"
+    );
+    let bruno_page = b.get(&format!("/contacts/{bruno}")).await.body;
+    assert!(!bruno_page.contains("/timeline\"") && !bruno_page.contains("/gestures?contact"));
+
+    // Every conversation, 50 a page.
+    let first = b.get(&format!("/contacts/{ana}/timeline")).await.body;
+    assert!(first.contains("Talk 00") && first.contains("Talk 49") && !first.contains("Talk 50"));
+    let next = first
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains("/timeline?after="))
+        .expect("a next page")
+        .to_owned();
+    let rest = b.get(&next).await.body;
+    assert!(rest.contains("Talk 54") && !rest.contains("Talk 49"));
+    assert!(!rest.contains("Earlier conversations"));
+    let after = next.split("after=").nth(1).expect("cursor");
+    assert_eq!(
+        b.get(&format!("/contacts/{bruno}/timeline?after={after}"))
+            .await
+            .status,
+        404,
+        "another contact's conversation is no cursor here"
+    );
+
+    // Every gesture: hers, and the workspace's with names.
+    let hers = b.get(&format!("/gestures?contact={ana}")).await.body;
+    assert!(hers.contains("Gift 00") && hers.contains("Gift 21") && !hers.contains("Concert"));
+    let all = b.get("/gestures").await.body;
+    assert!(all.contains("Concert") && all.contains("Bruno Costa") && all.contains("Ana Lima"));
+    assert_eq!(b.get("/gestures?after=garbage").await.status, 404);
+
+    // Her open promises on the ledger, hers only.
+    let ledger = b
+        .get(&format!("/commitments?open=1&contact={ana}"))
+        .await
+        .body;
+    assert!(ledger.contains("The ledger: Ana Lima") && !ledger.contains("Bruno's promise"));
+    assert!(ledger.contains("Next 50 promises"));
+}
+
 on_both_backends!(
     every_outcome_of_a_promise_from_the_browser,
     contacts_are_added_edited_archived_and_restored,
@@ -1236,4 +1347,5 @@ on_both_backends!(
     requests_across_the_workspace_and_their_answers,
     search_finds_contacts_and_conversations,
     a_member_leaves_from_settings,
+    a_contacts_page_says_what_it_leaves_out,
 );

@@ -84,6 +84,12 @@ pub(super) struct ContactPage {
     answer_choices: Vec<(String, String)>,
     /// (interaction id, line)
     timeline: Vec<(String, String)>,
+    /// Earlier conversations than shown: the timeline page lists them.
+    timeline_more: bool,
+    /// More gestures than shown: the gestures page lists them.
+    gestures_more: bool,
+    /// More open promises than shown: the ledger, filtered to them, lists them.
+    commitments_more: bool,
     appreciation: String,
     gestures: Vec<String>,
     deals: Vec<DealLine>,
@@ -95,6 +101,9 @@ pub(super) struct ContactPage {
     /// Whom they introduced: (id, name, now a customer).
     introduced: Vec<(String, String, bool)>,
 }
+
+/// Open promises shown on the page; the ledger lists the rest.
+const OPEN_SHOWN: u32 = 50;
 
 pub(super) struct RequestLine {
     id: String,
@@ -139,9 +148,12 @@ pub(super) async fn contact_page_with(
     let n = now();
     let brief = rapport_core::brief::brief(&state.db, &s.actor, c.id.as_str(), n).await?;
     let card = service::card_of(&state.db, &s.actor, c.clone()).await?;
-    let timeline = service::timeline(&state.db, &s.actor, c.id.as_str(), None, 20)
+    let mut latest = service::timeline(&state.db, &s.actor, c.id.as_str(), None, 21)
         .await?
-        .1
+        .1;
+    let timeline_more = latest.len() > 20;
+    latest.truncate(20);
+    let timeline = latest
         .iter()
         .map(|i| {
             let said = i
@@ -167,13 +179,15 @@ pub(super) async fn contact_page_with(
         CommitmentQuery {
             contact: Some(c.id.to_string()),
             open_only: true,
-            limit: Some(200),
+            limit: Some(OPEN_SHOWN + 1),
             ..CommitmentQuery::default()
         },
     )
     .await?;
+    let commitments_more = open.len() > OPEN_SHOWN as usize;
     let commitments = open
         .iter()
+        .take(OPEN_SHOWN as usize)
         .map(|k| {
             let who = match k.direction {
                 Direction::Mine => "I promised",
@@ -254,8 +268,11 @@ pub(super) async fn contact_page_with(
         a.suggestion.text,
         a.suggestion.why
     );
-    let gestures = rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 20)
-        .await?
+    let mut given =
+        rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 21).await?;
+    let gestures_more = given.len() > 20;
+    given.truncate(20);
+    let gestures = given
         .into_iter()
         .map(|(g, _)| {
             format!(
@@ -362,6 +379,9 @@ pub(super) async fn contact_page_with(
         requests_more,
         answer_choices,
         timeline,
+        timeline_more,
+        gestures_more,
+        commitments_more,
         appreciation,
         gestures,
         deals,

@@ -12,6 +12,8 @@ pub(super) struct LedgerPage {
     csrf: String,
     direction: String,
     open: bool,
+    /// Only this contact's: (id, name).
+    contact: Option<(String, String)>,
     /// (commitment id, contact id, contact name, line, state)
     rows: Vec<(String, String, String, String, &'static str)>,
     next: Option<String>,
@@ -22,6 +24,8 @@ pub(super) struct LedgerQuery {
     direction: Option<String>,
     open: Option<String>,
     after: Option<String>,
+    /// Only this contact's.
+    contact: Option<String>,
 }
 
 const PAGE: u32 = 50;
@@ -43,12 +47,24 @@ pub(super) async fn ledger_page(
         },
     };
     let open = q.open.as_deref().is_some_and(|o| !o.is_empty());
+    let contact = match q
+        .contact
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(r) => match service::resolve_contact(&state.db, &s.actor, r).await {
+            Ok(c) => Some(c),
+            Err(e) => return web_error(e.into()),
+        },
+        None => None,
+    };
     let query = CommitmentQuery {
+        contact: contact.as_ref().map(|c| c.id.to_string()),
         direction,
         open_only: open,
         limit: Some(PAGE),
         after: q.after.clone().filter(|a| !a.is_empty()),
-        ..CommitmentQuery::default()
     };
     let items = match ledger::list_commitments(&state.db, &s.actor, query).await {
         Ok(items) => items,
@@ -74,6 +90,9 @@ pub(super) async fn ledger_page(
             if open {
                 pairs.push(("open", "1".to_owned()));
             }
+            if let Some(c) = &contact {
+                pairs.push(("contact", c.id.to_string()));
+            }
             serde_urlencoded::to_string(&pairs).ok()
         })
         .map(|q| format!("/commitments?{q}"));
@@ -95,6 +114,7 @@ pub(super) async fn ledger_page(
         .collect();
     render(&LedgerPage {
         title: "The ledger",
+        contact: contact.map(|c| (c.id.to_string(), c.name)),
         csrf: s.csrf.clone(),
         direction: direction.map_or(String::new(), |d| d.as_str().to_owned()),
         open,

@@ -47,6 +47,7 @@ mod contact_forms;
 mod contacts;
 mod deals;
 mod form;
+mod history;
 mod insights;
 mod ledger_list;
 mod memory;

@@ -14,6 +14,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/contacts", get(contacts).post(add_contact))
         .route("/contacts/{id}", get(contact))
         .route("/contacts/{id}/brief", get(brief))
+        .route("/contacts/{id}/timeline", get(timeline_page))
+        .route("/gestures", get(gestures_page))
         .route(
             "/contacts/{id}/edit",
             get(edit_contact_form).post(edit_contact),
