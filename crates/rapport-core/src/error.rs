@@ -48,6 +48,10 @@ pub struct Candidate {
     pub id: String,
     pub name: String,
     pub organisation: Option<String>,
+    /// The first email, what most often tells two namesakes apart.
+    pub email: Option<String>,
+    /// The relationship type, as a person reads it.
+    pub relationship: &'static str,
 }
 
 /// Errors of the services.
@@ -59,10 +63,17 @@ pub enum Error {
     /// The thing referred to does not exist in this workspace.
     #[error("{0}")]
     NotFound(String),
-    /// A reference matched more than one contact.
-    #[error("{reference:?} matches {} contacts: {}", candidates.len(), describe(candidates))]
+    /// A reference matched more than one contact: how many (`more_than` when the count
+    /// stopped), and every one of them up to that count.
+    #[error(
+        "{reference:?} matches {}{matches} contacts; name one in full, add --org, or use an id (the start of it will do):\n{}",
+        if *more_than { "more than " } else { "" },
+        describe(candidates)
+    )]
     Ambiguous {
         reference: String,
+        matches: usize,
+        more_than: bool,
         candidates: Vec<Candidate>,
     },
     /// The change conflicts with what is stored.
@@ -122,14 +133,36 @@ impl std::fmt::Display for DayFull {
 }
 
 fn describe(candidates: &[Candidate]) -> String {
+    // As git shortens commits: the fewest characters (8 at least) that tell them apart.
+    let mut width = 8;
+    while width < 36 {
+        let mut starts: Vec<&str> = candidates
+            .iter()
+            .map(|c| c.id.get(..width).unwrap_or(&c.id))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        if starts.len() == candidates.len() {
+            break;
+        }
+        width += 1;
+    }
     candidates
         .iter()
-        .map(|c| match &c.organisation {
-            Some(o) => format!("{} ({o}) [{}]", c.name, c.id),
-            None => format!("{} [{}]", c.name, c.id),
+        .map(|c| {
+            let mut line = format!("  {}", c.name);
+            if let Some(o) = &c.organisation {
+                line.push_str(&format!(", {o}"));
+            }
+            if let Some(e) = &c.email {
+                line.push_str(&format!(", {e}"));
+            }
+            let id = c.id.get(..width).unwrap_or(&c.id);
+            line.push_str(&format!(", {} [{id}]", c.relationship));
+            line
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("\n")
 }
 
 impl From<StoreError> for Error {

@@ -992,6 +992,18 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
     let hers = b.get(&format!("/requests?contact={ana}")).await.body;
     assert!(hers.contains("What Ana Lima asked for") && !hers.contains("Request 01"));
     assert_eq!(b.get("/requests?contact=nobody-at-all").await.status, 404);
+    // A cursor from another contact's requests is no place to start hers.
+    let brunos_first = ledger::requests(db, &a, Some(&bruno), false, None, 1)
+        .await
+        .expect("requests")[0]
+        .id
+        .to_string();
+    assert_eq!(
+        b.get(&format!("/requests?contact={ana}&after={brunos_first}"))
+            .await
+            .status,
+        404
+    );
     assert_eq!(b.get("/requests?after=not-a-request").await.status, 404);
 
     // A why written on the list comes back to the list.
@@ -1047,6 +1059,34 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
                 "href=\"/commitments/{brunos}\">Answered by a promise"
             ))
     );
+    // On one contact's Requests page, a request is answered in place.
+    let (_, r2) = ledger::add_request(db, &a, &bruno, "A second audit pack", None, None, now)
+        .await
+        .expect("request");
+    let his = b.get(&format!("/requests?contact={bruno}")).await.body;
+    assert!(
+        his.contains(&format!("action=\"/requests/{}/answer\"", r2.id)),
+        "{his}"
+    );
+    assert!(
+        !b.get("/requests").await.body.contains("/answer\""),
+        "the workspace's page links to each contact's instead"
+    );
+    let back = format!("/requests?contact={bruno}");
+    let linked = b
+        .post(
+            &format!("/requests/{}/answer", r2.id),
+            &[("commitment", &brunos), ("back", &back)],
+        )
+        .await;
+    assert_eq!((linked.status, location(&linked)), (303, back.clone()));
+    assert!(
+        ledger::request(db, &a, r2.id.as_str())
+            .await
+            .expect("r2")
+            .answered_by
+            .is_some()
+    );
     // More than the page shows: said, with the page that lists them all.
     assert!(
         b.get(&format!("/contacts/{bruno}"))
@@ -1084,7 +1124,22 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
             .why
             .is_none()
     );
+    let page_two = second_page_of(&b, "/requests").await;
     assert!(!b.get("/requests").await.body.contains("Their Contact"));
+    assert!(!page_two.contains("Their Contact"), "not on any page");
+}
+
+/// The page a list's "next" link leads to.
+async fn second_page_of(b: &Browser, path: &str) -> String {
+    let first = b.get(path).await.body;
+    match first
+        .split("href=\"")
+        .filter_map(|h| h.split('"').next())
+        .find(|h| h.contains("after="))
+    {
+        Some(next) => b.get(&next.replace("&#38;", "&")).await.body,
+        None => String::new(),
+    }
 }
 
 async fn search_finds_contacts_and_conversations(db: &Db) {
@@ -1116,7 +1171,7 @@ async fn search_finds_contacts_and_conversations(db: &Db) {
     // Contacts by name, accents and case aside, with their count.
     let page = b.get("/search?q=ELODIE").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("2 contacts"), "{}", page.body);
+    assert!(page.body.contains("<p>2 contacts</p>"), "{}", page.body);
     assert!(page.body.contains("Élodie Martin") && page.body.contains("Elodie Martins"));
 
     // Conversations by what was said, newest first, 20 a page, each with its contact.
@@ -1135,7 +1190,7 @@ async fn search_finds_contacts_and_conversations(db: &Db) {
     assert!(rest.contains("Call 20") && rest.contains("Call 22") && !rest.contains("Call 19"));
     assert!(!rest.contains("Next 20 conversations"));
     let none = b.get("/search?q=zeppelin").await.body;
-    assert!(none.contains("0 contacts") && none.contains("No conversation mentions"));
+    assert!(none.contains("<p>0 contacts</p>") && none.contains("No conversation mentions"));
     assert_eq!(b.get("/search?q=order&after=nope").await.status, 404);
 }
 
@@ -1283,7 +1338,8 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
     for i in 0..51 {
         promise(db, &a, &ana, &format!("Promise {i:02}"), "2031-01-01").await;
     }
-    promise(db, &a, &bruno, "Bruno's promise", "2031-01-01").await;
+    // Due before all of hers: the first line of an unfiltered ledger.
+    promise(db, &a, &bruno, "The promise to Bruno", "2030-06-01").await;
     let b = Browser::new(db, &a).await;
 
     // The page shows the latest of each, and links to the rest.
@@ -1331,7 +1387,14 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
         .get(&format!("/commitments?open=1&contact={ana}"))
         .await
         .body;
-    assert!(ledger.contains("The ledger: Ana Lima") && !ledger.contains("Bruno's promise"));
+    assert!(ledger.contains("The ledger: Ana Lima") && !ledger.contains("The promise to Bruno"));
+    assert!(
+        b.get("/commitments?open=1")
+            .await
+            .body
+            .contains("The promise to Bruno"),
+        "unfiltered, it shows"
+    );
     assert!(ledger.contains("Next 50 promises"));
 }
 

@@ -427,6 +427,31 @@ impl ContactStore for Db {
         })
     }
 
+    async fn contacts_with_id_prefix(
+        &self,
+        ws: &WorkspaceId,
+        prefix: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<Contact>> {
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 \
+             AND c.id >= $2 AND c.id < $3 ORDER BY c.id LIMIT $4"
+        );
+        with_pool!(self, |pool| {
+            let rows: Vec<ContactRow> = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(ws.as_str())
+                .bind(prefix)
+                .bind(prefix_end(prefix))
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await
+                .map_err(db_err)?;
+            let mut found = into_contacts(rows)?;
+            load_attributes!(pool, ws, found);
+            Ok(found)
+        })
+    }
+
     async fn list_contacts(
         &self,
         ws: &WorkspaceId,

@@ -221,6 +221,8 @@ pub enum GestureCommand {
 
 #[derive(Debug, Args)]
 pub struct GestureAddArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -244,6 +246,8 @@ pub struct GestureAddArgs {
 
 #[derive(Debug, Args)]
 pub struct GestureListArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// Only this contact's gestures.
     #[arg(value_name = "REF")]
     pub reference: Option<String>,
@@ -296,6 +300,8 @@ pub enum DealCommand {
 
 #[derive(Debug, Args)]
 pub struct DealAddArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -336,6 +342,8 @@ pub struct DealTermArgs {
 
 #[derive(Debug, Args)]
 pub struct DealListArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// Only open deals.
     #[arg(long)]
     pub open: bool,
@@ -398,6 +406,8 @@ pub struct JsonOnly {
 
 #[derive(Debug, Args)]
 pub struct PromiseArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -488,6 +498,8 @@ pub struct ToldArgs {
 
 #[derive(Debug, Args)]
 pub struct CommitmentsArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// Only with this contact.
     #[arg(value_name = "REF")]
     pub reference: Option<String>,
@@ -520,6 +532,8 @@ pub struct IdArgs {
 
 #[derive(Debug, Args)]
 pub struct RequestArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -557,6 +571,8 @@ pub struct AnswerArgs {
 
 #[derive(Debug, Args)]
 pub struct RequestsArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// Only this contact's.
     #[arg(value_name = "REF")]
     pub reference: Option<String>,
@@ -575,6 +591,8 @@ pub struct RequestsArgs {
 
 #[derive(Debug, Args)]
 pub struct TrustArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -599,6 +617,14 @@ pub enum ContactCommand {
     Archive(RefArgs),
     /// Restore an archived contact.
     Restore(RefArgs),
+}
+
+/// Picks among namesakes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Pick {
+    /// Among namesakes, the one whose organisation contains ORG (case and accents ignored).
+    #[arg(long = "org", value_name = "ORG")]
+    pub org: Option<String>,
 }
 
 /// Output as JSON on stdout.
@@ -671,6 +697,8 @@ pub struct ContactListArgs {
 
 #[derive(Debug, Args)]
 pub struct RefArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -680,6 +708,8 @@ pub struct RefArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -745,6 +775,8 @@ pub enum FactCommand {
 
 #[derive(Debug, Args)]
 pub struct FactAddArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -765,6 +797,8 @@ pub struct FactAddArgs {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,
@@ -789,6 +823,8 @@ pub struct LogArgs {
 
 #[derive(Debug, Args)]
 pub struct TimelineArgs {
+    #[command(flatten)]
+    pub pick: Pick,
     /// The contact: an id, a name, or the unique start of a name.
     #[arg(value_name = "REF")]
     pub reference: String,

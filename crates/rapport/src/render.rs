@@ -10,9 +10,6 @@ use rapport_core::interaction::Interaction;
 use rapport_core::service::ContactCard;
 use serde::Serialize;
 
-/// Prints `value` as pretty JSON on stdout.
-/// Says that a list stopped at its limit, and how to see the rest: on stdout after a table,
-/// on stderr when stdout holds JSON only.
 /// A hint printed on stderr after the error a command fails with (how to go on).
 static HINT: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
@@ -23,11 +20,26 @@ pub fn hint(text: impl Into<String>) {
     }
 }
 
+/// A word a shell reads as itself: 'single-quoted' unless plain.
+pub fn shell_word(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@:+,".contains(c))
+    {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// The hint left for the error, if any.
 pub fn take_hint() -> Option<String> {
     HINT.lock().ok().and_then(|mut h| h.take())
 }
 
+/// Says that a list stopped at its limit, and how to see the rest: on stdout after a table,
+/// on stderr when stdout holds JSON only.
 pub fn more(json: bool, what: &str, next: &str) {
     let line = format!("... more {what}: {next}");
     if json {
@@ -37,6 +49,7 @@ pub fn more(json: bool, what: &str, next: &str) {
     }
 }
 
+/// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value)?;

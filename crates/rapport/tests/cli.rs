@@ -355,10 +355,10 @@ fn bad_input_is_refused_and_writes_nothing(b: &Book) {
     b.fails(&["log", "Zelda", "Call"], 3);
     b.fails(&["timeline", "Zelda"], 3);
     let stderr = b.fails(&["contact", "show", "an"], 4);
-    assert!(stderr.contains("\"an\" matches 2 contacts: "), "{stderr}");
+    assert!(stderr.contains("\"an\" matches 2 contacts; "), "{stderr}");
     assert!(
-        stderr.contains("Ana [") && stderr.contains("Ana Lima ["),
-        "candidates with their ids: {stderr}"
+        stderr.contains("  Ana, ") && stderr.contains("  Ana Lima, "),
+        "candidates one a line, with what tells them apart: {stderr}"
     );
     b.fails(&["log", "an", "Call"], 4);
     // An unknown database scheme is a clear error.
@@ -509,7 +509,97 @@ fn lists_cut_at_their_limit_say_so_and_offer_the_rest(b: &Book) {
     assert_eq!(rest["more"], 0);
 }
 
+/// Issue 20: references a newcomer can use (the start of an id, `--org` among namesakes, an
+/// ambiguity that counts and lists every match), and creates whose stdout is the id alone.
+fn references_a_newcomer_can_use(b: &Book) {
+    let add = |args: &[&str]| {
+        let out = b.run(args);
+        assert!(out.status.success(), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            uuid_like(&stdout),
+            "{args:?}: the new id alone on stdout, got {stdout:?}"
+        );
+        assert!(!stderr.trim().is_empty(), "{args:?}: a summary on stderr");
+        stdout
+    };
+    let vins = add(&[
+        "contact",
+        "add",
+        "Élodie Martin",
+        "--org",
+        "Vins du Rhône",
+        "--email",
+        "e@vins.example",
+    ]);
+    let bank = add(&["contact", "add", "Élodie Martin", "--org", "Banque Alpine"]);
+    for i in 0..25 {
+        add(&["contact", "add", &format!("Élodie Martin{i:02}")]);
+    }
+    // 27 start with "elodie": counted in full, each listed with what tells them apart.
+    let stderr = b.fails(&["contact", "show", "elodie martin"], 4);
+    assert!(
+        stderr.contains("\"elodie martin\" matches 2 contacts"),
+        "the namesakes, not every longer name: {stderr}"
+    );
+    let stderr = b.fails(&["contact", "show", "elodie"], 4);
+    assert!(
+        stderr.contains("\"elodie\" matches 27 contacts"),
+        "{stderr}"
+    );
+    add(&["contact", "add", "Elo Other"]);
+    let stderr = b.fails(&["contact", "show", "elo"], 4);
+    assert!(
+        stderr.contains("\"elo\" matches 28 contacts"),
+        "every match counted: {stderr}"
+    );
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("  ")).count(),
+        28,
+        "every match listed: {stderr}"
+    );
+    assert!(
+        stderr.contains("Élodie Martin, Vins du Rhône, e@vins.example, prospect ["),
+        "{stderr}"
+    );
+    // --org picks among namesakes, for any command that names a contact.
+    let shown = b.json(&["contact", "show", "elodie martin", "--org", "vins"]);
+    assert_eq!(shown["id"], vins.as_str());
+    let promise = b.ok(&[
+        "promise",
+        "elodie martin",
+        "Send the quote",
+        "--due",
+        "+3w",
+        "--org",
+        "BANQUE",
+    ]);
+    let id = promise.trim();
+    let hers = b
+        .json(&["commitments", "elodie martin", "--org", "banque"])
+        .to_string();
+    assert!(hers.contains(id) && hers.contains(&bank), "{hers}");
+    let other = b
+        .json(&["commitments", "elodie martin", "--org", "vins"])
+        .to_string();
+    assert!(!other.contains(id), "{other}");
+    b.fails(&["contact", "show", "elodie martin", "--org", "nowhere"], 3);
+    // The start of an id, as git takes a commit: unique resolves, shared is ambiguous.
+    let start = &vins[..23];
+    assert_eq!(b.json(&["contact", "show", start])["id"], vins.as_str());
+    let shared = &vins[..6];
+    let out = b.run(&["contact", "show", shared]);
+    assert!(matches!(out.status.code(), Some(0 | 4)), "{out:?}");
+    b.fails(&["contact", "show", "0000000000ff"], 3);
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
 on_both_books!(
+    references_a_newcomer_can_use,
     lists_cut_at_their_limit_say_so_and_offer_the_rest,
     users_workspaces_and_tokens_from_the_command_line,
     contacts_facts_and_timeline,

@@ -148,6 +148,11 @@ pub struct Commitment {
 }
 
 impl Commitment {
+    /// Whether its label can be corrected: resolved, and not carried on by a successor.
+    pub fn correctable(&self) -> bool {
+        self.resolved_at.is_some() && self.successor_id.is_none()
+    }
+
     /// What this commitment says about its promiser, if it is scored: open ones are not,
     /// nor ones released at the other side's request.
     pub fn evidence_kind(&self) -> Option<EvidenceKind> {

@@ -23,7 +23,7 @@ pub use crate::model::rng::Rng;
 
 const FIRST: &[&str] = &[
     "Ana",
-    "Élodie",
+    "Amélie",
     "João",
     "Søren",
     "Zoë",
@@ -72,7 +72,7 @@ const FIRST: &[&str] = &[
     "Ólafur",
     "Siobhán",
     "Seán",
-    "Kenji",
+    "Haruto",
     "Yuki",
     "Min-jun",
     "Ji-woo",

@@ -76,6 +76,15 @@ pub trait ContactStore: Send + Sync {
         limit: u32,
     ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
 
+    /// Contacts (live or archived) whose id starts with `prefix` (lower case), by id, at
+    /// most `limit`.
+    fn contacts_with_id_prefix(
+        &self,
+        ws: &WorkspaceId,
+        prefix: &str,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
+
     /// A page of contacts ordered by folded name, then id.
     fn list_contacts(
         &self,

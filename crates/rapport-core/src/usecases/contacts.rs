@@ -17,16 +17,38 @@ use crate::workspace::Actor;
 /// The most contacts a single listing returns.
 pub const MAX_PAGE: u32 = 1000;
 
-/// How many candidates an ambiguous reference lists.
-const MAX_CANDIDATES: u32 = 10;
+/// How many matches an ambiguous reference counts and lists; beyond, "more than".
+const MAX_CANDIDATES: u32 = 100;
 
-/// Finds the contact a person means by `reference`: an id, a full name, or the unique start
-/// of a name, compared without case or accents. Live contacts are preferred; archived ones
-/// are found when no live contact matches (so they can be restored).
+/// Finds the contact a person means by `reference`: an id or the unique start of one (at
+/// least 6 hexadecimal characters with a digit, as git takes a commit), a full name, or the
+/// unique start of a name, compared without case or accents. Live contacts are preferred;
+/// archived ones are found when no live contact matches (so they can be restored).
 pub async fn resolve_contact<S: ContactStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
+) -> Result<Contact> {
+    resolve_contact_in(store, actor, reference, None).await
+}
+
+/// Whether a reference reads as the start of an id rather than a name.
+fn id_prefix(reference: &str) -> Option<String> {
+    let r = reference.to_ascii_lowercase();
+    (r.len() >= 6
+        && r.len() < 36
+        && r.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && r.chars().any(|c| c.is_ascii_digit()))
+    .then_some(r)
+}
+
+/// [`resolve_contact`], narrowed to contacts whose organisation contains `org` (without case
+/// or accents) when given: how a person picks among namesakes (`--org`).
+pub async fn resolve_contact_in<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    org: Option<&str>,
 ) -> Result<Contact> {
     let ws = &actor.workspace.id;
     let reference = reference.trim();
@@ -43,40 +65,81 @@ pub async fn resolve_contact<S: ContactStore>(
             .await?
             .ok_or_else(|| Error::NotFound(format!("no contact has the id {id}")));
     }
-    let folded = fold(reference);
-    for archived in [false, true] {
-        let found = store
-            .contacts_named(ws, &folded, archived, MAX_CANDIDATES + 1)
-            .await?;
-        let exact: Vec<&Contact> = found.iter().filter(|c| c.name_folded() == folded).collect();
-        match (exact.as_slice(), found.len()) {
-            ([only], _) => return Ok((*only).clone()),
-            (_, 1) => return Ok(found.into_iter().next().ok_or(StoreError::NotFound)?),
-            (_, 0) => continue,
-            (exact, _) => {
-                let shown: Vec<&Contact> = if exact.len() > 1 {
-                    exact.to_vec()
-                } else {
-                    found.iter().collect()
-                };
-                return Err(Error::Ambiguous {
-                    reference: reference.to_owned(),
-                    candidates: shown
-                        .into_iter()
-                        .take(MAX_CANDIDATES as usize)
-                        .map(|c| Candidate {
-                            id: c.id.to_string(),
-                            name: c.name.clone(),
-                            organisation: c.organisation.clone(),
-                        })
-                        .collect(),
-                });
+    let org = org.map(fold).filter(|o| !o.is_empty());
+    let in_org = |c: &Contact| match &org {
+        Some(o) => c
+            .organisation
+            .as_deref()
+            .is_some_and(|x| fold(x).contains(o)),
+        None => true,
+    };
+    let ambiguous = |found: Vec<&Contact>, counted: usize, more_than: bool| Error::Ambiguous {
+        reference: reference.to_owned(),
+        matches: counted,
+        more_than,
+        candidates: found
+            .into_iter()
+            .map(|c| Candidate {
+                id: c.id.to_string(),
+                name: c.name.clone(),
+                organisation: c.organisation.clone(),
+                email: c.emails.first().cloned(),
+                relationship: c.relationship.label(),
+            })
+            .collect(),
+    };
+    if let Some(prefix) = id_prefix(reference) {
+        let found: Vec<Contact> = store
+            .contacts_with_id_prefix(ws, &prefix, MAX_CANDIDATES + 1)
+            .await?
+            .into_iter()
+            .filter(|c| in_org(c))
+            .collect();
+        match found.len() {
+            0 => {}
+            1 => return Ok(found.into_iter().next().ok_or(StoreError::NotFound)?),
+            n => {
+                let more = n > MAX_CANDIDATES as usize;
+                let shown: Vec<&Contact> = found.iter().take(MAX_CANDIDATES as usize).collect();
+                return Err(ambiguous(shown, n.min(MAX_CANDIDATES as usize), more));
             }
         }
     }
-    Err(Error::NotFound(format!(
-        "no contact is called {reference:?}"
-    )))
+    let folded = fold(reference);
+    for archived in [false, true] {
+        let fetched = store
+            .contacts_named(ws, &folded, archived, MAX_CANDIDATES + 1)
+            .await?;
+        let more_than = fetched.len() > MAX_CANDIDATES as usize;
+        let found: Vec<&Contact> = fetched
+            .iter()
+            .take(MAX_CANDIDATES as usize)
+            .filter(|c| in_org(c))
+            .collect();
+        let exact: Vec<&Contact> = found
+            .iter()
+            .copied()
+            .filter(|c| c.name_folded() == folded)
+            .collect();
+        match (exact.as_slice(), found.len()) {
+            ([only], _) => return Ok((*only).clone()),
+            (_, 1) if !more_than => return Ok(found[0].clone()),
+            (_, 0) if !more_than => continue,
+            (exact, n) => {
+                // Namesakes: those who bear the name in full; otherwise every match.
+                let (shown, counted, more) = if exact.len() > 1 {
+                    (exact.to_vec(), exact.len(), false)
+                } else {
+                    (found.clone(), n, more_than)
+                };
+                return Err(ambiguous(shown, counted, more));
+            }
+        }
+    }
+    Err(Error::NotFound(match org {
+        Some(_) => format!("no contact called {reference:?} works there"),
+        None => format!("no contact is called {reference:?}"),
+    }))
 }
 
 /// Another contact that shares an email or phone with one just added: perhaps the same

@@ -616,6 +616,12 @@ pub async fn requests<S: ContactStore + LedgerStore>(
     let after = match after {
         Some(id) => {
             let r = request(store, actor, id).await?;
+            // Another contact's request is no place to start this contact's page.
+            if contact.as_ref().is_some_and(|c| *c != r.contact_id) {
+                return Err(Error::NotFound(format!(
+                    "no request of this contact has the id {id}"
+                )));
+            }
             Some((r.created_at, r.id))
         }
         None => None,

@@ -88,7 +88,7 @@ pub(super) async fn commitment_page(
             ("withdrawn", "Withdrawn"),
             ("deceptive", "Claimed done, was not"),
         ],
-        corrections: if c.resolved_at.is_some() && c.successor_id.is_none() {
+        corrections: if c.correctable() {
             let current = match (c.status, c.released_on_request) {
                 (Status::Released, Some(false)) => "withdrawn",
                 (Status::Released, _) => "released",

@@ -248,7 +248,6 @@ pub(super) async fn add_contact(
     }
 }
 
-/// 4212 → "4,212".
 /// "1 contact", "4,212 contacts", "More than 10,000 contacts".
 pub(super) fn count_words(n: u64, capped: bool, noun: &str) -> String {
     match (n, capped) {
@@ -258,6 +257,7 @@ pub(super) fn count_words(n: u64, capped: bool, noun: &str) -> String {
     }
 }
 
+/// 4212 → "4,212".
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

@@ -18,6 +18,8 @@ pub(super) struct RequestsPage {
     /// Only this contact's: (id, name).
     contact: Option<(String, String)>,
     rows: Vec<RequestRow>,
+    /// One contact's page: my open promises to them, to answer a request with (id, text).
+    answer_choices: Vec<(String, String)>,
     /// This page's address, where the forms come back to.
     here: String,
     next: Option<String>,
@@ -108,6 +110,31 @@ pub(super) async fn requests_page(
         .flatten()
         .map(|last| query(Some(last.id.as_str())));
     let here = query(given(&q.after));
+    // On one contact's page, their requests can be answered here: my open promises to them.
+    let answer_choices = match &contact {
+        Some(c) => {
+            let open = ledger::list_commitments(
+                &state.db,
+                &s.actor,
+                CommitmentQuery {
+                    contact: Some(c.id.to_string()),
+                    direction: Some(Direction::Mine),
+                    open_only: true,
+                    limit: Some(rapport_core::service::MAX_PAGE),
+                    ..CommitmentQuery::default()
+                },
+            )
+            .await;
+            match open {
+                Ok(open) => open
+                    .iter()
+                    .map(|k| (k.id.to_string(), format!("{} (due {})", k.text, k.due)))
+                    .collect(),
+                Err(e) => return web_error(e.into()),
+            }
+        }
+        None => Vec::new(),
+    };
     let rows = items
         .into_iter()
         .map(|r| RequestRow {
@@ -128,6 +155,7 @@ pub(super) async fn requests_page(
         open,
         contact: contact.map(|c| (c.id.to_string(), c.name)),
         rows,
+        answer_choices,
         here,
         next,
     })
@@ -167,6 +195,7 @@ pub(super) async fn set_why(
 #[derive(Debug, Deserialize)]
 pub(super) struct AnswerForm {
     commitment: String,
+    back: Option<String>,
 }
 
 /// Links a request to the promise that answers it (the core checks it is the same
@@ -188,7 +217,9 @@ pub(super) async fn answer_request(
         Some(f.commitment.trim()),
         now(),
     )
-    .await
-    .map(|_| ());
-    contact_form_result(&state, &s, &r.contact_id, done).await
+    .await;
+    match (done, f.back.as_deref()) {
+        (Ok(_), Some(back)) => redirect(&back_to(Some(back), "/requests")),
+        (done, _) => contact_form_result(&state, &s, &r.contact_id, done.map(|_| ())).await,
+    }
 }

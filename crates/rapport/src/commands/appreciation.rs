@@ -30,7 +30,7 @@ pub async fn add(ctx: &Context, a: GestureAddArgs) -> anyhow::Result<()> {
     } else {
         format!("on {}", g.given_on)
     };
-    println!(
+    eprintln!(
         "Recorded {} for {} {when}: {} ({})",
         render::gesture_kind(g.kind),
         r.contact_name,
@@ -38,9 +38,10 @@ pub async fn add(ctx: &Context, a: GestureAddArgs) -> anyhow::Result<()> {
         g.cost
     );
     for id in &r.kept_commitments {
-        println!("  kept the promise {id} (thank-you note)");
+        eprintln!("  kept the promise {id} (thank-you note)");
     }
-    render::budget_line(&r.budget);
+    eprintln!("  {}", r.budget.summary());
+    println!("{}", g.id);
     Ok(())
 }
 

@@ -36,7 +36,9 @@ pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
     if a.out.json {
         render::json(&render::ContactView::of(&c, &ctx.actor))
     } else {
-        println!("Added {} ({})", c.name, c.id);
+        // The summary for a person on stderr, the id alone on stdout (for `id=$(rapport …)`).
+        eprintln!("Added {}", c.name);
+        println!("{}", c.id);
         Ok(())
     }
 }

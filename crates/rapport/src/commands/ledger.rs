@@ -92,7 +92,7 @@ async fn resolved(
         Err(e @ Error::Conflict(_)) if !correct => {
             let labelled = ledger::commitment(&ctx.db, &ctx.actor, id)
                 .await
-                .is_ok_and(|c| c.resolved_at.is_some() && c.successor_id.is_none());
+                .is_ok_and(|c| c.correctable());
             if labelled {
                 render::hint("add --correct to change the label (and --on to say when)");
             }
@@ -323,7 +323,7 @@ pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
     if let (true, Some(last)) = (more, list.last()) {
         let mut next = String::from("rapport requests");
         if let Some(r) = &a.reference {
-            next.push_str(&format!(" {r:?}"));
+            next.push_str(&format!(" {}", render::shell_word(r)));
         }
         if a.open {
             next.push_str(" --open");

@@ -27,12 +27,13 @@ pub async fn add_fact(ctx: &Context, a: FactAddArgs) -> anyhow::Result<()> {
     if a.out.json {
         render::json(&fact)
     } else {
-        println!(
+        eprintln!(
             "Remembered for {}: {} {}",
             contact.name,
             fact.kind,
             fact.describe()
         );
+        println!("{}", fact.id);
         Ok(())
     }
 }
@@ -71,13 +72,13 @@ pub async fn log(ctx: &Context, a: LogArgs) -> anyhow::Result<()> {
         } else {
             "Logged"
         };
-        println!(
-            "{what} {} with {} on {} ({})",
+        eprintln!(
+            "{what} {} with {} on {}",
             i.kind,
             contact.name,
             render::local_time(i.occurred_at, &ctx.tz),
-            i.id
         );
+        println!("{}", i.id);
         Ok(())
     }
 }
@@ -193,8 +194,8 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
             a.out.json,
             what,
             &format!(
-                "rapport search {:?} --limit {}",
-                a.query,
+                "rapport search {} --limit {}",
+                render::shell_word(&a.query),
                 a.limit
                     .saturating_mul(2)
                     .min(rapport_core::service::MAX_PAGE)

@@ -15,9 +15,49 @@ use rapport_core::ledger::Outcome;
 use crate::cli::{Cli, Command, ContactCommand, FactCommand};
 use crate::context::Context;
 
+/// The contact a command names, and the organisation (`--org`) that picks among namesakes.
+fn contact_reference(command: &mut Command) -> Option<(&mut String, Option<&str>)> {
+    use crate::cli::{DealCommand, GestureCommand};
+    let (reference, pick) = match command {
+        Command::Contact(c) => match c {
+            ContactCommand::Show(a) => (Some(&mut a.reference), &a.pick),
+            ContactCommand::Archive(a) | ContactCommand::Restore(a) => {
+                (Some(&mut a.reference), &a.pick)
+            }
+            _ => return None,
+        },
+        Command::Fact(FactCommand::Add(a)) => (Some(&mut a.reference), &a.pick),
+        Command::Fact(FactCommand::List(a)) | Command::Brief(a) => {
+            (Some(&mut a.reference), &a.pick)
+        }
+        Command::Log(a) => (Some(&mut a.reference), &a.pick),
+        Command::Timeline(a) => (Some(&mut a.reference), &a.pick),
+        Command::Promise(a) | Command::Expect(a) => (Some(&mut a.reference), &a.pick),
+        Command::Commitments(a) => (a.reference.as_mut(), &a.pick),
+        Command::Request(a) => (Some(&mut a.reference), &a.pick),
+        Command::Requests(a) => (a.reference.as_mut(), &a.pick),
+        Command::Trust(a) => (Some(&mut a.reference), &a.pick),
+        Command::Deal(DealCommand::Add(a)) => (Some(&mut a.reference), &a.pick),
+        Command::Deal(DealCommand::List(a)) => (a.contact.as_mut(), &a.pick),
+        Command::Gesture(GestureCommand::Add(a)) => (Some(&mut a.reference), &a.pick),
+        Command::Gesture(GestureCommand::List(a)) => (a.reference.as_mut(), &a.pick),
+        _ => return None,
+    };
+    let org = pick.org.as_deref();
+    reference.map(|r| (r, org))
+}
+
 /// Runs the parsed command line.
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
+pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
     let ctx = Context::open(cli.db.as_deref()).await?;
+    // Among namesakes, --org picks one: the command then goes on with its id.
+    if let Some((reference, Some(org))) = contact_reference(&mut cli.command) {
+        let org = org.to_owned();
+        let contact =
+            rapport_core::service::resolve_contact_in(&ctx.db, &ctx.actor, reference, Some(&org))
+                .await?;
+        *reference = contact.id.to_string();
+    }
     let result = match cli.command {
         Command::Contact(c) => match c {
             ContactCommand::Add(a) => contact::add(&ctx, a).await,
@@ -188,10 +228,17 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
                     .map(|d| rapport_core::dates::parse_date(d, today))
                     .transpose()?,
             };
-            (
-                deal::add(&ctx.db, &ctx.actor, &a.reference, new, now).await?,
-                a.out.json,
-            )
+            let view = deal::add(&ctx.db, &ctx.actor, &a.reference, new, now).await?;
+            if a.out.json {
+                return crate::render::json(&view);
+            }
+            // The summary on stderr, the id alone on stdout (for `id=$(rapport deal add …)`).
+            eprintln!(
+                "Opened {} with {} ({}, {})",
+                view.deal.title, view.contact_name, view.deal.stage, view.deal.value
+            );
+            println!("{}", view.deal.id);
+            return Ok(());
         }
         DealCommand::Stage(a) => {
             let stage = a.stage.parse()?;
@@ -263,7 +310,7 @@ async fn deals(ctx: &Context, c: crate::cli::DealCommand) -> anyhow::Result<()> 
                     again.push_str(" --open");
                 }
                 if let Some(c) = &a.contact {
-                    again.push_str(&format!(" --contact {c:?}"));
+                    again.push_str(&format!(" --contact {}", crate::render::shell_word(c)));
                 }
                 if let Some(st) = &a.stage {
                     again.push_str(&format!(" --stage {st}"));
