@@ -437,16 +437,24 @@ impl LedgerStore for Db {
                 qb.push(" AND due_date = ").push_bind(d.to_string());
             }
             if let Some((deadline, created, id)) = &f.after {
-                qb.push(" AND (deadline, created_at, id) > (")
-                    .push_bind(micros(*deadline))
-                    .push(", ")
-                    .push_bind(micros(*created))
-                    .push(", ")
-                    .push_bind(id.as_str())
-                    .push(")");
+                qb.push(if f.newest_first {
+                    " AND (deadline, created_at, id) < ("
+                } else {
+                    " AND (deadline, created_at, id) > ("
+                })
+                .push_bind(micros(*deadline))
+                .push(", ")
+                .push_bind(micros(*created))
+                .push(", ")
+                .push_bind(id.as_str())
+                .push(")");
             }
-            qb.push(" ORDER BY deadline, created_at, id LIMIT ")
-                .push_bind(i64::from(f.limit));
+            qb.push(if f.newest_first {
+                " ORDER BY deadline DESC, created_at DESC, id DESC LIMIT "
+            } else {
+                " ORDER BY deadline, created_at, id LIMIT "
+            })
+            .push_bind(i64::from(f.limit));
             // Planned with the actual values (see list_contacts).
             qb.build_query_as()
                 .persistent(false)

@@ -422,7 +422,8 @@ pub struct PromiseArgs {
     /// The interaction it came from (an id from `rapport timeline --json`).
     #[arg(long = "from", value_name = "INTERACTION_ID")]
     pub source: Option<String>,
-    /// Record it even on a day already full of promises of mine.
+    /// With `promise`: record it even on a day already full of promises of mine. (With
+    /// `expect` it changes nothing: what they promise is never refused.)
     #[arg(long)]
     pub anyway: bool,
     #[command(flatten)]
@@ -512,9 +513,16 @@ pub struct CommitmentsArgs {
     /// Only theirs.
     #[arg(long)]
     pub theirs: bool,
-    /// At most this many (default 200).
-    #[arg(long)]
+    /// At most this many (default 200); when more match, the command for the next page
+    /// follows.
+    #[arg(long, conflicts_with = "all")]
     pub limit: Option<u32>,
+    /// Every one, however many.
+    #[arg(long)]
+    pub all: bool,
+    /// Earliest due first (default: latest due first, so recent ones show).
+    #[arg(long)]
+    pub oldest_first: bool,
     /// The page after this commitment (the id the previous page ends with).
     #[arg(long, value_name = "ID")]
     pub after: Option<String>,

@@ -107,7 +107,7 @@ pub fn contact_table(contacts: &[Contact]) {
             [
                 name,
                 c.organisation.clone().unwrap_or_default(),
-                c.relationship.to_string(),
+                c.relationship.label().to_owned(),
                 c.emails.first().cloned().unwrap_or_default(),
                 c.id.to_string(),
             ]
@@ -147,7 +147,7 @@ pub fn contact_card(card: &ContactCard, now: Timestamp, tz: &TimeZone) {
         }
     };
     field("Organisation", c.organisation.as_deref().unwrap_or(""));
-    field("Type", c.relationship.as_str());
+    field("Type", c.relationship.label());
     field("Emails", &c.emails.join(", "));
     field("Phones", &c.phones.join(", "));
     field("Tags", &c.tags.join(", "));
@@ -183,13 +183,27 @@ pub fn facts(facts: &[Fact]) {
 
 /// Interactions, one a line with their notes beneath.
 pub fn timeline(items: &[Interaction], now: Timestamp, tz: &TimeZone) {
+    timeline_of(items, None, now, tz);
+}
+
+/// Interactions, each with its contact's name when `names` is given (search across
+/// contacts).
+pub fn timeline_of(
+    items: &[Interaction],
+    names: Option<&std::collections::HashMap<rapport_core::ids::ContactId, String>>,
+    now: Timestamp,
+    tz: &TimeZone,
+) {
     if items.is_empty() {
         println!("  (no interactions)");
     }
     for i in items {
         let planned = if i.is_planned(now) { " (planned)" } else { "" };
+        let who = names
+            .and_then(|n| n.get(&i.contact_id))
+            .map_or(String::new(), |n| format!("{n}: "));
         println!(
-            "  {}  {} {}{planned}",
+            "  {}  {} {who}{}{planned}",
             local_time(i.occurred_at, tz),
             pad(i.kind.as_str(), 8),
             i.summary
@@ -219,14 +233,15 @@ pub fn commitments(
             rapport_core::commitment::Direction::Mine => format!("me → {who}"),
             rapport_core::commitment::Direction::Theirs => format!("{who} → me"),
         };
-        let mut state = c.status.to_string();
-        if c.needs_telling() {
-            state = "AT RISK, tell them".into();
+        let state = if c.needs_telling() {
+            "AT RISK, tell them".to_owned()
         } else if c.at_risk.is_some() && c.status == rapport_core::commitment::Status::Open {
-            state = "at risk (told)".into();
+            "at risk (told)".to_owned()
         } else if c.is_overdue(now) {
-            state = "OVERDUE".into();
-        }
+            "OVERDUE".to_owned()
+        } else {
+            c.state_label(now).to_owned()
+        };
         println!(
             "  {}  {}  {}  {}  “{}”  {}",
             pad(&c.due.to_string(), 16),
@@ -366,7 +381,7 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
         .map(|o| format!(" ({o})"))
         .unwrap_or_default();
     let vip = if c.vip { ", VIP" } else { "" };
-    println!("Brief: {}{org}, {}{vip}", c.name, c.relationship);
+    println!("Brief: {}{org}, {}{vip}", c.name, c.relationship.label());
     let section = |title: &str, empty: bool| {
         if !empty {
             println!("\n{title}");

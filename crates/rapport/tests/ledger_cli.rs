@@ -484,7 +484,95 @@ fn appreciation_from_the_command_line(b: &Book) {
     );
 }
 
+/// Issue 20: `commitments` shows the latest due first, says when it stops and how to go on,
+/// and `--all` shows every one; `requests` pages the same way.
+fn the_ledger_shows_recent_promises_and_says_when_it_stops(b: &Book) {
+    setup(b);
+    b.ok(&["settings", "--promise-load", "100"]);
+    let mut ids = Vec::new();
+    for day in 1..=7 {
+        ids.push(promise(
+            b,
+            &[
+                "bruno",
+                &format!("Task {day}"),
+                "--due",
+                &format!("2031-01-{day:02}"),
+            ],
+        ));
+    }
+    let texts = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("a list")
+            .iter()
+            .map(|c| c["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let newest = b.json(&["commitments", "--limit", "3"]);
+    assert_eq!(
+        texts(&newest),
+        ["Task 7", "Task 6", "Task 5"],
+        "latest due first"
+    );
+    let out = b.run(&["commitments", "--limit", "3", "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("rapport commitments --limit 3 --after {}", ids[4])),
+        "{stderr}"
+    );
+    let next = b.json(&["commitments", "--limit", "3", "--after", &ids[4]]);
+    assert_eq!(texts(&next), ["Task 4", "Task 3", "Task 2"]);
+    let oldest = b.json(&["commitments", "--limit", "2", "--oldest-first"]);
+    assert_eq!(texts(&oldest), ["Task 1", "Task 2"]);
+    let all = b.json(&["commitments", "--all"]);
+    assert_eq!(all.as_array().map(Vec::len), Some(7));
+    let text = b.ok(&["commitments", "--all"]);
+    assert!(!text.contains("... more"), "{text}");
+
+    for i in 0..3 {
+        b.ok(&["request", "bruno", &format!("Ask {i}")]);
+    }
+    let out = b.run(&["requests", "--limit", "2"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Ask 0") && stdout.contains("Ask 1") && !stdout.contains("Ask 2"));
+    let next = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("... more requests: "))
+        .expect("the next page named")
+        .to_owned();
+    let args: Vec<&str> = next.split_whitespace().skip(1).collect();
+    let rest = b.ok(&args);
+    assert!(rest.contains("Ask 2") && !rest.contains("Ask 1"), "{rest}");
+    b.fails(&["requests", "--limit", "0"], 2);
+
+    // Output for people: when an outcome happened, human labels, whose conversation it was.
+    let late = promise(b, &["bruno", "Send the contract", "--due", "2020-01-10"]);
+    b.ok(&["kept", &late, "--on", "2020-01-20 10:00"]);
+    let history = b.ok(&["history", &late]);
+    assert!(
+        history.contains("kept (it happened 2020-01-20 10:00"),
+        "{history}"
+    );
+    let listed = b.ok(&["commitments", "bruno", "--all"]);
+    assert!(listed.contains("kept late, without notice"), "{listed}");
+    assert!(!listed.contains("late_without_notice"), "{listed}");
+    b.ok(&["contact", "add", "Ines Former", "--type", "past_customer"]);
+    let shown = b.ok(&["contact", "show", "ines"]);
+    assert!(
+        shown.contains("past customer") && !shown.contains("past_customer"),
+        "{shown}"
+    );
+    b.ok(&["log", "bruno", "Call about the harbour project"]);
+    let found = b.ok(&["search", "harbour"]);
+    assert!(
+        found.contains("Bruno Costa: Call about the harbour project"),
+        "{found}"
+    );
+    b.fails(&["contact", "add", "Zero Cadence", "--cadence", "0"], 2);
+}
+
 on_both_books!(
+    the_ledger_shows_recent_promises_and_says_when_it_stops,
     appreciation_from_the_command_line,
     deals_from_the_command_line,
     promises_outcomes_and_trust,

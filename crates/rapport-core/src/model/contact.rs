@@ -155,11 +155,16 @@ impl CadenceSetting {
 impl FromStr for CadenceSetting {
     type Err = Invalid;
 
-    /// `default`, `never` (or `0`), or a number of days from 1 to 3650.
+    /// `default`, `never`, or a number of days from 1 to 3650 (0 is refused: a cadence of
+    /// no days means nothing; `never` says it).
     fn from_str(s: &str) -> Result<Self, Invalid> {
         match s.trim().to_ascii_lowercase().as_str() {
             "default" => Ok(Self::Default),
-            "never" | "none" | "0" => Ok(Self::Never),
+            "never" | "none" => Ok(Self::Never),
+            "0" => Err(Invalid::new(
+                "cadence",
+                "cadence must be 1 to 3650 days: for no keep-in-touch reminders, write 'never'",
+            )),
             other => match other.parse::<u32>() {
                 Ok(d) if (1..=3650).contains(&d) => Ok(Self::Every(d)),
                 _ => Err(Invalid::new(
@@ -537,6 +542,10 @@ mod tests {
         assert_eq!("never".parse(), Ok(CadenceSetting::Never));
         assert_eq!("21".parse(), Ok(CadenceSetting::Every(21)));
         assert!("-3".parse::<CadenceSetting>().is_err());
+        let zero = "0"
+            .parse::<CadenceSetting>()
+            .expect_err("0 days is no cadence");
+        assert!(zero.message.contains("never"), "{}", zero.message);
         assert!("soon".parse::<CadenceSetting>().is_err());
         assert!("99999".parse::<CadenceSetting>().is_err());
     }

@@ -24,6 +24,31 @@ pub struct HistoryEntry {
     pub snapshot: Commitment,
 }
 
+impl HistoryEntry {
+    /// What happened, as a person reads it ("flagged at risk", "told them of the risk",
+    /// "corrected: kept → broken"), for the web and the CLI alike.
+    pub fn label(&self) -> String {
+        match self.action.as_str() {
+            "at_risk" => "flagged at risk".to_owned(),
+            "told: bad news" => "told them of the risk".to_owned(),
+            "told: done" => "told them it is done".to_owned(),
+            other => other.replace('_', " "),
+        }
+    }
+
+    /// When what it records happened, when that is not when it was recorded: an outcome
+    /// given a time (`--on`), or a correction keeping the time it happened.
+    pub fn happened_at(&self) -> Option<Timestamp> {
+        let resolves = matches!(
+            self.action.split(':').next().unwrap_or_default(),
+            "kept" | "broken" | "deceptive" | "released" | "corrected"
+        );
+        self.snapshot
+            .resolved_at
+            .filter(|t| resolves && *t != self.at)
+    }
+}
+
 /// How one change moves a direction's carried trust evidence: the event it takes back (a
 /// corrected label) and the one it adds.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +98,8 @@ pub struct CommitmentFilter {
     /// Keyset cursor: only those after this (deadline, created_at, id) in listing order.
     pub after: Option<(Timestamp, Timestamp, CommitmentId)>,
     pub limit: u32,
+    /// Latest due first (the CLI's default), instead of earliest due first.
+    pub newest_first: bool,
 }
 
 /// A direction's carried evidence as stored.

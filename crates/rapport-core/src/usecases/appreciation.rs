@@ -73,6 +73,7 @@ pub async fn add<S: ContactStore + GestureStore + LedgerStore>(
                 open_only: true,
                 limit: Some(1000),
                 after: None,
+                newest_first: false,
             },
         )
         .await?;

@@ -501,6 +501,8 @@ pub struct CommitmentQuery {
     pub limit: Option<u32>,
     /// The id of the last commitment of the previous page.
     pub after: Option<String>,
+    /// Latest due first.
+    pub newest_first: bool,
 }
 
 /// Commitments by due date.
@@ -532,6 +534,7 @@ pub async fn list_commitments<S: ContactStore + LedgerStore>(
         open_only: q.open_only,
         limit,
         after,
+        newest_first: q.newest_first,
         ..CommitmentFilter::default()
     };
     Ok(store.commitments(&actor.workspace.id, &filter).await?)

@@ -41,6 +41,7 @@ pub(super) async fn list_commitments(
             open_only: q.open,
             limit: Some(limit),
             after: q.cursor,
+            newest_first: false,
         },
     )
     .await

@@ -79,7 +79,15 @@ pub(super) async fn commitment_page(
         predecessor: c.predecessor_id.as_ref().map(ToString::to_string),
         history: entries
             .iter()
-            .map(|e| format!("{}: {}", when(e.at, s), history_label(&e.action)))
+            .map(|e| match e.happened_at() {
+                Some(t) => format!(
+                    "{}: {} (it happened {})",
+                    when(e.at, s),
+                    e.label(),
+                    when(t, s)
+                ),
+                None => format!("{}: {}", when(e.at, s), e.label()),
+            })
             .collect(),
         error,
         outcomes: vec![
@@ -112,16 +120,6 @@ pub(super) async fn commitment_page(
         },
     };
     Ok(render(&page))
-}
-
-/// A history entry's action as a person reads it.
-fn history_label(action: &str) -> String {
-    match action {
-        "at_risk" => "flagged at risk".to_owned(),
-        "told: bad news" => "told them of the risk".to_owned(),
-        "told: done" => "told them it is done".to_owned(),
-        other => other.replace('_', " "),
-    }
 }
 
 pub(super) async fn commitment(

@@ -1,4 +1,4 @@
-//! The ledger: every promise, either way, by due date, 50 a page; the same list as
+//! The ledger: every promise, either way, 50 a page (open ones by what is due next, all of them latest due first); the same list as
 //! `rapport commitments`. Today links here when it lists only the most urgent.
 
 use std::collections::HashMap;
@@ -65,6 +65,8 @@ pub(super) async fn ledger_page(
         open_only: open,
         limit: Some(PAGE),
         after: q.after.clone().filter(|a| !a.is_empty()),
+        // Open ones by what is due next; all of them, the latest first (so recent ones show).
+        newest_first: !open,
     };
     let items = match ledger::list_commitments(&state.db, &s.actor, query).await {
         Ok(items) => items,

@@ -75,8 +75,7 @@ pub async fn outcome(ctx: &Context, a: OutcomeArgs, outcome: Outcome) -> anyhow:
     let now = Context::now();
     let on = moment(ctx, a.on.as_deref(), now)?;
     let c = resolved(ctx, &a.id, outcome, on, a.correct, now).await?;
-    let label = c.evidence_kind().map_or(c.status.as_str(), |k| k.as_str());
-    print_commitment(&c, a.out.json, &format!("Recorded {label}"))
+    print_commitment(&c, a.out.json, &format!("Recorded: {}", c.state_label(now)))
 }
 
 /// `ledger::resolve`, with the way on when a label is already there: `--correct`.
@@ -163,21 +162,48 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
         open_only: a.open,
         limit: a.limit,
         after: a.after.clone(),
+        newest_first: !a.oldest_first,
     };
-    let list = ledger::list_commitments(&ctx.db, &ctx.actor, q.clone()).await?;
-    let next = match list.last() {
-        Some(last) if list.len() == a.limit.unwrap_or(200) as usize => {
-            let probe = CommitmentQuery {
-                after: Some(last.id.to_string()),
-                limit: Some(1),
-                ..q
-            };
-            (!ledger::list_commitments(&ctx.db, &ctx.actor, probe)
-                .await?
-                .is_empty())
-            .then(|| last.id.to_string())
+    let (list, next) = if a.all {
+        // Every one: page through the ledger, 10,000 at a time.
+        let mut all: Vec<Commitment> = Vec::new();
+        let mut after = a.after.clone();
+        loop {
+            let page = ledger::list_commitments(
+                &ctx.db,
+                &ctx.actor,
+                CommitmentQuery {
+                    limit: Some(10_000),
+                    after: after.clone(),
+                    ..q.clone()
+                },
+            )
+            .await?;
+            let full = page.len() == 10_000;
+            after = page.last().map(|c| c.id.to_string());
+            all.extend(page);
+            if !full {
+                break;
+            }
         }
-        _ => None,
+        (all, None)
+    } else {
+        let list = ledger::list_commitments(&ctx.db, &ctx.actor, q.clone()).await?;
+        let next = match list.last() {
+            Some(last) if list.len() == a.limit.unwrap_or(200) as usize => {
+                let probe = CommitmentQuery {
+                    after: Some(last.id.to_string()),
+                    limit: Some(1),
+                    ..q
+                };
+                (!ledger::list_commitments(&ctx.db, &ctx.actor, probe)
+                    .await?
+                    .is_empty())
+                .then(|| last.id.to_string())
+            }
+            _ => None,
+        };
+        (list, next)
     };
     if a.out.json {
         render::json(&list)?;
@@ -188,12 +214,13 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
     if let Some(id) = next {
         let mut again = "rapport commitments".to_owned();
         if let Some(r) = &a.reference {
-            again.push_str(&format!(" {r:?}"));
+            again.push_str(&format!(" {}", render::shell_word(r)));
         }
         for (on, flag) in [
             (a.open, " --open"),
             (a.mine, " --mine"),
             (a.theirs, " --theirs"),
+            (a.oldest_first, " --oldest-first"),
         ] {
             if on {
                 again.push_str(flag);
@@ -203,7 +230,7 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
             again.push_str(&format!(" --limit {n}"));
         }
         again.push_str(&format!(" --after {id}"));
-        render::more(a.out.json, "commitments", &again);
+        render::more(a.out.json, "commitments (or --all)", &again);
     }
     Ok(())
 }
@@ -215,7 +242,15 @@ pub async fn history(ctx: &Context, a: IdArgs) -> anyhow::Result<()> {
     }
     println!("{} (due {})", c.text, c.due);
     for e in entries {
-        println!("  {}  {}", render::local_time(e.at, &ctx.tz), e.action);
+        match e.happened_at() {
+            Some(t) => println!(
+                "  {}  {} (it happened {})",
+                render::local_time(e.at, &ctx.tz),
+                e.label(),
+                render::local_time(t, &ctx.tz)
+            ),
+            None => println!("  {}  {}", render::local_time(e.at, &ctx.tz), e.label()),
+        }
     }
     Ok(())
 }

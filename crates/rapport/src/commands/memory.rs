@@ -182,7 +182,21 @@ pub async fn search(ctx: &Context, a: SearchArgs) -> anyhow::Result<()> {
         println!("Contacts");
         render::contact_table(&contacts);
         println!("\nInteractions");
-        render::timeline(&interactions, Context::now(), &ctx.tz);
+        let mut ids: Vec<rapport_core::ids::ContactId> =
+            interactions.iter().map(|i| i.contact_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let names: std::collections::HashMap<_, _> =
+            rapport_core::ports::ContactStore::contact_names(
+                &ctx.db,
+                &ctx.actor.workspace.id,
+                &ids,
+            )
+            .await
+            .map_err(rapport_core::Error::from)?
+            .into_iter()
+            .collect();
+        render::timeline_of(&interactions, Some(&names), Context::now(), &ctx.tz);
     }
     if more_contacts || more_interactions {
         let what = match (more_contacts, more_interactions) {

@@ -162,7 +162,7 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
             |d| format!("every {d} days"),
         );
         let custom = if r.custom { "" } else { " (default)" };
-        println!("    {:<14} {every}{custom}", r.audience.as_str());
+        println!("    {:<14} {every}{custom}", r.audience.label());
     }
     println!("  appreciation:");
     for r in rules {
@@ -170,7 +170,7 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
             .days
             .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days"));
         let custom = if r.custom { "" } else { " (default)" };
-        println!("    {:<14} {every}{custom}", r.audience.as_str());
+        println!("    {:<14} {every}{custom}", r.audience.label());
     }
     Ok(())
 }
