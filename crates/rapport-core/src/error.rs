@@ -66,7 +66,7 @@ pub enum Error {
     /// A reference matched more than one contact: how many (`more_than` when the count
     /// stopped), and every one of them up to that count.
     #[error(
-        "{reference:?} matches {}{matches} contacts; name one in full, add --org, or use an id (the start of it will do):\n{}",
+        "{reference:?} matches {}{matches} contacts; name one in full, or by its id (the start of it will do):\n{}",
         if *more_than { "more than " } else { "" },
         describe(candidates)
     )]

@@ -215,6 +215,87 @@ impl AccountStore for Db {
         actor_of(row)
     }
 
+    async fn accounts(&self) -> StoreResult<Vec<rapport_core::account::Account>> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT u.id, u.name, u.email, u.password_hash IS NOT NULL, w.name, m.role \
+                 FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.left_at IS NULL \
+                 LEFT JOIN workspaces w ON w.id = m.workspace_id \
+                 ORDER BY u.created_at, u.id, w.created_at, w.id",
+            )
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        let mut out: Vec<rapport_core::account::Account> = Vec::new();
+        for (id, name, email, can_sign_in, workspace, role) in rows {
+            if out.last().is_none_or(|a| a.user_id.as_str() != id) {
+                out.push(rapport_core::account::Account {
+                    user_id: UserId::from_stored(id),
+                    name,
+                    email,
+                    can_sign_in,
+                    workspaces: Vec::new(),
+                });
+            }
+            if let (Some(workspace), Some(role), Some(account)) = (workspace, role, out.last_mut())
+            {
+                account
+                    .workspaces
+                    .push(rapport_core::account::AccountMembership {
+                        workspace,
+                        role: role.parse().map_err(|_| corrupt("role", &role))?,
+                    });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn edit_account(
+        &self,
+        user: &UserId,
+        email: Option<&str>,
+        name: Option<&str>,
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            if let Some(e) = email {
+                let taken: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1 AND id <> $2")
+                        .bind(e)
+                        .bind(user.as_str())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                if taken > 0 {
+                    return Err(StoreError::Conflict(format!("{e} already has an account")));
+                }
+            }
+            let n = sqlx::query(
+                "UPDATE users SET email = COALESCE($2, email), name = COALESCE($3, name) \
+                 WHERE id = $1",
+            )
+            .bind(user.as_str())
+            .bind(email)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+        });
+        Ok(())
+    }
+
     async fn actor_by_email(&self, email: &str) -> StoreResult<Option<Actor>> {
         let sql = format!("{ACTOR_SELECT} WHERE u.email = $1 ORDER BY m.created_at, w.id LIMIT 1");
         let row: Option<ActorRow> = with_pool!(self, |pool| {

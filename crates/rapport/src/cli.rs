@@ -114,6 +114,12 @@ pub enum Command {
     /// Gestures of appreciation: gifts, vouchers, tickets, thank-you notes, something of value.
     #[command(subcommand)]
     Gesture(GestureCommand),
+    /// Shell completions for bash, zsh, fish, elvish or powershell, on stdout
+    /// (e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`).
+    Completions(CompletionsArgs),
+    /// The manual page (roff) on stdout (`rapport man | man -l -`), or every command's page
+    /// written into a directory (--dir).
+    Man(ManArgs),
     /// The yearly appreciation budget: set, spent and remaining.
     Budget(BudgetArgs),
 }
@@ -155,6 +161,24 @@ pub struct HandoffArgs {
 pub enum UserCommand {
     /// Add a user to a workspace (the first workspace unless named).
     Add(UserAddArgs),
+    /// Every account: email, name, whether it can sign in, its workspaces and roles.
+    List(JsonOnly),
+    /// Change an account's email or name (`me`: yours, e.g. the owner made on first use).
+    Edit(UserEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserEditArgs {
+    /// The account: its email, its id, or `me`.
+    pub who: String,
+    /// Its new email (what it signs in with).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Its new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]
@@ -1003,4 +1027,17 @@ pub struct DemoArgs {
     pub interactions_per_contact: Option<u32>,
     #[command(flatten)]
     pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write rapport.1 and a page per command (rapport-contact-add.1, ...) here instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }

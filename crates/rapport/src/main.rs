@@ -27,10 +27,23 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // `rapport … --json | head`: the reader had enough; leave quietly.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
-            if let Some(rapport_core::Error::DayFull(_)) = e.downcast_ref() {
-                eprintln!("hint: add --anyway to record it all the same");
+            match e.downcast_ref() {
+                Some(rapport_core::Error::DayFull(_)) => {
+                    eprintln!("hint: add --anyway to record it all the same");
+                }
+                Some(rapport_core::Error::Ambiguous { .. }) => {
+                    eprintln!("hint: add --org ORG to pick the one who works there");
+                }
+                _ => {}
             }
             if let Some(hint) = render::take_hint() {
                 eprintln!("hint: {hint}");

@@ -38,6 +38,15 @@ pub fn take_hint() -> Option<String> {
     HINT.lock().ok().and_then(|mut h| h.take())
 }
 
+/// Writes bytes to stdout as they are (a closed pipe is the reader's choice, not an error).
+pub fn raw(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 /// Says that a list stopped at its limit, and how to see the rest: on stdout after a table,
 /// on stderr when stdout holds JSON only.
 pub fn more(json: bool, what: &str, next: &str) {
@@ -51,10 +60,9 @@ pub fn more(json: bool, what: &str, next: &str) {
 
 /// Prints `value` as pretty JSON on stdout.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    raw(&out)
 }
 
 /// A contact as scripts see it: every stored field plus the cadence in force.

@@ -382,6 +382,29 @@ fn bad_input_is_refused_and_writes_nothing(b: &Book) {
 
 fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
     b.ok(&["contact", "list"]);
+    // The owner made on first use has no email yet: the CLI gives it one, and a token.
+    let listed = b.ok(&["user", "list"]);
+    assert!(
+        listed.contains("(no email: rapport user edit me --email"),
+        "{listed}"
+    );
+    b.fails(&["token", "create", "owner@example.com", "--name", "x"], 3);
+    let me = b.json(&[
+        "user",
+        "edit",
+        "me",
+        "--email",
+        "Owner@Example.com",
+        "--name",
+        "Ana Owner",
+    ]);
+    assert_eq!(me["email"], "owner@example.com");
+    assert_eq!(me["name"], "Ana Owner");
+    let token = b.ok(&["token", "create", "owner@example.com", "--name", "scripts"]);
+    assert!(token.trim().starts_with("rpt_"), "{token}");
+    b.fails(&["user", "edit", "me", "--email", "not an email"], 2);
+    b.fails(&["user", "edit", "me"], 2);
+    b.fails(&["user", "edit", "nobody@example.com", "--name", "X"], 3);
     let out = b.run_with_stdin(
         &[
             "user",
@@ -401,6 +424,26 @@ fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
     );
     let added: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(added["email"], "bo@example.com");
+    // An email another account has is refused, and changes nothing.
+    b.fails(
+        &[
+            "user",
+            "edit",
+            "bo@example.com",
+            "--email",
+            "owner@example.com",
+        ],
+        5,
+    );
+    let all = b.json(&["user", "list"]);
+    let emails: Vec<&str> = all
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|a| a["email"].as_str())
+        .collect();
+    assert_eq!(emails, ["owner@example.com", "bo@example.com"]);
+    assert_eq!(all[1]["workspaces"][0]["role"], "member");
     assert_eq!(added["role"], "member");
     assert_eq!(added["can_sign_in"], true);
     let short = b.run_with_stdin(
@@ -563,6 +606,7 @@ fn references_a_newcomer_can_use(b: &Book) {
         stderr.contains("Élodie Martin, Vins du Rhône, e@vins.example, prospect ["),
         "{stderr}"
     );
+    assert!(stderr.contains("hint: add --org"), "{stderr}");
     // --org picks among namesakes, for any command that names a contact.
     let shown = b.json(&["contact", "show", "elodie martin", "--org", "vins"]);
     assert_eq!(shown["id"], vins.as_str());
@@ -598,7 +642,52 @@ fn uuid_like(s: &str) -> bool {
     s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
+/// Issue 20: the CLI as a first-class way in: completions, a manual, and a closed pipe that
+/// ends quietly.
+fn completions_manual_and_a_closed_pipe(b: &Book) {
+    let bash = b.ok(&["completions", "bash"]);
+    assert!(
+        bash.contains("_rapport()") && bash.contains("commitments"),
+        "bash"
+    );
+    let fish = b.ok(&["completions", "fish"]);
+    assert!(fish.contains("complete -c rapport"), "fish");
+    let zsh = b.ok(&["completions", "zsh"]);
+    assert!(zsh.contains("#compdef rapport"), "zsh");
+    b.fails(&["completions", "tcsh-ish"], 2);
+    let man = b.ok(&["man"]);
+    assert!(
+        man.contains(".TH rapport 1") && man.contains("commitments"),
+        "man"
+    );
+    let dir = b.dir.path().join("man");
+    b.ok(&["man", "--dir", dir.to_str().expect("utf-8 path")]);
+    let page = std::fs::read_to_string(dir.join("rapport-contact-add.1")).expect("a page");
+    assert!(page.contains("\\-\\-email"), "{page}");
+
+    // Far more JSON than a pipe holds, read a little of, then the pipe closed.
+    b.ok(&["demo", "--contacts", "300"]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["commitments", "--all", "--json"])
+        .env("RAPPORT_DB", &b.url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(child.stdout.as_mut().expect("stdout"), &mut first).expect("read");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+}
+
 on_both_books!(
+    completions_manual_and_a_closed_pipe,
     references_a_newcomer_can_use,
     lists_cut_at_their_limit_say_so_and_offer_the_rest,
     users_workspaces_and_tokens_from_the_command_line,

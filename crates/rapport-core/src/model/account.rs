@@ -114,6 +114,25 @@ pub struct Member {
     pub can_sign_in: bool,
 }
 
+/// An account and where it belongs: what `rapport user list` shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Account {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: Option<String>,
+    /// Whether it has a password (else it signs in after set-up or an invitation).
+    pub can_sign_in: bool,
+    /// The workspaces it is a live member of, by name, with its role there.
+    pub workspaces: Vec<AccountMembership>,
+}
+
+/// One workspace an account belongs to.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountMembership {
+    pub workspace: String,
+    pub role: Role,
+}
+
 /// What a handoff moved.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Handoff {

@@ -213,6 +213,18 @@ pub trait AccountStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<crate::account::Handoff>> + Send;
 
+    /// Every account with its live memberships, oldest first.
+    fn accounts(&self) -> impl Future<Output = StoreResult<Vec<crate::account::Account>>> + Send;
+
+    /// Changes an account's email and/or name. `Conflict` if another account has the email,
+    /// `NotFound` if there is no such account.
+    fn edit_account(
+        &self,
+        user: &UserId,
+        email: Option<&str>,
+        name: Option<&str>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// The actor of a user in a workspace found by name (for the admin CLI).
     fn actor_by_email(
         &self,

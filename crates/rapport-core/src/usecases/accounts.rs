@@ -83,3 +83,71 @@ pub async fn handoff<S: crate::ports::AccountStore>(
     done.to = Some(heir.user_id.clone());
     Ok(done)
 }
+
+/// Every account with the workspaces it belongs to (owners only): `rapport user list`.
+pub async fn accounts<S: crate::ports::AccountStore>(
+    store: &S,
+    actor: &Actor,
+) -> crate::error::Result<Vec<Account>> {
+    actor.require_owner("list the accounts")?;
+    Ok(store.accounts().await?)
+}
+
+/// Changes an account's email and/or name: `rapport user edit`. `who` is an email, a user
+/// id, or `me` (the acting account, which the owner made on first use is, email or not).
+/// An owner may change their own account and those of their workspace's members.
+pub async fn edit_account<S: crate::ports::AccountStore>(
+    store: &S,
+    actor: &Actor,
+    who: &str,
+    email: Option<&str>,
+    name: Option<&str>,
+) -> crate::error::Result<Account> {
+    use crate::error::Error;
+    actor.require_owner("change an account")?;
+    if email.is_none() && name.is_none() {
+        return Err(Invalid::new("email", "say what to change: a new email or a new name").into());
+    }
+    let email = email.map(clean_email).transpose()?;
+    let name = match name.map(str::trim) {
+        Some("") => return Err(Invalid::new("name", "a name cannot be empty").into()),
+        Some(n) if n.chars().count() > 200 => {
+            return Err(Invalid::new("name", "a name is at most 200 characters").into());
+        }
+        Some(n) => {
+            crate::commitment::refuse_nul("name", n)?;
+            Some(n.to_owned())
+        }
+        None => None,
+    };
+    let key = who.trim().to_lowercase();
+    let all = store.accounts().await?;
+    let target = all
+        .iter()
+        .find(|a| {
+            if key == "me" {
+                a.user_id == actor.user.id
+            } else {
+                a.email.as_deref() == Some(key.as_str()) || a.user_id.as_str() == key
+            }
+        })
+        .ok_or_else(|| Error::NotFound(format!("no account is {who:?}")))?;
+    let members = store.members(&actor.workspace.id).await?;
+    let mine =
+        target.user_id == actor.user.id || members.iter().any(|m| m.user_id == target.user_id);
+    if !mine {
+        // Another workspace's account answers as an unknown one.
+        return Err(Error::NotFound(format!("no account is {who:?}")));
+    }
+    store
+        .edit_account(&target.user_id, email.as_deref(), name.as_deref())
+        .await?;
+    let mut changed = target.clone();
+    if let Some(e) = email {
+        changed.email = Some(e);
+    }
+    if let Some(n) = name {
+        changed.name = n;
+    }
+    Ok(changed)
+}

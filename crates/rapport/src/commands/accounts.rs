@@ -165,7 +165,7 @@ pub async fn add_user(ctx: &Context, a: UserAddArgs) -> anyhow::Result<()> {
             "can_sign_in": hash.is_some(),
         }));
     }
-    println!(
+    eprintln!(
         "Added {email} to {} as {}{}",
         actor.workspace.name,
         actor.role,
@@ -175,6 +175,7 @@ pub async fn add_user(ctx: &Context, a: UserAddArgs) -> anyhow::Result<()> {
             " (no password yet: they cannot sign in until one is set)"
         }
     );
+    println!("{}", actor.user.id);
     Ok(())
 }
 
@@ -202,10 +203,13 @@ pub async fn create_workspace(ctx: &Context, a: WorkspaceCreateArgs) -> anyhow::
     if a.out.json {
         return render::json(&actor.workspace);
     }
-    println!(
-        "Created the workspace {} ({}); add people with rapport user add EMAIL --workspace {:?}",
-        actor.workspace.name, actor.workspace.time_zone, actor.workspace.name
+    eprintln!(
+        "Created the workspace {} ({}); add people with rapport user add EMAIL --workspace {}",
+        actor.workspace.name,
+        actor.workspace.time_zone,
+        render::shell_word(&actor.workspace.name)
     );
+    println!("{}", actor.workspace.id);
     Ok(())
 }
 
@@ -304,5 +308,59 @@ pub async fn digest(ctx: &Context, a: crate::cli::DigestArgs) -> anyhow::Result<
     }
     println!("Subject: {}\n", d.subject);
     print!("{}", if a.html { &d.html } else { &d.text });
+    Ok(())
+}
+
+pub async fn list_users(ctx: &Context, a: crate::cli::JsonOnly) -> anyhow::Result<()> {
+    let all = rapport_core::account::accounts(&ctx.db, &ctx.actor).await?;
+    if a.out.json {
+        return render::json(&all);
+    }
+    for u in &all {
+        let workspaces = u
+            .workspaces
+            .iter()
+            .map(|w| format!("{} ({})", w.workspace, w.role))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "{}  {}{}  {}  {}",
+            u.email
+                .as_deref()
+                .unwrap_or("(no email: rapport user edit me --email ...)"),
+            u.name,
+            if u.can_sign_in {
+                ""
+            } else {
+                " (cannot sign in yet)"
+            },
+            if workspaces.is_empty() {
+                "no workspace"
+            } else {
+                &workspaces
+            },
+            u.user_id
+        );
+    }
+    Ok(())
+}
+
+pub async fn edit_user(ctx: &Context, a: crate::cli::UserEditArgs) -> anyhow::Result<()> {
+    let changed = rapport_core::account::edit_account(
+        &ctx.db,
+        &ctx.actor,
+        &a.who,
+        a.email.as_deref(),
+        a.name.as_deref(),
+    )
+    .await?;
+    if a.out.json {
+        return render::json(&changed);
+    }
+    println!(
+        "{} <{}>",
+        changed.name,
+        changed.email.as_deref().unwrap_or("no email")
+    );
     Ok(())
 }

@@ -49,6 +49,33 @@ fn contact_reference(command: &mut Command) -> Option<(&mut String, Option<&str>
 
 /// Runs the parsed command line.
 pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
+    // What needs no database: the shell's completions and the manual.
+    match &cli.command {
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            let mut out: Vec<u8> = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "rapport", &mut out);
+            return crate::render::raw(&out);
+        }
+        Command::Man(a) => {
+            use clap::CommandFactory;
+            match &a.dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    clap_mangen::generate_to(Cli::command(), dir)?;
+                    eprintln!("Wrote the manual pages into {}", dir.display());
+                }
+                None => {
+                    let mut out: Vec<u8> = Vec::new();
+                    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+                    crate::render::raw(&out)?;
+                }
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
     let ctx = Context::open(cli.db.as_deref()).await?;
     // Among namesakes, --org picks one: the command then goes on with its id.
     if let Some((reference, Some(org))) = contact_reference(&mut cli.command) {
@@ -87,6 +114,8 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Restore(a) => transfer::restore(&ctx, a).await,
         Command::Digest(a) => accounts::digest(&ctx, a).await,
         Command::User(crate::cli::UserCommand::Add(a)) => accounts::add_user(&ctx, a).await,
+        Command::User(crate::cli::UserCommand::List(a)) => accounts::list_users(&ctx, a).await,
+        Command::User(crate::cli::UserCommand::Edit(a)) => accounts::edit_user(&ctx, a).await,
         Command::Workspace(crate::cli::WorkspaceCommand::Create(a)) => {
             accounts::create_workspace(&ctx, a).await
         }
@@ -121,6 +150,7 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Gesture(crate::cli::GestureCommand::Add(a)) => appreciation::add(&ctx, a).await,
         Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
         Command::Budget(a) => appreciation::budget(&ctx, a).await,
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     ctx.db.close().await;
     result
