@@ -79,13 +79,15 @@ for line in lines:
     line_id = None
     for words in words_of_line:
         if not words or words[0] != "rapport":
-            continue
+            print(f"tour step {' '.join(words)!r} is not a rapport command: the tour cannot run it", file=sys.stderr)
+            sys.exit(1)
         words = [os.path.expanduser(w.replace("postgres://...", "restored.db")) for w in words]
         if words[1:2] == ["demo"] and "100000" in words:
             words[words.index("100000")] = "2000"
         verb = words[1]
-        # An id's start in the README (01a24cb0-871d) stands for the contact just added.
-        words = [last["contact"][:18] if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}", w) else w for w in words]
+        # An id's start in the README (01a24cb0-871d) stands for as much of the id of the
+        # contact just added.
+        words = [last["contact"][:len(w)] if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}", w) else w for w in words]
         if "REQUEST_ID" in words:
             words = [last["request"] if w == "REQUEST_ID" else w for w in words]
         if "ID" in words:
@@ -98,6 +100,14 @@ for line in lines:
                 target = line_id
             words = [target if w == "ID" else w for w in words]
         out = run(words, " ".join(words[1:]))
+        # --org must pick: the same step at an organisation nobody works at must fail.
+        if "--org" in words and words[2] not in ("add", "edit"):
+            other = list(words)
+            other[other.index("--org") + 1] = "no-such-organisation"
+            p = subprocess.run([binary] + other[1:], capture_output=True, text=True)
+            if p.returncode != 3:
+                print(f"tour step {' '.join(other[1:])!r} should find nobody ({p.returncode})", file=sys.stderr)
+                sys.exit(1)
         if verb in ("promise", "expect"):
             last["promise"] = out.splitlines()[-1].strip()
         if verb in ("kept", "broken", "deceptive", "release") and "--correct" not in words:

@@ -66,8 +66,9 @@ pub enum Error {
     /// A reference matched more than one contact: how many (`more_than` when the count
     /// stopped), and every one of them up to that count.
     #[error(
-        "{reference:?} matches {}{matches} contacts; name one in full, or by its id (the start of it will do):\n{}",
+        "{reference:?} matches {}{matches} contacts; name one in full, or by its id (the start of it will do){}:\n{}",
         if *more_than { "more than " } else { "" },
+        if candidates.len() < *matches { format!(" (the first {})", candidates.len()) } else { String::new() },
         describe(candidates)
     )]
     Ambiguous {
@@ -133,8 +134,9 @@ impl std::fmt::Display for DayFull {
 }
 
 fn describe(candidates: &[Candidate]) -> String {
-    // As git shortens commits: the fewest characters (8 at least) that tell them apart.
-    let mut width = 8;
+    // As git shortens commits: the fewest characters that tell them apart, 23 at least (the
+    // first 13 of an id are the time it was made, alike for contacts imported together).
+    let mut width = 23;
     while width < 36 {
         let mut starts: Vec<&str> = candidates
             .iter()

@@ -433,15 +433,21 @@ impl ContactStore for Db {
         prefix: &str,
         limit: u32,
     ) -> StoreResult<Vec<Contact>> {
+        // LIKE, not a range: ids are compared as text under the database's collation, which
+        // on PostgreSQL may be a locale's that orders '-' apart from bytes. An id's start holds
+        // only hexadecimal digits and '-', nothing LIKE treats specially.
+        if !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts c WHERE c.workspace_id = $1 \
-             AND c.id >= $2 AND c.id < $3 ORDER BY c.id LIMIT $4"
+             AND c.id LIKE $2 ORDER BY c.id LIMIT $3"
         );
+        let pattern = format!("{}%", prefix.to_ascii_lowercase());
         with_pool!(self, |pool| {
             let rows: Vec<ContactRow> = sqlx::query_as(AssertSqlSafe(sql))
                 .bind(ws.as_str())
-                .bind(prefix)
-                .bind(prefix_end(prefix))
+                .bind(&pattern)
                 .bind(i64::from(limit))
                 .fetch_all(pool)
                 .await

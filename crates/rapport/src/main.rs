@@ -36,14 +36,8 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e:#}");
-            match e.downcast_ref() {
-                Some(rapport_core::Error::DayFull(_)) => {
-                    eprintln!("hint: add --anyway to record it all the same");
-                }
-                Some(rapport_core::Error::Ambiguous { .. }) => {
-                    eprintln!("hint: add --org ORG to pick the one who works there");
-                }
-                _ => {}
+            if let Some(rapport_core::Error::DayFull(_)) = e.downcast_ref() {
+                eprintln!("hint: add --anyway to record it all the same");
             }
             if let Some(hint) = render::take_hint() {
                 eprintln!("hint: {hint}");

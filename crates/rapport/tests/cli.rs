@@ -405,6 +405,14 @@ fn users_workspaces_and_tokens_from_the_command_line(b: &Book) {
     b.fails(&["user", "edit", "me", "--email", "not an email"], 2);
     b.fails(&["user", "edit", "me"], 2);
     b.fails(&["user", "edit", "nobody@example.com", "--name", "X"], 3);
+    // An account of another workspace only is neither listed nor changed from this one.
+    b.ok(&["workspace", "create", "Far away"]);
+    b.ok(&["user", "add", "gil@example.com", "--workspace", "Far away"]);
+    assert!(!b.ok(&["user", "list"]).contains("gil@example.com"));
+    b.fails(
+        &["user", "edit", "gil@example.com", "--name", "Taken over"],
+        3,
+    );
     let out = b.run_with_stdin(
         &[
             "user",
@@ -636,6 +644,11 @@ fn references_a_newcomer_can_use(b: &Book) {
     let out = b.run(&["contact", "show", shared]);
     assert!(matches!(out.status.code(), Some(0 | 4)), "{out:?}");
     b.fails(&["contact", "show", "0000000000ff"], 3);
+    // Typed without its hyphens, the start of an id still finds it.
+    let plain: String = vins.chars().filter(|c| *c != '-').take(24).collect();
+    assert_eq!(b.json(&["contact", "show", &plain])["id"], vins.as_str());
+    // --org with no contact named has nothing to pick among.
+    b.fails(&["commitments", "--org", "vins"], 2);
 }
 
 fn uuid_like(s: &str) -> bool {

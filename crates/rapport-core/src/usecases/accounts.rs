@@ -84,13 +84,23 @@ pub async fn handoff<S: crate::ports::AccountStore>(
     Ok(done)
 }
 
-/// Every account with the workspaces it belongs to (owners only): `rapport user list`.
+/// The accounts of the actor's workspace with their role there (owners only): `rapport
+/// user list`. Other workspaces are not shown: an owner sees their own workspace.
 pub async fn accounts<S: crate::ports::AccountStore>(
     store: &S,
     actor: &Actor,
 ) -> crate::error::Result<Vec<Account>> {
     actor.require_owner("list the accounts")?;
-    Ok(store.accounts().await?)
+    let here = &actor.workspace.name;
+    Ok(store
+        .accounts()
+        .await?
+        .into_iter()
+        .filter_map(|mut a| {
+            a.workspaces.retain(|w| &w.workspace == here);
+            (!a.workspaces.is_empty()).then_some(a)
+        })
+        .collect())
 }
 
 /// Changes an account's email and/or name: `rapport user edit`. `who` is an email, a user
@@ -132,9 +142,13 @@ pub async fn edit_account<S: crate::ports::AccountStore>(
             }
         })
         .ok_or_else(|| Error::NotFound(format!("no account is {who:?}")))?;
-    let members = store.members(&actor.workspace.id).await?;
-    let mine =
-        target.user_id == actor.user.id || members.iter().any(|m| m.user_id == target.user_id);
+    // Their own account, or one that belongs to the actor's workspace and to no other (an
+    // account is global: changing the email of someone who also works elsewhere would lock
+    // them out of a workspace this owner does not run).
+    let here = &actor.workspace.name;
+    let mine = target.user_id == actor.user.id
+        || (!target.workspaces.is_empty()
+            && target.workspaces.iter().all(|w| &w.workspace == here));
     if !mine {
         // Another workspace's account answers as an unknown one.
         return Err(Error::NotFound(format!("no account is {who:?}")));
@@ -143,6 +157,7 @@ pub async fn edit_account<S: crate::ports::AccountStore>(
         .edit_account(&target.user_id, email.as_deref(), name.as_deref())
         .await?;
     let mut changed = target.clone();
+    changed.workspaces.retain(|w| &w.workspace == here);
     if let Some(e) = email {
         changed.email = Some(e);
     }

@@ -17,8 +17,12 @@ use crate::workspace::Actor;
 /// The most contacts a single listing returns.
 pub const MAX_PAGE: u32 = 1000;
 
-/// How many matches an ambiguous reference counts and lists; beyond, "more than".
+/// How many matches an ambiguous reference lists (it counts every one, up to [`SCAN`]).
 const MAX_CANDIDATES: u32 = 100;
+
+/// How many matches of a name or an id's start are read to count them and narrow them by
+/// organisation; beyond, "more than".
+const SCAN: u32 = 2000;
 
 /// Finds the contact a person means by `reference`: an id or the unique start of one (at
 /// least 6 hexadecimal characters with a digit, as git takes a commit), a full name, or the
@@ -35,11 +39,23 @@ pub async fn resolve_contact<S: ContactStore>(
 /// Whether a reference reads as the start of an id rather than a name.
 fn id_prefix(reference: &str) -> Option<String> {
     let r = reference.to_ascii_lowercase();
-    (r.len() >= 6
+    if !(r.len() >= 6
         && r.len() < 36
         && r.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
         && r.chars().any(|c| c.is_ascii_digit()))
-    .then_some(r)
+    {
+        return None;
+    }
+    // Typed with or without its hyphens: put them where an id has them (8-4-4-4-12).
+    let digits: Vec<char> = r.chars().filter(|c| *c != '-').collect();
+    let mut out = String::with_capacity(digits.len() + 4);
+    for (i, c) in digits.into_iter().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    (out.len() < 36).then_some(out)
 }
 
 /// [`resolve_contact`], narrowed to contacts whose organisation contains `org` (without case
@@ -73,12 +89,13 @@ pub async fn resolve_contact_in<S: ContactStore>(
             .is_some_and(|x| fold(x).contains(o)),
         None => true,
     };
-    let ambiguous = |found: Vec<&Contact>, counted: usize, more_than: bool| Error::Ambiguous {
+    let ambiguous = |found: Vec<&Contact>, more_than: bool| Error::Ambiguous {
         reference: reference.to_owned(),
-        matches: counted,
+        matches: found.len(),
         more_than,
         candidates: found
             .into_iter()
+            .take(MAX_CANDIDATES as usize)
             .map(|c| Candidate {
                 id: c.id.to_string(),
                 name: c.name.clone(),
@@ -88,52 +105,42 @@ pub async fn resolve_contact_in<S: ContactStore>(
             })
             .collect(),
     };
-    if let Some(prefix) = id_prefix(reference) {
-        let found: Vec<Contact> = store
-            .contacts_with_id_prefix(ws, &prefix, MAX_CANDIDATES + 1)
-            .await?
+    // Every match is read (up to SCAN) before the organisation narrows them, so the count
+    // and the list are of what matches, never of a first page.
+    let pick = |fetched: Vec<Contact>| -> (Vec<Contact>, bool) {
+        let complete = fetched.len() <= SCAN as usize;
+        let found = fetched
             .into_iter()
+            .take(SCAN as usize)
             .filter(|c| in_org(c))
             .collect();
+        (found, complete)
+    };
+    if let Some(prefix) = id_prefix(reference) {
+        let (found, complete) = pick(store.contacts_with_id_prefix(ws, &prefix, SCAN + 1).await?);
         match found.len() {
             0 => {}
-            1 => return Ok(found.into_iter().next().ok_or(StoreError::NotFound)?),
-            n => {
-                let more = n > MAX_CANDIDATES as usize;
-                let shown: Vec<&Contact> = found.iter().take(MAX_CANDIDATES as usize).collect();
-                return Err(ambiguous(shown, n.min(MAX_CANDIDATES as usize), more));
-            }
+            1 if complete => return Ok(found.into_iter().next().ok_or(StoreError::NotFound)?),
+            _ => return Err(ambiguous(found.iter().collect(), !complete)),
         }
     }
     let folded = fold(reference);
     for archived in [false, true] {
-        let fetched = store
-            .contacts_named(ws, &folded, archived, MAX_CANDIDATES + 1)
-            .await?;
-        let more_than = fetched.len() > MAX_CANDIDATES as usize;
-        let found: Vec<&Contact> = fetched
-            .iter()
-            .take(MAX_CANDIDATES as usize)
-            .filter(|c| in_org(c))
-            .collect();
-        let exact: Vec<&Contact> = found
-            .iter()
-            .copied()
-            .filter(|c| c.name_folded() == folded)
-            .collect();
+        let (found, complete) = pick(
+            store
+                .contacts_named(ws, &folded, archived, SCAN + 1)
+                .await?,
+        );
+        let exact: Vec<&Contact> = found.iter().filter(|c| c.name_folded() == folded).collect();
         match (exact.as_slice(), found.len()) {
             ([only], _) => return Ok((*only).clone()),
-            (_, 1) if !more_than => return Ok(found[0].clone()),
-            (_, 0) if !more_than => continue,
-            (exact, n) => {
-                // Namesakes: those who bear the name in full; otherwise every match.
-                let (shown, counted, more) = if exact.len() > 1 {
-                    (exact.to_vec(), exact.len(), false)
-                } else {
-                    (found.clone(), n, more_than)
-                };
-                return Err(ambiguous(shown, counted, more));
+            (_, 1) if complete => return Ok(found[0].clone()),
+            (_, 0) => continue,
+            (exact, _) if exact.len() > 1 => {
+                // Namesakes: those who bear the name in full.
+                return Err(ambiguous(exact.to_vec(), !complete));
             }
+            _ => return Err(ambiguous(found.iter().collect(), !complete)),
         }
     }
     Err(Error::NotFound(match org {

@@ -323,11 +323,14 @@ pub async fn list_users(ctx: &Context, a: crate::cli::JsonOnly) -> anyhow::Resul
             .map(|w| format!("{} ({})", w.workspace, w.role))
             .collect::<Vec<_>>()
             .join(", ");
+        let no_email = if u.user_id == ctx.actor.user.id {
+            "(no email: rapport user edit me --email ...)".to_owned()
+        } else {
+            format!("(no email: rapport user edit {} --email ...)", u.user_id)
+        };
         println!(
             "{}  {}{}  {}  {}",
-            u.email
-                .as_deref()
-                .unwrap_or("(no email: rapport user edit me --email ...)"),
+            u.email.as_deref().unwrap_or(&no_email),
             u.name,
             if u.can_sign_in {
                 ""

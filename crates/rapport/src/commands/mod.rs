@@ -15,8 +15,9 @@ use rapport_core::ledger::Outcome;
 use crate::cli::{Cli, Command, ContactCommand, FactCommand};
 use crate::context::Context;
 
-/// The contact a command names, and the organisation (`--org`) that picks among namesakes.
-fn contact_reference(command: &mut Command) -> Option<(&mut String, Option<&str>)> {
+/// For a command that names a contact and takes `--org`: the contact it names (if any) and
+/// the organisation that picks among namesakes.
+fn contact_reference(command: &mut Command) -> Option<(Option<&mut String>, Option<&str>)> {
     use crate::cli::{DealCommand, GestureCommand};
     let (reference, pick) = match command {
         Command::Contact(c) => match c {
@@ -43,8 +44,7 @@ fn contact_reference(command: &mut Command) -> Option<(&mut String, Option<&str>
         Command::Gesture(GestureCommand::List(a)) => (a.reference.as_mut(), &a.pick),
         _ => return None,
     };
-    let org = pick.org.as_deref();
-    reference.map(|r| (r, org))
+    Some((reference, pick.org.as_deref()))
 }
 
 /// Runs the parsed command line.
@@ -78,12 +78,28 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
     }
     let ctx = Context::open(cli.db.as_deref()).await?;
     // Among namesakes, --org picks one: the command then goes on with its id.
-    if let Some((reference, Some(org))) = contact_reference(&mut cli.command) {
-        let org = org.to_owned();
-        let contact =
-            rapport_core::service::resolve_contact_in(&ctx.db, &ctx.actor, reference, Some(&org))
-                .await?;
-        *reference = contact.id.to_string();
+    let mut org_capable = false;
+    match contact_reference(&mut cli.command) {
+        Some((Some(reference), Some(org))) => {
+            let org = org.to_owned();
+            let contact = rapport_core::service::resolve_contact_in(
+                &ctx.db,
+                &ctx.actor,
+                reference,
+                Some(&org),
+            )
+            .await?;
+            *reference = contact.id.to_string();
+        }
+        Some((None, Some(_))) => {
+            return Err(rapport_core::Invalid::new(
+                "org",
+                "--org picks among namesakes: name the contact too (e.g. ana --org acme)",
+            )
+            .into());
+        }
+        Some((_, None)) => org_capable = true,
+        None => {}
     }
     let result = match cli.command {
         Command::Contact(c) => match c {
@@ -153,6 +169,15 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     ctx.db.close().await;
+    if let Err(e) = &result
+        && org_capable
+        && matches!(
+            e.downcast_ref::<rapport_core::Error>(),
+            Some(rapport_core::Error::Ambiguous { .. })
+        )
+    {
+        crate::render::hint("add --org ORG to pick the one who works there");
+    }
     result
 }
 
