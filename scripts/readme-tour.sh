@@ -25,6 +25,10 @@ cd "$work"
 # Files the import steps read.
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nadia Haddad\r\nEMAIL:nadia@tour.example\r\nEND:VCARD\r\n' > contacts.vcf
 printf 'Name,E-mail 1 - Value,Org Name\nRui Tour,rui@tour.example,Port Authority\n' > export.csv
+# Mail the import step reads: a sent mbox and a Maildir.
+mkdir -p "$HOME/mail" "$HOME/Maildir/cur" "$HOME/Maildir/new"
+printf 'From ana@home.example Mon Nov 30 09:00:00 2026\nFrom: ana@home.example\nTo: elodie@vins.example\nDate: Mon, 30 Nov 2026 09:00:00 +0000\nSubject: Samples\nMessage-ID: <tour-1@home.example>\n\nThe samples are on their way.\n' > "$HOME/mail/Sent.mbox"
+printf 'From: Elodie <elodie@vins.example>\nTo: ana@home.example\nDate: Tue, 1 Dec 2026 10:00:00 +0000\nSubject: Re: Samples\nMessage-ID: <tour-2@vins.example>\n\nReceived, thank you.\n' > "$HOME/Maildir/cur/1.tour:2,S"
 
 python3 - "$bin" "$OLDPWD/README.md" <<'PY'
 import os, re, shlex, subprocess, sys

@@ -23,6 +23,12 @@ pub use model::{
     cadence, commitment, contact, dates, demo, fact, ids, import, interaction, search, trust,
     workspace,
 };
+
+/// Mail: messages read, and the import that logs them as conversations.
+pub mod mail {
+    pub use crate::model::mail::*;
+    pub use crate::usecases::mail::*;
+}
 pub use usecases::{brief, feed, ledger};
 
 /// Contacts' use cases under their older name.

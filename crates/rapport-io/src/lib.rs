@@ -1,7 +1,8 @@
 //! Rapport's edges other than HTTP and the database, shared by the CLI and the server so
 //! that neither holds application logic the other needs: contact files in and out
 //! ([`transfer`]: vCard and CSV imports and exports, streamed) and the daily digest out by
-//! SMTP ([`mail`]).
+//! SMTP ([`mail`]), and mail files in for the conversations they log ([`mailbox`]).
 
 pub mod mail;
+pub mod mailbox;
 pub mod transfer;

@@ -72,6 +72,13 @@ const TABLES: &[(&str, &str, &str)] = &[
     ),
     ("facts", "workspace_id = $1", "contact_id, id"),
     ("interactions", "workspace_id = $1", "contact_id, id"),
+    // Which mail was logged: without it, importing the same mail after a restore would
+    // log it again.
+    (
+        "mail_messages",
+        "workspace_id = $1",
+        "message_key, contact_id",
+    ),
     ("commitments", "workspace_id = $1", "created_at, id"),
     (
         "commitment_history",

@@ -12,6 +12,7 @@ mod deals;
 mod gestures;
 mod import;
 mod ledger;
+mod mail;
 mod memory;
 pub mod migrate;
 mod open;

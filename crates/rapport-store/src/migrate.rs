@@ -44,7 +44,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     14 => "0014_login_attempts",
     15 => "0015_deals_by_stage",
     16 => "0016_deals_board_order",
-    17 => "0017_deal_stage_totals"
+    17 => "0017_deal_stage_totals",
+    18 => "0018_mail_messages"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -62,7 +63,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     14 => "0014_login_attempts",
     15 => "0015_deals_by_stage",
     16 => "0016_deals_board_order",
-    17 => "0017_deal_stage_totals"
+    17 => "0017_deal_stage_totals",
+    18 => "0018_mail_messages"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -114,6 +114,9 @@ pub enum Command {
     /// Gestures of appreciation: gifts, vouchers, tickets, thank-you notes, something of value.
     #[command(subcommand)]
     Gesture(GestureCommand),
+    /// Mail: log conversations from messages, mbox files and Maildirs.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Shell completions for bash, zsh, fish, elvish or powershell, on stdout
     /// (e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`).
     Completions(CompletionsArgs),
@@ -1040,4 +1043,30 @@ pub struct ManArgs {
     /// Write rapport.1 and a page per command (rapport-contact-add.1, ...) here instead.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Log each message as a conversation (kind email) with every contact on it: sent by me,
+    /// or received from them, at its date, its subject as the summary and its new text
+    /// (quotes and signatures removed). Importing the same mail again logs nothing twice.
+    Import(MailImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailImportArgs {
+    /// A message (.eml), an mbox file, or a Maildir (or any directory of message files).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// An address of mine besides my account's email (repeatable).
+    #[arg(long = "me", value_name = "ADDRESS")]
+    pub me: Vec<String>,
+    /// Make a contact of every address on my messages that is not in the book.
+    #[arg(long)]
+    pub create_contacts: bool,
+    /// Say what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }

@@ -13,6 +13,7 @@ pub mod gesture;
 pub mod ids;
 pub mod import;
 pub mod interaction;
+pub mod mail;
 pub(crate) mod named;
 pub mod referral;
 pub mod rng;

@@ -10,6 +10,7 @@ mod contacts;
 mod deals;
 mod gestures;
 mod ledger;
+mod mail;
 mod memory;
 mod referrals;
 mod today;
@@ -21,6 +22,7 @@ pub use contacts::*;
 pub use deals::*;
 pub use gestures::*;
 pub use ledger::*;
+pub use mail::*;
 pub use memory::*;
 pub use referrals::*;
 pub use today::*;
@@ -44,6 +46,7 @@ pub trait Store:
     + ReferralStore
     + GestureStore
     + AccountStore
+    + MailStore
 {
 }
 
@@ -59,5 +62,6 @@ impl<T> Store for T where
         + ReferralStore
         + GestureStore
         + AccountStore
+        + MailStore
 {
 }

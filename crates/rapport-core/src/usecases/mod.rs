@@ -10,6 +10,7 @@ pub mod deals;
 pub mod feed;
 pub mod keep_in_touch;
 pub mod ledger;
+pub mod mail;
 pub mod referrals;
 pub mod settings;
 pub mod today;

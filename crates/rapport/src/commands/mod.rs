@@ -166,6 +166,7 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Gesture(crate::cli::GestureCommand::Add(a)) => appreciation::add(&ctx, a).await,
         Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
         Command::Budget(a) => appreciation::budget(&ctx, a).await,
+        Command::Mail(crate::cli::MailCommand::Import(a)) => transfer::import_mail(&ctx, a).await,
         Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     ctx.db.close().await;

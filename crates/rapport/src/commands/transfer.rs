@@ -315,3 +315,88 @@ pub async fn restore(ctx: &Context, a: crate::cli::RestoreArgs) -> anyhow::Resul
     println!("Restored {written} records from {}.", a.file.display());
     Ok(())
 }
+
+/// How many messages go to the core at once (memory stays flat over a large mailbox).
+const MAIL_BATCH: usize = 5000;
+
+pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow::Result<()> {
+    use rapport_core::mail::{MailOptions, MailReport, import};
+    let options = MailOptions {
+        dry_run: a.dry_run,
+        create_contacts: a.create_contacts,
+    };
+    let mut report = MailReport::default();
+    let mut unknown = std::collections::BTreeSet::new();
+    let mut files = rapport_io::mailbox::MailFiles::new(&a.paths).peekable();
+    while files.peek().is_some() {
+        let mut messages = Vec::new();
+        let mut skipped = Vec::new();
+        for read in files.by_ref().take(MAIL_BATCH) {
+            match read {
+                Ok(m) => messages.push(m),
+                Err(s) => skipped.push(s),
+            }
+        }
+        let part = import(
+            &ctx.db,
+            &ctx.actor,
+            messages,
+            &a.me,
+            skipped,
+            &options,
+            Context::now(),
+        )
+        .await?;
+        report.messages += part.messages;
+        report.interactions.extend(part.interactions);
+        report.already_logged += part.already_logged;
+        report.not_mine += part.not_mine;
+        report.contacts_created += part.contacts_created;
+        report.skipped.extend(part.skipped);
+        unknown.extend(part.unknown_senders);
+    }
+    // An address made a contact in a later batch is no longer unknown.
+    report.unknown_senders = unknown.into_iter().collect();
+    if a.out.json {
+        return crate::render::json(&report);
+    }
+    let contacts: std::collections::BTreeSet<&str> = report
+        .interactions
+        .iter()
+        .map(|i| i.contact_name.as_str())
+        .collect();
+    let verb = if a.dry_run { "would log" } else { "logged" };
+    println!(
+        "Read {} messages: {verb} {} conversations with {} contacts{}.",
+        report.messages,
+        report.interactions.len(),
+        contacts.len(),
+        if report.already_logged > 0 {
+            format!(" ({} already logged)", report.already_logged)
+        } else {
+            String::new()
+        }
+    );
+    if report.not_mine > 0 {
+        println!(
+            "{} messages are not yours (none of your addresses is on them; add --me ADDRESS).",
+            report.not_mine
+        );
+    }
+    if report.contacts_created > 0 {
+        println!("Made {} new contacts.", report.contacts_created);
+    }
+    if !report.unknown_senders.is_empty() {
+        println!(
+            "{} addresses are no contact of yours (--create-contacts makes them contacts):",
+            report.unknown_senders.len()
+        );
+        for u in &report.unknown_senders {
+            println!("  {u}");
+        }
+    }
+    for s in &report.skipped {
+        println!("skipped {}: {}", s.path, s.reason);
+    }
+    Ok(())
+}
