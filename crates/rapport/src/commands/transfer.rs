@@ -327,6 +327,10 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
     };
     let mut report = MailReport::default();
     let mut unknown = std::collections::BTreeSet::new();
+    // Printed for a person, the conversations are counted as they go (memory stays flat
+    // over a large mailbox); only --json lists every one.
+    let mut logged = 0usize;
+    let mut contacts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut files = rapport_io::mailbox::MailFiles::new(&a.paths).peekable();
     while files.peek().is_some() {
         let mut messages = Vec::new();
@@ -348,7 +352,12 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
         )
         .await?;
         report.messages += part.messages;
-        report.interactions.extend(part.interactions);
+        logged += part.interactions.len();
+        if a.out.json {
+            report.interactions.extend(part.interactions);
+        } else {
+            contacts.extend(part.interactions.into_iter().map(|i| i.contact_name));
+        }
         report.already_logged += part.already_logged;
         report.not_mine += part.not_mine;
         report.contacts_created += part.contacts_created;
@@ -360,16 +369,11 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
     if a.out.json {
         return crate::render::json(&report);
     }
-    let contacts: std::collections::BTreeSet<&str> = report
-        .interactions
-        .iter()
-        .map(|i| i.contact_name.as_str())
-        .collect();
     let verb = if a.dry_run { "would log" } else { "logged" };
     println!(
         "Read {} messages: {verb} {} conversations with {} contacts{}.",
         report.messages,
-        report.interactions.len(),
+        logged,
         contacts.len(),
         if report.already_logged > 0 {
             format!(" ({} already logged)", report.already_logged)
