@@ -426,7 +426,7 @@ fn schemas() -> Value {
         "ImportReport": import_report_schema(),
         "Settings": {
             "type": "object",
-            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation", "digest_at"],
+            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation", "digest_at", "my_addresses"],
             "properties": {
                 "id": string(), "name": string(), "time_zone": string(),
                 "promise_load_threshold": {"type": "integer"}, "trust_half_life_days": {"type": "integer"},
@@ -439,7 +439,8 @@ fn schemas() -> Value {
                     "type": "object", "required": ["audience", "days", "default_days", "custom"],
                     "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "custom": {"type": "boolean"}}
                 }},
-                "digest_at": {"type": ["string", "null"], "description": "The caller's daily digest hour (HH:MM, the workspace's time zone); null: none"}
+                "digest_at": {"type": ["string", "null"], "description": "The caller's daily digest hour (HH:MM, the workspace's time zone); null: none"},
+                "my_addresses": {"type": "array", "items": string(), "description": "The caller's addresses besides their account's email: what a mail import counts as theirs"}
             }
         },
         "Member": {
@@ -644,7 +645,9 @@ pub fn document() -> Value {
                     "promise_load_threshold": {"type": "integer", "minimum": 1, "maximum": 100},
                     "keep_in_touch": cadences(),
                     "appreciation": cadences(),
-                    "digest_at": {"type": "string", "description": "HH:MM, or off"}
+                    "digest_at": {"type": "string", "description": "HH:MM, or off"},
+                    "my_address": {"type": "array", "items": string(), "description": "Addresses of the caller's to add (any member, for themselves)"},
+                    "forget_address": {"type": "array", "items": string(), "description": "Addresses of the caller's to forget"}
                 }))), "200", Some(r("Settings")))
         },
         "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",

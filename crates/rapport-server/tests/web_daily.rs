@@ -1240,6 +1240,31 @@ async fn a_member_leaves_from_settings(db: &Db) {
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
 
+    // Any member keeps their own other addresses (what a mail import counts as theirs).
+    let added = as_bo
+        .post("/settings/addresses", &[("address", "Bo.Home@Example.com")])
+        .await;
+    assert!(added.status == 303 || added.status == 200, "{}", added.body);
+    let page = as_bo.get("/settings").await.body;
+    assert!(page.contains("bo.home@example.com"), "{page}");
+    let bad = as_bo
+        .post("/settings/addresses", &[("address", "not an address")])
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    as_bo
+        .post(
+            "/settings/addresses/forget",
+            &[("address", "bo.home@example.com")],
+        )
+        .await;
+    assert!(
+        !as_bo
+            .get("/settings")
+            .await
+            .body
+            .contains("bo.home@example.com")
+    );
+
     // The owner hands Bo's work to Cy: said on the page; Bo's promise is Cy's now.
     let b = Browser::new(db, &owner).await;
     let page = b.get("/settings").await.body;

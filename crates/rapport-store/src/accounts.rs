@@ -386,6 +386,48 @@ impl AccountStore for Db {
         row.into_actor()
     }
 
+    async fn my_addresses(&self, user: &UserId) -> StoreResult<Vec<String>> {
+        with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT address FROM user_addresses WHERE user_id = $1 ORDER BY address",
+            )
+            .bind(user.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)
+        })
+    }
+
+    async fn change_my_addresses(
+        &self,
+        user: &UserId,
+        add: &[String],
+        remove: &[String],
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            for a in remove {
+                sqlx::query("DELETE FROM user_addresses WHERE user_id = $1 AND address = $2")
+                    .bind(user.as_str())
+                    .bind(a.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            for a in add {
+                sqlx::query(
+                    "INSERT INTO user_addresses (user_id, address) VALUES ($1, $2) \
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(user.as_str())
+                .bind(a.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
+
     async fn set_digest(&self, actor: &Actor, send_at: Option<&str>) -> StoreResult<()> {
         in_write_tx!(self, |tx| {
             match send_at {

@@ -64,6 +64,11 @@ const TABLES: &[(&str, &str, &str)] = &[
         "id",
     ),
     ("memberships", "workspace_id = $1", "user_id"),
+    (
+        "user_addresses",
+        "user_id IN (SELECT user_id FROM memberships WHERE workspace_id = $1)",
+        "user_id, address",
+    ),
     ("contacts", "workspace_id = $1", "id"),
     (
         "contact_attributes",

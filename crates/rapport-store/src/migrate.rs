@@ -45,7 +45,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     15 => "0015_deals_by_stage",
     16 => "0016_deals_board_order",
     17 => "0017_deal_stage_totals",
-    18 => "0018_mail_messages"
+    18 => "0018_mail_messages",
+    19 => "0019_my_addresses"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -64,7 +65,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     15 => "0015_deals_by_stage",
     16 => "0016_deals_board_order",
     17 => "0017_deal_stage_totals",
-    18 => "0018_mail_messages"
+    18 => "0018_mail_messages",
+    19 => "0019_my_addresses"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -421,6 +421,13 @@ pub struct SettingsArgs {
     /// sends it once a day when SMTP is set up.
     #[arg(long, value_name = "HH:MM")]
     pub digest_at: Option<String>,
+    /// Another address of yours (an alias, an old address): with your account's email, what
+    /// a mail import counts as you. Repeatable.
+    #[arg(long, value_name = "ADDRESS")]
+    pub my_address: Vec<String>,
+    /// Forget an address of yours. Repeatable.
+    #[arg(long, value_name = "ADDRESS")]
+    pub forget_address: Vec<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -214,6 +214,19 @@ fn whose_mail_it_is_must_be_known(b: &Book) {
     let done = b.json(&["mail", "import", &reply, "--me", "ME@rapport.example"]);
     assert_eq!(done["interactions"].as_array().map(Vec::len), Some(1));
     b.fails(&["mail", "import", &reply, "--me", "not an address"], 2);
+    // Or once, in settings: another address of mine, then every import knows it.
+    b.fails(&["settings", "--my-address", "not an address"], 2);
+    let set = b.json(&["settings", "--my-address", "Me@Rapport.example"]);
+    assert_eq!(
+        set["my_addresses"],
+        serde_json::json!(["me@rapport.example"])
+    );
+    let sent = write(b, "sent.eml", SENT);
+    let again = b.json(&["mail", "import", &sent]);
+    assert_eq!(again["interactions"][0]["direction"], "sent", "{again}");
+    let forgot = b.json(&["settings", "--forget-address", "me@rapport.example"]);
+    assert_eq!(forgot["my_addresses"], serde_json::json!([]));
+    b.fails(&["mail", "import", &sent], 2);
     let missing = b.json(&[
         "mail",
         "import",

@@ -90,6 +90,17 @@ pub trait AccountStore: Send + Sync {
         send_at: Option<&str>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// An account's other addresses (besides its email), sorted.
+    fn my_addresses(&self, user: &UserId) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
+
+    /// Adds and removes an account's other addresses, in one transaction.
+    fn change_my_addresses(
+        &self,
+        user: &UserId,
+        add: &[String],
+        remove: &[String],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// The member's own digest hour (`HH:MM`), if they set one.
     fn digest_at(&self, actor: &Actor) -> impl Future<Output = StoreResult<Option<String>>> + Send;
 

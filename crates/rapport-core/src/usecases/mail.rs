@@ -34,7 +34,7 @@ const WRITE: usize = 1000;
 
 /// Imports read messages. `also_me` are addresses of mine besides my account's email;
 /// `skipped` what the reader could not read, carried into the report.
-pub async fn import<S: ContactStore + MailStore>(
+pub async fn import<S: ContactStore + MailStore + crate::ports::AccountStore>(
     store: &S,
     actor: &Actor,
     messages: Vec<MailMessage>,
@@ -48,13 +48,14 @@ pub async fn import<S: ContactStore + MailStore>(
     if let Some(e) = &actor.user.email {
         me.insert(e.to_lowercase());
     }
+    me.extend(store.my_addresses(&actor.user.id).await?);
     for a in also_me {
         me.insert(crate::account::clean_email(a)?);
     }
     if me.is_empty() {
         return Err(Invalid::new(
             "me",
-            "which addresses are yours? give your account an email (rapport user edit me --email) or name one with --me",
+            "which addresses are yours? give your account an email (rapport user edit me --email), add one in settings (rapport settings --my-address), or name one with --me",
         )
         .into());
     }

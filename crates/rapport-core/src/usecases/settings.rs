@@ -21,6 +21,11 @@ pub struct SettingsUpdate {
     pub appreciation: Vec<String>,
     /// The caller's own digest hour: `HH:MM`, or `off` (any member, for themselves).
     pub digest_at: Option<String>,
+    /// Addresses of the caller's besides their account's email, to add (any member, for
+    /// themselves: what a mail import counts as "me").
+    pub my_address: Vec<String>,
+    /// Addresses of the caller's to forget.
+    pub forget_address: Vec<String>,
 }
 
 impl SettingsUpdate {
@@ -42,7 +47,12 @@ pub struct SettingsView {
     pub appreciation: Vec<crate::gesture::AppreciationRule>,
     /// The caller's own daily digest hour (HH:MM, the workspace's time zone), or null.
     pub digest_at: Option<String>,
+    /// The caller's addresses besides their account's email (a mail import's "me").
+    pub my_addresses: Vec<String>,
 }
+
+/// How many other addresses an account may have.
+pub const MAX_MY_ADDRESSES: usize = 20;
 
 /// Parses a digest hour, `HH:MM` (00:00 to 23:59), in the workspace's time zone.
 pub fn parse_send_at(text: &str) -> std::result::Result<jiff::civil::Time, String> {
@@ -79,6 +89,7 @@ pub async fn view<S: AccountStore + GestureStore>(
 ) -> Result<SettingsView> {
     Ok(SettingsView {
         digest_at: store.digest_at(actor).await?,
+        my_addresses: store.my_addresses(&actor.user.id).await?,
         keep_in_touch: crate::touch::rules(&actor.workspace.touch_rules),
         appreciation: crate::gesture::rules(store, actor).await?,
         workspace: actor.workspace.clone(),
@@ -112,6 +123,36 @@ where
         .as_deref()
         .map(parse_digest_at)
         .transpose()?;
+    let field = |f: &'static str, list: &[String]| -> Result<Vec<String>> {
+        list.iter()
+            .map(|a| crate::account::clean_email(a).map_err(|e| Invalid::new(f, e.message).into()))
+            .collect()
+    };
+    let add = field("my_address", &update.my_address)?;
+    let forget = field("forget_address", &update.forget_address)?;
+    if !add.is_empty() || !forget.is_empty() {
+        let mut kept: Vec<String> = store.my_addresses(&actor.user.id).await?;
+        kept.retain(|a| !forget.contains(a));
+        for a in &add {
+            if actor.user.email.as_deref() == Some(a.as_str()) {
+                return Err(Invalid::new(
+                    "my_address",
+                    format!("{a} is your account's email already"),
+                )
+                .into());
+            }
+            if !kept.contains(a) {
+                kept.push(a.clone());
+            }
+        }
+        if kept.len() > MAX_MY_ADDRESSES {
+            return Err(Invalid::new(
+                "my_address",
+                format!("at most {MAX_MY_ADDRESSES} other addresses"),
+            )
+            .into());
+        }
+    }
 
     let mut after = actor.clone();
     if change != SettingsChange::default() {
@@ -126,6 +167,11 @@ where
     }
     if let Some(at) = digest {
         store.set_digest(actor, at.as_deref()).await?;
+    }
+    if !add.is_empty() || !forget.is_empty() {
+        store
+            .change_my_addresses(&actor.user.id, &add, &forget)
+            .await?;
     }
     view(store, &after).await
 }

@@ -42,6 +42,9 @@ pub(super) struct SettingsBody {
     appreciation: Option<std::collections::BTreeMap<String, CadenceValue>>,
     /// The caller's own digest hour, `HH:MM`, or `off` (any member may set their own).
     digest_at: Option<String>,
+    /// The caller's addresses besides their account's email, to add and to forget.
+    my_address: Option<Vec<String>>,
+    forget_address: Option<Vec<String>>,
 }
 
 pub(super) async fn update_settings(
@@ -55,6 +58,8 @@ pub(super) async fn update_settings(
         keep_in_touch: assignments(b.keep_in_touch),
         appreciation: assignments(b.appreciation),
         digest_at: b.digest_at,
+        my_address: b.my_address.unwrap_or_default(),
+        forget_address: b.forget_address.unwrap_or_default(),
     };
     Ok(Json(settings::update(&state.db, &actor.0, &update).await?))
 }

@@ -63,5 +63,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/handoff", post(handoff))
         .route("/settings/feed", post(rotate_feed))
         .route("/settings/digest", post(set_digest))
+        .route("/settings/addresses", post(add_my_address))
+        .route("/settings/addresses/forget", post(forget_my_address))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }

@@ -19,6 +19,9 @@ pub(super) struct SettingsPage {
     touch_rules: Vec<String>,
     /// The member's daily digest hour, or empty (off).
     digest_at: String,
+    /// The account's email, and its other addresses (what a mail import counts as me).
+    account_email: String,
+    my_addresses: Vec<String>,
     /// (the typed name, the name a person reads)
     audiences: Vec<(&'static str, &'static str)>,
     members: Vec<String>,
@@ -98,6 +101,7 @@ pub(super) async fn settings_page(
         })
         .collect();
     let digest_at = state.db.digest_at(&s.actor).await?.unwrap_or_default();
+    let my_addresses = state.db.my_addresses(&s.actor.user.id).await?;
     let all_members = state.db.members(&s.actor.workspace.id).await?;
     let who = |m: &rapport_core::account::Member| {
         (
@@ -165,6 +169,8 @@ pub(super) async fn settings_page(
         rules,
         touch_rules,
         digest_at,
+        account_email: s.actor.user.email.clone().unwrap_or_default(),
+        my_addresses,
         audiences: rapport_core::gesture::Audience::all()
             .into_iter()
             .map(|a| (a.as_str(), a.label()))
@@ -456,4 +462,32 @@ fn counted(n: u64, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct AddressForm {
+    address: String,
+}
+
+/// Another address of the member's (what a mail import counts as them).
+pub(super) async fn add_my_address(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<AddressForm>,
+) -> Response {
+    let update = SettingsUpdate {
+        my_address: vec![f.address],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
+}
+
+pub(super) async fn forget_my_address(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<AddressForm>,
+) -> Response {
+    let update = SettingsUpdate {
+        forget_address: vec![f.address],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
 }

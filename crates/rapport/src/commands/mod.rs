@@ -190,6 +190,8 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         keep_in_touch: a.keep_in_touch,
         appreciation: a.appreciation,
         digest_at: a.digest_at,
+        my_address: a.my_address,
+        forget_address: a.forget_address,
     };
     let view = if update == SettingsUpdate::default() {
         settings::view(&ctx.db, &ctx.actor).await?
@@ -210,6 +212,19 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
     println!(
         "  my daily digest: {}",
         view.digest_at.as_deref().unwrap_or("off")
+    );
+    println!(
+        "  my addresses:    {}",
+        std::iter::once(
+            ctx.actor
+                .user
+                .email
+                .as_deref()
+                .unwrap_or("(no account email)")
+        )
+        .chain(view.my_addresses.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(", ")
     );
     println!("  keep in touch (contacts without their own cadence):");
     for r in touch {
