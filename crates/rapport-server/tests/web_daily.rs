@@ -1042,6 +1042,33 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
             .answered_by
             .is_none()
     );
+    // What they promised me answers nothing of theirs.
+    let theirs = ledger::record_commitment(
+        db,
+        &a,
+        &bruno,
+        NewCommitment {
+            direction: Direction::Theirs,
+            text: "Send their audit dates".into(),
+            due: Due::parse("2030-01-12", now, &a.workspace.tz()).expect("due"),
+            size: Size::Normal,
+            source_interaction: None,
+        },
+        true,
+        now,
+    )
+    .await
+    .expect("theirs")
+    .1
+    .id
+    .to_string();
+    let refused = b
+        .post(
+            &format!("/requests/{r1}/answer"),
+            &[("commitment", &theirs)],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
     let linked = b
         .post(
             &format!("/requests/{r1}/answer"),
@@ -1192,6 +1219,10 @@ async fn search_finds_contacts_and_conversations(db: &Db) {
     let none = b.get("/search?q=zeppelin").await.body;
     assert!(none.contains("<p>0 contacts</p>") && none.contains("No conversation mentions"));
     assert_eq!(b.get("/search?q=order&after=nope").await.status, 404);
+    // A NUL is no search (it matched every contact once).
+    let nul = b.get("/search?q=%00").await;
+    assert_eq!(nul.status, 422, "{}", nul.body);
+    assert!(!nul.body.contains("Élodie Martin"));
 }
 
 async fn a_member_leaves_from_settings(db: &Db) {

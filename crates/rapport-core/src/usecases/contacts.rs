@@ -315,6 +315,11 @@ fn filter_of(query: ContactQuery, now: Timestamp) -> Result<ContactFilter> {
             Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into(),
         );
     }
+    for (field, text) in [("search", &query.search), ("tag", &query.tag)] {
+        if let Some(t) = text {
+            crate::commitment::refuse_nul(field, t)?;
+        }
+    }
     let fold_opt = |s: Option<String>| s.map(|s| fold(&s)).filter(|s| !s.is_empty());
     Ok(ContactFilter {
         relationship: query.relationship,
@@ -576,6 +581,7 @@ pub async fn search_interactions<S: InteractionStore>(
     after: Option<&crate::ports::AfterInteraction>,
     limit: u32,
 ) -> Result<Vec<Interaction>> {
+    crate::commitment::refuse_nul("search", text)?;
     let folded = fold(text);
     if folded.is_empty() {
         return Err(Invalid::new("search", "search for some text").into());

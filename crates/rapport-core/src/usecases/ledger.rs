@@ -581,6 +581,26 @@ async fn answering<S: LedgerStore>(
     if c.contact_id != contact.id {
         return Err(Invalid::new("answered_by", "that commitment is with another contact").into());
     }
+    // A request is answered by what I promise them, still in force (or kept).
+    if c.direction != Direction::Mine {
+        return Err(Invalid::new(
+            "answered_by",
+            "a request is answered by a promise of mine, not one of theirs",
+        )
+        .into());
+    }
+    if matches!(c.status, Status::Renegotiated | Status::Released) {
+        return Err(Invalid::new(
+            "answered_by",
+            match c.status {
+                Status::Renegotiated => {
+                    "that promise was renegotiated: answer with the one that carries on"
+                }
+                _ => "that promise was released or withdrawn",
+            },
+        )
+        .into());
+    }
     Ok(c.id)
 }
 

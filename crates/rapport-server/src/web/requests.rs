@@ -20,6 +20,8 @@ pub(super) struct RequestsPage {
     rows: Vec<RequestRow>,
     /// One contact's page: my open promises to them, to answer a request with (id, text).
     answer_choices: Vec<(String, String)>,
+    /// A page after the first.
+    paged: bool,
     /// This page's address, where the forms come back to.
     here: String,
     next: Option<String>,
@@ -156,6 +158,7 @@ pub(super) async fn requests_page(
         contact: contact.map(|c| (c.id.to_string(), c.name)),
         rows,
         answer_choices,
+        paged: given(&q.after).is_some(),
         here,
         next,
     })
