@@ -896,6 +896,15 @@ async fn the_whole_book_over_http(db: &Db) {
     )
     .await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
+    let malformed = api(
+        addr,
+        &t,
+        "POST",
+        &format!("/api/v1/requests/{rid}/answer"),
+        Some(json!({"commitment_id": "not-an-id"})),
+    )
+    .await;
+    assert_eq!(malformed.status, 422, "{}", malformed.body);
     let answered = api(
         addr,
         &t,

@@ -998,13 +998,15 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
         .expect("requests")[0]
         .id
         .to_string();
+    // A cursor that is not this list's is bad input, as on the ledger: 422.
     assert_eq!(
         b.get(&format!("/requests?contact={ana}&after={brunos_first}"))
             .await
             .status,
-        404
+        422
     );
-    assert_eq!(b.get("/requests?after=not-a-request").await.status, 404);
+    assert_eq!(b.get("/requests?after=not-a-request").await.status, 422);
+    assert_eq!(b.get("/commitments?after=not-a-promise").await.status, 422);
 
     // A why written on the list comes back to the list.
     let list = ledger::requests(db, &a, Some(&bruno), true, None, 100)
@@ -1218,7 +1220,7 @@ async fn search_finds_contacts_and_conversations(db: &Db) {
     assert!(!rest.contains("Next 20 conversations"));
     let none = b.get("/search?q=zeppelin").await.body;
     assert!(none.contains("<p>0 contacts</p>") && none.contains("No conversation mentions"));
-    assert_eq!(b.get("/search?q=order&after=nope").await.status, 404);
+    assert_eq!(b.get("/search?q=order&after=nope").await.status, 422);
     // A NUL is no search (it matched every contact once).
     let nul = b.get("/search?q=%00").await;
     assert_eq!(nul.status, 422, "{}", nul.body);
@@ -1427,7 +1429,7 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
         b.get(&format!("/contacts/{bruno}/timeline?after={after}"))
             .await
             .status,
-        404,
+        422,
         "another contact's conversation is no cursor here"
     );
 
@@ -1436,7 +1438,7 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
     assert!(hers.contains("Gift 00") && hers.contains("Gift 21") && !hers.contains("Concert"));
     let all = b.get("/gestures").await.body;
     assert!(all.contains("Concert") && all.contains("Bruno Costa") && all.contains("Ana Lima"));
-    assert_eq!(b.get("/gestures?after=garbage").await.status, 404);
+    assert_eq!(b.get("/gestures?after=garbage").await.status, 422);
 
     // Her open promises on the ledger, hers only.
     let ledger = b

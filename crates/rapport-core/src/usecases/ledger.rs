@@ -577,6 +577,9 @@ async fn answering<S: LedgerStore>(
     contact: &Contact,
     id: &str,
 ) -> Result<CommitmentId> {
+    if CommitmentId::parse(id.trim()).is_none() {
+        return Err(Invalid::new("answered_by", format!("{id:?} is not a commitment id")).into());
+    }
     let c = commitment(store, actor, id).await?;
     if c.contact_id != contact.id {
         return Err(Invalid::new("answered_by", "that commitment is with another contact").into());
@@ -638,12 +641,14 @@ pub async fn requests<S: ContactStore + LedgerStore>(
     };
     let after = match after {
         Some(id) => {
-            let r = request(store, actor, id).await?;
-            // Another contact's request is no place to start this contact's page.
+            // Unknown, another workspace's, or another contact's request: no place to start
+            // this list's page (bad input, as `list_commitments` says of its cursor).
+            let not_a_cursor = || Invalid::new("cursor", "not a cursor of this list");
+            let r = request(store, actor, id)
+                .await
+                .map_err(|_| not_a_cursor())?;
             if contact.as_ref().is_some_and(|c| *c != r.contact_id) {
-                return Err(Error::NotFound(format!(
-                    "no request of this contact has the id {id}"
-                )));
+                return Err(not_a_cursor().into());
             }
             Some((r.created_at, r.id))
         }

@@ -48,8 +48,8 @@ pub(super) async fn timeline_page(
         Some(a) => match service::interaction(&state.db, &s.actor, a).await {
             // A conversation of another contact is no place to start this one's page.
             Ok((c, i)) if c.id == cid => Some((i.occurred_at, i.id)),
-            Ok(_) => return web_error(ApiError::not_found("interaction")),
-            Err(e) => return web_error(e.into()),
+            // Unknown, or another contact's: not a cursor of this list (bad input, 422).
+            _ => return web_error(ApiError::invalid("after", "not a cursor of this list")),
         },
         None => None,
     };
@@ -144,7 +144,7 @@ pub(super) async fn gestures_page(
     let after = match given(&q.after) {
         Some(a) => match parse_gesture_cursor(a) {
             Some(after) => Some(after),
-            None => return web_error(ApiError::not_found("page")),
+            None => return web_error(ApiError::invalid("after", "not a cursor of this list")),
         },
         None => None,
     };

@@ -101,7 +101,7 @@ pub(super) async fn search_page(
     let after = match after_id {
         Some(id) => match service::interaction(&state.db, &s.actor, id).await {
             Ok((_, i)) => Some((i.occurred_at, i.id)),
-            Err(e) => return web_error(e.into()),
+            Err(_) => return web_error(ApiError::invalid("after", "not a cursor of this list")),
         },
         None => None,
     };
