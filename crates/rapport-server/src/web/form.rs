@@ -107,6 +107,37 @@ pub(super) fn back_to(back: Option<&str>, default: &str) -> String {
     }
 }
 
+/// The names of the contacts of a page's rows, in one query.
+pub(super) async fn names_of<'a>(
+    state: &crate::AppState,
+    s: &rapport_core::account::Session,
+    ids: impl Iterator<Item = &'a rapport_core::ids::ContactId>,
+) -> Result<std::collections::HashMap<rapport_core::ids::ContactId, String>, crate::error::ApiError>
+{
+    use rapport_core::ports::ContactStore;
+    let mut ids: Vec<rapport_core::ids::ContactId> = ids.cloned().collect();
+    ids.sort();
+    ids.dedup();
+    Ok(state
+        .db
+        .contact_names(&s.actor.workspace.id, &ids)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// What was said either way in a conversation, as one line ("They said: … · I said: …").
+pub(super) fn said(i: &rapport_core::interaction::Interaction) -> String {
+    [
+        i.they_said.as_deref().map(|t| format!("They said: {t}")),
+        i.i_said.as_deref().map(|t| format!("I said: {t}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::back_to;

@@ -81,14 +81,7 @@ pub(super) async fn timeline_page(
         items: items
             .into_iter()
             .map(|i| {
-                let said = [
-                    i.they_said.as_deref().map(|t| format!("They said: {t}")),
-                    i.i_said.as_deref().map(|t| format!("I said: {t}")),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · ");
+                let said = said(&i);
                 (
                     i.id.to_string(),
                     format!(

@@ -1,8 +1,6 @@
 //! The ledger: every promise, either way, 50 a page (open ones by what is due next, all of them latest due first); the same list as
 //! `rapport commitments`. Today links here when it lists only the most urgent.
 
-use std::collections::HashMap;
-
 use super::page_prelude::*;
 
 #[derive(Template)]
@@ -72,14 +70,10 @@ pub(super) async fn ledger_page(
         Ok(items) => items,
         Err(e) => return web_error(e.into()),
     };
-    let mut ids: Vec<ContactId> = items.iter().map(|k| k.contact_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let names: HashMap<ContactId, String> =
-        match state.db.contact_names(&s.actor.workspace.id, &ids).await {
-            Ok(names) => names.into_iter().collect(),
-            Err(e) => return web_error(e.into()),
-        };
+    let names = match names_of(&state, &s, items.iter().map(|k| &k.contact_id)).await {
+        Ok(names) => names,
+        Err(e) => return web_error(e),
+    };
     let n = now();
     let next = (items.len() == PAGE as usize)
         .then(|| items.last())

@@ -24,7 +24,9 @@ pub(super) use rapport_core::today::TodayKind;
 pub(super) use rapport_core::trust::Size;
 pub(super) use serde::Deserialize;
 
-pub(super) use super::form::{NoFields, SignedInForm, back_to, now, render, signed_in};
+pub(super) use super::form::{
+    NoFields, SignedInForm, back_to, names_of, now, render, said, signed_in,
+};
 pub(super) use super::{redirect, web_error};
 pub(super) use crate::AppState;
 pub(super) use crate::auth::WebSession;

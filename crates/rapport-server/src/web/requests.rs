@@ -4,8 +4,6 @@
 //! answered by linking it to the promise that meets it (`rapport answer`), on the contact's
 //! page where their promises are.
 
-use std::collections::HashMap;
-
 use super::page_prelude::*;
 
 #[derive(Template)]
@@ -83,14 +81,10 @@ pub(super) async fn requests_page(
     };
     let more = items.len() > PAGE as usize;
     items.truncate(PAGE as usize);
-    let mut ids: Vec<ContactId> = items.iter().map(|r| r.contact_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let names: HashMap<ContactId, String> =
-        match state.db.contact_names(&s.actor.workspace.id, &ids).await {
-            Ok(names) => names.into_iter().collect(),
-            Err(e) => return web_error(e.into()),
-        };
+    let names = match names_of(&state, &s, items.iter().map(|r| &r.contact_id)).await {
+        Ok(names) => names,
+        Err(e) => return web_error(e),
+    };
     let query = |after: Option<&str>| {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if open {

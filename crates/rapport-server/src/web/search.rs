@@ -3,8 +3,6 @@
 //! few contacts with the count of all and a link to the list; conversations 20 a page,
 //! newest first, each with its contact.
 
-use std::collections::HashMap;
-
 use super::page_prelude::*;
 
 #[derive(Template)]
@@ -120,14 +118,10 @@ pub(super) async fn search_page(
     };
     let more = found.len() > CONVERSATIONS as usize;
     found.truncate(CONVERSATIONS as usize);
-    let mut ids: Vec<ContactId> = found.iter().map(|i| i.contact_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let names: HashMap<ContactId, String> =
-        match state.db.contact_names(&s.actor.workspace.id, &ids).await {
-            Ok(names) => names.into_iter().collect(),
-            Err(e) => return web_error(e.into()),
-        };
+    let names = match names_of(&state, &s, found.iter().map(|i| &i.contact_id)).await {
+        Ok(names) => names,
+        Err(e) => return web_error(e),
+    };
     let tz = s.actor.workspace.tz();
     page.next = more
         .then(|| found.last())
@@ -139,14 +133,7 @@ pub(super) async fn search_page(
     page.interactions = found
         .into_iter()
         .map(|i| {
-            let said = [
-                i.they_said.as_deref().map(|t| format!("They said: {t}")),
-                i.i_said.as_deref().map(|t| format!("I said: {t}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
+            let said = said(&i);
             (
                 i.id.to_string(),
                 i.contact_id.to_string(),
