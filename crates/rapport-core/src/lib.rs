@@ -20,8 +20,8 @@ pub mod usecases;
 pub use error::{DayFull, DueThatDay, Error, Invalid, Result, StoreError};
 pub(crate) use model::named;
 pub use model::{
-    cadence, commitment, contact, dates, demo, fact, ids, import, interaction, search, trust,
-    workspace,
+    cadence, commitment, contact, dates, demo, fact, ids, import, interaction, promises, search,
+    trust, workspace,
 };
 
 /// Mail: messages read, and the import that logs them as conversations.
@@ -30,6 +30,12 @@ pub mod mail {
     pub use crate::usecases::mail::*;
 }
 pub use usecases::{brief, feed, ledger};
+
+/// Promises found in mail, on offer: the types and the accept and dismiss use cases.
+pub mod suggestion {
+    pub use crate::model::suggestion::*;
+    pub use crate::usecases::suggestions::*;
+}
 
 /// Contacts' use cases under their older name.
 pub use usecases::contacts as service;

@@ -115,6 +115,8 @@ mod tests {
             reminder: None,
             gesture_id: None,
             suggestion: None,
+            suggestion_id: None,
+            direction: None,
         }
     }
 

@@ -77,6 +77,19 @@ pub fn parse_message(bytes: &[u8]) -> Result<MailMessage, MailError> {
         }
     };
     let body = m.body_text(0).map(|b| b.into_owned()).unwrap_or_default();
+    // Written by a machine: an auto-reply (RFC 3834), a list or bulk mail.
+    let header = |name: &str| {
+        m.header_raw(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty())
+    };
+    let automatic = header("Auto-Submitted").is_some_and(|v| v != "no")
+        || header("X-Autoreply").is_some()
+        || header("X-Autorespond").is_some()
+        || header("List-Id").is_some()
+        || header("List-Unsubscribe").is_some()
+        || header("Precedence")
+            .is_some_and(|v| ["bulk", "list", "junk", "auto_reply"].contains(&v.as_str()));
     Ok(MailMessage {
         key,
         message_id,
@@ -85,6 +98,7 @@ pub fn parse_message(bytes: &[u8]) -> Result<MailMessage, MailError> {
         to,
         subject,
         text: new_text(&body),
+        automatic,
     })
 }
 

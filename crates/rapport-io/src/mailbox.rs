@@ -59,6 +59,37 @@ fn files_of(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// One mbox entry read, or why not.
+fn read_entry(entry: std::io::Result<MboxEntry>, here: String) -> Result<MailMessage, MailSkipped> {
+    match entry {
+        Ok(MboxEntry::Message(bytes)) => {
+            parse_message(&bytes).map_err(|e| skipped(here, e.to_string()))
+        }
+        Ok(MboxEntry::TooLarge(size)) => Err(skipped(
+            here,
+            format!("larger than 25 MB ({} MB)", size / (1024 * 1024)),
+        )),
+        Err(e) => Err(skipped(here, e.to_string())),
+    }
+}
+
+/// Mail sent as bytes (an API request's body): one message, or an mbox, message by message.
+pub fn read_bytes(bytes: &[u8], name: &str) -> Vec<Result<MailMessage, MailSkipped>> {
+    if looks_like_mbox(bytes) {
+        Mbox::new(std::io::BufReader::new(bytes))
+            .enumerate()
+            .map(|(n, entry)| read_entry(entry, format!("{name} (message {})", n + 1)))
+            .collect()
+    } else if bytes.len() as u64 > MAX_MESSAGE_BYTES {
+        vec![Err(skipped(
+            name,
+            format!("larger than 25 MB ({} MB)", bytes.len() / (1024 * 1024)),
+        ))]
+    } else {
+        vec![parse_message(bytes).map_err(|e| skipped(name, e.to_string()))]
+    }
+}
+
 impl Iterator for MailFiles {
     type Item = Result<MailMessage, MailSkipped>;
 
@@ -69,16 +100,7 @@ impl Iterator for MailFiles {
                     Some(entry) => {
                         *n += 1;
                         let here = format!("{path} (message {n})");
-                        return Some(match entry {
-                            Ok(MboxEntry::Message(bytes)) => {
-                                parse_message(&bytes).map_err(|e| skipped(here, e.to_string()))
-                            }
-                            Ok(MboxEntry::TooLarge(size)) => Err(skipped(
-                                here,
-                                format!("larger than 25 MB ({} MB)", size / (1024 * 1024)),
-                            )),
-                            Err(e) => Err(skipped(here, e.to_string())),
-                        });
+                        return Some(read_entry(entry, here));
                     }
                     None => self.mbox = None,
                 }

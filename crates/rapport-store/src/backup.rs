@@ -90,6 +90,8 @@ const TABLES: &[(&str, &str, &str)] = &[
         "workspace_id = $1",
         "commitment_id, seq",
     ),
+    // Promises found in mail and on offer, or decided (an accepted one names its commitment).
+    ("suggestions", "workspace_id = $1", "id"),
     ("requests", "workspace_id = $1", "id"),
     ("trust_scores", "workspace_id = $1", "contact_id, direction"),
     ("deals", "workspace_id = $1", "id"),

@@ -388,6 +388,15 @@ impl LedgerStore for Db {
                     crate::contacts::update_contact_in!(tx, ws, customer);
                 }
             }
+            if let Some(id) = &change.accepted {
+                crate::suggestions::accept_suggestion_in!(
+                    tx,
+                    ws,
+                    id,
+                    change.commitment.id,
+                    change.commitment.created_at
+                );
+            }
         });
         Ok(Vec::new())
     }

@@ -18,6 +18,7 @@ pub mod migrate;
 mod open;
 mod referrals;
 mod rows;
+mod suggestions;
 mod today;
 mod workspaces;
 

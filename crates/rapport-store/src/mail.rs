@@ -1,7 +1,7 @@
 //! Mail imported: which message was logged with which contact (rapport-core: ports/mail.rs).
 
 use jiff::Timestamp;
-use rapport_core::ids::{ContactId, WorkspaceId};
+use rapport_core::ids::{ContactId, InteractionId, WorkspaceId};
 use rapport_core::interaction::Interaction;
 use rapport_core::ports::{MailStore, StoreResult};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -41,6 +41,29 @@ impl MailStore for Db {
                 Ok((key, id))
             })
             .collect()
+    }
+
+    async fn mail_interaction(
+        &self,
+        ws: &WorkspaceId,
+        key: &str,
+        contact: &ContactId,
+    ) -> StoreResult<Option<InteractionId>> {
+        let id: Option<String> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT m.interaction_id FROM mail_messages m JOIN interactions i \
+                 ON i.workspace_id = m.workspace_id AND i.id = m.interaction_id \
+                 WHERE m.workspace_id = $1 AND m.message_key = $2 AND m.contact_id = $3",
+            )
+            .bind(ws.as_str())
+            .bind(key)
+            .bind(contact.as_str())
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+        });
+        id.map(|i| InteractionId::parse(&i).ok_or_else(|| corrupt("interaction id", &i)))
+            .transpose()
     }
 
     async fn log_mail(

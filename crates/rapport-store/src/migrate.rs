@@ -46,7 +46,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     16 => "0016_deals_board_order",
     17 => "0017_deal_stage_totals",
     18 => "0018_mail_messages",
-    19 => "0019_my_addresses"
+    19 => "0019_my_addresses",
+    20 => "0020_suggestions"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -66,7 +67,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     16 => "0016_deals_board_order",
     17 => "0017_deal_stage_totals",
     18 => "0018_mail_messages",
-    19 => "0019_my_addresses"
+    19 => "0019_my_addresses",
+    20 => "0020_suggestions"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

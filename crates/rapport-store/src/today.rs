@@ -456,7 +456,28 @@ impl TodayStore for Db {
                 Ok((named(g.contact_id.to_string(), n.contact_name), g))
             })
             .collect::<StoreResult<Vec<_>>>()?;
+        let offered = rapport_core::ports::SuggestionStore::suggestions(
+            self,
+            ws,
+            user,
+            w.now,
+            None,
+            rapport_core::today::SUGGESTIONS_SHOWN,
+        )
+        .await?;
+        let suggestions = offered
+            .items
+            .into_iter()
+            .map(|v| {
+                (
+                    named(v.suggestion.contact_id.to_string(), v.contact_name),
+                    v.suggestion,
+                )
+            })
+            .collect();
         Ok(TodayData {
+            suggestions,
+            more_suggestions: offered.more,
             gestures_due,
             planned_gestures,
             commitments,

@@ -117,6 +117,12 @@ pub enum Command {
     /// Mail: log conversations from messages, mbox files and Maildirs.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Promises found in your mail, both ways, waiting for a yes or a no (the newest
+    /// message first); each is offered for 14 days.
+    Suggestions(SuggestionsArgs),
+    /// Accept a promise found in your mail (it becomes a commitment) or dismiss it.
+    #[command(subcommand)]
+    Suggestion(SuggestionCommand),
     /// Shell completions for bash, zsh, fish, elvish or powershell, on stdout
     /// (e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`).
     Completions(CompletionsArgs),
@@ -1058,6 +1064,49 @@ pub enum MailCommand {
     /// or received from them, at its date, its subject as the summary and its new text
     /// (quotes and signatures removed). Importing the same mail again logs nothing twice.
     Import(MailImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestionsArgs {
+    /// At most this many (1 to 1000); when more are on offer, the command for the next
+    /// page follows.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// Only those after this one (the last id of the previous page).
+    #[arg(long, value_name = "ID")]
+    pub after: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuggestionCommand {
+    /// Record the promise as a commitment (its message's conversation as the source);
+    /// prints the commitment's id.
+    Accept(SuggestionAcceptArgs),
+    /// Not a promise, or not one to keep track of.
+    Dismiss(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestionAcceptArgs {
+    /// The suggestion's id (from `rapport suggestions`).
+    pub id: String,
+    /// When it is due, if the message said no date or said it wrong: YYYY-MM-DD,
+    /// YYYY-MM-DD HH:MM, today, tomorrow, fri, +3d.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub due: Option<String>,
+    /// The promise in other words.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// token, normal (default) or major.
+    #[arg(long)]
+    pub size: Option<String>,
+    /// A promise of mine: record it even on a day already full of promises of mine.
+    #[arg(long)]
+    pub anyway: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

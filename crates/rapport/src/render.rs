@@ -327,15 +327,7 @@ pub fn today(t: &rapport_core::today::Today) {
         println!("  Nothing due: a good day to get ahead.");
         return;
     }
-    let heading = |k: TodayKind| match k {
-        TodayKind::BadNews => "Tell them now (bad news)",
-        TodayKind::MineDue => "My promises due",
-        TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
-        TodayKind::Date => "Dates",
-        TodayKind::Gesture => "Appreciation",
-        TodayKind::GoingCold => "Going cold",
-        TodayKind::OpenWhy => "Ask why, at today's meetings",
-    };
+    let heading = |k: TodayKind| k.heading();
     let mut last = None;
     for i in &t.items {
         if last != Some(i.kind) {
@@ -357,10 +349,16 @@ pub fn today(t: &rapport_core::today::Today) {
         if let Some(id) = &i.commitment_id {
             println!("      {id}");
         }
+        if let Some(id) = &i.suggestion_id {
+            println!("      rapport suggestion accept {id}  |  rapport suggestion dismiss {id}");
+        }
     }
     for m in &t.more {
         let see = match m.kind {
             TodayKind::Date => "nearer ones and the most valuable contacts come first",
+            TodayKind::ConfirmPromise => "see rapport suggestions",
+            TodayKind::GoingCold => "see rapport contact list --going-cold",
+            TodayKind::Gesture => "the most valuable relationships come first",
             _ => "see rapport commitments --open",
         };
         println!(

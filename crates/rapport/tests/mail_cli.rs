@@ -134,6 +134,26 @@ Date: Fri, 6 Nov 2026 11:00:00 +0000\nSubject: Lunch?\n\nFriday works.\n";
         "the reply in the mbox (Ana, Bo), the Maildir copy"
     );
     assert_eq!(done["not_mine"], 1);
+    // Promises are found in this old mail (of November), but their dates are past: none is
+    // offered for confirmation.
+    let found: Vec<(&str, &str)> = done["promises"]
+        .as_array()
+        .expect("promises")
+        .iter()
+        .map(|p| {
+            (
+                p["direction"].as_str().unwrap_or_default(),
+                p["text"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("theirs", "Pay the invoice"), ("mine", "Call you")],
+        "the quoted promise is not found: {done}"
+    );
+    assert_eq!(done["promises"][0]["due"], "2026-11-30");
+    assert_eq!(done["suggestions_offered"], 0);
     assert_eq!(
         done["unknown_senders"],
         serde_json::json!(["carl@elsewhere.example"])
@@ -237,7 +257,156 @@ fn whose_mail_it_is_must_be_known(b: &Book) {
     assert_eq!(missing["skipped"].as_array().map(Vec::len), Some(1));
 }
 
+/// A message dated `days_ago` (in UTC, the workspace's zone), and that day.
+fn dated(days_ago: i64, from: &str, to: &str, id: &str, body: &str) -> (String, jiff::civil::Date) {
+    let at = jiff::Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24 * days_ago))
+        .expect("a time")
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let date = jiff::fmt::rfc2822::to_string(&at).expect("a date");
+    (
+        format!(
+            "From: {from}\nTo: {to}\nDate: {date}\nSubject: The order\nMessage-ID: <{id}>\n\n{body}\n"
+        ),
+        at.date(),
+    )
+}
+
+fn promises_found_are_offered_once_and_confirmed(b: &Book) {
+    setup(b);
+    let (received, _) = dated(
+        1,
+        "Ana Lima <ana@example.com>",
+        "me@rapport.example",
+        "order-1@example.com",
+        "Thanks for the call. We'll send the signed order within 3 days.\n\
+         Could you confirm the delivery address?\n\n\
+         On Mon, Ana wrote:\n> I'll pay tomorrow.",
+    );
+    let (sent, day) = dated(
+        1,
+        "Me <me@rapport.example>",
+        "Ana Lima <ana@example.com>",
+        "order-2@rapport.example",
+        "I'll send you the revised quote tomorrow. I hope you'll enjoy the conference.\n\
+         If the order goes through, I'll ship on Monday.\n-- \nMe",
+    );
+    let files = [
+        write(b, "received.eml", &received),
+        write(b, "sent.eml", &sent),
+    ];
+    let mut args = vec!["mail", "import"];
+    args.extend(files.iter().map(String::as_str));
+    let next = |n: i64| {
+        day.checked_add(jiff::Span::new().days(n))
+            .expect("a day")
+            .to_string()
+    };
+
+    // A dry run lists them and offers nothing.
+    let mut dry = args.clone();
+    dry.push("--dry-run");
+    let planned = b.json(&dry);
+    let promises: Vec<(String, String, Value)> = planned["promises"]
+        .as_array()
+        .expect("promises")
+        .iter()
+        .map(|p| {
+            (
+                p["direction"].as_str().unwrap_or_default().to_owned(),
+                p["text"].as_str().unwrap_or_default().to_owned(),
+                p["due"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        promises,
+        [
+            (
+                "theirs".to_owned(),
+                "Send the signed order".to_owned(),
+                Value::from(next(3))
+            ),
+            (
+                "mine".to_owned(),
+                "Send you the revised quote".to_owned(),
+                Value::from(next(1))
+            ),
+        ],
+        "no question, quotation, hope or condition: {planned}"
+    );
+    assert_eq!(planned["promises"][0]["contact_name"], "Ana Lima");
+    assert_eq!(
+        b.json(&["suggestions"])["total"],
+        0,
+        "a dry run offers nothing"
+    );
+
+    // Imported: offered once, however often the mail is read.
+    assert_eq!(b.json(&args)["suggestions_offered"], 2);
+    assert_eq!(b.json(&args)["suggestions_offered"], 0);
+    let offered = b.json(&["suggestions"]);
+    assert_eq!(offered["total"], 2, "{offered}");
+    let items = offered["items"].as_array().expect("items");
+    let id_of = |direction: &str| {
+        items
+            .iter()
+            .find(|s| s["direction"] == direction)
+            .and_then(|s| s["id"].as_str())
+            .expect("a suggestion")
+            .to_owned()
+    };
+    let (theirs, mine) = (id_of("theirs"), id_of("mine"));
+    let today = b.json(&["today"]);
+    let to_confirm = today["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "confirm_promise")
+        .count();
+    assert_eq!(to_confirm, 2, "{today}");
+    let text = b.ok(&["suggestions"]);
+    assert!(
+        text.contains("Ana Lima's to you: Send the signed order"),
+        "{text}"
+    );
+
+    // Accepted with another date: a commitment of theirs, the email as its source.
+    let due = next(5);
+    let commitment = b.ok(&["suggestion", "accept", &theirs, "--due", &due]);
+    let c = b.json(&["commitments", "ana", "--all"]);
+    let c = c
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|k| k["id"] == commitment.trim())
+        .cloned()
+        .expect("the commitment");
+    assert_eq!(c["direction"], "theirs");
+    assert_eq!(c["text"], "Send the signed order");
+    assert_eq!(c["due"]["date"], due.as_str());
+    let email = emails_of(b, "ana")
+        .into_iter()
+        .find(|i| {
+            i["they_said"]
+                .as_str()
+                .is_some_and(|t| t.contains("signed order"))
+        })
+        .expect("the email");
+    assert_eq!(c["source_interaction_id"], email["id"]);
+    // Once only.
+    let again = b.fails(&["suggestion", "accept", &theirs], 5);
+    assert!(again.contains("already accepted"), "{again}");
+    // Dismissed: gone from the list; a second time is a conflict; an unknown id is not found.
+    b.ok(&["suggestion", "dismiss", &mine]);
+    b.fails(&["suggestion", "dismiss", &mine], 5);
+    b.fails(&["suggestion", "dismiss", "not-an-id"], 3);
+    b.fails(&["suggestions", "--limit", "0"], 2);
+    assert_eq!(b.json(&["suggestions"])["total"], 0);
+}
+
 on_both_books!(
     mail_becomes_conversations_once,
-    whose_mail_it_is_must_be_known
+    whose_mail_it_is_must_be_known,
+    promises_found_are_offered_once_and_confirmed
 );

@@ -30,6 +30,8 @@ pub struct MailMessage {
     pub subject: String,
     /// What this message says that the ones it answers did not.
     pub text: String,
+    /// Sent by a machine (an auto-reply, a list): its promises are nobody's.
+    pub automatic: bool,
 }
 
 /// Sent by me, or received from them.
@@ -48,6 +50,18 @@ pub struct MailInteraction {
     pub direction: MailDirection,
     pub at: Timestamp,
     pub subject: String,
+    pub message_id: Option<String>,
+}
+
+/// A promise found in a message of mine: mine when I wrote it, theirs when they did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MailPromise {
+    pub direction: crate::commitment::Direction,
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    pub text: String,
+    pub due: Option<jiff::civil::Date>,
+    pub sentence: String,
     pub message_id: Option<String>,
 }
 
@@ -72,5 +86,10 @@ pub struct MailReport {
     pub unknown_senders: Vec<String>,
     /// Contacts made for them (`--create-contacts`).
     pub contacts_created: usize,
+    /// Promises found in the messages, both ways.
+    pub promises: Vec<MailPromise>,
+    /// Of them, how many this import offered for confirmation (`rapport suggestions`): not
+    /// those an earlier import offered, nor, in old mail, those whose date is past.
+    pub suggestions_offered: usize,
     pub skipped: Vec<MailSkipped>,
 }

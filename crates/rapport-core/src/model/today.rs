@@ -12,6 +12,7 @@ use crate::contact::RelationshipType;
 use crate::fact::{Fact, FactKind};
 use crate::ids::{ContactId, UserId};
 use crate::model::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest};
+use crate::model::suggestion::{Suggestion as PromiseSuggestion, SuggestionId};
 
 crate::named::named_enum! {
     /// What an item of Today is, in the order they are shown.
@@ -22,6 +23,8 @@ crate::named::named_enum! {
         MineDue = "mine_due",
         /// A promise of theirs that is overdue: a gentle reminder to send.
         TheirsOverdue = "theirs_overdue",
+        /// A promise found in mail, either way, waiting to be confirmed or dismissed.
+        ConfirmPromise = "confirm_promise",
         /// A birthday or anniversary, today or in the next days.
         Date = "date",
         /// An appreciation gesture or a thank-you note due.
@@ -40,6 +43,7 @@ impl TodayKind {
             TodayKind::BadNews => "Tell them now (bad news)",
             TodayKind::MineDue => "My promises due",
             TodayKind::TheirsOverdue => "Their promises overdue: a gentle reminder",
+            TodayKind::ConfirmPromise => "Confirm these promises",
             TodayKind::Date => "Dates",
             TodayKind::Gesture => "Appreciation",
             TodayKind::GoingCold => "Going cold",
@@ -123,6 +127,11 @@ pub struct TodayData {
     pub more_gestures_due: u64,
     /// Requests without a why, of contacts with a meeting today.
     pub open_whys: Vec<(ContactRef, Request)>,
+    /// Promises found in the user's mail and on offer, the newest message first (at most
+    /// [`SUGGESTIONS_SHOWN`]).
+    pub suggestions: Vec<(ContactRef, PromiseSuggestion)>,
+    /// How many more are on offer than were gathered.
+    pub more_suggestions: u64,
 }
 
 /// One item of Today.
@@ -148,6 +157,11 @@ pub struct TodayItem {
     /// For a planned `gesture`: the gesture.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gesture_id: Option<GestureId>,
+    /// For `confirm_promise`: the suggestion to accept or dismiss, and whose promise it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion_id: Option<SuggestionId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
 }
 
 /// Today's list.
@@ -171,6 +185,9 @@ pub struct More {
 /// At most this many of my due, of their overdue, and of my untold at-risk commitments
 /// are listed.
 pub const COMMITMENTS_SHOWN: u32 = 100;
+
+/// At most this many promises found in mail are listed.
+pub const SUGGESTIONS_SHOWN: u32 = 20;
 
 /// Dates are shown from today to this many days ahead.
 pub const DATE_WINDOW_DAYS: i64 = 7;
@@ -290,6 +307,42 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             c.text,
         ));
         items.push(item);
+    }
+
+    // 3b. Promises found in mail, to confirm or dismiss.
+    for (who, p) in &data.suggestions {
+        let when = if p.message_at.to_zoned_datetime(tz.clone()).year() == date.year() {
+            day_of(p.message_at, tz).strftime("%-d %B").to_string()
+        } else {
+            day_of(p.message_at, tz).strftime("%-d %B %Y").to_string()
+        };
+        let whose = match p.direction {
+            Direction::Mine => "Your promise, in your email",
+            Direction::Theirs => "Their promise, in their email",
+        };
+        let undated = if p.due.is_none() {
+            " No date said: pick one."
+        } else {
+            ""
+        };
+        items.push(TodayItem {
+            kind: TodayKind::ConfirmPromise,
+            contact_id: who.id.clone(),
+            contact_name: who.name.clone(),
+            text: p.text.clone(),
+            due: p.due,
+            reason: format!(
+                "{whose} “{}” of {when}: “{}”{undated}",
+                p.subject, p.sentence
+            ),
+            commitment_id: None,
+            request_id: None,
+            reminder: None,
+            suggestion: None,
+            gesture_id: None,
+            suggestion_id: Some(p.id.clone()),
+            direction: Some(p.direction),
+        });
     }
 
     // 4. Birthdays, anniversaries and other yearly dates, today and the next days.
@@ -432,6 +485,12 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             count: data.more_theirs_due,
         });
     }
+    if data.more_suggestions > 0 {
+        more.push(More {
+            kind: TodayKind::ConfirmPromise,
+            count: data.more_suggestions,
+        });
+    }
     if data.more_dates > 0 {
         more.push(More {
             kind: TodayKind::Date,
@@ -469,6 +528,8 @@ pub(crate) fn plain_item(
         reminder: None,
         suggestion: None,
         gesture_id: None,
+        suggestion_id: None,
+        direction: None,
     }
 }
 
@@ -662,9 +723,42 @@ mod tests {
             more_going_cold: 2,
             gestures_due: vec![gesture_due(&ana, date(2026, 11, 20))],
             planned_gestures: Vec::new(),
+            suggestions: vec![(
+                ana.clone(),
+                PromiseSuggestion {
+                    id: SuggestionId::generate(),
+                    contact_id: ana.id.clone(),
+                    owner_id: user.clone(),
+                    direction: Direction::Theirs,
+                    text: "Send the signed order".into(),
+                    due: None,
+                    sentence: "I'll send the signed order.".into(),
+                    message_key: "id:1@x".into(),
+                    ordinal: 0,
+                    message_id: Some("1@x".into()),
+                    subject: "Order".into(),
+                    message_at: ts("2026-11-24T09:00:00Z"),
+                    found_at: now,
+                    expires_at: now,
+                    status: crate::model::suggestion::SuggestionStatus::Open,
+                    decided_at: None,
+                    commitment_id: None,
+                },
+            )],
+            more_suggestions: 0,
         };
         let t = today(&data, &user, now, &tz);
         assert_eq!(t.date, date(2026, 11, 25));
+        let found = t
+            .items
+            .iter()
+            .find(|i| i.kind == TodayKind::ConfirmPromise)
+            .expect("a promise to confirm");
+        assert_eq!(
+            found.reason,
+            "Their promise, in their email “Order” of 24 November: “I'll send the signed order.” No date said: pick one."
+        );
+        assert_eq!(found.direction, Some(Direction::Theirs));
         assert_eq!(
             kinds(&t),
             vec![
@@ -672,6 +766,7 @@ mod tests {
                 TodayKind::MineDue,
                 TodayKind::MineDue,
                 TodayKind::TheirsOverdue,
+                TodayKind::ConfirmPromise,
                 TodayKind::Date,
                 TodayKind::Gesture,
                 TodayKind::GoingCold,
@@ -692,8 +787,8 @@ mod tests {
             reminder.starts_with("Hi Ana, a quick check-in on “Send the samples”, which we had down for Sunday 22 November."),
             "{reminder}"
         );
-        assert_eq!(t.items[4].text, "Birthday, turns 46");
-        assert_eq!(t.items[4].reason, "In 2 days, Friday 27 November");
+        assert_eq!(t.items[5].text, "Birthday, turns 46");
+        assert_eq!(t.items[5].reason, "In 2 days, Friday 27 November");
         assert_eq!(
             t.more,
             vec![
@@ -709,17 +804,17 @@ mod tests {
             "nothing cut without saying so"
         );
         assert_eq!(
-            t.items[5].text,
+            t.items[6].text,
             "A voucher for a restaurant or shop they like"
         );
         assert_eq!(
-            t.items[5].reason,
+            t.items[6].reason,
             "Last gesture 177 days ago (Concert tickets); you show appreciation every 120 days"
         );
         assert!(
-            t.items[6].reason.starts_with("Last in touch 85 days ago"),
+            t.items[7].reason.starts_with("Last in touch 85 days ago"),
             "{}",
-            t.items[6].reason
+            t.items[7].reason
         );
     }
 

@@ -76,6 +76,9 @@ pub struct LedgerChange {
     pub params: Params,
     /// A deal won, written with the thank-you promise it opens.
     pub deal_won: Option<DealWon>,
+    /// The suggestion (a promise found in mail) this new commitment accepts: marked accepted
+    /// in the same transaction, which fails with a conflict if it is no longer open.
+    pub accepted: Option<crate::suggestion::SuggestionId>,
 }
 
 /// A deal won: the deal as it now stands, and its contact if they become a customer.

@@ -15,6 +15,14 @@ pub trait MailStore: Send + Sync {
         keys: &[String],
     ) -> impl Future<Output = StoreResult<Vec<(String, ContactId)>>> + Send;
 
+    /// The conversation a message was logged as with a contact, if it still is.
+    fn mail_interaction(
+        &self,
+        ws: &WorkspaceId,
+        key: &str,
+        contact: &ContactId,
+    ) -> impl Future<Output = StoreResult<Option<crate::ids::InteractionId>>> + Send;
+
     /// In one transaction: each (message key, interaction) not yet logged for that contact
     /// is inserted, its contact's keep-in-touch clock reset as any interaction does, and the
     /// pair remembered. Returns how many were new (a pair another import logged meanwhile is

@@ -13,6 +13,7 @@ mod ledger;
 mod mail;
 mod memory;
 mod referrals;
+mod suggestions;
 mod today;
 mod workspaces;
 
@@ -25,6 +26,7 @@ pub use ledger::*;
 pub use mail::*;
 pub use memory::*;
 pub use referrals::*;
+pub use suggestions::*;
 pub use today::*;
 pub use workspaces::*;
 
@@ -47,6 +49,7 @@ pub trait Store:
     + GestureStore
     + AccountStore
     + MailStore
+    + SuggestionStore
 {
 }
 
@@ -63,5 +66,6 @@ impl<T> Store for T where
         + GestureStore
         + AccountStore
         + MailStore
+        + SuggestionStore
 {
 }

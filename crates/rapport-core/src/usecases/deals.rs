@@ -7,7 +7,7 @@ use crate::commitment::{Direction, Due, clean_text};
 use crate::contact::RelationshipType;
 use crate::error::{Error, Invalid, Result};
 use crate::ids::ContactId;
-use crate::ledger::{NewCommitment, record_commitment_with, trust_of};
+use crate::ledger::{NewCommitment, WrittenWith, record_commitment_with, trust_of};
 use crate::ports::{ContactStore, DealFilter, DealStore, DealWon, LedgerStore};
 use crate::service::resolve_contact;
 use crate::trust::{Size, Status as TrustStatus};
@@ -172,7 +172,10 @@ pub async fn set_stage<S: ContactStore + DealStore + LedgerStore>(
         note,
         true,
         now,
-        Some(won),
+        WrittenWith {
+            deal_won: Some(won),
+            accepted: None,
+        },
     )
     .await?;
     view(store, actor, id, now).await

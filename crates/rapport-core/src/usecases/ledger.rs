@@ -85,6 +85,8 @@ struct Edit<'a> {
     action: String,
     /// A deal won along with this new commitment, written in the same transaction.
     deal_won: Option<crate::ports::DealWon>,
+    /// The suggestion this new commitment accepts, marked in the same transaction.
+    accepted: Option<crate::suggestion::SuggestionId>,
 }
 
 /// Writes an edit with its history entries and the trust change it implies: the old event
@@ -102,6 +104,7 @@ async fn save<S: LedgerStore>(
         successor,
         action,
         deal_won,
+        accepted,
     } = edit;
     let params = actor.workspace.trust_params();
     let (old, new) = (before.and_then(Commitment::event), after.event());
@@ -137,6 +140,7 @@ async fn save<S: LedgerStore>(
         trust,
         params,
         deal_won,
+        accepted,
     };
     let due_that_day = store
         .apply_change(&actor.workspace.id, &change, load_limit)
@@ -159,6 +163,15 @@ async fn save<S: LedgerStore>(
     Ok(change.successor.unwrap_or(change.commitment))
 }
 
+/// What a new commitment is written with, in its transaction.
+#[derive(Debug, Default)]
+pub(crate) struct WrittenWith {
+    /// A deal won, and its contact made a customer.
+    pub(crate) deal_won: Option<crate::ports::DealWon>,
+    /// The suggestion (a promise found in mail) it accepts.
+    pub(crate) accepted: Option<crate::suggestion::SuggestionId>,
+}
+
 /// Records a commitment with a contact. A promise of mine on a day that already has the
 /// workspace's threshold of open promises of mine due is refused unless `anyway`.
 pub async fn record_commitment<S: ContactStore + LedgerStore>(
@@ -169,7 +182,16 @@ pub async fn record_commitment<S: ContactStore + LedgerStore>(
     anyway: bool,
     now: Timestamp,
 ) -> Result<(Contact, Commitment)> {
-    record_commitment_with(store, actor, reference, new, anyway, now, None).await
+    record_commitment_with(
+        store,
+        actor,
+        reference,
+        new,
+        anyway,
+        now,
+        WrittenWith::default(),
+    )
+    .await
 }
 
 /// [`record_commitment`], writing a won deal (and its contact made a customer) in the same
@@ -181,8 +203,9 @@ pub(crate) async fn record_commitment_with<S: ContactStore + LedgerStore>(
     new: NewCommitment,
     anyway: bool,
     now: Timestamp,
-    deal_won: Option<crate::ports::DealWon>,
+    with: WrittenWith,
 ) -> Result<(Contact, Commitment)> {
+    let WrittenWith { deal_won, accepted } = with;
     let contact = resolve_contact(store, actor, reference).await?;
     if contact.is_archived() {
         return Err(Error::Conflict(format!(
@@ -223,6 +246,7 @@ pub(crate) async fn record_commitment_with<S: ContactStore + LedgerStore>(
             successor: None,
             action: "created".into(),
             deal_won,
+            accepted,
         },
         now,
         limit,
@@ -341,6 +365,7 @@ pub async fn resolve<S: LedgerStore>(
             successor: None,
             action,
             deal_won: None,
+            accepted: None,
         },
         now,
         None,
@@ -397,6 +422,7 @@ pub async fn renegotiate<S: LedgerStore>(
             successor: Some(successor),
             action,
             deal_won: None,
+            accepted: None,
         },
         now,
         None,
@@ -436,6 +462,7 @@ pub async fn flag_at_risk<S: LedgerStore>(
             successor: None,
             action: "at_risk".into(),
             deal_won: None,
+            accepted: None,
         },
         now,
         None,
@@ -485,6 +512,7 @@ pub async fn told<S: LedgerStore>(
             successor: None,
             action: action.into(),
             deal_won: None,
+            accepted: None,
         },
         now,
         None,

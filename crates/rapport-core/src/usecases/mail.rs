@@ -8,13 +8,18 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use jiff::Timestamp;
 
+use crate::commitment::Direction;
 use crate::contact::NewContact;
 use crate::error::{Invalid, Result};
 use crate::ids::ContactId;
 use crate::import::Handle;
 use crate::interaction::{Interaction, InteractionKind, MAX_INTERACTION_CHARS, NewInteraction};
 use crate::model::mail::*;
+use crate::model::suggestion::{
+    Suggestion, SuggestionId, SuggestionStatus, expiry, worth_offering,
+};
 use crate::ports::{ContactStore, MailStore};
+use crate::today::day_of;
 use crate::workspace::Actor;
 
 /// How an import goes.
@@ -26,6 +31,18 @@ pub struct MailOptions {
     pub create_contacts: bool,
 }
 
+/// A message's subject as a conversation's summary.
+fn subject_of(m: &MailMessage) -> String {
+    if m.subject.trim().is_empty() {
+        "(no subject)".to_owned()
+    } else {
+        m.subject.chars().take(500).collect()
+    }
+}
+
+/// The longest sentence a suggestion keeps.
+const MAX_SENTENCE_CHARS: usize = 1000;
+
 /// How many handles one lookup carries.
 const LOOKUP: usize = 500;
 
@@ -34,7 +51,9 @@ const WRITE: usize = 1000;
 
 /// Imports read messages. `also_me` are addresses of mine besides my account's email;
 /// `skipped` what the reader could not read, carried into the report.
-pub async fn import<S: ContactStore + MailStore + crate::ports::AccountStore>(
+pub async fn import<
+    S: ContactStore + MailStore + crate::ports::AccountStore + crate::ports::SuggestionStore,
+>(
     store: &S,
     actor: &Actor,
     messages: Vec<MailMessage>,
@@ -154,11 +173,7 @@ pub async fn import<S: ContactStore + MailStore + crate::ports::AccountStore>(
             .filter(|a| !me.contains(&a.email));
         let text: String = m.text.chars().take(MAX_INTERACTION_CHARS).collect();
         let text = Some(text).filter(|t| !t.trim().is_empty());
-        let subject = if m.subject.trim().is_empty() {
-            "(no subject)".to_owned()
-        } else {
-            m.subject.chars().take(500).collect()
-        };
+        let subject = subject_of(m);
         // A date ahead of now is a sender's wrong clock, not a meeting planned.
         let at = m.at.min(now);
         for a in people {
@@ -200,9 +215,74 @@ pub async fn import<S: ContactStore + MailStore + crate::ports::AccountStore>(
             }
         }
     }
+    // The promises in my messages, both ways, each offered to me once for confirmation.
+    let tz = actor.workspace.tz();
+    let today = crate::today::day_of(now, &tz);
+    let mut offers: Vec<Suggestion> = Vec::new();
+    let mut read: HashSet<&str> = HashSet::new();
+    for m in messages.iter().filter(|m| mine(m) && !m.automatic) {
+        // The same message seen twice (INBOX and an archive) says its promises once.
+        if !read.insert(m.key.as_str()) {
+            continue;
+        }
+        let direction = if me.contains(&m.from.email) {
+            Direction::Mine
+        } else {
+            Direction::Theirs
+        };
+        // Made to the first contact I wrote to, or by the contact who wrote.
+        let contact = match direction {
+            Direction::Mine => {
+                m.to.iter()
+                    .filter(|a| !me.contains(&a.email))
+                    .find_map(|a| known.get(&a.email).and_then(|v| v.first()))
+            }
+            Direction::Theirs => known.get(&m.from.email).and_then(|v| v.first()),
+        };
+        let Some((contact_id, contact_name)) = contact else {
+            continue;
+        };
+        let at = m.at.min(now);
+        let found = crate::promises::find(&m.subject, &m.text, false, day_of(at, &tz));
+        for (ordinal, p) in found.into_iter().enumerate() {
+            if !options.dry_run && worth_offering(at, p.due, today, now) {
+                offers.push(Suggestion {
+                    id: SuggestionId::generate(),
+                    contact_id: contact_id.clone(),
+                    owner_id: actor.user.id.clone(),
+                    direction,
+                    text: p.text.clone(),
+                    due: p.due,
+                    sentence: p.sentence.chars().take(MAX_SENTENCE_CHARS).collect(),
+                    message_key: m.key.clone(),
+                    ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
+                    message_id: m.message_id.clone(),
+                    subject: subject_of(m),
+                    message_at: at,
+                    found_at: now,
+                    expires_at: expiry(now),
+                    status: SuggestionStatus::Open,
+                    decided_at: None,
+                    commitment_id: None,
+                });
+            }
+            report.promises.push(MailPromise {
+                direction,
+                contact_id: contact_id.clone(),
+                contact_name: contact_name.clone(),
+                text: p.text,
+                due: p.due,
+                sentence: p.sentence,
+                message_id: m.message_id.clone(),
+            });
+        }
+    }
     if !options.dry_run {
         for chunk in batch.chunks(WRITE) {
             store.log_mail(ws, chunk, now).await?;
+        }
+        for chunk in offers.chunks(WRITE) {
+            report.suggestions_offered += store.add_suggestions(ws, chunk).await?;
         }
     }
     Ok(report)

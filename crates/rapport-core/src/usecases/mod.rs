@@ -13,5 +13,6 @@ pub mod ledger;
 pub mod mail;
 pub mod referrals;
 pub mod settings;
+pub mod suggestions;
 pub mod today;
 pub mod tokens;

@@ -65,6 +65,17 @@ pub fn interaction(c: &str) -> ApiResult<AfterInteraction> {
     Ok((instant(&at)?, InteractionId::parse(&id).ok_or_else(bad)?))
 }
 
+pub fn of_suggestion(id: &rapport_core::suggestion::SuggestionId) -> String {
+    encode(&[id.to_string()])
+}
+
+/// A suggestion's cursor: the id of the last one listed.
+pub fn suggestion(c: &str) -> ApiResult<String> {
+    let [id] = decode::<1>(c)?;
+    rapport_core::suggestion::SuggestionId::parse(&id).ok_or_else(bad)?;
+    Ok(id)
+}
+
 pub fn of_request(r: &Request) -> String {
     encode(&[micros(r.created_at), r.id.to_string()])
 }

@@ -8,6 +8,7 @@ mod commitments;
 mod contacts;
 mod cursor;
 mod deals;
+mod mail;
 mod memory;
 mod prelude;
 mod referrals;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals", post(add_referral))
         .route("/advocates", get(advocates))
         .merge(memory::routes())
+        .merge(mail::routes())
         .merge(transfer::routes())
         .fallback(|| async { ApiError::not_found("route") })
 }

@@ -56,6 +56,7 @@ mod pages;
 mod requests;
 mod search;
 mod settings;
+mod suggestions;
 mod today;
 mod transfer;
 

@@ -47,4 +47,5 @@ pub(super) use super::memory::*;
 pub(super) use super::requests::*;
 pub(super) use super::search::*;
 pub(super) use super::settings::*;
+pub(super) use super::suggestions::*;
 pub(super) use super::today::*;

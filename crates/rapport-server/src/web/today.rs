@@ -17,6 +17,8 @@ pub(super) struct Item {
     actions: Vec<(&'static str, &'static str)>,
     /// Other outcomes (renegotiate, released...) on the promise's page.
     more_outcomes: bool,
+    /// A promise found in mail: its Accept and Dismiss forms.
+    suggestion: Option<SuggestionForm>,
 }
 
 pub(super) struct Section {
@@ -38,6 +40,8 @@ pub(super) struct TodayPage {
     /// One section opened whole (`?section=`), or every section's first few.
     focused: bool,
     sections: Vec<Section>,
+    /// Where the forms come back to.
+    back: &'static str,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,7 +95,17 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
         } else {
             items.len().min(SHOWN_PER_SECTION)
         };
-        let rest = if shown < items.len() {
+        let rest = if kind == TodayKind::ConfirmPromise && (shown < items.len() || beyond > 0) {
+            // Every one, with its forms, is on its own page.
+            Some((
+                format!(
+                    "Show all {} ({} more)",
+                    listed + beyond,
+                    listed - shown as u64 + beyond
+                ),
+                Some("/suggestions".to_owned()),
+            ))
+        } else if shown < items.len() {
             Some((
                 format!(
                     "Show all {} ({} more)",
@@ -138,6 +152,7 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
         date: t.date.strftime("%A %-d %B %Y").to_string(),
         focused: focus.is_some(),
         sections,
+        back: "/today",
     })
 }
 
@@ -167,5 +182,17 @@ fn item(i: &rapport_core::today::TodayItem, today: jiff::civil::Date) -> Item {
         commitment_id: i.commitment_id.as_ref().map(ToString::to_string),
         more_outcomes: i.commitment_id.is_some(),
         actions,
+        suggestion: i.suggestion_id.as_ref().map(|id| SuggestionForm {
+            id: id.to_string(),
+            contact_id: i.contact_id.to_string(),
+            contact_name: i.contact_name.clone(),
+            whose: String::new(),
+            text: i.text.clone(),
+            due: i.due.map(|d| d.to_string()).unwrap_or_default(),
+            sentence: String::new(),
+            subject: String::new(),
+            day: String::new(),
+            anyway: false,
+        }),
     }
 }

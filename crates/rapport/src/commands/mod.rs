@@ -7,6 +7,7 @@ mod contact;
 mod demo;
 mod ledger;
 mod memory;
+mod suggestions;
 mod transfer;
 
 use rapport_core::commitment::Direction;
@@ -167,6 +168,13 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
         Command::Budget(a) => appreciation::budget(&ctx, a).await,
         Command::Mail(crate::cli::MailCommand::Import(a)) => transfer::import_mail(&ctx, a).await,
+        Command::Suggestions(a) => suggestions::list(&ctx, a).await,
+        Command::Suggestion(crate::cli::SuggestionCommand::Accept(a)) => {
+            suggestions::accept(&ctx, a).await
+        }
+        Command::Suggestion(crate::cli::SuggestionCommand::Dismiss(a)) => {
+            suggestions::dismiss(&ctx, a).await
+        }
         Command::Completions(_) | Command::Man(_) => Ok(()),
     };
     ctx.db.close().await;

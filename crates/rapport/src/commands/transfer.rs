@@ -361,6 +361,8 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
         report.already_logged += part.already_logged;
         report.not_mine += part.not_mine;
         report.contacts_created += part.contacts_created;
+        report.suggestions_offered += part.suggestions_offered;
+        report.promises.extend(part.promises);
         report.skipped.extend(part.skipped);
         unknown.extend(part.unknown_senders);
     }
@@ -381,6 +383,52 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
             String::new()
         }
     );
+    if !report.promises.is_empty() {
+        let mine = report
+            .promises
+            .iter()
+            .filter(|p| p.direction == rapport_core::commitment::Direction::Mine)
+            .count();
+        println!(
+            "Found {} promises ({mine} yours, {} theirs){}",
+            report.promises.len(),
+            report.promises.len() - mine,
+            if a.dry_run {
+                ":".to_owned()
+            } else if report.suggestions_offered > 0 {
+                format!(
+                    "; {} offered for you to confirm: rapport suggestions",
+                    report.suggestions_offered
+                )
+            } else {
+                " (none new to confirm: offered before, or old mail whose dates are past)."
+                    .to_owned()
+            }
+        );
+        if a.dry_run {
+            const LISTED: usize = 20;
+            for p in report.promises.iter().take(LISTED) {
+                let due = p
+                    .due
+                    .map_or_else(|| "no date".to_owned(), |d| format!("due {d}"));
+                let whose = match p.direction {
+                    rapport_core::commitment::Direction::Mine => {
+                        format!("yours to {}", p.contact_name)
+                    }
+                    rapport_core::commitment::Direction::Theirs => {
+                        format!("{}'s", p.contact_name)
+                    }
+                };
+                println!("  {} ({whose}, {due})", p.text);
+            }
+            if report.promises.len() > LISTED {
+                println!(
+                    "  … and {} more (--json lists every one)",
+                    report.promises.len() - LISTED
+                );
+            }
+        }
+    }
     if report.not_mine > 0 {
         println!(
             "{} messages are not yours (none of your addresses is on them; add --me ADDRESS).",
