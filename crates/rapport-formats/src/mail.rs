@@ -90,14 +90,26 @@ pub fn parse_message(bytes: &[u8]) -> Result<MailMessage, MailError> {
         || header("List-Unsubscribe").is_some()
         || header("Precedence")
             .is_some_and(|v| ["bulk", "list", "junk", "auto_reply"].contains(&v.as_str()));
+    // A NUL is nobody's text (and PostgreSQL refuses it).
+    let clean = |t: String| {
+        if t.contains('\0') {
+            t.replace('\0', "")
+        } else {
+            t
+        }
+    };
+    let clean_address = |a: MailAddress| MailAddress {
+        email: clean(a.email),
+        name: a.name.map(clean),
+    };
     Ok(MailMessage {
-        key,
-        message_id,
+        key: clean(key),
+        message_id: message_id.map(clean),
         at,
-        from,
-        to,
-        subject,
-        text: new_text(&body),
+        from: clean_address(from),
+        to: to.into_iter().map(clean_address).collect(),
+        subject: clean(subject),
+        text: clean(new_text(&body)),
         automatic,
     })
 }

@@ -106,6 +106,59 @@ fn file_import(id: &str, summary: &str, media: &str, csv: bool) -> Value {
     o
 }
 
+/// A mail import: one message (RFC 5322) or an mbox as the body.
+fn mail_import() -> Value {
+    let params = vec![
+        boolean_query("dry_run", "Say what would happen; write nothing"),
+        boolean_query(
+            "create_contacts",
+            "Make a contact of every unknown address on the caller's messages",
+        ),
+        query(
+            "me",
+            string(),
+            "An address of the caller's besides their account's and settings'",
+        ),
+    ];
+    let mut o = op(
+        "importMail",
+        "Log mail as conversations and offer the promises found in it (a message or an mbox as the body)",
+        params,
+        None,
+        "200",
+        Some(r("MailReport")),
+    );
+    o["responses"]["201"] = json!({"description": "Logged", "content": {"application/json": {"schema": r("MailReport")}}});
+    o["requestBody"] = json!({"required": true, "content": {
+        "message/rfc822": {"schema": {"type": "string"}},
+        "application/mbox": {"schema": {"type": "string"}}
+    }});
+    o
+}
+
+/// Accepting a suggestion: a body only to change what the message said.
+fn accept_suggestion() -> Value {
+    let mut o = op(
+        "acceptSuggestion",
+        "Record the promise as a commitment (the message's conversation as its source)",
+        vec![path_id("suggestion")],
+        Some(json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "due": {"type": "string", "description": "When it is due, if the message said no date or said it wrong"},
+                "text": string(),
+                "size": {"type": "string", "enum": ["token", "normal", "major"]},
+                "anyway": {"type": "boolean"}
+            }
+        })),
+        "201",
+        Some(r("Commitment")),
+    );
+    o["requestBody"]["required"] = json!(false);
+    o
+}
+
 /// An export: the file.
 fn file_export(id: &str, summary: &str, media: &str, params: Vec<Value>) -> Value {
     let mut o = op(id, summary, params, None, "200", None);
@@ -353,15 +406,61 @@ fn schemas() -> Value {
                 "appreciation": {"type": "object"}
             }
         },
+        "Suggestion": {
+            "type": "object",
+            "required": ["id", "contact_id", "contact_name", "owner_id", "direction", "text", "due", "sentence", "message_key", "ordinal", "message_id", "subject", "message_at", "found_at", "expires_at", "status", "decided_at", "commitment_id"],
+            "properties": {
+                "id": string(), "contact_id": string(), "contact_name": string(), "owner_id": string(),
+                "direction": {"type": "string", "enum": ["mine", "theirs"]},
+                "text": string(), "due": {"type": ["string", "null"], "format": "date"}, "sentence": string(),
+                "message_key": string(), "ordinal": {"type": "integer"}, "message_id": nullable("string"),
+                "subject": string(), "message_at": string(), "found_at": string(), "expires_at": string(),
+                "status": {"type": "string", "enum": ["open", "accepted", "dismissed"]},
+                "decided_at": nullable("string"), "commitment_id": nullable("string")
+            }
+        },
+        "MailReport": {
+            "type": "object",
+            "required": ["messages", "interactions", "already_logged", "not_mine", "unknown_senders", "contacts_created", "promises", "suggestions_offered", "skipped"],
+            "properties": {
+                "messages": {"type": "integer"},
+                "interactions": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["contact_id", "contact_name", "direction", "at", "subject", "message_id"],
+                    "properties": {
+                        "contact_id": string(), "contact_name": string(),
+                        "direction": {"type": "string", "enum": ["sent", "received"]},
+                        "at": string(), "subject": string(), "message_id": nullable("string")
+                    }
+                }},
+                "already_logged": {"type": "integer"},
+                "not_mine": {"type": "integer"},
+                "unknown_senders": {"type": "array", "items": string()},
+                "contacts_created": {"type": "integer"},
+                "promises": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["direction", "contact_id", "contact_name", "text", "due", "sentence", "message_id"],
+                    "properties": {
+                        "direction": {"type": "string", "enum": ["mine", "theirs"]},
+                        "contact_id": string(), "contact_name": string(), "text": string(),
+                        "due": {"type": ["string", "null"], "format": "date"}, "sentence": string(),
+                        "message_id": nullable("string")
+                    }
+                }},
+                "suggestions_offered": {"type": "integer"},
+                "skipped": {"type": "array", "items": {"type": "object", "required": ["path", "reason"], "properties": {"path": string(), "reason": string()}}}
+            }
+        },
         "TodayItem": {
             "type": "object",
             "required": ["kind", "contact_id", "contact_name", "text", "due", "reason"],
             "properties": {
-                "kind": {"type": "string", "enum": ["bad_news", "mine_due", "theirs_overdue", "date", "gesture", "going_cold", "open_why"]},
+                "kind": {"type": "string", "enum": ["bad_news", "mine_due", "theirs_overdue", "confirm_promise", "date", "gesture", "going_cold", "open_why"]},
                 "contact_id": string(), "contact_name": string(), "text": string(),
                 "due": nullable("string"), "reason": string(),
                 "commitment_id": string(), "request_id": string(), "reminder": string(),
-                "suggestion": {"type": "object"}, "gesture_id": string()
+                "suggestion": {"type": "object"}, "gesture_id": string(),
+                "suggestion_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]}
             }
         },
         "Today": {
@@ -652,6 +751,20 @@ pub fn document() -> Value {
         },
         "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",
             Some(json!({"type": "object", "required": ["path"], "properties": {"path": string()}})))},
+        "/mail/import": {"post": mail_import()},
+        "/suggestions": {
+            "get": op("listSuggestions", "Promises found in the caller's mail, on offer (the newest message first)", vec![limit(1000), cursor()], None, "200",
+                Some(json!({
+                    "type": "object",
+                    "required": ["items", "next_cursor", "total"],
+                    "properties": {"items": {"type": "array", "items": r("Suggestion")}, "next_cursor": nullable("string"), "total": {"type": "integer"}}
+                })))
+        },
+        "/suggestions/{id}": {"get": op("getSuggestion", "One of the caller's suggestions, whatever its state", vec![path_id("suggestion")], None, "200", Some(r("Suggestion")))},
+        "/suggestions/{id}/accept": {"post": accept_suggestion()},
+        "/suggestions/{id}/dismiss": {
+            "post": op("dismissSuggestion", "Not a promise, or not one to keep track of", vec![path_id("suggestion")], None, "200", Some(r("Suggestion")))
+        },
         "/import/vcard": {"post": file_import("importVcard", "Import contacts from a vCard file (the body); all or nothing", "text/vcard", false)},
         "/import/csv": {"post": file_import("importCsv", "Import contacts from a CSV file (the body): Google, Outlook, HubSpot or Rapport columns; all or nothing", "text/csv", true)},
         "/export/vcard": {"get": file_export("exportVcard", "Every live contact as vCard", "text/vcard",

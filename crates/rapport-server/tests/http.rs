@@ -1803,7 +1803,205 @@ async fn files_in_and_out_over_the_api(db: &Db) {
     assert_eq!(e.body.lines().count(), 1, "only the header: {}", e.body);
 }
 
+/// A message dated yesterday (UTC), and that day.
+fn message(from: &str, to: &str, id: &str, body: &str) -> (Vec<u8>, jiff::civil::Date) {
+    let at = Timestamp::now()
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .expect("a time")
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC);
+    let date = jiff::fmt::rfc2822::to_string(&at).expect("a date");
+    (
+        format!("From: {from}\r\nTo: {to}\r\nDate: {date}\r\nSubject: The order\r\nMessage-ID: <{id}>\r\n\r\n{body}\r\n")
+            .into_bytes(),
+        at.date(),
+    )
+}
+
+async fn mail_in_and_promises_confirmed_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let tok = token_for(db, &a).await;
+    let addr = start(db).await;
+    let auth = format!("Bearer {tok}");
+    let ana = api(
+        addr,
+        &tok,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Ana Lima", "emails": ["ana@example.com"]})),
+    )
+    .await;
+    assert_eq!(ana.status, 201, "{}", ana.body);
+    let post_mail = |path: &'static str, body: Vec<u8>| {
+        let auth = auth.clone();
+        async move {
+            request(
+                addr,
+                "POST",
+                path,
+                &[("Authorization", auth.as_str())],
+                Some(("message/rfc822", &body)),
+            )
+            .await
+        }
+    };
+    let (received, day) = message(
+        "Ana Lima <ana@example.com>",
+        "me@rapport.example",
+        "api-1@example.com",
+        "We'll send the signed order within 3 days. Could you confirm the address?",
+    );
+    // Whose mail it is must be said (this owner has no email).
+    let nobody = post_mail("/api/v1/mail/import", received.clone()).await;
+    assert_eq!(nobody.status, 422, "{}", nobody.body);
+    let dry = post_mail(
+        "/api/v1/mail/import?me=me@rapport.example&dry_run=true",
+        received.clone(),
+    )
+    .await;
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    let due = day
+        .checked_add(jiff::Span::new().days(3))
+        .expect("a day")
+        .to_string();
+    assert_eq!(dry.json()["promises"][0]["due"], due.as_str());
+    assert_eq!(dry.json()["suggestions_offered"], 0);
+    let done = post_mail(
+        "/api/v1/mail/import?me=me@rapport.example",
+        received.clone(),
+    )
+    .await;
+    assert_eq!(done.status, 201, "{}", done.body);
+    assert_eq!(done.json()["suggestions_offered"], 1);
+    assert_eq!(done.json()["interactions"][0]["contact_name"], "Ana Lima");
+    let again = post_mail("/api/v1/mail/import?me=me@rapport.example", received).await;
+    assert_eq!(
+        (again.status, again.json()["suggestions_offered"].as_u64()),
+        (200, Some(0)),
+        "nothing new: {}",
+        again.body
+    );
+    // Bad input changes nothing.
+    for body in [b"".to_vec(), b"not mail at all".to_vec()] {
+        let bad = post_mail("/api/v1/mail/import?me=me@rapport.example", body).await;
+        assert_eq!(bad.status, 422, "{}", bad.body);
+    }
+    let bad_me = post_mail("/api/v1/mail/import?me=nobody", b"x".to_vec()).await;
+    assert_eq!(bad_me.status, 422);
+
+    let list = api(addr, &tok, "GET", "/api/v1/suggestions", None).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list = list.json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["next_cursor"], serde_json::Value::Null);
+    let s = &list["items"][0];
+    assert_eq!(
+        (
+            s["direction"].as_str(),
+            s["text"].as_str(),
+            s["due"].as_str()
+        ),
+        (
+            Some("theirs"),
+            Some("Send the signed order"),
+            Some(due.as_str())
+        )
+    );
+    let sid = s["id"].as_str().expect("id").to_owned();
+
+    // Another workspace neither sees nor decides it.
+    let other = db
+        .create_workspace("Other", "Them", "UTC", Timestamp::now())
+        .await
+        .expect("ws");
+    let theirs = token_for(db, &other).await;
+    for (method, path) in [
+        ("GET", format!("/api/v1/suggestions/{sid}")),
+        ("POST", format!("/api/v1/suggestions/{sid}/accept")),
+        ("POST", format!("/api/v1/suggestions/{sid}/dismiss")),
+    ] {
+        assert_eq!(api(addr, &theirs, method, &path, None).await.status, 404);
+    }
+    assert_eq!(
+        api(addr, &theirs, "GET", "/api/v1/suggestions", None)
+            .await
+            .json()["total"],
+        0
+    );
+
+    // A bad date is refused and decides nothing; then accepted as found, once.
+    let path = format!("/api/v1/suggestions/{sid}/accept");
+    let bad = api(addr, &tok, "POST", &path, Some(json!({"due": "someday"}))).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    let c = api(addr, &tok, "POST", &path, None).await;
+    assert_eq!(c.status, 201, "{}", c.body);
+    let c = c.json();
+    assert_eq!(
+        (c["direction"].as_str(), c["due"]["date"].as_str()),
+        (Some("theirs"), Some(due.as_str()))
+    );
+    assert!(c["source_interaction_id"].is_string(), "{c}");
+    let twice = api(addr, &tok, "POST", &path, None).await;
+    assert_eq!(twice.status, 409, "{}", twice.body);
+    let one = api(
+        addr,
+        &tok,
+        "GET",
+        &format!("/api/v1/suggestions/{sid}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(one["status"], "accepted");
+    assert_eq!(one["commitment_id"], c["id"]);
+
+    // Mine, dismissed.
+    let (sent, _) = message(
+        "Me <me@rapport.example>",
+        "ana@example.com",
+        "api-2@example.com",
+        "I'll call you tomorrow.",
+    );
+    let done = post_mail("/api/v1/mail/import?me=me@rapport.example", sent).await;
+    assert_eq!(done.json()["suggestions_offered"], 1, "{}", done.body);
+    let mine = api(addr, &tok, "GET", "/api/v1/suggestions", None)
+        .await
+        .json();
+    let mid = mine["items"][0]["id"].as_str().expect("id").to_owned();
+    assert_eq!(mine["items"][0]["direction"], "mine");
+    let gone = api(
+        addr,
+        &tok,
+        "POST",
+        &format!("/api/v1/suggestions/{mid}/dismiss"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (gone.status, gone.json()["status"].as_str()),
+        (200, Some("dismissed"))
+    );
+    let late = api(
+        addr,
+        &tok,
+        "POST",
+        &format!("/api/v1/suggestions/{mid}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(late.status, 409);
+    assert_eq!(
+        api(addr, &tok, "GET", "/api/v1/suggestions", None)
+            .await
+            .json()["total"],
+        0
+    );
+}
+
 on_both_backends!(
+    mail_in_and_promises_confirmed_over_the_api,
     files_in_and_out_over_the_api,
     the_calendar_feed_is_secret_valid_and_per_member,
     settings_and_cadences_over_the_api,
