@@ -8,7 +8,8 @@
 # What is filled in, since a README cannot know it: ID is a commitment made for the step
 # (a fresh open promise, or for `--correct` the one just resolved), REQUEST_ID the request
 # just recorded, a deal's ID the deal just opened, an id's start (01a24cb0-871d) the start of
-# the contact just added's id; [optional parts] are left out; `a | b`
+# the contact just added's id; SUGGESTION_ID a promise the mail step found and still on offer;
+# [optional parts] are left out; `a | b`
 # and `a && b` run as separate steps; `postgres://...` becomes a fresh SQLite file, and the
 # 100,000-contact demo a 2,000-contact one (same command otherwise).
 set -euo pipefail
@@ -27,11 +28,13 @@ printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nadia Haddad\r\nEMAIL:nadia@tour.exampl
 printf 'Name,E-mail 1 - Value,Org Name\nRui Tour,rui@tour.example,Port Authority\n' > export.csv
 # Mail the import step reads: a sent mbox and a Maildir.
 mkdir -p "$HOME/mail" "$HOME/Maildir/cur" "$HOME/Maildir/new"
-printf 'From ana@home.example Mon Nov 30 09:00:00 2026\nFrom: ana@home.example\nTo: elodie@vins.example\nDate: Mon, 30 Nov 2026 09:00:00 +0000\nSubject: Samples\nMessage-ID: <tour-1@home.example>\n\nThe samples are on their way.\n' > "$HOME/mail/Sent.mbox"
+# Sent yesterday, with two promises: the suggestion steps accept one and dismiss the other.
+sent_at=$(date -u -d yesterday '+%a, %d %b %Y 09:00:00 +0000')
+printf 'From ana@home.example Mon Nov 30 09:00:00 2026\nFrom: ana@home.example\nTo: elodie@vins.example\nDate: %s\nSubject: Samples\nMessage-ID: <tour-1@home.example>\n\nThe samples are on their way. I will send you the price list by Friday. I will call you tomorrow.\n' "$sent_at" > "$HOME/mail/Sent.mbox"
 printf 'From: Elodie <elodie@vins.example>\nTo: ana@home.example\nDate: Tue, 1 Dec 2026 10:00:00 +0000\nSubject: Re: Samples\nMessage-ID: <tour-2@vins.example>\n\nReceived, thank you.\n' > "$HOME/Maildir/cur/1.tour:2,S"
 
 python3 - "$bin" "$OLDPWD/README.md" <<'PY'
-import os, re, shlex, subprocess, sys
+import json, os, re, shlex, subprocess, sys
 
 binary, readme = sys.argv[1], sys.argv[2]
 text = open(readme, encoding="utf-8").read()
@@ -92,6 +95,13 @@ for line in lines:
         # An id's start in the README (01a24cb0-871d) stands for as much of the id of the
         # contact just added.
         words = [last["contact"][:len(w)] if re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}", w) else w for w in words]
+        if "SUGGESTION_ID" in words:
+            # A promise the mail import step found, one not yet decided.
+            offered = json.loads(run(["rapport", "suggestions", "--json"], "the promises on offer"))
+            if not offered["items"]:
+                print(f"tour step {line!r}: no promise from the mail to confirm", file=sys.stderr)
+                sys.exit(1)
+            words = [offered["items"][0]["id"] if w == "SUGGESTION_ID" else w for w in words]
         if "REQUEST_ID" in words:
             words = [last["request"] if w == "REQUEST_ID" else w for w in words]
         if "ID" in words:

@@ -1,6 +1,6 @@
 -- Promises found in imported mail, offered to the member whose mail it is: accepted, one
 -- becomes a commitment; dismissed, it goes; left alone, it expires. One per promise of a
--- message (its key and place in it), however often the message is imported.
+-- message (its key and place in it) for each member, however often it is imported.
 CREATE TABLE suggestions (
     id            TEXT NOT NULL PRIMARY KEY,
     workspace_id  TEXT NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE suggestions (
     status        TEXT NOT NULL,   -- open, accepted, dismissed
     decided_at    BIGINT,
     commitment_id TEXT,
-    UNIQUE (workspace_id, message_key, ordinal),
+    UNIQUE (workspace_id, owner_id, message_key, ordinal),
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 );
 CREATE INDEX suggestions_on_offer ON suggestions (workspace_id, owner_id, status, message_at);

@@ -3,7 +3,6 @@
 
 use rapport_core::commitment::{Direction, Due};
 use rapport_core::suggestion::{self, Acceptance, SuggestionView};
-use serde::Serialize;
 
 use crate::cli::{IdArgs, SuggestionAcceptArgs, SuggestionsArgs};
 use crate::context::Context;
@@ -57,13 +56,6 @@ pub async fn list(ctx: &Context, a: SuggestionsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-#[derive(Serialize)]
-struct Accepted<'a> {
-    id: &'a str,
-    #[serde(flatten)]
-    commitment: &'a rapport_core::commitment::Commitment,
-}
-
 pub async fn accept(ctx: &Context, a: SuggestionAcceptArgs) -> anyhow::Result<()> {
     let now = Context::now();
     let acceptance = Acceptance {
@@ -84,10 +76,7 @@ pub async fn accept(ctx: &Context, a: SuggestionAcceptArgs) -> anyhow::Result<()
     }
     let (contact, c) = result?;
     if a.out.json {
-        return render::json(&Accepted {
-            id: c.id.as_str(),
-            commitment: &c,
-        });
+        return render::json(&c);
     }
     let what = match c.direction {
         Direction::Mine => format!("Promised {}", contact.name),

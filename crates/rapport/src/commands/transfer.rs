@@ -330,6 +330,8 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
     // Printed for a person, the conversations are counted as they go (memory stays flat
     // over a large mailbox); only --json lists every one.
     let mut logged = 0usize;
+    let (mut promises_mine, mut promises_theirs) = (0usize, 0usize);
+    const PROMISES_LISTED: usize = 20;
     let mut contacts: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut files = rapport_io::mailbox::MailFiles::new(&a.paths).peekable();
     while files.peek().is_some() {
@@ -362,7 +364,18 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
         report.not_mine += part.not_mine;
         report.contacts_created += part.contacts_created;
         report.suggestions_offered += part.suggestions_offered;
-        report.promises.extend(part.promises);
+        // Printed for a person, promises are counted and the first few kept (memory stays
+        // flat); only --json lists every one.
+        for p in part.promises {
+            if p.direction == rapport_core::commitment::Direction::Mine {
+                promises_mine += 1;
+            } else {
+                promises_theirs += 1;
+            }
+            if a.out.json || report.promises.len() < PROMISES_LISTED {
+                report.promises.push(p);
+            }
+        }
         report.skipped.extend(part.skipped);
         unknown.extend(part.unknown_senders);
     }
@@ -383,16 +396,10 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
             String::new()
         }
     );
-    if !report.promises.is_empty() {
-        let mine = report
-            .promises
-            .iter()
-            .filter(|p| p.direction == rapport_core::commitment::Direction::Mine)
-            .count();
+    let found = promises_mine + promises_theirs;
+    if found > 0 {
         println!(
-            "Found {} promises ({mine} yours, {} theirs){}",
-            report.promises.len(),
-            report.promises.len() - mine,
+            "Found {found} promises ({promises_mine} yours, {promises_theirs} theirs){}",
             if a.dry_run {
                 ":".to_owned()
             } else if report.suggestions_offered > 0 {
@@ -406,8 +413,7 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
             }
         );
         if a.dry_run {
-            const LISTED: usize = 20;
-            for p in report.promises.iter().take(LISTED) {
+            for p in &report.promises {
                 let due = p
                     .due
                     .map_or_else(|| "no date".to_owned(), |d| format!("due {d}"));
@@ -421,10 +427,10 @@ pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow
                 };
                 println!("  {} ({whose}, {due})", p.text);
             }
-            if report.promises.len() > LISTED {
+            if found > report.promises.len() {
                 println!(
                     "  … and {} more (--json lists every one)",
-                    report.promises.len() - LISTED
+                    found - report.promises.len()
                 );
             }
         }

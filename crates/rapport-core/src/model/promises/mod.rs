@@ -34,6 +34,12 @@ pub fn languages() -> &'static [Phrasing] {
     &LANGUAGES
 }
 
+/// How much of a message's new text is read.
+const MAX_READ_CHARS: usize = 20_000;
+
+/// How many words of a sentence are read.
+const MAX_SENTENCE_WORDS: usize = 120;
+
 /// The longest promise text kept (the sentence is kept whole).
 const MAX_TEXT_CHARS: usize = 200;
 
@@ -84,6 +90,12 @@ pub fn find(subject: &str, text: &str, automatic: bool, day: Date) -> Vec<FoundP
 /// Each sentence of the new text with what it was judged to be (empty for a machine's
 /// message).
 pub fn explain(subject: &str, text: &str, automatic: bool, day: Date) -> Vec<(String, Verdict)> {
+    // What a person writes by hand fits in this; the rest of a huge body is not read (the
+    // finder's work grows faster than the text).
+    let text = match text.char_indices().nth(MAX_READ_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    };
     let sentences = sentences(text);
     if automatic
         || languages()
@@ -374,7 +386,8 @@ struct Trigger {
 
 /// The sentence's verdicts, one per promise word in it.
 fn judge(p: &Phrasing, sentence: &str, day: Date) -> Vec<Verdict> {
-    let toks = tokens(sentence);
+    let mut toks = tokens(sentence);
+    toks.truncate(MAX_SENTENCE_WORDS);
     let n = toks.len();
     let mut triggers: Vec<Trigger> = Vec::new();
     let mut i = 0;
@@ -756,8 +769,13 @@ fn date_at(
         if let Some((end, number)) = match_at(p, phrase, toks, i, to) {
             let date = match rule {
                 DueRule::Days(d) => day.checked_add(d.days()).ok(),
-                DueRule::PlusDays => number.and_then(|n| day.checked_add(n.days()).ok()),
-                DueRule::PlusWeeks => number.and_then(|n| day.checked_add((7 * n).days()).ok()),
+                // Within ten years, or no date ("within 10000000 days" is nobody's date).
+                DueRule::PlusDays => number
+                    .filter(|n| (0..=3660).contains(n))
+                    .and_then(|n| day.checked_add(n.days()).ok()),
+                DueRule::PlusWeeks => number
+                    .filter(|n| (0..=520).contains(n))
+                    .and_then(|n| day.checked_add((7 * n).days()).ok()),
                 DueRule::FridayThisWeek => friday_of_week(day, 0),
                 DueRule::FridayNextWeek => friday_of_week(day, 1),
                 DueRule::MonthEnd => Some(day.last_of_month()),
@@ -836,12 +854,15 @@ fn explicit_date(
     to: usize,
     day: Date,
 ) -> Option<(Option<Date>, usize)> {
-    let w = toks[i].word.as_str();
-    if let Ok(d) = w.parse::<Date>() {
+    let w = toks.get(i).filter(|_| i < to)?.word.as_str();
+    if w.contains('-')
+        && let Ok(d) = w.parse::<Date>()
+    {
         return Some((Some(d), i + 1));
     }
     // 30/04, 30.04, 30/04/2026: the day first unless only the other reading is a date.
-    let parts: Vec<&str> = w.split(['/', '.']).filter(|s| !s.is_empty()).collect();
+    // (Not "10.30", a time, nor "4.50", a price.)
+    let parts: Vec<&str> = w.split('/').filter(|s| !s.is_empty()).collect();
     if (parts.len() == 2 || parts.len() == 3)
         && parts.iter().all(|s| s.chars().all(|c| c.is_ascii_digit()))
         && parts[0].len() <= 2
@@ -886,8 +907,11 @@ fn explicit_date(
         let end = end + 1 + usize::from(year.is_some());
         return Some((next_date(year, m, d, day), end));
     }
-    // The 15th: this month's if not past, else next month's.
+    // The 15th: this month's if not past, else next month's (not "the 2nd draft"; "the 15th
+    // of March" is read from "15th").
+    let alone = |k: usize| k >= to || toks[k - 1].comma || toks[k - 1].stop;
     if w == "the"
+        && alone(i + 2)
         && let Some((d, true)) = toks
             .get(i + 1)
             .filter(|_| i + 1 < to)
@@ -1004,6 +1028,21 @@ mod tests {
             assert_eq!(due(text), Some(expected), "{text}");
         }
         assert_eq!(due("I'll send it by 04/05."), None, "ambiguous");
+        assert_eq!(
+            due("I'll call at 10.30 tomorrow."),
+            Some(date(2026, 3, 5)),
+            "a time"
+        );
+        assert_eq!(
+            due("I'll send the 2nd draft tomorrow."),
+            Some(date(2026, 3, 5))
+        );
+        assert_eq!(due("I'll pay within 10000000 days."), None, "nobody's date");
+        assert_eq!(
+            due("I'll do the same as before."),
+            None,
+            "before, and nothing after"
+        );
         assert_eq!(due("I'll send you the deck."), None);
         // A weekend message's "this week" is the coming one.
         let sat = date(2026, 3, 7);
