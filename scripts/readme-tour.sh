@@ -28,9 +28,10 @@ printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Nadia Haddad\r\nEMAIL:nadia@tour.exampl
 printf 'Name,E-mail 1 - Value,Org Name\nRui Tour,rui@tour.example,Port Authority\n' > export.csv
 # Mail the import step reads: a sent mbox and a Maildir.
 mkdir -p "$HOME/mail" "$HOME/Maildir/cur" "$HOME/Maildir/new"
-# Sent yesterday, with two promises: the suggestion steps accept one and dismiss the other.
+# Sent yesterday, with two promises (due where the demo book has no full day): the suggestion
+# steps accept one and dismiss the other.
 sent_at=$(date -u -d yesterday '+%a, %d %b %Y 09:00:00 +0000')
-printf 'From ana@home.example Mon Nov 30 09:00:00 2026\nFrom: ana@home.example\nTo: elodie@vins.example\nDate: %s\nSubject: Samples\nMessage-ID: <tour-1@home.example>\n\nThe samples are on their way. I will send you the price list by Friday. I will call you tomorrow.\n' "$sent_at" > "$HOME/mail/Sent.mbox"
+printf 'From ana@home.example Mon Nov 30 09:00:00 2026\nFrom: ana@home.example\nTo: elodie@vins.example\nDate: %s\nSubject: Samples\nMessage-ID: <tour-1@home.example>\n\nThe samples are on their way. I will send you the price list within 60 days. I will call you within 61 days.\n' "$sent_at" > "$HOME/mail/Sent.mbox"
 printf 'From: Elodie <elodie@vins.example>\nTo: ana@home.example\nDate: Tue, 1 Dec 2026 10:00:00 +0000\nSubject: Re: Samples\nMessage-ID: <tour-2@vins.example>\n\nReceived, thank you.\n' > "$HOME/Maildir/cur/1.tour:2,S"
 
 python3 - "$bin" "$OLDPWD/README.md" <<'PY'
