@@ -1456,7 +1456,172 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
     assert!(ledger.contains("Next 50 promises"));
 }
 
+/// A message an hour old, as the mail reader gives it.
+fn mail(from: &str, to: &str, key: &str, text: &str) -> rapport_core::mail::MailMessage {
+    use rapport_core::mail::{MailAddress, MailMessage};
+    let address = |e: &str| MailAddress {
+        email: e.into(),
+        name: None,
+    };
+    MailMessage {
+        key: format!("id:{key}"),
+        message_id: Some(key.into()),
+        at: Timestamp::now() - 1.hour(),
+        from: address(from),
+        to: vec![address(to)],
+        subject: "The order".into(),
+        text: text.into(),
+        automatic: false,
+    }
+}
+
+async fn promises_from_mail_are_confirmed_from_today(db: &Db) {
+    use rapport_core::suggestion;
+    let a = actor(db).await;
+    service::add_contact(
+        db,
+        &a,
+        NewContact {
+            name: "Ana Lima".into(),
+            emails: vec!["ana@example.com".into()],
+            ..NewContact::default()
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("contact");
+    let report = rapport_core::mail::import(
+        db,
+        &a,
+        vec![
+            mail(
+                "ana@example.com",
+                "me@example.com",
+                "w-1@example.com",
+                "We'll send the signed order within 3 days.",
+            ),
+            mail(
+                "me@example.com",
+                "ana@example.com",
+                "w-2@example.com",
+                "I'll call you tomorrow. Could you check the address?",
+            ),
+        ],
+        &["me@example.com".to_owned()],
+        Vec::new(),
+        &rapport_core::mail::MailOptions::default(),
+        Timestamp::now(),
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.suggestions_offered, 2);
+    let offered = suggestion::on_offer(db, &a, None, 10, Timestamp::now())
+        .await
+        .expect("list");
+    let id_of = |d: Direction| {
+        offered
+            .items
+            .iter()
+            .find(|v| v.suggestion.direction == d)
+            .map(|v| v.suggestion.id.to_string())
+            .expect("a suggestion")
+    };
+    let (theirs, mine) = (id_of(Direction::Theirs), id_of(Direction::Mine));
+
+    let b = Browser::new(db, &a).await;
+    let today = b.get("/today").await;
+    assert_eq!(today.status, 200);
+    assert!(
+        today.body.contains("Confirm these promises"),
+        "{}",
+        today.body
+    );
+    assert!(today.body.contains("Send the signed order"));
+    assert!(
+        today
+            .body
+            .contains(&format!("/suggestions/{theirs}/accept"))
+    );
+    assert!(today.body.contains(&format!("/suggestions/{mine}/dismiss")));
+
+    // A bad date is refused on the list, which offers the form again; nothing changes.
+    let bad = b
+        .post(
+            &format!("/suggestions/{mine}/accept"),
+            &[("due", "someday"), ("back", "/today")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains(&format!("/suggestions/{mine}/accept")));
+    assert_eq!(count(db, &a).await, 0);
+
+    // Accepted with the date and the words changed: a commitment of theirs.
+    let due = (Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        + 5.days())
+    .to_string();
+    let ok = b
+        .post(
+            &format!("/suggestions/{theirs}/accept"),
+            &[
+                ("due", due.as_str()),
+                ("text", "Send the signed order form"),
+                ("back", "/today"),
+            ],
+        )
+        .await;
+    assert_eq!((ok.status, location(&ok).as_str()), (303, "/today"));
+    let all = ledger::list_commitments(db, &a, CommitmentQuery::default())
+        .await
+        .expect("list");
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (
+            all[0].direction,
+            all[0].text.as_str(),
+            all[0].due.date.to_string()
+        ),
+        (Direction::Theirs, "Send the signed order form", due.clone())
+    );
+    assert!(
+        all[0].source_interaction_id.is_some(),
+        "the email is its source"
+    );
+    let twice = b
+        .post(
+            &format!("/suggestions/{theirs}/accept"),
+            &[("due", due.as_str())],
+        )
+        .await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("already accepted"), "{}", twice.body);
+    assert_eq!(count(db, &a).await, 1);
+
+    // Dismissed: gone from Today and from the list.
+    let gone = b
+        .post(
+            &format!("/suggestions/{mine}/dismiss"),
+            &[("back", "/today")],
+        )
+        .await;
+    assert_eq!(gone.status, 303);
+    let list = b.get("/suggestions").await;
+    assert!(
+        list.body.contains("No promises from your mail to confirm"),
+        "{}",
+        list.body
+    );
+    assert!(
+        !b.get("/today")
+            .await
+            .body
+            .contains("Confirm these promises")
+    );
+}
+
 on_both_backends!(
+    promises_from_mail_are_confirmed_from_today,
     every_outcome_of_a_promise_from_the_browser,
     contacts_are_added_edited_archived_and_restored,
     today_shows_the_most_urgent_few_and_all_on_asking,

@@ -253,7 +253,15 @@ pub async fn import<
                     direction,
                     text: p.text.clone(),
                     due: p.due,
-                    sentence: p.sentence.chars().take(MAX_SENTENCE_CHARS).collect(),
+                    sentence: if p.sentence.chars().count() > MAX_SENTENCE_CHARS {
+                        p.sentence
+                            .chars()
+                            .take(MAX_SENTENCE_CHARS - 1)
+                            .collect::<String>()
+                            + "\u{2026}"
+                    } else {
+                        p.sentence.clone()
+                    },
                     message_key: m.key.clone(),
                     ordinal: u32::try_from(ordinal).unwrap_or(u32::MAX),
                     message_id: m.message_id.clone(),

@@ -63,6 +63,14 @@ pub(super) struct SuggestionsPage {
     page_size: u32,
 }
 
+/// Why an accept or a dismiss was refused, shown above the list.
+pub(super) struct Refusal {
+    id: String,
+    message: String,
+    /// A promise of mine on a day already full: the form offers "Accept anyway".
+    day_full: bool,
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct SuggestionsQuery {
     after: Option<String>,
@@ -74,7 +82,7 @@ async fn suggestions_view(
     state: &AppState,
     s: &Session,
     after: Option<&str>,
-    message: Option<(String, String)>,
+    message: Option<Refusal>,
 ) -> Result<Response, ApiError> {
     let page = suggestion::on_offer(&state.db, &s.actor, after, PAGE, now()).await?;
     let tz = s.actor.workspace.tz();
@@ -83,13 +91,21 @@ async fn suggestions_view(
         .iter()
         .map(|v| SuggestionForm::of(v, &tz))
         .collect();
-    // A refusal names the suggestion it is about: its form offers to go past the load.
-    let (message, refused) = match message {
-        Some((id, m)) => (Some(m), Some(id)),
-        None => (None, None),
+    // A refusal names the suggestion it is about: its form offers to go past a full day.
+    let (message, refused, day_full) = match message {
+        Some(r) => (Some(r.message), Some(r.id), r.day_full),
+        None => (None, None, false),
     };
+    // The refused one first, wherever its page is.
+    if let Some(id) = &refused
+        && !rows.iter().any(|r| r.id == *id)
+        && let Ok(v) = suggestion::suggestion(&state.db, &s.actor, id).await
+        && v.suggestion.status == rapport_core::suggestion::SuggestionStatus::Open
+    {
+        rows.insert(0, SuggestionForm::of(&v, &tz));
+    }
     for r in &mut rows {
-        r.anyway = refused.as_deref() == Some(r.id.as_str());
+        r.anyway = day_full && refused.as_deref() == Some(r.id.as_str());
     }
     let here = match after {
         Some(a) => format!("/suggestions?after={a}"),
@@ -168,7 +184,12 @@ pub(super) async fn accept_suggestion(
                 rapport_core::Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 _ => StatusCode::CONFLICT,
             };
-            suggestions_view(&state, &s, None, Some((id, e.to_string())))
+            let refusal = Refusal {
+                id,
+                message: e.to_string(),
+                day_full: matches!(e, rapport_core::Error::DayFull(_)),
+            };
+            suggestions_view(&state, &s, None, Some(refusal))
                 .await
                 .map(|mut r| {
                     *r.status_mut() = status;
@@ -188,7 +209,12 @@ pub(super) async fn dismiss_suggestion(
     match suggestion::dismiss(&state.db, &s.actor, &id, now()).await {
         Ok(_) => redirect(&back_to(f.back.as_deref(), "/today")),
         Err(e @ rapport_core::Error::Conflict(_)) => {
-            suggestions_view(&state, &s, None, Some((id, e.to_string())))
+            let refusal = Refusal {
+                id,
+                message: e.to_string(),
+                day_full: false,
+            };
+            suggestions_view(&state, &s, None, Some(refusal))
                 .await
                 .map(|mut r| {
                     *r.status_mut() = StatusCode::CONFLICT;
