@@ -4,7 +4,7 @@
 // phone → record a promise through the promise-load confirm → at risk with a reason →
 // Today shows it first → told → kept; edit, archive and restore a contact; log an
 // interaction; record a fact, edit and delete it; open the brief; move a deal through the board; import a
-// vCard from settings. Every page passes axe-core and is screenshot to e2e/output/.
+// vCard from settings; accept a promise found in mail from Today. Every page passes axe-core and is screenshot to e2e/output/.
 //
 //   node e2e/daily.mjs [path/to/rapport]     (default: target/debug/rapport)
 
@@ -231,6 +231,29 @@ async function flows(page, base, link, label) {
   await page.getByRole("button", { name: "Import now" }).click();
   await go("/contacts?q=kenji");
   await page.getByRole("link", { name: "Kenji Sato" }).waitFor();
+
+  // Kenji's email (sent through the API, with a token made in settings) holds a promise:
+  // Today offers it, and one tap records it in the ledger.
+  await go("/settings");
+  await page.locator("#token-name").fill("mail");
+  await page.getByRole("button", { name: "Create a token" }).click();
+  const token = ((await page.locator('p[role="status"] code').textContent()) ?? "").trim();
+  const when = new Date(Date.now() - 3600_000).toUTCString().replace("GMT", "+0000");
+  const message = `From: Kenji Sato <kenji@sato.example>\r\nTo: ana@example.com\r\nDate: ${when}\r\nSubject: The order\r\nMessage-ID: <e2e-${Date.now()}@sato.example>\r\n\r\nThanks for the call. We'll send the signed order within 3 days.\r\n`;
+  const sent = await fetch(`${base}/api/v1/mail/import`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "message/rfc822" },
+    body: message,
+  });
+  if (sent.status !== 201) fail(`the mail import answered ${sent.status}: ${await sent.text()}`);
+  await go("/today");
+  await page.getByRole("heading", { name: /Confirm these promises/ }).waitFor();
+  await shot("today-confirm-promises");
+  await page.getByRole("button", { name: "Accept", exact: true }).click();
+  await page.waitForURL(`${base}/today`);
+  if ((await page.getByRole("heading", { name: /Confirm these promises/ }).count()) !== 0) fail("an accepted promise is still offered");
+  await go("/commitments?direction=theirs");
+  await page.getByText("Send the signed order").first().waitFor();
 
   if (page.errors.length) fail(`console errors: ${page.errors.join("; ")}`);
 }
