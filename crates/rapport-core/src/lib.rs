@@ -29,6 +29,12 @@ pub mod mail {
     pub use crate::model::mail::*;
     pub use crate::usecases::mail::*;
 }
+
+/// A member's mailbox read over IMAP: its settings and the connect and forget use cases.
+pub mod mailbox {
+    pub use crate::model::mailbox::*;
+    pub use crate::usecases::mailbox::*;
+}
 pub use usecases::{brief, feed, ledger};
 
 /// Promises found in mail, on offer: the types and the accept and dismiss use cases.

@@ -129,9 +129,9 @@ fn mail_import() -> Value {
         Some(r("MailReport")),
     );
     o["responses"]["201"] = json!({"description": "Logged", "content": {"application/json": {"schema": r("MailReport")}}});
-    o["requestBody"] = json!({"required": true, "content": {
-        "message/rfc822": {"schema": {"type": "string"}},
-        "application/mbox": {"schema": {"type": "string"}}
+    // Any content type is read; documented as text (a message, or an mbox, is text).
+    o["requestBody"] = json!({"required": true, "description": "One RFC 5322 message, or an mbox file", "content": {
+        "text/plain": {"schema": {"type": "string"}}
     }});
     o
 }

@@ -69,6 +69,9 @@ const TABLES: &[(&str, &str, &str)] = &[
         "user_id IN (SELECT user_id FROM memberships WHERE workspace_id = $1)",
         "user_id, address",
     ),
+    // A member's mailbox (its password stays sealed: a restore elsewhere needs the key too).
+    ("mailboxes", "workspace_id = $1", "user_id"),
+    ("mailbox_folders", "workspace_id = $1", "user_id, folder"),
     ("contacts", "workspace_id = $1", "id"),
     (
         "contact_attributes",

@@ -13,6 +13,7 @@ mod gestures;
 mod import;
 mod ledger;
 mod mail;
+mod mailboxes;
 mod memory;
 pub mod migrate;
 mod open;

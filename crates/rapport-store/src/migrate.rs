@@ -47,7 +47,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     17 => "0017_deal_stage_totals",
     18 => "0018_mail_messages",
     19 => "0019_my_addresses",
-    20 => "0020_suggestions"
+    20 => "0020_suggestions",
+    21 => "0021_mailboxes"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -68,7 +69,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     17 => "0017_deal_stage_totals",
     18 => "0018_mail_messages",
     19 => "0019_my_addresses",
-    20 => "0020_suggestions"
+    20 => "0020_suggestions",
+    21 => "0021_mailboxes"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -154,6 +154,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<String>,
+    /// Read every member's connected mailbox this often (e.g. 5m, 1h; at least 1m), one
+    /// server at a time per mailbox. Default: never (`rapport mail sync` by hand).
+    #[arg(long, env = "RAPPORT_MAIL_EVERY", value_name = "DURATION")]
+    pub mail_every: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -1064,6 +1068,45 @@ pub enum MailCommand {
     /// or received from them, at its date, its subject as the summary and its new text
     /// (quotes and signatures removed). Importing the same mail again logs nothing twice.
     Import(MailImportArgs),
+    /// Connect your mailbox over IMAP: the login is tried first, the password (read from
+    /// stdin) is kept sealed with a key outside the database (a 0600 key file beside it, or
+    /// RAPPORT_SECRET_KEY), never shown.
+    Connect(MailConnectArgs),
+    /// Read what is new in your mailbox (each folder from where the last sync stopped), as
+    /// `mail import` reads files; `rapport serve --mail-every` does it on a schedule.
+    Sync(JsonOnly),
+    /// Forget your mailbox and its password.
+    Disconnect(JsonOnly),
+}
+
+#[derive(Debug, Args)]
+pub struct MailConnectArgs {
+    /// The IMAP server, e.g. imap.example.com.
+    #[arg(long)]
+    pub host: String,
+    /// Its port (default 993 with --tls, 143 with --starttls or --plain).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// TLS from the start (the default).
+    #[arg(long, conflicts_with_all = ["starttls", "plain"])]
+    pub tls: bool,
+    /// Plain, then STARTTLS before the login.
+    #[arg(long, conflicts_with = "plain")]
+    pub starttls: bool,
+    /// No TLS: only to a server on this machine.
+    #[arg(long)]
+    pub plain: bool,
+    /// The mailbox's user name.
+    #[arg(long)]
+    pub user: String,
+    /// Read the password from stdin (the only way: never on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    /// A folder to read (repeatable; default INBOX), e.g. --folder INBOX --folder Sent.
+    #[arg(long = "folder", value_name = "FOLDER")]
+    pub folders: Vec<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,9 @@ pub struct Context {
     pub actor: Actor,
     /// The workspace's time zone: typed times without an offset are read in it.
     pub tz: TimeZone,
+    /// Where the key that seals secrets (a mailbox's password) is kept, unless
+    /// `RAPPORT_SECRET_KEY` gives it: beside the SQLite file, or in the data directory.
+    pub key_file: std::path::PathBuf,
 }
 
 impl Context {
@@ -23,6 +26,16 @@ impl Context {
     pub async fn open(db_flag: Option<&str>) -> anyhow::Result<Context> {
         let url = database_url(db_flag)?;
         let db = Db::open(&url).await.with_context(|| describe(&url))?;
+        let key_dir = match &url {
+            DatabaseUrl::Sqlite(path) => path.parent().map(std::path::Path::to_path_buf),
+            DatabaseUrl::Postgres(_) => default_sqlite_path(
+                std::env::var("XDG_DATA_HOME").ok().as_deref(),
+                std::env::var("HOME").ok().as_deref(),
+            )
+            .and_then(|p| p.parent().map(std::path::Path::to_path_buf)),
+        }
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+        let key_file = key_dir.join("secret.key");
         let system_tz = TimeZone::system();
         let tz_name = system_tz.iana_name().unwrap_or("UTC").to_owned();
         let owner = std::env::var("USER")
@@ -35,7 +48,12 @@ impl Context {
             .await
             .map_err(rapport_core::Error::from)?;
         let tz = TimeZone::get(&actor.workspace.time_zone).unwrap_or(system_tz);
-        Ok(Context { db, actor, tz })
+        Ok(Context {
+            db,
+            actor,
+            tz,
+            key_file,
+        })
     }
 
     /// The clock, read here at the edge and passed into the core.

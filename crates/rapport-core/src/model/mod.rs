@@ -14,6 +14,7 @@ pub mod ids;
 pub mod import;
 pub mod interaction;
 pub mod mail;
+pub mod mailbox;
 pub(crate) mod named;
 pub mod promises;
 pub mod referral;

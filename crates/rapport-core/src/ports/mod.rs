@@ -11,6 +11,7 @@ mod deals;
 mod gestures;
 mod ledger;
 mod mail;
+mod mailboxes;
 mod memory;
 mod referrals;
 mod suggestions;
@@ -24,6 +25,7 @@ pub use deals::*;
 pub use gestures::*;
 pub use ledger::*;
 pub use mail::*;
+pub use mailboxes::*;
 pub use memory::*;
 pub use referrals::*;
 pub use suggestions::*;
@@ -49,6 +51,7 @@ pub trait Store:
     + GestureStore
     + AccountStore
     + MailStore
+    + MailboxStore
     + SuggestionStore
 {
 }
@@ -66,6 +69,7 @@ impl<T> Store for T where
         + GestureStore
         + AccountStore
         + MailStore
+        + MailboxStore
         + SuggestionStore
 {
 }

@@ -11,6 +11,7 @@ pub mod feed;
 pub mod keep_in_touch;
 pub mod ledger;
 pub mod mail;
+pub mod mailbox;
 pub mod referrals;
 pub mod settings;
 pub mod suggestions;

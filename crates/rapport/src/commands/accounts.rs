@@ -86,11 +86,72 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         Ok(None) => eprintln!("No SMTP server (RAPPORT_SMTP_HOST): daily digests are not sent."),
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     }
+    // Members' mailboxes: read on a schedule, one server at a time per mailbox (a lease).
+    if let Some(every) = a.mail_every.as_deref() {
+        let every = mail_interval(every)?;
+        let key = rapport_io::secret::SecretKey::load(&ctx.key_file)?;
+        eprintln!("Members' mailboxes are read every {} s.", every.as_secs());
+        let db = ctx.db.clone();
+        let holder = format!("serve-{}-{}", std::process::id(), addr);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let members = match rapport_core::ports::MailboxStore::all_mailboxes(&db).await {
+                    Ok(m) => m,
+                    Err(e) => {
+                        eprintln!("rapport: mailboxes: {e}");
+                        continue;
+                    }
+                };
+                for actor in members {
+                    let now = rapport_core::dates::micro_precision(jiff::Timestamp::now());
+                    match rapport_io::mailsync::sync(&db, &actor, &key, &holder, now).await {
+                        Ok(_) | Err(rapport_io::mailsync::SyncError::Busy) => {}
+                        // Kept with the mailbox too (its last error), for its owner to see.
+                        Err(e) => eprintln!(
+                            "rapport: the mailbox of {}: {e}",
+                            actor
+                                .user
+                                .email
+                                .as_deref()
+                                .unwrap_or(actor.user.name.as_str())
+                        ),
+                    }
+                }
+            }
+        });
+    }
     rapport_server::serve(listener, state, stop_signal())
         .await
         .context("serving HTTP")?;
     eprintln!("Rapport stopped.");
     Ok(())
+}
+
+/// `--mail-every`: 90s, 5m, 1h (at least a minute).
+fn mail_interval(text: &str) -> anyhow::Result<std::time::Duration> {
+    let t = text.trim();
+    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = n.parse().map_err(|_| {
+        rapport_core::Invalid::new("mail-every", format!("{t:?} is not a duration such as 5m"))
+    })?;
+    let secs = match unit {
+        "s" => n,
+        "m" | "" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => {
+            return Err(rapport_core::Invalid::new(
+                "mail-every",
+                format!("{t:?} is not a duration such as 5m"),
+            )
+            .into());
+        }
+    };
+    if secs < 60 {
+        return Err(rapport_core::Invalid::new("mail-every", "at least a minute (1m)").into());
+    }
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// Completes on SIGTERM or Ctrl-C: the server then stops accepting and lets requests in

@@ -6,6 +6,7 @@ mod appreciation;
 mod contact;
 mod demo;
 mod ledger;
+mod mailbox;
 mod memory;
 mod suggestions;
 mod transfer;
@@ -168,6 +169,9 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
         Command::Budget(a) => appreciation::budget(&ctx, a).await,
         Command::Mail(crate::cli::MailCommand::Import(a)) => transfer::import_mail(&ctx, a).await,
+        Command::Mail(crate::cli::MailCommand::Connect(a)) => mailbox::connect(&ctx, a).await,
+        Command::Mail(crate::cli::MailCommand::Sync(a)) => mailbox::sync(&ctx, a).await,
+        Command::Mail(crate::cli::MailCommand::Disconnect(a)) => mailbox::disconnect(&ctx, a).await,
         Command::Suggestions(a) => suggestions::list(&ctx, a).await,
         Command::Suggestion(crate::cli::SuggestionCommand::Accept(a)) => {
             suggestions::accept(&ctx, a).await

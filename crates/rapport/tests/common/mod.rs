@@ -57,6 +57,28 @@ impl Book {
             .expect("run rapport")
     }
 
+    /// Runs a command with more environment and, when given, `input` on its standard input.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)], input: Option<&str>) -> Output {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(args)
+            .env("RAPPORT_DB", &self.url)
+            .env("HOME", self.dir.path())
+            .env_remove("XDG_DATA_HOME")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run rapport");
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(input.unwrap_or("").as_bytes())
+                .expect("write stdin");
+        }
+        child.wait_with_output().expect("wait for rapport")
+    }
+
     /// Runs a command with `input` on its standard input.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
         use std::io::Write as _;
