@@ -64,8 +64,14 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 /// The largest line or literal read (a message over 25 MB is skipped by its size first).
 const MAX_LITERAL: usize = 26 * 1024 * 1024;
 
-/// How long one answer may take.
+/// How long one line of an answer may take.
 const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+
+/// How long a whole answer may take (a server trickling lines does not hold a sync forever).
+const COMMAND_WITHIN: Duration = Duration::from_secs(300);
+
+/// The most bytes one answer may hold (a message's literal and its lines).
+const ANSWER_BYTES: usize = MAX_LITERAL + 1024 * 1024;
 
 /// One answer to a command: its untagged lines (each with the literals it carried) and the
 /// tagged status line.
@@ -78,6 +84,8 @@ struct Answer {
 pub struct Session {
     stream: BufReader<Box<dyn Stream>>,
     next_tag: u32,
+    /// Bytes the answer being read may still take.
+    budget: usize,
 }
 
 impl std::fmt::Debug for Session {
@@ -149,6 +157,17 @@ async fn plain_line(tcp: &mut TcpStream) -> Result<String, ImapError> {
         .to_owned())
 }
 
+/// Whether a FETCH line is about this UID (not another message's).
+fn names_uid(line: &str, uid: u32) -> bool {
+    let uid = uid.to_string();
+    line.match_indices("UID ").any(|(at, _)| {
+        line[at + 4..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .is_some_and(|n| n == uid)
+    })
+}
+
 /// An IMAP quoted string.
 fn quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -196,12 +215,14 @@ impl Session {
                 return Ok(Session {
                     stream: BufReader::new(tls),
                     next_tag: 1,
+                    budget: ANSWER_BYTES,
                 });
             }
         };
         let mut s = Session {
             stream: BufReader::new(stream),
             next_tag: 1,
+            budget: ANSWER_BYTES,
         };
         let (greeting, _) = s.read_line().await?;
         if !greeting.starts_with("* OK") && !greeting.starts_with("* PREAUTH") {
@@ -227,6 +248,13 @@ impl Session {
             if n == 0 {
                 return Err(ImapError::Closed);
             }
+            if buf.last() != Some(&b'\n') {
+                return Err(ImapError::Protocol("a line too long".into()));
+            }
+            self.budget = self
+                .budget
+                .checked_sub(buf.len())
+                .ok_or_else(|| ImapError::Protocol("an answer too long".into()))?;
             let line = String::from_utf8_lossy(&buf);
             let line = line.trim_end_matches(['\r', '\n']);
             // A literal: `{123}` at the end of the line, then 123 bytes.
@@ -239,6 +267,10 @@ impl Session {
                     if size > MAX_LITERAL {
                         return Err(ImapError::Protocol(format!("a literal of {size} bytes")));
                     }
+                    self.budget = self
+                        .budget
+                        .checked_sub(size)
+                        .ok_or_else(|| ImapError::Protocol("an answer too long".into()))?;
                     text.push_str(head);
                     let mut bytes = vec![0u8; size];
                     tokio::time::timeout(ANSWER_WITHIN, async {
@@ -256,8 +288,20 @@ impl Session {
         }
     }
 
-    /// Sends a command (with literals after it, each announced) and reads its answer.
+    /// Sends a command (with literals after it, each announced) and reads its answer, within
+    /// [`COMMAND_WITHIN`] and [`ANSWER_BYTES`].
     async fn command(&mut self, command: &str, literals: &[&[u8]]) -> Result<Answer, ImapError> {
+        self.budget = ANSWER_BYTES;
+        tokio::time::timeout(COMMAND_WITHIN, self.command_unbounded(command, literals))
+            .await
+            .map_err(|_| ImapError::Timeout)?
+    }
+
+    async fn command_unbounded(
+        &mut self,
+        command: &str,
+        literals: &[&[u8]],
+    ) -> Result<Answer, ImapError> {
         let tag = format!("a{}", self.next_tag);
         self.next_tag += 1;
         self.stream
@@ -297,7 +341,8 @@ impl Session {
     }
 
     pub async fn login(&mut self, user: &str, password: &str) -> Result<(), ImapError> {
-        self.command(&format!("LOGIN {} {}", quoted(user), quoted(password)), &[])
+        // As literals: any byte of a password goes as it is, nothing in it is read as IMAP.
+        self.command("LOGIN", &[user.as_bytes(), password.as_bytes()])
             .await
             .map(|_| ())
     }
@@ -345,6 +390,7 @@ impl Session {
         answer
             .untagged
             .iter()
+            .filter(|(l, _)| names_uid(l, uid))
             .find_map(|(l, _)| {
                 let at = l.find("RFC822.SIZE ")?;
                 l[at + 12..]
@@ -363,6 +409,7 @@ impl Session {
         answer
             .untagged
             .into_iter()
+            .filter(|(l, _)| names_uid(l, uid))
             .find_map(|(_, mut literals)| literals.pop())
             .ok_or_else(|| ImapError::Protocol(format!("no body for message {uid}")))
     }

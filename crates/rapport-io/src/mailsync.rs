@@ -66,6 +66,15 @@ fn security_of(m: &Mailbox) -> Security {
     Security::parse(&m.security).unwrap_or(Security::Tls)
 }
 
+/// A name for this process's hold on mailboxes, unique across machines and restarts.
+pub fn holder(what: &str) -> String {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 8];
+    let _ = ring::rand::SystemRandom::new().fill(&mut bytes);
+    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{what}-{}-{random}", std::process::id())
+}
+
 /// Connects and signs in, and opens each folder: what `rapport mail connect` tries before
 /// it keeps anything.
 pub async fn try_login(
@@ -107,7 +116,7 @@ pub async fn sync(
     {
         return Err(SyncError::Busy);
     }
-    let result = read(db, actor, &mailbox, key, now).await;
+    let result = read(db, actor, &mailbox, key, holder, now).await;
     let error = result.as_ref().err().map(ToString::to_string);
     db.finish_mailbox_sync(ws, user, holder, Timestamp::now(), error.as_deref())
         .await?;
@@ -150,6 +159,7 @@ async fn read(
     actor: &Actor,
     mailbox: &Mailbox,
     key: &SecretKey,
+    holder: &str,
     now: Timestamp,
 ) -> Result<SyncReport, SyncError> {
     let password = key.open(&mailbox.sealed_password)?;
@@ -173,25 +183,43 @@ async fn read(
         let uids = s.uids_after(last).await?;
         for (k, uid) in uids.iter().enumerate() {
             let here = format!("{folder} (UID {uid})");
-            let size = s.size(*uid).await?;
-            if size > MAX_MESSAGE_BYTES {
-                skipped.push(MailSkipped {
-                    path: here,
-                    reason: format!("larger than 25 MB ({} MB)", size / (1024 * 1024)),
-                });
-            } else {
-                let bytes = s.fetch(*uid).await?;
-                match rapport_formats::mail::parse_message(&bytes) {
-                    Ok(m) => batch.push(m),
-                    Err(e) => skipped.push(MailSkipped {
-                        path: here,
-                        reason: e.to_string(),
-                    }),
+            // A message the server will not give (refused, or answered oddly) is skipped
+            // with its reason, not a reason to stop the folder for good.
+            let read = match s.size(*uid).await {
+                Ok(size) if size > MAX_MESSAGE_BYTES => {
+                    Err(format!("larger than 25 MB ({} MB)", size / (1024 * 1024)))
                 }
+                Ok(_) => match s.fetch(*uid).await {
+                    Ok(bytes) => {
+                        rapport_formats::mail::parse_message(&bytes).map_err(|e| e.to_string())
+                    }
+                    Err(e @ (ImapError::Refused(_) | ImapError::Protocol(_))) => Err(e.to_string()),
+                    Err(e) => return Err(e.into()),
+                },
+                Err(e @ (ImapError::Refused(_) | ImapError::Protocol(_))) => Err(e.to_string()),
+                Err(e) => return Err(e.into()),
+            };
+            match read {
+                Ok(m) => batch.push(m),
+                Err(reason) => skipped.push(MailSkipped { path: here, reason }),
             }
             folder_report.read += 1;
             if batch.len() + skipped.len() >= BATCH || k + 1 == uids.len() {
                 import(db, actor, &mut batch, &mut skipped, &mut report, now).await?;
+                // Still ours? A long first sync keeps its lease; one that lost it stops.
+                let at = Timestamp::now();
+                if !db
+                    .take_mailbox_lease(
+                        ws,
+                        user,
+                        holder,
+                        at.saturating_add(LEASE).unwrap_or(at),
+                        at,
+                    )
+                    .await?
+                {
+                    return Err(SyncError::Busy);
+                }
                 db.set_folder_state(
                     ws,
                     user,

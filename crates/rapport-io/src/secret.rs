@@ -20,6 +20,10 @@ pub enum SecretError {
     KeyFile(PathBuf, std::io::Error),
     #[error("the key file {0} is not a Rapport key (32 bytes in base64)")]
     BadKeyFile(PathBuf),
+    #[error(
+        "no place for the key: set RAPPORT_SECRET_KEY (32 bytes in base64), the same on every server"
+    )]
+    NoPlace,
     #[error("no randomness from the system")]
     Random,
     #[error("the secret cannot be opened with this key (was it sealed with another?)")]
@@ -50,37 +54,54 @@ fn key_of(bytes: &[u8; 32]) -> Result<SecretKey, SecretError> {
 
 impl SecretKey {
     /// `RAPPORT_SECRET_KEY` when set, else the key file `file` (made, 0600, when missing).
-    pub fn load(file: &Path) -> Result<SecretKey, SecretError> {
+    pub fn load(file: Option<&Path>) -> Result<SecretKey, SecretError> {
         if let Ok(text) = std::env::var("RAPPORT_SECRET_KEY") {
             return key_of(&decode(&text).ok_or(SecretError::BadKey)?);
         }
-        match std::fs::read_to_string(file) {
-            Ok(text) => key_of(&decode(&text).ok_or_else(|| SecretError::BadKeyFile(file.into()))?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let mut bytes = [0u8; 32];
-                SystemRandom::new()
-                    .fill(&mut bytes)
-                    .map_err(|_| SecretError::Random)?;
-                let io = |e| SecretError::KeyFile(file.into(), e);
-                if let Some(dir) = file.parent() {
-                    std::fs::create_dir_all(dir).map_err(io)?;
-                }
-                let mut options = std::fs::OpenOptions::new();
-                options.write(true).create_new(true);
-                #[cfg(unix)]
-                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                let mut f = options.open(file).map_err(io)?;
-                f.write_all(
-                    base64::engine::general_purpose::STANDARD
-                        .encode(bytes)
-                        .as_bytes(),
-                )
-                .map_err(io)?;
-                f.sync_all().map_err(io)?;
-                key_of(&bytes)
+        let file = file.ok_or(SecretError::NoPlace)?;
+        // Two processes on first use: one makes the file, the other waits for it.
+        for _ in 0..40 {
+            match std::fs::read_to_string(file) {
+                Ok(text) => match decode(&text) {
+                    Some(bytes) => return key_of(&bytes),
+                    // Being written by the process that made it.
+                    None if text.len() < 44 => {}
+                    None => return Err(SecretError::BadKeyFile(file.into())),
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => match Self::make(file) {
+                    Err(SecretError::KeyFile(_, e))
+                        if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                    made => return made,
+                },
+                Err(e) => return Err(SecretError::KeyFile(file.into(), e)),
             }
-            Err(e) => Err(SecretError::KeyFile(file.into(), e)),
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
+        Err(SecretError::BadKeyFile(file.into()))
+    }
+
+    fn make(file: &Path) -> Result<SecretKey, SecretError> {
+        let mut bytes = [0u8; 32];
+        SystemRandom::new()
+            .fill(&mut bytes)
+            .map_err(|_| SecretError::Random)?;
+        let io = |e| SecretError::KeyFile(file.into(), e);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir).map_err(io)?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut f = options.open(file).map_err(io)?;
+        f.write_all(
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .as_bytes(),
+        )
+        .map_err(io)?;
+        f.sync_all().map_err(io)?;
+        key_of(&bytes)
     }
 
     /// Seals a secret: a fresh nonce and the ciphertext, in base64.
@@ -128,7 +149,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let file = dir.path().join("keys/secret.key");
         // (RAPPORT_SECRET_KEY is not set in tests.)
-        let key = SecretKey::load(&file).expect("made");
+        let key = SecretKey::load(Some(&file)).expect("made");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -143,12 +164,12 @@ mod tests {
             "a fresh nonce"
         );
         assert_eq!(key.open(&sealed).expect("opened"), "correct horse");
-        let again = SecretKey::load(&file).expect("read");
+        let again = SecretKey::load(Some(&file)).expect("read");
         assert_eq!(again.open(&sealed).expect("opened"), "correct horse");
-        let other = SecretKey::load(&dir.path().join("other.key")).expect("made");
+        let other = SecretKey::load(Some(&dir.path().join("other.key"))).expect("made");
         assert!(other.open(&sealed).is_err());
         assert!(key.open("v1:garbage").is_err());
-        std::fs::write(dir.path().join("bad.key"), "short").expect("write");
-        assert!(SecretKey::load(&dir.path().join("bad.key")).is_err());
+        std::fs::write(dir.path().join("bad.key"), "x".repeat(60)).expect("write");
+        assert!(SecretKey::load(Some(&dir.path().join("bad.key"))).is_err());
     }
 }

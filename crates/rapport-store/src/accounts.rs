@@ -153,6 +153,17 @@ impl AccountStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+            // Their mailbox, and its password, go with them.
+            for table in ["mailbox_folders", "mailboxes"] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE workspace_id = $1 AND user_id = $2"
+                )))
+                .bind(ws.as_str())
+                .bind(from.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
             sqlx::query("DELETE FROM sessions WHERE workspace_id = $1 AND user_id = $2")
                 .bind(ws.as_str())
                 .bind(from.as_str())

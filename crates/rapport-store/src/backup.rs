@@ -302,6 +302,9 @@ impl Db {
                 "DELETE FROM appreciation_rules",
                 "DELETE FROM appreciation_budgets",
                 "DELETE FROM memberships",
+                "DELETE FROM mailbox_folders",
+                "DELETE FROM mailboxes",
+                "DELETE FROM user_addresses",
                 "DELETE FROM users",
                 "DELETE FROM workspaces",
             ] {

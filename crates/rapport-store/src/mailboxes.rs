@@ -31,6 +31,17 @@ impl MailboxStore for Db {
     ) -> StoreResult<()> {
         let folders = m.folders.join("\n");
         in_write_tx!(self, |tx| {
+            // Another server or account: what was read of the old one says nothing here.
+            let before: Option<(String, i64, String)> = sqlx::query_as(
+                "SELECT host, port, username FROM mailboxes WHERE workspace_id = $1 AND user_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(user.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            let elsewhere = before
+                .is_some_and(|(h, p, u)| h != m.host || p != i64::from(m.port) || u != m.username);
             sqlx::query(
                 "INSERT INTO mailboxes (workspace_id, user_id, host, port, security, username, \
                  secret, folders, created_at, updated_at) \
@@ -52,7 +63,7 @@ impl MailboxStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            // Another server, or other folders: what was read of the rest is forgotten.
+            // Folders no longer read are forgotten (all of them on another server).
             let states: Vec<(String,)> = sqlx::query_as(
                 "SELECT folder FROM mailbox_folders WHERE workspace_id = $1 AND user_id = $2",
             )
@@ -62,7 +73,7 @@ impl MailboxStore for Db {
             .await
             .map_err(db_err)?;
             for (folder,) in states {
-                if !m.folders.contains(&folder) {
+                if elsewhere || !m.folders.contains(&folder) {
                     sqlx::query(
                         "DELETE FROM mailbox_folders WHERE workspace_id = $1 AND user_id = $2 \
                          AND folder = $3",

@@ -16,8 +16,9 @@ pub struct Context {
     /// The workspace's time zone: typed times without an offset are read in it.
     pub tz: TimeZone,
     /// Where the key that seals secrets (a mailbox's password) is kept, unless
-    /// `RAPPORT_SECRET_KEY` gives it: beside the SQLite file, or in the data directory.
-    pub key_file: std::path::PathBuf,
+    /// `RAPPORT_SECRET_KEY` gives it: beside the SQLite file, or in the data directory
+    /// (PostgreSQL; none without a home: then the variable is needed).
+    pub key_file: Option<std::path::PathBuf>,
 }
 
 impl Context {
@@ -33,9 +34,8 @@ impl Context {
                 std::env::var("HOME").ok().as_deref(),
             )
             .and_then(|p| p.parent().map(std::path::Path::to_path_buf)),
-        }
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
-        let key_file = key_dir.join("secret.key");
+        };
+        let key_file = key_dir.map(|d| d.join("secret.key"));
         let system_tz = TimeZone::system();
         let tz_name = system_tz.iana_name().unwrap_or("UTC").to_owned();
         let owner = std::env::var("USER")

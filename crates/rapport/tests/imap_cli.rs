@@ -3,7 +3,8 @@
 //! (a certificate made for the test with openssl): connect refuses a wrong password and keeps
 //! nothing; sync reads INBOX and Sent, logs the conversations and offers the promises; a
 //! second sync reads nothing; a message appended later is read alone; the password is stored
-//! sealed. Required under CI=true; skipped (saying so) where Dovecot is not installed.
+//! sealed; `rapport serve --mail-every` reads it on its own. Required under CI=true; skipped
+//! (saying so) where Dovecot is not installed.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -404,6 +405,54 @@ fn a_mailbox_is_read_over_imap(b: &Book) {
         String::from_utf8_lossy(&other_key.stderr).contains("password"),
         "{}",
         String::from_utf8_lossy(&other_key.stderr)
+    );
+
+    // `rapport serve --mail-every` reads it on its own (its first round at start): a
+    // message appended now arrives without a sync by hand.
+    append(
+        &server,
+        "INBOX",
+        &message(
+            "Ana Lima <ana@example.com>",
+            "me@rapport.example",
+            "imap-4@example.com",
+            "I'll send the contract on Friday.",
+        ),
+    );
+    let port = free_port().to_string();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args([
+            "serve",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--mail-every",
+            "1m",
+        ])
+        .env("RAPPORT_DB", &b.url)
+        .env("HOME", b.dir.path())
+        .env_remove("XDG_DATA_HOME")
+        .env("RAPPORT_IMAP_CA_FILE", &ca)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut arrived = false;
+    for _ in 0..150 {
+        if b.json(&["suggestions"])["total"] == 3 {
+            arrived = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(arrived, "the server read the mailbox");
+    assert_eq!(
+        b.run(&["serve", "--bind", "127.0.0.1:0", "--mail-every", "10s"])
+            .status
+            .code(),
+        Some(2),
+        "at least a minute"
     );
 
     b.ok(&["mail", "disconnect"]);

@@ -100,6 +100,13 @@ impl MailboxSettings {
                     format!("{f:?} is not a folder name"),
                 ));
             }
+            // IMAP names others in modified UTF-7, which is not spoken here yet.
+            if !f.is_ascii() {
+                return Err(Invalid::new(
+                    "folder",
+                    format!("{f:?}: only folder names in plain ASCII can be read for now"),
+                ));
+            }
             if !folders.iter().any(|g| g == f) {
                 folders.push(f.to_owned());
             }

@@ -14,6 +14,8 @@ use crate::context::Context;
 use crate::render;
 
 pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
+    // Bad settings are refused before anything starts.
+    let mail_every = a.mail_every.as_deref().map(mail_interval).transpose()?;
     let listener = tokio::net::TcpListener::bind(&a.bind)
         .await
         .with_context(|| format!("listening on {}", a.bind))?;
@@ -87,12 +89,11 @@ pub async fn serve(ctx: &Context, a: ServeArgs) -> anyhow::Result<()> {
         Err(e) => return Err(anyhow::anyhow!("{e}")),
     }
     // Members' mailboxes: read on a schedule, one server at a time per mailbox (a lease).
-    if let Some(every) = a.mail_every.as_deref() {
-        let every = mail_interval(every)?;
-        let key = rapport_io::secret::SecretKey::load(&ctx.key_file)?;
+    if let Some(every) = mail_every {
+        let key = rapport_io::secret::SecretKey::load(ctx.key_file.as_deref())?;
         eprintln!("Members' mailboxes are read every {} s.", every.as_secs());
         let db = ctx.db.clone();
-        let holder = format!("serve-{}-{}", std::process::id(), addr);
+        let holder = rapport_io::mailsync::holder("serve");
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {

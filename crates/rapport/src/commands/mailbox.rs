@@ -30,14 +30,18 @@ pub async fn connect(ctx: &Context, a: MailConnectArgs) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
-    if password.is_empty() {
-        return Err(rapport_core::Invalid::new("password", "give the password on stdin").into());
+    if password.is_empty() || password.contains(['\r', '\n', '\0']) {
+        return Err(rapport_core::Invalid::new(
+            "password",
+            "give the password on stdin, on one line",
+        )
+        .into());
     }
     let how = Security::parse(&security).unwrap_or(Security::Tls);
     rapport_io::mailsync::try_login(&host, port, how, &user, &password, &folders)
         .await
         .map_err(|e| anyhow::anyhow!("the mailbox was not connected: {e}"))?;
-    let key = SecretKey::load(&ctx.key_file)?;
+    let key = SecretKey::load(ctx.key_file.as_deref())?;
     let sealed = key.seal(&password)?;
     let m = rapport_core::mailbox::connect(&ctx.db, &ctx.actor, &settings, sealed, Context::now())
         .await?;
@@ -56,8 +60,8 @@ pub async fn connect(ctx: &Context, a: MailConnectArgs) -> anyhow::Result<()> {
 }
 
 pub async fn sync(ctx: &Context, a: JsonOnly) -> anyhow::Result<()> {
-    let key = SecretKey::load(&ctx.key_file)?;
-    let holder = format!("cli-{}", std::process::id());
+    let key = SecretKey::load(ctx.key_file.as_deref())?;
+    let holder = rapport_io::mailsync::holder("cli");
     // The core's errors as themselves, for their exit codes (3: no mailbox connected).
     let report = rapport_io::mailsync::sync(&ctx.db, &ctx.actor, &key, &holder, Context::now())
         .await

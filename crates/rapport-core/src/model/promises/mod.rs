@@ -13,7 +13,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use phrasing::{DueRule, Phrase, Piece};
+use phrasing::{DueRule, Phrase, Piece, Words};
 pub use phrasing::{Phrasing, RulesError};
 
 /// The rules files, one per language.
@@ -403,7 +403,7 @@ fn judge(p: &Phrasing, sentence: &str, day: Date) -> Vec<Verdict> {
             // "Will do it tmrw": no subject, opening the sentence, a verb and more after it
             // (not "Will from accounts says hi").
             (
-                if i == 0 && n >= 3 && toks[1].word != "from" {
+                if i == 0 && n >= 3 && !Words::has(&p.words.not_after_will, &toks[1].word) {
                     &p.say_at_start[..]
                 } else {
                     none
@@ -473,7 +473,9 @@ fn judge(p: &Phrasing, sentence: &str, day: Date) -> Vec<Verdict> {
         // "I'll rework the figures and you'll have them in two days": an undated promise
         // followed by when they receive it is one promise, due then.
         let delivery = triggers.get(k + 1).filter(|next| {
-            next.opening == Opening::Receive && next.start > 0 && toks[next.start - 1].word == "and"
+            next.opening == Opening::Receive
+                && next.start > 0
+                && Words::has(&p.words.and, &toks[next.start - 1].word)
         });
         if let (Verdict::Promise(found), Some(_)) = (&v, delivery)
             && found.due.is_none()
@@ -491,7 +493,7 @@ fn judge(p: &Phrasing, sentence: &str, day: Date) -> Vec<Verdict> {
             && k > 0
             && toks
                 .get(t.end)
-                .is_some_and(|w| PRONOUNS.contains(&w.word.as_str()));
+                .is_some_and(|w| Words::has(&p.words.pronoun, &w.word));
         if !echo {
             out.push(v);
         }
@@ -499,18 +501,6 @@ fn judge(p: &Phrasing, sentence: &str, day: Date) -> Vec<Verdict> {
     }
     out
 }
-
-/// What "you'll have them" points back to.
-const PRONOUNS: &[&str] = &[
-    "it",
-    "them",
-    "this",
-    "these",
-    "that",
-    "those",
-    "everything",
-    "both",
-];
 
 fn verdict(
     p: &Phrasing,
@@ -533,7 +523,7 @@ fn verdict(
         if any_in(p, &p.lead_in, toks, clause_start, t.start) {
             let hope = toks[clause_start..t.start]
                 .iter()
-                .any(|w| w.word.starts_with("hope") || w.word == "wish");
+                .any(|w| Words::has(&p.words.hope, &w.word));
             return if hope {
                 Verdict::Pleasantry
             } else {
@@ -569,16 +559,17 @@ fn verdict(
     if t.opening == Opening::Receive && any_at(p, &p.pleasantry_object, toks, v, n).is_some() {
         return Verdict::Pleasantry;
     }
-    let be_promise = toks[v].word == "be" && any_at(p, &p.be_promise, toks, v + 1, n).is_some();
+    let be = Words::has(&p.words.be, &toks[v].word);
+    let be_promise = be && any_at(p, &p.be_promise, toks, v + 1, n).is_some();
     if !be_promise
         && let Some(e) = any_at(p, &p.plan_verb, toks, v, n)
         && !toks
             .get(e)
-            .is_some_and(|w| ["you", "your", "yours", "us"].contains(&w.word.as_str()))
+            .is_some_and(|w| Words::has(&p.words.addressee, &w.word))
     {
         return Verdict::Plan;
     }
-    if toks[v].word == "be" {
+    if be {
         let promise = be_promise
             || toks.get(v + 1).is_some_and(|w| {
                 w.word.ends_with("ing") && any_at(p, &p.be_plan, toks, v + 1, n).is_none()
@@ -589,10 +580,6 @@ fn verdict(
     }
     // Where the promise's clause ends: at a semicolon, colon or dash, at a comma before "but",
     // "so", "and"…, at the next promise.
-    const CONNECTORS: &[&str] = &[
-        "but", "so", "which", "as", "because", "since", "although", "though", "while", "whereas",
-        "and",
-    ];
     let mut end = v;
     while end < next_trigger.min(n) {
         let tok = &toks[end];
@@ -602,7 +589,7 @@ fn verdict(
                 || (tok.comma
                     && toks
                         .get(end)
-                        .is_some_and(|w| CONNECTORS.contains(&w.word.as_str()))))
+                        .is_some_and(|w| Words::has(&p.words.connector, &w.word))))
         {
             break;
         }
@@ -613,7 +600,7 @@ fn verdict(
         let Some(cond_end) = any_at(p, &p.conditional, toks, i, end) else {
             continue;
         };
-        let whether = toks[i].word == "if"
+        let whether = Words::has(&p.words.r#if, &toks[i].word)
             && (i.saturating_sub(4)..i).any(|j| {
                 any_at(p, &p.whether_before, toks, j, i).is_some()
                     && !toks[j..i].iter().any(|t| t.comma || t.stop)
@@ -718,7 +705,7 @@ fn promise_text(
     let mut text = text.trim_end_matches(|c: char| !c.is_alphanumeric());
     // "I'll send the quote today and we'll…": the link to the next promise is not this one's.
     while let Some((head, last)) = text.rsplit_once(' ') {
-        if !["and", "or", "but", "then", "so", "also"].contains(&fold(last).as_str()) {
+        if !Words::has(&p.words.link, &fold(last)) {
             break;
         }
         text = head.trim_end_matches(|c: char| !c.is_alphanumeric());
@@ -887,7 +874,10 @@ fn explicit_date(
     // 15 March, 15th of March.
     if let Some((d, _)) = day_number(w) {
         let mut j = i + 1;
-        if toks.get(j).is_some_and(|t| t.word == "of") {
+        if toks
+            .get(j)
+            .is_some_and(|t| Words::has(&p.words.of, &t.word))
+        {
             j += 1;
         }
         if let Some((m, end)) = month_at(p, toks, j, to) {
@@ -910,7 +900,7 @@ fn explicit_date(
     // The 15th: this month's if not past, else next month's (not "the 2nd draft"; "the 15th
     // of March" is read from "15th").
     let alone = |k: usize| k >= to || toks[k - 1].comma || toks[k - 1].stop;
-    if w == "the"
+    if Words::has(&p.words.the, w)
         && alone(i + 2)
         && let Some((d, true)) = toks
             .get(i + 1)

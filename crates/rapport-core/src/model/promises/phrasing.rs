@@ -62,6 +62,40 @@ pub struct Phrasing {
     pub(crate) weekdays: Vec<(Weekday, Phrase)>,
     pub(crate) months: Vec<(i8, Phrase)>,
     pub(crate) numbers: Vec<(i64, Phrase)>,
+    /// Single words the finder's grammar needs ([words]).
+    pub(crate) words: Words,
+}
+
+/// The language's small words the finder's rules are written with.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Words {
+    /// The verb "to be" after a promise word ("I'll be…").
+    pub(crate) be: Vec<String>,
+    /// "And": what joins a promise to the next.
+    pub(crate) and: Vec<String>,
+    /// Words pointing back at what was just promised ("you'll have it").
+    pub(crate) pronoun: Vec<String>,
+    /// After a comma, the words that open another clause.
+    pub(crate) connector: Vec<String>,
+    /// The other side, after a verb of going ("I'll visit you").
+    pub(crate) addressee: Vec<String>,
+    /// "If", which can mean "whether" after "check".
+    pub(crate) r#if: Vec<String>,
+    /// Hopes and wishes before a promise word: a pleasantry.
+    pub(crate) hope: Vec<String>,
+    /// After a sentence-opening "Will": a name, not the future ("Will from accounts").
+    pub(crate) not_after_will: Vec<String>,
+    /// "Of", "the": "the 15th of March".
+    pub(crate) of: Vec<String>,
+    pub(crate) the: Vec<String>,
+    /// Words that end a promise's text without belonging to it ("…and").
+    pub(crate) link: Vec<String>,
+}
+
+impl Words {
+    pub(crate) fn has(list: &[String], word: &str) -> bool {
+        list.iter().any(|w| w == word)
+    }
 }
 
 /// Why a rules file cannot be read.
@@ -141,6 +175,7 @@ impl Phrasing {
             weekdays: Vec::new(),
             months: Vec::new(),
             numbers: Vec::new(),
+            words: Words::default(),
         };
         let mut section = String::new();
         for (n, line) in text.lines().enumerate() {
@@ -215,6 +250,30 @@ impl Phrasing {
                         .filter(|m| (1..=12).contains(m))
                         .ok_or_else(|| err(format!("{k:?} is no month number")))?;
                     p.months.extend(list.into_iter().map(|ph| (m, ph)));
+                    continue;
+                }
+                ("words", k) => {
+                    let words: Vec<String> = value
+                        .split('|')
+                        .map(|w| w.trim().to_owned())
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    let w = &mut p.words;
+                    let slot = match k {
+                        "be" => &mut w.be,
+                        "and" => &mut w.and,
+                        "pronoun" => &mut w.pronoun,
+                        "connector" => &mut w.connector,
+                        "addressee" => &mut w.addressee,
+                        "if" => &mut w.r#if,
+                        "hope" => &mut w.hope,
+                        "not_after_will" => &mut w.not_after_will,
+                        "of" => &mut w.of,
+                        "the" => &mut w.the,
+                        "link" => &mut w.link,
+                        k => return Err(err(format!("unknown key {k:?} in [words]"))),
+                    };
+                    slot.extend(words);
                     continue;
                 }
                 ("number", k) => {
