@@ -152,8 +152,11 @@ pub async fn import<
     // The conversations: one per contact on each of my messages, each pair once.
     let mut seen: HashSet<(String, ContactId)> = HashSet::new();
     let keys: Vec<String> = messages.iter().map(|m| m.key.clone()).collect();
+    // Messages an earlier import logged: their promises were offered then.
+    let mut logged_before: HashSet<String> = HashSet::new();
     for chunk in keys.chunks(LOOKUP) {
         for pair in store.mail_logged(ws, chunk).await? {
+            logged_before.insert(pair.0.clone());
             seen.insert(pair);
         }
     }
@@ -221,8 +224,9 @@ pub async fn import<
     let mut offers: Vec<Suggestion> = Vec::new();
     let mut read: HashSet<&str> = HashSet::new();
     for m in messages.iter().filter(|m| mine(m) && !m.automatic) {
-        // The same message seen twice (INBOX and an archive) says its promises once.
-        if !read.insert(m.key.as_str()) {
+        // The same message seen twice (INBOX and an archive) says its promises once; one an
+        // earlier import read was offered then (a second import reads nothing twice).
+        if logged_before.contains(&m.key) || !read.insert(m.key.as_str()) {
             continue;
         }
         let direction = if me.contains(&m.from.email) {

@@ -317,7 +317,7 @@ pub async fn restore(ctx: &Context, a: crate::cli::RestoreArgs) -> anyhow::Resul
 }
 
 /// How many messages go to the core at once (memory stays flat over a large mailbox).
-const MAIL_BATCH: usize = 5000;
+const MAIL_BATCH: usize = 2000;
 
 pub async fn import_mail(ctx: &Context, a: crate::cli::MailImportArgs) -> anyhow::Result<()> {
     use rapport_core::mail::{MailOptions, MailReport, import};
