@@ -6,6 +6,20 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(postgres_tests)");
     println!("cargo::rustc-check-cfg=cfg(smtp_tests)");
+    println!("cargo::rustc-check-cfg=cfg(dav_tests)");
+    println!("cargo::rerun-if-env-changed=RAPPORT_TEST_VDIRSYNCER");
+    // The phone-sync test runs vdirsyncer and Radicale from this Python.
+    if !std::env::var("RAPPORT_TEST_VDIRSYNCER")
+        .unwrap_or_default()
+        .trim()
+        .is_empty()
+    {
+        println!("cargo::rustc-cfg=dav_tests");
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "RAPPORT_TEST_VDIRSYNCER is unset under CI=true: the CardDAV sync test must run in CI"
+        );
+    }
     println!("cargo::rerun-if-env-changed=RAPPORT_TEST_AIOSMTPD");
     // The digest's test talks to a real SMTP server (aiosmtpd) run by this Python.
     if !std::env::var("RAPPORT_TEST_AIOSMTPD")

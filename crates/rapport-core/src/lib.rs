@@ -24,6 +24,12 @@ pub use model::{
     trust, workspace,
 };
 
+/// Cards for devices (CardDAV).
+pub mod card {
+    pub use crate::model::card::*;
+    pub use crate::usecases::cards::*;
+}
+
 /// Mail: messages read, and the import that logs them as conversations.
 pub mod mail {
     pub use crate::model::mail::*;

@@ -11,6 +11,7 @@
 //! - [`text`]: bytes to text (UTF-8, else Windows-1252, as old exports are).
 
 pub mod csv;
+pub mod device;
 pub mod digest;
 pub mod ics;
 pub mod mail;

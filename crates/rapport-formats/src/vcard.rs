@@ -256,20 +256,24 @@ fn normalise_dates(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// One card's text (BEGIN to END) as a [`Card`].
 pub fn parse_card(text: &str) -> Result<Card, String> {
+    card_of(&parse_vcard(text)?)
+}
+
+/// One card's text parsed by calcard (dates without a year made readable first).
+pub(crate) fn parse_vcard(text: &str) -> Result<VCard, String> {
     let text = normalise_dates(text);
-    let vcard = VCard::parse(text.as_ref()).map_err(|e| match e {
+    VCard::parse(text.as_ref()).map_err(|e| match e {
         calcard::Entry::InvalidLine(l) => {
             let preview: String = l.chars().take(60).collect();
             format!("unreadable line {preview:?}")
         }
         calcard::Entry::UnterminatedComponent(_) => "the card never ends".into(),
         other => format!("not a vCard ({other:?})"),
-    })?;
-    card_of(&vcard)
+    })
 }
 
 /// The texts of an entry's values, components flattened in order.
-fn texts(e: &VCardEntry) -> Vec<String> {
+pub(crate) fn texts(e: &VCardEntry) -> Vec<String> {
     let mut out = Vec::new();
     for v in &e.values {
         match v {
@@ -282,7 +286,7 @@ fn texts(e: &VCardEntry) -> Vec<String> {
     out
 }
 
-fn first_text(e: &VCardEntry) -> Option<String> {
+pub(crate) fn first_text(e: &VCardEntry) -> Option<String> {
     texts(e)
         .into_iter()
         .map(|t| t.trim().to_owned())
@@ -431,10 +435,22 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             _ => {}
         }
     }
-    c.name = full_name
-        .or(structured)
-        .or_else(|| c.organisation.clone())
-        .ok_or("the card has no name (FN, N and ORG are all empty)")?;
+    c.name = match full_name.or(structured).or_else(|| c.organisation.clone()) {
+        Some(name) => name,
+        // A card with only an email or a phone is named from it, and the report says so.
+        None => {
+            let handle = c
+                .emails
+                .first()
+                .or(c.phones.first())
+                .cloned()
+                .ok_or("the card has no name (FN, N and ORG are all empty) and no email or phone to name it by")?;
+            c.warnings.push(format!(
+                "no FN, N or ORG: the contact is named {handle:?} after its email or phone"
+            ));
+            handle
+        }
+    };
     Ok(c)
 }
 
@@ -639,7 +655,7 @@ mod tests {
         let all = read_all(
             "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD\n\
              garbage between cards\n\
-             BEGIN:VCARD\nVERSION:3.0\nTEL:123\nEND:VCARD\n\
+             BEGIN:VCARD\nVERSION:3.0\nNOTE:who?\nEND:VCARD\n\
              BEGIN:VCARD\nVERSION:3.0\nFN:Bo\nEND:VCARD\n\
              BEGIN:VCARD\nVERSION:3.0\nFN:Cut short\n",
         );
@@ -654,6 +670,15 @@ mod tests {
         let cut = all[4].as_ref().expect_err("truncated");
         assert!(cut.message.contains("never ends"), "{cut}");
         assert_eq!(cut.number, 4);
+    }
+
+    #[test]
+    fn a_card_with_only_a_phone_or_email_is_named_from_it() {
+        let c = one("BEGIN:VCARD\nVERSION:3.0\nTEL:+33 6 12 34 56 78\nEND:VCARD\n");
+        assert_eq!(c.name, "+33 6 12 34 56 78");
+        assert!(c.warnings[0].contains("named"), "{:?}", c.warnings);
+        let c = one("BEGIN:VCARD\nVERSION:3.0\nEMAIL:ana@example.com\nTEL:123\nEND:VCARD\n");
+        assert_eq!(c.name, "ana@example.com");
     }
 
     #[test]

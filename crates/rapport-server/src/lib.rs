@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod cache;
+pub mod dav;
 pub mod error;
 pub mod feed;
 pub mod listen;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feed/{file}", get(feed::feed))
         .nest("/api/v1", api::routes())
         .merge(web::routes())
+        .merge(dav::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -52,6 +52,10 @@ impl Db {
     }
 }
 
+/// Columns a backup leaves out because the database derives them: the card numbers its
+/// triggers keep (a restore numbers the cards afresh).
+const DERIVED: &[&str] = &["card_seq", "card_tx"];
+
 /// The tables of a workspace backup, in the order a restore writes them (parents first):
 /// the table, the condition picking the workspace's rows (`$1`: its id), and the order that
 /// makes a backup repeatable. Sessions, login failures and set-up tokens are left out: they
@@ -211,16 +215,23 @@ impl Db {
                         .bind(ws.as_str())
                         .fetch($pool);
                     while let Some(r) = stream.try_next().await.map_err(db_err)? {
+                        let kept: Vec<usize> = (0..r.len())
+                            .filter(|i| !DERIVED.contains(&r.columns()[*i].name()))
+                            .collect();
                         if !columns_sent {
-                            let columns = r.columns().iter().map(|c| c.name().to_owned()).collect();
+                            let columns = kept
+                                .iter()
+                                .map(|i| r.columns()[*i].name().to_owned())
+                                .collect();
                             out(&BackupLine::Columns {
                                 table: (*table).to_owned(),
                                 columns,
                             })?;
                             columns_sent = true;
                         }
-                        let row = (0..r.len())
-                            .map(|i| $value(&r, i))
+                        let row = kept
+                            .iter()
+                            .map(|i| $value(&r, *i))
                             .collect::<Result<Vec<_>, _>>()
                             .map_err(db_err)?;
                         out(&BackupLine::Row {

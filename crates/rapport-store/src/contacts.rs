@@ -181,6 +181,8 @@ macro_rules! load_attributes {
     }};
 }
 
+pub(crate) use load_attributes;
+
 /// Saves contacts (their attributes too) in the transaction `$tx`, a handful of statements
 /// per chunk of contacts rather than per contact; `NotFound` if any is absent.
 macro_rules! update_contacts_in {

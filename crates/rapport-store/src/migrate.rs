@@ -48,7 +48,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     18 => "0018_mail_messages",
     19 => "0019_my_addresses",
     20 => "0020_suggestions",
-    21 => "0021_mailboxes"
+    21 => "0021_mailboxes",
+    22 => "0022_cards"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -70,7 +71,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     18 => "0018_mail_messages",
     19 => "0019_my_addresses",
     20 => "0020_suggestions",
-    21 => "0021_mailboxes"
+    21 => "0021_mailboxes",
+    22 => "0022_cards"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -21,6 +21,71 @@ pub fn aiosmtpd_python() -> String {
         .expect("RAPPORT_TEST_AIOSMTPD: set it when building and running the tests")
 }
 
+/// The Python with vdirsyncer and Radicale that the CardDAV sync tests run
+/// (`RAPPORT_TEST_VDIRSYNCER`).
+pub fn vdirsyncer_python() -> String {
+    std::env::var("RAPPORT_TEST_VDIRSYNCER")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+        .expect("RAPPORT_TEST_VDIRSYNCER: set it when building and running the tests")
+}
+
+/// [`on_both_books!`] for tests that also need vdirsyncer (`RAPPORT_TEST_VDIRSYNCER`).
+#[cfg(dav_tests)]
+#[macro_export]
+macro_rules! on_both_books_with_vdirsyncer {
+    ($($t:tt)*) => { $crate::on_both_books!($($t)*); };
+}
+
+/// [`on_both_books!`] for tests that also need vdirsyncer: ignored in this build, which was
+/// made without `RAPPORT_TEST_VDIRSYNCER`.
+#[cfg(not(dav_tests))]
+#[macro_export]
+macro_rules! on_both_books_with_vdirsyncer {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                #[ignore = "set RAPPORT_TEST_VDIRSYNCER to a Python with vdirsyncer and radicale to run it"]
+                fn $name() { super::$name(&super::Book::sqlite()); }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                #[ignore = "set RAPPORT_TEST_VDIRSYNCER and RAPPORT_TEST_POSTGRES_URL to run it"]
+                fn $name() { super::$name(&super::Book::postgres()); }
+            )*
+        }
+    };
+}
+
+/// Plain tests (no arguments) that need vdirsyncer and Radicale; ignored without them.
+#[cfg(dav_tests)]
+#[macro_export]
+macro_rules! with_vdirsyncer {
+    ($($name:ident),* $(,)?) => {
+        mod with_vdirsyncer {
+            $( #[test] fn $name() { super::$name(); } )*
+        }
+    };
+}
+
+/// Plain tests (no arguments) that need vdirsyncer and Radicale; ignored in this build.
+#[cfg(not(dav_tests))]
+#[macro_export]
+macro_rules! with_vdirsyncer {
+    ($($name:ident),* $(,)?) => {
+        mod with_vdirsyncer {
+            $(
+                #[test]
+                #[ignore = "set RAPPORT_TEST_VDIRSYNCER to a Python with vdirsyncer and radicale to run it"]
+                fn $name() { super::$name(); }
+            )*
+        }
+    };
+}
+
 /// [`on_both_backends!`] for tests that also need a real SMTP server (aiosmtpd).
 #[cfg(smtp_tests)]
 #[macro_export]

@@ -236,7 +236,7 @@ fn a_bad_file_is_refused_whole(b: &Book) {
         "bad.vcf",
         "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\n\
          BEGIN:VCARD\nVERSION:3.0\nFN:Bad Mail\nEMAIL:not-an-address\nEND:VCARD\n\
-         BEGIN:VCARD\nVERSION:3.0\nTEL:+1 555 0100\nEND:VCARD\n",
+         BEGIN:VCARD\nVERSION:3.0\nNOTE:who is this?\nEND:VCARD\n",
     );
     let err = b.fails(&["import", "vcard", &bad], 2);
     assert!(

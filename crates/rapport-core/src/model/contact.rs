@@ -354,6 +354,16 @@ pub(crate) fn clean_phone(phone: &str) -> Result<String, Invalid> {
     Ok(p.to_owned())
 }
 
+/// Whether Rapport takes this as an email address (a device may hold any text there).
+pub fn is_email(value: &str) -> bool {
+    clean_email(value).is_ok()
+}
+
+/// Whether Rapport takes this as a phone number ("+49 MOBIL" is not one).
+pub fn is_phone(value: &str) -> bool {
+    clean_phone(value).is_ok()
+}
+
 /// Tags are trimmed, lower-cased, and may not contain commas; duplicates are dropped.
 pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
     let mut out: Vec<String> = Vec::with_capacity(tags.len());

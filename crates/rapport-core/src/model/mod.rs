@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cadence;
+pub mod card;
 pub mod commitment;
 pub mod contact;
 pub mod dates;

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod bulk;
+mod cards;
 mod contacts;
 mod deals;
 mod gestures;
@@ -20,6 +21,7 @@ mod workspaces;
 
 pub use accounts::*;
 pub use bulk::*;
+pub use cards::*;
 pub use contacts::*;
 pub use deals::*;
 pub use gestures::*;
@@ -53,6 +55,7 @@ pub trait Store:
     + MailStore
     + MailboxStore
     + SuggestionStore
+    + CardStore
 {
 }
 
@@ -71,5 +74,6 @@ impl<T> Store for T where
         + MailStore
         + MailboxStore
         + SuggestionStore
+        + CardStore
 {
 }
