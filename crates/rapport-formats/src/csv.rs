@@ -500,17 +500,30 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
                     other => return Err(in_column(format!("{other:?} is not yes or no"))),
                 };
             }
-            Field::Birthday => c.birthday = parse_date(&value).map_err(in_column)?,
-            Field::Anniversary => c.anniversary = parse_date(&value).map_err(in_column)?,
+            // A date that is no date is kept in a note (see `Card::repair`).
+            Field::Birthday => match parse_date(&value) {
+                Ok(d) => c.birthday = d,
+                Err(_) => c.unreadable.push((col.header.clone(), value)),
+            },
+            Field::Anniversary => match parse_date(&value) {
+                Ok(d) => c.anniversary = d,
+                Err(_) => c.unreadable.push((col.header.clone(), value)),
+            },
             Field::Note => c.notes.push(value),
             Field::Ignore => {}
         }
     }
     let parts: Vec<String> = [first, middle, last].into_iter().flatten().collect();
-    c.name = name
+    c.name = match name
         .or_else(|| (!parts.is_empty()).then(|| parts.join(" ")))
         .or_else(|| c.organisation.clone())
-        .ok_or("no name: the name columns are empty")?;
+    {
+        Some(n) => n,
+        None => c
+            .name_from_handles()
+            .ok_or("no name: the name columns are empty, and no email or phone to name it by")?,
+    };
+    c.repair();
     Ok(c)
 }
 
@@ -655,21 +668,15 @@ mod tests {
     #[test]
     fn rows_are_named_by_their_real_line_whatever_the_line_ends() {
         for (file, lines) in [
+            (&b"name,vip\r\nAna,maybe\r\nBo,perhaps\r\n"[..], vec![2, 3]),
+            (&b"name,vip\nAna,maybe\nBo,perhaps\n"[..], vec![2, 3]),
             (
-                &b"name,birthday\r\nAna,1984-02-30\r\nBo,1999-13-01\r\n"[..],
-                vec![2, 3],
-            ),
-            (
-                &b"name,birthday\nAna,1984-02-30\nBo,1999-13-01\n"[..],
-                vec![2, 3],
-            ),
-            (
-                &b"\xef\xbb\xbfname,birthday\r\nAna,1984-02-30\r\n\r\nBo,1999-13-01"[..],
+                &b"\xef\xbb\xbfname,vip\r\nAna,maybe\r\n\r\nBo,perhaps"[..],
                 vec![2, 4],
             ),
             // A quoted note over two lines pushes the next row down.
             (
-                &b"name,notes,birthday\r\nAna,\"one\r\ntwo\",1984-02-30\r\nBo,,1999-13-01\r\n"[..],
+                &b"name,notes,vip\r\nAna,\"one\r\ntwo\",maybe\r\nBo,,perhaps\r\n"[..],
                 vec![2, 4],
             ),
         ] {
@@ -684,9 +691,9 @@ mod tests {
 
     #[test]
     fn a_quoted_field_of_many_lines_is_counted_in_bounded_memory() {
-        let mut file = b"name,notes,birthday\n\"Ana\",\"".to_vec();
+        let mut file = b"name,notes,vip\n\"Ana\",\"".to_vec();
         file.extend(std::iter::repeat_n(b'\n', 300_000));
-        file.extend(b"\",1984-02-30\nBo,,1999-13-01\n");
+        file.extend(b"\",maybe\nBo,,perhaps\n");
         let mut r = Reader::new(&file[..], &[]).expect("header");
         let lines: Vec<usize> = r
             .by_ref()
@@ -696,9 +703,9 @@ mod tests {
         let kept = r.lines.lock().map(|l| l.recent.len()).unwrap_or(usize::MAX);
         assert!(kept as u64 <= WINDOW, "{kept} line ends remembered");
         // And 200,000 blank lines (CRLF) between two rows.
-        let mut file = b"name,birthday\r\nAna,1984-02-30\r\n".to_vec();
+        let mut file = b"name,vip\r\nAna,maybe\r\n".to_vec();
         file.extend(b"\r\n".repeat(200_000));
-        file.extend(b"Bo,1999-13-01\r\n");
+        file.extend(b"Bo,perhaps\r\n");
         let lines: Vec<usize> = Reader::new(&file[..], &[])
             .expect("header")
             .filter_map(|row| row.err().map(|e| e.line))
@@ -719,18 +726,23 @@ mod tests {
             .iter()
             .filter_map(|r| r.as_ref().err().map(ToString::to_string))
             .collect();
-        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(
-            errors[0].starts_with("row 1 (line 2): birthday:"),
+            errors[0].starts_with("row 2 (line 3): no name"),
             "{errors:?}"
         );
         assert!(
-            errors[1].starts_with("row 2 (line 3): no name"),
+            errors[1].contains("\"maybe\" is not yes or no"),
             "{errors:?}"
         );
+        // A birthday that is no date is kept in a note, and said; the row is read.
+        let ana = rows[0].as_ref().expect("Ana is read");
+        assert_eq!(ana.birthday, None);
+        assert_eq!(ana.notes, ["birthday: 1984-02-30"]);
         assert!(
-            errors[2].contains("\"maybe\" is not yes or no"),
-            "{errors:?}"
+            ana.warnings[0].contains("is not a date: kept in a note"),
+            "{:?}",
+            ana.warnings
         );
     }
 

@@ -19,17 +19,30 @@ use crate::vcard::{Version, first_text, parse_vcard, write_card};
 /// Reads the one card a device sends. An error says why it is not one usable card.
 pub fn read_device_card(text: &str) -> Result<DeviceCard, String> {
     let cards: Vec<_> = crate::vcard::Reader::new(text.as_bytes()).collect();
-    let card = match cards.as_slice() {
+    match cards.as_slice() {
         [] => return Err("the body holds no card (BEGIN:VCARD ... END:VCARD)".into()),
-        [one] => one.clone().map_err(|e| e.message)?,
+        [one] => {
+            one.as_ref().map_err(|e| e.message.clone())?;
+        }
         _ => return Err("a card resource holds exactly one card".into()),
-    };
-    let vcard = parse_vcard(text)?;
+    }
+    // The card as the device wrote it: nothing moved into notes (what Rapport does not
+    // take stays on the card, and goes back to the device).
+    let vcard = parse_vcard(&crate::text::decode(text.as_bytes()))?;
+    let card = crate::vcard::card_of(&vcard)?;
     let mut uid = None;
     let mut has_categories = false;
     let mut has_vip = false;
     for e in &vcard.entries {
         match &e.name {
+            // A contact group (vCard 4 KIND, Apple's X-ADDRESSBOOKSERVER-KIND) is not a person.
+            VCardProperty::Kind | VCardProperty::Other(_)
+                if (matches!(e.name, VCardProperty::Kind)
+                    || matches!(&e.name, VCardProperty::Other(n) if n.eq_ignore_ascii_case("X-ADDRESSBOOKSERVER-KIND")))
+                    && first_text(e).is_some_and(|k| k.eq_ignore_ascii_case("group")) =>
+            {
+                return Err("contact groups are not kept in Rapport: only cards of people and organisations".into());
+            }
             VCardProperty::Uid => uid = uid.or_else(|| first_text(e)),
             VCardProperty::Categories => has_categories = true,
             VCardProperty::Other(n) if n.eq_ignore_ascii_case("X-RAPPORT-VIP") => has_vip = true,
@@ -37,7 +50,8 @@ pub fn read_device_card(text: &str) -> Result<DeviceCard, String> {
         }
     }
     Ok(DeviceCard {
-        uid: uid.map(|u| u.strip_prefix("urn:uuid:").unwrap_or(&u).to_owned()),
+        // Kept exactly as sent (`urn:uuid:…` included): a client keys its cards by it.
+        uid,
         name: card.name,
         organisation: card.organisation,
         emails: card.emails,

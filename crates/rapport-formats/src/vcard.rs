@@ -35,9 +35,17 @@ pub struct Card {
     pub birthday: Option<YearlyDate>,
     pub anniversary: Option<YearlyDate>,
     pub notes: Vec<String>,
-    /// What was read but not kept, and why (an impossible BDAY...): the card is imported
-    /// without it, and the import report names it.
+    /// What was read but not kept as it claims to be, and why (an impossible BDAY, an
+    /// email that is not one...): the card is imported with it in a note, and the import
+    /// report names it.
     pub warnings: Vec<String>,
+    /// Dates that are no date, as (property, value written): [`Card::repair`] keeps them
+    /// in a note.
+    pub unreadable: Vec<(String, String)>,
+    /// Nothing on it that Rapport keeps (an empty card, a card with only an address, or
+    /// stray lines outside any card): skipped, with its warning, never a reason to refuse
+    /// the file.
+    pub empty: bool,
 }
 
 /// Why a card (or a stretch of the file) could not be read.
@@ -62,6 +70,8 @@ pub struct Reader<R> {
     pending_begin: Option<Vec<u8>>,
     /// The number and first line of the card last returned.
     last: (usize, usize),
+    /// Stretches of text found outside any card.
+    stray: usize,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -73,7 +83,13 @@ impl<R: BufRead> Reader<R> {
             done: false,
             pending_begin: None,
             last: (0, 0),
+            stray: 0,
         }
+    }
+
+    /// Stretches of text found outside any card so far.
+    pub fn stray(&self) -> usize {
+        self.stray
     }
 
     /// Lines read so far.
@@ -161,12 +177,16 @@ impl<R: BufRead> Iterator for Reader<R> {
                 } else {
                     format!("line {first} is")
                 };
-                return Some(Err(CardError {
-                    number: self.cards,
-                    line: first,
-                    message: format!(
-                        "{lines} not inside a card (BEGIN:VCARD ... END:VCARD), starting {preview:?}"
-                    ),
+                // Stray text is skipped and said, never a reason to refuse the cards around
+                // it (a file with no card at all is refused by the import).
+                self.stray += 1;
+                self.last = (self.cards, first);
+                return Some(Ok(Card {
+                    empty: true,
+                    warnings: vec![format!(
+                        "{lines} not inside a card (BEGIN:VCARD ... END:VCARD), starting {preview:?}: skipped"
+                    )],
+                    ..Card::default()
                 }));
             }
         }
@@ -212,12 +232,21 @@ impl<R: BufRead> Iterator for Reader<R> {
             }));
         }
         let text = crate::text::decode(&card);
-        Some(parse_card(&text).map_err(|message| CardError {
-            number,
-            line: start,
-            message,
-        }))
+        Some(
+            parse_card(&text)
+                .map(repaired)
+                .map_err(|message| CardError {
+                    number,
+                    line: start,
+                    message,
+                }),
+        )
     }
+}
+
+fn repaired(mut c: Card) -> Card {
+    c.repair();
+    c
 }
 
 /// Reads every card of a text (for tests and small inputs).
@@ -228,7 +257,8 @@ pub fn read_all(text: &str) -> Vec<Result<Card, CardError>> {
 /// A date without a year written `--MM-DD` (3.0 exporters do) as `--MMDD` (RFC 6350), which
 /// is the form calcard reads; other lines are left alone.
 fn normalise_dates(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(":--") {
+    let apple = text.to_ascii_uppercase().contains("X-APPLE-OMIT-YEAR=");
+    if !text.contains(":--") && !apple {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -236,6 +266,23 @@ fn normalise_dates(text: &str) -> std::borrow::Cow<'_, str> {
         let upper = line.to_ascii_uppercase();
         let name = upper.split([':', ';']).next().unwrap_or("");
         let name = name.rsplit('.').next().unwrap_or(name);
+        // iOS writes a birthday without a year as that year: `BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-05`.
+        if (name == "BDAY" || name == "ANNIVERSARY")
+            && let Some(at) = upper.find("X-APPLE-OMIT-YEAR=")
+            && let Some(colon) = line[at..].find(':').map(|c| at + c)
+        {
+            let year = &upper[at + 18..colon];
+            let year = year.split(';').next().unwrap_or("").trim();
+            let value = line[colon + 1..].trim_end();
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            if year.len() == 4 && digits.len() == 8 && digits.starts_with(year) {
+                out.push_str(&line[..colon + 1]);
+                out.push_str("--");
+                out.push_str(&digits[4..]);
+                out.push_str(&line[colon + 1 + value.len()..]);
+                continue;
+            }
+        }
         if (name == "BDAY" || name == "ANNIVERSARY")
             && let Some(at) = line.find(":--")
         {
@@ -293,8 +340,8 @@ pub(crate) fn first_text(e: &VCardEntry) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
-/// A BDAY or ANNIVERSARY as a yearly date: `Ok(None)` when the property is empty, an error
-/// naming the value when it holds something that is not a calendar date (1985-02-30).
+/// A BDAY or ANNIVERSARY as a yearly date: `Ok(None)` when the property is empty, the value
+/// as written when it holds something that is not a calendar date (1985-02-30).
 fn yearly_date(e: &VCardEntry) -> Result<Option<YearlyDate>, String> {
     let mut seen = None;
     for v in &e.values {
@@ -315,9 +362,7 @@ fn yearly_date(e: &VCardEntry) -> Result<Option<YearlyDate>, String> {
                     .ok()
                     .zip(i8::try_from(day).ok())
                     .and_then(|(m, d)| YearlyDate::new(year, m, d).ok());
-                return date
-                    .map(Some)
-                    .ok_or_else(|| format!("{shown:?} is not a date"));
+                return date.map(Some).ok_or(shown);
             }
             VCardValue::Text(t) => {
                 // Some exporters write dates calcard leaves as text: 1980-03-14, 19800314,
@@ -340,15 +385,13 @@ fn yearly_date(e: &VCardEntry) -> Result<Option<YearlyDate>, String> {
                     .ok()
                     .zip(rest[2..4].parse().ok())
                     .and_then(|(m, d)| YearlyDate::new(year, m, d).ok());
-                return date
-                    .map(Some)
-                    .ok_or_else(|| format!("{:?} is not a date", t.trim()));
+                return date.map(Some).ok_or_else(|| t.trim().to_owned());
             }
             _ => {}
         }
     }
     match seen {
-        Some(v) => Err(format!("{v:?} is not a date")),
+        Some(v) => Err(v),
         None => Ok(None),
     }
 }
@@ -359,11 +402,29 @@ fn push_unique(list: &mut Vec<String>, value: String) {
     }
 }
 
+/// The most emails, phone numbers, notes or CATEGORIES lines one card may have.
+pub const MAX_VALUES: usize = 200;
+
+/// The name of a card that carries something worth keeping but no name.
+pub const UNNAMED: &str = "Unnamed contact";
+
 /// Maps a parsed card; an error says what makes it unusable.
 pub fn card_of(v: &VCard) -> Result<Card, String> {
+    // A card with thousands of addresses is not a person's: refused before any work on it.
+    for (prop, what) in [
+        (VCardProperty::Email, "emails"),
+        (VCardProperty::Tel, "phone numbers"),
+        (VCardProperty::Note, "notes"),
+        (VCardProperty::Categories, "CATEGORIES lines"),
+    ] {
+        if v.entries.iter().filter(|e| e.name == prop).count() > MAX_VALUES {
+            return Err(format!("the card has more than {MAX_VALUES} {what}"));
+        }
+    }
     let mut c = Card::default();
     let mut full_name = None;
     let mut structured = None;
+    let mut nickname = None;
     for e in &v.entries {
         match &e.name {
             VCardProperty::Fn => full_name = full_name.or_else(|| first_text(e)),
@@ -382,6 +443,7 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
                 }
             }
             VCardProperty::Org => c.organisation = c.organisation.take().or_else(|| first_text(e)),
+            VCardProperty::Nickname => nickname = nickname.or_else(|| first_text(e)),
             VCardProperty::Email => {
                 if let Some(t) = first_text(e) {
                     let t = t.strip_prefix("mailto:").unwrap_or(&t).trim().to_owned();
@@ -403,15 +465,11 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             }
             VCardProperty::Bday if c.birthday.is_none() => match yearly_date(e) {
                 Ok(d) => c.birthday = d,
-                Err(m) => c
-                    .warnings
-                    .push(format!("BDAY {m}; the contact is kept without a birthday")),
+                Err(v) => c.unreadable.push(("BDAY".into(), v)),
             },
             VCardProperty::Anniversary if c.anniversary.is_none() => match yearly_date(e) {
                 Ok(d) => c.anniversary = d,
-                Err(m) => c
-                    .warnings
-                    .push(format!("ANNIVERSARY {m}; the contact is kept without it")),
+                Err(v) => c.unreadable.push(("ANNIVERSARY".into(), v)),
             },
             VCardProperty::Note => {
                 let note = texts(e).join("\n").trim().to_owned();
@@ -435,26 +493,95 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             _ => {}
         }
     }
-    c.name = match full_name.or(structured).or_else(|| c.organisation.clone()) {
+    c.name = match full_name
+        .or(structured)
+        .or_else(|| c.organisation.clone())
+        .or(nickname)
+    {
         Some(name) => name,
         // A card with only an email or a phone is named from it, and the report says so.
-        None => {
-            let handle = c
-                .emails
-                .first()
-                .or(c.phones.first())
-                .cloned()
-                .ok_or("the card has no name (FN, N and ORG are all empty) and no email or phone to name it by")?;
-            c.warnings.push(format!(
-                "no FN, N or ORG: the contact is named {handle:?} after its email or phone"
-            ));
-            handle
-        }
+        None => match c.name_from_handles() {
+            Some(n) => n,
+            None if c.tags.is_empty()
+                && c.birthday.is_none()
+                && c.anniversary.is_none()
+                && c.notes.is_empty()
+                && c.unreadable.is_empty()
+                && c.emails.is_empty()
+                && c.phones.is_empty() =>
+            {
+                c.empty = true;
+                c.warnings.push(
+                    "the card holds nothing Rapport keeps (no name, email, phone, date or note): skipped"
+                        .into(),
+                );
+                String::new()
+            }
+            None => {
+                c.warnings.push(format!(
+                    "no name, email or phone: imported as {UNNAMED:?}; give it a name"
+                ));
+                UNNAMED.to_owned()
+            }
+        },
     };
     Ok(c)
 }
 
 impl Card {
+    /// A name for a card that has none, from its first email (else phone) that is one; the
+    /// report says so.
+    pub(crate) fn name_from_handles(&mut self) -> Option<String> {
+        use rapport_core::contact::{is_email, is_phone};
+        let handle = self
+            .emails
+            .iter()
+            .find(|e| is_email(e))
+            .or(self.phones.iter().find(|p| is_phone(p)))
+            .cloned()?;
+        self.warnings.push(format!(
+            "no name: the contact is named {handle:?} after its email or phone"
+        ));
+        Some(handle)
+    }
+
+    /// Keeps what cannot be taken as what its property says in a note named by the
+    /// property, and reports it: an email or phone that is not one ("ask Jenny for Lisa's
+    /// number", "+49 MOBIL"), a date that is no date. The card is imported all the same.
+    pub fn repair(&mut self) {
+        use rapport_core::contact::{is_email, is_phone};
+        let mut kept = Vec::new();
+        for (prop, list, ok, what) in [
+            (
+                "EMAIL",
+                &mut self.emails,
+                is_email as fn(&str) -> bool,
+                "an email address",
+            ),
+            (
+                "TEL",
+                &mut self.phones,
+                is_phone as fn(&str) -> bool,
+                "a phone number",
+            ),
+        ] {
+            let (good, bad): (Vec<String>, Vec<String>) =
+                std::mem::take(list).into_iter().partition(|v| ok(v));
+            *list = good;
+            for v in bad {
+                kept.push((prop.to_owned(), v, what));
+            }
+        }
+        for (prop, v) in std::mem::take(&mut self.unreadable) {
+            kept.push((prop, v, "a date"));
+        }
+        for (prop, v, what) in kept {
+            self.warnings
+                .push(format!("{prop} {v:?} is not {what}: kept in a note"));
+            self.notes.push(format!("{prop}: {v}"));
+        }
+    }
+
     /// The contact to create from this card (its type: the card's own, else `default`),
     /// checked as if typed in; and the facts to record on it.
     pub fn to_new(
@@ -661,15 +788,68 @@ mod tests {
         );
         assert_eq!(all.len(), 5, "{all:?}");
         assert_eq!(all[0].as_ref().map(|c| c.name.as_str()), Ok("Ana"));
-        let garbage = all[1].as_ref().expect_err("junk");
-        assert_eq!(garbage.line, 5);
-        let nameless = all[2].as_ref().expect_err("no name");
-        assert_eq!((nameless.number, nameless.line), (2, 6));
-        assert!(nameless.message.contains("no name"));
+        // Stray text is skipped and said, not an error.
+        let garbage = all[1].as_ref().expect("junk is skipped");
+        assert!(garbage.empty);
+        assert!(
+            garbage.warnings[0].starts_with("line 5 is not inside a card"),
+            "{:?}",
+            garbage.warnings
+        );
+        // A card with a note but no name is kept, named so that it can be found.
+        let nameless = all[2].as_ref().expect("kept");
+        assert_eq!((nameless.name.as_str(), nameless.notes.len()), (UNNAMED, 1));
         assert_eq!(all[3].as_ref().map(|c| c.name.as_str()), Ok("Bo"));
         let cut = all[4].as_ref().expect_err("truncated");
         assert!(cut.message.contains("never ends"), "{cut}");
         assert_eq!(cut.number, 4);
+    }
+
+    #[test]
+    fn values_that_are_not_what_they_claim_are_kept_in_a_note() {
+        let c = one(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Lisa\nEMAIL:ask Jenny for Lisa's number\n\
+             EMAIL:lisa@example.com\nTEL:+49 MOBIL\nTEL:+49 170 1234567\nEND:VCARD\n",
+        );
+        assert_eq!(c.emails, ["lisa@example.com"]);
+        assert_eq!(c.phones, ["+49 170 1234567"]);
+        assert_eq!(
+            c.notes,
+            ["EMAIL: ask Jenny for Lisa's number", "TEL: +49 MOBIL"]
+        );
+        assert_eq!(c.warnings.len(), 2, "{:?}", c.warnings);
+        assert!(c.warnings[1].contains("is not a phone number: kept in a note"));
+        // Nothing usable to name it by: kept all the same, its value in a note.
+        let nameless = one("BEGIN:VCARD\nVERSION:3.0\nEMAIL:not one\nEND:VCARD\n");
+        assert_eq!(nameless.name, UNNAMED);
+        assert_eq!(nameless.notes, ["EMAIL: not one"]);
+        // Nothing at all: skipped, and said.
+        let empty = one("BEGIN:VCARD\nVERSION:3.0\nADR:;;1 Main St;;;;\nEND:VCARD\n");
+        assert!(
+            empty.empty && empty.warnings[0].contains("skipped"),
+            "{empty:?}"
+        );
+    }
+
+    #[test]
+    fn an_ios_birthday_without_a_year_has_none() {
+        let c = one(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-03-05\r\nEND:VCARD\r\n",
+        );
+        assert_eq!(c.birthday, YearlyDate::new(None, 3, 5).ok());
+        let with_year = one(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1984-03-05\r\nEND:VCARD\r\n",
+        );
+        assert_eq!(with_year.birthday, YearlyDate::new(Some(1984), 3, 5).ok());
+        let many = format!(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Spam\n{}END:VCARD\n",
+            "EMAIL:a@b.example\n".repeat(MAX_VALUES + 1)
+        );
+        assert!(
+            read_all(&many)[0]
+                .as_ref()
+                .is_err_and(|e| e.message.contains("more than"))
+        );
     }
 
     #[test]
@@ -689,6 +869,11 @@ mod tests {
             ("--1345", "is not a date"),
             ("sometime in May", "\"sometime in May\" is not a date"),
         ] {
+            let kept = one(&format!(
+                "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nBDAY:{bday}\nEND:VCARD\n"
+            ));
+            assert_eq!(kept.notes.len(), 1, "{bday}: {:?}", kept.notes);
+            assert!(kept.notes[0].starts_with("BDAY: "), "{:?}", kept.notes);
             let c = one(&format!(
                 "BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nBDAY:{bday}\nANNIVERSARY:--06-12\nEND:VCARD\n"
             ));

@@ -367,6 +367,11 @@ pub async fn import<P: FnMut() + Send>(
                     }
                 }
             }
+            // A card with nothing Rapport keeps (or stray text) is skipped, its warning
+            // already listed.
+            if card.as_ref().is_ok_and(|c| c.empty) {
+                continue;
+            }
             match card.and_then(|c| item_of(number, line, c, opts.relationship, actor, now)) {
                 // Once an item is refused nothing is written: the rest is only checked.
                 Ok(item) if error_count == 0 => items.push(item),
@@ -430,6 +435,19 @@ pub async fn import<P: FnMut() + Send>(
         .into());
     }
     let imported = written?;
+    if cards == 0 && warnings_total > 0 && matches!(src.format, Format::Vcard) {
+        // Nothing but stray text, not one card: not a vCard file (nothing was written).
+        return Err(Invalid::new(
+            "file",
+            format!(
+                "no card in it could be read (is it a vCard file?): {}",
+                warnings
+                    .first()
+                    .map_or(String::new(), |w| w.message.clone())
+            ),
+        )
+        .into());
+    }
     Ok(ImportReport {
         file: src.name.clone(),
         columns,

@@ -515,6 +515,20 @@ async fn sync_collection_reports_changes_made_anywhere(db: &Db) {
     let t3 = first(&part.body, "d:sync-token").expect("token").to_owned();
     let rest = d.report(&sync(&t3, None)).await;
     assert_eq!(rest.body.matches("<d:getetag>").count(), 1, "{}", rest.body);
+    // A limit of two among three changes lists two.
+    let t4 = first(&rest.body, "d:sync-token").expect("token").to_owned();
+    for name in ["Dan", "Eve", "Fay"] {
+        api(
+            d.addr,
+            &token,
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({"name": name})),
+        )
+        .await;
+    }
+    let two = d.report(&sync(&t4, Some(2))).await;
+    assert_eq!(two.body.matches("<d:getetag>").count(), 2, "{}", two.body);
 
     // The CTag moved; a bad or foreign token asks for a fresh sync.
     let p = d
@@ -608,6 +622,21 @@ async fn multiget_query_and_bad_requests(db: &Db) {
         ))
         .await;
     assert!(by_phone.body.contains("b.vcf") && !by_phone.body.contains("a.vcf"));
+    let both = d
+        .report(&query("<c:prop-filter name=\"FN\" test=\"allof\"><c:text-match>ana</c:text-match><c:text-match>zzz</c:text-match></c:prop-filter>"))
+        .await;
+    assert!(!both.body.contains("<d:response>"), "{}", both.body);
+    let param = d
+        .report(&query(
+            "<c:prop-filter name=\"EMAIL\"><c:param-filter name=\"TYPE\"/></c:prop-filter>",
+        ))
+        .await;
+    assert_eq!(param.status, 403);
+    let octet = d
+        .report(&query("<c:prop-filter name=\"FN\"><c:text-match collation=\"i;octet\">Ana</c:text-match></c:prop-filter>"))
+        .await;
+    assert_eq!(octet.status, 403);
+    assert!(octet.body.contains("supported-collation"));
     let unsupported = d
         .report(&query(
             "<c:prop-filter name=\"X-FOO\"><c:text-match>x</c:text-match></c:prop-filter>",
@@ -644,7 +673,133 @@ async fn multiget_query_and_bad_requests(db: &Db) {
     assert_eq!(d.put("big.vcf", &big, &[]).await.status, 413);
 }
 
+/// Parallel devices: a device's own parallel requests are never throttled; of parallel
+/// writes under one condition or one UID exactly one wins.
+async fn parallel_requests_and_conditions(db: &Db) {
+    let (_ana, _token, d) = setup(db).await;
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let (addr, auth) = (d.addr, d.auth.clone());
+        tasks.push(tokio::spawn(async move {
+            request(
+                addr,
+                "PROPFIND",
+                "/dav/",
+                &[("Authorization", &auth), ("Depth", "0")],
+                None,
+            )
+            .await
+            .status
+        }));
+    }
+    for t in tasks {
+        assert_eq!(
+            t.await.expect("task"),
+            207,
+            "a device's parallel requests are not throttled"
+        );
+    }
+
+    // The same UID under ten names at once: one card.
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (addr, auth, book) = (d.addr, d.auth.clone(), d.book.clone());
+        tasks.push(tokio::spawn(async move {
+            let c = card("same-uid", &format!("Twin {i}"), "");
+            request(
+                addr,
+                "PUT",
+                &format!("{book}twin-{i}.vcf"),
+                &[("Authorization", &auth)],
+                Some(("text/vcard", c.as_bytes())),
+            )
+            .await
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [201, 409, 412].contains(s)),
+        "{statuses:?}"
+    );
+
+    // Ten writes under the same If-Match: one wins, the others are told to read again.
+    d.put("race.vcf", &card("race", "Race", ""), &[]).await;
+    let etag = header(&d.get("race.vcf").await, "etag").to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (addr, auth, book, etag) = (d.addr, d.auth.clone(), d.book.clone(), etag.clone());
+        tasks.push(tokio::spawn(async move {
+            let c = card("race", &format!("Race {i}"), "");
+            request(
+                addr,
+                "PUT",
+                &format!("{book}race.vcf"),
+                &[("Authorization", &auth), ("If-Match", &etag)],
+                Some(("text/vcard", c.as_bytes())),
+            )
+            .await
+            .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 204).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 412).count(),
+        9,
+        "{statuses:?}"
+    );
+
+    // If-None-Match with the current tag refuses; a condition that cannot be read refuses.
+    let now = header(&d.get("race.vcf").await, "etag").to_owned();
+    let c = card("race", "Race again", "");
+    assert_eq!(
+        d.put("race.vcf", &c, &[("If-None-Match", &now)])
+            .await
+            .status,
+        412
+    );
+    assert_eq!(
+        d.put("race.vcf", &c, &[("If-Match", "\"x\", ")])
+            .await
+            .status,
+        412
+    );
+    // A group is not a contact.
+    let group = card("g", "Friends", "X-ADDRESSBOOKSERVER-KIND:group\r\n");
+    assert_eq!(d.put("group.vcf", &group, &[]).await.status, 400);
+    // A property with no namespace is answered in none.
+    let p = d
+        .send(
+            "PROPFIND",
+            &d.book,
+            &[("Depth", "0")],
+            Some((
+                "application/xml",
+                "<d:propfind xmlns:d=\"DAV:\"><d:prop><foo/></d:prop></d:propfind>",
+            )),
+        )
+        .await;
+    assert!(p.body.contains("<foo xmlns=\"\"/>"), "{}", p.body);
+}
+
 on_both_backends!(
+    parallel_requests_and_conditions,
     discovery_auth_and_the_throttle,
     cards_are_read_written_and_deleted_with_their_etags,
     sync_collection_reports_changes_made_anywhere,

@@ -810,7 +810,7 @@ async fn files_in_and_out_in_the_browser(db: &Db) {
         vec![("csrf", csrf.clone())],
         (
             "phone.vcf",
-            b"BEGIN:VCARD\nVERSION:3.0\nNOTE:who is this?\nEND:VCARD\n".to_vec(),
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nX-RAPPORT-TYPE:alien\nEND:VCARD\n".to_vec(),
         ),
     )
     .await;

@@ -53,8 +53,8 @@ impl Db {
 }
 
 /// Columns a backup leaves out because the database derives them: the card numbers its
-/// triggers keep (a restore numbers the cards afresh).
-const DERIVED: &[&str] = &["card_seq", "card_tx"];
+/// triggers keep, and their numbering (a restore numbers the cards afresh, in a new one).
+const DERIVED: &[&str] = &["card_seq", "card_epoch"];
 
 /// The tables of a workspace backup, in the order a restore writes them (parents first):
 /// the table, the condition picking the workspace's rows (`$1`: its id), and the order that

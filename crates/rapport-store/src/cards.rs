@@ -12,7 +12,8 @@ use crate::contacts::CHUNK;
 use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
-const META_COLUMNS: &str = "id, card_uid, card_href, card_seq, card_text, archived_at";
+const META_COLUMNS: &str = "id, card_uid, card_href, card_seq, card_text, archived_at, \
+     (SELECT w.card_epoch FROM workspaces w WHERE w.id = contacts.workspace_id) AS card_epoch";
 
 #[derive(sqlx::FromRow)]
 struct MetaRow {
@@ -22,6 +23,7 @@ struct MetaRow {
     card_seq: i64,
     card_text: Option<String>,
     archived_at: Option<i64>,
+    card_epoch: String,
 }
 
 impl MetaRow {
@@ -32,6 +34,7 @@ impl MetaRow {
             stored_uid: self.card_uid,
             stored_href: self.card_href,
             seq: self.card_seq,
+            epoch: self.card_epoch,
             text: self.card_text,
             archived: self.archived_at.is_some(),
         })
@@ -43,9 +46,9 @@ fn metas(rows: Vec<MetaRow>) -> StoreResult<Vec<CardMeta>> {
 }
 
 impl CardStore for Db {
-    async fn card_number(&self, ws: &WorkspaceId) -> StoreResult<i64> {
-        let n: Option<i64> = with_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT card_seq FROM workspaces WHERE id = $1")
+    async fn card_number(&self, ws: &WorkspaceId) -> StoreResult<(i64, String)> {
+        let n: Option<(i64, String)> = with_pool!(self, |pool| {
+            sqlx::query_as("SELECT card_seq, card_epoch FROM workspaces WHERE id = $1")
                 .bind(ws.as_str())
                 .fetch_optional(pool)
                 .await
@@ -84,6 +87,7 @@ impl CardStore for Db {
             .map(|m| CardChange {
                 href: m.href(),
                 seq: m.seq,
+                etag: m.etag(),
                 live: !m.archived,
             })
             .collect())
@@ -206,10 +210,60 @@ impl CardStore for Db {
         Ok(out)
     }
 
+    async fn archive_card(
+        &self,
+        ws: &WorkspaceId,
+        id: &ContactId,
+        expected_seq: Option<i64>,
+        now: jiff::Timestamp,
+    ) -> StoreResult<bool> {
+        let sql = match expected_seq {
+            Some(_) => {
+                "UPDATE contacts SET archived_at = $3, updated_at = $3 \
+                 WHERE workspace_id = $1 AND id = $2 AND archived_at IS NULL AND card_seq = $4"
+            }
+            None => {
+                "UPDATE contacts SET archived_at = $3, updated_at = $3 \
+                 WHERE workspace_id = $1 AND id = $2 AND archived_at IS NULL"
+            }
+        };
+        let n = in_write_tx!(self, |tx| {
+            let mut q = sqlx::query(sql)
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .bind(micros(now));
+            if let Some(seq) = expected_seq {
+                q = q.bind(seq);
+            }
+            q.execute(&mut *tx).await.map_err(db_err)?.rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     async fn save_card(&self, ws: &WorkspaceId, w: &CardWrite) -> StoreResult<()> {
         let one = std::slice::from_ref(&w.contact);
         let c = &w.contact;
         in_write_tx!(self, |tx| {
+            if let Some(seq) = w.expected_seq {
+                // Takes the row (PostgreSQL waits for a writer holding it, then sees its
+                // number) and checks the device's condition still holds.
+                let n = sqlx::query(
+                    "UPDATE contacts SET card_seq = card_seq \
+                     WHERE workspace_id = $1 AND id = $2 AND card_seq = $3",
+                )
+                .bind(ws.as_str())
+                .bind(c.id.as_str())
+                .bind(seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .rows_affected();
+                if n != 1 {
+                    return Err(StoreError::Conflict(
+                        "the card changed since the device read it".into(),
+                    ));
+                }
+            }
             if w.created {
                 crate::contacts::insert_contacts_in!(tx, ws, one, &[]);
                 crate::gestures::refresh_contact_in!(tx, ws.as_str(), c.id.as_str());

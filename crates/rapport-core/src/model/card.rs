@@ -46,6 +46,8 @@ pub struct CardMeta {
     pub stored_href: Option<String>,
     /// The workspace's card number at its last change.
     pub seq: i64,
+    /// The numbering it belongs to (a restore starts a new one).
+    pub epoch: String,
     /// The card as a device last sent it.
     pub text: Option<String>,
     pub archived: bool,
@@ -68,8 +70,13 @@ impl CardMeta {
 
     /// Its strong entity tag, quoted.
     pub fn etag(&self) -> String {
-        format!("\"{}\"", self.seq)
+        etag(&self.epoch, self.seq)
     }
+}
+
+/// The strong entity tag of a card at number `seq` of numbering `epoch`, quoted.
+pub fn etag(epoch: &str, seq: i64) -> String {
+    format!("\"{epoch}-{seq}\"")
 }
 
 /// The resource name of a card Rapport made.
@@ -93,20 +100,24 @@ pub fn check_href(name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// A sync token: the workspace and the card number a device has seen.
-pub fn sync_token(ws: &WorkspaceId, seq: i64) -> String {
-    format!("urn:rapport:sync:{ws}:{seq}")
+/// A sync token: the workspace, its numbering and the card number a device has seen.
+pub fn sync_token(ws: &WorkspaceId, epoch: &str, seq: i64) -> String {
+    format!("urn:rapport:sync:{ws}:{epoch}:{seq}")
 }
 
-/// The card number of a sync token given for this workspace (`None`: not one of its
-/// tokens).
-pub fn parse_sync_token(ws: &WorkspaceId, token: &str) -> Option<i64> {
+/// The card number of a sync token given for this workspace and numbering (`None`: not one
+/// of its tokens, or one from before a restore).
+pub fn parse_sync_token(ws: &WorkspaceId, epoch: &str, token: &str) -> Option<i64> {
     let rest = token.trim().strip_prefix("urn:rapport:sync:")?;
-    let (w, seq) = rest.rsplit_once(':')?;
-    if w != ws.as_str() {
+    let (rest, seq) = rest.rsplit_once(':')?;
+    let (w, e) = rest.rsplit_once(':')?;
+    if w != ws.as_str() || e != epoch {
         return None;
     }
-    seq.parse().ok().filter(|s| *s >= 0)
+    if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    seq.parse().ok()
 }
 
 /// What a device expects of the card it writes or deletes (`If-Match`, `If-None-Match`).
@@ -120,6 +131,8 @@ pub enum Expect {
     Present,
     /// `If-Match: "e1", "e2"`: the card must be at one of these versions.
     OneOf(Vec<String>),
+    /// `If-None-Match: "e1", "e2"`: the card must not be at any of these versions.
+    NoneOf(Vec<String>),
 }
 
 impl Expect {
@@ -131,6 +144,8 @@ impl Expect {
             (Self::Present, c) => c.is_some(),
             (Self::OneOf(tags), Some(c)) => tags.iter().any(|t| t.trim() == c),
             (Self::OneOf(_), None) => false,
+            (Self::NoneOf(tags), Some(c)) => !tags.iter().any(|t| t.trim() == c),
+            (Self::NoneOf(_), None) => true,
         }
     }
 }
@@ -143,12 +158,18 @@ mod tests {
     fn tokens_name_their_workspace_and_number() {
         let ws = WorkspaceId::generate();
         let other = WorkspaceId::generate();
-        let t = sync_token(&ws, 42);
-        assert_eq!(parse_sync_token(&ws, &t), Some(42));
-        assert_eq!(parse_sync_token(&other, &t), None);
-        assert_eq!(parse_sync_token(&ws, "urn:rapport:sync:x"), None);
-        assert_eq!(parse_sync_token(&ws, &format!("{t}0x")), None);
-        assert_eq!(parse_sync_token(&ws, ""), None);
+        let t = sync_token(&ws, "e1", 42);
+        assert_eq!(parse_sync_token(&ws, "e1", &t), Some(42));
+        assert_eq!(parse_sync_token(&other, "e1", &t), None);
+        assert_eq!(
+            parse_sync_token(&ws, "e2", &t),
+            None,
+            "from before a restore"
+        );
+        assert_eq!(parse_sync_token(&ws, "e1", "urn:rapport:sync:x"), None);
+        assert_eq!(parse_sync_token(&ws, "e1", &format!("{t}0x")), None);
+        assert_eq!(parse_sync_token(&ws, "e1", &t.replace(":42", ":+42")), None);
+        assert_eq!(parse_sync_token(&ws, "e1", ""), None);
     }
 
     #[test]

@@ -15,6 +15,8 @@ use super::*;
 pub struct CardChange {
     pub href: String,
     pub seq: i64,
+    /// Its ETag.
+    pub etag: String,
     pub live: bool,
 }
 
@@ -31,6 +33,9 @@ pub struct CardWrite {
     pub href: Option<String>,
     /// The card as sent.
     pub text: String,
+    /// The card number the device's condition was checked against: the write happens only
+    /// if the card is still at it (`Conflict` otherwise), checked in the write's transaction.
+    pub expected_seq: Option<i64>,
     pub add_facts: Vec<Fact>,
     pub update_facts: Vec<Fact>,
     pub delete_facts: Vec<FactId>,
@@ -38,8 +43,12 @@ pub struct CardWrite {
 
 /// Cards.
 pub trait CardStore: Send + Sync {
-    /// The workspace's card number: its address book's version (CTag) and newest sync token.
-    fn card_number(&self, ws: &WorkspaceId) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The workspace's card number and its numbering: its address book's version (CTag)
+    /// and newest sync token.
+    fn card_number(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<(i64, String)>> + Send;
 
     /// The cards changed after card number `after`, by number then name, at most `limit`;
     /// with `live_only`, archived contacts are left out (a first sync).
@@ -79,8 +88,19 @@ pub trait CardStore: Send + Sync {
         ids: &[ContactId],
     ) -> impl Future<Output = StoreResult<Vec<Contact>>> + Send;
 
+    /// Archives a live contact's card, if it is still at card number `expected_seq` when
+    /// given (checked in the transaction); false when it was not (nothing changed).
+    fn archive_card(
+        &self,
+        ws: &WorkspaceId,
+        id: &ContactId,
+        expected_seq: Option<i64>,
+        now: jiff::Timestamp,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
     /// Writes a device's card: the contact, its card columns and its facts, all or nothing.
-    /// `Conflict` if the name or UID was taken meanwhile.
+    /// `Conflict` if the name or UID was taken meanwhile, or the card is no longer at
+    /// `expected_seq`.
     fn save_card(
         &self,
         ws: &WorkspaceId,

@@ -32,19 +32,22 @@ pub const MAX_QUERY: u32 = 1_000;
 pub struct AddressBook {
     /// The workspace's name.
     pub name: String,
-    /// Its version (CTag): changes whenever a card does.
+    /// Its card number.
     pub number: i64,
+    /// Its version (CTag): changes whenever a card does.
+    pub ctag: String,
     /// The sync token of a device that has seen everything.
     pub token: String,
 }
 
 /// The acting member's address book.
 pub async fn address_book<S: CardStore>(store: &S, actor: &Actor) -> Result<AddressBook> {
-    let number = store.card_number(&actor.workspace.id).await?;
+    let (number, epoch) = store.card_number(&actor.workspace.id).await?;
     Ok(AddressBook {
         name: actor.workspace.name.clone(),
         number,
-        token: sync_token(&actor.workspace.id, number),
+        ctag: format!("{epoch}-{number}"),
+        token: sync_token(&actor.workspace.id, &epoch, number),
     })
 }
 
@@ -72,11 +75,11 @@ pub async fn changes<S: CardStore>(
     limit: Option<u32>,
 ) -> Result<Changes> {
     let ws = &actor.workspace.id;
-    let current = store.card_number(ws).await?;
+    let (current, epoch) = store.card_number(ws).await?;
     let after = match token.map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => Some(
-            parse_sync_token(ws, t)
+            parse_sync_token(ws, &epoch, t)
                 .filter(|seq| *seq <= current)
                 .ok_or_else(|| {
                     Invalid::new(
@@ -92,20 +95,23 @@ pub async fn changes<S: CardStore>(
         .await?;
     let truncated = found.len() > limit as usize;
     if truncated {
+        let next = found[limit as usize].seq;
         found.truncate(limit as usize);
         // Changes made together share a number: a token stops between numbers, never
-        // inside one, so none is skipped.
-        let last = found.last().map_or(0, |c| c.seq);
-        let whole: Vec<CardChange> = found.iter().filter(|c| c.seq < last).cloned().collect();
-        if whole.is_empty() {
-            found = store
-                .card_changes(ws, last - 1, after.is_none(), u32::MAX)
-                .await?
-                .into_iter()
-                .filter(|c| c.seq == last)
-                .collect();
-        } else {
-            found = whole;
+        // inside one, so none is skipped. When the cut falls inside a number, that number's
+        // changes wait for the next page (or, when they alone fill it, come whole).
+        if found.last().is_some_and(|c| c.seq == next) {
+            let whole: Vec<CardChange> = found.iter().filter(|c| c.seq < next).cloned().collect();
+            found = if whole.is_empty() {
+                store
+                    .card_changes(ws, next - 1, after.is_none(), u32::MAX)
+                    .await?
+                    .into_iter()
+                    .filter(|c| c.seq == next)
+                    .collect()
+            } else {
+                whole
+            };
         }
     }
     let seen = found.iter().map(|c| c.seq).max().unwrap_or(0);
@@ -115,7 +121,7 @@ pub async fn changes<S: CardStore>(
     Ok(Changes {
         changed,
         removed: gone.into_iter().map(|c| c.href).collect(),
-        token: sync_token(ws, upto),
+        token: sync_token(ws, &epoch, upto),
         truncated,
     })
 }
@@ -217,11 +223,18 @@ pub struct TextMatch {
     pub negate: bool,
 }
 
-/// An address-book query: every condition (`all_of`) or any of them.
+/// One property filter of a query: its conditions, all (`all_of`) or any of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropFilter {
+    pub all_of: bool,
+    pub matches: Vec<TextMatch>,
+}
+
+/// An address-book query: every property filter (`all_of`) or any of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CardQuery {
     pub all_of: bool,
-    pub matches: Vec<TextMatch>,
+    pub filters: Vec<PropFilter>,
     pub limit: Option<u32>,
 }
 
@@ -245,7 +258,7 @@ fn text_matches(values: &[String], m: &TextMatch) -> bool {
 }
 
 fn card_matches(c: &Contact, meta: &CardMeta, q: &CardQuery) -> bool {
-    if q.matches.is_empty() {
+    if q.filters.is_empty() {
         return true;
     }
     let test = |m: &TextMatch| {
@@ -258,10 +271,17 @@ fn card_matches(c: &Contact, meta: &CardMeta, q: &CardQuery) -> bool {
         };
         text_matches(&values, m)
     };
+    let filter = |f: &PropFilter| {
+        if f.all_of {
+            f.matches.iter().all(test)
+        } else {
+            f.matches.iter().any(test)
+        }
+    };
     if q.all_of {
-        q.matches.iter().all(test)
+        q.filters.iter().all(filter)
     } else {
-        q.matches.iter().any(test)
+        q.filters.iter().any(filter)
     }
 }
 
@@ -356,12 +376,13 @@ fn fact_changes(
     contact: &ContactId,
     existing: &[Fact],
     card: &DeviceCard,
+    previous: Option<&str>,
     now: Timestamp,
 ) -> Result<(Vec<Fact>, Vec<Fact>, Vec<FactId>)> {
     let (mut add, mut update, mut delete) = (Vec::new(), Vec::new(), Vec::new());
-    for (name, date) in [
-        ("Birthday", card.birthday),
-        ("Anniversary", card.anniversary),
+    for (name, prop, date) in [
+        ("Birthday", "BDAY", card.birthday),
+        ("Anniversary", "ANNIVERSARY", card.anniversary),
     ] {
         let mut current = existing.iter().filter(|f| is_date_named(f, name));
         match (current.next(), date) {
@@ -372,7 +393,12 @@ fn fact_changes(
                 });
             }
             (Some(_), Some(_)) => {}
-            (Some(f), None) => delete.push(f.id.clone()),
+            // Removed on the device: only when the device's own last card had it (a device
+            // that never carried it has not removed it).
+            (Some(f), None) if previous.is_some_and(|t| has_property(t, prop)) => {
+                delete.push(f.id.clone())
+            }
+            (Some(_), None) => {}
             (None, Some(d)) => add.push(date_fact(contact, name, d, now)?),
             (None, None) => {}
         }
@@ -421,6 +447,15 @@ fn fact_changes(
     Ok((add, update, delete))
 }
 
+/// Whether a card's text has a property (any group, any case).
+fn has_property(text: &str, prop: &str) -> bool {
+    text.lines().any(|l| {
+        let name = l.split([':', ';']).next().unwrap_or("");
+        let name = name.rsplit('.').next().unwrap_or(name);
+        !l.starts_with([' ', '\t']) && name.trim().eq_ignore_ascii_case(prop)
+    })
+}
+
 fn date_fact(contact: &ContactId, name: &str, d: YearlyDate, now: Timestamp) -> Result<Fact> {
     Ok(NewFact {
         kind: FactKind::Date,
@@ -466,6 +501,11 @@ pub async fn put_card<S: CardStore + BulkStore>(
     if !expect.met_by(live_tag.as_deref()) {
         return Ok(Written::Stale);
     }
+    // A condition is checked again inside the write (two devices may race).
+    let expected_seq = match (expect, &meta) {
+        (Expect::Anything, _) | (_, None) => None,
+        (_, Some(m)) => Some(m.seq),
+    };
     let uid = card
         .uid
         .as_deref()
@@ -518,7 +558,7 @@ pub async fn put_card<S: CardStore + BulkStore>(
                 ..Default::default()
             }
             .into_contact(actor.user.id.clone(), now)?;
-            let (add_facts, _, _) = fact_changes(&contact.id, &[], &card, now)?;
+            let (add_facts, _, _) = fact_changes(&contact.id, &[], &card, None, now)?;
             let id = contact.id.clone();
             let own = crate::model::card::default_href(&id) == href
                 && uid.as_deref() == Some(id.as_str());
@@ -534,6 +574,7 @@ pub async fn put_card<S: CardStore + BulkStore>(
                     },
                     href: if own { None } else { Some(href.to_owned()) },
                     text: card.text.clone(),
+                    expected_seq,
                     add_facts,
                     update_facts: Vec::new(),
                     delete_facts: Vec::new(),
@@ -585,7 +626,7 @@ pub async fn put_card<S: CardStore + BulkStore>(
                 .facts_of(ws, std::slice::from_ref(&m.contact_id))
                 .await?;
             let (add_facts, update_facts, delete_facts) =
-                fact_changes(&m.contact_id, &existing, &card, now)?;
+                fact_changes(&m.contact_id, &existing, &card, m.text.as_deref(), now)?;
             let id = m.contact_id.clone();
             (
                 CardWrite {
@@ -595,6 +636,7 @@ pub async fn put_card<S: CardStore + BulkStore>(
                     uid: m.stored_uid.clone(),
                     href: m.stored_href.clone(),
                     text: card.text.clone(),
+                    expected_seq,
                     add_facts,
                     update_facts,
                     delete_facts,
@@ -605,9 +647,17 @@ pub async fn put_card<S: CardStore + BulkStore>(
     };
     match store.save_card(ws, &write).await {
         Ok(()) => Ok(id),
-        // Another write took the name or UID meanwhile: the device's condition no longer
-        // holds.
-        Err(crate::error::StoreError::Conflict(_)) => Ok(Written::Stale),
+        // Another write got there first: it took the UID (the UID is the conflict), or the
+        // name, or changed the card (the device's condition no longer holds).
+        Err(crate::error::StoreError::Conflict(_)) => {
+            if let Some(u) = &uid
+                && let Some(h) = store.card_with_uid(ws, u).await?
+                && h.contact_id != write.contact.id
+            {
+                return Ok(Written::UidTaken(h.href()));
+            }
+            Ok(Written::Stale)
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -622,7 +672,7 @@ pub enum Removed {
 }
 
 /// Deletes the card `href` as a device asks: its contact is archived, never erased.
-pub async fn delete_card<S: CardStore + ContactStore>(
+pub async fn delete_card<S: CardStore>(
     store: &S,
     actor: &Actor,
     href: &str,
@@ -639,8 +689,12 @@ pub async fn delete_card<S: CardStore + ContactStore>(
     if !expect.met_by(Some(&meta.etag())) {
         return Ok(Removed::Stale);
     }
-    store
-        .set_archived(ws, &meta.contact_id, Some(now), now)
-        .await?;
+    let expected = (*expect != Expect::Anything).then_some(meta.seq);
+    if !store
+        .archive_card(ws, &meta.contact_id, expected, now)
+        .await?
+    {
+        return Ok(Removed::Stale);
+    }
     Ok(Removed::Archived(meta.contact_id))
 }

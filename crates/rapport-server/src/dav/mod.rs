@@ -26,8 +26,8 @@ use base64::Engine as _;
 use jiff::Timestamp;
 use rapport_core::Error;
 use rapport_core::card::{
-    self as cards, AddressBook, CardProperty, CardQuery, Expect, FullCard, MatchHow, Removed,
-    TextMatch, Written,
+    self as cards, AddressBook, CardProperty, CardQuery, Expect, FullCard, MatchHow, PropFilter,
+    Removed, TextMatch, Written,
 };
 use rapport_core::ports::AccountStore;
 use rapport_core::workspace::Actor;
@@ -40,6 +40,13 @@ use xml::{CARDDAV, CS, DAV, Element, escape};
 /// The largest request body: a card with its photo (as the vCard reader takes), or a long
 /// multiget.
 pub const MAX_BODY: usize = rapport_formats::vcard::MAX_CARD_BYTES;
+
+/// Past this size an answer lists the remaining cards as 507 (asked again later) rather
+/// than growing without bound.
+const MAX_ANSWER: usize = 128 * 1024 * 1024;
+
+/// The most distinct properties a request may ask of each resource.
+const MAX_PROPS: usize = 64;
 
 /// Cards rendered per store round trip in a multiget or a listing with their data.
 const BATCH: usize = 500;
@@ -114,7 +121,12 @@ impl Paths {
             ["principals", u] if *u == self.user => Some(Target::Principal),
             ["books", u] if *u == self.user => Some(Target::Home),
             ["books", u, w] if *u == self.user && *w == self.workspace => Some(Target::Book),
-            ["books", u, w, name] if *u == self.user && *w == self.workspace => {
+            // A name no card can have (control characters, a NUL) names nothing.
+            ["books", u, w, name]
+                if *u == self.user
+                    && *w == self.workspace
+                    && !name.chars().any(char::is_control) =>
+            {
                 Some(Target::Card((*name).to_owned()))
             }
             _ => None,
@@ -139,12 +151,12 @@ impl Paths {
     }
 }
 
-/// A path segment percent-encoded (RFC 3986: unreserved characters and sub-delimiters
-/// stay).
+/// A path segment percent-encoded: only RFC 3986's unreserved characters stay, so a name
+/// is always written the one same way.
 fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -161,8 +173,11 @@ fn decode_segment(s: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = b.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            out.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             out.push(b[i]);
@@ -239,9 +254,8 @@ fn core_error(e: Error) -> Response {
     }
 }
 
-/// The member behind a request's Basic credentials (email and device password), checked
-/// as sign-in is: the attempt counts as a failure until it succeeds, so parallel guesses
-/// cannot pass the limit.
+/// The member behind a request's Basic credentials (email and device password); wrong ones
+/// count against the sign-in throttle (ten in 15 minutes, then 429).
 async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -273,23 +287,10 @@ async fn authenticate(
     if email.is_empty() || password.is_empty() || email.contains('\0') || password.contains('\0') {
         return Err(unauthorized());
     }
-    let ip =
-        crate::proxy::client_address(addr.ip(), headers, &state.config.trusted_proxies).to_string();
-    let keys = throttle_keys(&email, Some(&ip));
-    let attempt = match reserve_attempt(state, &keys).await {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            return Err((
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, "900")],
-                "too many wrong sign-ins: wait a few minutes",
-            )
-                .into_response());
-        }
-        Err(e) => return Err(e.into_response()),
-    };
-    // Looked up on every request, never cached: a revoked device password stops working
-    // on the very next request, on every server.
+    // The device password is a long random secret, looked up by its digest on every
+    // request (never cached: a revoked one stops working on the very next request, on
+    // every server). Only a failure counts against the sign-in throttle: a device's many
+    // parallel requests are never mistaken for guesses.
     let actor = match state
         .db
         .token_actor(&digest(&password), Timestamp::now())
@@ -304,14 +305,20 @@ async fn authenticate(
             .as_deref()
             .is_some_and(|e| crate::auth::same_secret(&e.to_lowercase(), &email))
     });
-    match actor {
-        Some(a) => {
-            if let Err(e) = state.db.release_login_attempt(&attempt).await {
-                return Err(crate::error::ApiError::from(e).into_response());
-            }
-            Ok(a)
-        }
-        None => Err(unauthorized()),
+    if let Some(a) = actor {
+        return Ok(a);
+    }
+    let ip =
+        crate::proxy::client_address(addr.ip(), headers, &state.config.trusted_proxies).to_string();
+    match reserve_attempt(state, &throttle_keys(&email, Some(&ip))).await {
+        Ok(Some(_)) => Err(unauthorized()),
+        Ok(None) => Err((
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "900")],
+            "too many wrong sign-ins: wait a few minutes",
+        )
+            .into_response()),
+        Err(e) => Err(e.into_response()),
     }
 }
 
@@ -394,14 +401,20 @@ enum Want {
 }
 
 impl Want {
+    /// The properties a `<prop>` asks for, each once; at most [`MAX_PROPS`] (a request
+    /// cannot make every answer it lists as long as it likes).
     fn from_prop(el: Option<&Element>) -> Want {
         match el {
-            Some(p) => Want::These(
-                p.children
-                    .iter()
-                    .map(|c| (c.ns.clone(), c.name.clone()))
-                    .collect(),
-            ),
+            Some(p) => {
+                let mut list: Vec<Prop> = Vec::new();
+                for c in &p.children {
+                    let prop = (c.ns.clone(), c.name.clone());
+                    if !list.contains(&prop) && list.len() < MAX_PROPS {
+                        list.push(prop);
+                    }
+                }
+                Want::These(list)
+            }
             None => Want::All,
         }
     }
@@ -474,7 +487,7 @@ impl Cx<'_> {
                 (CARDDAV, "addressbook-description") => {
                     Some(escape(&format!("The contacts of {} in Rapport", book.name)))
                 }
-                (CS, "getctag") => Some(book.number.to_string()),
+                (CS, "getctag") => Some(escape(&book.ctag)),
                 (DAV, "sync-token") => Some(escape(&book.token)),
                 (DAV, "supported-report-set") => Some(
                     [
@@ -686,7 +699,7 @@ impl Cx<'_> {
                     } else {
                         for c in &all.changed {
                             let r = Resource::Card {
-                                etag: format!("\"{}\"", c.seq),
+                                etag: c.etag.clone(),
                                 data: None,
                             };
                             self.response(&mut out, &p.card(&c.href), &r, &want);
@@ -776,6 +789,17 @@ impl Cx<'_> {
     ) -> Result<(), Response> {
         let with_data = want.wants(CARDDAV, "address-data");
         for chunk in names.chunks(BATCH) {
+            if out.len() > MAX_ANSWER {
+                // Said, not silently cut: the client asks for these again.
+                for name in chunk {
+                    Self::status_response(
+                        out,
+                        &self.paths.card(name),
+                        StatusCode::INSUFFICIENT_STORAGE,
+                    );
+                }
+                continue;
+            }
             let found = cards::cards(&self.state.db, self.actor, chunk)
                 .await
                 .map_err(core_error)?;
@@ -800,8 +824,10 @@ impl Cx<'_> {
         let want = Want::from_prop(root.child(DAV, "prop"));
         let mut out = xml::multistatus_start();
         let mut names = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for h in root.all(DAV, "href") {
             match self.paths.card_of_href(&h.text) {
+                Some(n) if !seen.insert(n.clone()) => {}
                 Some(n) => names.push(n),
                 None => Self::status_response(&mut out, h.text.trim(), StatusCode::NOT_FOUND),
             }
@@ -817,23 +843,29 @@ impl Cx<'_> {
         let want = Want::from_prop(root.child(DAV, "prop"));
         let filter = root.child(CARDDAV, "filter");
         let all_of = filter.and_then(|f| f.attr("test")) == Some("allof");
-        let mut matches = Vec::new();
+        let mut filters = Vec::new();
         for pf in filter.iter().flat_map(|f| f.all(CARDDAV, "prop-filter")) {
+            let unsupported = |what: &str| {
+                precondition(
+                    StatusCode::FORBIDDEN,
+                    CARDDAV,
+                    "supported-filter",
+                    &format!("<card:{what}/>"),
+                )
+            };
             let property = match pf.attr("name").map(str::to_ascii_uppercase).as_deref() {
                 Some("FN" | "N") => CardProperty::Name,
                 Some("EMAIL") => CardProperty::Email,
                 Some("TEL") => CardProperty::Phone,
                 Some("ORG") => CardProperty::Organisation,
                 Some("UID") => CardProperty::Uid,
-                _ => {
-                    return precondition(
-                        StatusCode::FORBIDDEN,
-                        CARDDAV,
-                        "supported-filter",
-                        "<card:prop-filter/>",
-                    );
-                }
+                _ => return unsupported("prop-filter"),
             };
+            // Parameters (TYPE=work...) are not filtered on: said, rather than ignored.
+            if pf.child(CARDDAV, "param-filter").is_some() {
+                return unsupported("param-filter");
+            }
+            let mut matches = Vec::new();
             if pf.child(CARDDAV, "is-not-defined").is_some() {
                 matches.push(TextMatch {
                     property,
@@ -841,10 +873,9 @@ impl Cx<'_> {
                     how: MatchHow::Contains,
                     negate: true,
                 });
-                continue;
             }
             let tms: Vec<&Element> = pf.all(CARDDAV, "text-match").collect();
-            if tms.is_empty() {
+            if tms.is_empty() && matches.is_empty() {
                 matches.push(TextMatch {
                     property,
                     text: None,
@@ -853,19 +884,24 @@ impl Cx<'_> {
                 });
             }
             for tm in tms {
+                // Both collations RFC 6352 requires compare without case here.
+                if !matches!(
+                    tm.attr("collation"),
+                    None | Some("i;unicode-casemap") | Some("i;ascii-casemap")
+                ) {
+                    return precondition(
+                        StatusCode::FORBIDDEN,
+                        CARDDAV,
+                        "supported-collation",
+                        &escape(tm.attr("collation").unwrap_or("")),
+                    );
+                }
                 let how = match tm.attr("match-type").unwrap_or("contains") {
                     "equals" => MatchHow::Equals,
                     "contains" => MatchHow::Contains,
                     "starts-with" => MatchHow::StartsWith,
                     "ends-with" => MatchHow::EndsWith,
-                    _ => {
-                        return precondition(
-                            StatusCode::FORBIDDEN,
-                            CARDDAV,
-                            "supported-filter",
-                            "<card:text-match/>",
-                        );
-                    }
+                    _ => return unsupported("text-match"),
                 };
                 matches.push(TextMatch {
                     property,
@@ -874,6 +910,10 @@ impl Cx<'_> {
                     negate: tm.attr("negate-condition") == Some("yes"),
                 });
             }
+            filters.push(PropFilter {
+                all_of: pf.attr("test") == Some("allof"),
+                matches,
+            });
         }
         let limit = root
             .child(CARDDAV, "limit")
@@ -881,7 +921,7 @@ impl Cx<'_> {
             .and_then(|n| n.text.trim().parse().ok());
         let q = CardQuery {
             all_of,
-            matches,
+            filters,
             limit,
         };
         let (found, more) = match cards::query_cards(&self.state.db, self.actor, &q).await {
@@ -933,7 +973,7 @@ impl Cx<'_> {
         } else {
             for c in &changes.changed {
                 let r = Resource::Card {
-                    etag: format!("\"{}\"", c.seq),
+                    etag: c.etag.clone(),
                     data: None,
                 };
                 self.response(&mut out, &self.paths.card(&c.href), &r, &want);
@@ -983,25 +1023,39 @@ impl Cx<'_> {
             .into_response()
     }
 
-    /// The condition a write carries (`If-Match`, `If-None-Match: *`).
-    fn expect(&self) -> Expect {
-        let get = |h: header::HeaderName| {
-            self.headers
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-                .map(str::to_owned)
-        };
-        if let Some(m) = get(header::IF_MATCH) {
-            if m == "*" {
-                return Expect::Present;
+    /// The condition a write carries (`If-Match`, `If-None-Match`), every header of each
+    /// read (RFC 9110 lists combine); one that cannot be read refuses the write (400).
+    fn expect(&self) -> Result<Expect, Response> {
+        let list = |h: header::HeaderName| -> Result<Option<Vec<String>>, Response> {
+            let mut out: Option<Vec<String>> = None;
+            for v in self.headers.get_all(h) {
+                let v = v.to_str().map_err(|_| {
+                    plain(StatusCode::BAD_REQUEST, "a condition header cannot be read")
+                })?;
+                out.get_or_insert_with(Vec::new).extend(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_owned),
+                );
             }
-            return Expect::OneOf(m.split(',').map(|t| t.trim().to_owned()).collect());
+            Ok(out)
+        };
+        if let Some(tags) = list(header::IF_MATCH)? {
+            return Ok(if tags.iter().any(|t| t == "*") {
+                Expect::Present
+            } else {
+                Expect::OneOf(tags)
+            });
         }
-        if get(header::IF_NONE_MATCH).as_deref() == Some("*") {
-            return Expect::Absent;
+        if let Some(tags) = list(header::IF_NONE_MATCH)? {
+            return Ok(if tags.iter().any(|t| t == "*") {
+                Expect::Absent
+            } else {
+                Expect::NoneOf(tags)
+            });
         }
-        Expect::Anything
+        Ok(Expect::Anything)
     }
 
     async fn put(&self, name: &str, body: &[u8]) -> Response {
@@ -1040,12 +1094,16 @@ impl Cx<'_> {
                 );
             }
         };
+        let expect = match self.expect() {
+            Ok(e) => e,
+            Err(r) => return r,
+        };
         let done = cards::put_card(
             &self.state.db,
             self.actor,
             name,
             card,
-            &self.expect(),
+            &expect,
             Timestamp::now(),
         )
         .await;
@@ -1092,15 +1150,13 @@ impl Cx<'_> {
     }
 
     async fn delete(&self, name: &str) -> Response {
-        match cards::delete_card(
-            &self.state.db,
-            self.actor,
-            name,
-            &self.expect(),
-            Timestamp::now(),
-        )
-        .await
-        {
+        let expect = match self.expect() {
+            Ok(e) => e,
+            Err(r) => return r,
+        };
+        let done =
+            cards::delete_card(&self.state.db, self.actor, name, &expect, Timestamp::now()).await;
+        match done {
             Ok(Removed::Archived(_)) => StatusCode::NO_CONTENT.into_response(),
             Ok(Removed::Stale) => plain(
                 StatusCode::PRECONDITION_FAILED,
@@ -1122,6 +1178,8 @@ mod tests {
         }
         assert_eq!(encode_segment("a b"), "a%20b");
         assert_eq!(decode_segment("%zz"), None);
+        assert_eq!(decode_segment("%+1"), None);
+        assert_eq!(encode_segment("a+b@c.vcf"), "a%2Bb%40c.vcf");
         assert_eq!(decode_segment("%C3"), None);
     }
 }

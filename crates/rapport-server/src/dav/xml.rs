@@ -191,6 +191,8 @@ pub fn tag(ns: &str, name: &str) -> (String, String) {
         DAV => (format!("d:{name}"), String::new()),
         CARDDAV => (format!("card:{name}"), String::new()),
         CS => (format!("cs:{name}"), String::new()),
+        // No namespace: unprefixed, in none.
+        "" => (name.to_owned(), " xmlns=\"\"".to_owned()),
         other => (
             format!("x:{name}"),
             format!(" xmlns:x=\"{}\"", escape(other)),

@@ -6,16 +6,18 @@
 -- card's ETag is its own. Triggers keep it, so no write path can forget it.
 --
 -- Here a transaction takes one number for all it changes (the workspace row is updated
--- once, then locked until commit): so numbers are handed out in commit order, and a sync
--- never skips a change committed late, and a bulk import does not update one row 100,000
--- times.
+-- once, then locked until commit): so numbers are handed out in commit order, a sync never
+-- skips a change committed late, and a bulk import does not update one row 100,000 times.
 --
 -- card_uid and card_href: the UID and the resource name a device gave a card it made, kept
 -- forever (NULL: Rapport made the card; its UID is the contact's id, its name `{id}.vcf`).
 -- card_text: the card as the device last sent it, so that what Rapport does not model
 -- (PHOTO, X-ABLabel, any X-*, labels and types) goes back to the device unchanged.
 ALTER TABLE workspaces ADD COLUMN card_seq BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE workspaces ADD COLUMN card_tx BIGINT;
+-- Which numbering the numbers belong to: a restore starts a new one, so a device's token or
+-- ETag from before it is refused (the device syncs afresh) instead of meaning another card.
+ALTER TABLE workspaces ADD COLUMN card_epoch TEXT NOT NULL
+    DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 12);
 ALTER TABLE contacts ADD COLUMN card_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN card_uid TEXT;
 ALTER TABLE contacts ADD COLUMN card_href TEXT;
@@ -23,21 +25,24 @@ ALTER TABLE contacts ADD COLUMN card_text TEXT;
 
 CREATE UNIQUE INDEX contacts_by_card_href ON contacts (workspace_id, card_href)
     WHERE card_href IS NOT NULL;
-CREATE INDEX contacts_by_card_uid ON contacts (workspace_id, card_uid)
+CREATE UNIQUE INDEX contacts_by_card_uid ON contacts (workspace_id, card_uid)
     WHERE card_uid IS NOT NULL;
 CREATE INDEX contacts_by_card_seq ON contacts (workspace_id, card_seq);
 
--- The workspace's card number for the running transaction.
+-- The workspace's card number for the running transaction: taken once (the workspace row is
+-- updated, and stays locked until commit), then remembered in a transaction-local setting,
+-- never in a table (a value carried over by a dump could match a later transaction).
 CREATE FUNCTION rapport_card_number(ws TEXT) RETURNS BIGINT AS $$
 DECLARE
+    key TEXT := 'rapport.card_' || md5(ws);
+    seen TEXT := current_setting(key, true);
     seq BIGINT;
-    tx BIGINT;
 BEGIN
-    SELECT card_seq, card_tx INTO seq, tx FROM workspaces WHERE id = ws;
-    IF tx IS DISTINCT FROM txid_current() THEN
-        UPDATE workspaces SET card_seq = card_seq + 1, card_tx = txid_current()
-            WHERE id = ws RETURNING card_seq INTO seq;
+    IF seen IS NOT NULL AND seen <> '' THEN
+        RETURN seen::BIGINT;
     END IF;
+    UPDATE workspaces SET card_seq = card_seq + 1 WHERE id = ws RETURNING card_seq INTO seq;
+    PERFORM set_config(key, seq::TEXT, true);
     RETURN seq;
 END
 $$ LANGUAGE plpgsql;

@@ -10,8 +10,14 @@
 -- card_text: the card as the device last sent it, so that what Rapport does not model
 -- (PHOTO, X-ABLabel, any X-*, labels and types) goes back to the device unchanged.
 ALTER TABLE workspaces ADD COLUMN card_seq BIGINT NOT NULL DEFAULT 0;
--- Used on PostgreSQL only (one number per transaction there); kept on both for backups.
-ALTER TABLE workspaces ADD COLUMN card_tx BIGINT;
+-- Which numbering the numbers belong to: a restore starts a new one, so a device's token or
+-- ETag from before it is refused (the device syncs afresh) instead of meaning another card.
+ALTER TABLE workspaces ADD COLUMN card_epoch TEXT NOT NULL DEFAULT '';
+UPDATE workspaces SET card_epoch = lower(hex(randomblob(6)));
+CREATE TRIGGER workspaces_card_epoch AFTER INSERT ON workspaces WHEN NEW.card_epoch = ''
+BEGIN
+    UPDATE workspaces SET card_epoch = lower(hex(randomblob(6))) WHERE id = NEW.id;
+END;
 ALTER TABLE contacts ADD COLUMN card_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN card_uid TEXT;
 ALTER TABLE contacts ADD COLUMN card_href TEXT;
@@ -19,7 +25,7 @@ ALTER TABLE contacts ADD COLUMN card_text TEXT;
 
 CREATE UNIQUE INDEX contacts_by_card_href ON contacts (workspace_id, card_href)
     WHERE card_href IS NOT NULL;
-CREATE INDEX contacts_by_card_uid ON contacts (workspace_id, card_uid)
+CREATE UNIQUE INDEX contacts_by_card_uid ON contacts (workspace_id, card_uid)
     WHERE card_uid IS NOT NULL;
 CREATE INDEX contacts_by_card_seq ON contacts (workspace_id, card_seq);
 
