@@ -38,12 +38,18 @@ pub enum Field {
     Note,
     /// HubSpot's lifecycle stage: customer, or a prospect.
     Lifecycle,
+    /// A job title (LinkedIn's Position, Outlook's Job Title): kept in a note.
+    Position,
+    /// A profile's address (LinkedIn's URL, a web page): kept in a note.
+    Url,
+    /// LinkedIn's "Connected On": where and when we met, kept in a note.
+    ConnectedOn,
     Ignore,
 }
 
 impl Field {
     /// The names `--map` accepts.
-    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, ignore";
+    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, position, url, ignore";
 
     pub fn parse(s: &str) -> Result<Field, String> {
         Ok(
@@ -66,6 +72,8 @@ impl Field {
                 "birthday" => Field::Birthday,
                 "anniversary" => Field::Anniversary,
                 "note" | "notes" => Field::Note,
+                "position" | "title" | "job_title" => Field::Position,
+                "url" | "website" | "profile" => Field::Url,
                 "ignore" | "skip" => Field::Ignore,
                 other => return Err(format!("{other:?} is not a field ({})", Field::NAMES)),
             },
@@ -112,6 +120,9 @@ pub fn known_column(header: &str) -> Option<Field> {
         "anniversary" => Field::Anniversary,
         "notes" | "note" => Field::Note,
         "lifecycle stage" => Field::Lifecycle,
+        "position" | "job title" | "title" => Field::Position,
+        "url" | "profile url" | "linkedin url" | "web page" | "website" => Field::Url,
+        "connected on" => Field::ConnectedOn,
         _ => return None,
     })
 }
@@ -233,6 +244,8 @@ pub struct Reader<R: Read> {
     /// The line and the 1-based row number of the row last returned.
     last: (usize, usize),
     rows_read: usize,
+    /// Lines before the header that were not part of the table (LinkedIn's notes).
+    skipped: usize,
 }
 
 impl<R: Read> Reader<R> {
@@ -240,7 +253,7 @@ impl<R: Read> Reader<R> {
     /// where the row after it starts.
     fn line_of(&mut self, position: Option<&::csv::Position>) -> usize {
         let mut lines = self.lines.lock().unwrap_or_else(|p| p.into_inner());
-        let line = position.map_or(0, |p| p.line() as usize + lines.lfs);
+        let line = position.map_or(0, |p| p.line() as usize + lines.lfs + self.skipped);
         lines.row_starts_at(self.rows.reader().position().byte());
         line
     }
@@ -269,6 +282,32 @@ impl<R: std::io::BufRead> Reader<R> {
     /// first, then the known names. The separator is sniffed from the first buffered
     /// bytes. Refuses a file whose columns give no name.
     pub fn new(mut input: R, maps: &[(String, Field)]) -> Result<Self, String> {
+        // LinkedIn's Connections.csv opens with notes before its header ("Notes:", a
+        // quoted paragraph, a blank line): skipped, and counted so lines stay true.
+        let mut skipped = 0usize;
+        let opens_with_notes = {
+            let head = input
+                .fill_buf()
+                .map_err(|e| format!("cannot read the file: {e}"))?;
+            let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+            head.len() >= 6 && head[..6].eq_ignore_ascii_case(b"notes:")
+        };
+        if opens_with_notes {
+            let mut line = Vec::new();
+            while skipped < 50 {
+                line.clear();
+                let n = input
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| format!("cannot read the file: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                skipped += 1;
+                if line.trim_ascii().is_empty() {
+                    break;
+                }
+            }
+        }
         let head = input
             .fill_buf()
             .map_err(|e| format!("cannot read the file: {e}"))?
@@ -335,8 +374,9 @@ impl<R: std::io::BufRead> Reader<R> {
             rows: rdr.into_byte_records(),
             lines,
             columns,
-            last: (1, 0),
+            last: (1 + skipped, 0),
             rows_read: 0,
+            skipped,
         })
     }
 }
@@ -432,6 +472,12 @@ pub fn parse_date(t: &str) -> Result<Option<YearlyDate>, String> {
 
 fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, String> {
     let mut c = Card::default();
+    // A row of empty cells (`,,,,`) holds nothing: skipped, and said.
+    if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+        c.empty = true;
+        c.warnings.push("an empty row: skipped".into());
+        return Ok(c);
+    }
     let (mut name, mut first, mut middle, mut last) = (None, None, None, None);
     for (col, bytes) in columns.iter().zip(record.iter()) {
         let Some(field) = col.field else { continue };
@@ -510,6 +556,12 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
                 Err(_) => c.unreadable.push((col.header.clone(), value)),
             },
             Field::Note => c.notes.push(value),
+            Field::Position => c.notes.push(format!("Position: {value}")),
+            Field::Url => c.notes.push(format!("Profile: {value}")),
+            Field::ConnectedOn => {
+                c.notes
+                    .push(format!("Met on LinkedIn: connected on {value}"));
+            }
             Field::Ignore => {}
         }
     }
@@ -726,15 +778,13 @@ mod tests {
             .iter()
             .filter_map(|r| r.as_ref().err().map(ToString::to_string))
             .collect();
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
-            errors[0].starts_with("row 2 (line 3): no name"),
+            errors[0].contains("\"maybe\" is not yes or no"),
             "{errors:?}"
         );
-        assert!(
-            errors[1].contains("\"maybe\" is not yes or no"),
-            "{errors:?}"
-        );
+        // A row of empty cells is skipped, not refused.
+        assert!(rows[1].as_ref().is_ok_and(|c| c.empty));
         // A birthday that is no date is kept in a note, and said; the row is read.
         let ana = rows[0].as_ref().expect("Ana is read");
         assert_eq!(ana.birthday, None);
@@ -744,6 +794,42 @@ mod tests {
             "{:?}",
             ana.warnings
         );
+    }
+
+    #[test]
+    fn linkedin_connections_with_their_notes_before_the_header() {
+        let file = b"Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n\n\
+First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+Ana,Lima,https://www.linkedin.com/in/ana-lima,ana@lima.example,Lima & Co,Head of Sales,12 Mar 2024\n\
+Bo,Chen,https://www.linkedin.com/in/bo-chen,,Chen Labs,CTO,01 Feb 2023\n\
+,,,,,,\n";
+        let mut r = Reader::new(&file[..], &[]).expect("header");
+        let ana = r.next().expect("row").expect("Ana");
+        assert_eq!(ana.name, "Ana Lima");
+        assert_eq!(ana.organisation.as_deref(), Some("Lima & Co"));
+        assert_eq!(ana.emails, ["ana@lima.example"]);
+        assert_eq!(
+            ana.notes,
+            [
+                "Profile: https://www.linkedin.com/in/ana-lima",
+                "Position: Head of Sales",
+                "Met on LinkedIn: connected on 12 Mar 2024"
+            ]
+        );
+        assert_eq!(
+            r.last_row(),
+            (5, 1),
+            "lines count the notes before the header"
+        );
+        let bo = r.next().expect("row").expect("Bo");
+        assert!(bo.emails.is_empty());
+        assert_eq!(r.last_row(), (6, 2));
+        assert!(r.unused().is_empty(), "{:?}", r.unused());
+        let blank = r
+            .next()
+            .expect("row")
+            .expect("an empty row is not an error");
+        assert!(blank.empty);
     }
 
     #[test]

@@ -526,6 +526,11 @@ async fn a_person_keeps_a_promise_in_the_browser(db: &Db) {
     );
     let settings = get("/settings").await.body;
     assert!(settings.contains("2,500.00"), "{settings}");
+    // Where a phone points its CardDAV account: the configured address, never the Host.
+    assert!(
+        settings.contains(&format!("<code>http://{addr}/dav/</code>")),
+        "{settings}"
+    );
     assert!(settings.contains("customer: every 45 days"), "{settings}");
     let keep = settings
         .find("<h2>Keep in touch</h2>")

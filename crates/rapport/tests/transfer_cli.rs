@@ -685,7 +685,74 @@ fn the_digest_arrives_by_smtp_and_parses(b: &Book) {
     );
 }
 
+/// LinkedIn's Connections.csv, notes before its header and all, and a phone's vCard with
+/// values that are not what they claim: imported, each repair named by card and line.
+fn linkedin_and_repaired_cards_import(b: &Book) {
+    let linkedin = write(
+        b,
+        "Connections.csv",
+        "Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n\n\
+         First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+         Ana,Lima,https://www.linkedin.com/in/ana-lima,ana@lima.example,Lima & Co,Head of Sales,12 Mar 2024\n\
+         Bo,Chen,https://www.linkedin.com/in/bo-chen,,Chen Labs,CTO,01 Feb 2023\n",
+    );
+    let done = b.json(&["import", "csv", &linkedin]);
+    assert_eq!(done["imported"], 2, "{done}");
+    let ana = b.json(&["contact", "show", "Ana Lima"]);
+    assert_eq!(ana["organisation"], "Lima & Co");
+    let notes: Vec<&str> = ana["facts"]
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter_map(|f| f["text"].as_str())
+        .collect();
+    assert!(notes.contains(&"Position: Head of Sales"), "{notes:?}");
+    assert!(
+        notes.contains(&"Profile: https://www.linkedin.com/in/ana-lima"),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"Met on LinkedIn: connected on 12 Mar 2024"),
+        "{notes:?}"
+    );
+
+    let phone = write(
+        b,
+        "phone.vcf",
+        "garbage before the first card\n\
+         BEGIN:VCARD\nVERSION:3.0\nFN:Lisa\nEMAIL:ask Jenny for Lisa's number\nTEL:+49 MOBIL\nBDAY:1985-02-30\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:3.0\nTEL:+33 6 12 34 56 78\nEND:VCARD\n\
+         BEGIN:VCARD\nEND:VCARD\n",
+    );
+    let done = b.json(&["import", "vcard", &phone]);
+    assert_eq!(done["imported"], 2, "{done}");
+    let warnings = done["warnings"].to_string();
+    for said in [
+        "line 1 is not inside a card",
+        "EMAIL \\\"ask Jenny for Lisa's number\\\" is not an email address: kept in a note",
+        "TEL \\\"+49 MOBIL\\\" is not a phone number",
+        "BDAY \\\"1985-02-30\\\" is not a date",
+        "named \\\"+33 6 12 34 56 78\\\"",
+        "nothing Rapport keeps",
+    ] {
+        assert!(warnings.contains(said), "{said}: {warnings}");
+    }
+    let lisa = b.json(&["contact", "show", "Lisa"]);
+    let notes = lisa["facts"].to_string();
+    assert!(
+        notes.contains("EMAIL: ask Jenny for Lisa's number"),
+        "{notes}"
+    );
+    assert!(notes.contains("BDAY: 1985-02-30"), "{notes}");
+    b.ok(&["contact", "show", "+33 6 12 34 56 78"]);
+    // A file with no card at all is not a vCard: refused, nothing written.
+    let junk = write(b, "junk.vcf", "just some text\nand more\n");
+    let err = b.fails(&["import", "vcard", &junk], 2);
+    assert!(err.contains("is it a vCard file?"), "{err}");
+}
+
 on_both_books!(
+    linkedin_and_repaired_cards_import,
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,
     a_bad_file_is_refused_whole,

@@ -32,6 +32,8 @@ pub(super) struct SettingsPage {
     heirs: Vec<(String, String)>,
     /// (id, description, revocable)
     tokens: Vec<(String, String, bool)>,
+    /// Where a phone's CardDAV account points.
+    carddav_url: String,
 }
 
 /// The IANA time zones this machine knows, sorted: UTC, then Area/City names (the
@@ -149,6 +151,7 @@ pub(super) async fn settings_page(
         })
         .collect();
     Ok(render(&SettingsPage {
+        carddav_url: format!("{}/dav/", base_url(&state)),
         title: "Settings",
         csrf: s.csrf.clone(),
         error,
