@@ -151,7 +151,7 @@ pub(super) async fn settings_page(
         })
         .collect();
     Ok(render(&SettingsPage {
-        carddav_url: format!("{}/dav/", base_url(&state)),
+        carddav_url: format!("{}/dav/", base_url(state)),
         title: "Settings",
         csrf: s.csrf.clone(),
         error,
