@@ -120,11 +120,46 @@ pub fn known_column(header: &str) -> Option<Field> {
         "anniversary" => Field::Anniversary,
         "notes" | "note" => Field::Note,
         "lifecycle stage" => Field::Lifecycle,
-        "position" | "job title" | "title" => Field::Position,
+        // Not a bare "Title": Outlook's is Mr./Mrs.
+        "position" | "job title" => Field::Position,
         "url" | "profile url" | "linkedin url" | "web page" | "website" => Field::Url,
         "connected on" => Field::ConnectedOn,
         _ => return None,
     })
+}
+
+/// The length in bytes and lines of LinkedIn's notes before its header, when `head` opens
+/// with exactly them: "Notes:", lines up to a blank one, then a header with "First Name".
+fn linkedin_preamble(head: &[u8]) -> Option<(usize, usize)> {
+    let bom = if head.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let mut at = bom;
+    let mut lines = 0;
+    let mut first = true;
+    loop {
+        let end = head[at..].iter().position(|b| *b == b'\n')? + at + 1;
+        let line = head[at..end].trim_ascii();
+        lines += 1;
+        at = end;
+        if first {
+            if !line.eq_ignore_ascii_case(b"notes:") {
+                return None;
+            }
+            first = false;
+        } else if line.is_empty() {
+            break;
+        }
+        if lines > 20 {
+            return None;
+        }
+    }
+    let next = &head[at..];
+    let header = &next[..next.iter().position(|b| *b == b'\n').unwrap_or(next.len())];
+    let header = String::from_utf8_lossy(header).to_ascii_lowercase();
+    (header.contains("first name") && header.contains("last name")).then_some((at, lines))
 }
 
 /// The separator of a header line: the one of `,` `;` tab that appears most outside quotes.
@@ -282,31 +317,20 @@ impl<R: std::io::BufRead> Reader<R> {
     /// first, then the known names. The separator is sniffed from the first buffered
     /// bytes. Refuses a file whose columns give no name.
     pub fn new(mut input: R, maps: &[(String, Field)]) -> Result<Self, String> {
-        // LinkedIn's Connections.csv opens with notes before its header ("Notes:", a
-        // quoted paragraph, a blank line): skipped, and counted so lines stay true.
+        // LinkedIn's Connections.csv opens with notes before its header: a line "Notes:",
+        // a quoted paragraph, a blank line, then "First Name,Last Name,...". Skipped only
+        // when it looks exactly so (read ahead, nothing consumed otherwise), and counted so
+        // lines stay true.
         let mut skipped = 0usize;
-        let opens_with_notes = {
+        let preamble = {
             let head = input
                 .fill_buf()
                 .map_err(|e| format!("cannot read the file: {e}"))?;
-            let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-            head.len() >= 6 && head[..6].eq_ignore_ascii_case(b"notes:")
+            linkedin_preamble(head)
         };
-        if opens_with_notes {
-            let mut line = Vec::new();
-            while skipped < 50 {
-                line.clear();
-                let n = input
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| format!("cannot read the file: {e}"))?;
-                if n == 0 {
-                    break;
-                }
-                skipped += 1;
-                if line.trim_ascii().is_empty() {
-                    break;
-                }
-            }
+        if let Some((bytes, lines)) = preamble {
+            input.consume(bytes);
+            skipped = lines;
         }
         let head = input
             .fill_buf()
@@ -500,36 +524,35 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
                     .map(str::trim)
                     .filter(|e| !e.is_empty())
                 {
-                    if !c.emails.iter().any(|x| x.eq_ignore_ascii_case(e)) {
-                        c.emails.push(e.to_owned());
-                    }
+                    c.dropped +=
+                        usize::from(crate::vcard::push_unique(&mut c.emails, e.to_owned()));
                 }
             }
             Field::Phone => {
                 // Google writes several in one cell: "+1 555 0100 ::: +1 555 0101".
                 for p in value.split([';', ',']).flat_map(|p| p.split(" ::: ")) {
                     let p = p.trim();
-                    if !p.is_empty() && !c.phones.iter().any(|x| x == p) {
-                        c.phones.push(p.to_owned());
-                    }
+                    c.dropped +=
+                        usize::from(crate::vcard::push_unique(&mut c.phones, p.to_owned()));
                 }
             }
             Field::Tags => {
                 for t in split_list(&value) {
                     let t = t.to_lowercase();
                     // Google's system groups are not the user's tags.
-                    if t != "mycontacts" && t != "starred" && !c.tags.contains(&t) {
-                        c.tags.push(t);
+                    if t != "mycontacts" && t != "starred" {
+                        c.dropped += usize::from(crate::vcard::push_unique(&mut c.tags, t));
                     }
                 }
             }
-            Field::Type => {
-                c.relationship = Some(
-                    value
-                        .parse::<RelationshipType>()
-                        .map_err(|e| in_column(e.message))?,
-                );
-            }
+            Field::Type => match value.parse::<RelationshipType>() {
+                Ok(r) => c.relationship = Some(r),
+                Err(e) => {
+                    c.warnings
+                        .push(format!("{}: {}: kept in a note", col.header, e.message));
+                    c.notes.push(format!("{}: {value}", col.header));
+                }
+            },
             Field::Lifecycle => {
                 if c.relationship.is_none() {
                     c.relationship = Some(match value.to_ascii_lowercase().as_str() {
@@ -539,13 +562,16 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
                     });
                 }
             }
-            Field::Vip => {
-                c.vip = match value.to_ascii_lowercase().as_str() {
-                    "true" | "yes" | "1" | "vip" | "x" => true,
-                    "false" | "no" | "0" => false,
-                    other => return Err(in_column(format!("{other:?} is not yes or no"))),
-                };
-            }
+            Field::Vip => match value.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" | "vip" | "x" => c.vip = true,
+                "false" | "no" | "0" => c.vip = false,
+                other => {
+                    c.warnings.push(in_column(format!(
+                        "{other:?} is not yes or no: kept in a note"
+                    )));
+                    c.notes.push(format!("{}: {value}", col.header));
+                }
+            },
             // A date that is no date is kept in a note (see `Card::repair`).
             Field::Birthday => match parse_date(&value) {
                 Ok(d) => c.birthday = d,
@@ -571,9 +597,16 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
         .or_else(|| c.organisation.clone())
     {
         Some(n) => n,
-        None => c
-            .name_from_handles()
-            .ok_or("no name: the name columns are empty, and no email or phone to name it by")?,
+        None => match c.name_from_handles() {
+            Some(n) => n,
+            None => {
+                c.warnings.push(format!(
+                    "no name, email or phone: imported as {:?}; give it a name",
+                    crate::vcard::UNNAMED
+                ));
+                crate::vcard::UNNAMED.to_owned()
+            }
+        },
     };
     c.repair();
     Ok(c)
@@ -732,13 +765,20 @@ mod tests {
                 vec![2, 4],
             ),
         ] {
-            let rows = read(file, &[]).expect("header");
-            let errors: Vec<usize> = rows
-                .iter()
-                .filter_map(|r| r.as_ref().err().map(|e| e.line))
-                .collect();
-            assert_eq!(errors, lines, "{:?}", String::from_utf8_lossy(file));
+            let warned = warned_lines(&mut Reader::new(file, &[]).expect("header"));
+            assert_eq!(warned, lines, "{:?}", String::from_utf8_lossy(file));
         }
+    }
+
+    /// The lines of the rows read with a warning (or refused).
+    fn warned_lines<R: Read>(r: &mut Reader<R>) -> Vec<usize> {
+        let mut out = Vec::new();
+        while let Some(row) = r.next() {
+            if row.as_ref().map_or(true, |c| !c.warnings.is_empty()) {
+                out.push(r.last_row().0);
+            }
+        }
+        out
     }
 
     #[test]
@@ -747,22 +787,15 @@ mod tests {
         file.extend(std::iter::repeat_n(b'\n', 300_000));
         file.extend(b"\",maybe\nBo,,perhaps\n");
         let mut r = Reader::new(&file[..], &[]).expect("header");
-        let lines: Vec<usize> = r
-            .by_ref()
-            .filter_map(|row| row.err().map(|e| e.line))
-            .collect();
-        assert_eq!(lines, vec![2, 300_003]);
+        assert_eq!(warned_lines(&mut r), vec![2, 300_003]);
         let kept = r.lines.lock().map(|l| l.recent.len()).unwrap_or(usize::MAX);
         assert!(kept as u64 <= WINDOW, "{kept} line ends remembered");
         // And 200,000 blank lines (CRLF) between two rows.
         let mut file = b"name,vip\r\nAna,maybe\r\n".to_vec();
         file.extend(b"\r\n".repeat(200_000));
         file.extend(b"Bo,perhaps\r\n");
-        let lines: Vec<usize> = Reader::new(&file[..], &[])
-            .expect("header")
-            .filter_map(|row| row.err().map(|e| e.line))
-            .collect();
-        assert_eq!(lines, vec![2, 200_003]);
+        let mut r = Reader::new(&file[..], &[]).expect("header");
+        assert_eq!(warned_lines(&mut r), vec![2, 200_003]);
     }
 
     #[test]
@@ -778,11 +811,15 @@ mod tests {
             .iter()
             .filter_map(|r| r.as_ref().err().map(ToString::to_string))
             .collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors.is_empty(), "{errors:?}");
+        // A cell that is not yes or no is kept in a note, and said.
+        let bo = rows[2].as_ref().expect("Bo is read");
         assert!(
-            errors[0].contains("\"maybe\" is not yes or no"),
-            "{errors:?}"
+            bo.warnings[0].contains("\"maybe\" is not yes or no"),
+            "{:?}",
+            bo.warnings
         );
+        assert_eq!(bo.notes, ["vip: maybe"]);
         // A row of empty cells is skipped, not refused.
         assert!(rows[1].as_ref().is_ok_and(|c| c.empty));
         // A birthday that is no date is kept in a note, and said; the row is read.
@@ -794,6 +831,13 @@ mod tests {
             "{:?}",
             ana.warnings
         );
+    }
+
+    #[test]
+    fn a_first_cell_saying_notes_is_not_linkedin() {
+        let rows = read(b"Notes:,Name,Email\nhello,Ana,ana@example.com\n", &[]).expect("header");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].as_ref().map(|c| c.name.as_str()), Ok("Ana"));
     }
 
     #[test]

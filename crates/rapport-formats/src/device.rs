@@ -30,6 +30,12 @@ pub fn read_device_card(text: &str) -> Result<DeviceCard, String> {
     // take stays on the card, and goes back to the device).
     let vcard = parse_vcard(&crate::text::decode(text.as_bytes()))?;
     let card = crate::vcard::card_of(&vcard)?;
+    if card.dropped > 0 {
+        return Err(format!(
+            "the card has more than {} emails, phones, tags or notes",
+            crate::vcard::MAX_VALUES
+        ));
+    }
     let mut uid = None;
     let mut has_categories = false;
     let mut has_vip = false;

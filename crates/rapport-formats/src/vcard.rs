@@ -42,6 +42,8 @@ pub struct Card {
     /// Dates that are no date, as (property, value written): [`Card::repair`] keeps them
     /// in a note.
     pub unreadable: Vec<(String, String)>,
+    /// Values past [`MAX_VALUES`] of a kind (emails, phones, tags, notes): not kept.
+    pub dropped: usize,
     /// Nothing on it that Rapport keeps (an empty card, a card with only an address, or
     /// stray lines outside any card): skipped, with its warning, never a reason to refuse
     /// the file.
@@ -72,6 +74,8 @@ pub struct Reader<R> {
     last: (usize, usize),
     /// Stretches of text found outside any card.
     stray: usize,
+    /// A read that failed after stray text: returned next.
+    failed: Option<CardError>,
 }
 
 impl<R: BufRead> Reader<R> {
@@ -84,6 +88,7 @@ impl<R: BufRead> Reader<R> {
             pending_begin: None,
             last: (0, 0),
             stray: 0,
+            failed: None,
         }
     }
 
@@ -130,6 +135,9 @@ impl<R: BufRead> Iterator for Reader<R> {
     type Item = Result<Card, CardError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.failed.take() {
+            return Some(Err(e));
+        }
         if self.done {
             return None;
         }
@@ -166,8 +174,14 @@ impl<R: BufRead> Iterator for Reader<R> {
                             break;
                         }
                         Ok(true) => last = self.line,
-                        Ok(false) | Err(_) => {
+                        Ok(false) => {
                             self.done = true;
+                            break;
+                        }
+                        // Said on the next call: a file that cannot be read is refused.
+                        Err(e) => {
+                            self.done = true;
+                            self.failed = Some(e);
                             break;
                         }
                     }
@@ -396,13 +410,20 @@ fn yearly_date(e: &VCardEntry) -> Result<Option<YearlyDate>, String> {
     }
 }
 
-fn push_unique(list: &mut Vec<String>, value: String) {
-    if !value.is_empty() && !list.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
-        list.push(value);
+/// Adds a value unless the list has it (any case) or is full ([`MAX_VALUES`]): true when
+/// it was dropped for want of room.
+pub(crate) fn push_unique(list: &mut Vec<String>, value: String) -> bool {
+    if value.is_empty() || list.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        return false;
     }
+    if list.len() >= MAX_VALUES {
+        return true;
+    }
+    list.push(value);
+    false
 }
 
-/// The most emails, phone numbers, notes or CATEGORIES lines one card may have.
+/// The most emails, phone numbers, tags or notes one card keeps.
 pub const MAX_VALUES: usize = 200;
 
 /// The name of a card that carries something worth keeping but no name.
@@ -410,17 +431,6 @@ pub const UNNAMED: &str = "Unnamed contact";
 
 /// Maps a parsed card; an error says what makes it unusable.
 pub fn card_of(v: &VCard) -> Result<Card, String> {
-    // A card with thousands of addresses is not a person's: refused before any work on it.
-    for (prop, what) in [
-        (VCardProperty::Email, "emails"),
-        (VCardProperty::Tel, "phone numbers"),
-        (VCardProperty::Note, "notes"),
-        (VCardProperty::Categories, "CATEGORIES lines"),
-    ] {
-        if v.entries.iter().filter(|e| e.name == prop).count() > MAX_VALUES {
-            return Err(format!("the card has more than {MAX_VALUES} {what}"));
-        }
-    }
     let mut c = Card::default();
     let mut full_name = None;
     let mut structured = None;
@@ -447,19 +457,19 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             VCardProperty::Email => {
                 if let Some(t) = first_text(e) {
                     let t = t.strip_prefix("mailto:").unwrap_or(&t).trim().to_owned();
-                    push_unique(&mut c.emails, t);
+                    c.dropped += usize::from(push_unique(&mut c.emails, t));
                 }
             }
             VCardProperty::Tel => {
                 if let Some(t) = first_text(e) {
                     let t = t.strip_prefix("tel:").unwrap_or(&t).trim().to_owned();
-                    push_unique(&mut c.phones, t);
+                    c.dropped += usize::from(push_unique(&mut c.phones, t));
                 }
             }
             VCardProperty::Categories => {
                 for t in texts(e) {
                     for tag in t.split(',') {
-                        push_unique(&mut c.tags, tag.trim().to_owned());
+                        c.dropped += usize::from(push_unique(&mut c.tags, tag.trim().to_owned()));
                     }
                 }
             }
@@ -473,16 +483,18 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             },
             VCardProperty::Note => {
                 let note = texts(e).join("\n").trim().to_owned();
-                if !note.is_empty() {
+                if c.notes.len() >= MAX_VALUES {
+                    c.dropped += 1;
+                } else if !note.is_empty() {
                     c.notes.push(note);
                 }
             }
             VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-TYPE") => {
                 if let Some(t) = first_text(e) {
-                    c.relationship =
-                        Some(t.parse().map_err(|_| {
-                            format!("X-RAPPORT-TYPE {t:?} is not a relationship type")
-                        })?);
+                    match t.parse() {
+                        Ok(r) => c.relationship = Some(r),
+                        Err(_) => c.unreadable.push(("X-RAPPORT-TYPE".into(), t)),
+                    }
                 }
             }
             VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-VIP") => {
@@ -573,13 +585,134 @@ impl Card {
             }
         }
         for (prop, v) in std::mem::take(&mut self.unreadable) {
-            kept.push((prop, v, "a date"));
+            let what = if prop == "X-RAPPORT-TYPE" {
+                "a relationship type"
+            } else {
+                "a date"
+            };
+            kept.push((prop, v, what));
         }
         for (prop, v, what) in kept {
             self.warnings
                 .push(format!("{prop} {v:?} is not {what}: kept in a note"));
             self.notes.push(format!("{prop}: {v}"));
         }
+        self.repair_text();
+    }
+
+    /// Text Rapport would refuse is made acceptable, and said: control characters (a NUL,
+    /// a line break in an organisation) become spaces; a name or organisation longer than
+    /// a field holds is cut, the whole of it kept in a note; a tag that cannot be one goes
+    /// to a note; a note longer than a fact holds is split; values past the card's limit
+    /// are counted.
+    fn repair_text(&mut self) {
+        use rapport_core::contact::MAX_FIELD_CHARS;
+        use rapport_core::fact::MAX_FACT_CHARS;
+        let clean = |v: &str| -> String {
+            v.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut notes_to_add = Vec::new();
+        let cleaned = clean(&self.name);
+        if cleaned != self.name.split_whitespace().collect::<Vec<_>>().join(" ") {
+            self.warnings
+                .push("the name held control characters: replaced by spaces".into());
+        }
+        self.name = cleaned;
+        if self.name.is_empty() {
+            self.warnings.push(format!(
+                "the name is nothing but control characters: imported as {UNNAMED:?}"
+            ));
+            self.name = UNNAMED.to_owned();
+        }
+        if self.name.chars().count() > MAX_FIELD_CHARS {
+            self.warnings.push(format!(
+                "the name is longer than {MAX_FIELD_CHARS} characters: cut, the whole of it kept in a note"
+            ));
+            notes_to_add.push(format!("Name: {}", self.name));
+            self.name = self.name.chars().take(MAX_FIELD_CHARS).collect();
+        }
+        if let Some(org) = self.organisation.take() {
+            let mut o = clean(&org);
+            if o != org.trim() {
+                self.warnings
+                    .push("the organisation held control characters: replaced by spaces".into());
+            }
+            if o.chars().count() > MAX_FIELD_CHARS {
+                self.warnings.push(format!(
+                    "the organisation is longer than {MAX_FIELD_CHARS} characters: cut, the whole of it kept in a note"
+                ));
+                notes_to_add.push(format!("Organisation: {o}"));
+                o = o.chars().take(MAX_FIELD_CHARS).collect();
+            }
+            self.organisation = (!o.is_empty()).then_some(o);
+        }
+        let tags = std::mem::take(&mut self.tags);
+        for t in tags {
+            let bad = t.chars().any(char::is_control)
+                || t.chars().count() > MAX_FIELD_CHARS
+                || t.contains(',');
+            if bad {
+                self.warnings.push(format!(
+                    "CATEGORIES {:?} is not a tag: kept in a note",
+                    clean(&t)
+                ));
+                notes_to_add.push(format!("CATEGORIES: {}", clean(&t)));
+            } else {
+                self.tags.push(t);
+            }
+        }
+        let mut notes = Vec::with_capacity(self.notes.len());
+        for n in std::mem::take(&mut self.notes)
+            .into_iter()
+            .chain(notes_to_add)
+        {
+            let n = n.replace('\0', " ");
+            if n.trim().is_empty() {
+                continue;
+            }
+            if n.chars().count() <= MAX_FACT_CHARS {
+                notes.push(n);
+                continue;
+            }
+            self.warnings.push(format!(
+                "a note longer than {MAX_FACT_CHARS} characters: kept in parts"
+            ));
+            let chars: Vec<char> = n.chars().collect();
+            for part in chars.chunks(MAX_FACT_CHARS) {
+                let part: String = part.iter().collect();
+                if !part.trim().is_empty() {
+                    notes.push(part);
+                }
+            }
+        }
+        self.notes = notes;
+        if self.dropped > 0 {
+            self.warnings.push(format!(
+                "{} values past the {MAX_VALUES} emails, phones, tags or notes a card keeps: not kept",
+                self.dropped
+            ));
+        }
+    }
+
+    /// Whether the card becomes a contact and facts Rapport takes, as an import checks
+    /// them (an error says what it refuses). After [`Card::repair`], every card that is not
+    /// `empty` does: the fuzz targets hold the readers to it.
+    pub fn importable(&self) -> Result<(), String> {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let (new, facts) = self.to_new(RelationshipType::Peer);
+        let contact = new
+            .into_contact(rapport_core::ids::UserId::generate(), now)
+            .map_err(|e| e.message)?;
+        for f in facts {
+            f.into_fact(contact.id.clone(), now)
+                .map_err(|e| e.message)?;
+        }
+        Ok(())
     }
 
     /// The contact to create from this card (its type: the card's own, else `default`),
@@ -841,15 +974,54 @@ mod tests {
             "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1984-03-05\r\nEND:VCARD\r\n",
         );
         assert_eq!(with_year.birthday, YearlyDate::new(Some(1984), 3, 5).ok());
+        let emails: String = (0..=MAX_VALUES)
+            .map(|i| format!("EMAIL:a{i}@b.example\n"))
+            .collect();
+        let tags: Vec<String> = (0..20_000).map(|i| format!("t{i}")).collect();
         let many = format!(
-            "BEGIN:VCARD\nVERSION:3.0\nFN:Spam\n{}END:VCARD\n",
-            "EMAIL:a@b.example\n".repeat(MAX_VALUES + 1)
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Spam\n{emails}CATEGORIES:{}\nEND:VCARD\n",
+            tags.join(",")
+        );
+        let spam = one(&many);
+        assert_eq!(
+            (spam.emails.len(), spam.tags.len()),
+            (MAX_VALUES, MAX_VALUES)
         );
         assert!(
-            read_all(&many)[0]
-                .as_ref()
-                .is_err_and(|e| e.message.contains("more than"))
+            spam.warnings.iter().any(|w| w.contains("not kept")),
+            "{:?}",
+            spam.warnings
         );
+    }
+
+    #[test]
+    fn text_rapport_would_refuse_is_made_acceptable_and_said() {
+        let long = "x".repeat(600);
+        let note = "n".repeat(4500);
+        let c = one(&format!(
+            "BEGIN:VCARD\nVERSION:3.0\nFN:{long}\nORG:Foo\\nBar\nX-RAPPORT-TYPE:alien\nNOTE:{note}\nEND:VCARD\n"
+        ));
+        assert_eq!(c.name.chars().count(), 500);
+        assert_eq!(c.organisation.as_deref(), Some("Foo Bar"));
+        assert_eq!(c.relationship, None);
+        assert!(
+            c.notes.iter().all(|n| n.chars().count() <= 2000),
+            "{:?}",
+            c.notes.len()
+        );
+        assert!(c.notes.iter().any(|n| n.starts_with("Name: xxx")));
+        assert!(c.notes.iter().any(|n| n == "X-RAPPORT-TYPE: alien"));
+        assert_eq!(c.warnings.len(), 4, "{:?}", c.warnings);
+        // And each becomes a contact and facts Rapport takes.
+        let owner = rapport_core::ids::UserId::generate();
+        let (new, facts) = c.to_new(RelationshipType::Peer);
+        let contact = new
+            .into_contact(owner, jiff::Timestamp::UNIX_EPOCH)
+            .expect("a contact");
+        for f in facts {
+            f.into_fact(contact.id.clone(), jiff::Timestamp::UNIX_EPOCH)
+                .expect("a fact");
+        }
     }
 
     #[test]

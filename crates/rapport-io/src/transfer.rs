@@ -435,7 +435,7 @@ pub async fn import<P: FnMut() + Send>(
         .into());
     }
     let imported = written?;
-    if cards == 0 && warnings_total > 0 && matches!(src.format, Format::Vcard) {
+    if cards == 0 && matches!(src.format, Format::Vcard) {
         // Nothing but stray text, not one card: not a vCard file (nothing was written).
         return Err(Invalid::new(
             "file",

@@ -1736,11 +1736,11 @@ async fn files_in_and_out_over_the_api(db: &Db) {
     let bad = upload(
         "/api/v1/import/vcard".into(),
         "text/vcard",
-        b"BEGIN:VCARD\nVERSION:3.0\nFN:Nope\nX-RAPPORT-TYPE:alien\nEND:VCARD\n".to_vec(),
+        b"BEGIN:VCARD\nVERSION:3.0\nFN:Nope\nEND:VCARD\nBEGIN:VCARD\nFN:Cut short\n".to_vec(),
     )
     .await;
     assert_eq!((bad.status, bad.error_code().as_str()), (422, "invalid"));
-    assert!(bad.body.contains("card 1 (line 1)"), "{}", bad.body);
+    assert!(bad.body.contains("card 2 (line 5)"), "{}", bad.body);
     let empty = upload("/api/v1/import/vcard".into(), "text/vcard", Vec::new()).await;
     assert_eq!(empty.status, 422);
     // CSV with a map; a file larger than the API's usual 1 MiB body limit is taken.

@@ -815,13 +815,13 @@ async fn files_in_and_out_in_the_browser(db: &Db) {
         vec![("csrf", csrf.clone())],
         (
             "phone.vcf",
-            b"BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nX-RAPPORT-TYPE:alien\nEND:VCARD\n".to_vec(),
+            b"BEGIN:VCARD\nVERSION:3.0\nFN:Ana\nEND:VCARD\nBEGIN:VCARD\nFN:Cut short\n".to_vec(),
         ),
     )
     .await;
     assert_eq!(bad.status, 422);
     assert!(
-        bad.body.contains("card 1 (line 1)") && !bad.body.contains("Import now"),
+        bad.body.contains("card 2 (line 5)") && !bad.body.contains("Import now"),
         "{}",
         bad.body
     );

@@ -239,16 +239,32 @@ fn a_bad_file_is_refused_whole(b: &Book) {
          BEGIN:VCARD\nVERSION:3.0\nFN:NAME\nEND:VCARD\n"
             .replace("NAME", &"x".repeat(600)),
     );
-    let err = b.fails(&["import", "vcard", &bad], 2);
+    // A card Rapport cannot take as it is is repaired and said, never a reason to refuse:
+    // the dry run lists each repair by card and line.
+    let dry = b.json(&["import", "vcard", &bad, "--dry-run"]);
+    assert_eq!(dry["imported"], 3, "{dry}");
+    let warnings = dry["warnings"].to_string();
     assert!(
-        err.contains("card 2 (line 5)") && err.contains("alien"),
-        "{err}"
+        warnings.contains("\"card\":2,\"line\":5") && warnings.contains("alien"),
+        "{warnings}"
     );
     assert!(
-        err.contains("card 3 (line 10)") && err.contains("longer than"),
+        warnings.contains("\"card\":3,\"line\":10") && warnings.contains("longer than 500"),
+        "{warnings}"
+    );
+    // A file cut short (a card that never ends, at the end or in the middle) is refused
+    // whole.
+    let middle = write(
+        b,
+        "middle.vcf",
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\nBEGIN:VCARD\nFN:Hal\n\
+         BEGIN:VCARD\nFN:Next\nEND:VCARD\n",
+    );
+    let err = b.fails(&["import", "vcard", &middle], 2);
+    assert!(
+        err.contains("never ends") && err.contains("nothing was imported"),
         "{err}"
     );
-    assert!(err.contains("nothing was imported"), "{err}");
     let cut = write(
         b,
         "cut.vcf",
@@ -350,18 +366,19 @@ fn csv_from_other_tools_and_back(b: &Book) {
             && warnings.contains("\\\"nope\\\" is not an email address"),
         "{warnings}"
     );
-    // A row that cannot be read is named by its line; nothing is written.
+    // A cell that is not what its column says (a VIP of "maybe") is kept in a note too.
     let bad = write(
         b,
         "bad.csv",
         "Full Name,Born,Mail,VIP\nGood Row,1980-01-01,g@example.com,no\nBad Vip,,x@example.com,maybe\n",
     );
-    let err = b.fails(&[&["import", "csv", &bad][..], &map[..]].concat(), 2);
+    let dry = b.json(&[&["import", "csv", &bad, "--dry-run"][..], &map[..]].concat());
+    assert_eq!(dry["imported"], 2, "{dry}");
+    let warnings = dry["warnings"].to_string();
     assert!(
-        err.contains("row 2 (line 3)") && err.contains("\"maybe\""),
-        "{err}"
+        warnings.contains("\"card\":2,\"line\":3") && warnings.contains("maybe"),
+        "{warnings}"
     );
-    assert!(err.contains("nothing was imported"), "{err}");
     let headless = write(b, "headless.csv", "a,b\n1,2\n");
     let err = b.fails(&["import", "csv", &headless], 2);
     assert!(err.contains("--map COLUMN=name"), "{err}");

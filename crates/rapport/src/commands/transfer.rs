@@ -125,7 +125,7 @@ fn print_report(report: &ImportReport, item: &str, merge: bool) {
     }
     if report.warnings_total > 0 {
         println!(
-            "{} things read were not kept (the {item}s were imported without them):",
+            "{} things were repaired or skipped (each says what became of it):",
             report.warnings_total
         );
         for w in &report.warnings {
