@@ -30,6 +30,12 @@ pub mod card {
     pub use crate::usecases::cards::*;
 }
 
+/// Likely duplicates and merging them: the pure ranking and plan, and the use cases.
+pub mod duplicate {
+    pub use crate::model::duplicate::*;
+    pub use crate::usecases::duplicates::*;
+}
+
 /// Mail: messages read, and the import that logs them as conversations.
 pub mod mail {
     pub use crate::model::mail::*;

@@ -252,7 +252,7 @@ pub(crate) const APPEND_HISTORY: &str = "INSERT INTO commitment_history (workspa
      user_id, action, snapshot) SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6 \
      FROM commitment_history WHERE workspace_id = $1 AND commitment_id = $2";
 
-fn half_life(p: &Params) -> i32 {
+pub(crate) fn half_life(p: &Params) -> i32 {
     if p.half_life_days.is_finite() {
         p.half_life_days as i32
     } else {

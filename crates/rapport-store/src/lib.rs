@@ -16,6 +16,7 @@ mod ledger;
 mod mail;
 mod mailboxes;
 mod memory;
+mod merge;
 pub mod migrate;
 mod open;
 mod referrals;

@@ -370,7 +370,7 @@ impl InteractionStore for Db {
 /// was edited or deleted): the latest touch (a planned one counts from when it was
 /// arranged), and the next touch due from it, or from the contact's creation when none is
 /// left. Binds: $1 workspace, $2 contact.
-fn retouch_sql() -> String {
+pub(crate) fn retouch_sql() -> String {
     let last = "(SELECT MAX(CASE WHEN i.occurred_at < i.created_at THEN i.occurred_at \
                 ELSE i.created_at END) FROM interactions i \
                 WHERE i.workspace_id = contacts.workspace_id AND i.contact_id = contacts.id)";

@@ -49,7 +49,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     19 => "0019_my_addresses",
     20 => "0020_suggestions",
     21 => "0021_mailboxes",
-    22 => "0022_cards"
+    22 => "0022_cards",
+    23 => "0023_merged"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -72,7 +73,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     19 => "0019_my_addresses",
     20 => "0020_suggestions",
     21 => "0021_mailboxes",
-    22 => "0022_cards"
+    22 => "0022_cards",
+    23 => "0023_merged"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

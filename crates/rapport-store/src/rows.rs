@@ -23,7 +23,7 @@ pub(crate) fn instant(us: i64) -> Result<Timestamp, StoreError> {
 
 /// Column lists, kept next to the rows they fill.
 pub(crate) const CONTACT_COLUMNS: &str = "c.id, c.name, c.organisation, c.relationship, c.vip, \
-     c.owner_id, c.cadence_days, c.created_at, c.updated_at, c.archived_at, c.last_touch_at";
+     c.owner_id, c.cadence_days, c.created_at, c.updated_at, c.archived_at, c.last_touch_at, c.merged_into";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ContactRow {
@@ -38,6 +38,7 @@ pub(crate) struct ContactRow {
     updated_at: i64,
     archived_at: Option<i64>,
     last_touch_at: Option<i64>,
+    merged_into: Option<String>,
 }
 
 impl ContactRow {
@@ -60,6 +61,7 @@ impl ContactRow {
             updated_at: instant(self.updated_at)?,
             archived_at: self.archived_at.map(instant).transpose()?,
             last_touch_at: self.last_touch_at.map(instant).transpose()?,
+            merged_into: self.merged_into.map(ContactId::from_stored),
         })
     }
 }

@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Add, list, show, edit, archive and restore contacts.
+    /// Add, list, show, edit, archive and restore contacts; find and merge duplicates.
     #[command(subcommand)]
     Contact(ContactCommand),
     /// Remember things about a contact: family, interests, preferences, dates, notes.
@@ -669,6 +669,40 @@ pub enum ContactCommand {
     Archive(RefArgs),
     /// Restore an archived contact.
     Restore(RefArgs),
+    /// List likely duplicates (same email, same phone digits, same name at the same
+    /// organisation), surest first, with the reason.
+    Duplicates(DuplicatesArgs),
+    /// Merge OTHER into KEEP: everything OTHER has (emails, phones, facts, timeline,
+    /// promises with their history, requests, deals, gestures, introductions) becomes KEEP's,
+    /// in one transaction; OTHER is archived pointing to KEEP.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// How many pairs to list (1-1000, default 50).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Skip this many pairs (the next page: what the previous one printed).
+    #[arg(long, value_name = "N")]
+    pub offset: Option<usize>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The contact to keep: an id, a name, or the unique start of a name.
+    #[arg(value_name = "KEEP")]
+    pub keep: String,
+    /// The duplicate to merge into it (then archived).
+    #[arg(value_name = "OTHER")]
+    pub other: String,
+    /// Say what would move, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 /// Picks among namesakes.

@@ -168,6 +168,9 @@ pub fn contact_card(card: &ContactCard, now: Timestamp, tz: &TimeZone) {
     if let Some(at) = c.archived_at {
         field("Archived", &local_time(at, tz));
     }
+    if let Some(into) = &c.merged_into {
+        field("Merged into", into.as_str());
+    }
     field("Id", c.id.as_str());
     if !card.facts.is_empty() {
         println!("\nPersonal memory");

@@ -197,6 +197,10 @@ pub struct Contact {
     /// The latest interaction, past or planned: any interaction resets the keep-in-touch
     /// clock. Maintained by the store as interactions are logged.
     pub last_touch_at: Option<Timestamp>,
+    /// Set when this contact was merged into another (and archived): the one that now holds
+    /// everything it had.
+    #[serde(default)]
+    pub merged_into: Option<ContactId>,
 }
 
 impl Contact {
@@ -415,6 +419,7 @@ impl NewContact {
             updated_at: now,
             archived_at: None,
             last_touch_at: None,
+            merged_into: None,
         })
     }
 }

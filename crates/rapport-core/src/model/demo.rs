@@ -484,6 +484,7 @@ impl DemoBook {
             updated_at: created_at,
             archived_at: None,
             last_touch_at: None,
+            merged_into: None,
         };
 
         let mut facts = Vec::new();

@@ -47,6 +47,15 @@ pub fn handles(c: &Contact) -> Vec<(Handle, &str)> {
         .collect()
 }
 
+/// Whether two facts say the same thing (kind, date, relation, and text without case or
+/// surrounding space): one of them is a duplicate.
+pub fn same_fact(a: &Fact, b: &Fact) -> bool {
+    a.kind == b.kind
+        && a.date == b.date
+        && a.relation == b.relation
+        && a.text.trim().to_lowercase() == b.text.trim().to_lowercase()
+}
+
 /// Merges `incoming` (and its facts) into `into`, which already has `known` facts: adds the
 /// emails, phones, tags and facts it lacks, an organisation if it has none, and the VIP flag.
 /// Overwrites nothing. Returns the facts to record, now `into`'s. `into.updated_at` becomes
@@ -82,12 +91,7 @@ pub fn merge(
         into.organisation = incoming.organisation.clone();
     }
     into.vip |= incoming.vip;
-    let same = |a: &Fact, b: &Fact| {
-        a.kind == b.kind
-            && a.date == b.date
-            && a.relation == b.relation
-            && a.text.trim().to_lowercase() == b.text.trim().to_lowercase()
-    };
+    let same = same_fact;
     let mut added: Vec<Fact> = Vec::new();
     for f in incoming_facts {
         if known.iter().chain(added.iter()).any(|k| same(k, f)) {

@@ -9,6 +9,7 @@ pub mod contact;
 pub mod dates;
 pub mod deal;
 pub mod demo;
+pub mod duplicate;
 pub mod fact;
 pub mod gesture;
 pub mod ids;

@@ -14,6 +14,7 @@ mod ledger;
 mod mail;
 mod mailboxes;
 mod memory;
+mod merge;
 mod referrals;
 mod suggestions;
 mod today;
@@ -29,6 +30,7 @@ pub use ledger::*;
 pub use mail::*;
 pub use mailboxes::*;
 pub use memory::*;
+pub use merge::*;
 pub use referrals::*;
 pub use suggestions::*;
 pub use today::*;
@@ -56,6 +58,7 @@ pub trait Store:
     + MailboxStore
     + SuggestionStore
     + CardStore
+    + MergeStore
 {
 }
 
@@ -75,5 +78,6 @@ impl<T> Store for T where
         + MailboxStore
         + SuggestionStore
         + CardStore
+        + MergeStore
 {
 }

@@ -275,6 +275,16 @@ pub async fn restore_contact<S: ContactStore>(
     if !c.is_archived() {
         return Err(Error::Conflict(format!("{} is not archived", c.name)));
     }
+    if let Some(into) = &c.merged_into {
+        let kept = store
+            .contact(&actor.workspace.id, into)
+            .await?
+            .map_or_else(|| into.to_string(), |k| format!("{} [{into}]", k.name));
+        return Err(Error::Conflict(format!(
+            "{} was merged into {kept}: everything it had is there",
+            c.name
+        )));
+    }
     store
         .set_archived(&actor.workspace.id, &c.id, None, now)
         .await?;

@@ -8,6 +8,7 @@ pub mod brief;
 pub mod cards;
 pub mod contacts;
 pub mod deals;
+pub mod duplicates;
 pub mod feed;
 pub mod keep_in_touch;
 pub mod ledger;

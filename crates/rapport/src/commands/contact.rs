@@ -4,7 +4,9 @@ use rapport_core::Invalid;
 use rapport_core::contact::{CadenceSetting, ContactChanges, NewContact, RelationshipType};
 use rapport_core::service::{self, ContactQuery};
 
-use crate::cli::{ContactAddArgs, ContactEditArgs, ContactListArgs, RefArgs, ShowArgs};
+use crate::cli::{
+    ContactAddArgs, ContactEditArgs, ContactListArgs, DuplicatesArgs, MergeArgs, RefArgs, ShowArgs,
+};
 use crate::context::Context;
 use crate::render;
 
@@ -168,6 +170,64 @@ pub async fn archive(ctx: &Context, a: RefArgs, archive: bool) -> anyhow::Result
     } else {
         let verb = if archive { "Archived" } else { "Restored" };
         println!("{verb} {} ({})", c.name, c.id);
+        Ok(())
+    }
+}
+
+pub async fn duplicates(ctx: &Context, a: DuplicatesArgs) -> anyhow::Result<()> {
+    let offset = a.offset.unwrap_or(0);
+    let list =
+        rapport_core::duplicate::duplicates(&ctx.db, &ctx.actor, offset, a.limit.unwrap_or(50))
+            .await?;
+    if a.out.json {
+        render::json(&list)?;
+    } else if list.items.is_empty() {
+        if list.total == 0 {
+            println!("No likely duplicates.");
+        } else {
+            println!("(no pairs past {offset}; there are {})", list.total);
+        }
+    } else {
+        let side = |s: &rapport_core::duplicate::PairSide| {
+            let mut line = s.name.clone();
+            if let Some(o) = &s.organisation {
+                line.push_str(&format!(" ({o})"));
+            }
+            line.push_str(&format!(" [{}]", s.id));
+            line
+        };
+        for (i, p) in list.items.iter().enumerate() {
+            println!("{}. {}", offset + i + 1, p.why);
+            println!("   keep   {}", side(&p.keep));
+            println!("   merge  {}", side(&p.other));
+            println!("   rapport contact merge {} {}", p.keep.id, p.other.id);
+        }
+    }
+    if let Some(next) = list.next_offset {
+        let mut again = format!("rapport contact duplicates --offset {next}");
+        if let Some(n) = a.limit {
+            again.push_str(&format!(" --limit {n}"));
+        }
+        let left = list.total - next;
+        render::more(a.out.json, &format!("pairs ({left} left)"), &again);
+    }
+    Ok(())
+}
+
+pub async fn merge(ctx: &Context, a: MergeArgs) -> anyhow::Result<()> {
+    let merged = rapport_core::duplicate::merge(
+        &ctx.db,
+        &ctx.actor,
+        &a.keep,
+        &a.other,
+        a.dry_run,
+        Context::now(),
+    )
+    .await?;
+    if a.out.json {
+        render::json(&merged)
+    } else {
+        println!("{}", merged.summary());
         Ok(())
     }
 }

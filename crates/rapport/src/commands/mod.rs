@@ -111,6 +111,8 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
             ContactCommand::Edit(a) => contact::edit(&ctx, a).await,
             ContactCommand::Archive(a) => contact::archive(&ctx, a, true).await,
             ContactCommand::Restore(a) => contact::archive(&ctx, a, false).await,
+            ContactCommand::Duplicates(a) => contact::duplicates(&ctx, a).await,
+            ContactCommand::Merge(a) => contact::merge(&ctx, a).await,
         },
         Command::Fact(FactCommand::Add(a)) => memory::add_fact(&ctx, a).await,
         Command::Fact(FactCommand::List(a)) => memory::list_facts(&ctx, a).await,
