@@ -296,7 +296,57 @@ fn schemas() -> Value {
                 "tags": {"type": "array", "items": string()},
                 "owner_id": string(), "cadence": {"type": "object"},
                 "created_at": string(), "updated_at": string(),
-                "archived_at": nullable("string"), "last_touch_at": nullable("string")
+                "archived_at": nullable("string"), "last_touch_at": nullable("string"),
+                "merged_into": {"type": ["string", "null"], "description": "Set when this contact was merged into another (and archived): the one that now holds everything it had"}
+            }
+        },
+        "PairSide": {
+            "type": "object",
+            "required": ["id", "name", "relationship", "vip", "emails", "phones", "created_at"],
+            "properties": {
+                "id": string(), "name": string(), "organisation": nullable("string"),
+                "relationship": relationship, "vip": {"type": "boolean"},
+                "emails": {"type": "array", "items": string()},
+                "phones": {"type": "array", "items": string()},
+                "created_at": string()
+            }
+        },
+        "DuplicateList": {
+            "type": "object",
+            "required": ["items", "total", "offset", "next_offset"],
+            "properties": {
+                "items": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["keep", "other", "reasons", "why", "score"],
+                    "properties": {
+                        "keep": r("PairSide"), "other": r("PairSide"),
+                        "reasons": {"type": "array", "items": {
+                            "type": "object", "required": ["kind", "value"],
+                            "properties": {
+                                "kind": {"type": "string", "enum": ["email", "phone", "name_at_organisation", "name"]},
+                                "value": string()
+                            }
+                        }},
+                        "why": string(),
+                        "score": {"type": "integer", "description": "Higher is surer: email 8, phone 6, name at the same organisation 4, bare name 1, summed"}
+                    }
+                }},
+                "total": {"type": "integer"},
+                "offset": {"type": "integer"},
+                "next_offset": {"type": ["integer", "null"], "description": "Where the next page starts (pass it as offset); null on the last"}
+            }
+        },
+        "Merged": {
+            "type": "object",
+            "required": ["keep", "other", "moved", "taken", "note", "dry_run"],
+            "properties": {
+                "keep": r("Contact"),
+                "other": r("Contact"),
+                "moved": {"type": "object", "additionalProperties": {"type": ["integer", "boolean"]},
+                    "description": "How many facts, same_facts (repeats dropped), interactions, commitments, requests, deals, gestures, introductions, introductions_between (dropped), suggestions and mail_links moved; introducer_dropped"},
+                "taken": {"type": "array", "items": string()},
+                "note": nullable("string"),
+                "dry_run": {"type": "boolean"}
             }
         },
         "AddedContact": {
@@ -639,6 +689,17 @@ pub fn document() -> Value {
         },
         "/contacts/{id}/trust": {"get": op("trust", "Both trust directions, explained", vec![contact()], None, "200", Some(r("Trust")))},
         "/contacts/{id}/brief": {"get": op("brief", "The pre-meeting brief", vec![contact()], None, "200", Some(r("Brief")))},
+        "/contacts/{id}/merge": {
+            "post": op("mergeContact", "Merge another contact into this one, in one transaction: its emails, phones, tags, facts, interactions, promises (with their history), requests, deals, gestures and introductions become this one's; trust is scored again; the other is archived with merged_into pointing here. With dry_run, nothing is written",
+                vec![contact()],
+                Some(body(&["other"], json!({"other": string(), "dry_run": {"type": "boolean"}}))),
+                "200", Some(r("Merged")))
+        },
+        "/duplicates": {
+            "get": op("listDuplicates", "Likely duplicates among live contacts (same email, same phone digits, same name at the same organisation), surest first",
+                vec![limit(1000), query("offset", json!({"type": "integer", "minimum": 0}), "Skip this many pairs (next_offset of the previous page)")],
+                None, "200", Some(r("DuplicateList")))
+        },
         "/interactions/search": {
             "get": op("searchInteractions", "Interactions whose text matches",
                 vec![json!({"name": "q", "in": "query", "required": true, "schema": string()}), limit(1000), cursor()],

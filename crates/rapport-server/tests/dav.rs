@@ -517,18 +517,53 @@ async fn sync_collection_reports_changes_made_anywhere(db: &Db) {
     assert_eq!(rest.body.matches("<d:getetag>").count(), 1, "{}", rest.body);
     // A limit of two among three changes lists two.
     let t4 = first(&rest.body, "d:sync-token").expect("token").to_owned();
+    let mut more = Vec::new();
     for name in ["Dan", "Eve", "Fay"] {
-        api(
+        let c = api(
             d.addr,
             &token,
             "POST",
             "/api/v1/contacts",
-            Some(json!({"name": name})),
+            Some(json!({"name": name, "emails": [format!("{name}@example.com")]})),
         )
-        .await;
+        .await
+        .json();
+        more.push(c["id"].as_str().expect("id").to_owned());
     }
     let two = d.report(&sync(&t4, Some(2))).await;
     assert_eq!(two.body.matches("<d:getetag>").count(), 2, "{}", two.body);
+
+    // A merge: the merged contact is removed from the device, the kept one changed (it
+    // has the other's email now).
+    let t5 = first(&d.report(&sync(&t4, None)).await.body, "d:sync-token")
+        .expect("token")
+        .to_owned();
+    let merged = api(
+        d.addr,
+        &token,
+        "POST",
+        &format!("/api/v1/contacts/{}/merge", more[1]),
+        Some(json!({"other": more[0]})),
+    )
+    .await;
+    assert_eq!(merged.status, 200, "{}", merged.body);
+    let after = d.report(&sync(&t5, None)).await;
+    assert!(
+        after
+            .body
+            .contains(&format!("{}.vcf</d:href><d:status>HTTP/1.1 404", more[0])),
+        "{}",
+        after.body
+    );
+    assert_eq!(
+        after.body.matches("<d:getetag>").count(),
+        1,
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains(&format!("{}.vcf", more[1])));
+    let card = d.get(&format!("{}.vcf", more[1])).await;
+    assert!(card.body.contains("Dan@example.com"), "{}", card.body);
 
     // The CTag moved; a bad or foreign token asks for a fresh sync.
     let p = d

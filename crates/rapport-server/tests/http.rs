@@ -2000,7 +2000,167 @@ async fn mail_in_and_promises_confirmed_over_the_api(db: &Db) {
     );
 }
 
+/// Duplicates over the API: ranked pairs, a dry run that writes nothing, a merge, and every
+/// refusal (bad bodies, unknown ids, another workspace's ids, a second merge) changing nothing.
+async fn duplicates_and_merging_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (ta, tb) = (token_for(db, &a).await, token_for(db, &b).await);
+    let addr = start(db).await;
+    let add = |token: &str, body: serde_json::Value| {
+        let token = token.to_owned();
+        async move {
+            let c = api(addr, &token, "POST", "/api/v1/contacts", Some(body)).await;
+            assert_eq!(c.status, 201, "{}", c.body);
+            c.json()["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let keep = add(&ta, json!({"name": "Ana Lima", "emails": ["ana@acme.com"]})).await;
+    let other = add(
+        &ta,
+        json!({"name": "Ana Lima", "emails": ["ANA@acme.com"], "phones": ["+33 6 12 34 56 78"]}),
+    )
+    .await;
+    let theirs = add(&tb, json!({"name": "Ana Lima", "emails": ["ana@acme.com"]})).await;
+    let k = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/commitments",
+        Some(json!({"contact_id": other, "direction": "theirs", "text": "Pay the deposit", "due": "+3d"})),
+    )
+    .await;
+    assert_eq!(k.status, 201, "{}", k.body);
+
+    let list = api(addr, &ta, "GET", "/api/v1/duplicates", None).await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let list = list.json();
+    assert_eq!(
+        list["total"], 1,
+        "another workspace's namesake is never a pair: {list}"
+    );
+    assert_eq!(list["items"][0]["keep"]["id"], keep.as_str());
+    assert_eq!(list["items"][0]["other"]["id"], other.as_str());
+    assert_eq!(list["items"][0]["score"], 9);
+    for bad in ["limit=0", "limit=1001", "offset=-1", "nope=1"] {
+        let a = api(addr, &ta, "GET", &format!("/api/v1/duplicates?{bad}"), None).await;
+        assert!(matches!(a.status, 400 | 422), "{bad}: {}", a.status);
+        a.error_code();
+    }
+
+    let path = format!("/api/v1/contacts/{keep}/merge");
+    let refused: Vec<(Option<serde_json::Value>, &str, u16)> = vec![
+        (Some(json!({})), "no other", 422),
+        (
+            Some(json!({"other": other, "also": 1})),
+            "an unknown field",
+            422,
+        ),
+        (Some(json!({"other": keep})), "itself", 422),
+        (
+            Some(json!({"other": "01a24e65-0000-7000-8000-000000000000"})),
+            "an unknown id",
+            404,
+        ),
+        (
+            Some(json!({"other": theirs})),
+            "another workspace's contact",
+            404,
+        ),
+        (None, "no body", 415),
+    ];
+    for (body, what, status) in refused {
+        let a = api(addr, &ta, "POST", &path, body).await;
+        assert_eq!(a.status, status, "{what}: {}", a.body);
+        a.error_code();
+    }
+    // Into another workspace's contact, with its own token: not found either way.
+    let a = api(
+        addr,
+        &tb,
+        "POST",
+        &format!("/api/v1/contacts/{theirs}/merge"),
+        Some(json!({"other": other})),
+    )
+    .await;
+    assert_eq!(a.status, 404, "{}", a.body);
+    let a = api(
+        addr,
+        &ta,
+        "POST",
+        &format!("/api/v1/contacts/{theirs}/merge"),
+        Some(json!({"other": other})),
+    )
+    .await;
+    assert_eq!(a.status, 404, "{}", a.body);
+
+    let dry = api(
+        addr,
+        &ta,
+        "POST",
+        &path,
+        Some(json!({"other": other, "dry_run": true})),
+    )
+    .await;
+    assert_eq!(dry.status, 200, "{}", dry.body);
+    assert_eq!(dry.json()["moved"]["commitments"], 1);
+    let still = api(addr, &ta, "GET", &format!("/api/v1/contacts/{other}"), None).await;
+    assert_eq!(
+        still.json()["archived_at"],
+        serde_json::Value::Null,
+        "a dry run writes nothing"
+    );
+
+    let done = api(addr, &ta, "POST", &path, Some(json!({"other": other}))).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let done = done.json();
+    assert_eq!(done["keep"]["phones"], json!(["+33 6 12 34 56 78"]));
+    assert_eq!(done["other"]["merged_into"], keep.as_str());
+    let gone = api(addr, &ta, "GET", &format!("/api/v1/contacts/{other}"), None).await;
+    assert_eq!(gone.json()["merged_into"], keep.as_str());
+    let promises = api(
+        addr,
+        &ta,
+        "GET",
+        &format!("/api/v1/commitments?contact_id={keep}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        promises["items"].as_array().map(Vec::len),
+        Some(1),
+        "{promises}"
+    );
+    let again = api(addr, &ta, "POST", &path, Some(json!({"other": other}))).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(again.error_code(), "conflict");
+    // The other workspace's Ana is untouched.
+    let mine = api(
+        addr,
+        &tb,
+        "GET",
+        &format!("/api/v1/contacts/{theirs}"),
+        None,
+    )
+    .await;
+    assert_eq!(mine.json()["archived_at"], serde_json::Value::Null);
+    assert_eq!(
+        api(addr, &ta, "GET", "/api/v1/duplicates", None)
+            .await
+            .json()["total"],
+        0
+    );
+}
+
 on_both_backends!(
+    duplicates_and_merging_over_the_api,
     mail_in_and_promises_confirmed_over_the_api,
     files_in_and_out_over_the_api,
     the_calendar_feed_is_secret_valid_and_per_member,

@@ -1620,7 +1620,123 @@ async fn promises_from_mail_are_confirmed_from_today(db: &Db) {
     );
 }
 
+/// Duplicates from a phone's browser: the list from the contacts page, a merge previewed
+/// (nothing written) then done; refusals say why and change nothing; the merged contact's
+/// page points to the kept one and offers no restore.
+async fn duplicates_are_reviewed_and_merged_from_the_web(db: &Db) {
+    let a = actor(db).await;
+    let add = |name: &str, email: &str, org: Option<&str>| NewContact {
+        name: name.into(),
+        emails: vec![email.into()],
+        organisation: org.map(str::to_owned),
+        ..NewContact::default()
+    };
+    let keep = service::add_contact(
+        db,
+        &a,
+        add("Ana Lima", "ana@acme.com", Some("Acme")),
+        Timestamp::now(),
+    )
+    .await
+    .expect("keep")
+    .contact;
+    let other = service::add_contact(
+        db,
+        &a,
+        add("Ana Lima", "ANA@acme.com", None),
+        Timestamp::now(),
+    )
+    .await
+    .expect("other")
+    .contact;
+    let w = Browser::new(db, &a).await;
+    assert!(
+        w.get("/contacts")
+            .await
+            .body
+            .contains("href=\"/duplicates\"")
+    );
+    let list = w.get("/duplicates").await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert!(
+        list.body.contains("same email ana@acme.com"),
+        "{}",
+        list.body
+    );
+    let review = format!("/contacts/{}/merge?other={}", keep.id, other.id);
+    assert!(list.body.contains(&review), "{}", list.body);
+    assert_eq!(w.get("/duplicates?offset=x").await.status, 400);
+
+    // Typed by name: both are Ana Lima, so the page asks which (never the kept one).
+    let ask = w
+        .get(&format!("/contacts/{}/merge?other=ana+lima", keep.id))
+        .await;
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    assert!(ask.body.contains(&review), "{}", ask.body);
+    assert!(
+        !ask.body.contains(&format!("other={}\"", keep.id)),
+        "{}",
+        ask.body
+    );
+
+    // The preview writes nothing.
+    let preview = w.get(&review).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains("Would merge Ana Lima into Ana Lima"),
+        "{}",
+        preview.body
+    );
+    let listed = w.get("/duplicates").await.body;
+    assert!(listed.contains(&review), "a preview writes nothing");
+
+    // Refusals.
+    let path = format!("/contacts/{}/merge", keep.id);
+    let myself = w.post(&path, &[("other", keep.id.as_str())]).await;
+    assert_eq!(myself.status, 422, "{}", myself.body);
+    assert!(myself.body.contains("same contact"), "{}", myself.body);
+    let unknown = w
+        .post(&path, &[("other", "01a24e65-0000-7000-8000-000000000000")])
+        .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    let no_csrf = request(
+        w.addr,
+        "POST",
+        &path,
+        &[("Cookie", &w.cookie)],
+        Some((FORM, format!("other={}", other.id).as_bytes())),
+    )
+    .await;
+    assert_eq!(no_csrf.status, 403, "{}", no_csrf.body);
+    assert!(
+        w.get("/duplicates").await.body.contains(&review),
+        "refusals change nothing"
+    );
+
+    let done = w.post(&path, &[("other", other.id.as_str())]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(location(&done), format!("/contacts/{}", keep.id));
+    let kept = w.get(&format!("/contacts/{}", keep.id)).await.body;
+    assert!(
+        kept.contains("ANA@acme.com") || kept.contains("ana@acme.com"),
+        "{kept}"
+    );
+    let gone = w.get(&format!("/contacts/{}", other.id)).await.body;
+    assert!(gone.contains("Merged into"), "{gone}");
+    assert!(!gone.contains("/restore"), "{gone}");
+    assert!(
+        w.get("/duplicates")
+            .await
+            .body
+            .contains("No likely duplicates")
+    );
+    let again = w.post(&path, &[("other", other.id.as_str())]).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("already merged"), "{}", again.body);
+}
+
 on_both_backends!(
+    duplicates_are_reviewed_and_merged_from_the_web,
     promises_from_mail_are_confirmed_from_today,
     every_outcome_of_a_promise_from_the_browser,
     contacts_are_added_edited_archived_and_restored,

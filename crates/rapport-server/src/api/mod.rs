@@ -8,6 +8,7 @@ mod commitments;
 mod contacts;
 mod cursor;
 mod deals;
+mod duplicates;
 mod mail;
 mod memory;
 mod prelude;
@@ -33,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}", get(get_contact))
         .route("/contacts/{id}/trust", get(trust))
         .route("/contacts/{id}/brief", get(brief))
+        .route("/contacts/{id}/merge", post(duplicates::merge))
+        .route("/duplicates", get(duplicates::duplicates))
         .route(
             "/commitments",
             get(list_commitments).post(create_commitment),

@@ -67,6 +67,8 @@ pub(super) struct ContactPage {
     error: Option<String>,
     /// Another contact with the same email or phone as this one, just added: (id, name).
     same_as: Option<(String, String)>,
+    /// The contact this one was merged into: (id, name).
+    merged_into: Option<(String, String)>,
     /// How to reach them: emails (mailto:), phones (tel:, with the number as typed shown).
     emails: Vec<String>,
     /// (the tel: target, the number as typed)
@@ -335,6 +337,17 @@ pub(super) async fn contact_page_with(
         })
         .collect();
     let intro = rapport_core::referral::introductions(&state.db, &s.actor, c.id.as_str()).await?;
+    let merged_into = match &c.merged_into {
+        Some(into) => Some((
+            into.to_string(),
+            state
+                .db
+                .contact(&s.actor.workspace.id, into)
+                .await?
+                .map_or_else(|| into.to_string(), |k| k.name),
+        )),
+        None => None,
+    };
     let org = c
         .organisation
         .as_deref()
@@ -352,6 +365,7 @@ pub(super) async fn contact_page_with(
         ),
         error,
         same_as,
+        merged_into,
         emails: c.emails.clone(),
         phones: c
             .phones

@@ -46,6 +46,7 @@ mod contact_edit;
 mod contact_forms;
 mod contacts;
 mod deals;
+mod duplicates;
 mod form;
 mod history;
 mod insights;

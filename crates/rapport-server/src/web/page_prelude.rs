@@ -40,6 +40,7 @@ pub(super) use super::contact_edit::*;
 pub(super) use super::contact_forms::*;
 pub(super) use super::contacts::*;
 pub(super) use super::deals::*;
+pub(super) use super::duplicates::*;
 pub(super) use super::history::*;
 pub(super) use super::insights::*;
 pub(super) use super::ledger_list::*;

@@ -22,6 +22,8 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/contacts/{id}/archive", post(archive_contact))
         .route("/contacts/{id}/restore", post(restore_contact))
+        .route("/contacts/{id}/merge", get(merge_form).post(merge_contact))
+        .route("/duplicates", get(duplicates_page))
         .route("/contacts/{id}/commitments", post(add_commitment))
         .route("/contacts/{id}/facts", post(add_fact))
         .route("/facts/{id}/edit", get(edit_fact_form).post(edit_fact))
