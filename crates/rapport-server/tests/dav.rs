@@ -562,8 +562,24 @@ async fn sync_collection_reports_changes_made_anywhere(db: &Db) {
         after.body
     );
     assert!(after.body.contains(&format!("{}.vcf", more[1])));
-    let card = d.get(&format!("{}.vcf", more[1])).await;
-    assert!(card.body.contains("Dan@example.com"), "{}", card.body);
+    let kept = d.get(&format!("{}.vcf", more[1])).await;
+    assert!(kept.body.contains("Dan@example.com"), "{}", kept.body);
+    // A device that missed the merge and writes the old card is refused: no second Eve.
+    let stale = d
+        .put(
+            &format!("{}.vcf", more[0]),
+            &card(&more[0], "Dan", "EMAIL:dan@home.example\r\n"),
+            &[],
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let quiet = d.report(&sync(&t5, None)).await;
+    assert_eq!(
+        quiet.body.matches("<d:getetag>").count(),
+        1,
+        "{}",
+        quiet.body
+    );
 
     // The CTag moved; a bad or foreign token asks for a fresh sync.
     let p = d

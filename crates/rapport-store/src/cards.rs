@@ -12,7 +12,7 @@ use crate::contacts::CHUNK;
 use crate::rows::{AttributeRow, CONTACT_COLUMNS, ContactRow, attach_attributes, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
-const META_COLUMNS: &str = "id, card_uid, card_href, card_seq, card_text, archived_at, \
+const META_COLUMNS: &str = "id, card_uid, card_href, card_seq, card_text, archived_at, merged_into, \
      (SELECT w.card_epoch FROM workspaces w WHERE w.id = contacts.workspace_id) AS card_epoch";
 
 #[derive(sqlx::FromRow)]
@@ -23,6 +23,7 @@ struct MetaRow {
     card_seq: i64,
     card_text: Option<String>,
     archived_at: Option<i64>,
+    merged_into: Option<String>,
     card_epoch: String,
 }
 
@@ -37,6 +38,7 @@ impl MetaRow {
             epoch: self.card_epoch,
             text: self.card_text,
             archived: self.archived_at.is_some(),
+            merged_into: self.merged_into.map(ContactId::from_stored),
         })
     }
 }

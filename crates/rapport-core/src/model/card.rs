@@ -51,6 +51,8 @@ pub struct CardMeta {
     /// The card as a device last sent it.
     pub text: Option<String>,
     pub archived: bool,
+    /// The contact it was merged into: the card is gone for good.
+    pub merged_into: Option<ContactId>,
 }
 
 impl CardMeta {

@@ -497,6 +497,13 @@ pub async fn put_card<S: CardStore + BulkStore>(
     crate::commitment::refuse_nul("card", &card.text)?;
     let ws = &actor.workspace.id;
     let meta = store.cards_named(ws, &[href.to_owned()]).await?.pop();
+    // A merged card never comes back under its old name: written again, it would be a
+    // second card of the contact it was merged into.
+    if let Some(into) = meta.as_ref().and_then(|m| m.merged_into.as_ref()) {
+        return Err(Error::Conflict(format!(
+            "this card was merged into another contact [{into}]: sync again, then edit that one"
+        )));
+    }
     let live_tag = meta.as_ref().filter(|m| !m.archived).map(CardMeta::etag);
     if !expect.met_by(live_tag.as_deref()) {
         return Ok(Written::Stale);
