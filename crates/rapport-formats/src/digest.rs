@@ -42,6 +42,10 @@ pub fn render(today: &Today, name: &str, link: Option<&str>) -> Digest {
         escape_html(name),
         escape_html(&day)
     );
+    for n in &today.notes {
+        text.push_str(&format!("\nNote: {n}\n"));
+        html.push_str(&format!("<p><em>Note:</em> {}</p>", escape_html(n)));
+    }
     if count == 0 {
         text.push_str("\nNothing is due, nobody is going cold: a good day to call someone.\n");
         html.push_str("<p>Nothing is due, nobody is going cold: a good day to call someone.</p>");
@@ -133,6 +137,7 @@ mod tests {
                 item(TodayKind::GoingCold, "Kenji", "Get in touch"),
             ],
             more: Vec::new(),
+            notes: Vec::new(),
         };
         let d = render(&today, "Bo", Some("http://127.0.0.1:7420/today"));
         assert_eq!(
@@ -153,6 +158,7 @@ mod tests {
                 date: today.date,
                 items: vec![],
                 more: vec![],
+                notes: vec![],
             },
             "Bo",
             None,

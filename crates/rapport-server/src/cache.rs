@@ -207,6 +207,7 @@ mod tests {
             date: jiff::civil::date(2026, 11, 25),
             items: Vec::new(),
             more: Vec::new(),
+            notes: Vec::new(),
         })
     }
 

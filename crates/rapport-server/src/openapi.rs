@@ -300,6 +300,23 @@ fn schemas() -> Value {
                 "merged_into": {"type": ["string", "null"], "description": "Set when this contact was merged into another (and archived): the one that now holds everything it had"}
             }
         },
+        "RequestStats": {
+            "type": "object",
+            "required": ["since", "answered", "answered_without_why", "share_without_why", "open_without_why", "by_member"],
+            "properties": {
+                "since": nullable("string"),
+                "answered": {"type": "integer"},
+                "answered_without_why": {"type": "integer"},
+                "share_without_why": {"type": "number", "minimum": 0, "maximum": 1},
+                "open_without_why": {"type": "integer"},
+                "by_member": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["email", "name", "answered", "answered_without_why"],
+                    "properties": {"email": nullable("string"), "name": string(),
+                        "answered": {"type": "integer"}, "answered_without_why": {"type": "integer"}}
+                }}
+            }
+        },
         "PairSide": {
             "type": "object",
             "required": ["id", "name", "relationship", "vip", "emails", "phones", "created_at"],
@@ -519,7 +536,8 @@ fn schemas() -> Value {
             "properties": {
                 "date": string(),
                 "items": {"type": "array", "items": r("TodayItem")},
-                "more": {"type": "array", "items": {"type": "object", "required": ["kind", "count"], "properties": {"kind": string(), "count": {"type": "integer"}}}}
+                "more": {"type": "array", "items": {"type": "object", "required": ["kind", "count"], "properties": {"kind": string(), "count": {"type": "integer"}}}},
+                "notes": {"type": "array", "items": string(), "description": "Reminders about how the workspace works, e.g. when over a third of the last 30 days' answered requests had no known why"}
             }
         },
         "Deal": {
@@ -741,6 +759,11 @@ pub fn document() -> Value {
             "post": op("createRequest", "Record a request", vec![],
                 Some(body(&["contact_id", "text"], json!({"contact_id": string(), "text": text(), "why": nullable("string")}))),
                 "201", Some(r("Request")))
+        },
+        "/requests/stats": {
+            "get": op("requestStats", "How many requests were answered with a promise, and how many of those without knowing why, per member (open ones without a why too)",
+                vec![query("since", string(), "Only answers from this day (YYYY-MM-DD, or -30d)")],
+                None, "200", Some(r("RequestStats")))
         },
         "/requests/{id}": {"get": op("getRequest", "One request", vec![id()], None, "200", Some(r("Request")))},
         "/requests/{id}/why": {

@@ -4,7 +4,7 @@
 use rapport_test_support::on_both_backends;
 
 use jiff::Timestamp;
-use rapport_core::ports::WorkspaceStore;
+use rapport_core::ports::{AccountStore, WorkspaceStore};
 use rapport_store::Db;
 use rapport_test_support::http::{Answer, api, request, start, token_for};
 use serde_json::json;
@@ -2159,7 +2159,107 @@ async fn duplicates_and_merging_over_the_api(db: &Db) {
     );
 }
 
+/// `GET /api/v1/requests/stats`: answers per member (by the member whose promise answers),
+/// how many without knowing why; a bad `since` is refused; Today carries the reminder.
+async fn requests_answered_without_their_why_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("bo");
+    let (ta, tb) = (token_for(db, &a).await, token_for(db, &bo).await);
+    let addr = start(db).await;
+    let c = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Ana Lima"})),
+    )
+    .await;
+    let cid = c.json()["id"].as_str().expect("id").to_owned();
+    let empty = api(addr, &ta, "GET", "/api/v1/requests/stats", None).await;
+    assert_eq!(empty.status, 200, "{}", empty.body);
+    assert_eq!(empty.json()["answered"], 0);
+    assert_eq!(empty.json()["share_without_why"], 0.0);
+    for (token, why) in [(&tb, None), (&tb, Some("Their budget closes")), (&ta, None)] {
+        let k = api(
+            addr,
+            token,
+            "POST",
+            "/api/v1/commitments",
+            Some(json!({"contact_id": cid, "direction": "mine", "text": "Send prices", "due": "+3d", "anyway": true})),
+        )
+        .await;
+        assert_eq!(k.status, 201, "{}", k.body);
+        let kid = k.json()["id"].as_str().expect("id").to_owned();
+        let r = api(
+            addr,
+            token,
+            "POST",
+            "/api/v1/requests",
+            Some(json!({"contact_id": cid, "text": "Prices", "why": why})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let rid = r.json()["id"].as_str().expect("id").to_owned();
+        let answered = api(
+            addr,
+            token,
+            "POST",
+            &format!("/api/v1/requests/{rid}/answer"),
+            Some(json!({"commitment_id": kid})),
+        )
+        .await;
+        assert_eq!(answered.status, 200, "{}", answered.body);
+    }
+    let s = api(addr, &ta, "GET", "/api/v1/requests/stats?since=-7d", None).await;
+    assert_eq!(s.status, 200, "{}", s.body);
+    let s = s.json();
+    assert_eq!(s["answered"], 3, "{s}");
+    assert_eq!(s["answered_without_why"], 2);
+    let bo_line = s["by_member"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["email"] == "bo@example.com")
+        .cloned()
+        .expect("Bo answered");
+    assert_eq!(bo_line["answered"], 2);
+    assert_eq!(bo_line["answered_without_why"], 1);
+    for bad in ["since=2026-13-01", "since=soon", "until=x"] {
+        let r = api(
+            addr,
+            &ta,
+            "GET",
+            &format!("/api/v1/requests/stats?{bad}"),
+            None,
+        )
+        .await;
+        assert!(matches!(r.status, 400 | 422), "{bad}: {}", r.status);
+        r.error_code();
+    }
+    let today = api(addr, &tb, "GET", "/api/v1/today", None).await.json();
+    assert!(
+        today["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.starts_with("2 of the 3 requests answered")),
+        "{today}"
+    );
+}
+
 on_both_backends!(
+    requests_answered_without_their_why_over_the_api,
     duplicates_and_merging_over_the_api,
     mail_in_and_promises_confirmed_over_the_api,
     files_in_and_out_over_the_api,

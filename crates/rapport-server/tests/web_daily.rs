@@ -1156,6 +1156,31 @@ async fn requests_across_the_workspace_and_their_answers(db: &Db) {
     let page_two = second_page_of(&b, "/requests").await;
     assert!(!b.get("/requests").await.body.contains("Their Contact"));
     assert!(!page_two.contains("Their Contact"), "not on any page");
+
+    // Insights counts the answers given without knowing why, as `requests --stats` does.
+    let stats = ledger::request_stats(db, &a, None, Timestamp::now())
+        .await
+        .expect("stats");
+    let insights = b.get("/insights").await.body;
+    assert!(
+        insights.contains("Answered without knowing why"),
+        "{insights}"
+    );
+    assert!(
+        insights.contains(&format!(
+            "Since the beginning: {} answered, {} of them without knowing why",
+            stats.answered, stats.answered_without_why
+        )),
+        "{insights}"
+    );
+    assert!(
+        insights.contains(&format!(
+            "Open requests whose why is still unknown: {}",
+            stats.open_without_why
+        )),
+        "{insights}"
+    );
+    assert!(stats.open_without_why >= 20, "{stats:?}");
 }
 
 /// The page a list's "next" link leads to.

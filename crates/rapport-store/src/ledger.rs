@@ -9,8 +9,8 @@ use rapport_core::commitment::{
 };
 use rapport_core::ids::{ContactId, InteractionId, UserId, WorkspaceId};
 use rapport_core::ports::{
-    AfterRequest, CommitmentFilter, HistoryEntry, LedgerChange, LedgerStore, StoreResult,
-    StoredTrust,
+    AfterRequest, CommitmentFilter, HistoryEntry, LedgerChange, LedgerStore, MemberAnswers,
+    StoreResult, StoredTrust,
 };
 use rapport_core::trust::{Evidence, MODEL_VERSION, Params};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -700,6 +700,54 @@ impl LedgerStore for Db {
             qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
         });
         rows.into_iter().map(RequestRow::into_request).collect()
+    }
+
+    async fn answered_requests(
+        &self,
+        ws: &WorkspaceId,
+        since: Option<Timestamp>,
+    ) -> StoreResult<Vec<MemberAnswers>> {
+        // (member, email, name, answered, answered without a why)
+        type Row = (String, Option<String>, Option<String>, i64, i64);
+        let rows: Vec<Row> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT k.owner_id, u.email, u.name, COUNT(*), \
+                     SUM(CASE WHEN r.why IS NULL THEN 1 ELSE 0 END) \
+                     FROM requests r JOIN commitments k ON k.workspace_id = r.workspace_id \
+                     AND k.id = r.answered_by LEFT JOIN users u ON u.id = k.owner_id \
+                     WHERE r.workspace_id = $1 AND r.updated_at >= $2 \
+                     GROUP BY k.owner_id, u.email, u.name ORDER BY u.name, k.owner_id",
+            )
+            .bind(ws.as_str())
+            .bind(since.map_or(i64::MIN, micros))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, name, answered, without)| MemberAnswers {
+                name: name.unwrap_or_else(|| "A former member".to_owned()),
+                user_id: UserId::from_stored(id),
+                email,
+                answered: answered.unsigned_abs(),
+                answered_without_why: without.unsigned_abs(),
+            })
+            .collect())
+    }
+
+    async fn open_requests_without_why(&self, ws: &WorkspaceId) -> StoreResult<u64> {
+        let n: i64 = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM requests WHERE workspace_id = $1 AND why IS NULL \
+                 AND answered_by IS NULL",
+            )
+            .bind(ws.as_str())
+            .fetch_one(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(n.unsigned_abs())
     }
 
     async fn news(&self, ws: &WorkspaceId) -> StoreResult<Vec<Commitment>> {

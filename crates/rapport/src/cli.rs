@@ -637,6 +637,18 @@ pub struct RequestsArgs {
     /// Only those after this request (the last id of the previous page).
     #[arg(long, value_name = "ID")]
     pub after: Option<String>,
+    /// Instead of the list: how many requests were answered, and how many of those without
+    /// knowing why, per member (the whole workspace).
+    #[arg(long, conflicts_with_all = ["reference", "open", "after"])]
+    pub stats: bool,
+    /// With --stats: only answers from this day (YYYY-MM-DD, -30d...).
+    #[arg(
+        long,
+        value_name = "DATE",
+        requires = "stats",
+        allow_hyphen_values = true
+    )]
+    pub since: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -326,6 +326,9 @@ pub fn trust(v: &rapport_core::ledger::TrustView, tz: &TimeZone) {
 pub fn today(t: &rapport_core::today::Today) {
     use rapport_core::today::TodayKind;
     println!("Today, {}", t.date.strftime("%A %-d %B %Y"));
+    for n in &t.notes {
+        println!("  Note: {n} (rapport requests --stats)");
+    }
     if t.items.is_empty() {
         println!("  Nothing due: a good day to get ahead.");
         return;

@@ -571,7 +571,65 @@ fn the_ledger_shows_recent_promises_and_says_when_it_stops(b: &Book) {
     b.fails(&["contact", "add", "Zero Cadence", "--cadence", "0"], 2);
 }
 
+/// `requests --stats`: requests answered with a promise, how many without knowing why (per
+/// member), and Today's reminder when over a third of the last 30 days' answers had no why.
+fn answering_without_knowing_why_is_counted(b: &Book) {
+    setup(b);
+    let answer = promise(b, &["elodie", "Send the price list", "--due", "+3d"]);
+    let mut ids = Vec::new();
+    for text in [
+        "A discount",
+        "Faster delivery",
+        "A sample box",
+        "A call back",
+        "A visit",
+    ] {
+        ids.push(b.ok(&["request", "elodie", text]).trim().to_owned());
+    }
+    b.ok(&["why", &ids[0], "Their budget closes in December"]);
+    for r in &ids[..3] {
+        b.ok(&["answer", r, &answer]);
+    }
+    b.ok(&["why", &ids[4], "They open a second shop"]);
+    let s = b.json(&["requests", "--stats"]);
+    assert_eq!(s["answered"], 3, "{s}");
+    assert_eq!(s["answered_without_why"], 2);
+    assert!((s["share_without_why"].as_f64().expect("share") - 2.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        s["open_without_why"], 1,
+        "only the call back: unanswered, why unknown"
+    );
+    assert_eq!(s["since"], Value::Null);
+    assert_eq!(s["by_member"][0]["answered"], 3);
+    assert_eq!(s["by_member"][0]["answered_without_why"], 2);
+    let text = b.ok(&["requests", "--stats"]);
+    assert!(
+        text.contains("3, of which 2 without knowing why (67%)"),
+        "{text}"
+    );
+    let note = b.json(&["today"])["notes"].to_string();
+    assert!(
+        note.contains(
+            "2 of the 3 requests answered in the last 30 days were answered without knowing why"
+        ),
+        "{note}"
+    );
+    // Nothing answered from tomorrow on.
+    let later = b.json(&["requests", "--stats", "--since", "tomorrow"]);
+    assert_eq!(later["answered"], 0);
+    assert_eq!(later["share_without_why"], 0.0);
+    assert_eq!(later["open_without_why"], 1);
+    // One why found: one in three is not over a third, and the reminder goes.
+    b.ok(&["why", &ids[1], "Their warehouse is full"]);
+    assert_eq!(b.json(&["requests", "--stats"])["answered_without_why"], 1);
+    assert_eq!(b.json(&["today"])["notes"], Value::Null);
+    b.fails(&["requests", "--stats", "--since", "2026-02-30"], 2);
+    b.fails(&["requests", "--stats", "elodie"], 2);
+    b.fails(&["requests", "--since", "-30d"], 2);
+}
+
 on_both_books!(
+    answering_without_knowing_why_is_counted,
     the_ledger_shows_recent_promises_and_says_when_it_stops,
     appreciation_from_the_command_line,
     deals_from_the_command_line,

@@ -249,6 +249,19 @@ fn duplicates_are_found_ranked_and_merged_whole(b: &Book) {
     assert!(err.contains("was merged into Ana Lima"), "{err}");
     let err = b.fails(&["contact", "merge", &ana, &dup], 5);
     assert!(err.contains("already merged into Ana Lima"), "{err}");
+    // The old id leads to Ana for anything written or read, and never archives her.
+    b.ok(&["log", &dup, "Called back about the quote"]);
+    b.ok(&["fact", "add", &dup, "--kind", "note", "Prefers mornings"]);
+    let timeline = b.json(&["timeline", &dup]);
+    assert_eq!(timeline["contact"]["id"], ana.as_str());
+    assert_eq!(timeline["interactions"].as_array().map(Vec::len), Some(2));
+    let facts = b.json(&["contact", "show", &ana])["facts"].to_string();
+    assert!(facts.contains("Prefers mornings"), "{facts}");
+    b.fails(&["contact", "archive", &dup], 5);
+    assert_eq!(
+        b.json(&["contact", "show", &ana])["archived_at"],
+        Value::Null
+    );
     let out = b.run(&["contact", "add", "Ana L.", "--email", "ana@ACME.com"]);
     let warned = String::from_utf8_lossy(&out.stderr);
     assert!(warned.contains(&ana) && !warned.contains(&dup), "{warned}");

@@ -173,6 +173,10 @@ pub struct Today {
     /// Items of a kind beyond those listed (a long backlog of overdue promises).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub more: Vec<More>,
+    /// Reminders about how the workspace works, not tied to one item ("5 of the 9 requests
+    /// answered in the last 30 days were answered without knowing why…").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// How many more items of a kind there are than Today lists.
@@ -505,7 +509,12 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             more.push(More { kind, count });
         }
     }
-    Today { date, items, more }
+    Today {
+        date,
+        items,
+        more,
+        notes: Vec::new(),
+    }
 }
 
 /// An item with no commitment, request or gesture attached.

@@ -115,8 +115,33 @@ pub struct StoredTrust {
     pub half_life_days: u32,
 }
 
+/// The requests one member answered with a promise of theirs: how many, and how many of
+/// them without knowing why they mattered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberAnswers {
+    pub user_id: UserId,
+    pub email: Option<String>,
+    pub name: String,
+    pub answered: u64,
+    pub answered_without_why: u64,
+}
+
 /// The commitment ledger.
 pub trait LedgerStore: Send + Sync {
+    /// Per member, the requests answered (linked to a promise of that member's) since
+    /// `since` (by when the answer was linked), and how many of those had no why.
+    fn answered_requests(
+        &self,
+        ws: &WorkspaceId,
+        since: Option<Timestamp>,
+    ) -> impl Future<Output = StoreResult<Vec<MemberAnswers>>> + Send;
+
+    /// How many requests are still unanswered with their why unknown.
+    fn open_requests_without_why(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
     /// Writes a change in one transaction. For a new commitment of mine with
     /// `load_limit: Some(n)`, first counts the owner's open commitments of mine due the same
     /// day; with `n` or more, writes nothing and returns them.

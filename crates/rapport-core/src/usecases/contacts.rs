@@ -59,8 +59,43 @@ fn id_prefix(reference: &str) -> Option<String> {
 }
 
 /// [`resolve_contact`], narrowed to contacts whose organisation contains `org` (without case
-/// or accents) when given: how a person picks among namesakes (`--org`).
+/// or accents) when given: how a person picks among namesakes (`--org`). A contact merged
+/// into another leads to that one (its old id, its name), so nothing is ever written to,
+/// or read from, the emptied duplicate.
 pub async fn resolve_contact_in<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    org: Option<&str>,
+) -> Result<Contact> {
+    let mut c = find_contact_in(store, actor, reference, org).await?;
+    // A merge leaves its target live, so a chain ends; the bound guards a corrupt book.
+    for _ in 0..32 {
+        let Some(into) = c.merged_into.clone() else {
+            break;
+        };
+        c = store
+            .contact(&actor.workspace.id, &into)
+            .await?
+            .ok_or_else(|| {
+                Error::NotFound(format!("{} was merged into a contact that is gone", c.name))
+            })?;
+    }
+    Ok(c)
+}
+
+/// The contact a reference names, as it is: a contact merged into another is found itself,
+/// not the one it leads to (`contact show` of an old id says where it went).
+pub async fn find_contact<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+) -> Result<Contact> {
+    find_contact_in(store, actor, reference, None).await
+}
+
+/// [`find_contact`] narrowed by organisation, as [`resolve_contact_in`] is.
+pub async fn find_contact_in<S: ContactStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
@@ -252,7 +287,8 @@ pub async fn archive_contact<S: ContactStore>(
     reference: &str,
     now: Timestamp,
 ) -> Result<Contact> {
-    let mut c = resolve_contact(store, actor, reference).await?;
+    // As named: an old id of a merged contact must never archive the one it was merged into.
+    let mut c = find_contact(store, actor, reference).await?;
     if c.is_archived() {
         return Err(Error::Conflict(format!("{} is already archived", c.name)));
     }
@@ -271,7 +307,7 @@ pub async fn restore_contact<S: ContactStore>(
     reference: &str,
     now: Timestamp,
 ) -> Result<Contact> {
-    let mut c = resolve_contact(store, actor, reference).await?;
+    let mut c = find_contact(store, actor, reference).await?;
     if !c.is_archived() {
         return Err(Error::Conflict(format!("{} is not archived", c.name)));
     }
@@ -421,7 +457,7 @@ pub async fn contact_card<S: ContactStore + FactStore + InteractionStore>(
     actor: &Actor,
     reference: &str,
 ) -> Result<ContactCard> {
-    let contact = resolve_contact(store, actor, reference).await?;
+    let contact = find_contact(store, actor, reference).await?;
     card_of(store, actor, contact).await
 }
 

@@ -10,7 +10,7 @@ use crate::duplicate::{MAX_SHARED, Pair, Reason, plan, rank};
 use crate::error::{Error, Invalid, Result};
 use crate::ids::ContactId;
 use crate::ports::{CardStore, ContactStore, FactStore, Merge, MergeStore, Moved, ReferralStore};
-use crate::usecases::contacts::{MAX_PAGE, resolve_contact};
+use crate::usecases::contacts::{MAX_PAGE, find_contact};
 use crate::workspace::Actor;
 
 /// One side of a likely pair, as a list shows it.
@@ -202,8 +202,9 @@ pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore>(
     dry_run: bool,
     now: Timestamp,
 ) -> Result<Merged> {
-    let keep = resolve_contact(store, actor, keep_ref).await?;
-    let other = resolve_contact(store, actor, other_ref).await?;
+    // As named: a merged contact is refused as such, never silently replaced.
+    let keep = find_contact(store, actor, keep_ref).await?;
+    let other = find_contact(store, actor, other_ref).await?;
     if keep.id == other.id {
         return Err(Invalid::new(
             "other",

@@ -1054,3 +1054,111 @@ mod tests {
         assert_eq!(Latency::of(vec![]), Latency::default());
     }
 }
+
+/// How often requests are answered without knowing why they matter (PRODUCT.md: answer the
+/// why, not the what): what `rapport requests --stats`, `GET /api/v1/requests/stats`, the
+/// Insights page and Today's reminder show.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RequestStats {
+    /// From this day (in the workspace's time zone); `None`: since the beginning.
+    pub since: Option<jiff::civil::Date>,
+    /// Requests answered with a promise (by when the answer was linked).
+    pub answered: u64,
+    /// Of those, the ones whose why was not known.
+    pub answered_without_why: u64,
+    /// `answered_without_why / answered`, 0 when nothing was answered.
+    pub share_without_why: f64,
+    /// Requests still open whose why is unknown (now, whatever `since`).
+    pub open_without_why: u64,
+    /// Per member who answered, by name.
+    pub by_member: Vec<MemberAnswerStats>,
+}
+
+/// One member's answers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MemberAnswerStats {
+    pub email: Option<String>,
+    pub name: String,
+    pub answered: u64,
+    pub answered_without_why: u64,
+}
+
+/// Requests answered since `since` (a date as typed: `2026-11-01`, `-30d`), and how many
+/// without their why.
+pub async fn request_stats<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    since: Option<&str>,
+    now: Timestamp,
+) -> Result<RequestStats> {
+    let tz = actor.workspace.tz();
+    let since = match since.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => {
+            let today = crate::today::day_of(now, &tz);
+            Some(
+                crate::dates::parse_date(text, today)
+                    .map_err(|e| Invalid::new("since", e.message))?,
+            )
+        }
+    };
+    let from = match since {
+        None => None,
+        Some(d) => Some(
+            d.to_zoned_datetime(tz.clone())
+                .map_err(|e| Invalid::new("since", e.to_string()))?
+                .timestamp(),
+        ),
+    };
+    stats_from(store, actor, since, from).await
+}
+
+async fn stats_from<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    since: Option<jiff::civil::Date>,
+    from: Option<Timestamp>,
+) -> Result<RequestStats> {
+    let ws = &actor.workspace.id;
+    let members = store.answered_requests(ws, from).await?;
+    let open_without_why = store.open_requests_without_why(ws).await?;
+    let answered: u64 = members.iter().map(|m| m.answered).sum();
+    let answered_without_why: u64 = members.iter().map(|m| m.answered_without_why).sum();
+    Ok(RequestStats {
+        since,
+        answered,
+        answered_without_why,
+        share_without_why: if answered == 0 {
+            0.0
+        } else {
+            answered_without_why as f64 / answered as f64
+        },
+        open_without_why,
+        by_member: members
+            .into_iter()
+            .map(|m| MemberAnswerStats {
+                email: m.email,
+                name: m.name,
+                answered: m.answered,
+                answered_without_why: m.answered_without_why,
+            })
+            .collect(),
+    })
+}
+
+/// Today reminds the workspace when more than a third of the requests answered in the last
+/// 30 days were answered without knowing why.
+pub async fn why_reminder<S: LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    now: Timestamp,
+) -> Result<Option<String>> {
+    let from = now - jiff::SignedDuration::from_hours(24 * 30);
+    let s = stats_from(store, actor, None, Some(from)).await?;
+    Ok((s.answered > 0 && s.answered_without_why * 3 > s.answered).then(|| {
+        format!(
+            "{} of the {} requests answered in the last 30 days were answered without knowing why: ask why before promising",
+            s.answered_without_why, s.answered
+        )
+    }))
+}

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::model::today::*;
 
 /// Today for the acting user, now.
-pub async fn today_for<S: crate::ports::TodayStore>(
+pub async fn today_for<S: crate::ports::TodayStore + crate::ports::LedgerStore>(
     store: &S,
     actor: &crate::workspace::Actor,
     now: Timestamp,
@@ -37,5 +37,8 @@ pub async fn today_for<S: crate::ports::TodayStore>(
             GOING_COLD_CANDIDATES,
         )
         .await?;
-    Ok(today(&data, &actor.user.id, now, &tz))
+    let mut day = today(&data, &actor.user.id, now, &tz);
+    day.notes
+        .extend(crate::ledger::why_reminder(store, actor, now).await?);
+    Ok(day)
 }

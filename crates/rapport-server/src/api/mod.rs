@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/settings", get(get_settings).patch(update_settings))
         .route("/members/{id}/handoff", post(handoff))
         .route("/requests", get(requests).post(add_request))
+        .route("/requests/stats", get(request_stats))
         .route("/requests/{id}", get(one_request))
         .route("/requests/{id}/why", post(why))
         .route("/requests/{id}/answer", post(answer))

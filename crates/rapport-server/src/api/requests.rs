@@ -42,6 +42,23 @@ pub(super) async fn requests(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct StatsQuery {
+    /// From this day: YYYY-MM-DD (or -30d).
+    since: Option<String>,
+}
+
+pub(super) async fn request_stats(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Params(q): Params<StatsQuery>,
+) -> ApiResult<Json<ledger::RequestStats>> {
+    Ok(Json(
+        ledger::request_stats(&state.db, &actor.0, q.since.as_deref(), now()).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct AddRequest {
     contact_id: String,
     text: String,

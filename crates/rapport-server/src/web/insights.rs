@@ -15,6 +15,10 @@ pub(super) struct InsightsPage {
     advocates: Vec<(String, String, String)>,
     /// Advocates not shown, and the link that shows them all.
     more_advocates: Option<(usize, String)>,
+    /// Requests answered without knowing why: the whole workspace's line, the last 30 days'
+    /// line, then one line per member.
+    why: Vec<String>,
+    why_members: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -91,12 +95,43 @@ pub(super) async fn insights(
                 )
             })
             .collect();
+        let n = now();
+        let all_time = ledger::request_stats(&state.db, &s.actor, None, n).await?;
+        let month = ledger::request_stats(&state.db, &s.actor, Some("-30d"), n).await?;
+        let line = |what: &str, st: &ledger::RequestStats| {
+            format!(
+                "{what}: {} answered, {} of them without knowing why ({:.0}%)",
+                st.answered,
+                st.answered_without_why,
+                st.share_without_why * 100.0
+            )
+        };
+        let why = vec![
+            line("Since the beginning", &all_time),
+            line("The last 30 days", &month),
+            format!(
+                "Open requests whose why is still unknown: {}",
+                all_time.open_without_why
+            ),
+        ];
+        let why_members = all_time
+            .by_member
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}: {} answered, {} without the why",
+                    m.name, m.answered, m.answered_without_why
+                )
+            })
+            .collect();
         Ok::<_, rapport_core::Error>(InsightsPage {
             title: "Insights",
             csrf: s.csrf.clone(),
             latency,
             advocates,
             more_advocates,
+            why,
+            why_members,
         })
     }
     .await;

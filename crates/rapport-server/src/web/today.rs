@@ -40,6 +40,8 @@ pub(super) struct TodayPage {
     /// One section opened whole (`?section=`), or every section's first few.
     focused: bool,
     sections: Vec<Section>,
+    /// Reminders about how the workspace works (answering without knowing why).
+    notes: Vec<String>,
     /// Where the forms come back to.
     back: &'static str,
 }
@@ -150,6 +152,7 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
         title: "Today",
         csrf: s.csrf.clone(),
         date: t.date.strftime("%A %-d %B %Y").to_string(),
+        notes: t.notes.clone(),
         focused: focus.is_some(),
         sections,
         back: "/today",

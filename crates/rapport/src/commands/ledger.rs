@@ -316,6 +316,38 @@ pub async fn answer(ctx: &Context, a: AnswerArgs) -> anyhow::Result<()> {
 }
 
 pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
+    if a.stats {
+        let s =
+            ledger::request_stats(&ctx.db, &ctx.actor, a.since.as_deref(), Context::now()).await?;
+        if a.out.json {
+            return render::json(&s);
+        }
+        let since = s.since.map_or_else(
+            || "since the beginning".to_owned(),
+            |d| format!("since {d}"),
+        );
+        println!(
+            "Requests answered {since}: {}, of which {} without knowing why ({:.0}%)",
+            s.answered,
+            s.answered_without_why,
+            s.share_without_why * 100.0
+        );
+        println!(
+            "Open requests whose why is still unknown: {}",
+            s.open_without_why
+        );
+        for m in &s.by_member {
+            let who = m
+                .email
+                .as_deref()
+                .map_or_else(|| m.name.clone(), |e| format!("{} <{e}>", m.name));
+            println!(
+                "  {who}: {} answered, {} without the why",
+                m.answered, m.answered_without_why
+            );
+        }
+        return Ok(());
+    }
     // One more than asked says whether there is a next page (out-of-range limits are the
     // core's to refuse).
     let max = rapport_core::service::MAX_PAGE;

@@ -84,13 +84,9 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
     match contact_reference(&mut cli.command) {
         Some((Some(reference), Some(org))) => {
             let org = org.to_owned();
-            let contact = rapport_core::service::resolve_contact_in(
-                &ctx.db,
-                &ctx.actor,
-                reference,
-                Some(&org),
-            )
-            .await?;
+            let contact =
+                rapport_core::service::find_contact_in(&ctx.db, &ctx.actor, reference, Some(&org))
+                    .await?;
             *reference = contact.id.to_string();
         }
         Some((None, Some(_))) => {
