@@ -166,27 +166,7 @@ fn push_folded(out: &mut String, line: &str) {
     out.push_str("\r\n");
 }
 
-/// What Rapport itself writes on a card: these lines of a device's text are replaced by the
-/// contact's own.
-const MODELLED: &[&str] = &[
-    "BEGIN",
-    "END",
-    "VERSION",
-    "PRODID",
-    "UID",
-    "REV",
-    "FN",
-    "N",
-    "ORG",
-    "EMAIL",
-    "TEL",
-    "CATEGORIES",
-    "BDAY",
-    "ANNIVERSARY",
-    "NOTE",
-    "X-RAPPORT-TYPE",
-    "X-RAPPORT-VIP",
-];
+use rapport_core::card::MODELLED;
 
 /// A contact's card for a device: Rapport's fields, and what the device's last card
 /// (`stored`) held that Rapport does not model. `facts` are the contact's dates and notes.

@@ -573,6 +573,50 @@ async fn sync_collection_reports_changes_made_anywhere(db: &Db) {
         )
         .await;
     assert_eq!(stale.status, 409, "{}", stale.body);
+    // A card the phone made, merged into one Rapport made: what only the phone's card held
+    // (an address, its own X- property) is on the kept card, under the kept card's UID.
+    let made = d
+        .put(
+            "phone-eve.vcf",
+            &card(
+                "phone-eve",
+                "Eve Phone",
+                "ADR;TYPE=home:;;1 Rue Neuve;Lyon;;69001;FR\r\nX-PHONE-THING:keep me\r\n",
+            ),
+            &[("If-None-Match", "*")],
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let phone_eve = api(
+        d.addr,
+        &token,
+        "GET",
+        "/api/v1/contacts?search=eve+phone",
+        None,
+    )
+    .await
+    .json()["items"][0]["id"]
+        .as_str()
+        .expect("the phone's contact")
+        .to_owned();
+    let merged = api(
+        d.addr,
+        &token,
+        "POST",
+        &format!("/api/v1/contacts/{}/merge", more[1]),
+        Some(json!({"other": phone_eve})),
+    )
+    .await;
+    assert_eq!(merged.status, 200, "{}", merged.body);
+    let eve = d.get(&format!("{}.vcf", more[1])).await.body;
+    assert!(
+        eve.contains("ADR;TYPE=home:;;1 Rue Neuve;Lyon;;69001;FR"),
+        "{eve}"
+    );
+    assert!(eve.contains("X-PHONE-THING:keep me"), "{eve}");
+    assert!(eve.contains(&format!("UID:{}", more[1])), "{eve}");
+    assert!(!eve.contains("phone-eve"), "{eve}");
+    assert_eq!(d.get("phone-eve.vcf").await.status, 404);
     let quiet = d.report(&sync(&t5, None)).await;
     assert_eq!(
         quiet.body.matches("<d:getetag>").count(),

@@ -20,6 +20,7 @@ struct HolderRow {
     value: String,
     id: String,
     name: String,
+    name_folded: String,
     created_at: i64,
 }
 
@@ -27,6 +28,7 @@ struct HolderRow {
 struct NamesakeRow {
     id: String,
     name: String,
+    name_folded: String,
     organisation: Option<String>,
     created_at: i64,
 }
@@ -41,18 +43,31 @@ const SHARED_HANDLES: &str = "WITH shared AS ( \
      AND (a.kind = 'email' OR (a.kind = 'phone' AND LENGTH(a.value_folded) >= $3)) \
      GROUP BY a.kind, a.value_folded \
      HAVING COUNT(DISTINCT a.contact_id) BETWEEN 2 AND $2) \
-     SELECT a.kind, a.value_folded, MIN(a.value) AS value, c.id, c.name, c.created_at \
+     SELECT a.kind, a.value_folded, MIN(a.value) AS value, c.id, c.name, c.name_folded, \
+     c.created_at \
      FROM shared s JOIN contact_attributes a ON a.workspace_id = $1 AND a.kind = s.kind \
      AND a.value_folded = s.value_folded \
      JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id \
      WHERE c.archived_at IS NULL \
-     GROUP BY a.kind, a.value_folded, c.id, c.name, c.created_at";
+     GROUP BY a.kind, a.value_folded, c.id, c.name, c.name_folded, c.created_at";
 
-/// Live contacts of workspace `$1` whose folded name another live contact bears.
-const NAMESAKES: &str = "SELECT c.id, c.name, c.organisation, c.created_at FROM contacts c \
-     WHERE c.workspace_id = $1 AND c.archived_at IS NULL AND c.name_folded IN ( \
-     SELECT n.name_folded FROM contacts n WHERE n.workspace_id = $1 AND n.archived_at IS NULL \
-     GROUP BY n.name_folded HAVING COUNT(*) > 1)";
+/// Live contacts of workspace `$1` whose folded name 2 to `$2` live contacts bear; of a name
+/// borne more often (a common name says nothing), those who share it with 2 to `$2` others
+/// at one organisation (compared without case here, and again folded by the ranking).
+const NAMESAKES: &str = "WITH names AS ( \
+     SELECT name_folded, COUNT(*) AS n FROM contacts WHERE workspace_id = $1 \
+     AND archived_at IS NULL GROUP BY name_folded HAVING COUNT(*) > 1), \
+     common AS ( \
+     SELECT c.name_folded, LOWER(c.organisation) AS org FROM contacts c \
+     JOIN names ON names.name_folded = c.name_folded \
+     WHERE c.workspace_id = $1 AND c.archived_at IS NULL AND names.n > $2 \
+     AND c.organisation IS NOT NULL \
+     GROUP BY c.name_folded, LOWER(c.organisation) HAVING COUNT(*) BETWEEN 2 AND $2) \
+     SELECT c.id, c.name, c.name_folded, c.organisation, c.created_at FROM contacts c \
+     JOIN names ON names.name_folded = c.name_folded \
+     WHERE c.workspace_id = $1 AND c.archived_at IS NULL AND (names.n <= $2 OR EXISTS ( \
+     SELECT 1 FROM common WHERE common.name_folded = c.name_folded \
+     AND common.org = LOWER(c.organisation)))";
 
 impl MergeStore for Db {
     async fn shared_handles(
@@ -81,16 +96,18 @@ impl MergeStore for Db {
                     value: r.value,
                     id: rapport_core::ids::ContactId::from_stored(r.id),
                     name: r.name,
+                    name_folded: r.name_folded,
                     created_at: instant(r.created_at)?,
                 })
             })
             .collect()
     }
 
-    async fn namesakes(&self, ws: &WorkspaceId) -> StoreResult<Vec<Namesake>> {
+    async fn namesakes(&self, ws: &WorkspaceId, max_shared: usize) -> StoreResult<Vec<Namesake>> {
         let rows: Vec<NamesakeRow> = with_pool!(self, |pool| {
             sqlx::query_as(NAMESAKES)
                 .bind(ws.as_str())
+                .bind(i64::try_from(max_shared).unwrap_or(i64::MAX))
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?
@@ -100,6 +117,7 @@ impl MergeStore for Db {
                 Ok(Namesake {
                     id: rapport_core::ids::ContactId::from_stored(r.id),
                     name: r.name,
+                    name_folded: r.name_folded,
                     organisation: r.organisation,
                     created_at: instant(r.created_at)?,
                 })
@@ -122,8 +140,23 @@ impl MergeStore for Db {
             ));
         }
         let at = micros(m.at);
+        let postgres = matches!(self, Db::Postgres(_));
         let moved = in_write_tx!(self, commit = commit, |tx| {
             let mut moved = Moved::default();
+            if postgres {
+                // Both rows locked in id order: two merges of the same pair, either way round,
+                // queue instead of deadlocking, and the second finds the first's work done.
+                sqlx::query(
+                    "SELECT id FROM contacts WHERE workspace_id = $1 AND id IN ($2, $3) \
+                     ORDER BY id FOR UPDATE",
+                )
+                .bind(w)
+                .bind(keep)
+                .bind(other)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
             // Both as read, or nothing: these also take the rows' locks on PostgreSQL.
             let n = sqlx::query(
                 "UPDATE contacts SET updated_at = updated_at WHERE workspace_id = $1 AND id = $2 \
@@ -163,6 +196,16 @@ impl MergeStore for Db {
                         .to_owned(),
                 ));
             }
+            // Contacts merged into it earlier lead to the kept one now.
+            sqlx::query(
+                "UPDATE contacts SET merged_into = $3 WHERE workspace_id = $1 AND merged_into = $2",
+            )
+            .bind(w)
+            .bind(other)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
             // Its emails and phones are the kept contact's now: an import or a new contact
             // with one of them finds the kept contact, never the merged one.
             sqlx::query(
@@ -174,15 +217,52 @@ impl MergeStore for Db {
             .await
             .map_err(db_err)?;
             crate::contacts::update_contact_in!(tx, ws, &m.keep);
+            if let Some(text) = &m.keep_card_text {
+                sqlx::query(
+                    "UPDATE contacts SET card_text = $3 WHERE workspace_id = $1 AND id = $2",
+                )
+                .bind(w)
+                .bind(keep)
+                .bind(text.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+
+            // A message logged with both (one person, two addresses) is one conversation:
+            // the kept contact's; a promise recorded from the other's copy is from it now.
+            let same_mail: Vec<(String, String)> = sqlx::query_as(
+                "SELECT o.interaction_id, k.interaction_id FROM mail_messages o \
+                 JOIN mail_messages k ON k.workspace_id = o.workspace_id \
+                 AND k.message_key = o.message_key AND k.contact_id = $3 \
+                 JOIN interactions i ON i.workspace_id = k.workspace_id AND i.contact_id = $3 \
+                 AND i.id = k.interaction_id \
+                 WHERE o.workspace_id = $1 AND o.contact_id = $2 AND o.interaction_id <> k.interaction_id",
+            )
+            .bind(w)
+            .bind(other)
+            .bind(keep)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            moved.same_messages = same_mail.len() as u64;
 
             // Interactions are keyed by contact: copied to the kept contact first, so the
             // promises recorded from them can follow, then the originals go.
             moved.interactions = sqlx::query(
                 "INSERT INTO interactions (workspace_id, id, contact_id, kind, occurred_at, \
                  summary, they_said, i_said, search_text, created_at) \
-                 SELECT workspace_id, id, $3, kind, occurred_at, summary, they_said, i_said, \
-                 search_text, created_at FROM interactions WHERE workspace_id = $1 \
-                 AND contact_id = $2",
+                 SELECT o.workspace_id, o.id, $3, o.kind, o.occurred_at, o.summary, o.they_said, \
+                 o.i_said, o.search_text, o.created_at FROM interactions o \
+                 WHERE o.workspace_id = $1 AND o.contact_id = $2 \
+                 AND NOT EXISTS (SELECT 1 FROM interactions k WHERE k.workspace_id = $1 \
+                 AND k.contact_id = $3 AND k.id = o.id) \
+                 AND NOT EXISTS (SELECT 1 FROM mail_messages mo JOIN mail_messages mk \
+                 ON mk.workspace_id = mo.workspace_id AND mk.message_key = mo.message_key \
+                 AND mk.contact_id = $3 WHERE mo.workspace_id = $1 AND mo.contact_id = $2 \
+                 AND mo.interaction_id = o.id AND mk.interaction_id <> o.id \
+                 AND EXISTS (SELECT 1 FROM interactions ki WHERE ki.workspace_id = $1 \
+                 AND ki.contact_id = $3 AND ki.id = mk.interaction_id))",
             )
             .bind(w)
             .bind(other)
@@ -191,7 +271,6 @@ impl MergeStore for Db {
             .await
             .map_err(db_err)?
             .rows_affected();
-
             let rows: Vec<CommitmentRow> = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE workspace_id = $1 \
                  AND contact_id = $2 ORDER BY created_at, id"
@@ -203,8 +282,15 @@ impl MergeStore for Db {
             .map_err(db_err)?;
             let commitments = into_commitments(rows)?;
             moved.commitments = sqlx::query(
-                "UPDATE commitments SET contact_id = $3, updated_at = $4 WHERE workspace_id = $1 \
-                 AND contact_id = $2",
+                "UPDATE commitments SET contact_id = $3, updated_at = $4, source_interaction_id = \
+                 COALESCE((SELECT mk.interaction_id FROM mail_messages mo JOIN mail_messages mk \
+                 ON mk.workspace_id = mo.workspace_id AND mk.message_key = mo.message_key \
+                 AND mk.contact_id = $3 JOIN interactions ki ON ki.workspace_id = mk.workspace_id \
+                 AND ki.contact_id = $3 AND ki.id = mk.interaction_id \
+                 WHERE mo.workspace_id = $1 AND mo.contact_id = $2 \
+                 AND mo.interaction_id = commitments.source_interaction_id \
+                 AND mk.interaction_id <> mo.interaction_id), source_interaction_id) \
+                 WHERE workspace_id = $1 AND contact_id = $2",
             )
             .bind(w)
             .bind(other)
@@ -217,6 +303,12 @@ impl MergeStore for Db {
             let action = format!("moved from {} to {} (merged)", m.other_name, m.keep.name);
             for mut c in commitments {
                 c.contact_id = m.keep.id.clone();
+                if let Some((_, to)) = same_mail.iter().find(|(from, _)| {
+                    c.source_interaction_id.as_ref().map(|i| i.as_str()) == Some(from.as_str())
+                }) {
+                    c.source_interaction_id =
+                        Some(rapport_core::ids::InteractionId::from_stored(to.as_str()));
+                }
                 c.updated_at = m.at;
                 let snapshot =
                     serde_json::to_string(&c).map_err(|e| StoreError::Other(Box::new(e)))?;

@@ -302,6 +302,65 @@ fn bad_merges_are_refused_and_change_nothing(b: &Book) {
         b.json(&["contact", "show", &dup])["archived_at"],
         Value::Null
     );
+    // Merged again: what was merged into it leads to the last one kept.
+    let third = add(b, &["Ana Third"]);
+    b.ok(&["contact", "merge", &third, &dup]);
+    assert_eq!(
+        b.json(&["contact", "show", &ana])["merged_into"],
+        third.as_str()
+    );
+    let err = b.fails(&["contact", "restore", &ana], 5);
+    assert!(err.contains("was merged into Ana Third"), "{err}");
+}
+
+/// One message to both of a person's addresses was logged with both contacts: merged, it is
+/// one conversation, and a promise recorded from the merged copy is from the kept one.
+fn a_message_logged_with_both_is_one_conversation_after_the_merge(b: &Book) {
+    let ana = add(b, &["Ana Lima", "--email", "ana@acme.com"]);
+    let home = add(b, &["Ana (home)", "--email", "ana.lima@home.example"]);
+    let eml = b.dir.path().join("one.eml");
+    std::fs::write(
+        &eml,
+        "From: Me <me@work.example>\r\nTo: ana@acme.com, ana.lima@home.example\r\n\
+         Subject: The quote\r\nDate: Mon, 30 Nov 2026 10:00:00 +0000\r\n\
+         Message-ID: <quote-1@work.example>\r\n\r\nHere is the quote.\r\n",
+    )
+    .expect("write the message");
+    let path = eml.display().to_string();
+    b.ok(&["mail", "import", &path, "--me", "me@work.example"]);
+    let copy = b.json(&["timeline", &home])["interactions"][0]["id"]
+        .as_str()
+        .expect("the conversation with the home address")
+        .to_owned();
+    let from_copy = id(&b.json(&[
+        "promise",
+        &home,
+        "Send the signed quote",
+        "--due",
+        "+3d",
+        "--from",
+        &copy,
+    ]));
+    let merged = b.json(&["contact", "merge", &ana, &home]);
+    assert_eq!(merged["moved"]["same_messages"], 1, "{merged}");
+    assert_eq!(merged["moved"]["interactions"], 0, "{merged}");
+    let timeline = b.json(&["timeline", &ana]);
+    let items = timeline["interactions"].as_array().expect("interactions");
+    assert_eq!(items.len(), 1, "one conversation: {timeline}");
+    let history = b.json(&["history", &from_copy]);
+    let last = history.as_array().and_then(|h| h.last()).expect("history");
+    assert_eq!(
+        last["snapshot"]["source_interaction_id"], items[0]["id"],
+        "{history}"
+    );
+    // Importing the message again logs nothing new.
+    b.ok(&["mail", "import", &path, "--me", "me@work.example"]);
+    assert_eq!(
+        b.json(&["timeline", &ana])["interactions"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }
 
 fn a_long_list_of_pairs_is_paged_and_says_so(b: &Book) {
@@ -330,6 +389,7 @@ fn a_long_list_of_pairs_is_paged_and_says_so(b: &Book) {
 }
 
 on_both_books!(
+    a_message_logged_with_both_is_one_conversation_after_the_merge,
     duplicates_are_found_ranked_and_merged_whole,
     bad_merges_are_refused_and_change_nothing,
     a_long_list_of_pairs_is_paged_and_says_so,

@@ -196,3 +196,116 @@ mod tests {
         assert!(!e.met_by(None));
     }
 }
+
+/// What Rapport itself writes on a card: these lines of a device's text are replaced by the
+/// contact's own.
+pub const MODELLED: &[&str] = &[
+    "BEGIN",
+    "END",
+    "VERSION",
+    "PRODID",
+    "UID",
+    "REV",
+    "FN",
+    "N",
+    "ORG",
+    "EMAIL",
+    "TEL",
+    "CATEGORIES",
+    "BDAY",
+    "ANNIVERSARY",
+    "NOTE",
+    "X-RAPPORT-TYPE",
+    "X-RAPPORT-VIP",
+];
+
+/// A card's lines, unfolded (a line starting with a space or tab continues the one before).
+fn unfolded(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for raw in text.split('\n') {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        match raw.strip_prefix([' ', '\t']) {
+            Some(rest) if !lines.is_empty() => {
+                if let Some(last) = lines.last_mut() {
+                    last.push_str(rest);
+                }
+            }
+            _ => lines.push(raw.to_owned()),
+        }
+    }
+    lines
+}
+
+/// A line's group (`item1` of `item1.X-ABLabel`) and upper-case property name.
+fn property(line: &str) -> (Option<&str>, String) {
+    let end = line.find([':', ';']).unwrap_or(line.len());
+    let head = &line[..end];
+    match head.split_once('.') {
+        Some((group, name)) => (Some(group), name.to_ascii_uppercase()),
+        None => (None, head.to_ascii_uppercase()),
+    }
+}
+
+/// The device text the kept contact's card carries after a merge, so a phone loses nothing
+/// when the card it made is merged away: the kept card's own text with what only the merged
+/// card held that Rapport does not model (its photo, addresses, URLs, any X- property)
+/// added before its end; the merged card's text whole when the kept card has none (its UID is
+/// never used: the kept card keeps its own). `None` when neither has one. Grouped lines
+/// (labels tied to an email or number) come along only with a whole text.
+pub fn merged_card_text(keep: Option<&str>, other: Option<&str>) -> Option<String> {
+    let (keep, other) = match (keep, other) {
+        (k, None) => return k.map(str::to_owned),
+        (None, Some(o)) => return Some(o.to_owned()),
+        (Some(k), Some(o)) => (k, o),
+    };
+    let known: Vec<String> = unfolded(keep);
+    let extra: Vec<String> = unfolded(other)
+        .into_iter()
+        .filter(|l| !l.trim().is_empty())
+        .filter(|l| {
+            let (group, name) = property(l);
+            group.is_none() && !MODELLED.contains(&name.as_str())
+        })
+        .filter(|l| !known.contains(l))
+        .collect();
+    if extra.is_empty() {
+        return Some(keep.to_owned());
+    }
+    let end = keep.to_ascii_uppercase().rfind("END:VCARD");
+    let Some(end) = end else {
+        return Some(keep.to_owned());
+    };
+    let mut out = String::with_capacity(keep.len() + extra.iter().map(String::len).sum::<usize>());
+    out.push_str(&keep[..end]);
+    if !out.ends_with('\n') {
+        out.push_str("\r\n");
+    }
+    for l in &extra {
+        out.push_str(l);
+        out.push_str("\r\n");
+    }
+    out.push_str(&keep[end..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod merged_text_tests {
+    use super::*;
+
+    #[test]
+    fn what_only_the_merged_card_held_joins_the_kept_card() {
+        let keep = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k\r\nFN:Ana\r\nURL:https://ana.example\r\nEND:VCARD\r\n";
+        let other = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:o\r\nFN:Ana L\r\nEMAIL:a@x.io\r\n\
+                     ADR;TYPE=home:;;1 Rue;Lyon;;;FR\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\n BBBB\r\n\
+                     URL:https://ana.example\r\nitem1.EMAIL:b@x.io\r\nitem1.X-ABLabel:Work\r\nEND:VCARD\r\n";
+        let merged = merged_card_text(Some(keep), Some(other)).expect("a text");
+        assert_eq!(
+            merged,
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k\r\nFN:Ana\r\nURL:https://ana.example\r\n\
+             ADR;TYPE=home:;;1 Rue;Lyon;;;FR\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAABBBB\r\nEND:VCARD\r\n"
+        );
+        assert_eq!(merged_card_text(None, Some(other)).as_deref(), Some(other));
+        assert_eq!(merged_card_text(Some(keep), None).as_deref(), Some(keep));
+        assert_eq!(merged_card_text(None, None), None);
+    }
+}

@@ -28,6 +28,8 @@ pub struct Holder {
     pub value: String,
     pub id: ContactId,
     pub name: String,
+    /// The name folded as stored (`search::fold`), how pairs are ordered.
+    pub name_folded: String,
     pub created_at: Timestamp,
 }
 
@@ -36,6 +38,8 @@ pub struct Holder {
 pub struct Namesake {
     pub id: ContactId,
     pub name: String,
+    /// The name folded as stored (`search::fold`): what makes namesakes.
+    pub name_folded: String,
     pub organisation: Option<String>,
     pub created_at: Timestamp,
 }
@@ -84,6 +88,9 @@ impl Reason {
 pub struct Pair {
     pub keep: ContactId,
     pub keep_name: String,
+    /// `keep_name` folded: the order among pairs as sure.
+    #[serde(skip)]
+    pub keep_folded: String,
     pub other: ContactId,
     pub other_name: String,
     pub reasons: Vec<Reason>,
@@ -95,31 +102,31 @@ pub struct Pair {
 pub fn rank(holders: &[Holder], namesakes: &[Namesake]) -> Vec<Pair> {
     // (older, newer) → pair.
     let mut pairs: HashMap<(ContactId, ContactId), Pair> = HashMap::new();
-    let mut add =
-        |a: (&ContactId, &str, Timestamp), b: (&ContactId, &str, Timestamp), reason: Reason| {
-            if a.0 == b.0 {
-                return;
-            }
-            let (keep, other) = if (a.2, a.0) <= (b.2, b.0) {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            let p = pairs
-                .entry((keep.0.clone(), other.0.clone()))
-                .or_insert_with(|| Pair {
-                    keep: keep.0.clone(),
-                    keep_name: keep.1.to_owned(),
-                    other: other.0.clone(),
-                    other_name: other.1.to_owned(),
-                    reasons: Vec::new(),
-                    score: 0,
-                });
-            if !p.reasons.contains(&reason) {
-                p.score += reason.weight();
-                p.reasons.push(reason);
-            }
+    let mut add = |a: Side, b: Side, reason: Reason| {
+        if a.0 == b.0 {
+            return;
+        }
+        let (keep, other) = if (a.3, a.0) <= (b.3, b.0) {
+            (a, b)
+        } else {
+            (b, a)
         };
+        let p = pairs
+            .entry((keep.0.clone(), other.0.clone()))
+            .or_insert_with(|| Pair {
+                keep: keep.0.clone(),
+                keep_name: keep.1.to_owned(),
+                keep_folded: keep.2.to_owned(),
+                other: other.0.clone(),
+                other_name: other.1.to_owned(),
+                reasons: Vec::new(),
+                score: 0,
+            });
+        if !p.reasons.contains(&reason) {
+            p.score += reason.weight();
+            p.reasons.push(reason);
+        }
+    };
     let mut by_key: HashMap<(&str, &str), Vec<&Holder>> = HashMap::new();
     for h in holders {
         by_key.entry((h.kind, h.key.as_str())).or_default().push(h);
@@ -136,16 +143,16 @@ pub fn rank(holders: &[Holder], namesakes: &[Namesake]) -> Vec<Pair> {
                     Reason::Phone(a.value.clone())
                 };
                 add(
-                    (&a.id, &a.name, a.created_at),
-                    (&b.id, &b.name, b.created_at),
+                    (&a.id, &a.name, &a.name_folded, a.created_at),
+                    (&b.id, &b.name, &b.name_folded, b.created_at),
                     reason,
                 );
             }
         }
     }
-    let mut by_name: HashMap<String, Vec<&Namesake>> = HashMap::new();
+    let mut by_name: HashMap<&str, Vec<&Namesake>> = HashMap::new();
     for n in namesakes {
-        by_name.entry(fold(&n.name)).or_default().push(n);
+        by_name.entry(n.name_folded.as_str()).or_default().push(n);
     }
     for group in by_name.values() {
         if group.len() > MAX_SHARED {
@@ -168,20 +175,20 @@ pub fn rank(holders: &[Holder], namesakes: &[Namesake]) -> Vec<Pair> {
     for p in &mut ranked {
         p.reasons.sort_by_key(|r| std::cmp::Reverse(r.weight()));
     }
-    ranked.sort_by(|a, b| {
+    ranked.sort_unstable_by(|a, b| {
         b.score
             .cmp(&a.score)
-            .then_with(|| fold(&a.keep_name).cmp(&fold(&b.keep_name)))
+            .then_with(|| a.keep_folded.cmp(&b.keep_folded))
             .then_with(|| a.keep.cmp(&b.keep))
             .then_with(|| a.other.cmp(&b.other))
     });
     ranked
 }
 
-fn namesake_pairs(
-    group: &[&Namesake],
-    add: &mut impl FnMut((&ContactId, &str, Timestamp), (&ContactId, &str, Timestamp), Reason),
-) {
+/// One side of a pair as the ranking reads it: id, name, folded name, when created.
+type Side<'a> = (&'a ContactId, &'a str, &'a str, Timestamp);
+
+fn namesake_pairs<'a>(group: &[&'a Namesake], add: &mut impl FnMut(Side<'a>, Side<'a>, Reason)) {
     for (i, a) in group.iter().enumerate() {
         for b in &group[i + 1..] {
             let reason = match (&a.organisation, &b.organisation) {
@@ -191,8 +198,8 @@ fn namesake_pairs(
                 _ => Reason::Name(a.name.clone()),
             };
             add(
-                (&a.id, &a.name, a.created_at),
-                (&b.id, &b.name, b.created_at),
+                (&a.id, &a.name, &a.name_folded, a.created_at),
+                (&b.id, &b.name, &b.name_folded, b.created_at),
                 reason,
             );
         }
@@ -277,6 +284,9 @@ pub fn plan(
     {
         kept.push(format!("also at {o}"));
     }
+    if other.relationship != merged.relationship {
+        kept.push(format!("was a {}", other.relationship.label()));
+    }
     if let (Some(_), Some(by)) = (keep_introducer, other_introducer)
         && keep_introducer.map(fold) != Some(fold(by))
     {
@@ -338,6 +348,7 @@ mod tests {
             value: value.into(),
             id: c.id.clone(),
             name: c.name.clone(),
+            name_folded: c.name_folded(),
             created_at: c.created_at,
         }
     }
@@ -346,6 +357,7 @@ mod tests {
         Namesake {
             id: c.id.clone(),
             name: c.name.clone(),
+            name_folded: c.name_folded(),
             organisation: c.organisation.clone(),
             created_at: c.created_at,
         }
@@ -514,7 +526,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_keeps_what_keep_says_and_needs_no_note_for_a_true_copy() {
+    fn a_plan_keeps_what_keep_says_and_notes_only_what_would_be_lost() {
         let mut keep = contact(
             "Ana Lima",
             Some("Acme"),
@@ -540,7 +552,22 @@ mod tests {
         );
         assert_eq!(p.keep.relationship, RelationshipType::Partner);
         assert_eq!(p.keep.organisation.as_deref(), Some("Acme"));
-        assert!(p.note.is_none(), "{:?}", p.note);
         assert!(p.taken.is_empty());
+        // Only the type it had would be lost.
+        assert_eq!(
+            p.note.map(|n| n.text).as_deref(),
+            Some("Merged from ANA LIMA: was a customer")
+        );
+        other.relationship = RelationshipType::Partner;
+        let same = plan(
+            &keep,
+            &[],
+            None,
+            &other,
+            &[],
+            None,
+            at("2026-12-07T10:00:00Z"),
+        );
+        assert!(same.note.is_none(), "{:?}", same.note);
     }
 }

@@ -25,6 +25,9 @@ pub struct Merge {
     pub other_updated_at: Timestamp,
     /// Facts of `other` that repeat one of `keep`'s: forgotten.
     pub same_facts: Vec<FactId>,
+    /// The device text `keep`'s card carries from now on, when the merge changes it (what
+    /// only `other`'s device card held: its photo, addresses, any X- property).
+    pub keep_card_text: Option<String>,
     /// A note recorded on `keep`.
     pub note: Option<Fact>,
     /// Who merges, and when: the moved promises' history says so.
@@ -41,6 +44,9 @@ pub struct Moved {
     /// Facts that repeated one the kept contact has: not moved, forgotten.
     pub same_facts: u64,
     pub interactions: u64,
+    /// Conversations from a message logged with both (one person, two addresses): the kept
+    /// contact's copy stays, the other's goes.
+    pub same_messages: u64,
     pub commitments: u64,
     pub requests: u64,
     pub deals: u64,
@@ -67,10 +73,12 @@ pub trait MergeStore: Send + Sync {
         max_shared: usize,
     ) -> impl Future<Output = StoreResult<Vec<Holder>>> + Send;
 
-    /// Every live contact whose folded name another live contact bears too.
+    /// Every live contact whose folded name 2 to `max_shared` live contacts bear, and of a
+    /// name borne more often, those who bear it with 2 to `max_shared` at one organisation.
     fn namesakes(
         &self,
         ws: &WorkspaceId,
+        max_shared: usize,
     ) -> impl Future<Output = StoreResult<Vec<Namesake>>> + Send;
 
     /// Merges `merge.other` into `merge.keep` in one transaction: saves `keep`; moves every

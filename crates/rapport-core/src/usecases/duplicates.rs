@@ -80,7 +80,7 @@ pub async fn duplicates<S: MergeStore + CardStore>(
     }
     let ws = &actor.workspace.id;
     let holders = store.shared_handles(ws, MAX_SHARED).await?;
-    let namesakes = store.namesakes(ws).await?;
+    let namesakes = store.namesakes(ws, MAX_SHARED).await?;
     let ranked = rank(&holders, &namesakes);
     let total = ranked.len();
     let page: Vec<Pair> = ranked
@@ -194,7 +194,7 @@ impl Merged {
 /// deals, gestures, introductions both ways, mail links, suggestions) becomes the kept
 /// contact's, trust is scored again from the whole ledger, and the other is archived
 /// pointing to the kept one (devices see it removed). With `dry_run`, nothing is written.
-pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore>(
+pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore + CardStore>(
     store: &S,
     actor: &Actor,
     keep_ref: &str,
@@ -244,7 +244,7 @@ pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore>(
     };
     let keep_by = introducer(store.introductions(ws, &keep.id).await?, &other.id);
     let other_by = introducer(store.introductions(ws, &other.id).await?, &keep.id);
-    let p = plan(
+    let mut p = plan(
         &keep,
         &keep_facts,
         keep_by.as_deref(),
@@ -253,6 +253,24 @@ pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore>(
         other_by.as_deref(),
         now,
     );
+    let cards = store
+        .cards_of(ws, &[keep.id.clone(), other.id.clone()])
+        .await?;
+    let text_of = |id: &ContactId| {
+        cards
+            .iter()
+            .find(|c| &c.contact_id == id)
+            .and_then(|c| c.text.clone())
+    };
+    let keep_text = text_of(&keep.id);
+    let card_text =
+        crate::card::merged_card_text(keep_text.as_deref(), text_of(&other.id).as_deref());
+    let keep_card_text = card_text.filter(|t| Some(t) != keep_text.as_ref());
+    if keep_card_text.is_some() {
+        p.taken.push(
+            "what its phone's card held that Rapport does not show (photo, address…)".to_owned(),
+        );
+    }
     let m = Merge {
         keep: p.keep.clone(),
         keep_updated_at: keep.updated_at,
@@ -260,6 +278,7 @@ pub async fn merge<S: ContactStore + FactStore + ReferralStore + MergeStore>(
         other_name: other.name.clone(),
         other_updated_at: other.updated_at,
         same_facts: p.same_facts.clone(),
+        keep_card_text,
         note: p.note.clone(),
         by: actor.user.id.clone(),
         at: now,
