@@ -300,6 +300,29 @@ fn schemas() -> Value {
                 "merged_into": {"type": ["string", "null"], "description": "Set when this contact was merged into another (and archived): the one that now holds everything it had"}
             }
         },
+        "Rung": {
+            "type": "object",
+            "required": ["level", "kept", "broken", "reliability", "kept_at_level", "next"],
+            "properties": {
+                "level": one_of(&["none", "token", "normal", "major"]),
+                "kept": r("BySize"),
+                "broken": r("BySize"),
+                "reliability": {"type": "object", "required": ["token", "normal", "major"], "properties": {
+                    "token": nullable("number"), "normal": nullable("number"), "major": nullable("number")}},
+                "kept_at_level": {"type": "integer"},
+                "next": string()
+            }
+        },
+        "BySize": {
+            "type": "object",
+            "required": ["token", "normal", "major"],
+            "properties": {"token": {"type": "integer"}, "normal": {"type": "integer"}, "major": {"type": "integer"}}
+        },
+        "Ladder": {
+            "type": "object",
+            "required": ["contact_id", "contact_name", "mine", "theirs"],
+            "properties": {"contact_id": string(), "contact_name": string(), "mine": r("Rung"), "theirs": r("Rung")}
+        },
         "RequestStats": {
             "type": "object",
             "required": ["since", "answered", "answered_without_why", "share_without_why", "open_without_why", "by_member"],
@@ -707,6 +730,7 @@ pub fn document() -> Value {
         },
         "/contacts/{id}/trust": {"get": op("trust", "Both trust directions, explained", vec![contact()], None, "200", Some(r("Trust")))},
         "/contacts/{id}/brief": {"get": op("brief", "The pre-meeting brief", vec![contact()], None, "200", Some(r("Brief")))},
+        "/contacts/{id}/ladder": {"get": op("ladder", "The reciprocity ladder both ways: the largest size of promise kept so far, how reliably each size was kept, the next step", vec![contact()], None, "200", Some(r("Ladder")))},
         "/contacts/{id}/merge": {
             "post": op("mergeContact", "Merge another contact into this one, in one transaction: its emails, phones, tags, facts, interactions, promises (with their history), requests, deals, gestures and introductions become this one's; trust is scored again; the other is archived with merged_into pointing here. With dry_run, nothing is written",
                 vec![contact()],

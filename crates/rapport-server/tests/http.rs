@@ -2249,6 +2249,26 @@ async fn requests_answered_without_their_why_over_the_api(db: &Db) {
         assert!(matches!(r.status, 400 | 422), "{bad}: {}", r.status);
         r.error_code();
     }
+    let ladder = api(
+        addr,
+        &ta,
+        "GET",
+        &format!("/api/v1/contacts/{cid}/ladder"),
+        None,
+    )
+    .await;
+    assert_eq!(ladder.status, 200, "{}", ladder.body);
+    assert_eq!(ladder.json()["mine"]["level"], "none");
+    assert_eq!(ladder.json()["contact_name"], "Ana Lima");
+    let missing = api(
+        addr,
+        &ta,
+        "GET",
+        "/api/v1/contacts/01a24e65-0000-7000-8000-000000000000/ladder",
+        None,
+    )
+    .await;
+    assert_eq!(missing.status, 404);
     let today = api(addr, &tb, "GET", "/api/v1/today", None).await.json();
     assert!(
         today["notes"][0]

@@ -1743,6 +1743,10 @@ async fn duplicates_are_reviewed_and_merged_from_the_web(db: &Db) {
     assert_eq!(location(&done), format!("/contacts/{}", keep.id));
     let kept = w.get(&format!("/contacts/{}", keep.id)).await.body;
     assert!(
+        kept.contains("The ladder") && kept.contains("start with a token promise"),
+        "{kept}"
+    );
+    assert!(
         kept.contains("ANA@acme.com") || kept.contains("ana@acme.com"),
         "{kept}"
     );

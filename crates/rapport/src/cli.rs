@@ -94,6 +94,9 @@ pub enum Command {
     Requests(RequestsArgs),
     /// Both trust directions with a contact, explained.
     Trust(TrustArgs),
+    /// The reciprocity ladder with a contact, both ways: the largest size of promise kept so
+    /// far (token, normal, major), how reliably each size was kept, and the next step.
+    Ladder(ShowArgs),
     /// Recompute every stored trust score of the workspace from the ledger.
     Rescore(JsonOnly),
     /// How fast bad news and good news reach the other side, per user.

@@ -628,7 +628,80 @@ fn answering_without_knowing_why_is_counted(b: &Book) {
     b.fails(&["requests", "--since", "-30d"], 2);
 }
 
+/// `rapport ladder`: both ways, the largest size kept, how reliably, and the next step.
+fn the_ladder_climbs_and_steps_back(b: &Book) {
+    setup(b);
+    let fresh = b.json(&["ladder", "bruno"]);
+    assert_eq!(fresh["mine"]["level"], "none");
+    assert_eq!(
+        fresh["theirs"]["next"],
+        "nothing kept yet: start with a token promise"
+    );
+    for (i, day) in ["2026-11-02", "2026-11-03", "2026-11-04"]
+        .iter()
+        .enumerate()
+    {
+        let id = id_of(&b.json(&[
+            "expect",
+            "elodie",
+            &format!("Send sample {i}"),
+            "--due",
+            day,
+            "--size",
+            "token",
+        ]));
+        b.ok(&["kept", &id, "--on", day]);
+    }
+    let major = id_of(&b.json(&[
+        "promise",
+        "elodie",
+        "Deliver the order",
+        "--due",
+        "2026-11-10",
+        "--size",
+        "major",
+    ]));
+    b.ok(&["kept", &major, "--on", "2026-11-09"]);
+    let again = id_of(&b.json(&[
+        "promise",
+        "elodie",
+        "Deliver the second order",
+        "--due",
+        "2026-11-20",
+        "--size",
+        "major",
+    ]));
+    b.ok(&["broken", &again, "--on", "2026-11-21"]);
+    let l = b.json(&["ladder", "elodie"]);
+    assert_eq!(l["theirs"]["level"], "token", "{l}");
+    assert_eq!(l["theirs"]["kept"]["token"], 3);
+    assert_eq!(
+        l["theirs"]["next"],
+        "3 token promises kept: ready for a normal one"
+    );
+    assert_eq!(l["mine"]["level"], "normal");
+    assert_eq!(l["mine"]["kept"]["major"], 1);
+    assert_eq!(l["mine"]["broken"]["major"], 1);
+    assert_eq!(l["mine"]["reliability"]["major"], 0.5);
+    assert_eq!(
+        l["mine"]["next"],
+        "a major promise broke in November 2026: back to normal ones"
+    );
+    let text = b.ok(&["ladder", "elodie"]);
+    assert!(text.contains("Their promises to me: token"), "{text}");
+    assert!(
+        text.contains("major: 1 kept, 1 broken (50% kept)"),
+        "{text}"
+    );
+    b.fails(&["ladder", "nobody at all"], 3);
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_owned()
+}
+
 on_both_books!(
+    the_ladder_climbs_and_steps_back,
     answering_without_knowing_why_is_counted,
     the_ledger_shows_recent_promises_and_says_when_it_stops,
     appreciation_from_the_command_line,

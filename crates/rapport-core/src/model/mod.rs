@@ -15,6 +15,7 @@ pub mod gesture;
 pub mod ids;
 pub mod import;
 pub mod interaction;
+pub mod ladder;
 pub mod mail;
 pub mod mailbox;
 pub(crate) mod named;

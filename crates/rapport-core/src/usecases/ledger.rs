@@ -1162,3 +1162,33 @@ pub async fn why_reminder<S: LedgerStore>(
         )
     }))
 }
+
+/// The reciprocity ladder with a contact, both ways: what `rapport ladder`,
+/// `GET /api/v1/contacts/{id}/ladder` and the contact's page show.
+#[derive(Clone, Debug, Serialize)]
+pub struct LadderView {
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    #[serde(flatten)]
+    pub ladder: crate::ladder::Ladder,
+}
+
+/// The ladder with a contact from their whole ledger.
+pub async fn ladder<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+) -> Result<LadderView> {
+    let contact = resolve_contact(store, actor, reference).await?;
+    let filter = CommitmentFilter {
+        contact: Some(contact.id.clone()),
+        limit: 1_000_000,
+        ..CommitmentFilter::default()
+    };
+    let ledger = store.commitments(&actor.workspace.id, &filter).await?;
+    Ok(LadderView {
+        ladder: crate::ladder::ladder(&ledger, &actor.workspace.tz()),
+        contact_id: contact.id,
+        contact_name: contact.name,
+    })
+}

@@ -130,3 +130,14 @@ pub(super) async fn brief(
         rapport_core::brief::brief(&state.db, &actor.0, c.id.as_str(), now()).await?,
     ))
 }
+
+pub(super) async fn ladder(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ledger::LadderView>> {
+    let c = contact_by_id(&state, &actor, &id).await?;
+    Ok(Json(
+        ledger::ladder(&state.db, &actor.0, c.id.as_str()).await?,
+    ))
+}

@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}", get(get_contact))
         .route("/contacts/{id}/trust", get(trust))
         .route("/contacts/{id}/brief", get(brief))
+        .route("/contacts/{id}/ladder", get(ladder))
         .route("/contacts/{id}/merge", post(duplicates::merge))
         .route("/duplicates", get(duplicates::duplicates))
         .route(

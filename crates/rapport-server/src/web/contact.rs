@@ -69,6 +69,8 @@ pub(super) struct ContactPage {
     same_as: Option<(String, String)>,
     /// The contact this one was merged into: (id, name).
     merged_into: Option<(String, String)>,
+    /// The reciprocity ladder both ways: (heading, level and reliability, next step).
+    ladder: Vec<(String, String, String)>,
     /// How to reach them: emails (mailto:), phones (tel:, with the number as typed shown).
     emails: Vec<String>,
     /// (the tel: target, the number as typed)
@@ -337,6 +339,36 @@ pub(super) async fn contact_page_with(
         })
         .collect();
     let intro = rapport_core::referral::introductions(&state.db, &s.actor, c.id.as_str()).await?;
+    let steps = ledger::ladder(&state.db, &s.actor, c.id.as_str()).await?;
+    let rung_line = |r: &rapport_core::ladder::Rung| {
+        let mut sizes = Vec::new();
+        for (size, kept, broken) in [
+            ("token", r.kept.token, r.broken.token),
+            ("normal", r.kept.normal, r.broken.normal),
+            ("major", r.kept.major, r.broken.major),
+        ] {
+            if kept + broken > 0 {
+                sizes.push(format!("{size} {kept} kept, {broken} broken"));
+            }
+        }
+        if sizes.is_empty() {
+            r.level.label().to_owned()
+        } else {
+            format!("{} ({})", r.level.label(), sizes.join("; "))
+        }
+    };
+    let ladder = vec![
+        (
+            "My promises to them".to_owned(),
+            rung_line(&steps.ladder.mine),
+            steps.ladder.mine.next.clone(),
+        ),
+        (
+            "Their promises to me".to_owned(),
+            rung_line(&steps.ladder.theirs),
+            steps.ladder.theirs.next.clone(),
+        ),
+    ];
     let merged_into = match &c.merged_into {
         Some(into) => Some((
             into.to_string(),
@@ -366,6 +398,7 @@ pub(super) async fn contact_page_with(
         error,
         same_as,
         merged_into,
+        ladder,
         emails: c.emails.clone(),
         phones: c
             .phones

@@ -401,6 +401,35 @@ pub async fn requests(ctx: &Context, a: RequestsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn ladder(ctx: &Context, a: crate::cli::ShowArgs) -> anyhow::Result<()> {
+    let view = ledger::ladder(&ctx.db, &ctx.actor, &a.reference).await?;
+    if a.out.json {
+        return render::json(&view);
+    }
+    println!("The ladder with {}", view.contact_name);
+    for (heading, r) in [
+        ("My promises to them", &view.ladder.mine),
+        ("Their promises to me", &view.ladder.theirs),
+    ] {
+        println!("  {heading}: {}", r.level.label());
+        let sizes = [
+            ("token", r.kept.token, r.broken.token),
+            ("normal", r.kept.normal, r.broken.normal),
+            ("major", r.kept.major, r.broken.major),
+        ];
+        for (size, kept, broken) in sizes {
+            if kept + broken > 0 {
+                println!(
+                    "    {size}: {kept} kept, {broken} broken ({:.0}% kept)",
+                    f64::from(kept) * 100.0 / f64::from(kept + broken)
+                );
+            }
+        }
+        println!("    next: {}", r.next);
+    }
+    Ok(())
+}
+
 pub async fn trust(ctx: &Context, a: TrustArgs) -> anyhow::Result<()> {
     let now = Context::now();
     let at = match a.at.as_deref() {
