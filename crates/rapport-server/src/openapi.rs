@@ -573,6 +573,7 @@ fn schemas() -> Value {
                 "expected_close": nullable("string"),
                 "gives": {"type": "array"}, "gets": {"type": "array"},
                 "gives_outrun_gets": {"type": "boolean"}, "trust_gate": {"type": "boolean"},
+                "ladder_gate": {"type": ["string", "null"], "description": "An open deal among the workspace's largest quarter, with a contact who has not reached normal promises on the ladder: why, in words"},
                 "trust_theirs": nullable("string")
             }
         },

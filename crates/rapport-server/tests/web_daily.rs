@@ -1708,7 +1708,11 @@ async fn duplicates_are_reviewed_and_merged_from_the_web(db: &Db) {
     let preview = w.get(&review).await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     assert!(
-        preview.body.contains("Would merge Ana Lima into Ana Lima"),
+        preview.body.contains(&format!(
+            "Would merge Ana Lima [{}] into Ana Lima [{}]",
+            &other.id.as_str()[..13],
+            &keep.id.as_str()[..13]
+        )),
         "{}",
         preview.body
     );

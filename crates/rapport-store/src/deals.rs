@@ -278,6 +278,29 @@ impl DealStore for Db {
         Ok(n.unsigned_abs())
     }
 
+    async fn major_deal_value(
+        &self,
+        ws: &WorkspaceId,
+    ) -> StoreResult<Option<rapport_core::deal::Cents>> {
+        let total: u64 = self.deal_stages(ws).await?.iter().map(|s| s.count).sum();
+        if total < 4 {
+            return Ok(None);
+        }
+        let at = i64::try_from((total - 1) / 4).unwrap_or(i64::MAX);
+        let v: Option<i64> = with_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT value_cents FROM deals WHERE workspace_id = $1 \
+                 ORDER BY value_cents DESC LIMIT 1 OFFSET $2",
+            )
+            .bind(ws.as_str())
+            .bind(at)
+            .fetch_optional(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(v.map(rapport_core::deal::Cents))
+    }
+
     async fn deal_stages(&self, ws: &WorkspaceId) -> StoreResult<Vec<StageTotal>> {
         let rows: Vec<(String, i64, Option<i64>)> = with_pool!(self, |pool| {
             sqlx::query_as(

@@ -50,7 +50,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     20 => "0020_suggestions",
     21 => "0021_mailboxes",
     22 => "0022_cards",
-    23 => "0023_merged"
+    23 => "0023_merged",
+    24 => "0024_deal_values"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -74,7 +75,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     20 => "0020_suggestions",
     21 => "0021_mailboxes",
     22 => "0022_cards",
-    23 => "0023_merged"
+    23 => "0023_merged",
+    24 => "0024_deal_values"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -513,10 +513,13 @@ pub fn budget(b: &rapport_core::gesture::BudgetView) {
 fn deal_flags(d: &rapport_core::deal::DealView) -> String {
     let mut flags = Vec::new();
     if d.gives_outrun_gets {
-        flags.push("gives outrun gets");
+        flags.push("gives outrun gets".to_owned());
     }
     if d.trust_gate {
-        flags.push("trust gate: their promises read low");
+        flags.push("trust gate: their promises read low".to_owned());
+    }
+    if let Some(l) = &d.ladder_gate {
+        flags.push(format!("ladder: {l}"));
     }
     if flags.is_empty() {
         String::new()

@@ -694,6 +694,41 @@ fn the_ladder_climbs_and_steps_back(b: &Book) {
         "{text}"
     );
     b.fails(&["ladder", "nobody at all"], 3);
+
+    // A deal among the workspace's largest quarter with someone not yet at normal promises
+    // is flagged; a smaller one is not.
+    for (who, title, value) in [
+        ("bruno", "Small", "100"),
+        ("bruno", "Smaller", "50"),
+        ("bruno", "Medium", "300"),
+    ] {
+        let d = b.json(&["deal", "add", who, title, "--value", value]);
+        assert_eq!(d["ladder_gate"], Value::Null, "{d}");
+    }
+    let big = b.json(&["deal", "add", "elodie", "Fleet renewal", "--value", "5000"]);
+    assert_eq!(
+        big["ladder_gate"],
+        "one of your largest deals, and Élodie Martin has not kept a normal promise yet \
+         (3 token promises kept: ready for a normal one)",
+        "{big}"
+    );
+    let listed = b.json(&["deal", "list"]);
+    let flagged: Vec<&Value> = listed["items"]
+        .as_array()
+        .expect("deals")
+        .iter()
+        .filter(|d| !d["ladder_gate"].is_null())
+        .collect();
+    assert_eq!(flagged.len(), 1, "{listed}");
+    assert!(
+        b.ok(&["deal", "list"])
+            .contains("ladder: one of your largest deals")
+    );
+    // Once she keeps a normal promise, the gate lifts.
+    let normal = id_of(&b.json(&["expect", "elodie", "Sign the order", "--due", "2026-11-30"]));
+    b.ok(&["kept", &normal, "--on", "2026-11-29"]);
+    let listed = b.json(&["deal", "list"]).to_string();
+    assert!(!listed.contains("one of your largest deals"), "{listed}");
 }
 
 fn id_of(v: &Value) -> String {

@@ -160,6 +160,9 @@ pub struct DealView {
     pub gives_outrun_gets: bool,
     /// Their promises to me read low (known or early, below 50): think before investing more.
     pub trust_gate: bool,
+    /// The ladder's gate: an open deal among the workspace's largest quarter, with a contact
+    /// who has not reached normal promises (token ones at most, or back to them), in words.
+    pub ladder_gate: Option<String>,
     /// The band of that reading, when known or early.
     pub trust_theirs: Option<crate::trust::Band>,
 }

@@ -49,6 +49,13 @@ pub trait DealStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
     /// Each stage's number of deals and their total value, counted in the database.
+    /// The value where the workspace's largest quarter of deals starts (any stage): the
+    /// smallest value among the top quarter; `None` with fewer than four deals.
+    fn major_deal_value(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Option<crate::deal::Cents>>> + Send;
+
     fn deal_stages(
         &self,
         ws: &WorkspaceId,

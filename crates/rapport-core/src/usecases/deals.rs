@@ -34,6 +34,41 @@ pub async fn after<S: DealStore>(
     Ok(load(store, actor, id).await?.0.after_key())
 }
 
+/// The ladder's gate on an open deal (issue 19): one of the workspace's largest quarter
+/// (`major`: where that quarter starts), with a contact whose promises to me have not
+/// reached normal ones. Said in words, or `None`.
+async fn ladder_gate<S: ContactStore + LedgerStore>(
+    store: &S,
+    actor: &Actor,
+    deal: &Deal,
+    major: Option<Cents>,
+    name: &str,
+) -> Result<Option<String>> {
+    let Some(major) = major else {
+        return Ok(None);
+    };
+    if deal.value < major || !deal.stage.is_open() {
+        return Ok(None);
+    }
+    let view = crate::ledger::ladder(store, actor, deal.contact_id.as_str()).await?;
+    let theirs = &view.ladder.theirs;
+    if theirs.level >= crate::ladder::Level::Normal {
+        return Ok(None);
+    }
+    Ok(Some(if theirs.kept.normal + theirs.kept.major == 0 {
+        format!(
+            "one of your largest deals, and {name} has not kept a normal promise yet ({})",
+            theirs.next
+        )
+    } else {
+        format!(
+            "one of your largest deals, and {name} is back to {} promises ({})",
+            theirs.level.label(),
+            theirs.next
+        )
+    }))
+}
+
 /// The view of a deal, with its flags.
 pub async fn view<S: ContactStore + DealStore + LedgerStore>(
     store: &S,
@@ -54,9 +89,12 @@ pub async fn view<S: ContactStore + DealStore + LedgerStore>(
         .iter()
         .cloned()
         .partition(|t| t.kind == TermKind::Give);
+    let major = store.major_deal_value(&actor.workspace.id).await?;
+    let ladder_gate = ladder_gate(store, actor, &deal, major, &contact.name).await?;
     Ok(DealView {
         gives_outrun_gets: gives_outrun_gets(&terms),
         trust_gate: read && trust.theirs.probability < 0.5,
+        ladder_gate,
         trust_theirs: trust.theirs.band,
         contact_name: contact.name,
         gives,
@@ -297,23 +335,31 @@ async fn views_of<S: ContactStore + DealStore + LedgerStore>(
         .into_iter()
         .collect();
     let trust = crate::ledger::trust_now(store, actor, &contacts, now).await?;
-    Ok(deals
-        .into_iter()
-        .map(|deal| {
-            let all = terms.remove(&deal.id).unwrap_or_default();
-            let t = trust.get(&deal.contact_id).copied().unwrap_or_default();
-            let (gate, band) = (t.gate(), t.theirs.and_then(|s| s.band()));
-            let (gives, gets): (Vec<Term>, Vec<Term>) =
-                all.iter().cloned().partition(|t| t.kind == TermKind::Give);
-            DealView {
-                gives_outrun_gets: gives_outrun_gets(&all),
-                trust_gate: gate,
-                trust_theirs: band,
-                contact_name: names.get(&deal.contact_id).cloned().unwrap_or_default(),
-                gives,
-                gets,
-                deal,
-            }
-        })
-        .collect())
+    let major = if deals.is_empty() {
+        None
+    } else {
+        store.major_deal_value(ws).await?
+    };
+    let mut views = Vec::with_capacity(deals.len());
+    for deal in deals {
+        let all = terms.remove(&deal.id).unwrap_or_default();
+        let t = trust.get(&deal.contact_id).copied().unwrap_or_default();
+        let (gate, band) = (t.gate(), t.theirs.and_then(|s| s.band()));
+        let (gives, gets): (Vec<Term>, Vec<Term>) =
+            all.iter().cloned().partition(|t| t.kind == TermKind::Give);
+        let contact_name = names.get(&deal.contact_id).cloned().unwrap_or_default();
+        // Only the largest deals read a ledger: a board of small ones costs nothing more.
+        let ladder_gate = ladder_gate(store, actor, &deal, major, &contact_name).await?;
+        views.push(DealView {
+            gives_outrun_gets: gives_outrun_gets(&all),
+            trust_gate: gate,
+            ladder_gate,
+            trust_theirs: band,
+            contact_name,
+            gives,
+            gets,
+            deal,
+        });
+    }
+    Ok(views)
 }

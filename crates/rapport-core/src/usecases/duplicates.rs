@@ -170,7 +170,18 @@ impl Merged {
         } else {
             "Merged"
         };
-        let mut s = format!("{verb} {} into {}: {what}", self.other.name, self.keep.name);
+        // Namesakes are told apart by the start of their ids.
+        let (other, keep) =
+            if crate::search::fold(&self.other.name) == crate::search::fold(&self.keep.name) {
+                let short = |id: &ContactId| id.as_str().chars().take(13).collect::<String>();
+                (
+                    format!("{} [{}]", self.other.name, short(&self.other.id)),
+                    format!("{} [{}]", self.keep.name, short(&self.keep.id)),
+                )
+            } else {
+                (self.other.name.clone(), self.keep.name.clone())
+            };
+        let mut s = format!("{verb} {other} into {keep}: {what}");
         if !self.taken.is_empty() {
             s.push_str(&format!("; took {}", self.taken.join(", ")));
         }

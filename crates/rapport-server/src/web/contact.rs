@@ -310,10 +310,13 @@ pub(super) async fn contact_page_with(
         .map(|d| {
             let mut flags = Vec::new();
             if d.gives_outrun_gets {
-                flags.push("gives outrun gets");
+                flags.push("gives outrun gets".to_owned());
             }
             if d.trust_gate {
-                flags.push("trust gate: their promises read low");
+                flags.push("trust gate: their promises read low".to_owned());
+            }
+            if let Some(l) = &d.ladder_gate {
+                flags.push(format!("ladder: {l}"));
             }
             let flags = if flags.is_empty() {
                 String::new()

@@ -52,6 +52,9 @@ pub(super) fn card_of(d: &rapport_core::deal::DealView) -> Card {
     if d.trust_gate {
         note.push_str(" · trust gate");
     }
+    if let Some(l) = &d.ladder_gate {
+        note.push_str(&format!(" · ladder: {l}"));
+    }
     Card {
         id: d.deal.id.to_string(),
         contact_id: d.deal.contact_id.to_string(),
