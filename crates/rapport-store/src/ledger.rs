@@ -736,6 +736,38 @@ impl LedgerStore for Db {
             .collect())
     }
 
+    async fn resolved_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+        direction: Direction,
+    ) -> StoreResult<Vec<Commitment>> {
+        let mut out = Vec::new();
+        for chunk in contacts.chunks(400) {
+            let rows: Vec<CommitmentRow> = with_pool!(self, |pool| {
+                let mut qb = sqlx::QueryBuilder::new(format!(
+                    "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE workspace_id = "
+                ));
+                qb.push_bind(ws.as_str())
+                    .push(" AND direction = ")
+                    .push_bind(direction.as_str())
+                    .push(" AND status IN ('kept', 'broken', 'deceptive') AND contact_id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.as_str());
+                }
+                qb.push(")");
+                qb.build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+            });
+            out.extend(into_commitments(rows)?);
+        }
+        Ok(out)
+    }
+
     async fn open_requests_without_why(&self, ws: &WorkspaceId) -> StoreResult<u64> {
         let n: i64 = with_pool!(self, |pool| {
             sqlx::query_scalar(

@@ -136,6 +136,15 @@ pub trait LedgerStore: Send + Sync {
         since: Option<Timestamp>,
     ) -> impl Future<Output = StoreResult<Vec<MemberAnswers>>> + Send;
 
+    /// The kept, broken and deceptive commitments of these contacts one way (what the
+    /// ladder reads), in one query per few hundred contacts.
+    fn resolved_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+        direction: Direction,
+    ) -> impl Future<Output = StoreResult<Vec<Commitment>>> + Send;
+
     /// How many requests are still unanswered with their why unknown.
     fn open_requests_without_why(
         &self,

@@ -34,39 +34,70 @@ pub async fn after<S: DealStore>(
     Ok(load(store, actor, id).await?.0.after_key())
 }
 
-/// The ladder's gate on an open deal (issue 19): one of the workspace's largest quarter
-/// (`major`: where that quarter starts), with a contact whose promises to me have not
-/// reached normal ones. Said in words, or `None`.
-async fn ladder_gate<S: ContactStore + LedgerStore>(
+/// Which deals are major: open, and among the workspace's largest quarter by value (`major`:
+/// where that quarter starts).
+fn is_major(deal: &Deal, major: Option<Cents>) -> bool {
+    major.is_some_and(|m| deal.value >= m) && deal.stage.is_open()
+}
+
+/// The ladder's gate (issue 19) on each of `deals` that is major: its contact's promises to
+/// me have not reached normal ones. Said in words, or `None`; the ledgers of all the major
+/// deals' contacts are read in one query.
+async fn ladder_gates<S: ContactStore + DealStore + LedgerStore>(
     store: &S,
     actor: &Actor,
-    deal: &Deal,
-    major: Option<Cents>,
-    name: &str,
-) -> Result<Option<String>> {
-    let Some(major) = major else {
-        return Ok(None);
-    };
-    if deal.value < major || !deal.stage.is_open() {
-        return Ok(None);
-    }
-    let view = crate::ledger::ladder(store, actor, deal.contact_id.as_str()).await?;
-    let theirs = &view.ladder.theirs;
-    if theirs.level >= crate::ladder::Level::Normal {
-        return Ok(None);
-    }
-    Ok(Some(if theirs.kept.normal + theirs.kept.major == 0 {
-        format!(
-            "one of your largest deals, and {name} has not kept a normal promise yet ({})",
-            theirs.next
-        )
+    deals: &[(&Deal, &str)],
+) -> Result<Vec<Option<String>>> {
+    let ws = &actor.workspace.id;
+    let mut contacts: Vec<ContactId> = Vec::new();
+    let major = if deals.is_empty() {
+        None
     } else {
-        format!(
-            "one of your largest deals, and {name} is back to {} promises ({})",
-            theirs.level.label(),
-            theirs.next
-        )
-    }))
+        store.major_deal_value(ws).await?
+    };
+    for (d, _) in deals {
+        if is_major(d, major) {
+            contacts.push(d.contact_id.clone());
+        }
+    }
+    contacts.sort();
+    contacts.dedup();
+    let ledger = if contacts.is_empty() {
+        Vec::new()
+    } else {
+        store
+            .resolved_of(ws, &contacts, crate::commitment::Direction::Theirs)
+            .await?
+    };
+    let tz = actor.workspace.tz();
+    Ok(deals
+        .iter()
+        .map(|(d, name)| {
+            if !is_major(d, major) {
+                return None;
+            }
+            let theirs: Vec<crate::commitment::Commitment> = ledger
+                .iter()
+                .filter(|c| c.contact_id == d.contact_id)
+                .cloned()
+                .collect();
+            let rung = crate::ladder::rung(&theirs, crate::commitment::Direction::Theirs, &tz);
+            if rung.level >= crate::ladder::Level::Normal {
+                None
+            } else if rung.kept.normal + rung.kept.major == 0 {
+                Some(format!(
+                    "one of your largest deals, and {name} has not kept a normal promise yet ({})",
+                    rung.next
+                ))
+            } else {
+                Some(format!(
+                    "one of your largest deals, and {name} is back to {} promises ({})",
+                    rung.level.label(),
+                    rung.next
+                ))
+            }
+        })
+        .collect())
 }
 
 /// The view of a deal, with its flags.
@@ -89,8 +120,10 @@ pub async fn view<S: ContactStore + DealStore + LedgerStore>(
         .iter()
         .cloned()
         .partition(|t| t.kind == TermKind::Give);
-    let major = store.major_deal_value(&actor.workspace.id).await?;
-    let ladder_gate = ladder_gate(store, actor, &deal, major, &contact.name).await?;
+    let ladder_gate = ladder_gates(store, actor, &[(&deal, contact.name.as_str())])
+        .await?
+        .pop()
+        .flatten();
     Ok(DealView {
         gives_outrun_gets: gives_outrun_gets(&terms),
         trust_gate: read && trust.theirs.probability < 0.5,
@@ -335,21 +368,19 @@ async fn views_of<S: ContactStore + DealStore + LedgerStore>(
         .into_iter()
         .collect();
     let trust = crate::ledger::trust_now(store, actor, &contacts, now).await?;
-    let major = if deals.is_empty() {
-        None
-    } else {
-        store.major_deal_value(ws).await?
-    };
+    let named: Vec<(&Deal, &str)> = deals
+        .iter()
+        .map(|d| (d, names.get(&d.contact_id).map_or("", String::as_str)))
+        .collect();
+    let gates = ladder_gates(store, actor, &named).await?;
     let mut views = Vec::with_capacity(deals.len());
-    for deal in deals {
+    for (deal, ladder_gate) in deals.into_iter().zip(gates) {
         let all = terms.remove(&deal.id).unwrap_or_default();
         let t = trust.get(&deal.contact_id).copied().unwrap_or_default();
         let (gate, band) = (t.gate(), t.theirs.and_then(|s| s.band()));
         let (gives, gets): (Vec<Term>, Vec<Term>) =
             all.iter().cloned().partition(|t| t.kind == TermKind::Give);
         let contact_name = names.get(&deal.contact_id).cloned().unwrap_or_default();
-        // Only the largest deals read a ledger: a board of small ones costs nothing more.
-        let ladder_gate = ladder_gate(store, actor, &deal, major, &contact_name).await?;
         views.push(DealView {
             gives_outrun_gets: gives_outrun_gets(&all),
             trust_gate: gate,
