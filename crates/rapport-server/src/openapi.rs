@@ -565,7 +565,7 @@ fn schemas() -> Value {
         },
         "Deal": {
             "type": "object",
-            "required": ["id", "contact_id", "contact_name", "title", "value", "stage", "gives", "gets", "gives_outrun_gets", "trust_gate"],
+            "required": ["id", "contact_id", "contact_name", "title", "value", "stage", "gives", "gets", "gives_outrun_gets", "trust_gate", "ladder_gate"],
             "properties": {
                 "id": string(), "contact_id": string(), "contact_name": string(), "title": string(),
                 "value": {"type": "integer", "description": "In cents"},

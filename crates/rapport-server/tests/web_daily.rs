@@ -1754,9 +1754,20 @@ async fn duplicates_are_reviewed_and_merged_from_the_web(db: &Db) {
         kept.contains("ANA@acme.com") || kept.contains("ana@acme.com"),
         "{kept}"
     );
-    let gone = w.get(&format!("/contacts/{}", other.id)).await.body;
-    assert!(gone.contains("Merged into"), "{gone}");
-    assert!(!gone.contains("/restore"), "{gone}");
+    // The merged contact's old link leads to the kept one, which says so.
+    let gone = w.get(&format!("/contacts/{}", other.id)).await;
+    assert_eq!(gone.status, 303);
+    let to = location(&gone);
+    assert_eq!(
+        to,
+        format!("/contacts/{}?merged_from={}", keep.id, other.id)
+    );
+    let landed = w.get(&to).await.body;
+    assert!(
+        landed.contains("Ana Lima was merged into this contact"),
+        "{landed}"
+    );
+    assert!(!landed.contains("/restore"), "{landed}");
     assert!(
         w.get("/duplicates")
             .await

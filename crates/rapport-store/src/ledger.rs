@@ -617,7 +617,8 @@ impl LedgerStore for Db {
         in_write_tx!(self, |tx| {
             sqlx::query(
                 "INSERT INTO requests (workspace_id, id, contact_id, text, why, answered_by, owner_id, \
-                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 created_at, updated_at, answered_at, answered_without_why) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(ws.as_str())
             .bind(r.id.as_str())
@@ -628,6 +629,8 @@ impl LedgerStore for Db {
             .bind(r.owner_id.as_str())
             .bind(micros(r.created_at))
             .bind(micros(r.updated_at))
+            .bind(r.answered_by.as_ref().map(|_| micros(r.created_at)))
+            .bind(r.answered_by.as_ref().map(|_| r.why.is_none()))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
@@ -638,7 +641,13 @@ impl LedgerStore for Db {
     async fn update_request(&self, ws: &WorkspaceId, r: &Request) -> StoreResult<()> {
         let n = in_write_tx!(self, |tx| {
             sqlx::query(
-                "UPDATE requests SET text = $3, why = $4, answered_by = $5, updated_at = $6 \
+                // Answered now (it was not): when, and whether the why was known then (given
+                // in this same change counts as known).
+                "UPDATE requests SET text = $3, why = $4, answered_by = $5, updated_at = $6, \
+                 answered_at = CASE WHEN answered_by IS NULL AND $5 IS NOT NULL THEN $6 \
+                     ELSE answered_at END, \
+                 answered_without_why = CASE WHEN answered_by IS NULL AND $5 IS NOT NULL \
+                     THEN $4 IS NULL ELSE answered_without_why END \
                  WHERE workspace_id = $1 AND id = $2",
             )
             .bind(ws.as_str())
@@ -712,11 +721,11 @@ impl LedgerStore for Db {
         let rows: Vec<Row> = with_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT k.owner_id, u.email, u.name, COUNT(*), \
-                     SUM(CASE WHEN r.why IS NULL THEN 1 ELSE 0 END) \
+                     SUM(CASE WHEN r.answered_without_why THEN 1 ELSE 0 END) \
                      FROM requests r JOIN commitments k ON k.workspace_id = r.workspace_id \
                      AND k.id = r.answered_by LEFT JOIN users u ON u.id = k.owner_id \
-                     WHERE r.workspace_id = $1 AND r.updated_at >= $2 \
-                     GROUP BY k.owner_id, u.email, u.name ORDER BY u.name, k.owner_id",
+                     WHERE r.workspace_id = $1 AND r.answered_at >= $2 \
+                     GROUP BY k.owner_id, u.email, u.name",
             )
             .bind(ws.as_str())
             .bind(since.map_or(i64::MIN, micros))
@@ -733,7 +742,16 @@ impl LedgerStore for Db {
                 answered: answered.unsigned_abs(),
                 answered_without_why: without.unsigned_abs(),
             })
-            .collect())
+            .collect::<Vec<_>>())
+        .map(|mut members| {
+            // Ordered here, the same on both backends (their collations differ).
+            members.sort_by(|a, b| {
+                rapport_core::search::fold(&a.name)
+                    .cmp(&rapport_core::search::fold(&b.name))
+                    .then_with(|| a.user_id.as_str().cmp(b.user_id.as_str()))
+            });
+            members
+        })
     }
 
     async fn resolved_of(
@@ -751,7 +769,10 @@ impl LedgerStore for Db {
                 qb.push_bind(ws.as_str())
                     .push(" AND direction = ")
                     .push_bind(direction.as_str())
-                    .push(" AND status IN ('kept', 'broken', 'deceptive') AND contact_id IN (");
+                    .push(
+                        " AND status IN ('kept', 'broken', 'deceptive', 'released') \
+                         AND contact_id IN (",
+                    );
                 let mut list = qb.separated(", ");
                 for id in chunk {
                     list.push_bind(id.as_str());

@@ -619,10 +619,34 @@ fn answering_without_knowing_why_is_counted(b: &Book) {
     assert_eq!(later["answered"], 0);
     assert_eq!(later["share_without_why"], 0.0);
     assert_eq!(later["open_without_why"], 1);
-    // One why found: one in three is not over a third, and the reminder goes.
+    // A why found after the answer does not change how it was answered.
     b.ok(&["why", &ids[1], "Their warehouse is full"]);
-    assert_eq!(b.json(&["requests", "--stats"])["answered_without_why"], 1);
-    assert_eq!(b.json(&["today"])["notes"], Value::Null);
+    assert_eq!(b.json(&["requests", "--stats"])["answered_without_why"], 2);
+    // Two more answered knowing why: 2 of 5 is still over a third; a third is not.
+    let more = promise(b, &["elodie", "Send the catalogue", "--due", "+4d"]);
+    b.ok(&["answer", &ids[4], &more]);
+    let fifth = b.ok(&[
+        "request",
+        "elodie",
+        "A price list",
+        "--why",
+        "They compare suppliers",
+    ]);
+    b.ok(&["answer", fifth.trim(), &more]);
+    assert_eq!(b.json(&["requests", "--stats"])["answered"], 5);
+    assert!(
+        b.json(&["today"])["notes"]
+            .to_string()
+            .contains("2 of the 5 requests")
+    );
+    let sixth = b.ok(&["request", "elodie", "A visit", "--why", "New manager"]);
+    b.ok(&["answer", sixth.trim(), &more]);
+    assert_eq!(b.json(&["requests", "--stats"])["answered_without_why"], 2);
+    assert_eq!(
+        b.json(&["today"])["notes"],
+        Value::Null,
+        "2 of 6 is not over a third"
+    );
     b.fails(&["requests", "--stats", "--since", "2026-02-30"], 2);
     b.fails(&["requests", "--stats", "elodie"], 2);
     b.fails(&["requests", "--since", "-30d"], 2);

@@ -121,6 +121,15 @@ fn plural(n: u32, size: &str) -> String {
     }
 }
 
+/// A break, as the trust model reads one: broken, deceptive, or withdrawn after the deadline
+/// passed in silence.
+fn is_break(c: &Commitment) -> bool {
+    matches!(
+        c.evidence_kind(),
+        Some(crate::trust::EvidenceKind::Broken | crate::trust::EvidenceKind::Deceptive)
+    )
+}
+
 /// One way of the ladder from a contact's ledger (any order; open, renegotiated and released
 /// promises say nothing of it), resolved up to now. `tz` dates a break ("in March").
 pub fn rung(ledger: &[Commitment], direction: Direction, tz: &TimeZone) -> Rung {
@@ -128,7 +137,7 @@ pub fn rung(ledger: &[Commitment], direction: Direction, tz: &TimeZone) -> Rung 
         .iter()
         .filter(|c| c.direction == direction)
         .filter_map(|c| c.resolved_at.map(|at| (c, at)))
-        .filter(|(c, _)| matches!(c.status, Status::Kept | Status::Broken | Status::Deceptive))
+        .filter(|(c, _)| c.status == Status::Kept || is_break(c))
         .collect();
     resolved.sort_by_key(|(c, at)| (*at, c.created_at));
     let mut kept = BySize::<u32>::default();
@@ -144,6 +153,8 @@ pub fn rung(ledger: &[Commitment], direction: Direction, tz: &TimeZone) -> Rung 
             if l > level {
                 level = l;
                 streak = 1;
+                // Climbed past what a break left: the break is behind them.
+                last_break = None;
             } else if l == level {
                 streak += 1;
             }
@@ -152,13 +163,16 @@ pub fn rung(ledger: &[Commitment], direction: Direction, tz: &TimeZone) -> Rung 
             // A break at or under the level costs one step (of the level, or below the
             // size that broke, whichever is lower); reaching above it and failing costs the
             // climb (the count starts again) but not the level.
+            let before = level;
             level = if Level::of(c.size) < level {
                 level.down()
             } else {
                 level.min(Level::below(c.size))
             };
             streak = 0;
-            last_break = Some((c.size, at));
+            if level < before || (level == Level::None && before == Level::None) {
+                last_break = Some((c.size, at));
+            }
         }
     }
     let reliability = |k: u32, b: u32| (k + b > 0).then(|| f64::from(k) / f64::from(k + b));
@@ -178,7 +192,7 @@ pub fn rung(ledger: &[Commitment], direction: Direction, tz: &TimeZone) -> Rung 
             };
             let since = match streak {
                 0 => String::new(),
-                n => format!(" ({n} {} kept since)", l.label()),
+                n => format!(" ({} kept since)", plural(n, l.label())),
             };
             let _ = up;
             format!(
@@ -362,9 +376,41 @@ mod tests {
         );
         assert_eq!(r.level, Level::Token);
         assert_eq!(r.kept_at_level, 1);
+        // Reaching above and failing says nothing of stepping back: they were not lowered.
+        assert_eq!(r.next, "1 token promise kept: 2 more before a normal one");
+    }
+
+    #[test]
+    fn a_break_is_behind_them_once_they_climb_past_it() {
+        let mut ledger = vec![promise(Mine, Token, Broken, "2026-01-05T10:00:00Z")];
+        for d in ["06", "07", "08"] {
+            ledger.push(promise(
+                Mine,
+                Token,
+                Kept,
+                &format!("2026-01-{d}T10:00:00Z"),
+            ));
+        }
+        let r = rung(&ledger, Mine, &TimeZone::UTC);
+        assert_eq!(r.next, "3 token promises kept: ready for a normal one");
+        ledger.push(promise(Mine, Normal, Kept, "2026-01-09T10:00:00Z"));
+        let r = rung(&ledger, Mine, &TimeZone::UTC);
+        assert_eq!(r.level, Level::Normal);
+        assert_eq!(r.next, "1 normal promise kept: 2 more before a major one");
+    }
+
+    #[test]
+    fn a_promise_withdrawn_after_its_deadline_is_a_break() {
+        let mut late = promise(Theirs, Normal, Released, "2026-05-10T10:00:00Z");
+        late.deadline = at("2026-05-01T10:00:00Z");
+        late.released_on_request = Some(false);
+        let ledger = vec![promise(Theirs, Normal, Kept, "2026-04-01T10:00:00Z"), late];
+        let r = rung(&ledger, Theirs, &TimeZone::UTC);
+        assert_eq!(r.level, Level::Token);
+        assert_eq!(r.broken.normal, 1);
         assert_eq!(
             r.next,
-            "a major promise broke in February 2026: back to token ones (1 token kept since)"
+            "a normal promise broke in May 2026: back to token ones"
         );
     }
 }

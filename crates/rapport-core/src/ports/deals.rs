@@ -48,7 +48,6 @@ pub trait DealStore: Send + Sync {
         after: Option<&AfterDeal>,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
-    /// Each stage's number of deals and their total value, counted in the database.
     /// The value where the workspace's largest quarter of deals starts (any stage): the
     /// smallest value among the top quarter; `None` with fewer than four deals.
     fn major_deal_value(
@@ -56,6 +55,7 @@ pub trait DealStore: Send + Sync {
         ws: &WorkspaceId,
     ) -> impl Future<Output = StoreResult<Option<crate::deal::Cents>>> + Send;
 
+    /// Each stage's number of deals and their total value, counted in the database.
     fn deal_stages(
         &self,
         ws: &WorkspaceId,

@@ -37,7 +37,8 @@ pub async fn after<S: DealStore>(
 /// Which deals are major: open, and among the workspace's largest quarter by value (`major`:
 /// where that quarter starts).
 fn is_major(deal: &Deal, major: Option<Cents>) -> bool {
-    major.is_some_and(|m| deal.value >= m) && deal.stage.is_open()
+    // A deal without a value is never one of the largest, however many share it.
+    major.is_some_and(|m| deal.value >= m && deal.value > Cents(0)) && deal.stage.is_open()
 }
 
 /// The ladder's gate (issue 19) on each of `deals` that is major: its contact's promises to
@@ -84,6 +85,13 @@ async fn ladder_gates<S: ContactStore + DealStore + LedgerStore>(
             let rung = crate::ladder::rung(&theirs, crate::commitment::Direction::Theirs, &tz);
             if rung.level >= crate::ladder::Level::Normal {
                 None
+            } else if rung.level == crate::ladder::Level::None
+                && rung.kept.normal + rung.kept.major > 0
+            {
+                Some(format!(
+                    "one of your largest deals, and {name} has kept no promise since one broke ({})",
+                    rung.next
+                ))
             } else if rung.kept.normal + rung.kept.major == 0 {
                 Some(format!(
                     "one of your largest deals, and {name} has not kept a normal promise yet ({})",

@@ -67,8 +67,8 @@ pub(super) struct ContactPage {
     error: Option<String>,
     /// Another contact with the same email or phone as this one, just added: (id, name).
     same_as: Option<(String, String)>,
-    /// The contact this one was merged into: (id, name).
-    merged_into: Option<(String, String)>,
+    /// The contact merged into this one whose old link led here: (id, name).
+    merged_from: Option<(String, String)>,
     /// The reciprocity ladder both ways: (heading, level and reliability, next step).
     ladder: Vec<(String, String, String)>,
     /// How to reach them: emails (mailto:), phones (tel:, with the number as typed shown).
@@ -133,7 +133,7 @@ pub(super) async fn contact_page(
     id: &str,
     error: Option<String>,
 ) -> Result<Response, ApiError> {
-    contact_page_with(state, s, id, error, None).await
+    contact_page_with(state, s, id, error, None, None).await
 }
 
 pub(super) async fn contact_page_with(
@@ -142,6 +142,7 @@ pub(super) async fn contact_page_with(
     id: &str,
     error: Option<String>,
     same_as: Option<(String, String)>,
+    merged_from: Option<(String, String)>,
 ) -> Result<Response, ApiError> {
     let cid = ContactId::parse(id).ok_or_else(|| ApiError::not_found("contact"))?;
     let c = state
@@ -149,6 +150,10 @@ pub(super) async fn contact_page_with(
         .contact(&s.actor.workspace.id, &cid)
         .await?
         .ok_or_else(|| ApiError::not_found("contact"))?;
+    // A merged contact's page is the one it was merged into (its old links lead there).
+    if let Some(into) = &c.merged_into {
+        return Ok(redirect(&format!("/contacts/{into}?merged_from={}", c.id)));
+    }
     let n = now();
     let brief = rapport_core::brief::brief(&state.db, &s.actor, c.id.as_str(), n).await?;
     let card = service::card_of(&state.db, &s.actor, c.clone()).await?;
@@ -372,17 +377,6 @@ pub(super) async fn contact_page_with(
             steps.ladder.theirs.next.clone(),
         ),
     ];
-    let merged_into = match &c.merged_into {
-        Some(into) => Some((
-            into.to_string(),
-            state
-                .db
-                .contact(&s.actor.workspace.id, into)
-                .await?
-                .map_or_else(|| into.to_string(), |k| k.name),
-        )),
-        None => None,
-    };
     let org = c
         .organisation
         .as_deref()
@@ -400,7 +394,7 @@ pub(super) async fn contact_page_with(
         ),
         error,
         same_as,
-        merged_into,
+        merged_from,
         ladder,
         emails: c.emails.clone(),
         phones: c
@@ -476,6 +470,8 @@ fn grouped_facts(facts: &[rapport_core::fact::Fact]) -> Vec<(&'static str, Vec<(
 pub(super) struct ContactPageQuery {
     /// Set after adding a contact that shares an email or phone with this one.
     same_as: Option<String>,
+    /// Set when an old link of a contact merged into this one led here.
+    merged_from: Option<String>,
 }
 
 pub(super) async fn contact(
@@ -497,7 +493,18 @@ pub(super) async fn contact(
             Err(e) => return web_error(e.into()),
         }
     }
-    contact_page_with(&state, &s, &id, None, same_as)
+    // Come from a merged contact's old link: say so.
+    let mut merged_from = None;
+    if let Some(old) = q.merged_from.as_deref().and_then(ContactId::parse) {
+        match state.db.contact(&s.actor.workspace.id, &old).await {
+            Ok(Some(c)) if c.merged_into.as_ref().is_some_and(|k| k.as_str() == id) => {
+                merged_from = Some((c.id.to_string(), c.name));
+            }
+            Ok(_) => {}
+            Err(e) => return web_error(e.into()),
+        }
+    }
+    contact_page_with(&state, &s, &id, None, same_as, merged_from)
         .await
         .unwrap_or_else(web_error)
 }

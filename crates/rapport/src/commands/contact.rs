@@ -49,7 +49,8 @@ pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
     let after = match &a.after {
         None => None,
         Some(r) => {
-            let c = service::resolve_contact(&ctx.db, &ctx.actor, r).await?;
+            // The page's last contact as it is (a merged one is not the one it leads to).
+            let c = service::find_contact(&ctx.db, &ctx.actor, r).await?;
             Some((c.name_folded(), c.id))
         }
     };
