@@ -259,12 +259,17 @@ pub fn merged_card_text(keep: Option<&str>, other: Option<&str>) -> Option<Strin
         (Some(k), Some(o)) => (k, o),
     };
     let known: Vec<String> = unfolded(keep);
+    // A card has one of these (a phone shows one photo): the kept card's own stays.
+    const ONE: &[&str] = &["PHOTO", "KIND", "GENDER", "LOGO", "TZ", "GEO", "SOUND"];
+    let has = |name: &str| known.iter().any(|l| property(l).1 == name);
     let extra: Vec<String> = unfolded(other)
         .into_iter()
         .filter(|l| !l.trim().is_empty())
         .filter(|l| {
             let (group, name) = property(l);
-            group.is_none() && !MODELLED.contains(&name.as_str())
+            group.is_none()
+                && !MODELLED.contains(&name.as_str())
+                && !(ONE.contains(&name.as_str()) && has(&name))
         })
         .filter(|l| !known.contains(l))
         .collect();
@@ -304,6 +309,14 @@ mod merged_text_tests {
             "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:k\r\nFN:Ana\r\nURL:https://ana.example\r\n\
              ADR;TYPE=home:;;1 Rue;Lyon;;;FR\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAABBBB\r\nEND:VCARD\r\n"
         );
+        // The kept card's own photo stays the only one.
+        let with_photo = keep.replace(
+            "END:VCARD",
+            "PHOTO;VALUE=uri:https://ana.example/me.jpg\r\nEND:VCARD",
+        );
+        let merged = merged_card_text(Some(&with_photo), Some(other)).expect("a text");
+        assert_eq!(merged.matches("PHOTO").count(), 1, "{merged}");
+        assert!(merged.contains("ADR;TYPE=home"), "{merged}");
         assert_eq!(merged_card_text(None, Some(other)).as_deref(), Some(other));
         assert_eq!(merged_card_text(Some(keep), None).as_deref(), Some(keep));
         assert_eq!(merged_card_text(None, None), None);
