@@ -53,7 +53,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     23 => "0023_merged",
     24 => "0024_deal_values",
     25 => "0025_request_answers",
-    26 => "0026_request_answers_filled"
+    26 => "0026_request_answers_filled",
+    27 => "0027_candour"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -80,12 +81,13 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     23 => "0023_merged",
     24 => "0024_deal_values",
     25 => "0025_request_answers",
-    26 => "0026_request_answers_filled"
+    26 => "0026_request_answers_filled",
+    27 => "0027_candour"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):
 /// a restore of a backup taken before one runs it again on the restored rows.
-const REKEYING: &[i64] = &[13, 26];
+const REKEYING: &[i64] = &[13, 26, 27];
 
 /// The key-rewriting migrations a backup taken at `schema` predates, as one SQL text.
 pub(crate) fn rekeying_since(db: &Db, schema: i64) -> Option<String> {

@@ -743,7 +743,128 @@ async fn trust_as_of_a_past_day_ignores_later_outcomes(db: &Db) {
     assert_eq!(today.mine.explanation.len(), 2);
 }
 
+/// Trust model beta-sl-2: a break told before the due date is half a silent one, a late
+/// renegotiation after such a warning is a renegotiation. Migration 0027 brings a ledger
+/// stored under the old model to it, and `recompute_trust` then stores scores under it.
+async fn a_ledger_scored_under_the_old_model_is_brought_to_the_new_one(db: &Db) {
+    let a = setup(db).await;
+    let broken = promise(
+        db,
+        &a,
+        "elodie",
+        "Ship 40 cases",
+        "2026-11-27",
+        Direction::Mine,
+    )
+    .await;
+    let moved = promise(
+        db,
+        &a,
+        "bruno",
+        "Send the contract",
+        "2026-11-27",
+        Direction::Mine,
+    )
+    .await;
+    for c in [&broken, &moved] {
+        let id = c.id.as_str();
+        ledger::flag_at_risk(db, &a, id, Some("Late".into()), now())
+            .await
+            .expect("flag");
+        ledger::told(db, &a, id, None, now()).await.expect("told");
+    }
+    let later = t("2026-11-30T10:00:00Z");
+    let broken = ledger::resolve(
+        db,
+        &a,
+        broken.id.as_str(),
+        Outcome::Broken,
+        Some(t("2026-11-29T10:00:00Z")),
+        false,
+        later,
+    )
+    .await
+    .expect("broken");
+    assert_eq!(
+        broken.evidence_kind(),
+        Some(EvidenceKind::BrokenAfterNotice)
+    );
+    ledger::renegotiate(
+        db,
+        &a,
+        moved.id.as_str(),
+        due("2026-12-10", &a),
+        Some(t("2026-11-29T10:00:00Z")),
+        later,
+    )
+    .await
+    .expect("renegotiated");
+    let moved = ledger::commitment(db, &a, moved.id.as_str())
+        .await
+        .expect("moved");
+    assert_eq!(moved.evidence_kind(), Some(EvidenceKind::ToldEarly));
+    let p_broken = ledger::trust_of(db, &a, "elodie", Some(later), later)
+        .await
+        .expect("trust")
+        .mine
+        .probability;
+    // r = 0, s = w/2 = 2.5 a day ago: P ≈ (0 + 1)/(2.5 + 2), a silent break 1/7.
+    assert!((p_broken - 1.0 / 4.5).abs() < 1e-3, "{p_broken}");
+    // The rows as the old model stored them, and its scores.
+    rapport_store::with_pool!(db, |pool| {
+        for sql in [
+            "UPDATE commitments SET evidence_kind = 'broken', negative_epoch = negative_epoch * 2 \
+             WHERE evidence_kind = 'broken_after_notice'",
+            "UPDATE commitments SET evidence_kind = 'late_without_notice', \
+             negative_epoch = negative_epoch * 5 \
+             WHERE evidence_kind = 'told_early' AND status = 'renegotiated'",
+            "UPDATE trust_scores SET model_version = 'beta-sl-1'",
+        ] {
+            sqlx::query(sql).execute(pool).await.expect("old model");
+        }
+    });
+    let migration = match db.backend() {
+        "sqlite" => rapport_store::migrate::SQLITE,
+        _ => rapport_store::migrate::POSTGRES,
+    }
+    .iter()
+    .find(|m| m.name == "0027_candour")
+    .expect("migration 0027");
+    rapport_store::with_pool!(db, |pool| {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(migration.sql))
+            .execute(pool)
+            .await
+            .expect("migrate");
+    });
+    let again = ledger::commitment(db, &a, broken.id.as_str())
+        .await
+        .expect("broken");
+    assert_eq!(again.evidence_kind(), Some(EvidenceKind::BrokenAfterNotice));
+    let n = db
+        .recompute_trust(&a.workspace.id, later, &a.workspace.trust_params())
+        .await
+        .expect("rescore");
+    assert_eq!(n, 2);
+    for who in ["elodie", "bruno"] {
+        let c = service::resolve_contact(db, &a, who)
+            .await
+            .expect("contact");
+        let stored = db
+            .stored_trust(&a.workspace.id, &c.id)
+            .await
+            .expect("stored");
+        assert!(
+            stored
+                .iter()
+                .all(|s| s.model_version == rapport_core::trust::MODEL_VERSION),
+            "{who}"
+        );
+        assert_carried_matches_ledger(db, &a, who, later).await;
+    }
+}
+
 on_both_backends!(
+    a_ledger_scored_under_the_old_model_is_brought_to_the_new_one,
     outcomes_score_each_direction_on_its_own,
     corrections_are_explicit_and_kept_in_history,
     renegotiating_early_costs_only_candour,

@@ -759,7 +759,47 @@ fn id_of(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_owned()
 }
 
+/// TRUST_MODEL.md: told before the due date and then broken is half a silent break, and the
+/// candour sub-score counts it; `rescore` stores scores under the current model.
+fn telling_them_early_halves_a_break(b: &Book) {
+    setup(b);
+    let warned = promise(b, &["bruno", "Send the contract", "--due", "+3d"]);
+    b.ok(&["at-risk", &warned, "--reason", "Legal has not signed"]);
+    b.ok(&["told", &warned]);
+    b.ok(&["broken", &warned]);
+    let silent = promise(b, &["elodie", "Send the contract", "--due", "+3d"]);
+    b.ok(&["broken", &silent]);
+    let told = b.json(&["trust", "bruno"]);
+    let mine = &told["mine"];
+    assert_eq!(
+        mine["explanation"][0]["outcome"], "broken_after_notice",
+        "{told}"
+    );
+    // r = 0, s = w/2 = 2.5 (a silent break: s = w = 5); both early reads, band low.
+    let n = mine["evidence"].as_f64().expect("evidence");
+    assert!((n - 2.5).abs() < 1e-6, "{n}");
+    assert_eq!(mine["band"], "low");
+    assert_eq!(mine["candour"], 1.0);
+    let silent_n = b.json(&["trust", "elodie"])["mine"]["evidence"]
+        .as_f64()
+        .expect("evidence");
+    assert!((silent_n - 5.0).abs() < 1e-6, "{silent_n}");
+    let listed = b.ok(&["commitments", "bruno"]);
+    assert!(
+        listed.contains("broken, after telling them before the due date"),
+        "{listed}"
+    );
+    let rescored = b.json(&["rescore"]);
+    assert_eq!(rescored["scores"], 2);
+    assert_eq!(rescored["model_version"], "beta-sl-2");
+    let after = b.json(&["trust", "bruno"])["mine"]["evidence"]
+        .as_f64()
+        .expect("evidence");
+    assert!((after - 2.5).abs() < 1e-6, "{after}");
+}
+
 on_both_books!(
+    telling_them_early_halves_a_break,
     the_ladder_climbs_and_steps_back,
     answering_without_knowing_why_is_counted,
     the_ledger_shows_recent_promises_and_says_when_it_stops,

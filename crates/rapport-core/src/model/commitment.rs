@@ -166,13 +166,17 @@ impl Commitment {
             // A delay announced before the due date costs what a renegotiation costs.
             Status::Kept if warned_before_due => EvidenceKind::ToldEarly,
             Status::Kept => EvidenceKind::LateWithoutNotice,
-            Status::Renegotiated if before_due => EvidenceKind::ToldEarly,
-            // A new date agreed only after the deadline passed: the deadline was not honoured.
+            Status::Renegotiated if before_due || warned_before_due => EvidenceKind::ToldEarly,
+            // A new date agreed only after the deadline passed in silence: the deadline was
+            // not honoured.
             Status::Renegotiated => EvidenceKind::LateWithoutNotice,
             Status::Released if self.released_on_request == Some(true) => return None,
             Status::Released if before_due => EvidenceKind::ToldEarly,
-            // Withdrawn after the deadline passed in silence: a broken promise.
+            // Withdrawn after the deadline: broken, half as badly if they were warned in time.
+            Status::Released if warned_before_due => EvidenceKind::BrokenAfterNotice,
             Status::Released => EvidenceKind::Broken,
+            // Broken after telling them of the risk before the due date: candour halves it.
+            Status::Broken if warned_before_due => EvidenceKind::BrokenAfterNotice,
             Status::Broken => EvidenceKind::Broken,
             Status::Deceptive => EvidenceKind::Deceptive,
         })
@@ -208,7 +212,13 @@ impl Commitment {
             Status::Released if self.released_on_request == Some(true) => {
                 "released at the other side's request"
             }
+            Status::Released if self.evidence_kind() == Some(EvidenceKind::BrokenAfterNotice) => {
+                "withdrawn after the due date, after telling them before it"
+            }
             Status::Released => "withdrawn",
+            Status::Broken if self.evidence_kind() == Some(EvidenceKind::BrokenAfterNotice) => {
+                "broken, after telling them before the due date"
+            }
             Status::Broken => "broken",
             Status::Deceptive => "claimed done when it was not",
         }
@@ -416,6 +426,73 @@ mod tests {
         );
     }
 
+    fn at_risk_told(mut c: Commitment, told: &str) -> Commitment {
+        c.at_risk = Some(AtRisk {
+            at: "2026-11-25T12:00:00Z".parse().expect("ts"),
+            reason: Some("the supplier is late".into()),
+        });
+        c.told_at = Some(told.parse().expect("ts"));
+        c
+    }
+
+    /// TRUST_MODEL.md: told before the due date and then broken is half a silent break;
+    /// told before it and then renegotiated or withdrawn late is candour too.
+    #[test]
+    fn candour_before_the_due_date_pays_for_every_outcome() {
+        let due = "2026-11-27";
+        let after = Some("2026-11-29T12:00:00Z");
+        let told_in_time = "2026-11-26T09:00:00Z";
+        let broken = at_risk_told(commitment(due, Status::Broken, after), told_in_time);
+        assert_eq!(
+            broken.evidence_kind(),
+            Some(EvidenceKind::BrokenAfterNotice)
+        );
+        assert_eq!(
+            broken.state_label("2026-11-30T00:00:00Z".parse().expect("ts")),
+            "broken, after telling them before the due date"
+        );
+        let mut withdrawn = at_risk_told(commitment(due, Status::Released, after), told_in_time);
+        withdrawn.released_on_request = Some(false);
+        assert_eq!(
+            withdrawn.evidence_kind(),
+            Some(EvidenceKind::BrokenAfterNotice)
+        );
+        let renegotiated = at_risk_told(commitment(due, Status::Renegotiated, after), told_in_time);
+        assert_eq!(renegotiated.evidence_kind(), Some(EvidenceKind::ToldEarly));
+        // A deception is not softened by a warning.
+        let deceptive = at_risk_told(commitment(due, Status::Deceptive, after), told_in_time);
+        assert_eq!(deceptive.evidence_kind(), Some(EvidenceKind::Deceptive));
+    }
+
+    /// Property 14: told means before: a "told" recorded after the due date earns nothing.
+    #[test]
+    fn told_after_the_due_date_earns_no_candour() {
+        let due = "2026-11-27";
+        let after = Some("2026-11-29T12:00:00Z");
+        let too_late = "2026-11-28T09:00:00Z";
+        let never = |c: Commitment| {
+            let mut c = c;
+            c.at_risk = None;
+            c.told_at = None;
+            c.evidence_kind()
+        };
+        for status in [
+            Status::Kept,
+            Status::Broken,
+            Status::Renegotiated,
+            Status::Released,
+        ] {
+            let mut c = commitment(due, status, after);
+            c.released_on_request = Some(false);
+            let told_late = at_risk_told(c.clone(), too_late);
+            assert_eq!(told_late.evidence_kind(), never(c), "{status:?}");
+        }
+        // Without the risk flag, "told" is good news (it was done), not a warning.
+        let mut c = commitment(due, Status::Broken, after);
+        c.told_at = Some("2026-11-26T09:00:00Z".parse().expect("ts"));
+        assert_eq!(c.evidence_kind(), Some(EvidenceKind::Broken));
+    }
+
     #[test]
     fn directions_are_scored_independently() {
         let mut mine = commitment("2026-11-27", Status::Kept, Some("2026-11-26T12:00:00Z"));
@@ -438,7 +515,7 @@ mod tests {
         let now: Timestamp = "2026-11-25T10:00:00Z".parse().expect("ts");
         let events: Vec<Event> = (0..50)
             .map(|i| Event {
-                kind: EvidenceKind::ALL[i % 5],
+                kind: EvidenceKind::ALL[i % EvidenceKind::ALL.len()],
                 size: [Size::Token, Size::Normal, Size::Major][i % 3],
                 at: now - SignedDuration::from_hours(24 * 13 * i as i64),
             })

@@ -121,13 +121,10 @@ fn plural(n: u32, size: &str) -> String {
     }
 }
 
-/// A break, as the trust model reads one: broken, deceptive, or withdrawn after the deadline
-/// passed in silence.
+/// A break, as the trust model reads one: broken (told in time or not), deceptive, or
+/// withdrawn after the deadline.
 fn is_break(c: &Commitment) -> bool {
-    matches!(
-        c.evidence_kind(),
-        Some(crate::trust::EvidenceKind::Broken | crate::trust::EvidenceKind::Deceptive)
-    )
+    c.evidence_kind().is_some_and(|k| k.is_break())
 }
 
 /// One way of the ladder from a contact's ledger (any order; open, renegotiated and released

@@ -1035,6 +1035,31 @@ pub fn news_latency(commitments: &[Commitment]) -> Vec<NewsLatency> {
         .collect()
 }
 
+/// What `rescore` did.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rescored {
+    /// Trust scores stored (one per contact and direction with scored promises).
+    pub scores: u64,
+    /// The model they are now computed under.
+    pub model_version: &'static str,
+    pub half_life_days: u32,
+}
+
+/// Recomputes every stored trust score of the workspace from the ledger, under this build's
+/// model and the workspace's half-life: after a model change, scores stored under the old
+/// version are read from the ledger on each request until this runs.
+pub async fn rescore<S: LedgerStore>(store: &S, actor: &Actor, now: Timestamp) -> Result<Rescored> {
+    let params = actor.workspace.trust_params();
+    let scores = store
+        .recompute_trust(&actor.workspace.id, now, &params)
+        .await?;
+    Ok(Rescored {
+        scores,
+        model_version: trust::MODEL_VERSION,
+        half_life_days: actor.workspace.trust_half_life_days,
+    })
+}
+
 /// The bad-news/good-news latency report of the workspace.
 pub async fn latency_report<S: LedgerStore>(store: &S, actor: &Actor) -> Result<Vec<NewsLatency>> {
     Ok(news_latency(&store.news(&actor.workspace.id).await?))

@@ -9,7 +9,7 @@ use rapport_core::commitment::{Commitment, Direction, Due};
 use rapport_core::dates::{parse_moment, parse_outcome_moment};
 use rapport_core::ids::{ContactId, InteractionId};
 use rapport_core::ledger::{self, CommitmentQuery, NewCommitment, Outcome};
-use rapport_core::ports::{ContactStore, LedgerStore};
+use rapport_core::ports::ContactStore;
 use rapport_core::{Error, Invalid};
 use serde::Serialize;
 
@@ -464,23 +464,22 @@ pub async fn trust(ctx: &Context, a: TrustArgs) -> anyhow::Result<()> {
 
 #[derive(Serialize)]
 struct Rescored {
-    scores: u64,
+    #[serde(flatten)]
+    done: ledger::Rescored,
     seconds: f64,
 }
 
 pub async fn rescore(ctx: &Context, a: JsonOnly) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let params = ctx.actor.workspace.trust_params();
-    let scores = ctx
-        .db
-        .recompute_trust(&ctx.actor.workspace.id, Context::now(), &params)
-        .await
-        .map_err(Error::from)?;
+    let done = ledger::rescore(&ctx.db, &ctx.actor, Context::now()).await?;
     let seconds = started.elapsed().as_secs_f64();
     if a.out.json {
-        render::json(&Rescored { scores, seconds })
+        render::json(&Rescored { done, seconds })
     } else {
-        println!("Recomputed {scores} trust scores in {seconds:.2} s.");
+        println!(
+            "Recomputed {} trust scores under model {} in {seconds:.2} s.",
+            done.scores, done.model_version
+        );
         Ok(())
     }
 }

@@ -62,7 +62,7 @@ pub fn explain(events: &[Event], now: Timestamp, p: &Params) -> Explanation {
     let count = |f: &dyn Fn(EvidenceKind) -> bool| events.iter().filter(|e| f(e.kind)).count();
     let on_time = count(&|k| k == EvidenceKind::KeptOnTime);
     let not_on_time = events.len() - on_time;
-    let told = count(&|k| k == EvidenceKind::ToldEarly);
+    let told = count(&|k| k.told_in_time());
     Explanation {
         score,
         contributions,

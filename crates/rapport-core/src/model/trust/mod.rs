@@ -18,7 +18,7 @@ use crate::error::Invalid;
 
 /// The model's version, stored with every computed score so that scores computed under other
 /// parameters or formulas are never mixed with these.
-pub const MODEL_VERSION: &str = "beta-sl-1";
+pub const MODEL_VERSION: &str = "beta-sl-2";
 
 /// How much is at stake in a commitment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,6 +79,9 @@ pub enum EvidenceKind {
     ToldEarly,
     /// Kept late (or renegotiated after the date) with no notice before the due date.
     LateWithoutNotice,
+    /// Broken, but marked at risk and told before the due date: hearing it first from the
+    /// promiser halves the damage of a silent break.
+    BrokenAfterNotice,
     /// Missed without notice: the "one lie".
     Broken,
     /// Claimed done when it was not: an integrity failure, recovers slowest.
@@ -87,10 +90,11 @@ pub enum EvidenceKind {
 
 impl EvidenceKind {
     /// Every kind, from best to worst (the weight table is Pareto-ordered in this order).
-    pub const ALL: [EvidenceKind; 5] = [
+    pub const ALL: [EvidenceKind; 6] = [
         Self::KeptOnTime,
         Self::ToldEarly,
         Self::LateWithoutNotice,
+        Self::BrokenAfterNotice,
         Self::Broken,
         Self::Deceptive,
     ];
@@ -102,9 +106,24 @@ impl EvidenceKind {
             Self::KeptOnTime => (1.0, 0.0),
             Self::ToldEarly => (0.5, 0.25),
             Self::LateWithoutNotice => (0.5, w / 4.0),
+            Self::BrokenAfterNotice => (0.0, w / 2.0),
             Self::Broken => (0.0, w),
             Self::Deceptive => (0.0, 2.0 * w),
         }
+    }
+
+    /// Whether the promise was not kept at all (a break, told or not, or a deception).
+    pub fn is_break(self) -> bool {
+        matches!(
+            self,
+            Self::BrokenAfterNotice | Self::Broken | Self::Deceptive
+        )
+    }
+
+    /// Whether the promiser told the other side before the due date that it would not be
+    /// kept as promised: the candour the sub-score counts.
+    pub fn told_in_time(self) -> bool {
+        matches!(self, Self::ToldEarly | Self::BrokenAfterNotice)
     }
 
     /// The stored name.
@@ -113,6 +132,7 @@ impl EvidenceKind {
             Self::KeptOnTime => "kept_on_time",
             Self::ToldEarly => "told_early",
             Self::LateWithoutNotice => "late_without_notice",
+            Self::BrokenAfterNotice => "broken_after_notice",
             Self::Broken => "broken",
             Self::Deceptive => "deceptive",
         }

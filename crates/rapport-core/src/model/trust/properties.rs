@@ -19,6 +19,7 @@ fn kind() -> impl Strategy<Value = EvidenceKind> {
         Just(EvidenceKind::KeptOnTime),
         Just(EvidenceKind::ToldEarly),
         Just(EvidenceKind::LateWithoutNotice),
+        Just(EvidenceKind::BrokenAfterNotice),
         Just(EvidenceKind::Broken),
         Just(EvidenceKind::Deceptive),
     ]
@@ -97,6 +98,27 @@ proptest! {
         for pair in ps.windows(2) {
             prop_assert!(pair[0] > pair[1], "{ps:?}");
         }
+    }
+
+    /// Property 13: Candour pays: kept late after telling them before the due date scores as a
+    /// renegotiation, above kept late without notice; broken after telling them lies strictly
+    /// between kept late without notice and broken without notice.
+    #[test]
+    fn p13_candour_pays(events in history(), p in params(), size in size()) {
+        let add = |kind| {
+            let mut e = events.clone();
+            e.push(Event { kind, size, at: now() });
+            p_of(&e, &p)
+        };
+        let told_then_late = add(EvidenceKind::ToldEarly);
+        let renegotiated = add(EvidenceKind::ToldEarly);
+        prop_assert_eq!(told_then_late, renegotiated);
+        let late = add(EvidenceKind::LateWithoutNotice);
+        prop_assert!(told_then_late > late);
+        let told_then_broken = add(EvidenceKind::BrokenAfterNotice);
+        let broken = add(EvidenceKind::Broken);
+        prop_assert!(late > told_then_broken && told_then_broken > broken,
+            "{late} > {told_then_broken} > {broken}");
     }
 
     /// Property 7: Time heals uncertainty, not trust: with no new events P moves toward 0.5 without
