@@ -42,14 +42,18 @@ pub enum Field {
     Position,
     /// A profile's address (LinkedIn's URL, a web page): kept in a note.
     Url,
-    /// LinkedIn's "Connected On": where and when we met, kept in a note.
+    /// LinkedIn's "Connected On": we met on LinkedIn, that day.
     ConnectedOn,
+    /// Where we met.
+    Met,
+    /// When we met.
+    MetOn,
     Ignore,
 }
 
 impl Field {
     /// The names `--map` accepts.
-    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, position, url, ignore";
+    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, position, url, met, met_on, ignore";
 
     pub fn parse(s: &str) -> Result<Field, String> {
         Ok(
@@ -74,6 +78,8 @@ impl Field {
                 "note" | "notes" => Field::Note,
                 "position" | "title" | "job_title" => Field::Position,
                 "url" | "website" | "profile" => Field::Url,
+                "met" | "where_we_met" | "met_at" => Field::Met,
+                "met_on" | "when_we_met" => Field::MetOn,
                 "ignore" | "skip" => Field::Ignore,
                 other => return Err(format!("{other:?} is not a field ({})", Field::NAMES)),
             },
@@ -124,6 +130,11 @@ pub fn known_column(header: &str) -> Option<Field> {
         "position" | "job title" => Field::Position,
         "url" | "profile url" | "linkedin url" | "web page" | "website" => Field::Url,
         "connected on" => Field::ConnectedOn,
+        "met" | "where we met" | "met at" => Field::Met,
+        "met_on" | "met on" | "when we met" => Field::MetOn,
+        // Rapport's own export names the introducer; introductions are recorded with
+        // `rapport referral`, not read from a file.
+        "introduced_by" | "introduced by" => Field::Ignore,
         _ => return None,
     })
 }
@@ -584,10 +595,20 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
             Field::Note => c.notes.push(value),
             Field::Position => c.notes.push(format!("Position: {value}")),
             Field::Url => c.notes.push(format!("Profile: {value}")),
-            Field::ConnectedOn => {
-                c.notes
-                    .push(format!("Met on LinkedIn: connected on {value}"));
-            }
+            Field::ConnectedOn => match crate::vcard::met_date(&value) {
+                Some(d) => {
+                    c.met = c.met.take().or_else(|| Some("LinkedIn".to_owned()));
+                    c.met_on = c.met_on.or(Some(d));
+                }
+                None => c
+                    .notes
+                    .push(format!("Met on LinkedIn: connected on {value}")),
+            },
+            Field::Met => c.met = Some(value),
+            Field::MetOn => match crate::vcard::met_date(&value) {
+                Some(d) => c.met_on = Some(d),
+                None => c.unreadable.push((col.header.clone(), value)),
+            },
             Field::Ignore => {}
         }
     }
@@ -613,7 +634,7 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
 }
 
 /// The header of [`write_row`]'s rows (and of a file Rapport reads back as its own).
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 13] = [
     "name",
     "organisation",
     "type",
@@ -624,6 +645,9 @@ pub const HEADER: [&str; 10] = [
     "birthday",
     "anniversary",
     "notes",
+    "met",
+    "met_on",
+    "introduced_by",
 ];
 
 /// A cell made safe for spreadsheets: one that starts like a formula gets a `'` first.
@@ -647,9 +671,9 @@ fn date_text(d: Option<YearlyDate>) -> String {
     }
 }
 
-/// One contact's row (with its birthday, anniversary and notes among `facts`), in
-/// [`HEADER`] order, every cell neutralised.
-pub fn row_of(contact: &Contact, facts: &[Fact]) -> Vec<String> {
+/// One contact's row (with its birthday, anniversary and notes among `facts`, and who
+/// introduced them), in [`HEADER`] order, every cell neutralised.
+pub fn row_of(contact: &Contact, facts: &[Fact], introduced_by: Option<&str>) -> Vec<String> {
     let date = |what: &str| {
         facts
             .iter()
@@ -672,6 +696,9 @@ pub fn row_of(contact: &Contact, facts: &[Fact]) -> Vec<String> {
         date_text(date("birthday")),
         date_text(date("anniversary")),
         notes.join("\n"),
+        contact.met.clone().unwrap_or_default(),
+        contact.met_on.map(|d| d.to_string()).unwrap_or_default(),
+        introduced_by.unwrap_or_default().to_owned(),
     ]
     .iter()
     .map(|c| neutralise(c))
@@ -857,9 +884,11 @@ Bo,Chen,https://www.linkedin.com/in/bo-chen,,Chen Labs,CTO,01 Feb 2023\n\
             [
                 "Profile: https://www.linkedin.com/in/ana-lima",
                 "Position: Head of Sales",
-                "Met on LinkedIn: connected on 12 Mar 2024"
             ]
         );
+        // Connected on LinkedIn that day: where and when we met.
+        assert_eq!(ana.met.as_deref(), Some("LinkedIn"));
+        assert_eq!(ana.met_on, Some(jiff::civil::date(2024, 3, 12)));
         assert_eq!(
             r.last_row(),
             (5, 1),

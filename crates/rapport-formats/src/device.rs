@@ -204,7 +204,8 @@ pub fn write_device_card(
         Version::V3
     };
     let mut base = String::new();
-    write_card(contact, facts, v, &mut base);
+    // Phones get no "met" note: it would come back as a note of their own.
+    write_card(contact, facts, v, None, &mut base);
     let ours: Vec<Line> = unfold(&base)
         .iter()
         .filter_map(|l| Line::parse(l))

@@ -35,6 +35,10 @@ pub struct Card {
     pub birthday: Option<YearlyDate>,
     pub anniversary: Option<YearlyDate>,
     pub notes: Vec<String>,
+    /// Where we met (`X-RAPPORT-MET`, LinkedIn's connections, a `met` column).
+    pub met: Option<String>,
+    /// When we met (`X-RAPPORT-MET-ON`, LinkedIn's "Connected On", a `met_on` column).
+    pub met_on: Option<jiff::civil::Date>,
     /// What was read but not kept as it claims to be, and why (an impossible BDAY, an
     /// email that is not one...): the card is imported with it in a note, and the import
     /// report names it.
@@ -497,6 +501,19 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
                     }
                 }
             }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-MET") => {
+                c.met = first_text(e)
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty());
+            }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-MET-ON") => {
+                if let Some(t) = first_text(e) {
+                    match met_date(&t) {
+                        Some(d) => c.met_on = Some(d),
+                        None => c.unreadable.push(("X-RAPPORT-MET-ON".into(), t)),
+                    }
+                }
+            }
             VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-VIP") => {
                 c.vip = first_text(e).is_some_and(|t| {
                     t.eq_ignore_ascii_case("true") || t == "1" || t.eq_ignore_ascii_case("yes")
@@ -504,6 +521,11 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             }
             _ => {}
         }
+    }
+    // A card Rapport wrote says where we met twice: in its own properties, and in a note
+    // line for other applications. The note is not kept twice.
+    if c.met.is_some() || c.met_on.is_some() {
+        c.notes.retain(|n| !n.starts_with(MET_NOTE));
     }
     c.name = match full_name
         .or(structured)
@@ -651,6 +673,27 @@ impl Card {
             }
             self.organisation = (!o.is_empty()).then_some(o);
         }
+        if let Some(met) = self.met.take() {
+            let mut m = clean(&met);
+            if m.chars().count() > MAX_FIELD_CHARS {
+                self.warnings.push(format!(
+                    "where we met is longer than {MAX_FIELD_CHARS} characters: cut, the whole of it kept in a note"
+                ));
+                notes_to_add.push(format!("Met: {m}"));
+                m = m.chars().take(MAX_FIELD_CHARS).collect();
+            }
+            self.met = (!m.is_empty()).then_some(m);
+        }
+        // A day we met cannot be after today anywhere on Earth.
+        let latest = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(14))
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date();
+        if let Some(d) = self.met_on.filter(|d| *d > latest) {
+            self.warnings
+                .push(format!("met on {d} is in the future: kept in a note"));
+            notes_to_add.push(format!("Met on: {d}"));
+            self.met_on = None;
+        }
         let tags = std::mem::take(&mut self.tags);
         for t in tags {
             let bad = t.chars().any(char::is_control)
@@ -703,7 +746,7 @@ impl Card {
     /// them (an error says what it refuses). After [`Card::repair`], every card that is not
     /// `empty` does: the fuzz targets hold the readers to it.
     pub fn importable(&self) -> Result<(), String> {
-        let now = jiff::Timestamp::UNIX_EPOCH;
+        let now = jiff::Timestamp::now();
         let (new, facts) = self.to_new(RelationshipType::Peer);
         let contact = new
             .into_contact(rapport_core::ids::UserId::generate(), now)
@@ -732,6 +775,8 @@ impl Card {
             emails: self.emails.clone(),
             phones: self.phones.clone(),
             tags: self.tags.clone(),
+            met: self.met.clone(),
+            met_on: self.met_on,
             ..Default::default()
         };
         let date = |text: &str, d: Option<YearlyDate>| {
@@ -804,8 +849,28 @@ fn date_role(f: &Fact) -> Option<VCardProperty> {
     }
 }
 
+/// The start of the note line that says where we met.
+pub const MET_NOTE: &str = "Met: ";
+
+/// A day we met as written: `2024-03-12`, or LinkedIn's `12 Mar 2024`.
+pub fn met_date(text: &str) -> Option<jiff::civil::Date> {
+    let t = text.trim();
+    t.parse::<jiff::civil::Date>()
+        .ok()
+        .or_else(|| jiff::civil::Date::strptime("%d %b %Y", t).ok())
+        .or_else(|| jiff::civil::Date::strptime("%d %B %Y", t).ok())
+}
+
 /// Writes a contact (with its birthday, anniversary and notes among `facts`) as one card.
-pub fn write_card(contact: &Contact, facts: &[Fact], version: Version, out: &mut String) {
+/// `met`, for an export, is where we met in words (`Contact::met_phrase`): written as a note
+/// line other applications show, with Rapport's own properties to read it back.
+pub fn write_card(
+    contact: &Contact,
+    facts: &[Fact],
+    version: Version,
+    met: Option<&str>,
+    out: &mut String,
+) {
     let mut entries = vec![entry(VCardProperty::Fn, contact.name.clone())];
     // N is required in 3.0: the last word as the family name, the rest as given names.
     let (given, family) = match contact.name.trim().rsplit_once(' ') {
@@ -844,6 +909,21 @@ pub fn write_card(contact: &Contact, facts: &[Fact], version: Version, out: &mut
             entries.push(date_entry(role, d, version));
         } else if f.kind == FactKind::Note {
             entries.push(entry(VCardProperty::Note, f.text.clone()));
+        }
+    }
+    if let Some(m) = met {
+        entries.push(entry(VCardProperty::Note, format!("{MET_NOTE}{m}")));
+        if let Some(place) = &contact.met {
+            entries.push(entry(
+                VCardProperty::Other("X-RAPPORT-MET".into()),
+                place.clone(),
+            ));
+        }
+        if let Some(d) = contact.met_on {
+            entries.push(entry(
+                VCardProperty::Other("X-RAPPORT-MET-ON".into()),
+                d.to_string(),
+            ));
         }
     }
     entries.push(entry(
@@ -1104,7 +1184,7 @@ mod tests {
         ];
         for version in [Version::V3, Version::V4] {
             let mut out = String::new();
-            write_card(&contact, &facts, version, &mut out);
+            write_card(&contact, &facts, version, None, &mut out);
             assert!(out.lines().all(|l| l.len() <= 75), "{out}");
             let c = one(&out);
             assert_eq!(c.name, contact.name, "{out}");

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rapport_core::contact::RelationshipType;
 use rapport_core::fact::Fact;
 use rapport_core::ids::ContactId;
-use rapport_core::ports::{BulkStore, ImportDuplicate, ImportItem, ImportMode};
+use rapport_core::ports::{BulkStore, ImportDuplicate, ImportItem, ImportMode, ReferralStore};
 use rapport_core::service::{self, ContactQuery};
 use rapport_core::workspace::Actor;
 use rapport_core::{Invalid, StoreError};
@@ -571,17 +571,21 @@ pub async fn export<W: Write, P: FnMut(u64)>(
         for f in page_facts? {
             facts.entry(f.contact_id.clone()).or_default().push(f);
         }
+        let introducers: HashMap<ContactId, String> =
+            db.introducers_of(ws, &ids).await?.into_iter().collect();
         for c in &page {
             let these = facts.get(&c.id).map_or(&[][..], Vec::as_slice);
+            let introducer = introducers.get(&c.id).map(String::as_str);
             match format {
                 ExportFormat::Vcard(version) => {
                     card.clear();
-                    vcard::write_card(c, these, version, &mut card);
+                    let met = c.met_phrase(introducer);
+                    vcard::write_card(c, these, version, met.as_deref(), &mut card);
                     buf.extend_from_slice(card.as_bytes());
                 }
                 ExportFormat::Csv => rapport_formats::csv::write_record(
                     &mut buf,
-                    &rapport_formats::csv::row_of(c, these),
+                    &rapport_formats::csv::row_of(c, these, introducer),
                 )?,
             }
             if buf.len() >= 1 << 15 {

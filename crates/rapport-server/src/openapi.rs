@@ -297,8 +297,16 @@ fn schemas() -> Value {
                 "owner_id": string(), "cadence": {"type": "object"},
                 "created_at": string(), "updated_at": string(),
                 "archived_at": nullable("string"), "last_touch_at": nullable("string"),
-                "merged_into": {"type": ["string", "null"], "description": "Set when this contact was merged into another (and archived): the one that now holds everything it had"}
+                "merged_into": {"type": ["string", "null"], "description": "Set when this contact was merged into another (and archived): the one that now holds everything it had"},
+                "met": {"type": ["string", "null"], "description": "Where we met, as told (\"Web Summit 2025\", \"LinkedIn\")"},
+                "met_on": {"type": ["string", "null"], "format": "date", "description": "When we met"}
             }
+        },
+        "Introducer": {
+            "type": "object",
+            "required": ["id", "name"],
+            "description": "The contact who introduced another (the introduction POST /referrals records)",
+            "properties": {"id": string(), "name": string()}
         },
         "Rung": {
             "type": "object",
@@ -392,8 +400,9 @@ fn schemas() -> Value {
         "AddedContact": {
             "allOf": [r("Contact"), {
                 "type": "object",
-                "required": ["same_as"],
+                "required": ["same_as", "introduced_by"],
                 "properties": {
+                    "introduced_by": {"oneOf": [r("Introducer"), {"type": "null"}]},
                     "same_as": {"type": "array",
                         "description": "Other contacts with one of its emails (any case) or phones (same digits): perhaps the same person. The contact is added all the same.",
                         "items": {"type": "object", "required": ["by", "id", "name"],
@@ -404,8 +413,10 @@ fn schemas() -> Value {
         "ContactCard": {
             "allOf": [r("Contact"), {
                 "type": "object",
-                "required": ["facts", "recent_interactions"],
+                "required": ["facts", "recent_interactions", "introduced_by", "met_phrase"],
                 "properties": {
+                    "introduced_by": {"oneOf": [r("Introducer"), {"type": "null"}]},
+                    "met_phrase": {"type": ["string", "null"], "description": "Where and when we met and who introduced us, in words"},
                     "facts": {"type": "array", "items": r("Fact")},
                     "recent_interactions": {"type": "array", "items": r("Interaction")},
                     "keep_in_touch_days": nullable("integer")
@@ -485,6 +496,8 @@ fn schemas() -> Value {
             "required": ["contact", "family", "interests", "upcoming_dates", "open_mine", "open_theirs", "open_whys", "last_interactions", "trust_mine", "trust_theirs", "appreciation"],
             "properties": {
                 "contact": r("Contact"),
+                "met": {"type": ["string", "null"], "description": "Where and when we met and who introduced us, in words"},
+                "introduced_by": {"oneOf": [r("Introducer"), {"type": "null"}]},
                 "family": {"type": "array", "items": r("Fact")},
                 "interests": {"type": "array", "items": r("Fact")},
                 "upcoming_dates": {"type": "array"},
@@ -683,6 +696,7 @@ pub fn document() -> Value {
                      boolean_query("archived", "Archived contacts instead"),
                      boolean_query("vip", "VIPs only"),
                      boolean_query("going_cold", "Only those past their keep-in-touch time"),
+                     query("met", string(), "Only those whose where-we-met contains this (accent- and case-insensitive)"),
                      limit(1000),
                      query("cursor", string(), "next_cursor of the previous page")],
                 None, "200", Some(page_of(r("Contact")))),
@@ -693,7 +707,10 @@ pub fn document() -> Value {
                     "emails": {"type": "array", "items": string()},
                     "phones": {"type": "array", "items": string()},
                     "tags": {"type": "array", "items": string()},
-                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650}
+                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650},
+                    "met": {"type": ["string", "null"], "description": "Where we met"},
+                    "met_on": {"type": ["string", "null"], "format": "date", "description": "When we met (YYYY-MM-DD, not after today)"},
+                    "introduced_by": {"type": ["string", "null"], "description": "Who introduced us: a contact's id (or name); recorded as POST /referrals does"}
                 }))), "201", Some(r("AddedContact")))
         },
         "/contacts/{id}": {
@@ -708,7 +725,10 @@ pub fn document() -> Value {
                     "phones": {"type": "array", "items": string()},
                     "add_tags": {"type": "array", "items": string()},
                     "remove_tags": {"type": "array", "items": string()},
-                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650}
+                    "cadence_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 3650},
+                    "met": {"type": ["string", "null"], "description": "Where we met; null forgets it"},
+                    "met_on": {"type": ["string", "null"], "format": "date", "description": "When we met; null forgets it"},
+                    "introduced_by": {"type": ["string", "null"], "description": "Who introduced us, for a contact without an introducer yet (409 otherwise)"}
                 }))), "200", Some(r("Contact")))
         },
         "/contacts/{id}/archive": {"post": op("archiveContact", "Archive (restorable)", vec![contact()], None, "200", Some(r("Contact")))},

@@ -2278,7 +2278,128 @@ async fn requests_answered_without_their_why_over_the_api(db: &Db) {
     );
 }
 
+async fn where_we_met_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (ta, tb) = (token_for(db, &a).await, token_for(db, &b).await);
+    let addr = start(db).await;
+    let id_of = |r: &Answer| r.json()["id"].as_str().expect("id").to_owned();
+    let ana = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Ana Lima"})),
+    )
+    .await;
+    let ana = id_of(&ana);
+    let zed = api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Zed"})),
+    )
+    .await;
+    let zed = id_of(&zed);
+    let bo = api(
+        addr,
+        &ta,
+        "POST",
+        "/api/v1/contacts",
+        Some(json!({"name": "Bo Chen", "met": "Web Summit 2025", "met_on": "2025-11-12", "introduced_by": ana})),
+    )
+    .await;
+    assert_eq!(bo.status, 201, "{}", bo.body);
+    assert_eq!(bo.json()["introduced_by"]["name"], "Ana Lima");
+    assert_eq!(bo.json()["met_on"], "2025-11-12");
+    let bo = id_of(&bo);
+    let card = api(addr, &ta, "GET", &format!("/api/v1/contacts/{bo}"), None).await;
+    assert_eq!(
+        card.json()["met_phrase"],
+        "Web Summit 2025, on 2025-11-12, introduced by Ana Lima",
+        "{}",
+        card.body
+    );
+    let brief = api(
+        addr,
+        &ta,
+        "GET",
+        &format!("/api/v1/contacts/{bo}/brief"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        brief.json()["introduced_by"]["id"],
+        ana.as_str(),
+        "{}",
+        brief.body
+    );
+    let listed = api(addr, &ta, "GET", "/api/v1/contacts?met=SUMMIT", None).await;
+    let listed = listed.json();
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, vec!["Bo Chen"], "{listed}");
+    // Bad input: another workspace's introducer, an impossible or future day.
+    for body in [
+        json!({"name": "Cy", "introduced_by": zed}),
+        json!({"name": "Cy", "met_on": "2025-02-30"}),
+        json!({"name": "Cy", "met_on": "2999-01-01"}),
+        json!({"name": "Cy", "met": "a\u{0}b"}),
+    ] {
+        let r = api(addr, &ta, "POST", "/api/v1/contacts", Some(body.clone())).await;
+        assert_eq!(r.status, 422, "{body}: {}", r.body);
+    }
+    let all = api(addr, &ta, "GET", "/api/v1/contacts", None).await;
+    assert_eq!(
+        all.json()["items"].as_array().map(Vec::len),
+        Some(2),
+        "nothing added"
+    );
+    let again = api(
+        addr,
+        &ta,
+        "POST",
+        &format!("/api/v1/contacts/{bo}/edit"),
+        Some(json!({"introduced_by": ana})),
+    )
+    .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let forgot = api(
+        addr,
+        &ta,
+        "POST",
+        &format!("/api/v1/contacts/{bo}/edit"),
+        Some(json!({"met": null})),
+    )
+    .await;
+    assert_eq!(forgot.status, 200, "{}", forgot.body);
+    assert!(forgot.json()["met"].is_null());
+    assert_eq!(forgot.json()["met_on"], "2025-11-12", "absent fields stay");
+    // The other workspace cannot be introduced through an edit either.
+    let theirs = api(
+        addr,
+        &ta,
+        "POST",
+        &format!("/api/v1/contacts/{ana}/edit"),
+        Some(json!({"introduced_by": zed})),
+    )
+    .await;
+    assert_eq!(theirs.status, 422, "{}", theirs.body);
+}
+
 on_both_backends!(
+    where_we_met_over_the_api,
     requests_answered_without_their_why_over_the_api,
     duplicates_and_merging_over_the_api,
     mail_in_and_promises_confirmed_over_the_api,

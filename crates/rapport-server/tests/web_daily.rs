@@ -347,6 +347,8 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
                 ("tags", "wine, lyon"),
                 ("vip", "1"),
                 ("cadence", "30"),
+                ("met", "Salon des Vins"),
+                ("met_on", "2023-05-04"),
             ],
         )
         .await;
@@ -365,16 +367,58 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
     let page = b.get(&path).await.body;
     assert!(page.contains("mailto:elodie@vins.example") && page.contains("tel:+33612345678"));
     assert!(page.contains("customer at Vins du Rhône, VIP"), "{page}");
+    assert!(
+        page.contains("Met: Salon des Vins, on 2023-05-04"),
+        "{page}"
+    );
+    assert!(
+        b.get("/contacts?met=SALON")
+            .await
+            .body
+            .contains("Élodie Martin")
+    );
+    assert!(
+        !b.get("/contacts?met=linkedin")
+            .await
+            .body
+            .contains("Élodie Martin")
+    );
+    // A day we met cannot be ahead: refused, what was typed is kept, nothing added.
+    let ahead = b
+        .post(
+            "/contacts",
+            &[("name", "Future Person"), ("met_on", "2999-01-01")],
+        )
+        .await;
+    assert_eq!(ahead.status, 422, "{}", ahead.body);
+    assert!(ahead.body.contains("value=\"Future Person\""));
+    assert!(!b.get("/contacts").await.body.contains("Future Person</a>"));
 
     // A second contact with the same email: added, with a warning naming the first.
     let dup = b
         .post(
             "/contacts",
-            &[("name", "E. Martin"), ("emails", "elodie@vins.example")],
+            &[
+                ("name", "E. Martin"),
+                ("emails", "elodie@vins.example"),
+                ("introduced_by", "Élodie"),
+            ],
         )
         .await;
     assert_eq!(dup.status, 303);
     let warned = b.get(&location(&dup)).await.body;
+    assert!(
+        warned.contains("Met: introduced by Élodie Martin"),
+        "{warned}"
+    );
+    // Introduced once: the edit form says by whom and offers no other.
+    let dup_path = location(&dup);
+    let dup_path = dup_path.split('?').next().expect("path");
+    let dup_form = b.get(&format!("{dup_path}/edit")).await.body;
+    assert!(
+        dup_form.contains("Introduced by Élodie Martin")
+            && !dup_form.contains("name=\"introduced_by\"")
+    );
     assert!(
         warned.contains(&format!("<a href=\"/contacts/{id}\">Élodie Martin</a>")),
         "{warned}"
@@ -384,6 +428,10 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
     let form = b.get(&format!("{path}/edit")).await;
     assert_eq!(form.status, 200);
     assert!(form.body.contains("value=\"wine, lyon\""), "{}", form.body);
+    assert!(
+        form.body.contains("value=\"Salon des Vins\"")
+            && form.body.contains("value=\"2023-05-04\"")
+    );
     let refused = b
         .post(
             &format!("{path}/edit"),
@@ -426,6 +474,7 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
     assert_eq!(c.tags, ["wine"]);
     assert!(!c.vip, "the box was not ticked");
     assert_eq!(c.cadence, rapport_core::contact::CadenceSetting::Never);
+    assert_eq!((c.met, c.met_on), (None, None), "the fields were emptied");
 
     // Archive: off the list, in the archived list, restorable.
     assert_eq!(b.post(&format!("{path}/archive"), &[]).await.status, 303);

@@ -61,6 +61,11 @@ where
             .push_bind(format!("%{}%", like_escape(q)))
             .push(" ESCAPE '\\'");
     }
+    if let Some(q) = &f.met {
+        qb.push(" AND c.met_folded LIKE ")
+            .push_bind(format!("%{}%", like_escape(q)))
+            .push(" ESCAPE '\\'");
+    }
 }
 
 /// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bind limits.
@@ -85,7 +90,7 @@ macro_rules! insert_contacts_in {
                 "{} INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
                  vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \
                  last_touch_at, keep_in_touch_days, touch_due_at, value_tier, appreciation_days, \
-                 last_gesture_day, appreciation_due_day) ", $verb),
+                 last_gesture_day, appreciation_due_day, met, met_folded, met_on) ", $verb),
             );
             qb.push_values(chunk, |mut b, (c, a): &(&rapport_core::contact::Contact, $crate::contacts::Appreciation)| {
                 b.push_bind(ws)
@@ -107,7 +112,10 @@ macro_rules! insert_contacts_in {
                     .push_bind(c.value_tier())
                     .push_bind(a.days)
                     .push_bind(a.last_gesture_day)
-                    .push_bind(a.due_day);
+                    .push_bind(a.due_day)
+                    .push_bind(c.met.as_deref())
+                    .push_bind(c.met_folded())
+                    .push_bind(c.met_on.map(|d| d.to_string()));
             });
             qb.build().execute(&mut *$tx).await.map_err(db_err)?;
         }
@@ -196,7 +204,8 @@ macro_rules! update_contacts_in {
                 // is recomputed from it with the cadence now in force.
                 let mut qb = sqlx::QueryBuilder::new(
                     "WITH v (id, name, name_folded, organisation, relationship, vip, owner_id, \
-                     cadence_days, search_text, updated_at, keep_days, value_tier) AS (",
+                     cadence_days, search_text, updated_at, keep_days, value_tier, met, met_folded, \
+                     met_on) AS (",
                 );
                 qb.push_values(chunk, |mut b, c| {
                     b.push_bind(c.id.as_str())
@@ -210,7 +219,10 @@ macro_rules! update_contacts_in {
                         .push_bind(c.search_text())
                         .push_bind($crate::rows::micros(c.updated_at))
                         .push_bind(c.keep_in_touch_days_in(&touch).map(|d| d as i32))
-                        .push_bind(c.value_tier());
+                        .push_bind(c.value_tier())
+                        .push_bind(c.met.as_deref())
+                        .push_bind(c.met_folded())
+                        .push_bind(c.met_on.map(|d| d.to_string()));
                 });
                 qb.push(
                     ") UPDATE contacts SET name = v.name, name_folded = v.name_folded, \
@@ -218,6 +230,7 @@ macro_rules! update_contacts_in {
                      owner_id = v.owner_id, cadence_days = v.cadence_days, \
                      search_text = v.search_text, updated_at = v.updated_at, \
                      keep_in_touch_days = v.keep_days, value_tier = v.value_tier, \
+                     met = v.met, met_folded = v.met_folded, met_on = v.met_on, \
                      touch_due_at = ",
                 );
                 qb.push($crate::contacts::next_touch_due_sql(

@@ -54,7 +54,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     24 => "0024_deal_values",
     25 => "0025_request_answers",
     26 => "0026_request_answers_filled",
-    27 => "0027_candour"
+    27 => "0027_candour",
+    28 => "0028_met"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -82,7 +83,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     24 => "0024_deal_values",
     25 => "0025_request_answers",
     26 => "0026_request_answers_filled",
-    27 => "0027_candour"
+    27 => "0027_candour",
+    28 => "0028_met"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -60,6 +60,35 @@ impl ReferralStore for Db {
             .collect())
     }
 
+    async fn introducers_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+    ) -> StoreResult<Vec<(ContactId, String)>> {
+        let mut out = Vec::new();
+        for chunk in contacts.chunks(crate::contacts::CHUNK) {
+            let rows: Vec<(String, String)> = with_pool!(self, |pool| {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT r.referred_id, a.name FROM referrals r JOIN contacts a \
+                     ON a.workspace_id = r.workspace_id AND a.id = r.referrer_id \
+                     WHERE r.workspace_id = ",
+                );
+                qb.push_bind(ws.as_str()).push(" AND r.referred_id IN (");
+                let mut ids = qb.separated(", ");
+                for c in chunk {
+                    ids.push_bind(c.as_str());
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(pool).await.map_err(db_err)?
+            });
+            out.extend(
+                rows.into_iter()
+                    .map(|(id, name)| (ContactId::from_stored(id), name)),
+            );
+        }
+        Ok(out)
+    }
+
     async fn introductions(
         &self,
         ws: &WorkspaceId,

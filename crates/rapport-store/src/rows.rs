@@ -23,7 +23,7 @@ pub(crate) fn instant(us: i64) -> Result<Timestamp, StoreError> {
 
 /// Column lists, kept next to the rows they fill.
 pub(crate) const CONTACT_COLUMNS: &str = "c.id, c.name, c.organisation, c.relationship, c.vip, \
-     c.owner_id, c.cadence_days, c.created_at, c.updated_at, c.archived_at, c.last_touch_at, c.merged_into";
+     c.owner_id, c.cadence_days, c.created_at, c.updated_at, c.archived_at, c.last_touch_at, c.merged_into, c.met, c.met_on";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ContactRow {
@@ -39,6 +39,8 @@ pub(crate) struct ContactRow {
     archived_at: Option<i64>,
     last_touch_at: Option<i64>,
     merged_into: Option<String>,
+    met: Option<String>,
+    met_on: Option<String>,
 }
 
 impl ContactRow {
@@ -62,6 +64,11 @@ impl ContactRow {
             archived_at: self.archived_at.map(instant).transpose()?,
             last_touch_at: self.last_touch_at.map(instant).transpose()?,
             merged_into: self.merged_into.map(ContactId::from_stored),
+            met_on: self
+                .met_on
+                .map(|d| d.parse().map_err(|_| corrupt("met_on", &d)))
+                .transpose()?,
+            met: self.met,
         })
     }
 }

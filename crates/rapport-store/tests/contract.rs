@@ -120,9 +120,13 @@ async fn contacts_round_trip_with_every_field(db: &Db) {
             phones: vec!["+33 6 12 34 56 78".into()],
             tags: vec!["wine".into(), "Lyon".into()],
             cadence: CadenceSetting::Every(21),
+            met: Some("  Salon des Vins,   Lyon ".into()),
+            met_on: Some(jiff::civil::date(2024, 2, 3)),
+            introduced_by: None,
         },
     )
     .await;
+    assert_eq!(created.met.as_deref(), Some("Salon des Vins, Lyon"));
     let read = db
         .contact(&a.workspace.id, &created.id)
         .await

@@ -762,6 +762,15 @@ pub struct ContactAddArgs {
     /// Mark as a VIP (kept warm every 30 days unless a cadence is set).
     #[arg(long)]
     pub vip: bool,
+    /// Where we met ("Web Summit 2025", "LinkedIn").
+    #[arg(long, value_name = "TEXT")]
+    pub met: Option<String>,
+    /// When we met (a date: 2025-11-12, yesterday, 3 days ago...).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub met_on: Option<String>,
+    /// Who introduced us: a contact's id or name (the introduction `rapport referral` records).
+    #[arg(long, value_name = "REF")]
+    pub introduced_by: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }
@@ -792,6 +801,9 @@ pub struct ContactListArgs {
     /// Only relationships past their keep-in-touch time.
     #[arg(long)]
     pub going_cold: bool,
+    /// Only contacts met where this text says ("summit", "linkedin"), case and accents aside.
+    #[arg(long, value_name = "Q")]
+    pub met: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }
@@ -862,6 +874,23 @@ pub struct ContactEditArgs {
     /// Unmark as VIP.
     #[arg(long)]
     pub not_vip: bool,
+    /// Where we met.
+    #[arg(long, value_name = "TEXT", conflicts_with = "no_met")]
+    pub met: Option<String>,
+    /// When we met.
+    #[arg(
+        long,
+        value_name = "DATE",
+        allow_hyphen_values = true,
+        conflicts_with = "no_met"
+    )]
+    pub met_on: Option<String>,
+    /// Forget where and when we met.
+    #[arg(long)]
+    pub no_met: bool,
+    /// Who introduced us, for a contact without an introducer yet (id or name).
+    #[arg(long, value_name = "REF")]
+    pub introduced_by: Option<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -71,6 +71,9 @@ pub struct ContactView<'a> {
     #[serde(flatten)]
     pub contact: &'a Contact,
     pub keep_in_touch_days: Option<u32>,
+    /// Who introduced them, when just recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introduced_by: Option<&'a rapport_core::service::Introducer>,
 }
 
 impl<'a> ContactView<'a> {
@@ -79,6 +82,7 @@ impl<'a> ContactView<'a> {
         ContactView {
             contact,
             keep_in_touch_days: contact.keep_in_touch_days_in(&actor.workspace.touch_rules),
+            introduced_by: None,
         }
     }
 }
@@ -164,6 +168,7 @@ pub fn contact_card(card: &ContactCard, now: Timestamp, tz: &TimeZone) {
         None => "none".into(),
     };
     field("Keep in touch", &cadence);
+    field("Met", card.met_phrase.as_deref().unwrap_or(""));
     field("Added", &local_time(c.created_at, tz));
     if let Some(at) = c.archived_at {
         field("Archived", &local_time(at, tz));
@@ -394,6 +399,9 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
         .unwrap_or_default();
     let vip = if c.vip { ", VIP" } else { "" };
     println!("Brief: {}{org}, {}{vip}", c.name, c.relationship.label());
+    if let Some(m) = &b.met {
+        println!("Met: {m}");
+    }
     let section = |title: &str, empty: bool| {
         if !empty {
             println!("\n{title}");

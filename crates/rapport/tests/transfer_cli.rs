@@ -38,7 +38,7 @@ fn portrait(b: &Book, c: &Value) -> Value {
     serde_json::json!({
         "name": c["name"], "organisation": c["organisation"], "type": c["relationship"],
         "vip": c["vip"], "emails": c["emails"], "phones": c["phones"], "tags": c["tags"],
-        "facts": facts,
+        "met": c["met"], "met_on": c["met_on"], "facts": facts,
     })
 }
 
@@ -69,6 +69,10 @@ fn export_then_import_gives_the_same_contacts(b: &Book) {
         "--tag",
         "golf",
         "--vip",
+        "--met",
+        "Salon des Vins, Lyon",
+        "--met-on",
+        "2023-05-04",
     ]);
     b.ok(&[
         "fact", "add", "elodie", "--kind", "date", "Birthday", "--date", "--02-29",
@@ -408,7 +412,7 @@ fn csv_from_other_tools_and_back(b: &Book) {
     assert_eq!(b.json(&["export", "csv", &file])["contacts"], 3);
     let text = std::fs::read_to_string(&file).expect("csv");
     assert!(text.starts_with(
-        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes\r\n"
+        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes,met,met_on,introduced_by\r\n"
     ));
     assert!(
         text.contains("\"'=HYPERLINK(\"\"http://x.example\"\")\""),
@@ -728,10 +732,13 @@ fn linkedin_and_repaired_cards_import(b: &Book) {
         notes.contains(&"Profile: https://www.linkedin.com/in/ana-lima"),
         "{notes:?}"
     );
-    assert!(
-        notes.contains(&"Met on LinkedIn: connected on 12 Mar 2024"),
-        "{notes:?}"
+    // Connected on LinkedIn that day: where and when we met, not a note.
+    assert_eq!(
+        (ana["met"].as_str(), ana["met_on"].as_str()),
+        (Some("LinkedIn"), Some("2024-03-12"))
     );
+    assert!(!notes.iter().any(|n| n.contains("Connected")), "{notes:?}");
+    assert_eq!(b.names(&["--met", "linkedin"]), vec!["Ana Lima", "Bo Chen"]);
 
     let phone = write(
         b,
@@ -768,7 +775,114 @@ fn linkedin_and_repaired_cards_import(b: &Book) {
     assert!(err.contains("is it a vCard file?"), "{err}");
 }
 
+/// Where we met and who introduced us: recorded on add and edit, shown, searched, listed
+/// by, exported (a vCard note line, CSV columns) and read back; bad input changes nothing.
+fn where_we_met_and_who_introduced_us(b: &Book) {
+    b.ok(&["contact", "add", "Ana Lima", "--org", "Acme"]);
+    let bo = b.json(&[
+        "contact",
+        "add",
+        "Bo Chen",
+        "--met",
+        "Web Summit 2025",
+        "--met-on",
+        "2025-11-12",
+        "--introduced-by",
+        "ana",
+    ]);
+    assert_eq!(bo["met"], "Web Summit 2025", "{bo}");
+    assert_eq!(bo["met_on"], "2025-11-12");
+    assert_eq!(bo["introduced_by"]["name"], "Ana Lima");
+    let shown = b.json(&["contact", "show", "bo"]);
+    assert_eq!(
+        shown["met_phrase"], "Web Summit 2025, on 2025-11-12, introduced by Ana Lima",
+        "{shown}"
+    );
+    assert_eq!(shown["introduced_by"]["name"], "Ana Lima");
+    assert!(b.ok(&["contact", "show", "bo"]).contains("Met:"));
+    assert!(
+        b.ok(&["brief", "bo"])
+            .contains("Met: Web Summit 2025, on 2025-11-12, introduced by Ana Lima")
+    );
+    // The same introduction `rapport referral` records: Ana is now an advocate.
+    let advocates = b.json(&["advocates"]);
+    assert_eq!(advocates[0]["name"], "Ana Lima", "{advocates}");
+    assert_eq!(advocates[0]["referred"], 1);
+    // Listed and searched by it, case and accents aside.
+    for q in [vec!["--met", "SÛMMIT"], vec!["--search", "web summit"]] {
+        assert_eq!(b.names(&q), vec!["Bo Chen"], "{q:?}");
+    }
+    assert!(b.names(&["--met", "linkedin"]).is_empty());
+
+    // Bad input is refused and changes nothing.
+    b.fails(&["contact", "edit", "bo", "--introduced-by", "ana"], 5);
+    b.fails(&["contact", "edit", "ana", "--introduced-by", "ana"], 2);
+    let unknown = b.fails(&["contact", "add", "Cy", "--introduced-by", "nobody"], 2);
+    assert!(unknown.contains("introduced"), "{unknown}");
+    b.fails(&["contact", "add", "Dee", "--met-on", "2999-01-01"], 2);
+    b.fails(&["contact", "add", "Dee", "--met-on", "someday"], 2);
+    b.fails(&["contact", "add", "Dee", "--met", "a\u{7}b"], 2);
+    assert_eq!(b.names(&[]), vec!["Ana Lima", "Bo Chen"], "nothing added");
+    assert_eq!(b.json(&["advocates"])[0]["referred"], 1);
+
+    // Exported as a note line other applications show, and read back whole.
+    let vcf = b.dir.path().join("met.vcf").display().to_string();
+    b.ok(&["export", "vcard", &vcf]);
+    let text = std::fs::read_to_string(&vcf).expect("exported");
+    assert!(
+        text.contains("NOTE:Met: Web Summit 2025\\, on 2025-11-12\\, introduced by Ana Lima"),
+        "{text}"
+    );
+    let other = empty_like(b);
+    other.ok(&["import", "vcard", &vcf]);
+    let back = other.json(&["contact", "show", "bo"]);
+    assert_eq!(
+        (back["met"].as_str(), back["met_on"].as_str()),
+        (Some("Web Summit 2025"), Some("2025-11-12"))
+    );
+    assert_eq!(
+        back["facts"],
+        serde_json::json!([]),
+        "the note line is not kept twice"
+    );
+    let csv = b.dir.path().join("met.csv").display().to_string();
+    b.ok(&["export", "csv", &csv]);
+    let text = std::fs::read_to_string(&csv).expect("exported");
+    assert!(
+        text.lines()
+            .next()
+            .expect("header")
+            .ends_with(",met,met_on,introduced_by")
+    );
+    assert!(
+        text.contains(",Web Summit 2025,2025-11-12,Ana Lima"),
+        "{text}"
+    );
+    let third = empty_like(b);
+    third.ok(&["import", "csv", &csv]);
+    let back = third.json(&["contact", "show", "bo"]);
+    assert_eq!(back["met_on"], "2025-11-12", "{back}");
+
+    // Changed and forgotten.
+    let edited = b.json(&[
+        "contact",
+        "edit",
+        "ana",
+        "--met",
+        "Lycée Voltaire",
+        "--met-on",
+        "2001-09-03",
+    ]);
+    assert_eq!(edited["met"], "Lycée Voltaire");
+    let cleared = b.json(&["contact", "edit", "ana", "--no-met"]);
+    assert_eq!(
+        (cleared["met"].is_null(), cleared["met_on"].is_null()),
+        (true, true)
+    );
+}
+
 on_both_books!(
+    where_we_met_and_who_introduced_us,
     linkedin_and_repaired_cards_import,
     export_then_import_gives_the_same_contacts,
     duplicates_are_reported_and_merged_only_when_asked,

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Invalid;
@@ -201,6 +202,12 @@ pub struct Contact {
     /// everything it had.
     #[serde(default)]
     pub merged_into: Option<ContactId>,
+    /// Where we met, as the user tells it ("Web Summit 2025", "LinkedIn").
+    #[serde(default)]
+    pub met: Option<String>,
+    /// When we met.
+    #[serde(default)]
+    pub met_on: Option<Date>,
 }
 
 impl Contact {
@@ -221,19 +228,52 @@ impl Contact {
         fold(&self.name)
     }
 
-    /// The folded text contacts are searched by: name, organisation, emails and tags.
+    /// The folded text contacts are searched by: name, organisation, emails, tags and where
+    /// we met.
     pub fn search_text(&self) -> String {
         let mut parts: Vec<&str> = vec![&self.name];
         parts.extend(self.organisation.as_deref());
         parts.extend(self.emails.iter().map(String::as_str));
         parts.extend(self.tags.iter().map(String::as_str));
+        parts.extend(self.met.as_deref());
         fold(&parts.join("\u{1f}")).replace('\u{1f}', " | ")
+    }
+
+    /// Where we met folded (case and accents), what `contact list --met` matches.
+    pub fn met_folded(&self) -> Option<String> {
+        self.met.as_deref().map(fold)
+    }
+
+    /// Where and when we met, and who introduced us, in one phrase: "Web Summit, on
+    /// 2025-11-12, introduced by Ana Lima". `None` when nothing is known.
+    pub fn met_phrase(&self, introduced_by: Option<&str>) -> Option<String> {
+        met_phrase(self.met.as_deref(), self.met_on, introduced_by)
     }
 
     /// Whether the contact is archived (soft-deleted, restorable).
     pub fn is_archived(&self) -> bool {
         self.archived_at.is_some()
     }
+}
+
+/// "Web Summit, on 2025-11-12, introduced by Ana Lima" from its parts; `None` when all are
+/// missing. The one phrase the contact page, the brief, `contact show` and exports write.
+pub fn met_phrase(
+    met: Option<&str>,
+    met_on: Option<Date>,
+    introduced_by: Option<&str>,
+) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(m) = met {
+        parts.push(m.to_owned());
+    }
+    if let Some(d) = met_on {
+        parts.push(format!("on {d}"));
+    }
+    if let Some(i) = introduced_by {
+        parts.push(format!("introduced by {i}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// What a user gives to create a contact. Validated by [`NewContact::validate`].
@@ -247,6 +287,16 @@ pub struct NewContact {
     pub phones: Vec<String>,
     pub tags: Vec<String>,
     pub cadence: CadenceSetting,
+    /// Where we met.
+    #[serde(default)]
+    pub met: Option<String>,
+    /// When we met (not after today).
+    #[serde(default)]
+    pub met_on: Option<Date>,
+    /// Who introduced us: a contact's id or name. Recorded as the introduction
+    /// `rapport referral` makes.
+    #[serde(default)]
+    pub introduced_by: Option<String>,
 }
 
 /// A change to a contact: `None` leaves a field as it is.
@@ -263,6 +313,15 @@ pub struct ContactChanges {
     pub remove_tags: Vec<String>,
     pub cadence: Option<CadenceSetting>,
     pub owner_id: Option<UserId>,
+    /// `Some(None)` clears where we met.
+    #[serde(default)]
+    pub met: Option<Option<String>>,
+    /// `Some(None)` clears when we met.
+    #[serde(default)]
+    pub met_on: Option<Option<Date>>,
+    /// Who introduced us, for a contact without an introducer yet (id or name).
+    #[serde(default)]
+    pub introduced_by: Option<String>,
 }
 
 impl ContactChanges {
@@ -298,6 +357,29 @@ fn check_len(field: &'static str, value: &str) -> Result<(), Invalid> {
         ));
     }
     Ok(())
+}
+
+/// Where we met: trimmed, one line; empty means not known.
+pub(crate) fn clean_met(met: Option<&str>) -> Result<Option<String>, Invalid> {
+    match met.map(|m| m.split_whitespace().collect::<Vec<_>>().join(" ")) {
+        None => Ok(None),
+        Some(m) if m.is_empty() => Ok(None),
+        Some(m) => {
+            check_len("met", &m)?;
+            Ok(Some(m))
+        }
+    }
+}
+
+/// When we met cannot be after `today` (the workspace's day).
+pub fn check_met_on(met_on: Option<Date>, today: Date) -> Result<(), Invalid> {
+    match met_on {
+        Some(d) if d > today => Err(Invalid::new(
+            "met_on",
+            format!("met on {d} is in the future (today is {today})"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn clean_organisation(org: Option<&str>) -> Result<Option<String>, Invalid> {
@@ -420,8 +502,20 @@ impl NewContact {
             archived_at: None,
             last_touch_at: None,
             merged_into: None,
+            met: clean_met(self.met.as_deref())?,
+            met_on: met_on_checked(self.met_on, now)?,
         })
     }
+}
+
+/// The latest day that is today somewhere on Earth at `now` (UTC+14): what a model check
+/// without the workspace's zone can refuse beyond. Use cases check the workspace's own day.
+fn met_on_checked(met_on: Option<Date>, now: Timestamp) -> Result<Option<Date>, Invalid> {
+    let latest = (now + jiff::SignedDuration::from_hours(14))
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    check_met_on(met_on, latest)?;
+    Ok(met_on)
 }
 
 impl ContactChanges {
@@ -458,6 +552,12 @@ impl ContactChanges {
         }
         if let Some(owner) = &self.owner_id {
             c.owner_id = owner.clone();
+        }
+        if let Some(met) = &self.met {
+            c.met = clean_met(met.as_deref())?;
+        }
+        if let Some(on) = self.met_on {
+            c.met_on = met_on_checked(on, now)?;
         }
         c.updated_at = now;
         Ok(c)

@@ -485,6 +485,8 @@ impl DemoBook {
             archived_at: None,
             last_touch_at: None,
             merged_into: None,
+            met: None,
+            met_on: None,
         };
 
         let mut facts = Vec::new();

@@ -266,6 +266,14 @@ pub fn plan(
         merged.cadence = other.cadence;
         taken.push("the keep-in-touch cadence".to_owned());
     }
+    if keep.met.is_none()
+        && keep.met_on.is_none()
+        && (other.met.is_some() || other.met_on.is_some())
+    {
+        merged.met = other.met.clone();
+        merged.met_on = other.met_on;
+        taken.push("where we met".to_owned());
+    }
     merged.created_at = keep.created_at.min(other.created_at);
     merged.updated_at = now;
 
@@ -286,6 +294,12 @@ pub fn plan(
     }
     if other.relationship != merged.relationship {
         kept.push(format!("was a {}", other.relationship.label()));
+    }
+    if (other.met.is_some() || other.met_on.is_some())
+        && (other.met != merged.met || other.met_on != merged.met_on)
+        && let Some(m) = other.met_phrase(None)
+    {
+        kept.push(format!("met: {m}"));
     }
     if let (Some(_), Some(by)) = (keep_introducer, other_introducer)
         && keep_introducer.map(fold) != Some(fold(by))
@@ -479,6 +493,8 @@ mod tests {
         other.phones = vec!["+1 555 010 099".into()];
         keep.tags = vec!["golf".into()];
         other.tags = vec!["golf".into(), "board".into()];
+        other.met = Some("Web Summit".into());
+        other.met_on = Some(jiff::civil::date(2024, 11, 12));
         let keep_facts = vec![fact(&keep, FactKind::Interest, "Golf")];
         let other_facts = vec![
             fact(&other, FactKind::Interest, " golf "),
@@ -503,6 +519,8 @@ mod tests {
         assert!(p.keep.vip);
         assert_eq!(p.keep.relationship, RelationshipType::Customer);
         assert_eq!(p.keep.cadence, CadenceSetting::Every(21));
+        assert_eq!(p.keep.met.as_deref(), Some("Web Summit"));
+        assert_eq!(p.keep.met_on, other.met_on);
         assert_eq!(p.keep.created_at, other.created_at);
         assert_eq!(p.same_facts, vec![other_facts[0].id.clone()]);
         let note = p.note.expect("a note of what would be lost");
@@ -520,7 +538,8 @@ mod tests {
                 "the organisation Globex",
                 "VIP",
                 "the type customer",
-                "the keep-in-touch cadence"
+                "the keep-in-touch cadence",
+                "where we met"
             ]
         );
     }
@@ -541,6 +560,8 @@ mod tests {
             "2025-01-01T00:00:00Z",
         );
         other.relationship = RelationshipType::Customer;
+        keep.met = Some("LinkedIn".into());
+        other.met = Some("Lycée Voltaire".into());
         let p = plan(
             &keep,
             &[],
@@ -556,9 +577,15 @@ mod tests {
         // Only the type it had would be lost.
         assert_eq!(
             p.note.map(|n| n.text).as_deref(),
-            Some("Merged from ANA LIMA: was a customer")
+            Some("Merged from ANA LIMA: was a customer; met: Lycée Voltaire")
+        );
+        assert_eq!(
+            p.keep.met.as_deref(),
+            Some("LinkedIn"),
+            "keep's own is kept"
         );
         other.relationship = RelationshipType::Partner;
+        other.met = None;
         let same = plan(
             &keep,
             &[],

@@ -15,6 +15,8 @@ pub struct ContactFilter {
     pub tag: Option<String>,
     /// A search over name, organisation, emails and tags, already folded.
     pub search: Option<String>,
+    /// Where we met contains this, already folded.
+    pub met: Option<String>,
     /// Archived contacts instead of live ones.
     pub archived: bool,
     /// VIPs only.

@@ -32,4 +32,12 @@ pub trait ReferralStore: Send + Sync {
         ws: &WorkspaceId,
         contact: &ContactId,
     ) -> impl Future<Output = StoreResult<crate::referral::Introductions>> + Send;
+
+    /// Who introduced each of `contacts` that has an introducer: (contact, introducer's
+    /// name), in one query (an export page).
+    fn introducers_of(
+        &self,
+        ws: &WorkspaceId,
+        contacts: &[ContactId],
+    ) -> impl Future<Output = StoreResult<Vec<(ContactId, String)>>> + Send;
 }

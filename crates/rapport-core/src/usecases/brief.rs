@@ -27,6 +27,10 @@ pub struct UpcomingDate {
 #[derive(Clone, Debug, Serialize)]
 pub struct Brief {
     pub contact: Contact,
+    /// Where and when we met and who introduced us, in words; `None` when nothing is known.
+    pub met: Option<String>,
+    /// Who introduced them.
+    pub introduced_by: Option<crate::service::Introducer>,
     /// Family, with birthdays when known: ask after them by name.
     pub family: Vec<Fact>,
     /// Interests and preferences: what to talk about, what they like.
@@ -55,7 +59,12 @@ pub const BRIEF_DATE_DAYS: i64 = 30;
 
 /// The brief for a contact as of `now`.
 pub async fn brief<
-    S: ContactStore + FactStore + InteractionStore + LedgerStore + crate::ports::GestureStore,
+    S: ContactStore
+        + FactStore
+        + InteractionStore
+        + LedgerStore
+        + crate::ports::GestureStore
+        + crate::ports::ReferralStore,
 >(
     store: &S,
     actor: &Actor,
@@ -101,7 +110,14 @@ pub async fn brief<
         .await?;
     let last_interactions = store.timeline(ws, &contact.id, None, 3).await?;
     let appreciation = crate::gesture::appreciation_of(store, actor, &contact, now).await?;
+    let introduced_by = store
+        .introductions(ws, &contact.id)
+        .await?
+        .introduced_by
+        .map(|(id, name)| crate::service::Introducer { id, name });
     Ok(Brief {
+        met: contact.met_phrase(introduced_by.as_ref().map(|i| i.name.as_str())),
+        introduced_by,
         appreciation,
         family: of_kind(FactKind::Family),
         interests: of_kind(FactKind::Interest),

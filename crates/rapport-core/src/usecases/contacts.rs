@@ -10,7 +10,7 @@ use crate::error::{Candidate, Error, Invalid, Result, StoreError};
 use crate::fact::{Fact, NewFact};
 use crate::ids::{ContactId, FactId, InteractionId};
 use crate::interaction::{Interaction, NewInteraction};
-use crate::ports::{ContactFilter, ContactStore, FactStore, InteractionStore};
+use crate::ports::{ContactFilter, ContactStore, FactStore, InteractionStore, ReferralStore};
 use crate::search::fold;
 use crate::workspace::Actor;
 
@@ -202,6 +202,53 @@ pub struct AddedContact {
     /// Other contacts with one of its emails (any case) or phones (same digits). The contact
     /// is added all the same (two people may share an office line); empty when none.
     pub same_as: Vec<SameAs>,
+    /// Who introduced them, when given.
+    pub introduced_by: Option<Introducer>,
+}
+
+/// The contact who introduced another.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Introducer {
+    pub id: ContactId,
+    pub name: String,
+}
+
+/// The contact an `introduced_by` reference names, for introducing `to` (none yet when
+/// adding): unknown is invalid input, several matches are offered, and no one introduces
+/// themselves.
+async fn introducer_of<S: ContactStore>(
+    store: &S,
+    actor: &Actor,
+    reference: Option<&str>,
+    to: Option<&ContactId>,
+) -> Result<Option<Contact>> {
+    let Some(r) = reference.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    crate::commitment::refuse_nul("introduced_by", r)?;
+    let found = match resolve_contact(store, actor, r).await {
+        Err(Error::NotFound(m)) => {
+            return Err(Invalid::new("introduced_by", format!("introduced by: {m}")).into());
+        }
+        other => other?,
+    };
+    if to == Some(&found.id) {
+        return Err(Invalid::new("introduced_by", "a contact cannot introduce themselves").into());
+    }
+    Ok(Some(found))
+}
+
+/// Where and when we met, checked against the workspace's today.
+fn check_met<'a>(
+    actor: &Actor,
+    met_on: impl IntoIterator<Item = &'a Option<jiff::civil::Date>>,
+    now: Timestamp,
+) -> Result<()> {
+    let today = crate::today::day_of(now, &actor.workspace.tz());
+    for d in met_on {
+        crate::contact::check_met_on(*d, today)?;
+    }
+    Ok(())
 }
 
 impl AddedContact {
@@ -219,13 +266,16 @@ impl AddedContact {
     }
 }
 
-/// Creates a contact owned by the acting user, and names any contact it may duplicate.
-pub async fn add_contact<S: ContactStore>(
+/// Creates a contact owned by the acting user, records who introduced them (the same record
+/// `rapport referral` makes), and names any contact it may duplicate.
+pub async fn add_contact<S: ContactStore + ReferralStore>(
     store: &S,
     actor: &Actor,
     new: NewContact,
     now: Timestamp,
 ) -> Result<AddedContact> {
+    check_met(actor, [&new.met_on], now)?;
+    let introducer = introducer_of(store, actor, new.introduced_by.as_deref(), None).await?;
     let contact = new.into_contact(actor.user.id.clone(), now)?;
     let handles = crate::import::handles(&contact);
     let keys: Vec<crate::import::Handle> = handles.iter().map(|(h, _)| h.clone()).collect();
@@ -237,6 +287,11 @@ pub async fn add_contact<S: ContactStore>(
             .await?
     };
     store.insert_contact(&actor.workspace.id, &contact).await?;
+    if let Some(i) = &introducer {
+        store
+            .insert_referral(&actor.workspace.id, &i.id, &contact.id, now)
+            .await?;
+    }
     let mut same_as: Vec<SameAs> = Vec::new();
     for (handle, id, name) in found {
         if same_as.iter().any(|s| s.id == id) {
@@ -256,11 +311,19 @@ pub async fn add_contact<S: ContactStore>(
             name,
         });
     }
-    Ok(AddedContact { contact, same_as })
+    Ok(AddedContact {
+        contact,
+        same_as,
+        introduced_by: introducer.map(|i| Introducer {
+            id: i.id,
+            name: i.name,
+        }),
+    })
 }
 
-/// Changes a contact. An empty change is refused rather than silently doing nothing.
-pub async fn edit_contact<S: ContactStore>(
+/// Changes a contact. An empty change is refused rather than silently doing nothing. An
+/// introducer is recorded only for a contact without one (a conflict names the one it has).
+pub async fn edit_contact<S: ContactStore + ReferralStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
@@ -274,9 +337,41 @@ pub async fn edit_contact<S: ContactStore>(
         )
         .into());
     }
+    if let Some(on) = &changes.met_on {
+        check_met(actor, [on], now)?;
+    }
     let current = resolve_contact(store, actor, reference).await?;
+    let introducer = introducer_of(
+        store,
+        actor,
+        changes.introduced_by.as_deref(),
+        Some(&current.id),
+    )
+    .await?;
+    if introducer.is_some()
+        && let Some((_, name)) = store
+            .introductions(&actor.workspace.id, &current.id)
+            .await?
+            .introduced_by
+    {
+        return Err(Error::Conflict(format!(
+            "{} was already introduced by {name}",
+            current.name
+        )));
+    }
     let updated = changes.apply(&current, now)?;
     store.update_contact(&actor.workspace.id, &updated).await?;
+    if let Some(i) = &introducer {
+        store
+            .insert_referral(&actor.workspace.id, &i.id, &updated.id, now)
+            .await
+            .map_err(|e| match Error::from(e) {
+                Error::Conflict(_) => {
+                    Error::Conflict(format!("{} already has an introducer", updated.name))
+                }
+                other => other,
+            })?;
+    }
     Ok(updated)
 }
 
@@ -335,6 +430,8 @@ pub struct ContactQuery {
     pub relationship: Option<crate::contact::RelationshipType>,
     pub tag: Option<String>,
     pub search: Option<String>,
+    /// Only contacts whose "where we met" contains this text (case and accents aside).
+    pub met: Option<String>,
     pub archived: bool,
     /// VIPs only.
     pub vip_only: bool,
@@ -361,7 +458,11 @@ fn filter_of(query: ContactQuery, now: Timestamp) -> Result<ContactFilter> {
             Invalid::new("limit", format!("limit must be between 1 and {MAX_PAGE}")).into(),
         );
     }
-    for (field, text) in [("search", &query.search), ("tag", &query.tag)] {
+    for (field, text) in [
+        ("search", &query.search),
+        ("tag", &query.tag),
+        ("met", &query.met),
+    ] {
         if let Some(t) = text {
             crate::commitment::refuse_nul(field, t)?;
         }
@@ -371,6 +472,7 @@ fn filter_of(query: ContactQuery, now: Timestamp) -> Result<ContactFilter> {
         relationship: query.relationship,
         tag: fold_opt(query.tag),
         search: fold_opt(query.search),
+        met: fold_opt(query.met),
         archived: query.archived,
         vip_only: query.vip_only,
         due_before: query.going_cold.then_some(now),
@@ -449,10 +551,14 @@ pub struct ContactCard {
     pub keep_in_touch_days: Option<u32>,
     pub facts: Vec<Fact>,
     pub recent_interactions: Vec<Interaction>,
+    /// Who introduced them (the introduction `rapport referral` records).
+    pub introduced_by: Option<Introducer>,
+    /// Where and when we met and who introduced us, in words; `None` when nothing is known.
+    pub met_phrase: Option<String>,
 }
 
 /// The card for a contact.
-pub async fn contact_card<S: ContactStore + FactStore + InteractionStore>(
+pub async fn contact_card<S: ContactStore + FactStore + InteractionStore + ReferralStore>(
     store: &S,
     actor: &Actor,
     reference: &str,
@@ -462,7 +568,7 @@ pub async fn contact_card<S: ContactStore + FactStore + InteractionStore>(
 }
 
 /// The card of a contact already found in the actor's workspace.
-pub async fn card_of<S: FactStore + InteractionStore>(
+pub async fn card_of<S: FactStore + InteractionStore + ReferralStore>(
     store: &S,
     actor: &Actor,
     contact: Contact,
@@ -470,11 +576,18 @@ pub async fn card_of<S: FactStore + InteractionStore>(
     let ws = &actor.workspace.id;
     let facts = store.facts(ws, &contact.id).await?;
     let recent_interactions = store.timeline(ws, &contact.id, None, 5).await?;
+    let introduced_by = store
+        .introductions(ws, &contact.id)
+        .await?
+        .introduced_by
+        .map(|(id, name)| Introducer { id, name });
     Ok(ContactCard {
         keep_in_touch_days: contact.keep_in_touch_days_in(&actor.workspace.touch_rules),
+        met_phrase: contact.met_phrase(introduced_by.as_ref().map(|i| i.name.as_str())),
         contact,
         facts,
         recent_interactions,
+        introduced_by,
     })
 }
 

@@ -52,7 +52,11 @@ const WRITE: usize = 1000;
 /// Imports read messages. `also_me` are addresses of mine besides my account's email;
 /// `skipped` what the reader could not read, carried into the report.
 pub async fn import<
-    S: ContactStore + MailStore + crate::ports::AccountStore + crate::ports::SuggestionStore,
+    S: ContactStore
+        + MailStore
+        + crate::ports::AccountStore
+        + crate::ports::SuggestionStore
+        + crate::ports::ReferralStore,
 >(
     store: &S,
     actor: &Actor,

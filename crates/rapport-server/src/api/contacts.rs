@@ -19,6 +19,8 @@ pub(super) struct ContactListQuery {
     going_cold: bool,
     limit: Option<u32>,
     cursor: Option<String>,
+    /// Where we met contains this.
+    met: Option<String>,
 }
 
 pub(super) async fn list_contacts(
@@ -40,6 +42,7 @@ pub(super) async fn list_contacts(
         relationship: q.relationship.as_deref().map(str::parse).transpose()?,
         tag: q.tag,
         search: q.search,
+        met: q.met,
         archived: q.archived,
         vip_only: q.vip,
         going_cold: q.going_cold,
@@ -70,6 +73,24 @@ pub(super) struct CreateContact {
     tags: Vec<String>,
     /// Keep-in-touch cadence in days; 0 for never; absent for the type's default.
     cadence_days: Option<u32>,
+    /// Where we met.
+    met: Option<String>,
+    /// When we met: YYYY-MM-DD.
+    met_on: Option<String>,
+    /// Who introduced us: a contact's id.
+    introduced_by: Option<String>,
+}
+
+/// A day we met, as the API takes it: YYYY-MM-DD.
+pub(super) fn met_on(
+    text: Option<&str>,
+) -> Result<Option<jiff::civil::Date>, rapport_core::Invalid> {
+    text.map(|t| {
+        t.trim().parse::<jiff::civil::Date>().map_err(|_| {
+            rapport_core::Invalid::new("met_on", format!("met_on {t:?} is not a date (YYYY-MM-DD)"))
+        })
+    })
+    .transpose()
 }
 
 pub(super) async fn create_contact(
@@ -94,6 +115,9 @@ pub(super) async fn create_contact(
             Some(0) => CadenceSetting::Never,
             Some(d) => CadenceSetting::Every(d),
         },
+        met_on: met_on(b.met_on.as_deref())?,
+        met: b.met,
+        introduced_by: b.introduced_by,
     };
     let added = service::add_contact(&state.db, &actor.0, new, now()).await?;
     Ok((StatusCode::CREATED, Json(added)))

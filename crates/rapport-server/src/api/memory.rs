@@ -46,6 +46,14 @@ struct Edit {
     /// Days; 0 for never; `null` for the type's default.
     #[serde(default, with = "double_option")]
     cadence_days: Option<Option<u32>>,
+    /// Where we met; `null` clears it.
+    #[serde(default, with = "double_option")]
+    met: Option<Option<String>>,
+    /// When we met (YYYY-MM-DD); `null` clears it.
+    #[serde(default, with = "double_option")]
+    met_on: Option<Option<String>>,
+    /// Who introduced us (a contact's id), for a contact without an introducer yet.
+    introduced_by: Option<String>,
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -85,6 +93,13 @@ async fn edit(
             Some(n) => CadenceSetting::Every(n),
         }),
         owner_id: None,
+        met: b.met,
+        met_on: match b.met_on {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(t)) => Some(super::contacts::met_on(Some(&t))?),
+        },
+        introduced_by: b.introduced_by,
     };
     Ok(Json(
         service::edit_contact(&state.db, &actor.0, c.id.as_str(), &changes, now()).await?,

@@ -12,6 +12,8 @@ pub(super) struct BriefPage {
     id: String,
     name: String,
     summary: String,
+    /// Where and when we met, who introduced us.
+    met: Option<String>,
     /// (what kind, the fact)
     ask_about: Vec<(&'static str, String)>,
     coming_up: Vec<String>,
@@ -86,6 +88,7 @@ pub(super) async fn brief(
         csrf: s.csrf.clone(),
         id: c.id.to_string(),
         name: c.name.clone(),
+        met: b.met.clone(),
         summary: format!(
             "{}{}{}",
             c.relationship.label(),

@@ -64,6 +64,8 @@ pub(super) struct ContactPage {
     id: String,
     name: String,
     summary: String,
+    /// Where and when we met, who introduced us.
+    met: Option<String>,
     error: Option<String>,
     /// Another contact with the same email or phone as this one, just added: (id, name).
     same_as: Option<(String, String)>,
@@ -347,6 +349,7 @@ pub(super) async fn contact_page_with(
         })
         .collect();
     let intro = rapport_core::referral::introductions(&state.db, &s.actor, c.id.as_str()).await?;
+    let met = c.met_phrase(intro.introduced_by.as_ref().map(|(_, n)| n.as_str()));
     let steps = ledger::ladder(&state.db, &s.actor, c.id.as_str()).await?;
     let rung_line = |r: &rapport_core::ladder::Rung| {
         let mut sizes = Vec::new();
@@ -396,6 +399,7 @@ pub(super) async fn contact_page_with(
         same_as,
         merged_from,
         ladder,
+        met,
         emails: c.emails.clone(),
         phones: c
             .phones

@@ -24,6 +24,12 @@ pub(super) struct ContactFields {
     pub(super) vip: Option<String>,
     /// Days, `never` or `default`.
     pub(super) cadence: Option<String>,
+    /// Where we met.
+    pub(super) met: Option<String>,
+    /// When we met: the date field's YYYY-MM-DD, or a date as typed.
+    pub(super) met_on: Option<String>,
+    /// Who introduced us: a contact's name or id.
+    pub(super) introduced_by: Option<String>,
 }
 
 fn list(text: Option<&str>, commas: bool) -> Vec<String> {
@@ -45,10 +51,30 @@ pub(super) struct ReadFields {
     pub(super) phones: Vec<String>,
     pub(super) tags: Vec<String>,
     pub(super) cadence: CadenceSetting,
+    pub(super) met: Option<String>,
+    pub(super) met_on: Option<jiff::civil::Date>,
+    pub(super) introduced_by: Option<String>,
 }
 
 impl ContactFields {
-    pub(super) fn read(&self) -> Result<ReadFields, rapport_core::Invalid> {
+    /// `tz`'s today reads a date typed as "yesterday" or "3 days ago".
+    pub(super) fn read(
+        &self,
+        tz: &jiff::tz::TimeZone,
+    ) -> Result<ReadFields, rapport_core::Invalid> {
+        let today = rapport_core::today::day_of(now(), tz);
+        let met_on = match self.met_on.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) => Some(rapport_core::dates::parse_date(t, today).map_err(|e| {
+                rapport_core::Invalid::new("met_on", format!("when we met: {}", e.message))
+            })?),
+        };
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
         let relationship = self
             .relationship
             .as_deref()
@@ -78,6 +104,9 @@ impl ContactFields {
             phones: list(self.phones.as_deref(), true),
             tags: list(self.tags.as_deref(), true),
             cadence,
+            met: text(&self.met),
+            met_on,
+            introduced_by: text(&self.introduced_by),
         })
     }
 }
@@ -93,6 +122,9 @@ impl ReadFields {
             phones: self.phones,
             tags: self.tags,
             cadence: self.cadence,
+            met: self.met,
+            met_on: self.met_on,
+            introduced_by: self.introduced_by,
         }
     }
 
@@ -122,6 +154,9 @@ impl ReadFields {
                 .collect(),
             cadence: (self.cadence != c.cadence).then_some(self.cadence),
             owner_id: None,
+            met: (self.met != c.met).then_some(self.met),
+            met_on: (self.met_on != c.met_on).then_some(self.met_on),
+            introduced_by: self.introduced_by,
         }
     }
 }
@@ -142,6 +177,11 @@ pub(super) struct EditPage {
     cadence: String,
     archived: bool,
     error: Option<String>,
+    met_text: String,
+    met_on: String,
+    introduced_by: String,
+    /// Who introduced them, when someone did: the form then offers no other.
+    introducer: Option<String>,
 }
 
 pub(super) fn type_options(
@@ -156,6 +196,7 @@ pub(super) fn type_options(
 fn edit_page(
     s: &Session,
     c: &Contact,
+    introducer: Option<String>,
     f: Option<&ContactFields>,
     error: Option<String>,
 ) -> Response {
@@ -185,6 +226,10 @@ fn edit_page(
             cadence: f.cadence.clone().unwrap_or_default(),
             archived: c.is_archived(),
             error,
+            met_text: f.met.clone().unwrap_or_default(),
+            met_on: f.met_on.clone().unwrap_or_default(),
+            introduced_by: f.introduced_by.clone().unwrap_or_default(),
+            introducer,
         },
         None => EditPage {
             title: format!("Edit {}", c.name),
@@ -200,6 +245,10 @@ fn edit_page(
             cadence,
             archived: c.is_archived(),
             error,
+            met_text: c.met.clone().unwrap_or_default(),
+            met_on: c.met_on.map(|d| d.to_string()).unwrap_or_default(),
+            introduced_by: String::new(),
+            introducer,
         },
     };
     render(&page)
@@ -214,6 +263,18 @@ async fn load(state: &AppState, s: &Session, id: &str) -> Result<Contact, Respon
     }
 }
 
+/// The name of whoever introduced `c`, if anyone.
+async fn introducer_name(
+    state: &AppState,
+    s: &Session,
+    c: &Contact,
+) -> Result<Option<String>, Response> {
+    rapport_core::referral::introductions(&state.db, &s.actor, c.id.as_str())
+        .await
+        .map(|i| i.introduced_by.map(|(_, name)| name))
+        .map_err(|e| web_error(e.into()))
+}
+
 pub(super) async fn edit_contact_form(
     State(state): State<AppState>,
     session: WebSession,
@@ -223,8 +284,12 @@ pub(super) async fn edit_contact_form(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    match load(&state, &s, &id).await {
-        Ok(c) => edit_page(&s, &c, None, None),
+    let c = match load(&state, &s, &id).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match introducer_name(&state, &s, &c).await {
+        Ok(i) => edit_page(&s, &c, i, None, None),
         Err(r) => r,
     }
 }
@@ -238,8 +303,12 @@ pub(super) async fn edit_contact(
         Ok(c) => c,
         Err(r) => return r,
     };
+    let introducer = match introducer_name(&state, &s, &c).await {
+        Ok(i) => i,
+        Err(r) => return r,
+    };
     let done = async {
-        let changes = f.read()?.changes_from(&c);
+        let changes = f.read(&s.actor.workspace.tz())?.changes_from(&c);
         if changes.is_empty() {
             return Ok(None);
         }
@@ -256,7 +325,7 @@ pub(super) async fn edit_contact(
             } else {
                 StatusCode::CONFLICT
             };
-            let mut r = edit_page(&s, &c, Some(&f), Some(e.to_string()));
+            let mut r = edit_page(&s, &c, introducer, Some(&f), Some(e.to_string()));
             *r.status_mut() = status;
             r
         }

@@ -28,6 +28,14 @@ pub(super) struct ContactsPage {
     tags: String,
     vip: bool,
     cadence: String,
+    /// The list's "met at" filter.
+    met: String,
+    /// The add form's where, when and who introduced.
+    met_text: String,
+    met_on: String,
+    introduced_by: String,
+    /// Never set when adding (the form's fields are shared with editing).
+    introducer: Option<String>,
 }
 
 pub(super) struct Row {
@@ -54,6 +62,8 @@ pub(super) struct ContactsQuery {
     vip: Option<String>,
     /// Past their keep-in-touch time.
     cold: Option<String>,
+    /// Where we met contains this.
+    met: Option<String>,
     after: Option<String>,
 }
 
@@ -86,10 +96,12 @@ pub(super) async fn contacts_page(
     let ticked = |v: &Option<String>| v.as_deref().is_some_and(|a| !a.is_empty());
     let (archived, vip_only, going_cold) = (ticked(&q.archived), ticked(&q.vip), ticked(&q.cold));
     let tag = q.tag.clone().filter(|t| !t.trim().is_empty());
+    let met = q.met.clone().filter(|t| !t.trim().is_empty());
     let query = ContactQuery {
         relationship,
         tag: tag.clone(),
         search: q.q.clone().filter(|x| !x.trim().is_empty()),
+        met: met.clone(),
         archived,
         vip_only,
         going_cold,
@@ -110,6 +122,7 @@ pub(super) async fn contacts_page(
             ("q", q.q.clone().unwrap_or_default()),
             ("type", relationship.map_or("", |r| r.as_str()).to_owned()),
             ("tag", tag.clone().unwrap_or_default()),
+            ("met", met.clone().unwrap_or_default()),
             ("after", last.id.to_string()),
         ];
         for (key, on) in [
@@ -180,6 +193,7 @@ pub(super) async fn contacts_page(
         csrf: s.csrf.clone(),
         q: q.q.clone().unwrap_or_default(),
         tag: tag.unwrap_or_default(),
+        met: met.unwrap_or_default(),
         archived,
         vip_only,
         going_cold,
@@ -202,6 +216,10 @@ pub(super) async fn contacts_page(
         tags: f.tags.clone().unwrap_or_default(),
         vip: f.vip.is_some(),
         cadence: f.cadence.clone().unwrap_or_default(),
+        met_text: f.met.clone().unwrap_or_default(),
+        met_on: f.met_on.clone().unwrap_or_default(),
+        introduced_by: f.introduced_by.clone().unwrap_or_default(),
+        introducer: None,
     })
 }
 
@@ -220,7 +238,7 @@ pub(super) async fn add_contact(
     State(state): State<AppState>,
     SignedInForm(s, f): SignedInForm<ContactFields>,
 ) -> Response {
-    let added = match f.read() {
+    let added = match f.read(&s.actor.workspace.tz()) {
         Ok(read) => service::add_contact(&state.db, &s.actor, read.into_new(), now()).await,
         Err(i) => Err(i.into()),
     };

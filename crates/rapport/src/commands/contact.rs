@@ -18,6 +18,16 @@ fn cadence(c: Option<&str>) -> Result<Option<CadenceSetting>, Invalid> {
     c.map(str::parse).transpose()
 }
 
+/// `--met-on`: a date as people type one, in the workspace's today.
+fn met_on(ctx: &Context, text: Option<&str>) -> Result<Option<jiff::civil::Date>, Invalid> {
+    let today = rapport_core::today::day_of(Context::now(), &ctx.tz);
+    text.map(|t| {
+        rapport_core::dates::parse_date(t, today)
+            .map_err(|e| Invalid::new("met_on", format!("--met-on: {}", e.message)))
+    })
+    .transpose()
+}
+
 pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
     let new = NewContact {
         name: a.name,
@@ -28,18 +38,26 @@ pub async fn add(ctx: &Context, a: ContactAddArgs) -> anyhow::Result<()> {
         phones: a.phones,
         tags: a.tags,
         cadence: cadence(a.cadence.as_deref())?.unwrap_or_default(),
+        met_on: met_on(ctx, a.met_on.as_deref())?,
+        met: a.met,
+        introduced_by: a.introduced_by,
     };
     let added = service::add_contact(&ctx.db, &ctx.actor, new, Context::now()).await?;
     // On stderr, so --json output stays JSON only.
     for w in added.warnings() {
         eprintln!("warning: {w}");
     }
-    let c = added.contact;
+    let c = &added.contact;
     if a.out.json {
-        render::json(&render::ContactView::of(&c, &ctx.actor))
+        let mut view = render::ContactView::of(c, &ctx.actor);
+        view.introduced_by = added.introduced_by.as_ref();
+        render::json(&view)
     } else {
         // The summary for a person on stderr, the id alone on stdout (for `id=$(rapport …)`).
-        eprintln!("Added {}", c.name);
+        match &added.introduced_by {
+            Some(i) => eprintln!("Added {}, introduced by {}", c.name, i.name),
+            None => eprintln!("Added {}", c.name),
+        }
         println!("{}", c.id);
         Ok(())
     }
@@ -58,6 +76,7 @@ pub async fn list(ctx: &Context, a: ContactListArgs) -> anyhow::Result<()> {
         relationship: relationship(a.relationship.as_deref())?,
         tag: a.tag.clone(),
         search: a.search.clone(),
+        met: a.met.clone(),
         archived: a.archived,
         vip_only: a.vip,
         going_cold: a.going_cold,
@@ -149,6 +168,17 @@ pub async fn edit(ctx: &Context, a: ContactEditArgs) -> anyhow::Result<()> {
         remove_tags: a.untags,
         cadence: cadence(a.cadence.as_deref())?,
         owner_id: None,
+        met: if a.no_met {
+            Some(None)
+        } else {
+            a.met.map(Some)
+        },
+        met_on: if a.no_met {
+            Some(None)
+        } else {
+            met_on(ctx, a.met_on.as_deref())?.map(Some)
+        },
+        introduced_by: a.introduced_by,
     };
     let c =
         service::edit_contact(&ctx.db, &ctx.actor, &a.reference, &changes, Context::now()).await?;
