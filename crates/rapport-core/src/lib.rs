@@ -20,8 +20,8 @@ pub mod usecases;
 pub use error::{DayFull, DueThatDay, Error, Invalid, Result, StoreError};
 pub(crate) use model::named;
 pub use model::{
-    cadence, commitment, contact, dates, demo, fact, ids, import, interaction, ladder, promises,
-    search, trust, workspace,
+    cadence, commitment, contact, dates, demo, fact, gift, ids, import, interaction, ladder,
+    promises, search, trust, workspace,
 };
 
 /// Cards for devices (CardDAV).

@@ -630,7 +630,7 @@ fn schemas() -> Value {
         "ImportReport": import_report_schema(),
         "Settings": {
             "type": "object",
-            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation", "digest_at", "my_addresses"],
+            "required": ["id", "name", "time_zone", "promise_load_threshold", "trust_half_life_days", "touch_rules", "keep_in_touch", "appreciation", "digest_at", "my_addresses", "gift_ideas"],
             "properties": {
                 "id": string(), "name": string(), "time_zone": string(),
                 "promise_load_threshold": {"type": "integer"}, "trust_half_life_days": {"type": "integer"},
@@ -644,7 +644,11 @@ fn schemas() -> Value {
                     "properties": {"audience": string(), "days": nullable("integer"), "default_days": nullable("integer"), "custom": {"type": "boolean"}}
                 }},
                 "digest_at": {"type": ["string", "null"], "description": "The caller's daily digest hour (HH:MM, the workspace's time zone); null: none"},
-                "my_addresses": {"type": "array", "items": string(), "description": "The caller's addresses besides their account's email: what a mail import counts as theirs"}
+                "my_addresses": {"type": "array", "items": string(), "description": "The caller's addresses besides their account's email: what a mail import counts as theirs"},
+                "gift_ideas": {"type": "array", "description": "The gift ideas in force, by interest: Rapport's own (builtin) and the workspace's", "items": {
+                    "type": "object", "required": ["interest", "idea", "builtin"],
+                    "properties": {"interest": string(), "idea": string(), "builtin": {"type": "boolean"}}
+                }}
             }
         },
         "Member": {
@@ -875,7 +879,9 @@ pub fn document() -> Value {
                     "appreciation": cadences(),
                     "digest_at": {"type": "string", "description": "HH:MM, or off"},
                     "my_address": {"type": "array", "items": string(), "description": "Addresses of the caller's to add (any member, for themselves)"},
-                    "forget_address": {"type": "array", "items": string(), "description": "Addresses of the caller's to forget"}
+                    "forget_address": {"type": "array", "items": string(), "description": "Addresses of the caller's to forget"},
+                    "gift_idea": {"type": "array", "items": string(), "description": "INTEREST=IDEA gift ideas to add to the workspace's catalogue (owners only)"},
+                    "no_gift_idea": {"type": "array", "items": string(), "description": "INTEREST=IDEA gift ideas to take out: the workspace's own, or built-in ones (owners only)"}
                 }))), "200", Some(r("Settings")))
         },
         "/feed": {"post": op("rotateFeed", "A new secret calendar feed path for the caller (the old one stops working)", vec![], None, "201",

@@ -1092,6 +1092,45 @@ async fn a_leaving_member_s_work_is_handed_over_whole(db: &Db) {
         (refused.status, refused.error_code().as_str()),
         (403, "forbidden")
     );
+    // Gift ideas: the owner extends and trims the catalogue; a member may not; a bad one
+    // changes nothing.
+    let member_idea = api(
+        addr,
+        &tb,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"gift_idea": ["golf=A round at the club"]})),
+    )
+    .await;
+    assert_eq!(member_idea.status, 403, "{}", member_idea.body);
+    let bad_idea = api(
+        addr,
+        &to,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"gift_idea": ["golf=A round at the club"], "no_gift_idea": ["golf=No such idea"]})),
+    )
+    .await;
+    assert_eq!(bad_idea.status, 422, "{}", bad_idea.body);
+    let ideas = api(
+        addr,
+        &to,
+        "PATCH",
+        "/api/v1/settings",
+        Some(json!({"gift_idea": ["golf=A round at the club"], "no_gift_idea": ["wine=A wine-tasting evening"]})),
+    )
+    .await;
+    assert_eq!(ideas.status, 200, "{}", ideas.body);
+    let catalogue = ideas.json()["gift_ideas"].clone();
+    let has = |interest: &str, idea: &str| {
+        catalogue
+            .as_array()
+            .expect("ideas")
+            .iter()
+            .any(|g| g["interest"] == interest && g["idea"] == idea)
+    };
+    assert!(has("golf", "A round at the club") && has("golf", "A round at a good course"));
+    assert!(!has("wine", "A wine-tasting evening"), "taken out");
     let done = api(
         addr,
         &to,

@@ -1372,8 +1372,47 @@ async fn a_member_leaves_from_settings(db: &Db) {
             .contains("bo.home@example.com")
     );
 
+    // Gift ideas: a member sees the catalogue but cannot change it; the owner can.
+    assert!(
+        as_bo
+            .get("/settings")
+            .await
+            .body
+            .contains("A round at a good course")
+    );
+    let member_idea = as_bo
+        .post(
+            "/settings/gift-ideas",
+            &[("interest", "golf"), ("idea", "A round at the club")],
+        )
+        .await;
+    assert_eq!(member_idea.status, 403, "{}", member_idea.body);
+
     // The owner hands Bo's work to Cy: said on the page; Bo's promise is Cy's now.
     let b = Browser::new(db, &owner).await;
+    let added = b
+        .post(
+            "/settings/gift-ideas",
+            &[("interest", "Golf"), ("idea", "A round at the club")],
+        )
+        .await;
+    assert!(added.status == 303 || added.status == 200, "{}", added.body);
+    let page = b.get("/settings").await.body;
+    assert!(page.contains("A round at the club (yours)"), "{page}");
+    let bad = b
+        .post(
+            "/settings/gift-ideas",
+            &[("interest", ""), ("idea", "A thing")],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    b.post(
+        "/settings/gift-ideas/remove",
+        &[("idea", "golf=A round at a good course")],
+    )
+    .await;
+    let page = b.get("/settings").await.body;
+    assert!(!page.contains("A round at a good course"), "{page}");
     let page = b.get("/settings").await.body;
     assert!(page.contains("Hand their work over") && page.contains("Bo (bo@example.com)"));
     let bad = b

@@ -366,6 +366,73 @@ impl GestureStore for Db {
         });
         Ok(())
     }
+
+    async fn gift_ideas(
+        &self,
+        ws: &WorkspaceId,
+    ) -> StoreResult<Vec<rapport_core::gift::StoredGiftIdea>> {
+        let rows: Vec<(String, String, bool)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT interest, idea, hidden FROM gift_ideas WHERE workspace_id = $1 \
+                 ORDER BY interest, created_at, idea_folded",
+            )
+            .bind(ws.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(interest, idea, hidden)| rapport_core::gift::StoredGiftIdea {
+                    interest,
+                    idea,
+                    hidden,
+                },
+            )
+            .collect())
+    }
+
+    async fn change_gift_ideas(
+        &self,
+        ws: &WorkspaceId,
+        write: &[rapport_core::gift::StoredGiftIdea],
+        remove: &[(String, String)],
+        now: jiff::Timestamp,
+    ) -> StoreResult<()> {
+        in_write_tx!(self, |tx| {
+            for (interest, idea) in remove {
+                sqlx::query(
+                    "DELETE FROM gift_ideas WHERE workspace_id = $1 AND interest = $2 \
+                     AND idea_folded = $3",
+                )
+                .bind(ws.as_str())
+                .bind(interest.as_str())
+                .bind(rapport_core::search::fold(idea))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+            for g in write {
+                sqlx::query(
+                    "INSERT INTO gift_ideas (workspace_id, interest, idea, idea_folded, hidden, \
+                     created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (workspace_id, interest, idea_folded) \
+                     DO UPDATE SET idea = excluded.idea, hidden = excluded.hidden",
+                )
+                .bind(ws.as_str())
+                .bind(g.interest.as_str())
+                .bind(g.idea.as_str())
+                .bind(rapport_core::search::fold(&g.idea))
+                .bind(g.hidden)
+                .bind(now.as_microsecond())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        });
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -55,7 +55,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     25 => "0025_request_answers",
     26 => "0026_request_answers_filled",
     27 => "0027_candour",
-    28 => "0028_met"
+    28 => "0028_met",
+    29 => "0029_gift_ideas"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -84,7 +85,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     25 => "0025_request_answers",
     26 => "0026_request_answers_filled",
     27 => "0027_candour",
-    28 => "0028_met"
+    28 => "0028_met",
+    29 => "0029_gift_ideas"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

@@ -54,8 +54,8 @@ struct Gathered {
     appreciation: Vec<AppreciationRow>,
     /// The gestures of the contacts in `appreciation`, newest first per contact.
     their_gestures: Vec<GestureRow>,
-    /// Their interests: (contact id, text).
-    interests: Vec<(String, String)>,
+    /// Their interests and preferences: (contact id, kind, text).
+    interests: Vec<(String, String, String)>,
     planned: Vec<Named<GestureRow>>,
     mine: Vec<Named<CommitmentRow>>,
     theirs: Vec<Named<CommitmentRow>>,
@@ -320,10 +320,11 @@ impl TodayStore for Db {
                     .fetch_all(pool)
                     .await
                     .map_err(db_err)?;
-                let mut qb =
-                    QueryBuilder::new("SELECT contact_id, text FROM facts WHERE workspace_id = ");
+                let mut qb = QueryBuilder::new(
+                    "SELECT contact_id, kind, text FROM facts WHERE workspace_id = ",
+                );
                 qb.push_bind(ws.as_str())
-                    .push(" AND kind = 'interest' AND contact_id IN (");
+                    .push(" AND kind IN ('interest', 'preference') AND contact_id IN (");
                 let mut list = qb.separated(", ");
                 for id in &ids {
                     list.push_bind(*id);
@@ -438,8 +439,13 @@ impl TodayStore for Db {
                     .map_err(|_| corrupt("relationship type", &a.relationship))?,
                 interests: interests
                     .iter()
-                    .filter(|(c, _)| *c == a.id)
-                    .map(|(_, t)| t.clone())
+                    .filter(|(c, k, _)| *c == a.id && k == "interest")
+                    .map(|(_, _, t)| t.clone())
+                    .collect(),
+                preferences: interests
+                    .iter()
+                    .filter(|(c, k, _)| *c == a.id && k == "preference")
+                    .map(|(_, _, t)| t.clone())
                     .collect(),
                 contact: named(a.id, a.name),
                 vip: a.vip,
@@ -479,6 +485,8 @@ impl TodayStore for Db {
             suggestions,
             more_suggestions: offered.more,
             gestures_due,
+            // The use case reads the workspace's catalogue when a gesture is due.
+            gift_catalogue: Vec::new(),
             planned_gestures,
             commitments,
             more_mine_due,

@@ -12,7 +12,7 @@ use rapport_core::dates::micro_precision;
 use rapport_core::deal::{self, Cents, NewDeal, Stage};
 use rapport_core::gesture::{self, GestureKind, NewGesture};
 use rapport_core::ledger::{self, CommitmentQuery};
-use rapport_core::ports::WorkspaceStore;
+use rapport_core::ports::{AccountStore, WorkspaceStore};
 use rapport_core::service;
 use rapport_core::today::{TodayKind, today_for};
 use rapport_core::workspace::Actor;
@@ -346,7 +346,166 @@ async fn budget_thank_you_notes_bad_input_and_isolation(db: &Db) {
     assert!(mine.iter().all(|r| !r.custom), "rules are per workspace");
 }
 
+/// Gift ideas that fit: the catalogue the workspace extends and trims (owners only, every
+/// value checked before anything is written), the contact's interests found in what was
+/// written, and never a kind of gift their preferences rule out, on Today and on their page.
+async fn gift_ideas_fit_the_contact(db: &Db) {
+    use rapport_core::fact::{FactKind, NewFact};
+    use rapport_core::usecases::settings::{self, SettingsUpdate};
+    let a = db
+        .ensure_default_actor("Default", "Owner", "UTC", now())
+        .await
+        .expect("actor");
+    let new = NewContact {
+        name: "Ana Lima".into(),
+        relationship: Some(RelationshipType::Customer),
+        ..NewContact::default()
+    };
+    let ana = service::add_contact(db, &a, new, now())
+        .await
+        .expect("contact")
+        .contact;
+    for (kind, text) in [
+        (FactKind::Interest, "Loves wine"),
+        (FactKind::Interest, "Plays golf on Sundays"),
+        (FactKind::Preference, "No alcohol, ever"),
+    ] {
+        service::add_fact(
+            db,
+            &a,
+            "ana",
+            NewFact {
+                kind,
+                text: text.into(),
+                relation: None,
+                date: None,
+            },
+            now(),
+        )
+        .await
+        .expect("fact");
+    }
+    let update = |add: &[&str], out: &[&str]| SettingsUpdate {
+        gift_idea: add.iter().map(|s| s.to_string()).collect(),
+        no_gift_idea: out.iter().map(|s| s.to_string()).collect(),
+        ..SettingsUpdate::default()
+    };
+    // Bad input changes nothing: one bad value refuses the whole change.
+    let before = settings::view(db, &a).await.expect("view").gift_ideas;
+    for (add, out) in [
+        (vec!["golf=A round at the club", "golf"], vec![]),
+        (vec!["golf=A round at the club"], vec!["golf=A hole in one"]),
+        (vec!["=A round"], vec![]),
+    ] {
+        let err = settings::update(db, &a, &update(&add, &out))
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    }
+    assert_eq!(
+        settings::view(db, &a).await.expect("view").gift_ideas,
+        before
+    );
+    // A member cannot change the workspace's catalogue.
+    let bo = db
+        .add_user(
+            "Default",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            now(),
+        )
+        .await
+        .expect("member");
+    let err = settings::update(db, &bo, &update(&["golf=A round at the club"], &[]))
+        .await
+        .expect_err("owners only");
+    assert!(matches!(err, Error::Forbidden(_)), "{err:?}");
+
+    let view = settings::update(
+        db,
+        &a,
+        &update(
+            &["Golf = A round at the club", "Formula 1=Paddock passes"],
+            &["golf=A DOZEN quality golf balls"],
+        ),
+    )
+    .await
+    .expect("changed");
+    let golf: Vec<(&str, bool)> = view
+        .gift_ideas
+        .iter()
+        .filter(|g| g.interest == "golf")
+        .map(|g| (g.idea.as_str(), g.builtin))
+        .collect();
+    assert_eq!(
+        golf,
+        vec![
+            ("A round at a good course", true),
+            ("A round at the club", false)
+        ]
+    );
+    assert!(view.gift_ideas.iter().any(|g| g.interest == "formula 1"));
+
+    // Known for more than 90 days, a customer gets a gift: themed on golf (wine is out).
+    let later = at("2027-03-25");
+    let appreciation = gesture::appreciation_of(db, &a, &ana, later)
+        .await
+        .expect("appreciation");
+    let s = &appreciation.suggestion;
+    assert!(s.kind.is_gift(), "{s:?}");
+    assert_eq!(
+        s.ideas,
+        vec!["A round at a good course", "A round at the club"]
+    );
+    assert!(
+        s.text.contains("golf, such as: A round at a good course"),
+        "{}",
+        s.text
+    );
+    assert!(
+        s.ruled_out
+            .iter()
+            .any(|r| r == "wine: they said \"No alcohol, ever\""),
+        "{:?}",
+        s.ruled_out
+    );
+    let said = format!("{} {:?}", s.text, s.ideas).to_lowercase();
+    assert!(!said.contains("wine") && !said.contains("malt"), "{said}");
+    // Today says the same.
+    let t = today_for(db, &a, later).await.expect("today");
+    let item = t
+        .items
+        .iter()
+        .find(|i| i.kind == TodayKind::Gesture)
+        .expect("a gesture due");
+    assert_eq!(item.suggestion.as_ref(), Some(s));
+    // A built-in idea put back, and the workspace's own taken out.
+    let view = settings::update(
+        db,
+        &a,
+        &update(
+            &["golf=A dozen quality golf balls"],
+            &["golf=a round at the club"],
+        ),
+    )
+    .await
+    .expect("changed");
+    let golf: Vec<&str> = view
+        .gift_ideas
+        .iter()
+        .filter(|g| g.interest == "golf")
+        .map(|g| g.idea.as_str())
+        .collect();
+    assert_eq!(
+        golf,
+        vec!["A round at a good course", "A dozen quality golf balls"]
+    );
+}
+
 on_both_backends!(
+    gift_ideas_fit_the_contact,
     a_bulk_load_dates_appreciation_as_the_refresh_does,
     cadence_moves_with_gestures_rules_and_type,
     budget_thank_you_notes_bad_input_and_isolation

@@ -441,6 +441,15 @@ pub struct SettingsArgs {
     /// Forget an address of yours. Repeatable.
     #[arg(long, value_name = "ADDRESS")]
     pub forget_address: Vec<String>,
+    /// A gift idea for an interest, added to the workspace's catalogue: e.g. --gift-idea
+    /// "golf=A round at the club". Appreciation suggestions offer it to contacts with that
+    /// interest, never to one whose preferences rule it out. Repeatable.
+    #[arg(long, value_name = "INTEREST=IDEA")]
+    pub gift_idea: Vec<String>,
+    /// Take a gift idea out of the catalogue (the workspace's own, or a built-in one).
+    /// Repeatable.
+    #[arg(long, value_name = "INTEREST=IDEA")]
+    pub no_gift_idea: Vec<String>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

@@ -488,6 +488,9 @@ pub fn brief(b: &rapport_core::brief::Brief, now: Timestamp, tz: &TimeZone) {
         a.suggestion.text,
         a.suggestion.why
     );
+    if let Some(more) = a.suggestion.more() {
+        println!("  {more}");
+    }
 }
 
 /// A gesture kind as people say it (the core's words).

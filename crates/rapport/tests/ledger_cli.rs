@@ -361,6 +361,24 @@ fn appreciation_from_the_command_line(b: &Book) {
     assert_eq!(b.json(&["budget"])["gestures"], 2);
     assert!(b.ok(&["budget"]).contains("455.00 remaining"));
 
+    // The gift catalogue: added to, taken from; a bad idea is refused and changes nothing.
+    b.fails(&["settings", "--gift-idea", "golf"], 2);
+    b.fails(
+        &["settings", "--no-gift-idea", "golf=Not an idea of ours"],
+        2,
+    );
+    let ideas = b.json(&["settings", "--gift-idea", "sailing=A regatta day"])["gift_ideas"].clone();
+    assert!(
+        ideas
+            .as_array()
+            .expect("ideas")
+            .iter()
+            .any(|g| g["interest"] == "sailing"
+                && g["idea"] == "A regatta day"
+                && g["builtin"] == false),
+        "{ideas}"
+    );
+    assert!(b.ok(&["settings"]).contains("A regatta day *"));
     let settings = b.json(&["settings", "--appreciation", "customer=30"]);
     let customer = settings["appreciation"]
         .as_array()

@@ -103,6 +103,28 @@ pub struct Suggestion {
     pub kind: GestureKind,
     pub text: String,
     pub why: String,
+    /// Concrete ideas for the gift's theme, from the workspace's catalogue, none of them
+    /// a kind of gift the contact said no to (at most three).
+    #[serde(default)]
+    pub ideas: Vec<String>,
+    /// What was left out, and the preference that says so: "wine: they said \"No alcohol\"".
+    #[serde(default)]
+    pub ruled_out: Vec<String>,
+}
+
+impl Suggestion {
+    /// The other ideas and what was left out, in words ("Other ideas: a dozen quality golf
+    /// balls. Left out: wine: they said \"No alcohol\"."); `None` when there are none.
+    pub fn more(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.ideas.len() > 1 {
+            parts.push(format!("Other ideas: {}.", self.ideas[1..].join("; ")));
+        }
+        if !self.ruled_out.is_empty() {
+            parts.push(format!("Left out: {}.", self.ruled_out.join("; ")));
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
 }
 
 /// The last gesture, as a suggestion needs it.
@@ -129,10 +151,7 @@ pub fn suggest(
             RelationshipType::Customer | RelationshipType::PastCustomer
         );
     let new = known_for_days < NEW_CONTACT_DAYS;
-    let interest = interests.iter().find(|i| {
-        let i = crate::search::fold(i);
-        last.is_none_or(|l| !crate::search::fold(&l.text).contains(&i))
-    });
+    let interest = theme(interests, last);
     if customer && !new {
         // Rotate through the kinds of gift, away from the last one.
         let order = [
@@ -161,7 +180,13 @@ pub fn suggest(
             ),
             _ => "A customer: show appreciation with a gift".to_owned(),
         };
-        return Suggestion { kind, text, why };
+        return Suggestion {
+            kind,
+            text,
+            why,
+            ideas: Vec::new(),
+            ruled_out: Vec::new(),
+        };
     }
     // Something of value: alternate between an introduction and a useful read.
     let last_was_intro = last.is_some_and(|l| {
@@ -183,7 +208,75 @@ pub fn suggest(
         kind: GestureKind::Value,
         text,
         why: why.to_owned(),
+        ideas: Vec::new(),
+        ruled_out: Vec::new(),
     }
+}
+
+/// The interest a gesture is themed on: the first one the last gesture did not use.
+fn theme<'a>(interests: &'a [String], last: Option<&LastGesture>) -> Option<&'a String> {
+    interests.iter().find(|i| {
+        let i = crate::search::fold(i);
+        last.is_none_or(|l| !crate::search::fold(&l.text).contains(&i))
+    })
+}
+
+/// [`suggest`], fitted to the contact: an interest they said no to ("no alcohol" and wine)
+/// is no theme; the theme's concrete ideas come from the workspace's `catalogue`, never one
+/// their `preferences` rule out nor the last gift again; what was left out says why.
+pub fn suggest_fitting(
+    relationship: RelationshipType,
+    vip: bool,
+    known_for_days: i64,
+    last: Option<&LastGesture>,
+    interests: &[String],
+    preferences: &[String],
+    catalogue: &[crate::model::gift::GiftIdea],
+) -> Suggestion {
+    use crate::model::gift::{Dislikes, catalogue_interest, ideas_for};
+    let dislikes = Dislikes::from_preferences(preferences.iter().map(String::as_str));
+    let mut ruled_out = Vec::new();
+    // Each interest by its catalogue name when it has one ("Plays golf on Sundays": golf).
+    let mut themes: Vec<String> = Vec::new();
+    for i in interests {
+        let name = catalogue_interest(i, catalogue).unwrap_or_else(|| i.trim().to_owned());
+        match dislikes
+            .ruling_out(&name)
+            .or_else(|| dislikes.ruling_out(i))
+        {
+            Some(why) => ruled_out.push(format!("{name}: they said \"{why}\"")),
+            None if !themes.contains(&name) => themes.push(name),
+            None => {}
+        }
+    }
+    let mut s = suggest(relationship, vip, known_for_days, last, &themes);
+    s.ruled_out = ruled_out;
+    // Something of value and vouchers are not themed on a gift idea.
+    if !matches!(s.kind, GestureKind::Gift | GestureKind::Tickets) {
+        return s;
+    }
+    let Some(theme) = theme(&themes, last) else {
+        return s;
+    };
+    let last_text = last.map(|l| l.text.as_str());
+    for g in catalogue.iter().filter(|g| &g.interest == theme) {
+        if let Some(why) = dislikes.ruling_out(&g.idea) {
+            s.ruled_out.push(format!("{}: they said \"{why}\"", g.idea));
+        }
+    }
+    let mut ideas = ideas_for(theme, catalogue, &dislikes, last_text);
+    // Tickets are suggested as tickets when the catalogue has some for the theme.
+    if s.kind == GestureKind::Tickets {
+        ideas.sort_by_key(|g| {
+            let f = crate::search::fold(&g.idea);
+            !(f.contains("ticket") || f.contains("pass") || f.contains("entry"))
+        });
+    }
+    s.ideas = ideas.iter().take(3).map(|g| g.idea.clone()).collect();
+    if let Some(first) = s.ideas.first() {
+        s.text = format!("{}, such as: {first}", s.text);
+    }
+    s
 }
 
 /// The day number of `d` counted from 1970-01-01, as the store keeps appreciation dates.
@@ -381,6 +474,57 @@ mod tests {
             &interests,
         );
         assert!(next.text.contains("report"), "{}", next.text);
+    }
+
+    #[test]
+    fn a_gift_fits_what_they_like_and_never_what_they_refuse() {
+        let catalogue = crate::model::gift::catalogue(&[]);
+        let interests = vec!["Loves wine".to_owned(), "Reads novels".to_owned()];
+        let fit = |prefs: &[&str], last: Option<&LastGesture>| {
+            let prefs: Vec<String> = prefs.iter().map(|p| p.to_string()).collect();
+            suggest_fitting(
+                RelationshipType::Customer,
+                false,
+                400,
+                last,
+                &interests,
+                &prefs,
+                &catalogue,
+            )
+        };
+        // Without a dislike, the first interest: wine, with its ideas.
+        let s = fit(&[], None);
+        assert_eq!(s.kind, GestureKind::Gift);
+        assert!(
+            s.text
+                .starts_with("A thoughtful gift around wine, such as: "),
+            "{}",
+            s.text
+        );
+        assert_eq!(s.ideas.len(), 2);
+        // "Teetotal": wine is no theme; books are, by their catalogue name.
+        let s = fit(&["Teetotal"], None);
+        assert!(s.text.contains("around books, such as: "), "{}", s.text);
+        assert!(s.ideas.iter().all(|i| !i.to_lowercase().contains("wine")));
+        assert_eq!(s.ruled_out, vec!["wine: they said \"Teetotal\""]);
+        assert!(s.more().is_some_and(|m| m.contains("Left out: wine")));
+        // Tickets next: an idea that is tickets comes first when there is one.
+        let s = fit(
+            &["Teetotal"],
+            Some(&last(GestureKind::Gift, "A thoughtful gift")),
+        );
+        assert_eq!(s.kind, GestureKind::Tickets);
+        // Something of value is not themed on gift ideas.
+        let v = suggest_fitting(
+            RelationshipType::Prospect,
+            false,
+            400,
+            None,
+            &interests,
+            &[],
+            &catalogue,
+        );
+        assert!(v.ideas.is_empty() && v.kind == GestureKind::Value);
     }
 
     #[test]

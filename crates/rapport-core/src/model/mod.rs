@@ -12,6 +12,7 @@ pub mod demo;
 pub mod duplicate;
 pub mod fact;
 pub mod gesture;
+pub mod gift;
 pub mod ids;
 pub mod import;
 pub mod interaction;

@@ -11,7 +11,7 @@ use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId,
 use crate::contact::RelationshipType;
 use crate::fact::{Fact, FactKind};
 use crate::ids::{ContactId, UserId};
-use crate::model::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest};
+use crate::model::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest_fitting};
 use crate::model::suggestion::{Suggestion as PromiseSuggestion, SuggestionId};
 
 crate::named::named_enum! {
@@ -96,6 +96,8 @@ pub struct GestureCandidate {
     pub last: Option<LastGesture>,
     /// What they are interested in, to shape the suggestion.
     pub interests: Vec<String>,
+    /// Their preferences: what they say no to is never suggested.
+    pub preferences: Vec<String>,
 }
 
 /// What the store gathers for one user's Today.
@@ -117,6 +119,8 @@ pub struct TodayData {
     /// Relationships due an appreciation gesture by the window's day, the most valuable
     /// first (at most [`GESTURES_SHOWN`]).
     pub gestures_due: Vec<GestureCandidate>,
+    /// The workspace's gift ideas in force (filled by the use case when gestures are due).
+    pub gift_catalogue: Vec<crate::model::gift::GiftIdea>,
     /// The user's gestures planned for the window's day.
     pub planned_gestures: Vec<(ContactRef, Gesture)>,
     /// Relationships past their cadence, the most valuable first.
@@ -399,7 +403,15 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         data.more_gestures_due + due_gestures.len().saturating_sub(GESTURES_SHOWN as usize) as u64;
     for g in due_gestures.into_iter().take(GESTURES_SHOWN as usize) {
         let known = days_between(day_of(g.created_at, tz), date);
-        let s = suggest(g.relationship, g.vip, known, g.last.as_ref(), &g.interests);
+        let s = suggest_fitting(
+            g.relationship,
+            g.vip,
+            known,
+            g.last.as_ref(),
+            &g.interests,
+            &g.preferences,
+            &data.gift_catalogue,
+        );
         let every = plural(i64::from(g.every_days), "day");
         let reason = match &g.last {
             Some(l) => format!(
@@ -731,6 +743,7 @@ mod tests {
             more_gestures_due: 0,
             more_going_cold: 2,
             gestures_due: vec![gesture_due(&ana, date(2026, 11, 20))],
+            gift_catalogue: crate::model::gift::catalogue(&[]),
             planned_gestures: Vec::new(),
             suggestions: vec![(
                 ana.clone(),
@@ -841,6 +854,7 @@ mod tests {
                 given_on: date(2026, 6, 1),
             }),
             interests: vec!["sailing".into()],
+            preferences: Vec::new(),
         }
     }
 

@@ -75,4 +75,20 @@ pub trait GestureStore: Send + Sync {
         audience: crate::gesture::Audience,
         days: Option<Option<u32>>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// The workspace's own gift ideas: added ones, and built-in ones it took out.
+    fn gift_ideas(
+        &self,
+        ws: &WorkspaceId,
+    ) -> impl Future<Output = StoreResult<Vec<crate::gift::StoredGiftIdea>>> + Send;
+
+    /// Adds, hides or removes ideas in one transaction: each (interest, idea, hidden) is
+    /// written (replacing the same idea, compared folded); each of `remove` is deleted.
+    fn change_gift_ideas(
+        &self,
+        ws: &WorkspaceId,
+        write: &[crate::gift::StoredGiftIdea],
+        remove: &[(String, String)],
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }

@@ -246,24 +246,30 @@ pub async fn appreciation_of<S: GestureStore + FactStore>(
         .until(today)
         .map(|s| i64::from(s.get_days()))
         .unwrap_or(0);
-    let interests: Vec<String> = store
-        .facts(ws, &contact.id)
-        .await?
-        .into_iter()
-        .filter(|f| f.kind == crate::fact::FactKind::Interest)
-        .map(|f| f.text)
-        .collect();
+    let facts = store.facts(ws, &contact.id).await?;
+    let of_kind = |k: crate::fact::FactKind| -> Vec<String> {
+        facts
+            .iter()
+            .filter(|f| f.kind == k)
+            .map(|f| f.text.clone())
+            .collect()
+    };
+    let interests = of_kind(crate::fact::FactKind::Interest);
+    let preferences = of_kind(crate::fact::FactKind::Preference);
+    let catalogue = crate::gift::catalogue(&store.gift_ideas(ws).await?);
     let last_brief = last.as_ref().map(|g| LastGesture {
         kind: g.kind,
         text: g.text.clone(),
         given_on: g.given_on,
     });
-    let suggestion = suggest(
+    let suggestion = suggest_fitting(
         contact.relationship,
         contact.vip,
         known,
         last_brief.as_ref(),
         &interests,
+        &preferences,
+        &catalogue,
     );
     Ok(Appreciation {
         last,

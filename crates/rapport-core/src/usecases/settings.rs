@@ -26,6 +26,10 @@ pub struct SettingsUpdate {
     pub my_address: Vec<String>,
     /// Addresses of the caller's to forget.
     pub forget_address: Vec<String>,
+    /// `INTEREST=IDEA` gift ideas to add to the workspace's catalogue (owner only).
+    pub gift_idea: Vec<String>,
+    /// `INTEREST=IDEA` gift ideas to take out (its own, or built-in ones; owner only).
+    pub no_gift_idea: Vec<String>,
 }
 
 impl SettingsUpdate {
@@ -35,6 +39,8 @@ impl SettingsUpdate {
             || self.promise_load_threshold.is_some()
             || !self.keep_in_touch.is_empty()
             || !self.appreciation.is_empty()
+            || !self.gift_idea.is_empty()
+            || !self.no_gift_idea.is_empty()
     }
 }
 
@@ -49,6 +55,8 @@ pub struct SettingsView {
     pub digest_at: Option<String>,
     /// The caller's addresses besides their account's email (a mail import's "me").
     pub my_addresses: Vec<String>,
+    /// The gift ideas in force, by interest: Rapport's own and the workspace's.
+    pub gift_ideas: Vec<crate::gift::GiftIdea>,
 }
 
 /// How many other addresses an account may have.
@@ -92,8 +100,73 @@ pub async fn view<S: AccountStore + GestureStore>(
         my_addresses: store.my_addresses(&actor.user.id).await?,
         keep_in_touch: crate::touch::rules(&actor.workspace.touch_rules),
         appreciation: crate::gesture::rules(store, actor).await?,
+        gift_ideas: crate::gift::catalogue(&store.gift_ideas(&actor.workspace.id).await?),
         workspace: actor.workspace.clone(),
     })
+}
+
+/// Gift-idea rows to write, and (interest, idea) rows to remove.
+type GiftChanges = (Vec<crate::gift::StoredGiftIdea>, Vec<(String, String)>);
+
+/// The rows a gift-idea change writes and removes, checked against the workspace's own
+/// rows: an idea added that is a built-in one taken out puts it back; one taken out is
+/// removed if the workspace's own, hidden if built-in, refused if in neither.
+fn gift_changes(
+    own: &[crate::gift::StoredGiftIdea],
+    add: &[String],
+    take_out: &[String],
+) -> Result<GiftChanges> {
+    use crate::gift::{MAX_OWN_IDEAS, StoredGiftIdea, is_builtin, parse_gift_idea};
+    use crate::search::fold;
+    let mut write = Vec::new();
+    let mut remove = Vec::new();
+    let is_own = |i: &str, idea: &str| {
+        own.iter()
+            .any(|o| !o.hidden && o.interest == i && fold(&o.idea) == fold(idea))
+    };
+    for a in add {
+        let (interest, idea) = parse_gift_idea(a)?;
+        if is_builtin(&interest, &idea) {
+            // Back in force (it may have been taken out).
+            remove.push((interest, idea));
+        } else if !is_own(&interest, &idea) {
+            write.push(StoredGiftIdea {
+                interest,
+                idea,
+                hidden: false,
+            });
+        }
+    }
+    for t in take_out {
+        let (interest, idea) =
+            parse_gift_idea(t).map_err(|e| Invalid::new("no_gift_idea", e.message))?;
+        if is_own(&interest, &idea) {
+            remove.push((interest, idea));
+        } else if is_builtin(&interest, &idea) {
+            write.push(StoredGiftIdea {
+                interest,
+                idea,
+                hidden: true,
+            });
+        } else {
+            return Err(Invalid::new(
+                "no_gift_idea",
+                format!(
+                    "there is no gift idea {idea:?} for {interest} (rapport settings lists them)"
+                ),
+            )
+            .into());
+        }
+    }
+    let added = write.iter().filter(|w| !w.hidden).count();
+    if own.iter().filter(|o| !o.hidden).count() + added > MAX_OWN_IDEAS {
+        return Err(Invalid::new(
+            "gift_idea",
+            format!("a workspace keeps at most {MAX_OWN_IDEAS} gift ideas of its own"),
+        )
+        .into());
+    }
+    Ok((write, remove))
 }
 
 /// Applies a settings change: every value is checked (and the owner rule applied) before
@@ -127,6 +200,12 @@ where
         list.iter()
             .map(|a| crate::account::clean_email(a).map_err(|e| Invalid::new(f, e.message).into()))
             .collect()
+    };
+    let gifts = if update.gift_idea.is_empty() && update.no_gift_idea.is_empty() {
+        None
+    } else {
+        let own = store.gift_ideas(&actor.workspace.id).await?;
+        Some(gift_changes(&own, &update.gift_idea, &update.no_gift_idea)?)
     };
     let add = field("my_address", &update.my_address)?;
     let forget = field("forget_address", &update.forget_address)?;
@@ -167,6 +246,11 @@ where
     }
     if let Some(at) = digest {
         store.set_digest(actor, at.as_deref()).await?;
+    }
+    if let Some((write, remove)) = gifts {
+        store
+            .change_gift_ideas(&actor.workspace.id, &write, &remove, jiff::Timestamp::now())
+            .await?;
     }
     if !add.is_empty() || !forget.is_empty() {
         store

@@ -6,7 +6,9 @@ use jiff::civil::Date;
 use crate::model::today::*;
 
 /// Today for the acting user, now.
-pub async fn today_for<S: crate::ports::TodayStore + crate::ports::LedgerStore>(
+pub async fn today_for<
+    S: crate::ports::TodayStore + crate::ports::LedgerStore + crate::ports::GestureStore,
+>(
     store: &S,
     actor: &crate::workspace::Actor,
     now: Timestamp,
@@ -28,7 +30,7 @@ pub async fn today_for<S: crate::ports::TodayStore + crate::ports::LedgerStore>(
         day_end: start(next)?,
         now,
     };
-    let data = store
+    let mut data = store
         .today_data(
             &actor.workspace.id,
             &actor.user.id,
@@ -37,6 +39,9 @@ pub async fn today_for<S: crate::ports::TodayStore + crate::ports::LedgerStore>(
             GOING_COLD_CANDIDATES,
         )
         .await?;
+    if !data.gestures_due.is_empty() {
+        data.gift_catalogue = crate::gift::catalogue(&store.gift_ideas(&actor.workspace.id).await?);
+    }
     let mut day = today(&data, &actor.user.id, now, &tz);
     day.notes
         .extend(crate::ledger::why_reminder(store, actor, now).await?);

@@ -45,6 +45,9 @@ pub(super) struct SettingsBody {
     /// The caller's addresses besides their account's email, to add and to forget.
     my_address: Option<Vec<String>>,
     forget_address: Option<Vec<String>>,
+    /// `INTEREST=IDEA` gift ideas to add to the workspace's catalogue, and to take out.
+    gift_idea: Option<Vec<String>>,
+    no_gift_idea: Option<Vec<String>>,
 }
 
 pub(super) async fn update_settings(
@@ -60,6 +63,8 @@ pub(super) async fn update_settings(
         digest_at: b.digest_at,
         my_address: b.my_address.unwrap_or_default(),
         forget_address: b.forget_address.unwrap_or_default(),
+        gift_idea: b.gift_idea.unwrap_or_default(),
+        no_gift_idea: b.no_gift_idea.unwrap_or_default(),
     };
     Ok(Json(settings::update(&state.db, &actor.0, &update).await?))
 }

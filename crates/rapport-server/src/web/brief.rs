@@ -83,6 +83,7 @@ pub(super) async fn brief(
         "Next: {} ({})",
         a.suggestion.text, a.suggestion.why
     ));
+    appreciation.extend(a.suggestion.more());
     let page = BriefPage {
         title: format!("Brief: {}", c.name),
         csrf: s.csrf.clone(),

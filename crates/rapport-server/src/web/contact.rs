@@ -268,7 +268,7 @@ pub(super) async fn contact_page_with(
         .collect();
     let a = &brief.appreciation;
     let appreciation = format!(
-        "{} Next: {} ({}).",
+        "{} Next: {} ({}).{}",
         match (&a.last, a.next_due) {
             (Some(g), Some(d)) =>
                 format!("Last gesture {} ({}); next due {d}.", g.given_on, g.text),
@@ -277,7 +277,11 @@ pub(super) async fn contact_page_with(
             (None, None) => "No gestures planned for this kind of relationship.".to_owned(),
         },
         a.suggestion.text,
-        a.suggestion.why
+        a.suggestion.why,
+        a.suggestion
+            .more()
+            .map(|m| format!(" {m}"))
+            .unwrap_or_default()
     );
     let mut given =
         rapport_core::gesture::list(&state.db, &s.actor, Some(c.id.as_str()), None, 21).await?;

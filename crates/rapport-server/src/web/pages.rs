@@ -70,5 +70,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings/digest", post(set_digest))
         .route("/settings/addresses", post(add_my_address))
         .route("/settings/addresses/forget", post(forget_my_address))
+        .route("/settings/gift-ideas", post(add_gift_idea))
+        .route("/settings/gift-ideas/remove", post(remove_gift_idea))
         .route("/settings/tokens/{id}/revoke", post(revoke_token))
 }

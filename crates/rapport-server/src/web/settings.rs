@@ -22,6 +22,8 @@ pub(super) struct SettingsPage {
     /// The account's email, and its other addresses (what a mail import counts as me).
     account_email: String,
     my_addresses: Vec<String>,
+    /// The gift ideas in force, by interest.
+    gift_ideas: Vec<(String, Vec<IdeaRow>)>,
     /// (the typed name, the name a person reads)
     audiences: Vec<(&'static str, &'static str)>,
     members: Vec<String>,
@@ -104,6 +106,19 @@ pub(super) async fn settings_page(
         .collect();
     let digest_at = state.db.digest_at(&s.actor).await?.unwrap_or_default();
     let my_addresses = state.db.my_addresses(&s.actor.user.id).await?;
+    let mut gift_ideas: Vec<(String, Vec<IdeaRow>)> = Vec::new();
+    let in_force = rapport_core::usecases::settings::view(&state.db, &s.actor).await?;
+    for g in in_force.gift_ideas {
+        let entry = (
+            g.idea.clone(),
+            format!("{}={}", g.interest, g.idea),
+            g.builtin,
+        );
+        match gift_ideas.last_mut() {
+            Some((interest, ideas)) if *interest == g.interest => ideas.push(entry),
+            _ => gift_ideas.push((g.interest, vec![entry])),
+        }
+    }
     let all_members = state.db.members(&s.actor.workspace.id).await?;
     let who = |m: &rapport_core::account::Member| {
         (
@@ -174,6 +189,7 @@ pub(super) async fn settings_page(
         digest_at,
         account_email: s.actor.user.email.clone().unwrap_or_default(),
         my_addresses,
+        gift_ideas,
         audiences: rapport_core::gesture::Audience::all()
             .into_iter()
             .map(|a| (a.as_str(), a.label()))
@@ -479,6 +495,52 @@ pub(super) async fn add_my_address(
 ) -> Response {
     let update = SettingsUpdate {
         my_address: vec![f.address],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
+}
+
+/// One gift idea on the page: (idea, `INTEREST=IDEA` to take it out, built in).
+type IdeaRow = (String, String, bool);
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GiftIdeaForm {
+    /// `INTEREST=IDEA`, or the interest and the idea in two fields.
+    #[serde(default)]
+    idea: String,
+    #[serde(default)]
+    interest: String,
+}
+
+impl GiftIdeaForm {
+    fn assignment(self) -> String {
+        if self.interest.trim().is_empty() {
+            self.idea
+        } else {
+            format!("{}={}", self.interest, self.idea)
+        }
+    }
+}
+
+/// A gift idea for an interest, added to the workspace's catalogue.
+pub(super) async fn add_gift_idea(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<GiftIdeaForm>,
+) -> Response {
+    let update = SettingsUpdate {
+        gift_idea: vec![f.assignment()],
+        ..Default::default()
+    };
+    change(&state, &s, update).await
+}
+
+/// A gift idea taken out of the catalogue.
+pub(super) async fn remove_gift_idea(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<GiftIdeaForm>,
+) -> Response {
+    let update = SettingsUpdate {
+        no_gift_idea: vec![f.assignment()],
         ..Default::default()
     };
     change(&state, &s, update).await

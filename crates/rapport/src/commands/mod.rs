@@ -204,6 +204,8 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
         digest_at: a.digest_at,
         my_address: a.my_address,
         forget_address: a.forget_address,
+        gift_idea: a.gift_idea,
+        no_gift_idea: a.no_gift_idea,
     };
     let view = if update == SettingsUpdate::default() {
         settings::view(&ctx.db, &ctx.actor).await?
@@ -254,6 +256,18 @@ async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<
             .map_or_else(|| "no gestures".to_owned(), |d| format!("every {d} days"));
         let custom = if r.custom { "" } else { " (default)" };
         println!("    {:<14} {every}{custom}", r.audience.label());
+    }
+    println!("  gift ideas, by interest (* the workspace's own):");
+    let mut at = 0;
+    while at < view.gift_ideas.len() {
+        let interest = &view.gift_ideas[at].interest;
+        let ideas: Vec<String> = view.gift_ideas[at..]
+            .iter()
+            .take_while(|g| &g.interest == interest)
+            .map(|g| format!("{}{}", g.idea, if g.builtin { "" } else { " *" }))
+            .collect();
+        at += ideas.len();
+        println!("    {interest:<14} {}", ideas.join("; "));
     }
     Ok(())
 }
