@@ -48,12 +48,15 @@ pub enum Field {
     Met,
     /// When we met.
     MetOn,
+    /// Who introduced us, by name: kept in a note (a name in a file is not matched to a
+    /// contact; `rapport referral` records the introduction).
+    IntroducedBy,
     Ignore,
 }
 
 impl Field {
     /// The names `--map` accepts.
-    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, position, url, met, met_on, ignore";
+    pub const NAMES: &'static str = "name, first_name, middle_name, last_name, organisation, email, phone, tags, type, vip, birthday, anniversary, note, position, url, met, met_on, introduced_by, ignore";
 
     pub fn parse(s: &str) -> Result<Field, String> {
         Ok(
@@ -80,6 +83,7 @@ impl Field {
                 "url" | "website" | "profile" => Field::Url,
                 "met" | "where_we_met" | "met_at" => Field::Met,
                 "met_on" | "when_we_met" => Field::MetOn,
+                "introduced_by" => Field::IntroducedBy,
                 "ignore" | "skip" => Field::Ignore,
                 other => return Err(format!("{other:?} is not a field ({})", Field::NAMES)),
             },
@@ -132,9 +136,7 @@ pub fn known_column(header: &str) -> Option<Field> {
         "connected on" => Field::ConnectedOn,
         "met" | "where we met" | "met at" => Field::Met,
         "met_on" | "met on" | "when we met" => Field::MetOn,
-        // Rapport's own export names the introducer; introductions are recorded with
-        // `rapport referral`, not read from a file.
-        "introduced_by" | "introduced by" => Field::Ignore,
+        "introduced_by" | "introduced by" => Field::IntroducedBy,
         _ => return None,
     })
 }
@@ -605,6 +607,7 @@ fn card_of(columns: &[Column], record: &::csv::ByteRecord) -> Result<Card, Strin
                     .push(format!("Met on LinkedIn: connected on {value}")),
             },
             Field::Met => c.met = Some(value),
+            Field::IntroducedBy => c.introduced_by = Some(value),
             Field::MetOn => match crate::vcard::met_date(&value) {
                 Some(d) => c.met_on = Some(d),
                 None => c.unreadable.push((col.header.clone(), value)),

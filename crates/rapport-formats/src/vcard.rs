@@ -39,6 +39,9 @@ pub struct Card {
     pub met: Option<String>,
     /// When we met (`X-RAPPORT-MET-ON`, LinkedIn's "Connected On", a `met_on` column).
     pub met_on: Option<jiff::civil::Date>,
+    /// Who introduced us, by name (`X-RAPPORT-INTRODUCED-BY`, an `introduced_by` column):
+    /// kept in a note, since a name in a file is not matched to a contact.
+    pub introduced_by: Option<String>,
     /// What was read but not kept as it claims to be, and why (an impossible BDAY, an
     /// email that is not one...): the card is imported with it in a note, and the import
     /// report names it.
@@ -506,6 +509,11 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
                     .map(|t| t.trim().to_owned())
                     .filter(|t| !t.is_empty());
             }
+            VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-INTRODUCED-BY") => {
+                c.introduced_by = first_text(e)
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty());
+            }
             VCardProperty::Other(name) if name.eq_ignore_ascii_case("X-RAPPORT-MET-ON") => {
                 if let Some(t) = first_text(e) {
                     match met_date(&t) {
@@ -522,10 +530,13 @@ pub fn card_of(v: &VCard) -> Result<Card, String> {
             _ => {}
         }
     }
-    // A card Rapport wrote says where we met twice: in its own properties, and in a note
-    // line for other applications. The note is not kept twice.
-    if c.met.is_some() || c.met_on.is_some() {
-        c.notes.retain(|n| !n.starts_with(MET_NOTE));
+    // A card Rapport wrote says where we met twice: in its own properties, and in the note
+    // line it wrote for other applications. That note is not kept twice; any other is.
+    if let Some(phrase) =
+        rapport_core::contact::met_phrase(c.met.as_deref(), c.met_on, c.introduced_by.as_deref())
+    {
+        let ours = format!("{MET_NOTE}{phrase}");
+        c.notes.retain(|n| n.trim() != ours);
     }
     c.name = match full_name
         .or(structured)
@@ -673,6 +684,11 @@ impl Card {
             }
             self.organisation = (!o.is_empty()).then_some(o);
         }
+        // Who introduced us, by name, is kept in a note: a name in a file is not matched to
+        // a contact (`rapport referral` records the introduction).
+        if let Some(by) = self.introduced_by.take() {
+            notes_to_add.push(format!("Introduced by {by}"));
+        }
         if let Some(met) = self.met.take() {
             let mut m = clean(&met);
             if m.chars().count() > MAX_FIELD_CHARS {
@@ -688,9 +704,10 @@ impl Card {
         let latest = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(14))
             .to_zoned_datetime(jiff::tz::TimeZone::UTC)
             .date();
-        if let Some(d) = self.met_on.filter(|d| *d > latest) {
-            self.warnings
-                .push(format!("met on {d} is in the future: kept in a note"));
+        if let Some(d) = self.met_on.filter(|d| *d > latest || d.year() < 1900) {
+            self.warnings.push(format!(
+                "met on {d} is in the future or before 1900: kept in a note"
+            ));
             notes_to_add.push(format!("Met on: {d}"));
             self.met_on = None;
         }
@@ -862,13 +879,14 @@ pub fn met_date(text: &str) -> Option<jiff::civil::Date> {
 }
 
 /// Writes a contact (with its birthday, anniversary and notes among `facts`) as one card.
-/// `met`, for an export, is where we met in words (`Contact::met_phrase`): written as a note
-/// line other applications show, with Rapport's own properties to read it back.
+/// `met`, for an export, is where we met in words (`Contact::met_phrase`) and who introduced
+/// us: written as a note line other applications show, with Rapport's own properties to read
+/// it back.
 pub fn write_card(
     contact: &Contact,
     facts: &[Fact],
     version: Version,
-    met: Option<&str>,
+    met: Option<(&str, Option<&str>)>,
     out: &mut String,
 ) {
     let mut entries = vec![entry(VCardProperty::Fn, contact.name.clone())];
@@ -911,7 +929,7 @@ pub fn write_card(
             entries.push(entry(VCardProperty::Note, f.text.clone()));
         }
     }
-    if let Some(m) = met {
+    if let Some((m, introduced_by)) = met {
         entries.push(entry(VCardProperty::Note, format!("{MET_NOTE}{m}")));
         if let Some(place) = &contact.met {
             entries.push(entry(
@@ -923,6 +941,12 @@ pub fn write_card(
             entries.push(entry(
                 VCardProperty::Other("X-RAPPORT-MET-ON".into()),
                 d.to_string(),
+            ));
+        }
+        if let Some(by) = introduced_by {
+            entries.push(entry(
+                VCardProperty::Other("X-RAPPORT-INTRODUCED-BY".into()),
+                by,
             ));
         }
     }

@@ -580,7 +580,8 @@ pub async fn export<W: Write, P: FnMut(u64)>(
                 ExportFormat::Vcard(version) => {
                     card.clear();
                     let met = c.met_phrase(introducer);
-                    vcard::write_card(c, these, version, met.as_deref(), &mut card);
+                    let met = met.as_deref().map(|m| (m, introducer));
+                    vcard::write_card(c, these, version, met, &mut card);
                     buf.extend_from_slice(card.as_bytes());
                 }
                 ExportFormat::Csv => rapport_formats::csv::write_record(

@@ -1820,7 +1820,7 @@ async fn files_in_and_out_over_the_api(db: &Db) {
     let c = api(addr, &tok, "GET", "/api/v1/export/csv", None).await;
     assert_eq!(c.header("content-type"), Some("text/csv; charset=utf-8"));
     assert!(c.body.starts_with(
-        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes\r\n"
+        "name,organisation,type,vip,emails,phones,tags,birthday,anniversary,notes,met,met_on,introduced_by\r\n"
     ));
     assert!(
         c.body.contains("Kenji,,customer,no,,'+81 3 1234 5678"),
@@ -2394,10 +2394,17 @@ async fn where_we_met_over_the_api(db: &Db) {
         json!({"name": "Cy", "introduced_by": zed}),
         json!({"name": "Cy", "met_on": "2025-02-30"}),
         json!({"name": "Cy", "met_on": "2999-01-01"}),
+        json!({"name": "Cy", "met_on": "20240101"}),
+        json!({"name": "Cy", "met_on": "-009999-01-01"}),
+        json!({"name": "Cy", "introduced_by": "x".repeat(100_000)}),
         json!({"name": "Cy", "met": "a\u{0}b"}),
     ] {
         let r = api(addr, &ta, "POST", "/api/v1/contacts", Some(body.clone())).await;
-        assert_eq!(r.status, 422, "{body}: {}", r.body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert!(
+            r.body.len() < 1000,
+            "the error does not echo the input whole"
+        );
     }
     let all = api(addr, &ta, "GET", "/api/v1/contacts", None).await;
     assert_eq!(

@@ -411,6 +411,21 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
         warned.contains("Met: introduced by Élodie Martin"),
         "{warned}"
     );
+    // An introducer that names several contacts: the form comes back as typed, naming them.
+    let namesake = b.post("/contacts", &[("name", "Élodie Dupont")]).await;
+    assert_eq!(namesake.status, 303);
+    let which = b
+        .post(
+            "/contacts",
+            &[("name", "Hugo Petit"), ("introduced_by", "Élodie")],
+        )
+        .await;
+    assert_eq!(which.status, 422, "{}", which.body);
+    assert!(
+        which.body.contains("value=\"Hugo Petit\"") && which.body.contains("Élodie Dupont"),
+        "{}",
+        which.body
+    );
     // Introduced once: the edit form says by whom and offers no other.
     let dup_path = location(&dup);
     let dup_path = dup_path.split('?').next().expect("path");

@@ -85,7 +85,7 @@ macro_rules! insert_contacts_in {
             .enumerate()
             .map(|(i, c)| (c, appreciation.get(i).copied().unwrap_or_default()))
             .collect();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in rows.chunks($crate::contacts::CHUNK) {
             let mut qb = sqlx::QueryBuilder::new(format!(
                 "{} INTO contacts (workspace_id, id, name, name_folded, organisation, relationship, \
                  vip, owner_id, cadence_days, search_text, created_at, updated_at, archived_at, \

@@ -32,6 +32,37 @@ impl ReferralStore for Db {
         Ok(())
     }
 
+    async fn save_introduced(
+        &self,
+        ws: &WorkspaceId,
+        contact: &rapport_core::contact::Contact,
+        new: bool,
+        referrer: &ContactId,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let one = std::slice::from_ref(contact);
+        in_write_tx!(self, |tx| {
+            if new {
+                crate::contacts::insert_contacts_in!(tx, ws, one, &[]);
+                crate::gestures::refresh_contact_in!(tx, ws.as_str(), contact.id.as_str());
+            } else {
+                crate::contacts::update_contact_in!(tx, ws, contact);
+            }
+            sqlx::query(
+                "INSERT INTO referrals (workspace_id, referred_id, referrer_id, created_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ws.as_str())
+            .bind(contact.id.as_str())
+            .bind(referrer.as_str())
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        });
+        Ok(())
+    }
+
     async fn advocates(&self, ws: &WorkspaceId) -> StoreResult<Vec<Advocate>> {
         let rows: Vec<(String, String, i64, i64)> = with_pool!(self, |pool| {
             sqlx::query_as(

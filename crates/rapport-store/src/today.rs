@@ -118,7 +118,7 @@ impl TodayStore for Db {
              (SELECT CAST(COALESCE(SUM(d.value_cents), 0) AS BIGINT) FROM deals d WHERE d.workspace_id = c.workspace_id \
               AND d.contact_id = c.id AND d.closed_at IS NULL) AS open_deal_cents FROM contacts c \
              LEFT JOIN trust_scores t ON t.workspace_id = c.workspace_id AND t.contact_id = c.id \
-             AND t.direction = 'theirs' \
+             AND t.direction = 'theirs' AND t.model_version = $5 AND t.half_life_days = $6 \
              WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
              AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3 \
              ORDER BY c.value_tier DESC, c.touch_due_at LIMIT $4";
@@ -257,11 +257,15 @@ impl TodayStore for Db {
                     dates_total += n;
                 }
             }
+            // A score stored under another model or half-life (not yet rescored) is not
+            // read as this model's.
             let cold = sqlx::query_as(cold_sql)
                 .bind(ws.as_str())
                 .bind(user.as_str())
                 .bind(w.now.as_microsecond())
                 .bind(i64::from(cold_limit))
+                .bind(rapport_core::trust::MODEL_VERSION)
+                .bind(crate::ledger::half_life(params))
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;

@@ -408,6 +408,35 @@ async fn referrals_rank_advocates(db: &Db) {
         .collect();
     // Ana and Bea each brought one customer (a past customer counts); Dora brought Ana.
     assert_eq!(rows, vec![("Ana", 2, 1), ("Bea", 2, 1), ("Dora", 1, 1)]);
+    // A change saved with an introduction is one transaction: Carl already has an introducer,
+    // so the edit that would give him a second writes nothing, not even its other fields.
+    use rapport_core::ports::{ContactStore, ReferralStore};
+    let carl = service::resolve_contact(db, &a, "carl")
+        .await
+        .expect("carl");
+    let ana = service::resolve_contact(db, &a, "ana").await.expect("ana");
+    let mut edited = carl.clone();
+    edited.met = Some("A race we both ran".into());
+    assert!(matches!(
+        db.save_introduced(&a.workspace.id, &edited, false, &ana.id, now())
+            .await
+            .map_err(Error::from),
+        Err(Error::Conflict(_))
+    ));
+    let stored = db
+        .contact(&a.workspace.id, &carl.id)
+        .await
+        .expect("read")
+        .expect("carl");
+    assert_eq!(stored.met, None, "the refused change wrote nothing");
+    // Adding a contact with an introducer writes both, or neither.
+    let gil = NewContact {
+        name: "Gil".into(),
+        introduced_by: Some("ana".into()),
+        ..NewContact::default()
+    };
+    let added = service::add_contact(db, &a, gil, now()).await.expect("gil");
+    assert_eq!(added.introduced_by.map(|i| i.name).as_deref(), Some("Ana"));
     let b = db
         .create_workspace("Other", "Other owner", "UTC", now())
         .await

@@ -774,7 +774,7 @@ pub struct ContactAddArgs {
     /// Where we met ("Web Summit 2025", "LinkedIn").
     #[arg(long, value_name = "TEXT")]
     pub met: Option<String>,
-    /// When we met (a date: 2025-11-12, yesterday, 3 days ago...).
+    /// When we met (a date: 2025-11-12, yesterday, -3w...).
     #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     pub met_on: Option<String>,
     /// Who introduced us: a contact's id or name (the introduction `rapport referral` records).

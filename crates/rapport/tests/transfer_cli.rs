@@ -825,6 +825,14 @@ fn where_we_met_and_who_introduced_us(b: &Book) {
     assert_eq!(b.names(&[]), vec!["Ana Lima", "Bo Chen"], "nothing added");
     assert_eq!(b.json(&["advocates"])[0]["referred"], 1);
 
+    b.ok(&[
+        "fact",
+        "add",
+        "bo",
+        "--kind",
+        "note",
+        "Met: his sister at the bar",
+    ]);
     // Exported as a note line other applications show, and read back whole.
     let vcf = b.dir.path().join("met.vcf").display().to_string();
     b.ok(&["export", "vcard", &vcf]);
@@ -840,10 +848,20 @@ fn where_we_met_and_who_introduced_us(b: &Book) {
         (back["met"].as_str(), back["met_on"].as_str()),
         (Some("Web Summit 2025"), Some("2025-11-12"))
     );
+    // The note line Rapport wrote is not kept twice; who introduced us is kept in a note (a
+    // name in a file is not matched to a contact); a note of the user's that starts the
+    // same way is kept.
+    let mut notes: Vec<&str> = back["facts"]
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter_map(|f| f["text"].as_str())
+        .collect();
+    notes.sort();
     assert_eq!(
-        back["facts"],
-        serde_json::json!([]),
-        "the note line is not kept twice"
+        notes,
+        vec!["Introduced by Ana Lima", "Met: his sister at the bar"],
+        "{back}"
     );
     let csv = b.dir.path().join("met.csv").display().to_string();
     b.ok(&["export", "csv", &csv]);
@@ -862,6 +880,10 @@ fn where_we_met_and_who_introduced_us(b: &Book) {
     third.ok(&["import", "csv", &csv]);
     let back = third.json(&["contact", "show", "bo"]);
     assert_eq!(back["met_on"], "2025-11-12", "{back}");
+    assert!(
+        back["facts"].to_string().contains("Introduced by Ana Lima"),
+        "{back}"
+    );
 
     // Changed and forgotten.
     let edited = b.json(&[

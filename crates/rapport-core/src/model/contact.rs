@@ -371,12 +371,16 @@ pub(crate) fn clean_met(met: Option<&str>) -> Result<Option<String>, Invalid> {
     }
 }
 
-/// When we met cannot be after `today` (the workspace's day).
+/// When we met cannot be after `today` (the workspace's day), nor before 1900.
 pub fn check_met_on(met_on: Option<Date>, today: Date) -> Result<(), Invalid> {
     match met_on {
         Some(d) if d > today => Err(Invalid::new(
             "met_on",
             format!("met on {d} is in the future (today is {today})"),
+        )),
+        Some(d) if d.year() < 1900 => Err(Invalid::new(
+            "met_on",
+            format!("met on {d}: a day we met is in 1900 or later"),
         )),
         _ => Ok(()),
     }

@@ -266,12 +266,8 @@ pub fn plan(
         merged.cadence = other.cadence;
         taken.push("the keep-in-touch cadence".to_owned());
     }
-    if keep.met.is_none()
-        && keep.met_on.is_none()
-        && (other.met.is_some() || other.met_on.is_some())
-    {
-        merged.met = other.met.clone();
-        merged.met_on = other.met_on;
+    // `import::merge` took where or when we met where `keep` did not say.
+    if merged.met != keep.met || merged.met_on != keep.met_on {
         taken.push("where we met".to_owned());
     }
     merged.created_at = keep.created_at.min(other.created_at);

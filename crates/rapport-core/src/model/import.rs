@@ -90,8 +90,10 @@ pub fn merge(
     if into.organisation.is_none() {
         into.organisation = incoming.organisation.clone();
     }
-    if into.met.is_none() && into.met_on.is_none() {
+    if into.met.is_none() {
         into.met = incoming.met.clone();
+    }
+    if into.met_on.is_none() {
         into.met_on = incoming.met_on;
     }
     into.vip |= incoming.vip;

@@ -18,6 +18,18 @@ pub trait ReferralStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// Saves `contact` (inserted when `new`, else updated) and records that `referrer`
+    /// introduced them, in one transaction: `Conflict` (and nothing written) if they
+    /// already have an introducer.
+    fn save_introduced(
+        &self,
+        ws: &WorkspaceId,
+        contact: &crate::contact::Contact,
+        new: bool,
+        referrer: &ContactId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// Everyone who introduced someone, ranked by introductions that became customers, then
     /// by introductions.
     fn advocates(

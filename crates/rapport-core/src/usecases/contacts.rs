@@ -226,6 +226,16 @@ async fn introducer_of<S: ContactStore>(
         return Ok(None);
     };
     crate::commitment::refuse_nul("introduced_by", r)?;
+    if r.chars().count() > crate::contact::MAX_FIELD_CHARS {
+        return Err(Invalid::new(
+            "introduced_by",
+            format!(
+                "introduced by: a contact's id or name is at most {} characters",
+                crate::contact::MAX_FIELD_CHARS
+            ),
+        )
+        .into());
+    }
     let found = match resolve_contact(store, actor, r).await {
         Err(Error::NotFound(m)) => {
             return Err(Invalid::new("introduced_by", format!("introduced by: {m}")).into());
@@ -286,11 +296,14 @@ pub async fn add_contact<S: ContactStore + ReferralStore>(
             .contacts_with_handles(&actor.workspace.id, &keys)
             .await?
     };
-    store.insert_contact(&actor.workspace.id, &contact).await?;
-    if let Some(i) = &introducer {
-        store
-            .insert_referral(&actor.workspace.id, &i.id, &contact.id, now)
-            .await?;
+    match &introducer {
+        // The contact and its introduction, in one transaction.
+        Some(i) => {
+            store
+                .save_introduced(&actor.workspace.id, &contact, true, &i.id, now)
+                .await?
+        }
+        None => store.insert_contact(&actor.workspace.id, &contact).await?,
     }
     let mut same_as: Vec<SameAs> = Vec::new();
     for (handle, id, name) in found {
@@ -360,17 +373,18 @@ pub async fn edit_contact<S: ContactStore + ReferralStore>(
         )));
     }
     let updated = changes.apply(&current, now)?;
-    store.update_contact(&actor.workspace.id, &updated).await?;
-    if let Some(i) = &introducer {
-        store
-            .insert_referral(&actor.workspace.id, &i.id, &updated.id, now)
+    match &introducer {
+        // The change and the introduction, in one transaction: a conflict writes neither.
+        Some(i) => store
+            .save_introduced(&actor.workspace.id, &updated, false, &i.id, now)
             .await
             .map_err(|e| match Error::from(e) {
                 Error::Conflict(_) => {
                     Error::Conflict(format!("{} already has an introducer", updated.name))
                 }
                 other => other,
-            })?;
+            })?,
+        None => store.update_contact(&actor.workspace.id, &updated).await?,
     }
     Ok(updated)
 }

@@ -86,9 +86,26 @@ pub(super) fn met_on(
     text: Option<&str>,
 ) -> Result<Option<jiff::civil::Date>, rapport_core::Invalid> {
     text.map(|t| {
-        t.trim().parse::<jiff::civil::Date>().map_err(|_| {
+        let bad = || {
             rapport_core::Invalid::new("met_on", format!("met_on {t:?} is not a date (YYYY-MM-DD)"))
-        })
+        };
+        // Exactly YYYY-MM-DD, as the document says (jiff also takes 20240101 and times).
+        let shaped = t.len() == 10
+            && t.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !shaped {
+            return Err(bad());
+        }
+        let d = t.parse::<jiff::civil::Date>().map_err(|_| bad())?;
+        if d.year() < 1 {
+            return Err(bad());
+        }
+        Ok(d)
     })
     .transpose()
 }

@@ -319,11 +319,15 @@ pub(super) async fn edit_contact(
     .await;
     match done {
         Ok(_) => redirect(&format!("/contacts/{}", c.id)),
-        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
-            let status = if matches!(e, rapport_core::Error::Invalid(_)) {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
+        Err(
+            e @ (rapport_core::Error::Invalid(_)
+            | rapport_core::Error::Conflict(_)
+            | rapport_core::Error::Ambiguous { .. }),
+        ) => {
+            let status = if matches!(e, rapport_core::Error::Conflict(_)) {
                 StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
             };
             let mut r = edit_page(&s, &c, introducer, Some(&f), Some(e.to_string()));
             *r.status_mut() = status;

@@ -251,7 +251,13 @@ pub(super) async fn add_contact(
             )),
             None => redirect(&format!("/contacts/{}", added.contact.id)),
         },
-        Err(e @ (rapport_core::Error::Invalid(_) | rapport_core::Error::Conflict(_))) => {
+        // Refused, or an introducer typed that names several contacts: the form comes back
+        // as typed, with why (and the candidates).
+        Err(
+            e @ (rapport_core::Error::Invalid(_)
+            | rapport_core::Error::Conflict(_)
+            | rapport_core::Error::Ambiguous { .. }),
+        ) => {
             let mut page = contacts_page(
                 &state,
                 &s,
