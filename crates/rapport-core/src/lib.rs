@@ -71,6 +71,18 @@ pub mod deal {
 }
 
 /// Appreciation: gestures, audiences, suggestions, and their use cases.
+/// What customers tell us: recurring themes of what contacts said and asked for.
+pub mod insight {
+    pub use crate::model::insight::*;
+    pub use crate::usecases::insights::*;
+}
+
+/// Foresight: the chance an open commitment is kept on time.
+pub mod foresight {
+    pub use crate::model::foresight::*;
+    pub use crate::usecases::foresight::*;
+}
+
 pub mod gesture {
     pub use crate::model::gesture::*;
     pub use crate::usecases::appreciation::*;

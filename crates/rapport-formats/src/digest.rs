@@ -121,6 +121,8 @@ mod tests {
             suggestion: None,
             suggestion_id: None,
             direction: None,
+            forecast: None,
+            forecast_reason: None,
         }
     }
 

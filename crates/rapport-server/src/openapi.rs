@@ -440,7 +440,33 @@ fn schemas() -> Value {
                 "id": string(), "contact_id": string(),
                 "kind": {"type": "string", "enum": ["call", "meeting", "email", "visit", "message", "other"]},
                 "occurred_at": string(), "summary": string(),
-                "they_said": nullable("string"), "i_said": nullable("string"), "created_at": string()
+                "they_said": nullable("string"), "i_said": nullable("string"), "created_at": string(),
+                "topics": {"type": "array", "items": string(), "description": "Topics the user named: what Insights counts exactly"}
+            }
+        },
+        "Theme": {
+            "type": "object",
+            "required": ["theme", "contacts", "mentions", "who", "quotes", "named"],
+            "properties": {
+                "theme": string(),
+                "contacts": {"type": "integer", "description": "How many different contacts raised it"},
+                "mentions": {"type": "integer"},
+                "who": {"type": "array", "items": {"type": "array", "items": string(), "minItems": 2, "maxItems": 2}, "description": "The contacts who raised it: [id, name]"},
+                "quotes": {"type": "array", "maxItems": 2, "items": {"type": "object", "required": ["contact_name", "text", "at"],
+                    "properties": {"contact_name": string(), "text": string(), "at": string()}}},
+                "named": {"type": "boolean", "description": "A topic the user named when logging (counted exactly)"}
+            }
+        },
+        "Insights": {
+            "type": "object",
+            "required": ["since", "relationship", "themes", "requests", "more_themes", "more_requests", "said_read", "said_total", "requests_read", "requests_total"],
+            "properties": {
+                "since": string(), "relationship": nullable("string"),
+                "themes": {"type": "array", "items": r("Theme"), "description": "What contacts said, the most contacts first"},
+                "requests": {"type": "array", "items": r("Theme"), "description": "What contacts asked for (requests and their whys), grouped the same way"},
+                "more_themes": {"type": "integer"}, "more_requests": {"type": "integer"},
+                "said_read": {"type": "integer"}, "said_total": {"type": "integer"},
+                "requests_read": {"type": "integer"}, "requests_total": {"type": "integer"}
             }
         },
         "Commitment": {
@@ -456,6 +482,17 @@ fn schemas() -> Value {
                 "resolved_at": nullable("string"), "told_at": nullable("string"),
                 "created_at": string(), "updated_at": string()
             }
+        },
+        "ForecastCommitment": {
+            "allOf": [r("Commitment"), {
+                "type": "object",
+                "required": ["forecast", "forecast_reason"],
+                "properties": {
+                    "forecast": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                        "description": "The chance an open commitment is kept on time, from its promiser's history at that size with the workspace's as the prior; null when nothing is known yet, and for resolved commitments"},
+                    "forecast_reason": {"type": ["string", "null"], "description": "Why, in words (open commitments)"}
+                }
+            }]
         },
         "HistoryEntry": {
             "type": "object",
@@ -563,7 +600,9 @@ fn schemas() -> Value {
                 "due": nullable("string"), "reason": string(),
                 "commitment_id": string(), "request_id": string(), "reminder": string(),
                 "suggestion": {"type": "object"}, "gesture_id": string(),
-                "suggestion_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]}
+                "suggestion_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]},
+                "forecast": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "For a commitment: the chance it is kept on time (null when nothing is known yet)"},
+                "forecast_reason": {"type": "string", "description": "For a commitment: why, in words"}
             }
         },
         "Today": {
@@ -750,7 +789,8 @@ pub fn document() -> Value {
             "post": op("logInteraction", "Log an interaction (or plan one)", vec![contact()],
                 Some(body(&["summary"], json!({
                     "kind": one_of(&["call", "meeting", "email", "visit", "message", "other"]), "summary": text(), "at": string(),
-                    "they_said": nullable("string"), "i_said": nullable("string")
+                    "they_said": nullable("string"), "i_said": nullable("string"),
+                    "topics": {"type": "array", "items": string(), "maxItems": 10, "description": "Topics it was about (\"price\"): Insights counts them exactly"}
                 }))), "201", Some(r("Interaction")))
         },
         "/contacts/{id}/trust": {"get": op("trust", "Both trust directions, explained", vec![contact()], None, "200", Some(r("Trust")))},
@@ -778,14 +818,14 @@ pub fn document() -> Value {
                      query("direction", json!({"type": "string", "enum": ["mine", "theirs"]}), "mine or theirs"),
                      boolean_query("open", "Open ones only"), limit(1000),
                      query("cursor", string(), "next_cursor of the previous page")],
-                None, "200", Some(page_of(r("Commitment")))),
+                None, "200", Some(page_of(r("ForecastCommitment")))),
             "post": op("createCommitment", "Record a promise, mine or theirs", vec![],
                 Some(body(&["contact_id", "direction", "text", "due"], json!({
                     "contact_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]},
                     "text": text(), "due": string(), "size": one_of(&["token", "normal", "major"]), "anyway": {"type": "boolean"}
                 }))), "201", Some(r("Commitment")))
         },
-        "/commitments/{id}": {"get": op("getCommitment", "One commitment", vec![commitment()], None, "200", Some(r("Commitment")))},
+        "/commitments/{id}": {"get": op("getCommitment", "One commitment", vec![commitment()], None, "200", Some(r("ForecastCommitment")))},
         "/commitments/{id}/history": {"get": op("commitmentHistory", "Who did what to it, when, oldest first (the whole history: next_cursor is null)", vec![commitment()], None, "200", Some(page_of(r("HistoryEntry"))))},
         "/commitments/{id}/outcome": {
             "post": op("resolveCommitment", "Record how it ended", vec![commitment()],
@@ -813,6 +853,13 @@ pub fn document() -> Value {
             "get": op("requestStats", "How many requests were answered with a promise, and how many of those without knowing why, per member (open ones without a why too)",
                 vec![query("since", string(), "Only answers from this day (YYYY-MM-DD, or -30d)")],
                 None, "200", Some(r("RequestStats")))
+        },
+        "/insights": {
+            "get": op("insights", "What customers tell us: the recurring themes of what contacts said (phrases of one to three words, case and accents folded, stop words and names out) and of what they asked for, ranked by how many different contacts raised them, with two short quotes each",
+                vec![query("type", one_of(TYPES), "Only contacts of this type"),
+                     query("since", string(), "From this day (YYYY-MM-DD, or -30d); default the last 90 days"),
+                     limit(500)],
+                None, "200", Some(r("Insights")))
         },
         "/requests/{id}": {"get": op("getRequest", "One request", vec![id()], None, "200", Some(r("Request")))},
         "/requests/{id}/why": {

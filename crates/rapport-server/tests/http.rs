@@ -2444,7 +2444,85 @@ async fn where_we_met_over_the_api(db: &Db) {
     assert_eq!(theirs.status, 422, "{}", theirs.body);
 }
 
+async fn insights_over_the_api(db: &Db) {
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let b = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (ta, tb) = (token_for(db, &a).await, token_for(db, &b).await);
+    let addr = start(db).await;
+    for (name, said) in [
+        ("Ana Lima", "Invoices arrive late every month"),
+        ("Bo Chen", "Late invoices again"),
+        ("Cy Diaz", "The invoices arrive late"),
+    ] {
+        let c = api(
+            addr,
+            &ta,
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({"name": name})),
+        )
+        .await;
+        let id = c.json()["id"].as_str().expect("id").to_owned();
+        let logged = api(
+            addr,
+            &ta,
+            "POST",
+            &format!("/api/v1/contacts/{id}/interactions"),
+            Some(json!({"summary": "Call", "they_said": said, "topics": ["billing", " Billing "]})),
+        )
+        .await;
+        assert_eq!(logged.status, 201, "{}", logged.body);
+        assert_eq!(
+            logged.json()["topics"],
+            json!(["billing"]),
+            "repeats are dropped"
+        );
+    }
+    let v = api(addr, &ta, "GET", "/api/v1/insights", None).await;
+    assert_eq!(v.status, 200, "{}", v.body);
+    let themes = v.json()["themes"].clone();
+    let find = |t: &str| {
+        themes
+            .as_array()
+            .expect("themes")
+            .iter()
+            .find(|x| x["theme"] == t)
+            .cloned()
+    };
+    assert_eq!(find("billing").expect("named")["contacts"], 3);
+    assert_eq!(
+        find("invoices").map(|x| x["contacts"].clone()),
+        Some(json!(3)),
+        "{themes}"
+    );
+    // Another workspace hears none of it; bad filters are refused.
+    let theirs = api(addr, &tb, "GET", "/api/v1/insights", None).await;
+    assert_eq!(theirs.json()["themes"], json!([]), "{}", theirs.body);
+    for bad in [
+        "since=2999-01-01",
+        "since=someday",
+        "type=friend",
+        "limit=0",
+        "limit=501",
+    ] {
+        let r = api(addr, &ta, "GET", &format!("/api/v1/insights?{bad}"), None).await;
+        assert!(
+            r.status == 422 || r.status == 400,
+            "{bad}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+}
+
 on_both_backends!(
+    insights_over_the_api,
     where_we_met_over_the_api,
     requests_answered_without_their_why_over_the_api,
     duplicates_and_merging_over_the_api,

@@ -383,6 +383,28 @@ async fn contacts_are_added_edited_archived_and_restored(db: &Db) {
             .body
             .contains("Élodie Martin")
     );
+    // A topic named when logging: Insights counts it, with the quote.
+    let logged = b
+        .post(
+            &format!("{path}/interactions"),
+            &[
+                ("kind", "call"),
+                ("summary", "Quarterly call"),
+                ("they_said", "Shipping to Lyon is slow"),
+                ("topics", "delivery, Delivery"),
+            ],
+        )
+        .await;
+    assert_eq!(logged.status, 303, "{}", logged.body);
+    let insights = b.get("/insights").await.body;
+    assert!(
+        insights.contains(
+            "<strong>delivery</strong>: 1 contact, 1 mention, a topic named when logging"
+        ) && insights.contains("Shipping to Lyon is slow"),
+        "{insights}"
+    );
+    let refused = b.get("/insights?since=2999-01-01").await;
+    assert!(refused.body.contains("role=\"alert\""), "{}", refused.body);
     // A day we met cannot be ahead: refused, what was typed is kept, nothing added.
     let ahead = b
         .post(
@@ -648,6 +670,7 @@ async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
             summary: "Catch-up".into(),
             they_said: None,
             i_said: None,
+            topics: Vec::new(),
         },
         now,
     )
@@ -790,6 +813,7 @@ async fn facts_and_conversations_are_corrected_and_deleted(db: &Db) {
             summary: "Order".into(),
             they_said: None,
             i_said: None,
+            topics: Vec::new(),
         },
         now,
     )
@@ -1277,6 +1301,7 @@ async fn search_finds_contacts_and_conversations(db: &Db) {
                 summary: format!("Call {i:02}"),
                 they_said: Some("Wants a BIGGER order in spring".into()),
                 i_said: None,
+                topics: Vec::new(),
             },
             now,
         )
@@ -1483,6 +1508,7 @@ async fn a_contacts_page_says_what_it_leaves_out(db: &Db) {
                 summary: format!("Talk {i:02}"),
                 they_said: None,
                 i_said: None,
+                topics: Vec::new(),
             },
             now,
         )

@@ -53,7 +53,7 @@ macro_rules! insert_interactions_in {
         for chunk in $interactions.chunks(400) {
             let mut qb = sqlx::QueryBuilder::new(format!(
                 "{} INTO interactions (workspace_id, id, contact_id, kind, occurred_at, summary, \
-                 they_said, i_said, search_text, created_at) ",
+                 they_said, i_said, search_text, created_at, topics) ",
                 $verb
             ));
             qb.push_values(
@@ -68,7 +68,8 @@ macro_rules! insert_interactions_in {
                         .push_bind(i.they_said.as_deref())
                         .push_bind(i.i_said.as_deref())
                         .push_bind(i.search_text())
-                        .push_bind(i.created_at.as_microsecond());
+                        .push_bind(i.created_at.as_microsecond())
+                        .push_bind($crate::rows::topics_text(&i.topics));
                 },
             );
             qb.build()
@@ -242,7 +243,7 @@ impl InteractionStore for Db {
         in_write_tx!(self, |tx| {
             let done = sqlx::query(
                 "UPDATE interactions SET kind = $3, occurred_at = $4, summary = $5, \
-                 they_said = $6, i_said = $7, search_text = $8 \
+                 they_said = $6, i_said = $7, search_text = $8, topics = $9 \
                  WHERE workspace_id = $1 AND id = $2",
             )
             .bind(ws.as_str())
@@ -253,6 +254,7 @@ impl InteractionStore for Db {
             .bind(i.they_said.as_deref())
             .bind(i.i_said.as_deref())
             .bind(i.search_text())
+            .bind(crate::rows::topics_text(&i.topics))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?
@@ -313,6 +315,122 @@ impl InteractionStore for Db {
                 .map_err(db_err)?;
         });
         Ok(())
+    }
+
+    async fn said(
+        &self,
+        ws: &WorkspaceId,
+        span: &rapport_core::ports::SaidSpan,
+        limit: u32,
+    ) -> StoreResult<(Vec<rapport_core::model::insight::Said>, u64)> {
+        // On the partial index of migration 0031: the same condition, written the same way.
+        let from = "FROM interactions i JOIN contacts c ON c.workspace_id = i.workspace_id \
+             AND c.id = i.contact_id WHERE i.workspace_id = $1 \
+             AND (they_said IS NOT NULL OR topics IS NOT NULL) \
+             AND i.occurred_at >= $2 AND i.occurred_at <= $3 AND c.merged_into IS NULL \
+             AND ($4 = '' OR c.relationship = $4)";
+        let kind = span.relationship.map_or("", |r| r.as_str());
+        type Row = (String, String, Option<String>, i64, Option<String>);
+        let (rows, total): (Vec<Row>, i64) = with_pool!(self, |pool| {
+            let rows: Vec<Row> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT i.contact_id, c.name, i.they_said, i.occurred_at, i.topics {from} \
+                 ORDER BY i.occurred_at DESC, i.id LIMIT $5"
+            )))
+            .bind(ws.as_str())
+            .bind(span.since.as_microsecond())
+            .bind(span.until.as_microsecond())
+            .bind(kind)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+            let total: i64 = if rows.len() < limit as usize {
+                rows.len() as i64
+            } else {
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+                    .bind(ws.as_str())
+                    .bind(span.since.as_microsecond())
+                    .bind(span.until.as_microsecond())
+                    .bind(kind)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db_err)?
+            };
+            (rows, total)
+        });
+        let said = rows
+            .into_iter()
+            .map(|(id, name, text, at, topics)| {
+                Ok(rapport_core::model::insight::Said {
+                    contact_id: ContactId::from_stored(id),
+                    contact_name: name,
+                    text: text.unwrap_or_default(),
+                    at: crate::rows::instant(at)?,
+                    topics: topics
+                        .map(|t| t.lines().map(str::to_owned).collect())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((said, total.unsigned_abs()))
+    }
+
+    async fn requests_said(
+        &self,
+        ws: &WorkspaceId,
+        span: &rapport_core::ports::SaidSpan,
+        limit: u32,
+    ) -> StoreResult<(Vec<rapport_core::model::insight::Said>, u64)> {
+        let from = "FROM requests r JOIN contacts c ON c.workspace_id = r.workspace_id \
+             AND c.id = r.contact_id WHERE r.workspace_id = $1 \
+             AND r.created_at >= $2 AND r.created_at <= $3 AND c.merged_into IS NULL \
+             AND ($4 = '' OR c.relationship = $4)";
+        let kind = span.relationship.map_or("", |r| r.as_str());
+        type Row = (String, String, String, Option<String>, i64);
+        let (rows, total): (Vec<Row>, i64) = with_pool!(self, |pool| {
+            let rows: Vec<Row> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT r.contact_id, c.name, r.text, r.why, r.created_at {from} \
+                 ORDER BY r.created_at DESC, r.id LIMIT $5"
+            )))
+            .bind(ws.as_str())
+            .bind(span.since.as_microsecond())
+            .bind(span.until.as_microsecond())
+            .bind(kind)
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?;
+            let total: i64 = if rows.len() < limit as usize {
+                rows.len() as i64
+            } else {
+                sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+                    .bind(ws.as_str())
+                    .bind(span.since.as_microsecond())
+                    .bind(span.until.as_microsecond())
+                    .bind(kind)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db_err)?
+            };
+            (rows, total)
+        });
+        let said = rows
+            .into_iter()
+            .map(|(id, name, text, why, at)| {
+                Ok(rapport_core::model::insight::Said {
+                    contact_id: ContactId::from_stored(id),
+                    contact_name: name,
+                    // The request and its why: both are what they said.
+                    text: match why {
+                        Some(w) => format!("{text}. {w}"),
+                        None => text,
+                    },
+                    at: crate::rows::instant(at)?,
+                    topics: Vec::new(),
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((said, total.unsigned_abs()))
     }
 
     async fn timeline(

@@ -251,9 +251,9 @@ impl MergeStore for Db {
             // promises recorded from them can follow, then the originals go.
             moved.interactions = sqlx::query(
                 "INSERT INTO interactions (workspace_id, id, contact_id, kind, occurred_at, \
-                 summary, they_said, i_said, search_text, created_at) \
+                 summary, they_said, i_said, search_text, created_at, topics) \
                  SELECT o.workspace_id, o.id, $3, o.kind, o.occurred_at, o.summary, o.they_said, \
-                 o.i_said, o.search_text, o.created_at FROM interactions o \
+                 o.i_said, o.search_text, o.created_at, o.topics FROM interactions o \
                  WHERE o.workspace_id = $1 AND o.contact_id = $2 \
                  AND NOT EXISTS (SELECT 1 FROM interactions k WHERE k.workspace_id = $1 \
                  AND k.contact_id = $3 AND k.id = o.id) \

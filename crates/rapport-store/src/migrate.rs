@@ -56,7 +56,9 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     26 => "0026_request_answers_filled",
     27 => "0027_candour",
     28 => "0028_met",
-    29 => "0029_gift_ideas"
+    29 => "0029_gift_ideas",
+    30 => "0030_outcomes",
+    31 => "0031_topics"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -86,7 +88,9 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     26 => "0026_request_answers_filled",
     27 => "0027_candour",
     28 => "0028_met",
-    29 => "0029_gift_ideas"
+    29 => "0029_gift_ideas",
+    30 => "0030_outcomes",
+    31 => "0031_topics"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

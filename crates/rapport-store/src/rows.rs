@@ -186,7 +186,7 @@ impl FactRow {
 }
 
 pub(crate) const INTERACTION_COLUMNS: &str =
-    "id, contact_id, kind, occurred_at, summary, they_said, i_said, created_at";
+    "id, contact_id, kind, occurred_at, summary, they_said, i_said, created_at, topics";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct InteractionRow {
@@ -198,6 +198,12 @@ pub(crate) struct InteractionRow {
     they_said: Option<String>,
     i_said: Option<String>,
     created_at: i64,
+    topics: Option<String>,
+}
+
+/// Topics as stored: one a line.
+pub(crate) fn topics_text(topics: &[String]) -> Option<String> {
+    (!topics.is_empty()).then(|| topics.join("\n"))
 }
 
 impl InteractionRow {
@@ -214,6 +220,10 @@ impl InteractionRow {
             they_said: self.they_said,
             i_said: self.i_said,
             created_at: instant(self.created_at)?,
+            topics: self
+                .topics
+                .map(|t| t.lines().map(str::to_owned).collect())
+                .unwrap_or_default(),
         })
     }
 }

@@ -462,6 +462,7 @@ async fn timeline_is_newest_first_and_searchable(db: &Db) {
         summary: summary.into(),
         they_said: they.map(Into::into),
         i_said: None,
+        topics: Vec::new(),
     };
     let entries = [
         log(
@@ -550,6 +551,7 @@ async fn workspaces_never_see_each_other(db: &Db) {
             summary: "Confidential pricing".into(),
             they_said: None,
             i_said: None,
+            topics: Vec::new(),
         },
         now(),
     )
@@ -1376,6 +1378,7 @@ async fn nul_characters_are_refused_and_nothing_is_written(db: &Db) {
         summary: "Call".into(),
         they_said: Some("x\0y".into()),
         i_said: None,
+        topics: Vec::new(),
     };
     assert!(matches!(
         service::log_interaction(db, &a, "nia", met, now()).await,

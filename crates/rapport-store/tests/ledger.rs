@@ -575,6 +575,7 @@ async fn a_source_interaction_must_be_with_the_same_contact(db: &Db) {
         summary: "Call".into(),
         they_said: None,
         i_said: None,
+        topics: Vec::new(),
     };
     let (_, call) = service::log_interaction(db, &a, "bruno", log, now())
         .await
@@ -863,7 +864,153 @@ async fn a_ledger_scored_under_the_old_model_is_brought_to_the_new_one(db: &Db) 
     }
 }
 
+/// Foresight's reading: the latest outcomes at a size, of the workspace, of a member's own
+/// promises and of a contact's promises to us, newest first, kept on time or not.
+async fn the_latest_outcomes_at_a_size_are_read_newest_first(db: &Db) {
+    use rapport_core::ports::OutcomesOf;
+    let a = setup(db).await;
+    let mine_kept = promise(
+        db,
+        &a,
+        "elodie",
+        "Send samples",
+        "2026-11-20",
+        Direction::Mine,
+    )
+    .await;
+    resolve(
+        db,
+        &a,
+        &mine_kept,
+        Outcome::Kept,
+        Some("2026-11-19T10:00:00Z"),
+    )
+    .await;
+    let mine_late = promise(
+        db,
+        &a,
+        "elodie",
+        "Send terms",
+        "2026-11-20",
+        Direction::Mine,
+    )
+    .await;
+    resolve(
+        db,
+        &a,
+        &mine_late,
+        Outcome::Kept,
+        Some("2026-11-22T10:00:00Z"),
+    )
+    .await;
+    let theirs = promise(
+        db,
+        &a,
+        "bruno",
+        "Pay deposit",
+        "2026-11-20",
+        Direction::Theirs,
+    )
+    .await;
+    resolve(
+        db,
+        &a,
+        &theirs,
+        Outcome::Broken,
+        Some("2026-11-21T10:00:00Z"),
+    )
+    .await;
+    // Open, and another size: not read.
+    promise(db, &a, "elodie", "Open one", "2026-12-20", Direction::Mine).await;
+    let ws = &a.workspace.id;
+    let read = |of: OutcomesOf, size: Size, limit: u32| async move {
+        let key = (of, size);
+        db.outcomes(ws, std::slice::from_ref(&key), limit)
+            .await
+            .expect("outcomes")
+            .remove(&key)
+            .expect("every key asked is answered")
+            .into_iter()
+            .map(|o| (o.at, o.kept_on_time))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        read(OutcomesOf::Workspace, Size::Normal, 10).await,
+        vec![
+            (t("2026-11-22T10:00:00Z"), false),
+            (t("2026-11-21T10:00:00Z"), false),
+            (t("2026-11-19T10:00:00Z"), true),
+        ]
+    );
+    assert_eq!(read(OutcomesOf::Workspace, Size::Normal, 1).await.len(), 1);
+    assert!(
+        read(OutcomesOf::Workspace, Size::Major, 10)
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        read(OutcomesOf::Member(a.user.id.clone()), Size::Normal, 10).await,
+        vec![
+            (t("2026-11-22T10:00:00Z"), false),
+            (t("2026-11-19T10:00:00Z"), true)
+        ]
+    );
+    let bruno = service::resolve_contact(db, &a, "bruno")
+        .await
+        .expect("bruno");
+    assert_eq!(
+        read(OutcomesOf::Contact(bruno.id.clone()), Size::Normal, 10).await,
+        vec![(t("2026-11-21T10:00:00Z"), false)]
+    );
+    // Another workspace reads none of it.
+    let other = db
+        .create_workspace("Other", "Other owner", "UTC", now())
+        .await
+        .expect("workspace");
+    let theirs = db
+        .outcomes(
+            &other.workspace.id,
+            &[
+                (OutcomesOf::Workspace, Size::Normal),
+                (OutcomesOf::Contact(bruno.id.clone()), Size::Normal),
+            ],
+            10,
+        )
+        .await
+        .expect("outcomes");
+    assert!(theirs.values().all(Vec::is_empty), "{theirs:?}");
+    // Many promisers at once, each cut at the limit on its own.
+    let elodie = service::resolve_contact(db, &a, "elodie")
+        .await
+        .expect("elodie");
+    let both = db
+        .outcomes(
+            ws,
+            &[
+                (OutcomesOf::Member(a.user.id.clone()), Size::Normal),
+                (OutcomesOf::Contact(bruno.id.clone()), Size::Normal),
+                (OutcomesOf::Contact(elodie.id.clone()), Size::Normal),
+            ],
+            1,
+        )
+        .await
+        .expect("outcomes");
+    assert_eq!(
+        both[&(OutcomesOf::Member(a.user.id.clone()), Size::Normal)].len(),
+        1
+    );
+    assert_eq!(
+        both[&(OutcomesOf::Contact(bruno.id.clone()), Size::Normal)].len(),
+        1
+    );
+    assert!(
+        both[&(OutcomesOf::Contact(elodie.id.clone()), Size::Normal)].is_empty(),
+        "no promise of hers to us"
+    );
+}
+
 on_both_backends!(
+    the_latest_outcomes_at_a_size_are_read_newest_first,
     a_ledger_scored_under_the_old_model_is_brought_to_the_new_one,
     outcomes_score_each_direction_on_its_own,
     corrections_are_explicit_and_kept_in_history,

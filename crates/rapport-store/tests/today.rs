@@ -152,6 +152,7 @@ async fn each_kind_appears_and_goes_away_when_it_should(db: &Db) {
         summary: "One-to-one".into(),
         they_said: None,
         i_said: None,
+        topics: Vec::new(),
     };
     service::log_interaction(db, &a, "carla", meeting, days_ago(2))
         .await
@@ -204,6 +205,7 @@ async fn each_kind_appears_and_goes_away_when_it_should(db: &Db) {
         summary: "Catch-up".into(),
         they_said: None,
         i_said: None,
+        topics: Vec::new(),
     };
     service::log_interaction(db, &a, "ana", call, now())
         .await
@@ -331,6 +333,7 @@ async fn a_planned_meeting_does_not_move_the_clock_into_the_future(db: &Db) {
         summary: "Lunch in January".into(),
         they_said: None,
         i_said: None,
+        topics: Vec::new(),
     };
     service::log_interaction(db, &a, "pia", planned, now())
         .await
@@ -591,6 +594,7 @@ async fn the_brief_gathers_what_to_know_before_a_meeting(db: &Db) {
             summary: summary.into(),
             they_said: None,
             i_said: None,
+            topics: Vec::new(),
         };
         service::log_interaction(db, &a, "marta", log, now())
             .await

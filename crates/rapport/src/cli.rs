@@ -101,6 +101,9 @@ pub enum Command {
     Rescore(JsonOnly),
     /// How fast bad news and good news reach the other side, per user.
     Latency(JsonOnly),
+    /// What customers tell us: the recurring themes of what contacts said and asked for,
+    /// the most contacts first, with quotes.
+    Insights(InsightsArgs),
     /// Show or change the workspace's settings.
     Settings(SettingsArgs),
     /// What to do today, most urgent first.
@@ -956,6 +959,25 @@ pub struct LogArgs {
     /// What I said.
     #[arg(long, value_name = "TEXT")]
     pub i_said: Option<String>,
+    /// A topic it was about ("price", "delivery"): `rapport insights` counts it exactly.
+    /// Repeatable.
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct InsightsArgs {
+    /// Only contacts of this type (customer, prospect...).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub relationship: Option<String>,
+    /// From this day (default: the last 90 days).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// Themes listed of each kind (1-500, default 20).
+    #[arg(long)]
+    pub limit: Option<u32>,
     #[command(flatten)]
     pub out: JsonFlag,
 }

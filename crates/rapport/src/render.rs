@@ -237,6 +237,10 @@ pub fn timeline_of(
 pub fn commitments(
     list: &[rapport_core::commitment::Commitment],
     names: &std::collections::HashMap<rapport_core::ids::ContactId, String>,
+    forecasts: &std::collections::HashMap<
+        rapport_core::commitment::CommitmentId,
+        rapport_core::foresight::CommitmentForecast,
+    >,
     now: Timestamp,
 ) {
     if list.is_empty() {
@@ -267,6 +271,10 @@ pub fn commitments(
             c.text,
             c.id
         );
+        // Foresight, when it is worth saying: below 70%.
+        if let Some(f) = forecasts.get(&c.id).filter(|f| f.warns()) {
+            println!("      ↳ {}", f.headline);
+        }
     }
 }
 
@@ -578,4 +586,57 @@ pub fn deal(d: &rapport_core::deal::DealView) {
         println!("{flags}");
     }
     println!("  {}", d.deal.id);
+}
+
+/// What customers tell us, as a person reads it.
+pub fn insights(v: &rapport_core::insight::Insights) {
+    let kind = v
+        .relationship
+        .map(|r| format!(" ({} contacts)", r.label()))
+        .unwrap_or_default();
+    println!("What contacts said since {}{kind}", v.since);
+    let section = |title: &str,
+                   themes: &[rapport_core::insight::Theme],
+                   more: usize,
+                   read: u64,
+                   total: u64| {
+        println!("\n{title}");
+        if read < total {
+            println!("  (the newest {read} of {total} read)");
+        }
+        if themes.is_empty() {
+            println!("  (no theme raised by two contacts or more yet)");
+        }
+        for t in themes {
+            let named = if t.named { ", a topic you named" } else { "" };
+            println!(
+                "  {}: {} contact{}, {} mention{}{named}",
+                t.theme,
+                t.contacts,
+                if t.contacts == 1 { "" } else { "s" },
+                t.mentions,
+                if t.mentions == 1 { "" } else { "s" }
+            );
+            for q in &t.quotes {
+                println!("      “{}” — {}", q.text, q.contact_name);
+            }
+        }
+        if more > 0 {
+            println!("  … and {more} more (--limit N lists more)");
+        }
+    };
+    section(
+        "Themes",
+        &v.themes,
+        v.more_themes,
+        v.said_read,
+        v.said_total,
+    );
+    section(
+        "What they ask for",
+        &v.requests,
+        v.more_requests,
+        v.requests_read,
+        v.requests_total,
+    );
 }

@@ -12,6 +12,19 @@ fn setup(b: &Book) {
     b.ok(&["contact", "add", "Bruno Costa"]);
 }
 
+/// The ledger as stored: the list without its forecasts (a forecast is a reading that moves
+/// with the clock, as recent outcomes weigh less by the second).
+fn ledger(b: &Book) -> Value {
+    let mut list = b.json(&["commitments"]);
+    for c in list.as_array_mut().expect("a list") {
+        if let Some(o) = c.as_object_mut() {
+            o.remove("forecast");
+            o.remove("forecast_reason");
+        }
+    }
+    list
+}
+
 /// `promise` prints the new id alone on stdout.
 fn promise(b: &Book, args: &[&str]) -> String {
     let mut all = vec!["promise"];
@@ -193,7 +206,7 @@ fn bad_input_gets_a_clear_error_and_writes_nothing(b: &Book) {
     }
     let kept = promise(b, &["bruno", "Done already", "--due", "2030-01-16"]);
     b.ok(&["kept", &kept]);
-    let before = b.json(&["commitments"]);
+    let before = ledger(b);
     let unknown = "0192f0c4-7a3b-7c00-8000-000000000001";
     let cases: &[(&[&str], i32, &str)] = &[
         (
@@ -244,7 +257,7 @@ fn bad_input_gets_a_clear_error_and_writes_nothing(b: &Book) {
     // A label already there: the way on is named.
     let stderr = b.fails(&["kept", &kept], 5);
     assert!(stderr.contains("hint: add --correct"), "{stderr}");
-    assert_eq!(b.json(&["commitments"]), before, "nothing written");
+    assert_eq!(ledger(b), before, "nothing written");
     // Insisting records it.
     promise(b, &["bruno", "Task 6", "--due", "2030-01-15", "--anyway"]);
     // A correction changes the label and is kept in the history.
@@ -816,7 +829,189 @@ fn telling_them_early_halves_a_break(b: &Book) {
     assert!((after - 2.5).abs() < 1e-6, "{after}");
 }
 
+/// Foresight: every open commitment carries the chance it is kept on time, from its
+/// promiser's history at that size with the workspace's as the prior; below 70% the lists
+/// and Today say what to do.
+fn open_promises_carry_a_forecast(b: &Book) {
+    setup(b);
+    let first = promise(b, &["elodie", "Send the samples", "--due", "+3d"]);
+    let listed = b.json(&["commitments", "--open"]);
+    assert_eq!(listed[0]["id"], first.as_str());
+    assert!(
+        listed[0]["forecast"].is_null(),
+        "nothing known yet: {listed}"
+    );
+    assert!(
+        listed[0]["forecast_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("no normal promise has been resolved")),
+        "{listed}"
+    );
+    // My record at normal size: one kept on time, four broken.
+    for (i, day) in [
+        "2026-10-01",
+        "2026-10-05",
+        "2026-10-09",
+        "2026-10-13",
+        "2026-10-17",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = id_of(&b.json(&[
+            "promise",
+            "bruno",
+            &format!("Old promise {i}"),
+            "--due",
+            day,
+        ]));
+        let outcome = if i == 0 { "kept" } else { "broken" };
+        b.ok(&[outcome, &id, "--on", day]);
+    }
+    let listed = b.json(&["commitments", "--open"]);
+    let f = listed[0]["forecast"].as_f64().expect("a forecast now");
+    assert!(f > 0.0 && f < 0.5, "{listed}");
+    let reason = listed[0]["forecast_reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("of your normal promises slip: tell them early if it does")
+            && reason.contains("you kept 1 of 5 normal promises on time"),
+        "{reason}"
+    );
+    assert!(b.ok(&["commitments", "--open"]).contains("↳"));
+    // Their promise, with no history of theirs: the workspace's rate.
+    let theirs = id_of(&b.json(&[
+        "expect",
+        "bruno",
+        "Send the signed contract",
+        "--due",
+        "+2d",
+    ]));
+    let all = b.json(&["commitments", "--open"]);
+    let t = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == theirs.as_str())
+        .expect("theirs");
+    assert!(
+        t["forecast_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("Bruno Costa has no normal promise resolved yet")),
+        "{t}"
+    );
+    // Today says it on the line of a promise due today.
+    let due_today = promise(b, &["elodie", "Call back", "--due", "today", "--anyway"]);
+    let today = b.json(&["today"]);
+    let item = today["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["commitment_id"] == due_today.as_str())
+        .expect("due today");
+    assert!(item["forecast"].as_f64().is_some_and(|f| f < 0.7), "{item}");
+    assert!(
+        item["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("tell them early if it does")),
+        "{item}"
+    );
+    // A resolved commitment has no forecast.
+    b.ok(&["kept", &first]);
+    let one = b.json(&["commitments", "elodie"]);
+    let kept = one
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == first.as_str())
+        .expect("kept");
+    assert!(
+        kept["forecast"].is_null() && kept["forecast_reason"].is_null(),
+        "{kept}"
+    );
+}
+
+/// What customers tell us: themes of what contacts said and asked for, the most contacts
+/// first, with quotes; a topic named when logging counts exactly; filters and bad input.
+fn insights_find_what_customers_keep_saying(b: &Book) {
+    setup(b);
+    b.ok(&["contact", "add", "Chen Wei", "--type", "customer"]);
+    for (who, they_said, topic) in [
+        (
+            "elodie",
+            "Delivery delays again; the invoices are fine.",
+            None,
+        ),
+        (
+            "chen",
+            "Worried about DELIVERY DÉLAYS before Christmas.",
+            Some("pricing"),
+        ),
+        ("bruno", "The delivery delays cost us a client.", None),
+        ("elodie", "Delivery delays, still.", Some("Pricing")),
+    ] {
+        let mut args = vec![
+            "log",
+            who,
+            "Call",
+            "--kind",
+            "call",
+            "--they-said",
+            they_said,
+        ];
+        if let Some(t) = topic {
+            args.extend(["--topic", t]);
+        }
+        b.ok(&args);
+    }
+    b.ok(&[
+        "request",
+        "elodie",
+        "Faster shipping",
+        "--why",
+        "Their shop opens in May",
+    ]);
+    b.ok(&["request", "chen", "Faster shipping to Lyon"]);
+    let v = b.json(&["insights"]);
+    let top = &v["themes"][0];
+    assert_eq!(top["theme"], "delivery delays", "{v}");
+    assert_eq!(
+        (top["contacts"].as_u64(), top["mentions"].as_u64()),
+        (Some(3), Some(4))
+    );
+    assert_eq!(top["quotes"].as_array().map(Vec::len), Some(2));
+    assert!(top["quotes"][0]["contact_name"].is_string() && top["quotes"][0]["at"].is_string());
+    let pricing = v["themes"]
+        .as_array()
+        .expect("themes")
+        .iter()
+        .find(|t| t["theme"] == "pricing")
+        .expect("the named topic");
+    assert_eq!(
+        (pricing["contacts"].as_u64(), pricing["named"].as_bool()),
+        (Some(2), Some(true))
+    );
+    assert_eq!(v["requests"][0]["theme"], "faster shipping", "{v}");
+    // Customers only: Élodie and Chen.
+    let customers = b.json(&["insights", "--type", "customer"]);
+    assert_eq!(customers["themes"][0]["contacts"], 2, "{customers}");
+    // Cut at the limit, and said so.
+    let one = b.json(&["insights", "--limit", "1"]);
+    assert_eq!(one["themes"].as_array().map(Vec::len), Some(1));
+    assert!(one["more_themes"].as_u64().is_some_and(|n| n > 0), "{one}");
+    assert!(
+        b.ok(&["insights", "--limit", "1"])
+            .contains("more (--limit N lists more)")
+    );
+    // Bad input is refused.
+    b.fails(&["insights", "--since", "2999-01-01"], 2);
+    b.fails(&["insights", "--limit", "0"], 2);
+    b.fails(&["insights", "--type", "friend"], 2);
+    b.fails(&["log", "elodie", "Call", "--topic", &"x".repeat(61)], 2);
+}
+
 on_both_books!(
+    insights_find_what_customers_keep_saying,
+    open_promises_carry_a_forecast,
     telling_them_early_halves_a_break,
     the_ladder_climbs_and_steps_back,
     answering_without_knowing_why_is_counted,

@@ -866,6 +866,7 @@ impl DemoBook {
             they_said,
             i_said,
             created_at,
+            topics: Vec::new(),
         }
     }
 }

@@ -33,6 +33,9 @@ pub struct Interaction {
     /// What I said.
     pub i_said: Option<String>,
     pub created_at: Timestamp,
+    /// Topics the user named ("price", "delivery"): what Insights counts exactly.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 impl Interaction {
@@ -65,10 +68,55 @@ pub struct NewInteraction {
     pub summary: String,
     pub they_said: Option<String>,
     pub i_said: Option<String>,
+    /// Topics the user names ("price"): trimmed, lower-cased, without repeats.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 /// The longest summary or note accepted.
 pub const MAX_INTERACTION_CHARS: usize = 20_000;
+
+/// The most topics an interaction takes, and the longest one.
+pub const MAX_TOPICS: usize = 10;
+pub const MAX_TOPIC_CHARS: usize = 60;
+
+/// Topics as given: each trimmed and lower-cased, one line, without repeats (compared
+/// without accents); empty ones dropped.
+pub fn clean_topics(topics: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut out: Vec<String> = Vec::new();
+    for t in topics {
+        let t = t
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().any(char::is_control) {
+            return Err(Invalid::new(
+                "topic",
+                "a topic cannot hold control characters",
+            ));
+        }
+        if t.chars().count() > MAX_TOPIC_CHARS {
+            return Err(Invalid::new(
+                "topic",
+                format!("a topic is at most {MAX_TOPIC_CHARS} characters"),
+            ));
+        }
+        if !out.iter().any(|o| fold(o) == fold(&t)) {
+            out.push(t);
+        }
+    }
+    if out.len() > MAX_TOPICS {
+        return Err(Invalid::new(
+            "topic",
+            format!("an interaction takes at most {MAX_TOPICS} topics"),
+        ));
+    }
+    Ok(out)
+}
 
 fn optional_text(field: &'static str, v: Option<String>) -> Result<Option<String>, Invalid> {
     let v = v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
@@ -104,6 +152,7 @@ impl NewInteraction {
             they_said: optional_text("they_said", self.they_said)?,
             i_said: optional_text("i_said", self.i_said)?,
             created_at: now,
+            topics: clean_topics(&self.topics)?,
         })
     }
 }
@@ -120,6 +169,7 @@ mod tests {
             summary: summary.into(),
             they_said: they.map(Into::into),
             i_said: None,
+            topics: Vec::new(),
         };
         let i = new(" Quarterly review ", Some("  "))
             .into_interaction(ContactId::generate(), Timestamp::UNIX_EPOCH)
@@ -140,6 +190,7 @@ mod tests {
             summary: "Lunch".into(),
             they_said: Some("Needs delivery before Christmas".into()),
             i_said: Some("Promised a quote".into()),
+            topics: Vec::new(),
         }
         .into_interaction(ContactId::generate(), Timestamp::UNIX_EPOCH)
         .expect("valid");

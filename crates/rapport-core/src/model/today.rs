@@ -166,6 +166,12 @@ pub struct TodayItem {
     pub suggestion_id: Option<SuggestionId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// For a commitment: the chance it is kept on time (`null` when nothing is known yet),
+    /// and why. Filled by the use case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_reason: Option<String>,
 }
 
 /// Today's list.
@@ -350,6 +356,8 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             gesture_id: None,
             suggestion_id: Some(p.id.clone()),
             direction: Some(p.direction),
+            forecast: None,
+            forecast_reason: None,
         });
     }
 
@@ -551,6 +559,8 @@ pub(crate) fn plain_item(
         gesture_id: None,
         suggestion_id: None,
         direction: None,
+        forecast: None,
+        forecast_reason: None,
     }
 }
 

@@ -115,6 +115,23 @@ pub struct StoredTrust {
     pub half_life_days: u32,
 }
 
+/// Outcomes by (promiser, size), newest first.
+pub type Outcomes = std::collections::HashMap<
+    (OutcomesOf, crate::trust::Size),
+    Vec<crate::model::foresight::Outcome>,
+>;
+
+/// Whose outcomes foresight reads.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OutcomesOf {
+    /// Every scored promise of the workspace, both ways.
+    Workspace,
+    /// A member's own promises (mine, owned by them).
+    Member(crate::ids::UserId),
+    /// A contact's promises to us (theirs).
+    Contact(ContactId),
+}
+
 /// The requests one member answered with a promise of theirs: how many, and how many of
 /// them without knowing why they mattered.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,6 +161,18 @@ pub trait LedgerStore: Send + Sync {
         contacts: &[ContactId],
         direction: Direction,
     ) -> impl Future<Output = StoreResult<Vec<Commitment>>> + Send;
+
+    /// For each (promiser, size) asked — a member's own promises, a contact's promises to
+    /// us, or the whole workspace's — its latest `limit` outcomes at that size, newest
+    /// first: when each resolved, and whether it was kept on time (what foresight reads).
+    /// A handful of queries however many are asked (one for all the contacts, one for all
+    /// the members, one per size for the workspace).
+    fn outcomes(
+        &self,
+        ws: &WorkspaceId,
+        keys: &[(OutcomesOf, crate::trust::Size)],
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Outcomes>> + Send;
 
     /// How many requests are still unanswered with their why unknown.
     fn open_requests_without_why(

@@ -55,6 +55,15 @@ pub trait FactStore: Send + Sync {
 }
 
 /// Interactions.
+/// Which of what contacts said Insights reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaidSpan {
+    pub since: Timestamp,
+    pub until: Timestamp,
+    /// Only contacts of this type.
+    pub relationship: Option<crate::contact::RelationshipType>,
+}
+
 pub trait InteractionStore: Send + Sync {
     /// Records an interaction with a contact of the workspace. `NotFound` if the contact is
     /// not there.
@@ -87,6 +96,25 @@ pub trait InteractionStore: Send + Sync {
         ws: &WorkspaceId,
         id: &crate::ids::InteractionId,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// What contacts said (interactions with "they said" or topics) from `since` to
+    /// `until`, newest first, at most `limit`, of contacts of `relationship` when given;
+    /// and how many there are in all.
+    fn said(
+        &self,
+        ws: &WorkspaceId,
+        span: &SaidSpan,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<(Vec<crate::model::insight::Said>, u64)>> + Send;
+
+    /// Requests (their text, with their why) from `since` to `until` as [`Self::said`] reads
+    /// interactions.
+    fn requests_said(
+        &self,
+        ws: &WorkspaceId,
+        span: &SaidSpan,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<(Vec<crate::model::insight::Said>, u64)>> + Send;
 
     /// A contact's interactions, newest first (planned ones, in the future, come first),
     /// after the keyset `after` when given.

@@ -199,6 +199,7 @@ pub async fn import<
                     i_said: (direction == MailDirection::Sent)
                         .then(|| text.clone())
                         .flatten(),
+                    topics: Vec::new(),
                 };
                 let interaction = match new.into_interaction(contact.clone(), now) {
                     Ok(i) => i,

@@ -10,6 +10,8 @@ pub mod contacts;
 pub mod deals;
 pub mod duplicates;
 pub mod feed;
+pub mod foresight;
+pub mod insights;
 pub mod keep_in_touch;
 pub mod ledger;
 pub mod mail;

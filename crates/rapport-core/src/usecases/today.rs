@@ -7,7 +7,11 @@ use crate::model::today::*;
 
 /// Today for the acting user, now.
 pub async fn today_for<
-    S: crate::ports::TodayStore + crate::ports::LedgerStore + crate::ports::GestureStore,
+    S: crate::ports::TodayStore
+        + crate::ports::LedgerStore
+        + crate::ports::GestureStore
+        + crate::ports::AccountStore
+        + crate::ports::ContactStore,
 >(
     store: &S,
     actor: &crate::workspace::Actor,
@@ -43,6 +47,27 @@ pub async fn today_for<
         data.gift_catalogue = crate::gift::catalogue(&store.gift_ideas(&actor.workspace.id).await?);
     }
     let mut day = today(&data, &actor.user.id, now, &tz);
+    // Foresight for each commitment on the list: below 70%, the line says so.
+    let listed: Vec<&crate::commitment::Commitment> = data
+        .commitments
+        .iter()
+        .map(|(_, c)| c)
+        .filter(|c| {
+            day.items
+                .iter()
+                .any(|i| i.commitment_id.as_ref() == Some(&c.id))
+        })
+        .collect();
+    let forecasts = crate::usecases::foresight::forecasts(store, actor, &listed, now).await?;
+    for item in &mut day.items {
+        if let Some(f) = item.commitment_id.as_ref().and_then(|id| forecasts.get(id)) {
+            item.forecast = Some(f.forecast);
+            item.forecast_reason = Some(f.forecast_reason.clone());
+            if f.warns() {
+                item.reason = format!("{}; {}", item.reason, f.headline);
+            }
+        }
+    }
     day.notes
         .extend(crate::ledger::why_reminder(store, actor, now).await?);
     Ok(day)

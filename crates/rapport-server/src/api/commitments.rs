@@ -22,7 +22,7 @@ pub(super) async fn list_commitments(
     State(state): State<AppState>,
     actor: ApiActor,
     Params(q): Params<CommitmentListQuery>,
-) -> ApiResult<Json<Page<rapport_core::commitment::Commitment>>> {
+) -> ApiResult<Json<Page<rapport_core::foresight::ForecastCommitment>>> {
     let contact = match &q.contact_id {
         Some(id) => Some(contact_by_id(&state, &actor, id).await?.id.to_string()),
         None => None,
@@ -54,6 +54,7 @@ pub(super) async fn list_commitments(
     let next_cursor = (items.len() == limit as usize)
         .then(|| items.last().map(|k| k.id.to_string()))
         .flatten();
+    let items = rapport_core::foresight::with_forecasts(&state.db, &actor.0, items, now()).await?;
     Ok(Json(Page { items, next_cursor }))
 }
 
@@ -110,11 +111,14 @@ pub(super) async fn get_commitment(
     State(state): State<AppState>,
     actor: ApiActor,
     Path(id): Path<String>,
-) -> ApiResult<Json<rapport_core::commitment::Commitment>> {
+) -> ApiResult<Json<rapport_core::foresight::ForecastCommitment>> {
     let id = commitment_id(&id)?;
-    Ok(Json(
-        ledger::commitment(&state.db, &actor.0, id.as_str()).await?,
-    ))
+    let c = ledger::commitment(&state.db, &actor.0, id.as_str()).await?;
+    let mut one =
+        rapport_core::foresight::with_forecasts(&state.db, &actor.0, vec![c], now()).await?;
+    one.pop()
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found("commitment"))
 }
 
 pub(super) async fn commitment_history(

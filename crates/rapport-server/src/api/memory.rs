@@ -199,6 +199,8 @@ struct Log {
     at: Option<String>,
     they_said: Option<String>,
     i_said: Option<String>,
+    /// Topics it was about ("price"): Insights counts them exactly.
+    topics: Option<Vec<String>>,
 }
 
 async fn log(
@@ -224,6 +226,7 @@ async fn log(
         summary: b.summary,
         they_said: b.they_said,
         i_said: b.i_said,
+        topics: b.topics.unwrap_or_default(),
     };
     let (_, i) = service::log_interaction(&state.db, &actor.0, c.id.as_str(), new, n).await?;
     Ok((StatusCode::CREATED, Json(i)))

@@ -56,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .route("/members/{id}/handoff", post(handoff))
         .route("/requests", get(requests).post(add_request))
         .route("/requests/stats", get(request_stats))
+        .route("/insights", get(requests::insights))
         .route("/requests/{id}", get(one_request))
         .route("/requests/{id}/why", post(why))
         .route("/requests/{id}/answer", post(answer))

@@ -59,6 +59,43 @@ pub(super) async fn request_stats(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct InsightsQuery {
+    /// Only contacts of this type.
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    /// From this day: YYYY-MM-DD (or -30d); default the last 90 days.
+    since: Option<String>,
+    limit: Option<u32>,
+}
+
+/// What customers tell us: the themes of what contacts said and asked for.
+pub(super) async fn insights(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Params(q): Params<InsightsQuery>,
+) -> ApiResult<Json<rapport_core::insight::Insights>> {
+    use rapport_core::insight::{self, InsightQuery};
+    let n = now();
+    let query = InsightQuery {
+        relationship: q
+            .relationship
+            .as_deref()
+            .map(str::parse::<rapport_core::contact::RelationshipType>)
+            .transpose()?,
+        since: q
+            .since
+            .as_deref()
+            .map(|d| insight::parse_since(d, &actor.0, n))
+            .transpose()?,
+        limit: q.limit,
+    };
+    Ok(Json(
+        insight::insights(&state.db, &actor.0, query, n).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct AddRequest {
     contact_id: String,
     text: String,

@@ -54,6 +54,8 @@ pub(super) struct CommitmentLine {
     id: String,
     line: String,
     actions: Vec<(&'static str, &'static str)>,
+    /// Foresight, below 70%: "45% of your major promises slip: tell them early if it does".
+    forecast: Option<String>,
 }
 
 #[derive(Template)]
@@ -196,6 +198,9 @@ pub(super) async fn contact_page_with(
     )
     .await?;
     let commitments_more = open.len() > OPEN_SHOWN as usize;
+    let shown: Vec<&rapport_core::commitment::Commitment> =
+        open.iter().take(OPEN_SHOWN as usize).collect();
+    let forecasts = rapport_core::foresight::forecasts(&state.db, &s.actor, &shown, n).await?;
     let commitments = open
         .iter()
         .take(OPEN_SHOWN as usize)
@@ -229,6 +234,10 @@ pub(super) async fn contact_page_with(
                 id: k.id.to_string(),
                 line: format!("{who}: {} (due {}){flag}", k.text, k.due),
                 actions,
+                forecast: forecasts
+                    .get(&k.id)
+                    .filter(|f| f.warns())
+                    .map(|f| f.forecast_reason.clone()),
             }
         })
         .collect();

@@ -208,6 +208,8 @@ pub(super) struct LogForm {
     pub(super) they_said: Option<String>,
     pub(super) i_said: Option<String>,
     pub(super) at: Option<String>,
+    /// Topics, separated by commas.
+    pub(super) topics: Option<String>,
 }
 
 impl LogForm {
@@ -227,6 +229,13 @@ impl LogForm {
             summary: self.summary,
             they_said: self.they_said.filter(|t| !t.trim().is_empty()),
             i_said: self.i_said.filter(|t| !t.trim().is_empty()),
+            topics: self
+                .topics
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(str::to_owned)
+                .collect(),
         })
     }
 }

@@ -19,12 +19,88 @@ pub(super) struct InsightsPage {
     /// line, then one line per member.
     why: Vec<String>,
     why_members: Vec<String>,
+    /// What customers tell us: the filter as given, then each kind of themes.
+    filter_types: Vec<(&'static str, &'static str, bool)>,
+    since: String,
+    /// A refused filter, said on the page.
+    error: Option<String>,
+    /// (title, themes): what they said, what they ask for.
+    sections: Vec<(&'static str, ThemeSection)>,
+}
+
+/// One kind of themes on the page.
+pub(super) struct ThemeSection {
+    /// "Since 2026-09-08, 1,204 things said read"
+    read: String,
+    /// (theme, "3 contacts, 5 mentions", who, quotes)
+    themes: Vec<(String, String, String, Vec<String>)>,
+    /// Themes beyond those listed, and the link that lists more.
+    more: Option<(usize, String)>,
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct InsightsQuery {
     /// Every advocate, not only the first 20.
     all: Option<String>,
+    /// Themes: only contacts of this type, from this day, this many.
+    #[serde(rename = "type")]
+    relationship: Option<String>,
+    since: Option<String>,
+    limit: Option<u32>,
+}
+
+fn theme_section(
+    themes: &[rapport_core::insight::Theme],
+    more: usize,
+    read: u64,
+    total: u64,
+    since: jiff::civil::Date,
+    next: String,
+) -> ThemeSection {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("1 {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    ThemeSection {
+        read: if read < total {
+            format!("Since {since}: the newest {read} of {total} read")
+        } else {
+            format!("Since {since}: {read} read")
+        },
+        themes: themes
+            .iter()
+            .map(|t| {
+                (
+                    t.theme.clone(),
+                    format!(
+                        "{}, {}{}",
+                        plural(t.contacts, "contact"),
+                        plural(t.mentions, "mention"),
+                        if t.named {
+                            ", a topic named when logging"
+                        } else {
+                            ""
+                        }
+                    ),
+                    t.who
+                        .iter()
+                        .take(10)
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        + if t.who.len() > 10 { ", …" } else { "" },
+                    t.quotes
+                        .iter()
+                        .map(|q| format!("“{}” — {}", q.text, q.contact_name))
+                        .collect(),
+                )
+            })
+            .collect(),
+        more: (more > 0).then_some((more, next)),
+    }
 }
 
 const ADVOCATES_SHOWN: usize = 20;
@@ -47,6 +123,7 @@ pub(super) async fn insights(
         Err(r) => return *r,
     };
     let built = async {
+        let n = now();
         let report = ledger::latency_report(&state.db, &s.actor).await?;
         let members = state.db.members(&s.actor.workspace.id).await?;
         let latency = report
@@ -95,7 +172,6 @@ pub(super) async fn insights(
                 )
             })
             .collect();
-        let n = now();
         let all_time = ledger::request_stats(&state.db, &s.actor, None, n).await?;
         let month = ledger::request_stats(&state.db, &s.actor, Some("-30d"), n).await?;
         let line = |what: &str, st: &ledger::RequestStats| {
@@ -124,6 +200,70 @@ pub(super) async fn insights(
                 )
             })
             .collect();
+        // What customers tell us, with the filter as given; a refused filter is said.
+        let relationship = q
+            .relationship
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::parse::<rapport_core::contact::RelationshipType>)
+            .transpose()
+            .map_err(rapport_core::Error::from);
+        let since = q
+            .since
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|d| rapport_core::insight::parse_since(d, &s.actor, n))
+            .transpose();
+        let (mut error, mut sections) = (None, Vec::new());
+        let chosen = relationship.as_ref().ok().copied().flatten();
+        match (relationship, since) {
+            (Ok(relationship), Ok(since)) => {
+                let limit = q.limit.unwrap_or(rapport_core::insight::DEFAULT_THEMES);
+                let query = rapport_core::insight::InsightQuery {
+                    relationship,
+                    since,
+                    limit: Some(limit),
+                };
+                match rapport_core::insight::insights(&state.db, &s.actor, query, n).await {
+                    Ok(v) => {
+                        let more_link = serde_urlencoded::to_string([
+                            ("type", relationship.map_or("", |r| r.as_str()).to_owned()),
+                            ("since", v.since.to_string()),
+                            ("limit", (limit.saturating_mul(5)).min(500).to_string()),
+                        ])
+                        .map(|qs| format!("/insights?{qs}#themes"))
+                        .unwrap_or_default();
+                        sections.push((
+                            "What they said",
+                            theme_section(
+                                &v.themes,
+                                v.more_themes,
+                                v.said_read,
+                                v.said_total,
+                                v.since,
+                                more_link.clone(),
+                            ),
+                        ));
+                        sections.push((
+                            "What they ask for",
+                            theme_section(
+                                &v.requests,
+                                v.more_requests,
+                                v.requests_read,
+                                v.requests_total,
+                                v.since,
+                                more_link,
+                            ),
+                        ));
+                    }
+                    Err(rapport_core::Error::Invalid(i)) => error = Some(i.message),
+                    Err(e) => return Err(e),
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => error = Some(e.to_string()),
+        }
         Ok::<_, rapport_core::Error>(InsightsPage {
             title: "Insights",
             csrf: s.csrf.clone(),
@@ -132,6 +272,10 @@ pub(super) async fn insights(
             more_advocates,
             why,
             why_members,
+            filter_types: super::contact_edit::type_options(chosen),
+            since: q.since.clone().unwrap_or_default(),
+            error,
+            sections,
         })
     }
     .await;

@@ -205,11 +205,17 @@ pub async fn list(ctx: &Context, a: CommitmentsArgs) -> anyhow::Result<()> {
         };
         (list, next)
     };
+    let now = Context::now();
     if a.out.json {
-        render::json(&list)?;
+        // Every open commitment carries its forecast.
+        render::json(
+            &rapport_core::foresight::with_forecasts(&ctx.db, &ctx.actor, list, now).await?,
+        )?;
     } else {
         let names = names(ctx, list.iter().map(|c| &c.contact_id)).await?;
-        render::commitments(&list, &names, Context::now());
+        let refs: Vec<&Commitment> = list.iter().collect();
+        let forecasts = rapport_core::foresight::forecasts(&ctx.db, &ctx.actor, &refs, now).await?;
+        render::commitments(&list, &names, &forecasts, now);
     }
     if let Some(id) = next {
         let mut again = "rapport commitments".to_owned();

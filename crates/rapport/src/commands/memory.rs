@@ -61,6 +61,7 @@ pub async fn log(ctx: &Context, a: LogArgs) -> anyhow::Result<()> {
         summary: a.summary,
         they_said: a.they_said,
         i_said: a.i_said,
+        topics: a.topics,
     };
     let (contact, i) =
         service::log_interaction(&ctx.db, &ctx.actor, &a.reference, new, now).await?;

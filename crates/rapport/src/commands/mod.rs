@@ -159,6 +159,7 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Ladder(a) => ledger::ladder(&ctx, a).await,
         Command::Rescore(a) => ledger::rescore(&ctx, a).await,
         Command::Latency(a) => ledger::latency(&ctx, a).await,
+        Command::Insights(a) => insights(&ctx, a).await,
         Command::Settings(a) => settings(&ctx, a).await,
         Command::Today(a) => today(&ctx, a).await,
         Command::Brief(a) => brief(&ctx, a).await,
@@ -192,6 +193,30 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         crate::render::hint("add --org ORG to pick the one who works there");
     }
     result
+}
+
+async fn insights(ctx: &Context, a: crate::cli::InsightsArgs) -> anyhow::Result<()> {
+    use rapport_core::insight::{self, InsightQuery};
+    let now = Context::now();
+    let q = InsightQuery {
+        relationship: a
+            .relationship
+            .as_deref()
+            .map(str::parse::<rapport_core::contact::RelationshipType>)
+            .transpose()?,
+        since: a
+            .since
+            .as_deref()
+            .map(|d| insight::parse_since(d, &ctx.actor, now))
+            .transpose()?,
+        limit: a.limit,
+    };
+    let view = insight::insights(&ctx.db, &ctx.actor, q, now).await?;
+    if a.out.json {
+        return crate::render::json(&view);
+    }
+    crate::render::insights(&view);
+    Ok(())
 }
 
 async fn settings(ctx: &Context, a: crate::cli::SettingsArgs) -> anyhow::Result<()> {
