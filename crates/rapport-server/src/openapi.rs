@@ -446,12 +446,13 @@ fn schemas() -> Value {
         },
         "Theme": {
             "type": "object",
-            "required": ["theme", "contacts", "mentions", "who", "quotes", "named"],
+            "required": ["theme", "contacts", "mentions", "who", "who_more", "quotes", "named"],
             "properties": {
                 "theme": string(),
                 "contacts": {"type": "integer", "description": "How many different contacts raised it"},
                 "mentions": {"type": "integer"},
-                "who": {"type": "array", "items": {"type": "array", "items": string(), "minItems": 2, "maxItems": 2}, "description": "The contacts who raised it: [id, name]"},
+                "who": {"type": "array", "maxItems": 10, "items": {"type": "array", "items": string(), "minItems": 2, "maxItems": 2}, "description": "The first ten contacts who raised it, by name: [id, name]"},
+                "who_more": {"type": "integer", "description": "Those who raised it beyond the ones named"},
                 "quotes": {"type": "array", "maxItems": 2, "items": {"type": "object", "required": ["contact_name", "text", "at"],
                     "properties": {"contact_name": string(), "text": string(), "at": string()}}},
                 "named": {"type": "boolean", "description": "A topic the user named when logging (counted exactly)"}

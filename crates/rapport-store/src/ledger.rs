@@ -798,94 +798,108 @@ impl LedgerStore for Db {
         use rapport_core::ports::OutcomesOf;
         use rapport_core::trust::Size;
         let mut out = rapport_core::ports::Outcomes::new();
-        for k in keys {
-            out.entry(k.clone()).or_default();
-        }
         let kept = rapport_core::trust::EvidenceKind::KeptOnTime.as_str();
-        let outcome = |at: i64, kind: &str| -> StoreResult<rapport_core::foresight::Outcome> {
-            Ok(rapport_core::foresight::Outcome {
+        let outcome = |(at, kind, flagged): (i64, String, bool)| {
+            Ok::<_, StoreError>(rapport_core::foresight::Outcome {
                 at: instant(at)?,
                 kept_on_time: kind == kept,
+                flagged,
             })
         };
-        // The workspace's, one size at a time, on `commitments_outcomes_by_size`.
-        let mut sizes: Vec<Size> = keys
+        // The workspace's one way and a member's own: one query each, newest first on
+        // their partial indexes (migration 0030), at most `limit`.
+        for (of, size) in keys {
+            if out.contains_key(&(of.clone(), *size)) {
+                continue;
+            }
+            let rows: Vec<(i64, String, bool)> = match of {
+                OutcomesOf::Workspace(direction) => with_pool!(self, |pool| {
+                    sqlx::query_as(
+                        "SELECT resolved_at, evidence_kind, at_risk_at IS NOT NULL FROM commitments \
+                         WHERE workspace_id = $1 AND direction = $2 AND size = $3 \
+                         AND evidence_kind IS NOT NULL AND resolved_at IS NOT NULL \
+                         ORDER BY resolved_at DESC LIMIT $4",
+                    )
+                    .bind(ws.as_str())
+                    .bind(direction.as_str())
+                    .bind(size.as_str())
+                    .bind(i64::from(limit))
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+                }),
+                OutcomesOf::Member(user) => with_pool!(self, |pool| {
+                    sqlx::query_as(
+                        "SELECT resolved_at, evidence_kind, at_risk_at IS NOT NULL FROM commitments \
+                         WHERE workspace_id = $1 AND owner_id = $2 AND direction = 'mine' \
+                         AND size = $3 AND evidence_kind IS NOT NULL AND resolved_at IS NOT NULL \
+                         ORDER BY resolved_at DESC LIMIT $4",
+                    )
+                    .bind(ws.as_str())
+                    .bind(user.as_str())
+                    .bind(size.as_str())
+                    .bind(i64::from(limit))
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+                }),
+                // All the contacts at once, below.
+                OutcomesOf::Contact(_) => continue,
+            };
+            let list = rows
+                .into_iter()
+                .map(outcome)
+                .collect::<StoreResult<Vec<_>>>()?;
+            out.insert((of.clone(), *size), list);
+        }
+        // Contacts' promises to us: the latest `limit` per contact and size, all of them in
+        // one windowed query per few hundred contacts (a contact's history is short).
+        let mut ids: Vec<&str> = keys
             .iter()
-            .filter(|(of, _)| *of == OutcomesOf::Workspace)
-            .map(|(_, s)| *s)
+            .filter_map(|(of, _)| match of {
+                OutcomesOf::Contact(c) => Some(c.as_str()),
+                _ => None,
+            })
             .collect();
-        sizes.sort_by_key(|s| s.as_str());
-        sizes.dedup();
-        for size in sizes {
-            let rows: Vec<(i64, String)> = with_pool!(self, |pool| {
-                sqlx::query_as(
-                    "SELECT resolved_at, evidence_kind FROM commitments WHERE workspace_id = $1 \
-                     AND size = $2 AND evidence_kind IS NOT NULL AND resolved_at IS NOT NULL \
-                     ORDER BY resolved_at DESC LIMIT $3",
-                )
-                .bind(ws.as_str())
-                .bind(size.as_str())
-                .bind(i64::from(limit))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?
-            });
-            let list = out.entry((OutcomesOf::Workspace, size)).or_default();
-            for (at, kind) in rows {
-                list.push(outcome(at, &kind)?);
+        ids.sort_unstable();
+        ids.dedup();
+        for (of, size) in keys {
+            if matches!(of, OutcomesOf::Contact(_)) {
+                out.entry((of.clone(), *size)).or_default();
             }
         }
-        // Members' and contacts' own: the latest `limit` per promiser and size, all of them in
-        // one windowed query per kind (a few hundred promisers per query).
-        for (direction, column) in [("mine", "owner_id"), ("theirs", "contact_id")] {
-            let mut ids: Vec<&str> = keys
-                .iter()
-                .filter_map(|(of, _)| match (of, direction) {
-                    (OutcomesOf::Member(u), "mine") => Some(u.as_str()),
-                    (OutcomesOf::Contact(c), "theirs") => Some(c.as_str()),
-                    _ => None,
-                })
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            for chunk in ids.chunks(400) {
-                let rows: Vec<(String, String, i64, String)> = with_pool!(self, |pool| {
-                    let mut qb = sqlx::QueryBuilder::new(format!(
-                        "SELECT who, size, resolved_at, evidence_kind FROM (SELECT {column} AS who, \
-                         size, resolved_at, evidence_kind, ROW_NUMBER() OVER (PARTITION BY \
-                         {column}, size ORDER BY resolved_at DESC) AS n FROM commitments \
-                         WHERE workspace_id = "
-                    ));
-                    qb.push_bind(ws.as_str())
-                        .push(" AND direction = ")
-                        .push_bind(direction)
-                        .push(" AND evidence_kind IS NOT NULL AND resolved_at IS NOT NULL AND ")
-                        .push(column)
-                        .push(" IN (");
-                    let mut list = qb.separated(", ");
-                    for id in chunk {
-                        list.push_bind(*id);
-                    }
-                    qb.push(")) latest WHERE n <= ")
-                        .push_bind(i64::from(limit))
-                        .push(" ORDER BY who, size, resolved_at DESC");
-                    qb.build_query_as()
-                        .persistent(false)
-                        .fetch_all(pool)
-                        .await
-                        .map_err(db_err)?
-                });
-                for (who, size, at, kind) in rows {
-                    let size: Size = size.parse().map_err(|_| corrupt("size", &size))?;
-                    let of = if direction == "mine" {
-                        OutcomesOf::Member(rapport_core::ids::UserId::from_stored(who))
-                    } else {
-                        OutcomesOf::Contact(ContactId::from_stored(who))
-                    };
-                    // Only the sizes asked are kept.
-                    if let Some(list) = out.get_mut(&(of, size)) {
-                        list.push(outcome(at, &kind)?);
-                    }
+        for chunk in ids.chunks(400) {
+            let rows: Vec<(String, String, i64, String, bool)> = with_pool!(self, |pool| {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "SELECT who, size, resolved_at, evidence_kind, flagged FROM (SELECT contact_id \
+                     AS who, size, resolved_at, evidence_kind, at_risk_at IS NOT NULL AS flagged, \
+                     ROW_NUMBER() OVER (PARTITION BY contact_id, size ORDER BY resolved_at DESC) \
+                     AS n FROM commitments WHERE workspace_id = ",
+                );
+                qb.push_bind(ws.as_str()).push(
+                    " AND direction = 'theirs' AND evidence_kind IS NOT NULL \
+                     AND resolved_at IS NOT NULL AND contact_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                qb.push(")) latest WHERE n <= ")
+                    .push_bind(i64::from(limit))
+                    .push(" ORDER BY who, size, resolved_at DESC");
+                qb.build_query_as()
+                    .persistent(false)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_err)?
+            });
+            for (who, size, at, kind, flagged) in rows {
+                let size: Size = size.parse().map_err(|_| corrupt("size", &size))?;
+                // Only the sizes asked are kept.
+                if let Some(list) =
+                    out.get_mut(&(OutcomesOf::Contact(ContactId::from_stored(who)), size))
+                {
+                    list.push(outcome((at, kind, flagged))?);
                 }
             }
         }

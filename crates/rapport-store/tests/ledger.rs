@@ -934,17 +934,26 @@ async fn the_latest_outcomes_at_a_size_are_read_newest_first(db: &Db) {
             .map(|o| (o.at, o.kept_on_time))
             .collect::<Vec<_>>()
     };
+    // The workspace's one way: ours, then theirs to us.
     assert_eq!(
-        read(OutcomesOf::Workspace, Size::Normal, 10).await,
+        read(OutcomesOf::Workspace(Direction::Mine), Size::Normal, 10).await,
         vec![
             (t("2026-11-22T10:00:00Z"), false),
-            (t("2026-11-21T10:00:00Z"), false),
             (t("2026-11-19T10:00:00Z"), true),
         ]
     );
-    assert_eq!(read(OutcomesOf::Workspace, Size::Normal, 1).await.len(), 1);
+    assert_eq!(
+        read(OutcomesOf::Workspace(Direction::Theirs), Size::Normal, 10).await,
+        vec![(t("2026-11-21T10:00:00Z"), false)]
+    );
+    assert_eq!(
+        read(OutcomesOf::Workspace(Direction::Mine), Size::Normal, 1)
+            .await
+            .len(),
+        1
+    );
     assert!(
-        read(OutcomesOf::Workspace, Size::Major, 10)
+        read(OutcomesOf::Workspace(Direction::Mine), Size::Major, 10)
             .await
             .is_empty()
     );
@@ -971,7 +980,7 @@ async fn the_latest_outcomes_at_a_size_are_read_newest_first(db: &Db) {
         .outcomes(
             &other.workspace.id,
             &[
-                (OutcomesOf::Workspace, Size::Normal),
+                (OutcomesOf::Workspace(Direction::Theirs), Size::Normal),
                 (OutcomesOf::Contact(bruno.id.clone()), Size::Normal),
             ],
             10,

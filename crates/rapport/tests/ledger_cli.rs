@@ -844,7 +844,7 @@ fn open_promises_carry_a_forecast(b: &Book) {
     assert!(
         listed[0]["forecast_reason"]
             .as_str()
-            .is_some_and(|r| r.contains("no normal promise has been resolved")),
+            .is_some_and(|r| r.contains("no normal promise of ours has been resolved")),
         "{listed}"
     );
     // My record at normal size: one kept on time, four broken.
@@ -878,7 +878,7 @@ fn open_promises_carry_a_forecast(b: &Book) {
         "{reason}"
     );
     assert!(b.ok(&["commitments", "--open"]).contains("↳"));
-    // Their promise, with no history of theirs: the workspace's rate.
+    // Their promise: nothing is known of promises to us yet (ours say nothing of theirs).
     let theirs = id_of(&b.json(&[
         "expect",
         "bruno",
@@ -894,10 +894,66 @@ fn open_promises_carry_a_forecast(b: &Book) {
         .find(|c| c["id"] == theirs.as_str())
         .expect("theirs");
     assert!(
-        t["forecast_reason"]
-            .as_str()
-            .is_some_and(|r| r.contains("Bruno Costa has no normal promise resolved yet")),
+        t["forecast"].is_null()
+            && t["forecast_reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("no normal promise to us has been resolved yet")),
         "{t}"
+    );
+    // Once Bruno has broken one to us, his next one reads his record and says to check in.
+    let kept_late = id_of(&b.json(&["expect", "bruno", "Old deposit", "--due", "2026-10-01"]));
+    b.ok(&["broken", &kept_late, "--on", "2026-10-02"]);
+    let all = b.json(&["commitments", "--open"]);
+    let t = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == theirs.as_str())
+        .expect("theirs");
+    assert!(
+        t["forecast_reason"].as_str().is_some_and(|r| r
+            .contains("of Bruno Costa's normal promises to us slip: check in before it is due")),
+        "{t}"
+    );
+    // Past its due date it can no longer be kept on time.
+    let late = promise(
+        b,
+        &[
+            "elodie",
+            "Overdue report",
+            "--due",
+            "2026-11-01",
+            "--anyway",
+        ],
+    );
+    let all = b.json(&["commitments", "--open"]);
+    let l = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == late.as_str())
+        .expect("late");
+    assert_eq!(l["forecast"], 0.0, "{l}");
+    assert!(
+        l["forecast_reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("already late")),
+        "{l}"
+    );
+    // Flagged at risk: read from the promises that were flagged (none yet).
+    b.ok(&["at-risk", &first, "--reason", "Supplier"]);
+    let all = b.json(&["commitments", "--open"]);
+    let r = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|c| c["id"] == first.as_str())
+        .expect("first");
+    assert!(
+        r["forecast_reason"]
+            .as_str()
+            .is_some_and(|x| x.starts_with("flagged at risk")),
+        "{r}"
     );
     // Today says it on the line of a promise due today.
     let due_today = promise(b, &["elodie", "Call back", "--due", "today", "--anyway"]);

@@ -25,6 +25,8 @@ pub const HISTORY: u32 = 400;
 pub struct Outcome {
     pub at: Timestamp,
     pub kept_on_time: bool,
+    /// Flagged at risk before it resolved.
+    pub flagged: bool,
 }
 
 /// The chance an open promise is kept on time, and on what it rests.
@@ -149,18 +151,22 @@ pub fn reason_parts(f: &Forecast, who: &Promiser<'_>, size: Size) -> (String, St
     if f.chance < WARN_BELOW {
         let slip = 100 - pct(f.chance);
         let advice = match who {
-            Promiser::Contact(_) => "check in before it is due",
-            _ => "tell them early if it does",
+            Promiser::Contact(_) => "check in before it is due".to_owned(),
+            Promiser::You => "tell them early if it does".to_owned(),
+            Promiser::Member(n) => format!("ask {n} to tell them early if it does"),
         };
-        let to_you = if matches!(who, Promiser::Contact(_)) {
-            " to you"
+        let to_us = if matches!(who, Promiser::Contact(_)) {
+            " to us"
         } else {
             ""
         };
-        (
-            format!("{slip}% of {whose} {size} promises{to_you} slip: {advice}"),
-            basis,
-        )
+        let headline = if f.own == 0 {
+            // Nothing of theirs yet: the share is the workspace's, not theirs.
+            format!("{slip}% of {size} promises{to_us} slip here: {advice}")
+        } else {
+            format!("{slip}% of {whose} {size} promises{to_us} slip: {advice}")
+        };
+        (headline, basis)
     } else {
         (format!("{}% likely on time", pct(f.chance)), basis)
     }
@@ -253,6 +259,7 @@ pub fn calibration_with(seed: u64, parties: usize, promises: usize, params: Para
         let o = Outcome {
             at: now,
             kept_on_time: kept,
+            flagged: false,
         };
         history[p].push((s, o));
         workspace[s].push(o);
@@ -290,6 +297,7 @@ mod tests {
             .map(|(i, k)| Outcome {
                 at: end - SignedDuration::from_hours(24 * every_days * (n - i as i64)),
                 kept_on_time: *k,
+                flagged: false,
             })
             .collect()
     }
@@ -322,7 +330,7 @@ mod tests {
         let r = reason(&f, &Promiser::Member("Bo"), Size::Major);
         assert!(
             r.starts_with(&format!(
-                "{}% of Bo's major promises slip: tell them early if it does",
+                "{}% of Bo's major promises slip: ask Bo to tell them early if it does",
                 100 - (f.chance * 100.0).round() as i64
             )),
             "{r}"

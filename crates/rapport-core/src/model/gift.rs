@@ -80,6 +80,23 @@ const ALIASES: &[(&str, &str)] = &[
     ("photos", "photography"),
     ("ski", "skiing"),
     ("marathon", "running"),
+    ("marathons", "running"),
+    ("runner", "running"),
+    ("golfer", "golf"),
+    ("cyclist", "cycling"),
+    ("reader", "books"),
+    ("book", "books"),
+    ("gardener", "gardening"),
+    ("photographer", "photography"),
+    ("skier", "skiing"),
+    ("sailor", "sailing"),
+    ("hiker", "hiking"),
+    ("yogi", "yoga"),
+    ("foodie", "cooking"),
+    ("cook", "cooking"),
+    ("baking", "cooking"),
+    ("theatregoer", "theatre"),
+    ("musician", "music"),
 ];
 
 /// Kinds of gift people say they do not want, and the words that name them.
@@ -142,7 +159,7 @@ const KINDS: &[(&str, &[&str])] = &[
     ("tobacco", &["tobacco", "cigar", "cigars", "cigarettes"]),
 ];
 
-/// Words that make a preference a dislike.
+/// Words that make a clause of a preference a dislike ("no", "doesn't", "allergic"...).
 const NEGATIONS: &[&str] = &[
     "no",
     "not",
@@ -163,25 +180,40 @@ const NEGATIONS: &[&str] = &[
     "avoids",
     "allergic",
     "allergy",
+    "allergies",
     "intolerant",
-    "teetotal",
-    "teetotaller",
-    "teetotaler",
-    "sober",
-    "vegan",
-    "vegetarian",
+    "intolerance",
     "quit",
     "stopped",
+    "non",
+    "free",
+    "abstains",
+    "abstain",
+    "refuses",
+    "nothing",
 ];
 
-/// Diets that rule out kinds of gift by themselves.
+/// Words that say, wherever they are, which kinds of gift are out (a diet, a condition).
 const DIETS: &[(&str, &[&str])] = &[
     ("teetotal", &["alcohol"]),
     ("teetotaller", &["alcohol"]),
     ("teetotaler", &["alcohol"]),
     ("sober", &["alcohol"]),
+    ("alcoholic", &["alcohol"]),
+    ("halal", &["alcohol"]),
+    ("pregnant", &["alcohol"]),
     ("vegan", &["meat", "dairy"]),
     ("vegetarian", &["meat"]),
+    ("diabetic", &["sweets"]),
+    ("lactose", &["dairy"]),
+];
+
+/// The words of a kind that name the whole kind (said no to, the whole kind is out); the
+/// other words of the kind name one thing only ("never beer" rules out beer, not whisky).
+const GENERIC: &[&str] = &[
+    "alcohol", "drink", "drinks", "drinking", "drinker", "booze", "liquor", "spirits", "sweets",
+    "sugar", "candy", "meat", "dairy", "caffeine", "flowers", "flower", "nut", "nuts", "peanut",
+    "peanuts", "tobacco",
 ];
 
 /// Words a dislike says that are not the thing disliked.
@@ -189,7 +221,8 @@ const FILLER: &[&str] = &[
     "a", "an", "the", "of", "for", "to", "and", "or", "is", "are", "he", "she", "they", "them",
     "his", "her", "their", "any", "anything", "gifts", "gift", "please", "at", "all", "more",
     "does", "do", "like", "likes", "fan", "big", "very", "much", "really", "with", "in", "on",
-    "be", "been", "has", "have",
+    "be", "been", "has", "have", "last", "year", "years", "ago", "since", "anymore", "ever",
+    "lover", "now", "longer", "up", "given", "gave",
 ];
 
 /// The longest interest and idea accepted in the catalogue.
@@ -236,8 +269,10 @@ pub fn parse_gift_idea(text: &str) -> Result<(String, String), Invalid> {
             "{text:?}: both the interest and the idea are needed (INTEREST=IDEA)"
         )));
     }
-    if text.chars().any(char::is_control) {
-        return Err(bad("a gift idea cannot hold control characters".into()));
+    if text.chars().any(|c| c.is_control() || is_format(c)) {
+        return Err(bad(
+            "a gift idea cannot hold control or invisible formatting characters".into(),
+        ));
     }
     if interest.chars().count() > MAX_INTEREST_CHARS {
         return Err(bad(format!(
@@ -250,6 +285,12 @@ pub fn parse_gift_idea(text: &str) -> Result<(String, String), Invalid> {
         )));
     }
     Ok((interest, idea))
+}
+
+/// Invisible formatting characters (zero-width, bidirectional overrides, the BOM), which
+/// would make text read other than it is.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// The catalogue in force: the built-in ideas the workspace did not take out, then its own,
@@ -286,10 +327,31 @@ pub fn is_builtin(interest: &str, idea: &str) -> bool {
 
 fn words(text: &str) -> Vec<String> {
     fold(text)
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty())
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|w| w.trim_matches('\'').to_owned())
+        .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// A preference's clauses: "Loves red wine, not white" is two, and only the second says no.
+fn clauses(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut out = vec![String::new()];
+    for w in folded.split_whitespace() {
+        let cut = w.ends_with([',', ';', '.', '!', ':']);
+        if matches!(w, "but" | "though" | "although" | "except" | "however") {
+            out.push(String::new());
+            continue;
+        }
+        let last = out.last_mut().expect("one clause at least");
+        last.push(' ');
+        last.push_str(w);
+        if cut {
+            out.push(String::new());
+        }
+    }
+    out.retain(|c| !c.trim().is_empty());
+    out
 }
 
 /// The kinds of gift a text names ("A wine-tasting evening": alcohol).
@@ -312,33 +374,46 @@ pub struct Dislikes {
 }
 
 impl Dislikes {
-    /// Reads preference facts: one that says no ("No alcohol", "Doesn't drink", "Allergic to
-    /// nuts", "Vegan") rules out the kinds of gift it names and the words it says no to.
+    /// Reads preference facts: a clause that says no ("No alcohol", "Doesn't drink",
+    /// "Allergic to nuts", "Non-drinker", "Alcohol-free") rules out the kinds of gift its
+    /// general words name and the things it says no to ("never beer": beer); a diet or
+    /// condition anywhere ("Vegan", "Diabetic", "Lactose intolerant") rules out its kinds.
+    /// What a preference likes ("Loves red wine, not white") rules nothing out.
     pub fn from_preferences<'a>(preferences: impl IntoIterator<Item = &'a str>) -> Dislikes {
         let mut d = Dislikes::default();
         for p in preferences {
-            let ws = words(p);
-            let negated = ws.iter().any(|w| NEGATIONS.contains(&w.as_str()));
-            if !negated {
-                continue;
-            }
-            for w in &ws {
+            for w in words(p) {
                 if let Some((_, kinds)) = DIETS.iter().find(|(diet, _)| *diet == w.as_str()) {
                     for k in *kinds {
                         d.kinds.push((k, p.to_owned()));
                     }
                 }
             }
-            for k in kinds_in(p) {
-                d.kinds.push((k, p.to_owned()));
-            }
-            // The words after the first negation, short of filler: what they said no to.
-            if let Some(at) = ws.iter().position(|w| NEGATIONS.contains(&w.as_str())) {
-                for w in &ws[at + 1..] {
-                    if w.chars().count() >= 3
-                        && !FILLER.contains(&w.as_str())
-                        && !NEGATIONS.contains(&w.as_str())
-                    {
+            let gave_up = fold(p).contains("gave up") || fold(p).contains("given up");
+            for clause in clauses(p) {
+                let ws = words(&clause);
+                let at = ws.iter().position(|w| NEGATIONS.contains(&w.as_str()));
+                let Some(at) = at.or(gave_up.then_some(0)) else {
+                    continue;
+                };
+                // "Alcohol-free": the words before "free" are what is refused.
+                let said: Vec<&String> = if ws.get(at).is_some_and(|w| w == "free") {
+                    ws[..at].iter().collect()
+                } else {
+                    ws[at + 1..].iter().collect()
+                };
+                for w in said {
+                    if NEGATIONS.contains(&w.as_str()) || FILLER.contains(&w.as_str()) {
+                        continue;
+                    }
+                    if GENERIC.contains(&w.as_str()) {
+                        for (k, names) in KINDS {
+                            if names.contains(&w.as_str()) {
+                                d.kinds.push((k, p.to_owned()));
+                            }
+                        }
+                    }
+                    if w.chars().count() >= 3 {
                         d.words.push((w.clone(), p.to_owned()));
                     }
                 }
@@ -383,11 +458,23 @@ pub fn catalogue_interest(fact: &str, catalogue: &[GiftIdea]) -> Option<String> 
     if let Some(k) = keys.iter().find(|k| joined.contains(&format!(" {k} "))) {
         return Some((*k).to_owned());
     }
+    // Aliases ("novels": books; "golfer": golf), and plurals of either ("golfers").
     ws.iter().find_map(|w| {
-        ALIASES
-            .iter()
-            .find(|(alias, _)| *alias == w.as_str())
-            .map(|(_, k)| (*k).to_owned())
+        let singular = w.strip_suffix('s').filter(|s| s.len() >= 3);
+        [Some(w.as_str()), singular]
+            .into_iter()
+            .flatten()
+            .find_map(|w| {
+                keys.iter()
+                    .find(|k| **k == w)
+                    .map(|k| (*k).to_owned())
+                    .or_else(|| {
+                        ALIASES
+                            .iter()
+                            .find(|(alias, _)| *alias == w)
+                            .map(|(_, k)| (*k).to_owned())
+                    })
+            })
     })
 }
 
@@ -467,6 +554,62 @@ mod tests {
         // A preference that says no to nothing rules out nothing.
         let likes = Dislikes::from_preferences(["Loves red wine", "Prefers email"]);
         assert!(likes.is_empty(), "{likes:?}");
+        // Only the clause that says no counts; a diet rules out its kinds only.
+        for (said, kept, out) in [
+            (
+                "Loves red wine, not white",
+                "A bottle of red wine",
+                Some("A white tablecloth"),
+            ),
+            (
+                "Vegetarian, big wine lover",
+                "A wine-tasting evening",
+                Some("A charcuterie board"),
+            ),
+            (
+                "Prefers whisky to wine, never beer",
+                "A single malt",
+                Some("A craft beer selection"),
+            ),
+            (
+                "Coffee black, no sugar",
+                "Beans from a local roaster",
+                Some("Chocolates"),
+            ),
+            (
+                "Non-drinker",
+                "Tickets to a play",
+                Some("A bottle of champagne"),
+            ),
+            (
+                "Alcohol-free household",
+                "A cooking class",
+                Some("A wine-tasting evening"),
+            ),
+            (
+                "Gave up alcohol last year",
+                "Concert tickets",
+                Some("A single malt whisky"),
+            ),
+            ("Recovering alcoholic", "A cooking class", Some("Wine")),
+            (
+                "Diabetic",
+                "A round of golf",
+                Some("Chocolates from an artisan"),
+            ),
+            ("Lactose intolerant", "Tea", Some("A cheese board")),
+            (
+                "Allergic to peanuts",
+                "A cooking class",
+                Some("Salted almonds"),
+            ),
+        ] {
+            let d = Dislikes::from_preferences([said]);
+            assert_eq!(d.ruling_out(kept), None, "{said}: {kept}");
+            if let Some(out) = out {
+                assert!(d.ruling_out(out).is_some(), "{said}: {out}");
+            }
+        }
     }
 
     #[test]
@@ -489,6 +632,20 @@ mod tests {
             Some("formula 1")
         );
         assert_eq!(catalogue_interest("Stamps", &c), None);
+        for (fact, interest) in [
+            ("Avid golfer", "golf"),
+            ("Keen cyclist", "cycling"),
+            ("Runs marathons", "running"),
+            ("Loves red wines", "wine"),
+            ("Enjoys a good book", "books"),
+            ("Theatre-goer", "theatre"),
+        ] {
+            assert_eq!(
+                catalogue_interest(fact, &c).as_deref(),
+                Some(interest),
+                "{fact}"
+            );
+        }
     }
 
     #[test]

@@ -41,13 +41,18 @@ pub struct Theme {
     pub contacts: usize,
     /// How many times it was said.
     pub mentions: usize,
-    /// Who raised it: (id, name), by name.
+    /// Who raised it: (id, name), by name, the first [`WHO_SHOWN`].
     pub who: Vec<(ContactId, String)>,
+    /// Those who raised it beyond the ones named.
+    pub who_more: usize,
     /// Two short quotes, the newest first, from different contacts when there are.
     pub quotes: Vec<Quote>,
     /// Named by the user as a topic (counted exactly) rather than found in the words.
     pub named: bool,
 }
+
+/// How many of those who raised a theme are named.
+pub const WHO_SHOWN: usize = 10;
 
 /// The longest quote kept, in characters.
 pub const QUOTE_CHARS: usize = 140;
@@ -283,32 +288,30 @@ const STOP: &[&str] = &[
     "yours",
     "yourself",
     "yourselves",
-    "week",
-    "weeks",
-    "month",
-    "months",
-    "year",
-    "years",
     "today",
     "tomorrow",
     "yesterday",
-    "time",
-    "times",
-    "call",
-    "meeting",
-    "email",
     "mentioned",
     "mention",
     "going",
-    "good",
-    "great",
-    "new",
-    "back",
     "around",
+    "went",
+    "anything",
+    "something",
+    "everything",
+    "nothing",
+    "everyone",
+    "someone",
+    "anyone",
+    "thanks",
+    "thank",
+    "okay",
+    "maybe",
+    "perhaps",
 ];
 
 fn words(sentence: &str) -> Vec<String> {
-    fold(sentence)
+    fold(&sentence.replace(['\u{2019}', '\u{2018}', '\u{02BC}'], "'"))
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|w| w.trim_matches('\'').to_owned())
         .collect()
@@ -380,14 +383,11 @@ struct Tally {
 /// The recurring themes of `said`, the most contacts first, then the most mentions: a found
 /// phrase needs two contacts or more; a named topic counts from one.
 pub fn themes(said: &[Said]) -> Vec<Theme> {
-    // Names are not themes: every word of every name in the set.
-    let names: HashSet<String> = said
-        .iter()
-        .flat_map(|s| words(&s.contact_name))
-        .filter(|w| !w.is_empty())
-        .collect();
     let mut tally: BTreeMap<String, Tally> = BTreeMap::new();
     for (i, s) in said.iter().enumerate() {
+        // A speaker's own name is not a theme of theirs ("Ana needs…" in Ana's note); the same
+        // word said by others is ("price", though a contact is called Price).
+        let names: HashSet<String> = words(&s.contact_name).into_iter().collect();
         let mut seen: BTreeSet<String> = BTreeSet::new();
         for sentence in sentences(&s.text) {
             for p in phrases(sentence, &names) {
@@ -419,18 +419,42 @@ pub fn themes(said: &[Said]) -> Vec<Theme> {
         .iter()
         .filter(|(_, t)| t.named || t.contacts.len() >= 2)
         .collect();
-    // A phrase inside a longer one raised by as many contacts gives way to it.
+    // A phrase inside a longer one raised by as many contacts gives way to it: each kept
+    // phrase lends its count to the (at most five) shorter phrases inside it.
+    let mut longest_holding: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    for (q, u) in &kept {
+        let ws: Vec<&str> = q.split(' ').collect();
+        for n in 1..ws.len() {
+            for i in 0..=ws.len() - n {
+                let best = longest_holding.entry(ws[i..i + n].join(" ")).or_default();
+                *best = (*best).max(u.contacts.len());
+            }
+        }
+    }
     let covered = |p: &str, t: &Tally| {
         !t.named
-            && kept.iter().any(|(q, u)| {
-                q.len() > p.len()
-                    && u.contacts.len() >= t.contacts.len()
-                    && format!(" {q} ").contains(&format!(" {p} "))
-            })
+            && longest_holding
+                .get(p)
+                .is_some_and(|n| *n >= t.contacts.len())
     };
+    // Phrases that come from exactly the same texts are one theme: the longest says it.
+    let mut same_texts: std::collections::HashMap<&[usize], &str> =
+        std::collections::HashMap::new();
+    for (p, t) in &kept {
+        if covered(p, t) || t.named {
+            continue;
+        }
+        let e = same_texts.entry(t.said.as_slice()).or_insert(p.as_str());
+        let (words_p, words_e) = (p.split(' ').count(), e.split(' ').count());
+        if words_p > words_e || (words_p == words_e && p.as_str() < *e) {
+            *e = p.as_str();
+        }
+    }
     let mut out: Vec<Theme> = kept
         .iter()
         .filter(|(p, t)| !covered(p, t))
+        .filter(|(p, t)| t.named || same_texts.get(t.said.as_slice()) == Some(&p.as_str()))
         .map(|(p, t)| {
             let mut quotes: Vec<Quote> = Vec::new();
             let mut newest: Vec<usize> = t.said.clone();
@@ -440,7 +464,10 @@ pub fn themes(said: &[Said]) -> Vec<Theme> {
             for pass in 0..2 {
                 for i in &newest {
                     let s = &said[*i];
-                    if quotes.len() == 2 || (pass == 0 && quoted.contains(&s.contact_id)) {
+                    if quotes.len() == 2
+                        || s.text.trim().is_empty()
+                        || (pass == 0 && quoted.contains(&s.contact_id))
+                    {
                         continue;
                     }
                     if pass == 1
@@ -464,11 +491,14 @@ pub fn themes(said: &[Said]) -> Vec<Theme> {
                 .map(|(id, n)| (id.clone(), n.clone()))
                 .collect();
             who.sort_by(|a, b| fold(&a.1).cmp(&fold(&b.1)).then(a.0.cmp(&b.0)));
+            let who_more = who.len().saturating_sub(WHO_SHOWN);
+            who.truncate(WHO_SHOWN);
             Theme {
                 theme: (*p).clone(),
                 contacts: t.contacts.len(),
                 mentions: t.mentions,
                 who,
+                who_more,
                 quotes,
                 named: t.named,
             }
@@ -573,6 +603,43 @@ mod tests {
                 .any(|x| x.theme.contains("ana") || x.theme == "the")
         );
         assert!(!t.iter().any(|x| x.theme.contains("invoices")));
+    }
+
+    #[test]
+    fn a_word_that_is_a_speaker_s_name_counts_when_others_say_it() {
+        let (a, b, c) = (
+            ContactId::generate(),
+            ContactId::generate(),
+            ContactId::generate(),
+        );
+        let t = themes(&[
+            said("Sandra Price", &a, "Price matters most to Sandra", 1, &[]),
+            said(
+                "Bo Chen",
+                &b,
+                "The price went up again, don\u{2019}t like it",
+                2,
+                &[],
+            ),
+            said("Cy Diaz", &c, "Price is too high", 3, &[]),
+        ]);
+        let price = t.iter().find(|x| x.theme == "price").expect("price");
+        assert_eq!(price.contacts, 2, "{t:#?}");
+        assert!(
+            !t.iter().any(|x| x.theme == "don" || x.theme == "sandra"),
+            "{t:#?}"
+        );
+    }
+
+    #[test]
+    fn phrases_from_the_same_texts_are_one_theme() {
+        let (a, b) = (ContactId::generate(), ContactId::generate());
+        let t = themes(&[
+            said("A", &a, "Expanding to a second location in spring", 1, &[]),
+            said("B", &b, "Expanding to a second location in spring", 2, &[]),
+        ]);
+        assert_eq!(t.len(), 1, "{t:#?}");
+        assert_eq!(t[0].theme, "second location");
     }
 
     #[test]

@@ -83,6 +83,12 @@ pub const MAX_TOPIC_CHARS: usize = 60;
 /// Topics as given: each trimmed and lower-cased, one line, without repeats (compared
 /// without accents); empty ones dropped.
 pub fn clean_topics(topics: &[String]) -> Result<Vec<String>, Invalid> {
+    if topics.len() > MAX_TOPICS * 10 {
+        return Err(Invalid::new(
+            "topic",
+            format!("an interaction takes at most {MAX_TOPICS} topics"),
+        ));
+    }
     let mut out: Vec<String> = Vec::new();
     for t in topics {
         let t = t
@@ -93,10 +99,11 @@ pub fn clean_topics(topics: &[String]) -> Result<Vec<String>, Invalid> {
         if t.is_empty() {
             continue;
         }
-        if t.chars().any(char::is_control) {
+        let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+        if t.chars().any(|c| c.is_control() || invisible(c)) {
             return Err(Invalid::new(
                 "topic",
-                "a topic cannot hold control characters",
+                "a topic cannot hold control or invisible formatting characters",
             ));
         }
         if t.chars().count() > MAX_TOPIC_CHARS {

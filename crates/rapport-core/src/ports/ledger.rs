@@ -124,8 +124,8 @@ pub type Outcomes = std::collections::HashMap<
 /// Whose outcomes foresight reads.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum OutcomesOf {
-    /// Every scored promise of the workspace, both ways.
-    Workspace,
+    /// Every scored promise of the workspace one way (ours, or theirs to us).
+    Workspace(crate::commitment::Direction),
     /// A member's own promises (mine, owned by them).
     Member(crate::ids::UserId),
     /// A contact's promises to us (theirs).

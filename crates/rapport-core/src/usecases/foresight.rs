@@ -72,7 +72,7 @@ pub async fn forecasts<S: LedgerStore + AccountStore + ContactStore>(
             Direction::Mine => OutcomesOf::Member(c.owner_id.clone()),
             Direction::Theirs => OutcomesOf::Contact(c.contact_id.clone()),
         };
-        for k in [(key, c.size), (OutcomesOf::Workspace, c.size)] {
+        for k in [(key, c.size), (OutcomesOf::Workspace(c.direction), c.size)] {
             if !keys.contains(&k) {
                 keys.push(k);
             }
@@ -110,7 +110,7 @@ pub async fn forecasts<S: LedgerStore + AccountStore + ContactStore>(
         let empty: Vec<Outcome> = Vec::new();
         let own = histories.get(&(key, c.size)).unwrap_or(&empty);
         let all = histories
-            .get(&(OutcomesOf::Workspace, c.size))
+            .get(&(OutcomesOf::Workspace(c.direction), c.size))
             .unwrap_or(&empty);
         let who = match c.direction {
             Direction::Mine if c.owner_id == actor.user.id => Promiser::You,
@@ -126,14 +126,56 @@ pub async fn forecasts<S: LedgerStore + AccountStore + ContactStore>(
                     .map_or("they", String::as_str),
             ),
         };
-        let f = forecast(own, all, now);
+        // Past its deadline it can no longer be kept on time.
+        if c.deadline < now {
+            let headline = match c.direction {
+                Direction::Mine => "already late: tell them where it stands".to_owned(),
+                Direction::Theirs => "already late: ask them where it stands".to_owned(),
+            };
+            let basis = format!("the due date, {}, has passed", c.due);
+            out.insert(
+                c.id.clone(),
+                CommitmentForecast {
+                    forecast: Some(0.0),
+                    forecast_reason: format!("{headline} ({basis})"),
+                    headline,
+                },
+            );
+            continue;
+        }
+        // Flagged at risk: read what became of the promises that were flagged.
+        let flagged = c.at_risk.is_some();
+        let only_flagged = |v: &Vec<Outcome>| -> Vec<Outcome> {
+            v.iter().filter(|o| o.flagged).copied().collect()
+        };
+        let (own, all) = if flagged {
+            (only_flagged(own), only_flagged(all))
+        } else {
+            (own.clone(), all.clone())
+        };
+        let f = forecast(&own, &all, now);
         let (headline, basis) = match &f {
+            Some(f) if flagged => {
+                let (h, b) = reason_parts(f, &who, c.size);
+                (
+                    format!("flagged at risk; {h}"),
+                    format!("promises flagged at risk: {b}"),
+                )
+            }
             Some(f) => reason_parts(f, &who, c.size),
+            None if flagged => (
+                "flagged at risk".to_owned(),
+                "no promise flagged at risk has been resolved yet".to_owned(),
+            ),
             None => (
                 "no forecast yet".to_owned(),
                 format!(
-                    "no {} promise has been resolved in the workspace yet",
-                    c.size.as_str()
+                    "no {} promise {} has been resolved yet",
+                    c.size.as_str(),
+                    match c.direction {
+                        Direction::Mine => "of ours",
+                        Direction::Theirs => "to us",
+                    }
                 ),
             ),
         };

@@ -55,8 +55,7 @@ pub struct Insights {
 /// A `since` as typed (`2026-09-01`, `-30d`), in the workspace's today.
 pub fn parse_since(text: &str, actor: &Actor, now: Timestamp) -> Result<Date> {
     let today = crate::today::day_of(now, &actor.workspace.tz());
-    Ok(crate::dates::parse_date(text, today)
-        .map_err(|e| Invalid::new("since", format!("since: {}", e.message)))?)
+    Ok(crate::dates::parse_date(text, today).map_err(|e| Invalid::new("since", e.message))?)
 }
 
 /// The themes of what contacts said and asked for, in the span asked for.

@@ -87,11 +87,15 @@ fn theme_section(
                     ),
                     t.who
                         .iter()
-                        .take(10)
+                        .take(rapport_core::insight::WHO_SHOWN)
                         .map(|(_, n)| n.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
-                        + if t.who.len() > 10 { ", …" } else { "" },
+                        + &if t.who_more > 0 {
+                            format!(" and {} more", t.who_more)
+                        } else {
+                            String::new()
+                        },
                     t.quotes
                         .iter()
                         .map(|q| format!("“{}” — {}", q.text, q.contact_name))
@@ -99,7 +103,8 @@ fn theme_section(
                 )
             })
             .collect(),
-        more: (more > 0).then_some((more, next)),
+        // At the largest page there is no bigger one to offer: the count says the rest.
+        more: (more > 0 && !next.is_empty()).then_some((more, next)),
     }
 }
 
@@ -231,10 +236,21 @@ pub(super) async fn insights(
                         let more_link = serde_urlencoded::to_string([
                             ("type", relationship.map_or("", |r| r.as_str()).to_owned()),
                             ("since", v.since.to_string()),
-                            ("limit", (limit.saturating_mul(5)).min(500).to_string()),
+                            (
+                                "limit",
+                                limit
+                                    .saturating_mul(5)
+                                    .min(rapport_core::insight::MAX_THEMES)
+                                    .to_string(),
+                            ),
                         ])
                         .map(|qs| format!("/insights?{qs}#themes"))
                         .unwrap_or_default();
+                        let more_link = if limit >= rapport_core::insight::MAX_THEMES {
+                            String::new()
+                        } else {
+                            more_link
+                        };
                         sections.push((
                             "What they said",
                             theme_section(

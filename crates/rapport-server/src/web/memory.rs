@@ -95,6 +95,8 @@ pub(super) struct MemoryEdit {
     date: String,
     they_said: String,
     i_said: String,
+    /// An interaction's topics, separated by commas.
+    topics: String,
     at: String,
     error: Option<String>,
 }
@@ -124,6 +126,7 @@ fn fact_page(
         date: typed_date.unwrap_or_else(|| f.date.map(|d| d.to_string()).unwrap_or_default()),
         they_said: String::new(),
         i_said: String::new(),
+        topics: String::new(),
         at: String::new(),
         error,
     })
@@ -154,6 +157,7 @@ fn interaction_page(
         date: String::new(),
         they_said: i.they_said.clone().unwrap_or_default(),
         i_said: i.i_said.clone().unwrap_or_default(),
+        topics: i.topics.join(", "),
         at: typed_at.unwrap_or_else(|| {
             i.occurred_at
                 .to_zoned_datetime(s.actor.workspace.tz())
@@ -258,6 +262,15 @@ pub(super) async fn edit_interaction(
         summary: f.summary.clone(),
         they_said: f.they_said.clone(),
         i_said: f.i_said.clone(),
+        topics: f.topics.as_deref().map_or_else(
+            || old.topics.clone(),
+            |t| {
+                t.split(',')
+                    .map(|x| x.trim().to_owned())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            },
+        ),
         ..old.clone()
     };
     // "When" as shown on the form (to the minute), or emptied: the time it had, kept exact.
@@ -271,10 +284,15 @@ pub(super) async fn edit_interaction(
             .map(str::trim)
             .is_none_or(|t| t.is_empty() || t == shown);
     let typed_at = f.at.clone();
+    let topics_given = f.topics.is_some();
     let done = match f.read(now(), &s.actor.workspace.tz()) {
         Ok(mut new) => {
             if unchanged {
                 new.occurred_at = old.occurred_at;
+            }
+            // A form without the topics field (an older page) keeps them.
+            if !topics_given {
+                new.topics = old.topics.clone();
             }
             service::edit_interaction(&state.db, &s.actor, &id, new).await
         }
