@@ -67,7 +67,8 @@ pub async fn forecasts<S: LedgerStore + AccountStore + ContactStore>(
         return Ok(out);
     }
     let mut keys: Vec<(OutcomesOf, Size)> = Vec::new();
-    for c in &open {
+    // An overdue one needs no history: it can no longer be kept on time.
+    for c in open.iter().filter(|c| c.deadline >= now) {
         let key = match c.direction {
             Direction::Mine => OutcomesOf::Member(c.owner_id.clone()),
             Direction::Theirs => OutcomesOf::Contact(c.contact_id.clone()),
