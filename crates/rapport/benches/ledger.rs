@@ -9,6 +9,9 @@
 //!
 //!     cargo bench -p rapport --bench ledger
 //!
+//! `RAPPORT_BENCH_NOW=2026-11-25T12:00:00Z` pins Today's clock (the book's anchor), so that
+//! figures taken on different days compare.
+//!
 //! The book (seed 1, anchor 2026-11-25) is made once by `rapport demo` under
 //! target/bench-data: `RAPPORT_BENCH_LEDGER_CONTACTS` contacts (default 100,000) with 12
 //! commitments each on average, over a million of them resolved.
@@ -148,8 +151,16 @@ fn bench(c: &mut Criterion) {
                 .expect("record")
             })
         });
-        // Today for the owner of the whole book: its SQL gathers through indexes only.
-        let now = jiff::Timestamp::now();
+        // Today for the owner of the whole book: its SQL gathers through indexes only. The
+        // clock may be pinned (RAPPORT_BENCH_NOW, e.g. the book's anchor 2026-11-25T12:00:00Z)
+        // so that figures taken on different days compare.
+        let clock = || {
+            std::env::var("RAPPORT_BENCH_NOW")
+                .ok()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .unwrap_or_else(jiff::Timestamp::now)
+        };
+        let now = clock();
         let sample = rt
             .block_on(rapport_core::today::today_for(&db, &actor, now))
             .expect("today");
@@ -160,7 +171,7 @@ fn bench(c: &mut Criterion) {
         );
         g.bench_function("today (gather + build)", |b| {
             b.to_async(&rt).iter(|| async {
-                rapport_core::today::today_for(&db, &actor, jiff::Timestamp::now())
+                rapport_core::today::today_for(&db, &actor, clock())
                     .await
                     .expect("today")
             })
@@ -168,7 +179,7 @@ fn bench(c: &mut Criterion) {
         let tz = actor.workspace.tz();
         g.bench_function("today: the store's gathering alone", |b| {
             b.to_async(&rt).iter(|| async {
-                let now = jiff::Timestamp::now();
+                let now = clock();
                 let date = rapport_core::today::day_of(now, &tz);
                 let start = |d: jiff::civil::Date| {
                     d.to_zoned_datetime(tz.clone())
