@@ -198,6 +198,14 @@ pub fn facts(facts: &[Fact]) {
 }
 
 /// Interactions, one a line with their notes beneath.
+/// Text as a terminal shows it safely: control characters (an escape sequence in a note
+/// typed elsewhere) become spaces, line breaks too.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 pub fn timeline(items: &[Interaction], now: Timestamp, tz: &TimeZone) {
     timeline_of(items, None, now, tz);
 }
@@ -222,13 +230,13 @@ pub fn timeline_of(
             "  {}  {} {who}{}{planned}",
             local_time(i.occurred_at, tz),
             pad(i.kind.as_str(), 8),
-            i.summary
+            printable(&i.summary)
         );
         if let Some(t) = &i.they_said {
-            println!("{}they said: {t}", " ".repeat(21));
+            println!("{}they said: {}", " ".repeat(21), printable(t));
         }
         if let Some(t) = &i.i_said {
-            println!("{}I said:    {t}", " ".repeat(21));
+            println!("{}I said:    {}", " ".repeat(21), printable(t));
         }
     }
 }
@@ -618,7 +626,11 @@ pub fn insights(v: &rapport_core::insight::Insights) {
                 if t.mentions == 1 { "" } else { "s" }
             );
             for q in &t.quotes {
-                println!("      “{}” — {}", q.text, q.contact_name);
+                println!(
+                    "      “{}” — {}",
+                    printable(&q.text),
+                    printable(&q.contact_name)
+                );
             }
         }
         if more > 0 {

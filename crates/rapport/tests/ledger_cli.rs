@@ -1058,6 +1058,16 @@ fn insights_find_what_customers_keep_saying(b: &Book) {
         b.ok(&["insights", "--limit", "1"])
             .contains("more (--limit N lists more)")
     );
+    // What a contact said reaches the terminal without its control characters.
+    b.ok(&[
+        "log",
+        "bruno",
+        "Note",
+        "--they-said",
+        "Delivery delays \u{1b}[31mred\u{1b}[0m",
+    ]);
+    let shown = b.ok(&["insights"]);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
     // Bad input is refused.
     b.fails(&["insights", "--since", "2999-01-01"], 2);
     b.fails(&["insights", "--limit", "0"], 2);
