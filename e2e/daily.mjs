@@ -4,7 +4,8 @@
 // phone → record a promise through the promise-load confirm → at risk with a reason →
 // Today shows it first → told → kept; edit, archive and restore a contact; log an
 // interaction; record a fact, edit and delete it; open the brief; move a deal through the board; import a
-// vCard from settings; accept a promise found in mail from Today. Every page passes axe-core and is screenshot to e2e/output/.
+// vCard from settings; accept a promise found in mail from Today; plan a check-in campaign and
+// complete a check-in from its page. Every page passes axe-core and is screenshot to e2e/output/.
 //
 //   node e2e/daily.mjs [path/to/rapport]     (default: target/debug/rapport)
 
@@ -254,6 +255,40 @@ async function flows(page, base, link, label) {
   if ((await page.getByRole("heading", { name: /Confirm these promises/ }).count()) !== 0) fail("an accepted promise is still offered");
   await go("/commitments?direction=theirs");
   await page.getByText("Send the signed order").first().waitFor();
+
+  // A check-in campaign, from the menu: planned, on Today under its own heading, and a
+  // conversation logged from its page completes a check-in. Two bakers, added through the
+  // API, not yet in touch today.
+  for (const name of ["Nadia Baker", "Omar Baker"]) {
+    const added = await fetch(`${base}/api/v1/contacts`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name, type: "customer", tags: ["bakeries"] }),
+    });
+    if (added.status !== 201) fail(`adding ${name} answered ${added.status}`);
+  }
+  await page.getByRole("link", { name: "Campaigns" }).click();
+  await page.getByRole("heading", { name: "Plan a check-in campaign" }).waitFor();
+  await page.getByLabel("Name").fill("Winter floods");
+  await page.getByLabel(/^Who:/).fill("tag=bakeries");
+  await page.getByLabel("What to ask").fill("How are you holding up after the floods?");
+  await page.getByLabel(/^Check-ins a day/).fill("1");
+  await shot("campaigns");
+  await page.getByRole("button", { name: "Plan the check-ins" }).click();
+  await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+  const campaignUrl = page.url();
+  await page.getByText("0 of 2 checked in with").waitFor();
+  await shot("campaign");
+  await go("/today");
+  await page.getByRole("heading", { name: /Check-ins/ }).waitFor();
+  await page.getByText("Check in: How are you holding up after the floods?").first().waitFor();
+  await page.goto(campaignUrl);
+  await page.getByRole("link", { name: "Log the check-in" }).first().click();
+  await page.locator("#log-summary").fill("Called about the floods");
+  await page.locator("#log-they").fill("The cellar flooded but the shop is open");
+  await page.getByRole("button", { name: "Log it" }).click();
+  await page.goto(campaignUrl);
+  await page.getByText("1 of 2 checked in with (1 replied)").waitFor();
 
   if (page.errors.length) fail(`console errors: ${page.errors.join("; ")}`);
 }

@@ -24,6 +24,12 @@ pub use model::{
     promises, search, trust, workspace,
 };
 
+/// Check-in campaigns: a check-in with every contact of a segment, a few a day on Today.
+pub mod campaign {
+    pub use crate::model::campaign::*;
+    pub use crate::usecases::campaigns::*;
+}
+
 /// Cards for devices (CardDAV).
 pub mod card {
     pub use crate::model::card::*;

@@ -123,6 +123,7 @@ mod tests {
             direction: None,
             forecast: None,
             forecast_reason: None,
+            campaign_id: None,
         }
     }
 

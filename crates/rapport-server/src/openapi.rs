@@ -596,14 +596,15 @@ fn schemas() -> Value {
             "type": "object",
             "required": ["kind", "contact_id", "contact_name", "text", "due", "reason"],
             "properties": {
-                "kind": {"type": "string", "enum": ["bad_news", "mine_due", "theirs_overdue", "confirm_promise", "date", "gesture", "going_cold", "open_why"]},
+                "kind": {"type": "string", "enum": ["bad_news", "mine_due", "theirs_overdue", "confirm_promise", "date", "gesture", "check_in", "going_cold", "open_why"]},
                 "contact_id": string(), "contact_name": string(), "text": string(),
                 "due": nullable("string"), "reason": string(),
                 "commitment_id": string(), "request_id": string(), "reminder": string(),
                 "suggestion": {"type": "object"}, "gesture_id": string(),
                 "suggestion_id": string(), "direction": {"type": "string", "enum": ["mine", "theirs"]},
                 "forecast": {"type": ["number", "null"], "minimum": 0, "maximum": 1, "description": "For a commitment: the chance it is kept on time (null when nothing is known yet)"},
-                "forecast_reason": {"type": "string", "description": "For a commitment: why, in words"}
+                "forecast_reason": {"type": "string", "description": "For a commitment: why, in words"},
+                "campaign_id": {"type": "string", "description": "For check_in: its campaign"}
             }
         },
         "Today": {
@@ -657,6 +658,36 @@ fn schemas() -> Value {
                 "gesture": r("Gesture"), "contact_name": string(),
                 "kept_commitments": {"type": "array", "items": string()},
                 "budget": r("Budget")
+            }
+        },
+        "Campaign": {
+            "type": "object",
+            "required": ["id", "name", "segment", "note", "per_day", "until", "created_by", "created_by_name", "created_at", "starts_at", "stopped_at", "status", "contacts", "done", "remaining", "replied", "archived"],
+            "properties": {
+                "id": string(), "name": string(),
+                "segment": {"type": "string", "description": "Which contacts, as Rapport writes it back: type=customer tag=restaurants vip, or all"},
+                "note": {"type": "string", "description": "What the check-in is about"},
+                "per_day": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Check-ins a day on each member's Today"},
+                "until": {"type": ["string", "null"], "format": "date", "description": "The last day it runs"},
+                "created_by": string(), "created_by_name": string(), "created_at": string(),
+                "starts_at": {"type": "string", "description": "Interactions from this moment on (the start of the day it was made) are check-ins"},
+                "stopped_at": nullable("string"),
+                "status": one_of(&["active", "complete", "ended", "stopped"]),
+                "contacts": {"type": "integer", "description": "Contacts in the campaign (the segment when it was made)"},
+                "done": {"type": "integer", "description": "Checked in with"},
+                "remaining": {"type": "integer", "description": "Still to check in with (live contacts)"},
+                "replied": {"type": "integer", "description": "Checked in with, and they said something back"},
+                "archived": {"type": "integer", "description": "Not checked in with, and archived since"}
+            }
+        },
+        "CampaignContact": {
+            "type": "object",
+            "required": ["position", "contact_id", "contact_name", "vip", "done_at", "replied", "archived"],
+            "properties": {
+                "position": {"type": "integer", "description": "Its place in the campaign's order (VIPs and the coldest first)"},
+                "contact_id": string(), "contact_name": string(), "vip": {"type": "boolean"},
+                "done_at": {"type": ["string", "null"], "description": "When they were checked in with (a time ahead: a meeting planned)"},
+                "replied": {"type": "boolean"}, "archived": {"type": "boolean"}
             }
         },
         "Advocate": {
@@ -912,6 +943,24 @@ pub fn document() -> Value {
                 "201", None)
         },
         "/advocates": {"get": op("advocates", "Advocates, ranked", vec![], None, "200", Some(page_of(r("Advocate"))))},
+        "/campaigns": {
+            "get": op("listCampaigns", "Check-in campaigns, the newest first, with their progress", vec![], None, "200", Some(page_of(r("Campaign")))),
+            "post": op("createCampaign", "Plan a check-in with every live contact of a segment, per_day a day on each member's Today (VIPs and the coldest first); logging any interaction with a contact completes theirs", vec![],
+                Some(body(&["name", "segment", "note"], json!({
+                    "name": text(), "segment": {"type": "string", "description": "type=TYPE, tag=TAG, met=TEXT and vip, each narrowing; or all"},
+                    "note": text(), "per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000, "description": "Default: enough to reach everyone by until, else 5"},
+                    "until": {"type": ["string", "null"], "format": "date"}
+                }))), "201", Some(r("Campaign")))
+        },
+        "/campaigns/{id}": {"get": op("getCampaign", "One campaign and its progress", vec![id()], None, "200", Some(r("Campaign")))},
+        "/campaigns/{id}/stop": {
+            "post": op("stopCampaign", "Stop a campaign (its maker or an owner): its check-ins leave Today", vec![id()], None, "200", Some(r("Campaign")))
+        },
+        "/campaigns/{id}/contacts": {
+            "get": op("campaignContacts", "A campaign's contacts in its order, with their check-ins",
+                vec![id(), query("show", one_of(&["all", "pending", "done"]), "all (default), those still to check in with, or those checked in with"), limit(1000), cursor()],
+                None, "200", Some(page_of(r("CampaignContact"))))
+        },
         "/today": {
             "get": op("today", "What to do today, most urgent first",
                 vec![query("date", date(), "Another day, YYYY-MM-DD (seen at 09:00)")],

@@ -2521,7 +2521,274 @@ async fn insights_over_the_api(db: &Db) {
     }
 }
 
+async fn campaigns_over_the_api(db: &Db) {
+    use rapport_core::ports::AccountStore;
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let other = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (to, tb, tx) = (
+        token_for(db, &owner).await,
+        token_for(db, &bo).await,
+        token_for(db, &other).await,
+    );
+    let addr = start(db).await;
+    // Three of the owner's customers, one of Bo's: each member's Today lists their own.
+    let mut ids = Vec::new();
+    for (token, name) in [
+        (&to, "Ana Lima"),
+        (&to, "Cy Diaz"),
+        (&to, "Di Eze"),
+        (&tb, "Bo Chen"),
+    ] {
+        let c = api(
+            addr,
+            token,
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({"name": name, "type": "customer", "tags": ["hotels"]})),
+        )
+        .await;
+        assert_eq!(c.status, 201, "{}", c.body);
+        ids.push(c.json()["id"].as_str().expect("id").to_owned());
+    }
+    let made = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Heatwave", "segment": "tag=hotels", "note": "How are the bookings?", "per_day": 2})),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let v = made.json();
+    let id = v["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        (
+            v["contacts"].clone(),
+            v["remaining"].clone(),
+            v["status"].clone()
+        ),
+        (json!(4), json!(4), json!("active"))
+    );
+    let kinds = |t: &serde_json::Value| -> Vec<String> {
+        t["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|i| i["kind"] == "check_in")
+            .map(|i| i["contact_name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let mine = api(addr, &to, "GET", "/api/v1/today", None).await.json();
+    assert_eq!(
+        kinds(&mine).len(),
+        2,
+        "two a day of the owner's three: {mine}"
+    );
+    let bos = api(addr, &tb, "GET", "/api/v1/today", None).await.json();
+    assert_eq!(kinds(&bos), vec!["Bo Chen"]);
+    // Logging through the API completes Bo's check-in, with a reply.
+    let logged = api(
+        addr,
+        &tb,
+        "POST",
+        &format!("/api/v1/contacts/{}/interactions", ids[3]),
+        Some(json!({"summary": "Call", "they_said": "Full all summer"})),
+    )
+    .await;
+    assert_eq!(logged.status, 201, "{}", logged.body);
+    let one = api(addr, &to, "GET", &format!("/api/v1/campaigns/{id}"), None)
+        .await
+        .json();
+    assert_eq!(
+        (
+            one["done"].clone(),
+            one["replied"].clone(),
+            one["remaining"].clone()
+        ),
+        (json!(1), json!(1), json!(3)),
+        "{one}"
+    );
+    let page = api(
+        addr,
+        &to,
+        "GET",
+        &format!("/api/v1/campaigns/{id}/contacts?show=pending&limit=2"),
+        None,
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let p = page.json();
+    assert_eq!(p["items"].as_array().map(Vec::len), Some(2));
+    let cursor = p["next_cursor"].as_str().expect("a next page").to_owned();
+    let rest = api(
+        addr,
+        &to,
+        "GET",
+        &format!("/api/v1/campaigns/{id}/contacts?show=pending&limit=2&cursor={cursor}"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(rest["items"].as_array().map(Vec::len), Some(1));
+    assert!(rest["next_cursor"].is_null());
+    let list = api(addr, &tb, "GET", "/api/v1/campaigns", None)
+        .await
+        .json();
+    assert_eq!(list["items"][0]["name"], "Heatwave");
+
+    // Another workspace sees none of it and cannot stop it; bad input changes nothing.
+    assert_eq!(
+        api(addr, &tx, "GET", &format!("/api/v1/campaigns/{id}"), None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        api(
+            addr,
+            &tx,
+            "POST",
+            &format!("/api/v1/campaigns/{id}/stop"),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        api(
+            addr,
+            &tx,
+            "GET",
+            &format!("/api/v1/campaigns/{id}/contacts"),
+            None
+        )
+        .await
+        .status,
+        404
+    );
+    assert_eq!(
+        api(addr, &tx, "GET", "/api/v1/campaigns", None)
+            .await
+            .json()["items"],
+        json!([])
+    );
+    assert_eq!(
+        api(addr, &to, "GET", "/api/v1/campaigns/Heatwave", None)
+            .await
+            .status,
+        404,
+        "ids only"
+    );
+    for (body, status) in [
+        (
+            json!({"name": "heatwave", "segment": "all", "note": "x"}),
+            409,
+        ),
+        (json!({"name": "A", "segment": "", "note": "x"}), 422),
+        (
+            json!({"name": "A", "segment": "tag=none", "note": "x"}),
+            422,
+        ),
+        (
+            json!({"name": "A", "segment": "all", "note": "x", "per_day": 0}),
+            422,
+        ),
+        (
+            json!({"name": "A", "segment": "all", "note": "x", "until": "2020-01-01"}),
+            422,
+        ),
+        (
+            json!({"name": "A", "segment": "all", "note": "x", "until": "soon"}),
+            422,
+        ),
+        (
+            json!({"name": "A", "segment": "all", "note": "x", "colour": "red"}),
+            422,
+        ),
+        (json!({"name": "A", "segment": "all"}), 422),
+    ] {
+        let r = api(addr, &to, "POST", "/api/v1/campaigns", Some(body.clone())).await;
+        assert_eq!(r.status, status, "{body}: {}", r.body);
+    }
+    for bad in ["show=maybe", "limit=0", "limit=1001", "cursor=zzz"] {
+        let r = api(
+            addr,
+            &to,
+            "GET",
+            &format!("/api/v1/campaigns/{id}/contacts?{bad}"),
+            None,
+        )
+        .await;
+        assert!(
+            r.status == 400 || r.status == 422,
+            "{bad}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    assert_eq!(
+        api(addr, &to, "GET", "/api/v1/campaigns", None)
+            .await
+            .json()["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // Only its maker or an owner stops it.
+    let refused = api(
+        addr,
+        &tb,
+        "POST",
+        &format!("/api/v1/campaigns/{id}/stop"),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let stopped = api(
+        addr,
+        &to,
+        "POST",
+        &format!("/api/v1/campaigns/{id}/stop"),
+        None,
+    )
+    .await;
+    assert_eq!(stopped.json()["status"], "stopped", "{}", stopped.body);
+    assert_eq!(
+        api(
+            addr,
+            &to,
+            "POST",
+            &format!("/api/v1/campaigns/{id}/stop"),
+            None
+        )
+        .await
+        .status,
+        409
+    );
+    let mine = api(addr, &to, "GET", "/api/v1/today", None).await.json();
+    assert!(kinds(&mine).is_empty(), "{mine}");
+}
+
 on_both_backends!(
+    campaigns_over_the_api,
     insights_over_the_api,
     where_we_met_over_the_api,
     requests_answered_without_their_why_over_the_api,

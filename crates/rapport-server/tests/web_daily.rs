@@ -1908,7 +1908,109 @@ async fn duplicates_are_reviewed_and_merged_from_the_web(db: &Db) {
     assert!(again.body.contains("already merged"), "{}", again.body);
 }
 
+async fn campaigns_are_planned_followed_and_stopped_from_the_web(db: &Db) {
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    for name in ["Ana Lima", "Bo Chen", "Cy Diaz"] {
+        contact(db, &a, name).await;
+    }
+    let empty = b.get("/campaigns").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains("No campaign yet"));
+    // A refusal comes back on the page with what was typed, and writes nothing.
+    let bad = b
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Floods"),
+                ("segment", "colour=red"),
+                ("note", "How are you?"),
+                ("per_day", ""),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("not a part of a segment"));
+    assert!(
+        bad.body.contains("value=\"colour=red\""),
+        "what was typed stays"
+    );
+    assert!(
+        rapport_core::campaign::list(db, &a, Timestamp::now())
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    let nonsense = b
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Floods"),
+                ("segment", "all"),
+                ("note", "How are you?"),
+                ("per_day", "many"),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(nonsense.status, 422, "{}", nonsense.body);
+    let made = b
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Floods"),
+                ("segment", "all"),
+                ("note", "How are you <holding> up?"),
+                ("per_day", "2"),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page_at = location(&made);
+    assert!(page_at.starts_with("/campaigns/"), "{page_at}");
+    let page = b.get(&page_at).await.body;
+    assert!(page.contains("0 of 3 checked in with"), "{page}");
+    assert!(
+        page.contains("How are you &#60;holding&#62; up?"),
+        "escaped: {page}"
+    );
+    assert!(page.contains("Stop this campaign"));
+    // Today has its own section, two a day, and says the rest is to come.
+    let today = b.get("/today").await.body;
+    assert!(today.contains("Check-ins"), "{today}");
+    assert!(today.contains("Check in: How are you &#60;holding&#62; up?"));
+    assert!(today.contains("1 more to check in with"), "{today}");
+    // The same name again: a conflict, said on the page.
+    let again = b
+        .post(
+            "/campaigns",
+            &[
+                ("name", "FLOODS"),
+                ("segment", "all"),
+                ("note", "x"),
+                ("per_day", ""),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("already exists"));
+    let list = b.get("/campaigns").await.body;
+    assert!(list.contains(&format!("href=\"{page_at}\"")), "{list}");
+    // Stopped from its page: off Today.
+    let stopped = b.post(&format!("{page_at}/stop"), &[]).await;
+    assert_eq!(stopped.status, 303, "{}", stopped.body);
+    let page = b.get(&page_at).await.body;
+    assert!(page.contains("stopped") && !page.contains("Stop this campaign"));
+    assert!(!b.get("/today").await.body.contains("Check-ins"));
+    assert_eq!(b.get("/campaigns/not-an-id").await.status, 404);
+    assert_eq!(b.get(&format!("{page_at}?show=maybe")).await.status, 422);
+}
+
 on_both_backends!(
+    campaigns_are_planned_followed_and_stopped_from_the_web,
     duplicates_are_reviewed_and_merged_from_the_web,
     promises_from_mail_are_confirmed_from_today,
     every_outcome_of_a_promise_from_the_browser,

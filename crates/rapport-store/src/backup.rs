@@ -108,6 +108,12 @@ const TABLES: &[(&str, &str, &str)] = &[
     ("appreciation_rules", "workspace_id = $1", "audience"),
     ("appreciation_budgets", "workspace_id = $1", "year"),
     ("gift_ideas", "workspace_id = $1", "interest, idea_folded"),
+    ("campaigns", "workspace_id = $1", "created_at, id"),
+    (
+        "campaign_contacts",
+        "workspace_id = $1",
+        "campaign_id, position",
+    ),
     ("api_tokens", "workspace_id = $1", "id"),
     ("feed_tokens", "workspace_id = $1", "token_hash"),
     ("invites", "workspace_id = $1", "token_hash"),

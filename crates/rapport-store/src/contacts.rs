@@ -22,7 +22,7 @@ pub(crate) fn next_touch_due_sql(from: &str, days: &str) -> String {
 
 /// The WHERE clause of a contact listing (and its count): the workspace, live or archived,
 /// and the filters asked for. The cursor and order are the listing's own.
-fn push_filter<DB>(qb: &mut QueryBuilder<DB>, ws: &WorkspaceId, f: &ContactFilter)
+pub(crate) fn push_filter<DB>(qb: &mut QueryBuilder<DB>, ws: &WorkspaceId, f: &ContactFilter)
 where
     DB: sqlx::Database,
     String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,

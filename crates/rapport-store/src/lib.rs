@@ -7,6 +7,7 @@
 mod accounts;
 mod backup;
 pub mod book;
+mod campaigns;
 mod cards;
 mod contacts;
 mod deals;

@@ -112,6 +112,7 @@ impl MailStore for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
+                crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
                 new += 1;
             }
             new

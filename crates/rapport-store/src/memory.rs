@@ -216,6 +216,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
         });
         Ok(())
     }
@@ -268,6 +269,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
         });
         Ok(())
     }
@@ -313,6 +315,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), contact.as_str());
         });
         Ok(())
     }

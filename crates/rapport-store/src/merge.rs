@@ -488,6 +488,30 @@ impl MergeStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+            // Campaigns: the merged contact's place goes to the kept one unless it has its
+            // own; the check-ins follow the interactions both had.
+            sqlx::query(
+                "DELETE FROM campaign_contacts WHERE workspace_id = $1 AND contact_id = $2 \
+                 AND campaign_id IN (SELECT k.campaign_id FROM campaign_contacts k \
+                 WHERE k.workspace_id = $1 AND k.contact_id = $3)",
+            )
+            .bind(w)
+            .bind(other)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE campaign_contacts SET contact_id = $3 WHERE workspace_id = $1 \
+                 AND contact_id = $2",
+            )
+            .bind(w)
+            .bind(other)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            crate::campaigns::refresh_check_ins_in!(tx, w, keep);
             crate::gestures::refresh_contact_in!(tx, w, keep);
             moved
         });

@@ -58,7 +58,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     28 => "0028_met",
     29 => "0029_gift_ideas",
     30 => "0030_outcomes",
-    31 => "0031_topics"
+    31 => "0031_topics",
+    32 => "0032_campaigns"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -90,7 +91,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     28 => "0028_met",
     29 => "0029_gift_ideas",
     30 => "0030_outcomes",
-    31 => "0031_topics"
+    31 => "0031_topics",
+    32 => "0032_campaigns"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

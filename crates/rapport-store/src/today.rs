@@ -501,6 +501,8 @@ impl TodayStore for Db {
             more_going_cold: (cold_total - cold_len).unsigned_abs(),
             more_gestures_due: (gestures_due_total - gestures_len).unsigned_abs(),
             open_whys,
+            // The use case reads the check-ins due (`CampaignStore::check_ins_due`).
+            check_ins: Vec::new(),
         })
     }
 }

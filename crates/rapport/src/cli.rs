@@ -120,6 +120,11 @@ pub enum Command {
     /// Gestures of appreciation: gifts, vouchers, tickets, thank-you notes, something of value.
     #[command(subcommand)]
     Gesture(GestureCommand),
+    /// Check-in campaigns: in tough times, a check-in with every contact of a segment, a few
+    /// a day on Today (VIPs and the coldest first); logging any interaction with a contact
+    /// completes theirs.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
     /// Mail: log conversations from messages, mbox files and Maildirs.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -309,6 +314,67 @@ pub struct BudgetArgs {
     /// Set the yearly budget from that year on, e.g. 2500.
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub set: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Plan a check-in with every live contact of a segment: N a day on each member's Today
+    /// (their own contacts), VIPs and the coldest first.
+    Create(CampaignCreateArgs),
+    /// Every campaign, the newest first: its status and how far it has come.
+    List(JsonOnly),
+    /// A campaign's progress and the next contacts to check in with (--contacts: a page of
+    /// them all, pending or done).
+    Show(CampaignShowArgs),
+    /// Stop a campaign: its check-ins leave Today; what was done stays.
+    Stop(CampaignRefArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignCreateArgs {
+    /// Its name, e.g. "Winter floods" (unique in the workspace).
+    pub name: String,
+    /// Which contacts: type=TYPE, tag=TAG, met=TEXT and vip, each narrowing (e.g.
+    /// "type=customer tag=restaurants vip"), or "all".
+    #[arg(long)]
+    pub segment: String,
+    /// What the check-in is about, e.g. "How are you holding up after the floods?".
+    #[arg(long)]
+    pub note: String,
+    /// Check-ins a day on each member's Today (default: enough to reach everyone by
+    /// --until, else 5).
+    #[arg(long, value_name = "N")]
+    pub per_day: Option<u32>,
+    /// The last day it runs (YYYY-MM-DD, +2w, fri...).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignShowArgs {
+    /// The campaign: its name or id.
+    pub name: String,
+    /// List its contacts in its order: all, pending or done.
+    #[arg(long, value_name = "WHICH", num_args = 0..=1, default_missing_value = "all")]
+    pub contacts: Option<String>,
+    /// With --contacts: at most this many (default 50, at most 1000).
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// With --contacts: those after this position (the next page).
+    #[arg(long, value_name = "POSITION")]
+    pub after: Option<u32>,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignRefArgs {
+    /// The campaign: its name or id.
+    pub name: String,
     #[command(flatten)]
     pub out: JsonFlag,
 }

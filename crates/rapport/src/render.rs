@@ -386,6 +386,7 @@ pub fn today(t: &rapport_core::today::Today) {
             TodayKind::ConfirmPromise => "see rapport suggestions",
             TodayKind::GoingCold => "see rapport contact list --going-cold",
             TodayKind::Gesture => "the most valuable relationships come first",
+            TodayKind::CheckIn => "a few a day: see rapport campaign show NAME --contacts pending",
             _ => "see rapport commitments --open",
         };
         println!(

@@ -269,7 +269,10 @@ pub fn parse_gift_idea(text: &str) -> Result<(String, String), Invalid> {
             "{text:?}: both the interest and the idea are needed (INTEREST=IDEA)"
         )));
     }
-    if text.chars().any(|c| c.is_control() || is_format(c)) {
+    if text
+        .chars()
+        .any(|c| c.is_control() || crate::model::search::is_invisible(c))
+    {
         return Err(bad(
             "a gift idea cannot hold control or invisible formatting characters".into(),
         ));
@@ -285,12 +288,6 @@ pub fn parse_gift_idea(text: &str) -> Result<(String, String), Invalid> {
         )));
     }
     Ok((interest, idea))
-}
-
-/// Invisible formatting characters (zero-width, bidirectional overrides, the BOM), which
-/// would make text read other than it is.
-fn is_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// The catalogue in force: the built-in ideas the workspace did not take out, then its own,

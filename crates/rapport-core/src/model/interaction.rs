@@ -99,8 +99,9 @@ pub fn clean_topics(topics: &[String]) -> Result<Vec<String>, Invalid> {
         if t.is_empty() {
             continue;
         }
-        let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
-        if t.chars().any(|c| c.is_control() || invisible(c)) {
+        if t.chars()
+            .any(|c| c.is_control() || crate::model::search::is_invisible(c))
+        {
             return Err(Invalid::new(
                 "topic",
                 "a topic cannot hold control or invisible formatting characters",

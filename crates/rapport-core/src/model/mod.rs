@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod cadence;
+pub mod campaign;
 pub mod card;
 pub mod commitment;
 pub mod contact;

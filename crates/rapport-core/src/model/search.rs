@@ -38,6 +38,12 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Invisible formatting characters (zero-width, bidirectional overrides, the BOM, the soft
+/// hyphen), which would make text read other than it is: refused in names and notes.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
 /// Escapes `%`, `_` and `\` so folded user text can sit inside a `LIKE … ESCAPE '\'` pattern.
 pub fn like_escape(folded: &str) -> String {
     let mut out = String::with_capacity(folded.len() + 2);

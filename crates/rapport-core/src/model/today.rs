@@ -11,6 +11,7 @@ use crate::commitment::{Commitment, CommitmentId, Direction, Request, RequestId,
 use crate::contact::RelationshipType;
 use crate::fact::{Fact, FactKind};
 use crate::ids::{ContactId, UserId};
+use crate::model::campaign::{Campaign, CampaignId};
 use crate::model::gesture::{Gesture, GestureId, LastGesture, Suggestion, suggest_fitting};
 use crate::model::suggestion::{Suggestion as PromiseSuggestion, SuggestionId};
 
@@ -29,6 +30,9 @@ crate::named::named_enum! {
         Date = "date",
         /// An appreciation gesture or a thank-you note due.
         Gesture = "gesture",
+        /// A check-in of a campaign (`rapport campaign`): a few a day, VIPs and the coldest
+        /// first.
+        CheckIn = "check_in",
         /// A relationship past its keep-in-touch cadence.
         GoingCold = "going_cold",
         /// A request whose why is unknown, for a contact met today.
@@ -46,6 +50,7 @@ impl TodayKind {
             TodayKind::ConfirmPromise => "Confirm these promises",
             TodayKind::Date => "Dates",
             TodayKind::Gesture => "Appreciation",
+            TodayKind::CheckIn => "Check-ins",
             TodayKind::GoingCold => "Going cold",
             TodayKind::OpenWhy => "Ask why, at today's meetings",
         }
@@ -100,6 +105,32 @@ pub struct GestureCandidate {
     pub preferences: Vec<String>,
 }
 
+/// A contact of a campaign still to check in with (the store selects them, in the
+/// campaign's order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckInCandidate {
+    pub contact: ContactRef,
+    pub vip: bool,
+    /// The last interaction, or none ever.
+    pub last_touch_at: Option<Timestamp>,
+}
+
+/// A running campaign with check-ins for the user (the store gathers one per campaign).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignDue {
+    pub campaign: Campaign,
+    /// The user's contacts still to check in with, in the campaign's order, at most its
+    /// `per_day`.
+    pub pending: Vec<CheckInCandidate>,
+    /// How many of the user's contacts in it were checked in with today.
+    pub done_today: u64,
+    /// How many of the user's contacts in it are still to check in with, in all.
+    pub pending_total: u64,
+    /// The campaign's contacts (everyone's) and how many are checked in with.
+    pub contacts: u64,
+    pub done: u64,
+}
+
 /// What the store gathers for one user's Today.
 #[derive(Clone, Debug, Default)]
 pub struct TodayData {
@@ -136,6 +167,8 @@ pub struct TodayData {
     pub suggestions: Vec<(ContactRef, PromiseSuggestion)>,
     /// How many more are on offer than were gathered.
     pub more_suggestions: u64,
+    /// Running campaigns with check-ins for the user, the oldest campaign first.
+    pub check_ins: Vec<CampaignDue>,
 }
 
 /// One item of Today.
@@ -172,6 +205,9 @@ pub struct TodayItem {
     pub forecast: Option<Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast_reason: Option<String>,
+    /// For `check_in`: its campaign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<CampaignId>,
 }
 
 /// Today's list.
@@ -358,6 +394,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
             direction: Some(p.direction),
             forecast: None,
             forecast_reason: None,
+            campaign_id: None,
         });
     }
 
@@ -440,11 +477,59 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         items.push(item);
     }
 
-    // 6. Going cold, the most valuable relationships first.
+    // 6. Check-ins of running campaigns: each asks for `per_day` a day of the user; those
+    // done today count against it.
+    let mut notes = Vec::new();
+    let mut check_ins_beyond = 0u64;
+    let mut checking_in: Vec<&ContactId> = Vec::new();
+    for due in &data.check_ins {
+        let c = &due.campaign;
+        let left_today = u64::from(c.per_day).saturating_sub(due.done_today);
+        let shown = due.pending.len().min(left_today as usize);
+        check_ins_beyond += due.pending_total.saturating_sub(shown as u64);
+        if shown == 0 && due.pending_total > 0 {
+            notes.push(format!(
+                "“{}”: {} done today, {} still to check in with from tomorrow",
+                c.name,
+                plural(due.done_today as i64, "check-in"),
+                due.pending_total
+            ));
+        }
+        let first_line = c.note.lines().next().unwrap_or(&c.note);
+        for p in due.pending.iter().take(shown) {
+            let last = match p.last_touch_at {
+                Some(t) if t <= now => format!(
+                    "last in touch {} ago",
+                    plural(days_between(day_of(t, tz), date), "day")
+                ),
+                Some(_) => "a meeting is planned".to_owned(),
+                None => "never in touch yet".to_owned(),
+            };
+            let vip = if p.vip { "VIP, " } else { "" };
+            let reason = format!(
+                "Campaign “{}” ({} of {} checked in with): {vip}{last}",
+                c.name, due.done, due.contacts
+            );
+            checking_in.push(&p.contact.id);
+            items.push(TodayItem {
+                campaign_id: Some(c.id.clone()),
+                ..plain_item(
+                    TodayKind::CheckIn,
+                    &p.contact,
+                    format!("Check in: {first_line}"),
+                    date,
+                    reason,
+                )
+            });
+        }
+    }
+
+    // 7. Going cold, the most valuable relationships first (not those checked in with on
+    // a campaign today: that item says to get in touch already).
     let mut cold: Vec<&ColdCandidate> = data
         .going_cold
         .iter()
-        .filter(|c| c.touch_due_at < now)
+        .filter(|c| c.touch_due_at < now && !checking_in.contains(&&c.contact.id))
         .collect();
     cold.sort_by(|a, b| {
         (b.vip, b.open_deal_value > 0.0)
@@ -483,7 +568,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         ));
     }
 
-    // 7. Open whys for today's meetings.
+    // 8. Open whys for today's meetings.
     for (who, r) in &data.open_whys {
         items.push(TodayItem {
             request_id: Some(r.id.clone()),
@@ -523,6 +608,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     }
     for (kind, count) in [
         (TodayKind::Gesture, gestures_beyond),
+        (TodayKind::CheckIn, check_ins_beyond),
         (TodayKind::GoingCold, cold_beyond),
     ] {
         if count > 0 {
@@ -533,7 +619,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         date,
         items,
         more,
-        notes: Vec::new(),
+        notes,
     }
 }
 
@@ -561,6 +647,7 @@ pub(crate) fn plain_item(
         direction: None,
         forecast: None,
         forecast_reason: None,
+        campaign_id: None,
     }
 }
 
@@ -697,6 +784,121 @@ mod tests {
         }
     }
 
+    fn campaign_due(
+        pending: Vec<ContactRef>,
+        per_day: u32,
+        done_today: u64,
+        pending_total: u64,
+    ) -> CampaignDue {
+        let at = ts("2026-11-20T10:00:00Z");
+        CampaignDue {
+            campaign: Campaign {
+                id: CampaignId::generate(),
+                name: "Floods".into(),
+                segment: "tag=restaurants".into(),
+                note: "How are you holding up?\nAnything we can do?".into(),
+                per_day,
+                until: None,
+                created_by: UserId::generate(),
+                created_at: at,
+                starts_at: at,
+                stopped_at: None,
+            },
+            pending: pending
+                .into_iter()
+                .enumerate()
+                .map(|(i, contact)| CheckInCandidate {
+                    contact,
+                    vip: i == 0,
+                    last_touch_at: (i > 0).then(|| ts("2026-08-25T10:00:00Z")),
+                })
+                .collect(),
+            done_today,
+            pending_total,
+            contacts: 40,
+            done: 12,
+        }
+    }
+
+    #[test]
+    fn check_ins_come_a_few_a_day_and_say_what_is_left() {
+        let user = UserId::generate();
+        let tz = paris();
+        let now = ts("2026-11-25T09:00:00Z");
+        let (bo, cy, di) = (who("Bo Chen"), who("Cy Diaz"), who("Di Eze"));
+        let cold = |c: &ContactRef| ColdCandidate {
+            contact: c.clone(),
+            vip: false,
+            relationship: RelationshipType::Customer,
+            keep_in_touch_days: 60,
+            last_touch_at: Some(ts("2026-08-25T10:00:00Z")),
+            touch_due_at: ts("2026-10-24T10:00:00Z"),
+            trust_theirs: None,
+            open_deal_value: 0.0,
+        };
+        // Three a day, one done already today: two listed, in the campaign's order.
+        let data = TodayData {
+            check_ins: vec![campaign_due(
+                vec![bo.clone(), cy.clone(), di.clone()],
+                3,
+                1,
+                10,
+            )],
+            going_cold: vec![cold(&cy), cold(&di)],
+            ..TodayData::default()
+        };
+        let t = today(&data, &user, now, &tz);
+        let names: Vec<(TodayKind, &str)> = t
+            .items
+            .iter()
+            .map(|i| (i.kind, i.contact_name.as_str()))
+            .collect();
+        // Cy is checked in with on the campaign: not also listed as going cold.
+        assert_eq!(
+            names,
+            vec![
+                (TodayKind::CheckIn, "Bo Chen"),
+                (TodayKind::CheckIn, "Cy Diaz"),
+                (TodayKind::GoingCold, "Di Eze"),
+            ]
+        );
+        assert_eq!(t.items[0].text, "Check in: How are you holding up?");
+        assert_eq!(
+            t.items[0].reason,
+            "Campaign “Floods” (12 of 40 checked in with): VIP, never in touch yet"
+        );
+        assert_eq!(
+            t.items[1].reason,
+            "Campaign “Floods” (12 of 40 checked in with): last in touch 92 days ago"
+        );
+        assert_eq!(
+            t.items[0].campaign_id,
+            Some(data.check_ins[0].campaign.id.clone())
+        );
+        // Eight more of the user's are still to do: said, not silently cut.
+        assert!(t.more.contains(&More {
+            kind: TodayKind::CheckIn,
+            count: 8
+        }));
+        assert!(t.notes.is_empty());
+
+        // The day's check-ins done: nothing listed, and a note says what is left.
+        let data = TodayData {
+            check_ins: vec![campaign_due(vec![bo, cy], 3, 3, 10)],
+            ..TodayData::default()
+        };
+        let t = today(&data, &user, now, &tz);
+        assert!(t.items.is_empty());
+        assert_eq!(
+            t.notes,
+            vec!["“Floods”: 3 check-ins done today, 10 still to check in with from tomorrow"]
+        );
+        assert!(t.more.contains(&More {
+            kind: TodayKind::CheckIn,
+            count: 10
+        }));
+    }
+
     fn kinds(t: &Today) -> Vec<TodayKind> {
         t.items.iter().map(|i| i.kind).collect()
     }
@@ -778,6 +980,7 @@ mod tests {
                 },
             )],
             more_suggestions: 0,
+            check_ins: vec![campaign_due(vec![who("Bo Chen")], 2, 0, 1)],
         };
         let t = today(&data, &user, now, &tz);
         assert_eq!(t.date, date(2026, 11, 25));
@@ -801,6 +1004,7 @@ mod tests {
                 TodayKind::ConfirmPromise,
                 TodayKind::Date,
                 TodayKind::Gesture,
+                TodayKind::CheckIn,
                 TodayKind::GoingCold,
                 TodayKind::OpenWhy,
             ]
@@ -843,10 +1047,14 @@ mod tests {
             t.items[6].reason,
             "Last gesture 177 days ago (Concert tickets); you show appreciation every 120 days"
         );
+        assert_eq!(
+            t.items[7].reason,
+            "Campaign “Floods” (12 of 40 checked in with): VIP, never in touch yet"
+        );
         assert!(
-            t.items[7].reason.starts_with("Last in touch 85 days ago"),
+            t.items[8].reason.starts_with("Last in touch 85 days ago"),
             "{}",
-            t.items[7].reason
+            t.items[8].reason
         );
     }
 

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod bulk;
+mod campaigns;
 mod cards;
 mod contacts;
 mod deals;
@@ -22,6 +23,7 @@ mod workspaces;
 
 pub use accounts::*;
 pub use bulk::*;
+pub use campaigns::*;
 pub use cards::*;
 pub use contacts::*;
 pub use deals::*;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod appreciation;
 pub mod brief;
+pub mod campaigns;
 pub mod cards;
 pub mod contacts;
 pub mod deals;

@@ -11,7 +11,8 @@ pub async fn today_for<
         + crate::ports::LedgerStore
         + crate::ports::GestureStore
         + crate::ports::AccountStore
-        + crate::ports::ContactStore,
+        + crate::ports::ContactStore
+        + crate::ports::CampaignStore,
 >(
     store: &S,
     actor: &crate::workspace::Actor,
@@ -41,6 +42,15 @@ pub async fn today_for<
             &window,
             &actor.workspace.trust_params(),
             GOING_COLD_CANDIDATES,
+        )
+        .await?;
+    data.check_ins = store
+        .check_ins_due(
+            &actor.workspace.id,
+            &actor.user.id,
+            date,
+            window.day_start,
+            now,
         )
         .await?;
     if !data.gestures_due.is_empty() {

@@ -65,6 +65,16 @@ pub fn interaction(c: &str) -> ApiResult<AfterInteraction> {
     Ok((instant(&at)?, InteractionId::parse(&id).ok_or_else(bad)?))
 }
 
+/// A campaign contact's cursor: the position of the last one listed.
+pub fn of_member(position: u32) -> String {
+    encode(&[position.to_string()])
+}
+
+pub fn member(c: &str) -> ApiResult<u32> {
+    let [p] = decode::<1>(c)?;
+    p.parse().map_err(|_| bad())
+}
+
 pub fn of_suggestion(id: &rapport_core::suggestion::SuggestionId) -> String {
     encode(&[id.to_string()])
 }

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod appreciation;
+mod campaigns;
 mod commitments;
 mod contacts;
 mod cursor;
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals", post(add_referral))
         .route("/advocates", get(advocates))
         .merge(memory::routes())
+        .merge(campaigns::routes())
         .merge(mail::routes())
         .merge(transfer::routes())
         .fallback(|| async { ApiError::not_found("route") })

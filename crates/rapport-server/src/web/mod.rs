@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
 
 mod assets;
 mod brief;
+mod campaigns;
 mod commitment;
 mod contact;
 mod contact_edit;

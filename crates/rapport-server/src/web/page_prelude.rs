@@ -34,6 +34,7 @@ pub(super) use crate::error::ApiError;
 
 pub(super) use super::assets::*;
 pub(super) use super::brief::*;
+pub(super) use super::campaigns::*;
 pub(super) use super::commitment::*;
 pub(super) use super::contact::*;
 pub(super) use super::contact_edit::*;

@@ -131,6 +131,10 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
                     format!("… and {beyond} more going cold: see them all"),
                     Some("/contacts?cold=1".to_owned()),
                 ),
+                TodayKind::CheckIn => (
+                    format!("… and {beyond} more to check in with, a few a day: see the campaigns"),
+                    Some("/campaigns".to_owned()),
+                ),
                 _ => (format!("… and about {beyond} more, not listed here"), None),
             })
         } else {

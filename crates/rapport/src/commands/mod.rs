@@ -3,6 +3,7 @@
 
 mod accounts;
 mod appreciation;
+mod campaign;
 mod contact;
 mod demo;
 mod ledger;
@@ -169,6 +170,7 @@ pub async fn run(mut cli: Cli) -> anyhow::Result<()> {
         Command::Gesture(crate::cli::GestureCommand::Add(a)) => appreciation::add(&ctx, a).await,
         Command::Gesture(crate::cli::GestureCommand::List(a)) => appreciation::list(&ctx, a).await,
         Command::Budget(a) => appreciation::budget(&ctx, a).await,
+        Command::Campaign(c) => campaign::run(&ctx, c).await,
         Command::Mail(crate::cli::MailCommand::Import(a)) => transfer::import_mail(&ctx, a).await,
         Command::Mail(crate::cli::MailCommand::Connect(a)) => mailbox::connect(&ctx, a).await,
         Command::Mail(crate::cli::MailCommand::Sync(a)) => mailbox::sync(&ctx, a).await,

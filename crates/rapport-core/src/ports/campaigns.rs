@@ -1,0 +1,89 @@
+//! Check-in campaigns (rapport-store: campaigns.rs).
+
+use crate::ids::{UserId, WorkspaceId};
+use crate::model::campaign::{Campaign, CampaignId, Member, Progress};
+use jiff::Timestamp;
+use std::future::Future;
+
+use super::*;
+
+/// Which of a campaign's contacts a page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberFilter {
+    All,
+    /// Not checked in with yet (a planned meeting is still to come).
+    Pending,
+    Done,
+}
+
+/// Campaigns and their check-ins.
+pub trait CampaignStore: Send + Sync {
+    /// Saves `campaign` and its contacts: every contact `segment` lists (live ones; `after`
+    /// and `limit` are ignored), VIPs first, then the coldest (never in touch, then the
+    /// longest ago), in one transaction; check-ins already made on or after its start (a
+    /// meeting planned ahead) are counted. Returns how many contacts it holds. `Conflict` if
+    /// the workspace has a campaign of that name, case and accents aside.
+    fn insert_campaign(
+        &self,
+        ws: &WorkspaceId,
+        campaign: &Campaign,
+        segment: &ContactFilter,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// How many live contacts `segment` lists (what a campaign would hold).
+    fn count_segment(
+        &self,
+        ws: &WorkspaceId,
+        segment: &ContactFilter,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// The workspace's campaigns, the newest first, each with its progress at `now` and the
+    /// name of the member who made it.
+    fn campaigns(
+        &self,
+        ws: &WorkspaceId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<(Campaign, Progress, String)>>> + Send;
+
+    /// The campaign with this id, or whose folded name is `name_folded`.
+    fn campaign(
+        &self,
+        ws: &WorkspaceId,
+        id: Option<&CampaignId>,
+        name_folded: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<(Campaign, Progress, String)>>> + Send;
+
+    /// Stops a running campaign (its check-ins leave Today). `NotFound` if there is none.
+    fn stop_campaign(
+        &self,
+        ws: &WorkspaceId,
+        id: &CampaignId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// A page of a campaign's contacts in its order, after position `after`, at most
+    /// `limit`.
+    fn campaign_members(
+        &self,
+        ws: &WorkspaceId,
+        id: &CampaignId,
+        filter: MemberFilter,
+        after: Option<u32>,
+        limit: u32,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<Member>>> + Send;
+
+    /// The running campaigns (not stopped, `until` not passed) with contacts of `user` to
+    /// check in with: for each, at most `per_day` of them not yet checked in with (a
+    /// planned meeting counts as arranged), in the campaign's order, and the counts Today
+    /// shows. `day_start`: the start of the day in the workspace's time zone.
+    fn check_ins_due(
+        &self,
+        ws: &WorkspaceId,
+        user: &UserId,
+        today: jiff::civil::Date,
+        day_start: Timestamp,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<crate::model::today::CampaignDue>>> + Send;
+}

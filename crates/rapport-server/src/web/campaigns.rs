@@ -1,0 +1,280 @@
+//! Check-in campaigns: the list with the form that plans one, and a campaign's page (its
+//! progress, its contacts 50 a page, and the button that stops it). Today lists the
+//! check-ins themselves.
+
+use rapport_core::campaign::{self, CampaignView, Member, NewCampaign};
+use rapport_core::ports::MemberFilter;
+
+use super::page_prelude::*;
+
+#[derive(Template)]
+#[template(path = "campaigns.html")]
+pub(super) struct CampaignsPage {
+    title: &'static str,
+    csrf: String,
+    rows: Vec<CampaignRow>,
+    error: Option<String>,
+    form: CampaignForm,
+}
+
+pub(super) struct CampaignRow {
+    id: String,
+    name: String,
+    status: &'static str,
+    progress: String,
+    plan: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct CampaignForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    segment: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    per_day: String,
+    #[serde(default)]
+    until: String,
+}
+
+fn progress(v: &CampaignView) -> String {
+    let p = &v.progress;
+    let archived = if p.archived > 0 {
+        format!(", {} archived since", p.archived)
+    } else {
+        String::new()
+    };
+    format!(
+        "{} of {} checked in with ({} replied), {} to go{archived}",
+        p.done, p.contacts, p.replied, p.remaining
+    )
+}
+
+fn plan(v: &CampaignView) -> String {
+    let c = &v.campaign;
+    format!(
+        "{}: {} a day{}",
+        c.segment,
+        c.per_day,
+        c.until.map_or(String::new(), |u| format!(" until {u}"))
+    )
+}
+
+async fn list_page(
+    state: &AppState,
+    s: &Session,
+    error: Option<String>,
+    form: CampaignForm,
+) -> Response {
+    let list = match campaign::list(&state.db, &s.actor, now()).await {
+        Ok(l) => l,
+        Err(e) => return web_error(e.into()),
+    };
+    render(&CampaignsPage {
+        title: "Campaigns",
+        csrf: s.csrf.clone(),
+        rows: list
+            .iter()
+            .map(|v| CampaignRow {
+                id: v.campaign.id.to_string(),
+                name: v.campaign.name.clone(),
+                status: v.status.as_str(),
+                progress: progress(v),
+                plan: plan(v),
+            })
+            .collect(),
+        error,
+        form,
+    })
+}
+
+pub(super) async fn campaigns_page(State(state): State<AppState>, session: WebSession) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    list_page(&state, &s, None, CampaignForm::default()).await
+}
+
+/// Plans a campaign from the form; a refusal comes back on the page with what was typed.
+pub(super) async fn create_campaign(
+    State(state): State<AppState>,
+    SignedInForm(s, f): SignedInForm<CampaignForm>,
+) -> Response {
+    let today = rapport_core::today::day_of(now(), &s.actor.workspace.tz());
+    let parsed = (|| -> Result<NewCampaign, rapport_core::Error> {
+        let per_day = match f.per_day.trim() {
+            "" => None,
+            n => Some(n.parse::<u32>().map_err(|_| {
+                rapport_core::Invalid::new(
+                    "per_day",
+                    format!("{n:?}: check-ins a day is a whole number"),
+                )
+            })?),
+        };
+        let until = match f.until.trim() {
+            "" => None,
+            d => Some(rapport_core::dates::parse_date(d, today)?),
+        };
+        Ok(NewCampaign {
+            name: f.name.clone(),
+            segment: f.segment.clone(),
+            note: f.note.clone(),
+            per_day,
+            until,
+        })
+    })();
+    let done = match parsed {
+        Ok(new) => campaign::create(&state.db, &s.actor, new, now()).await,
+        Err(e) => Err(e),
+    };
+    let (status, message) = match done {
+        Ok(v) => return redirect(&format!("/campaigns/{}", v.campaign.id)),
+        Err(rapport_core::Error::Invalid(i)) => (StatusCode::UNPROCESSABLE_ENTITY, i.message),
+        Err(rapport_core::Error::Conflict(m)) => (StatusCode::CONFLICT, m),
+        Err(e) => return web_error(e.into()),
+    };
+    let mut r = list_page(&state, &s, Some(message), f).await;
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Template)]
+#[template(path = "campaign.html")]
+pub(super) struct CampaignPage {
+    title: String,
+    csrf: String,
+    id: String,
+    status: &'static str,
+    note: String,
+    plan: String,
+    made: String,
+    progress: String,
+    /// Stopping is offered to its maker and to owners, while it runs.
+    can_stop: bool,
+    /// all, pending or done.
+    show: &'static str,
+    members: Vec<MemberRow>,
+    paged: bool,
+    next: Option<String>,
+}
+
+pub(super) struct MemberRow {
+    contact_id: String,
+    name: String,
+    vip: bool,
+    state: String,
+    done: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct MembersQuery {
+    show: Option<String>,
+    after: Option<u32>,
+}
+
+const PAGE: u32 = 50;
+
+pub(super) async fn campaign_page(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+    Query(q): Query<MembersQuery>,
+) -> Response {
+    let s = match signed_in(session) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let Some(id) = rapport_core::campaign::CampaignId::parse(&id) else {
+        return web_error(ApiError::not_found("campaign"));
+    };
+    let filter = match campaign::member_filter(q.show.as_deref().unwrap_or("pending")) {
+        Ok(f) => f,
+        Err(e) => return web_error(e.into()),
+    };
+    let at = now();
+    let (v, members, more) = match campaign::members(
+        &state.db,
+        &s.actor,
+        id.as_str(),
+        filter,
+        q.after,
+        PAGE,
+        at,
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(e) => return web_error(e.into()),
+    };
+    let tz = s.actor.workspace.tz();
+    let show = match filter {
+        MemberFilter::All => "all",
+        MemberFilter::Pending => "pending",
+        MemberFilter::Done => "done",
+    };
+    let c = &v.campaign;
+    let row = |m: &Member| MemberRow {
+        contact_id: m.contact_id.to_string(),
+        name: m.contact_name.clone(),
+        vip: m.vip,
+        state: match m.done_at {
+            Some(d) if d <= at => format!(
+                "checked in {}{}",
+                rapport_core::today::day_of(d, &tz),
+                if m.replied { ", replied" } else { "" }
+            ),
+            Some(d) => format!(
+                "meeting planned {}",
+                d.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%d %H:%M")
+            ),
+            None if m.archived => "archived".to_owned(),
+            None => "to check in with".to_owned(),
+        },
+        done: m.done(at),
+    };
+    let stopped = c.stopped_at.map_or(String::new(), |t| {
+        format!("; stopped on {}", rapport_core::today::day_of(t, &tz))
+    });
+    render(&CampaignPage {
+        title: c.name.clone(),
+        csrf: s.csrf.clone(),
+        id: c.id.to_string(),
+        status: v.status.as_str(),
+        note: c.note.clone(),
+        plan: plan(&v),
+        made: format!(
+            "Made by {} on {}{stopped}",
+            v.created_by_name,
+            rapport_core::today::day_of(c.created_at, &tz)
+        ),
+        progress: progress(&v),
+        can_stop: c.stopped_at.is_none()
+            && (c.created_by == s.actor.user.id
+                || s.actor.role == rapport_core::workspace::Role::Owner),
+        show,
+        members: members.iter().map(row).collect(),
+        paged: q.after.is_some(),
+        next: members
+            .last()
+            .filter(|_| more)
+            .map(|m| format!("/campaigns/{}?show={show}&after={}", c.id, m.position)),
+    })
+}
+
+/// Stops a campaign (its maker or an owner): back to its page.
+pub(super) async fn stop_campaign(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, _): SignedInForm<NoFields>,
+) -> Response {
+    let Some(id) = rapport_core::campaign::CampaignId::parse(&id) else {
+        return web_error(ApiError::not_found("campaign"));
+    };
+    match campaign::stop(&state.db, &s.actor, id.as_str(), now()).await {
+        Ok(v) => redirect(&format!("/campaigns/{}", v.campaign.id)),
+        Err(e) => web_error(e.into()),
+    }
+}

@@ -1,0 +1,398 @@
+//! Check-in campaigns as a user runs them (issue 19), on both backends.
+
+use serde_json::Value;
+
+#[macro_use]
+mod common;
+use common::Book;
+use rapport_test_support::on_both_books;
+
+fn check_ins(today: &Value) -> Vec<String> {
+    today["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "check_in")
+        .map(|i| i["contact_name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn more_check_ins(today: &Value) -> u64 {
+    today["more"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["kind"] == "check_in")
+        .filter_map(|m| m["count"].as_u64())
+        .sum()
+}
+
+fn campaign_check_ins_come_a_few_a_day(b: &Book) {
+    // Three restaurant customers: a VIP, one never in touch, one last in touch long ago;
+    // then those the segment leaves out.
+    b.ok(&[
+        "contact",
+        "add",
+        "Ana Lima",
+        "--type",
+        "customer",
+        "--tag",
+        "Restaurants",
+        "--vip",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Bo Chen",
+        "--type",
+        "customer",
+        "--tag",
+        "restaurants",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Cy Diaz",
+        "--type",
+        "customer",
+        "--tag",
+        "restaurants",
+    ]);
+    b.ok(&[
+        "log",
+        "cy",
+        "Lunch",
+        "--kind",
+        "meeting",
+        "--at",
+        "2025-01-10",
+    ]);
+    b.ok(&["contact", "add", "Di Eze", "--type", "customer"]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Ed Fox",
+        "--type",
+        "prospect",
+        "--tag",
+        "restaurants",
+    ]);
+    b.ok(&[
+        "contact",
+        "add",
+        "Flo Gil",
+        "--type",
+        "customer",
+        "--tag",
+        "restaurants",
+    ]);
+    b.ok(&["contact", "archive", "flo"]);
+
+    let made = b.json(&[
+        "campaign",
+        "create",
+        "Winter floods",
+        "--segment",
+        "type=customer tag=restaurants",
+        "--note",
+        "How are you holding up after the floods?",
+        "--per-day",
+        "2",
+    ]);
+    assert_eq!(made["name"], "Winter floods");
+    assert_eq!(made["segment"], "type=customer tag=restaurants");
+    assert_eq!(
+        (
+            made["contacts"].as_u64(),
+            made["done"].as_u64(),
+            made["remaining"].as_u64()
+        ),
+        (Some(3), Some(0), Some(3)),
+        "{made}"
+    );
+    assert_eq!(made["status"], "active");
+    assert_eq!(made["per_day"], 2);
+
+    // The campaign's order: the VIP, then the coldest (never in touch before long ago).
+    let page = b.json(&["campaign", "show", "winter FLOODS", "--contacts"]);
+    let order: Vec<&str> = page["contacts"]
+        .as_array()
+        .expect("contacts")
+        .iter()
+        .map(|m| m["contact_name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(order, vec!["Ana Lima", "Bo Chen", "Cy Diaz"]);
+    assert!(page["next_after"].is_null());
+
+    // Two a day on Today, in that order; the third is counted, not silently cut.
+    let today = b.json(&["today"]);
+    assert_eq!(check_ins(&today), vec!["Ana Lima", "Bo Chen"], "{today}");
+    assert_eq!(more_check_ins(&today), 1);
+    let item = today["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "check_in")
+        .expect("a check-in");
+    assert_eq!(
+        item["text"],
+        "Check in: How are you holding up after the floods?"
+    );
+    assert_eq!(item["campaign_id"], made["id"]);
+    assert!(b.ok(&["today"]).contains("Check-ins"));
+
+    // Logging any interaction completes a check-in; one where they said something is a
+    // reply; the day's quota counts those done.
+    b.ok(&["log", "ana", "Called", "--kind", "call"]);
+    let today = b.json(&["today"]);
+    assert_eq!(
+        check_ins(&today),
+        vec!["Bo Chen"],
+        "one more today: {today}"
+    );
+    b.ok(&[
+        "log",
+        "bo",
+        "Called",
+        "--kind",
+        "call",
+        "--they-said",
+        "We reopen Friday",
+    ]);
+    let shown = b.json(&["campaign", "show", "Winter floods"]);
+    assert_eq!(
+        (
+            shown["done"].as_u64(),
+            shown["remaining"].as_u64(),
+            shown["replied"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{shown}"
+    );
+    let today = b.json(&["today"]);
+    assert!(check_ins(&today).is_empty(), "{today}");
+    assert!(
+        today["notes"].as_array().is_some_and(|n| n.iter().any(|t| t
+            == "“Winter floods”: 2 check-ins done today, 1 still to check in with from tomorrow")),
+        "{today}"
+    );
+    // Tomorrow, the next one.
+    assert_eq!(
+        check_ins(&b.json(&["today", "--date", "tomorrow"])),
+        vec!["Cy Diaz"]
+    );
+    let done = b.json(&["campaign", "show", "Winter floods", "--contacts", "done"]);
+    assert_eq!(done["contacts"].as_array().map(Vec::len), Some(2));
+    assert_eq!(done["contacts"][1]["replied"], true);
+    let paged = b.json(&[
+        "campaign",
+        "show",
+        "Winter floods",
+        "--contacts",
+        "all",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(paged["next_after"], 1);
+    assert!(
+        b.ok(&[
+            "campaign",
+            "show",
+            "Winter floods",
+            "--contacts",
+            "all",
+            "--limit",
+            "1"
+        ])
+        .contains("--after 1")
+    );
+    let rest = b.json(&[
+        "campaign",
+        "show",
+        "Winter floods",
+        "--contacts",
+        "all",
+        "--limit",
+        "5",
+        "--after",
+        "1",
+    ]);
+    assert_eq!(rest["contacts"].as_array().map(Vec::len), Some(2));
+
+    // A meeting planned ahead is arranged, not done: off Today, done once it has happened.
+    b.ok(&["log", "cy", "Visit", "--kind", "visit", "--at", "+2d"]);
+    let shown = b.json(&["campaign", "show", "Winter floods"]);
+    assert_eq!(shown["done"], 2);
+    assert!(check_ins(&b.json(&["today", "--date", "tomorrow"])).is_empty());
+
+    let list = b.json(&["campaign", "list"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert!(b.ok(&["campaign", "list"]).contains("Winter floods"));
+
+    // Stopped: off Today, what was done stays; stopping twice is a conflict.
+    let stopped = b.json(&["campaign", "stop", "Winter floods"]);
+    assert_eq!(stopped["status"], "stopped");
+    assert_eq!(stopped["done"], 2);
+    b.fails(&["campaign", "stop", "Winter floods"], 5);
+}
+
+fn until_spreads_the_check_ins_and_bad_input_is_refused(b: &Book) {
+    for n in ["Ana Lima", "Bo Chen", "Cy Diaz", "Di Eze", "Ed Fox"] {
+        b.ok(&[
+            "contact", "add", n, "--type", "customer", "--tag", "bakeries",
+        ]);
+    }
+    // Five contacts to reach by tomorrow (two days): three a day.
+    let made = b.json(&[
+        "campaign",
+        "create",
+        "Strike",
+        "--segment",
+        "tag=BAKERIES",
+        "--note",
+        "Deliveries may be late this week: anything urgent?",
+        "--until",
+        "tomorrow",
+    ]);
+    assert_eq!(made["per_day"], 3, "{made}");
+    assert!(made["until"].is_string());
+
+    let before = b.json(&["campaign", "list"]);
+    // The same name, in any case: a conflict.
+    b.fails(
+        &[
+            "campaign",
+            "create",
+            "STRIKE",
+            "--segment",
+            "all",
+            "--note",
+            "x",
+        ],
+        5,
+    );
+    for bad in [
+        vec!["campaign", "create", "A", "--segment", "", "--note", "x"],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "colour=red",
+            "--note",
+            "x",
+        ],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "tag=a tag=b",
+            "--note",
+            "x",
+        ],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "type=martian",
+            "--note",
+            "x",
+        ],
+        // Nobody in it.
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "tag=florists",
+            "--note",
+            "x",
+        ],
+        vec!["campaign", "create", "A", "--segment", "all", "--note", " "],
+        vec!["campaign", "create", " ", "--segment", "all", "--note", "x"],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "all",
+            "--note",
+            "x",
+            "--per-day",
+            "0",
+        ],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "all",
+            "--note",
+            "x",
+            "--until",
+            "2020-01-01",
+        ],
+        vec![
+            "campaign",
+            "create",
+            "A",
+            "--segment",
+            "all",
+            "--note",
+            "x",
+            "--until",
+            "someday",
+        ],
+        vec![
+            "campaign",
+            "create",
+            "A\u{202e}B",
+            "--segment",
+            "all",
+            "--note",
+            "x",
+        ],
+    ] {
+        b.fails(&bad, 2);
+    }
+    assert_eq!(b.json(&["campaign", "list"]), before, "nothing written");
+    b.fails(&["campaign", "show", "Nothing"], 3);
+    b.fails(&["campaign", "stop", "Nothing"], 3);
+    b.fails(&["campaign", "show", "Strike", "--contacts", "maybe"], 2);
+    b.fails(
+        &["campaign", "show", "Strike", "--contacts", "--limit", "0"],
+        2,
+    );
+    b.fails(
+        &[
+            "campaign",
+            "show",
+            "Strike",
+            "--contacts",
+            "--limit",
+            "1001",
+        ],
+        2,
+    );
+
+    // Merging two contacts of a campaign keeps one place, and the check-in follows.
+    let dup = b.json(&["contact", "add", "Ana L.", "--type", "customer"]);
+    let dup = dup["id"].as_str().expect("id").to_owned();
+    b.ok(&["log", &dup, "Called", "--kind", "call"]);
+    let ana = b.json(&["contact", "show", "Ana Lima"]);
+    let ana = ana["id"].as_str().expect("id").to_owned();
+    b.ok(&["contact", "merge", &ana, &dup]);
+    let shown = b.json(&["campaign", "show", "Strike"]);
+    assert_eq!(
+        (shown["contacts"].as_u64(), shown["done"].as_u64()),
+        (Some(5), Some(1)),
+        "{shown}"
+    );
+}
+
+on_both_books!(
+    campaign_check_ins_come_a_few_a_day,
+    until_spreads_the_check_ins_and_bad_input_is_refused,
+);
