@@ -44,7 +44,7 @@ pub fn render(today: &Today, name: &str, link: Option<&str>) -> Digest {
     );
     for n in &today.notes {
         text.push_str(&format!("\nNote: {n}\n"));
-        html.push_str(&format!("<p><em>Note:</em> {}</p>", escape_html(n)));
+        html.push_str(&format!("<p><em>Note:</em> {}</p>", escape_html(&n.text)));
     }
     if count == 0 {
         text.push_str("\nNothing is due, nobody is going cold: a good day to call someone.\n");

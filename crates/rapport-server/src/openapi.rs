@@ -662,15 +662,16 @@ fn schemas() -> Value {
         },
         "Campaign": {
             "type": "object",
-            "required": ["id", "name", "segment", "note", "per_day", "until", "created_by", "created_by_name", "created_at", "starts_at", "stopped_at", "status", "contacts", "done", "remaining", "replied", "archived"],
+            "required": ["id", "name", "segment", "note", "per_day", "until", "created_by", "created_by_name", "created_at", "starts_at", "ends_at", "stopped_at", "status", "contacts", "done", "remaining", "replied", "archived"],
             "properties": {
                 "id": string(), "name": string(),
                 "segment": {"type": "string", "description": "Which contacts, as Rapport writes it back: type=customer tag=restaurants vip, or all"},
                 "note": {"type": "string", "description": "What the check-in is about"},
-                "per_day": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "Check-ins a day on each member's Today"},
+                "per_day": {"type": "integer", "minimum": 1, "maximum": 50, "description": "Check-ins a day on each member's Today (Today lists at most 50 check-ins of every campaign together)"},
                 "until": {"type": ["string", "null"], "format": "date", "description": "The last day it runs"},
                 "created_by": string(), "created_by_name": string(), "created_at": string(),
                 "starts_at": {"type": "string", "description": "Interactions from this moment on (the start of the day it was made) are check-ins"},
+                "ends_at": {"type": ["string", "null"], "description": "Interactions before this moment (the end of its last day, or when it was stopped) are check-ins"},
                 "stopped_at": nullable("string"),
                 "status": one_of(&["active", "complete", "ended", "stopped"]),
                 "contacts": {"type": "integer", "description": "Contacts in the campaign (the segment when it was made)"},
@@ -948,7 +949,7 @@ pub fn document() -> Value {
             "post": op("createCampaign", "Plan a check-in with every live contact of a segment, per_day a day on each member's Today (VIPs and the coldest first); logging any interaction with a contact completes theirs", vec![],
                 Some(body(&["name", "segment", "note"], json!({
                     "name": text(), "segment": {"type": "string", "description": "type=TYPE, tag=TAG, met=TEXT and vip, each narrowing; or all"},
-                    "note": text(), "per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 1000, "description": "Default: enough to reach everyone by until, else 5"},
+                    "note": text(), "per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 50, "description": "Default: enough to reach everyone by until (refused above 50), else 5"},
                     "until": {"type": ["string", "null"], "format": "date"}
                 }))), "201", Some(r("Campaign")))
         },

@@ -2762,14 +2762,26 @@ async fn campaigns_over_the_api(db: &Db) {
     )
     .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
-    let stopped = api(
-        addr,
-        &to,
-        "POST",
-        &format!("/api/v1/campaigns/{id}/stop"),
-        None,
-    )
-    .await;
+    // Stopped from four places at once: one stops it, the others hear it was stopped.
+    let path = format!("/api/v1/campaigns/{id}/stop");
+    let (s1, s2, s3, s4) = tokio::join!(
+        api(addr, &to, "POST", &path, None),
+        api(addr, &to, "POST", &path, None),
+        api(addr, &to, "POST", &path, None),
+        api(addr, &to, "POST", &path, None)
+    );
+    let mut statuses = vec![s1.status, s2.status, s3.status, s4.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        vec![200, 409, 409, 409],
+        "{} {} {} {}",
+        s1.body,
+        s2.body,
+        s3.body,
+        s4.body
+    );
+    let stopped = api(addr, &to, "GET", &format!("/api/v1/campaigns/{id}"), None).await;
     assert_eq!(stopped.json()["status"], "stopped", "{}", stopped.body);
     assert_eq!(
         api(

@@ -1999,6 +1999,22 @@ async fn campaigns_are_planned_followed_and_stopped_from_the_web(db: &Db) {
     assert!(again.body.contains("already exists"));
     let list = b.get("/campaigns").await.body;
     assert!(list.contains(&format!("href=\"{page_at}\"")), "{list}");
+    // A note typed on several lines (a text area sends CR LF) is taken.
+    let lines = b
+        .post(
+            "/campaigns",
+            &[
+                ("name", "Lines"),
+                ("segment", "all"),
+                ("note", "How are you?\r\nAnything we can do?"),
+                ("per_day", "1"),
+                ("until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(lines.status, 303, "{}", lines.body);
+    let lines_at = location(&lines);
+    assert_eq!(b.post(&format!("{lines_at}/stop"), &[]).await.status, 303);
     // Stopped from its page: off Today.
     let stopped = b.post(&format!("{page_at}/stop"), &[]).await;
     assert_eq!(stopped.status, 303, "{}", stopped.body);

@@ -95,6 +95,16 @@ impl AccountStore for Db {
             .await
             .map_err(db_err)?
             .rows_affected();
+            // Their campaigns' check-ins go with the contacts.
+            sqlx::query(
+                "UPDATE campaign_contacts SET owner_id = $3 WHERE workspace_id = $1 AND owner_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(from.as_str())
+            .bind(to.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
             let moving: Vec<CommitmentRow> = sqlx::query_as(AssertSqlSafe(select_open.clone()))
                 .bind(ws.as_str())
                 .bind(from.as_str())

@@ -14,8 +14,9 @@ use crate::rows::{instant, micros};
 use crate::{Db, corrupt, db_err, in_write_tx, with_pool};
 
 /// Sets the check-ins of campaign contacts from the interactions as they now are: the first
-/// one on or after the campaign's start, and the first in which they said something.
-/// `scope` narrows the rows (binds from $2 on); $1 is the workspace.
+/// one on or after the campaign's start (and before its end, if it has one), and the first
+/// in which they said something. `scope` narrows the rows (binds from $2 on); $1 is the
+/// workspace.
 pub(crate) fn refresh_sql(scope: &str) -> String {
     let first = |extra: &str| {
         format!(
@@ -24,7 +25,8 @@ pub(crate) fn refresh_sql(scope: &str) -> String {
              AND k.id = campaign_contacts.campaign_id \
              AND i.workspace_id = campaign_contacts.workspace_id \
              AND i.contact_id = campaign_contacts.contact_id \
-             AND i.occurred_at >= k.starts_at{extra})"
+             AND i.occurred_at >= k.starts_at \
+             AND (k.ends_at IS NULL OR i.occurred_at < k.ends_at){extra})"
         )
     };
     format!(
@@ -35,10 +37,29 @@ pub(crate) fn refresh_sql(scope: &str) -> String {
     )
 }
 
+/// On PostgreSQL, serialises the workspace's campaign makers and check-in refreshes (a
+/// transaction-scoped advisory lock): under READ COMMITTED, a campaign made while an
+/// interaction is written would otherwise miss it, and the interaction's refresh the new
+/// campaign, and the check-in would be lost. SQLite's writer is one at a time already.
+/// Taken before any row lock the transaction needs (merges take it first).
+macro_rules! lock_check_ins_in {
+    ($tx:ident, $postgres:expr, $ws:expr) => {{
+        if $postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 19))")
+                .bind(format!("rapport campaigns {}", $ws))
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        }
+    }};
+}
+pub(crate) use lock_check_ins_in;
+
 /// Refreshes the check-ins of contact `$contact` (an id, as `&str`) in the transaction
 /// `$tx`, after its interactions changed. One index probe when it is in no campaign.
 macro_rules! refresh_check_ins_in {
-    ($tx:ident, $ws:expr, $contact:expr) => {{
+    ($tx:ident, $postgres:expr, $ws:expr, $contact:expr) => {{
+        $crate::campaigns::lock_check_ins_in!($tx, $postgres, $ws);
         sqlx::query(sqlx::AssertSqlSafe($crate::campaigns::refresh_sql(
             "contact_id = $2",
         )))
@@ -52,7 +73,7 @@ macro_rules! refresh_check_ins_in {
 pub(crate) use refresh_check_ins_in;
 
 const CAMPAIGN_COLUMNS: &str = "k.id, k.name, k.segment, k.note, k.per_day, k.until_date, \
-     k.created_by, k.created_at, k.starts_at, k.stopped_at";
+     k.created_by, k.created_at, k.starts_at, k.ends_at, k.stopped_at";
 
 #[derive(sqlx::FromRow)]
 struct CampaignRow {
@@ -65,6 +86,7 @@ struct CampaignRow {
     created_by: String,
     created_at: i64,
     starts_at: i64,
+    ends_at: Option<i64>,
     stopped_at: Option<i64>,
 }
 
@@ -83,6 +105,7 @@ impl CampaignRow {
             created_by: UserId::from_stored(self.created_by),
             created_at: instant(self.created_at)?,
             starts_at: instant(self.starts_at)?,
+            ends_at: self.ends_at.map(instant).transpose()?,
             stopped_at: self.stopped_at.map(instant).transpose()?,
         })
     }
@@ -95,47 +118,50 @@ struct Named {
     created_by_name: String,
 }
 
-/// (campaign, contacts, done, remaining, replied, archived)
-type ProgressRow = (String, i64, i64, i64, i64, i64);
-
-/// The progress of the workspace's campaigns (one, with `$3`), at `$2`.
-fn progress_sql(one: bool) -> String {
-    format!(
-        "SELECT m.campaign_id, CAST(COUNT(*) AS BIGINT), \
-         CAST(SUM(CASE WHEN m.done_at <= $2 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN (m.done_at IS NULL OR m.done_at > $2) AND c.archived_at IS NULL THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN m.replied_at <= $2 AND m.done_at <= $2 THEN 1 ELSE 0 END) AS BIGINT), \
-         CAST(SUM(CASE WHEN (m.done_at IS NULL OR m.done_at > $2) AND c.archived_at IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) \
-         FROM campaign_contacts m JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id \
-         WHERE m.workspace_id = $1{} GROUP BY m.campaign_id",
-        if one { " AND m.campaign_id = $3" } else { "" }
-    )
-}
-
-fn progress_of(rows: &[ProgressRow], id: &str) -> Progress {
-    let n = |v: i64| v.unsigned_abs();
-    rows.iter()
-        .find(|r| r.0 == id)
-        .map(|r| Progress {
-            contacts: n(r.1),
-            done: n(r.2),
-            remaining: n(r.3),
-            replied: n(r.4),
-            archived: n(r.5),
-        })
-        .unwrap_or_default()
-}
-
-fn named_rows(
-    rows: Vec<Named>,
-    progress: &[ProgressRow],
-) -> StoreResult<Vec<(Campaign, Progress, String)>> {
-    rows.into_iter()
-        .map(|n| {
-            let p = progress_of(progress, &n.row.id);
-            Ok((n.row.into_campaign()?, p, n.created_by_name))
-        })
-        .collect()
+/// A campaign's progress at `$now`, in three index reads: its contacts (the primary key),
+/// those done and replied (`campaign_contacts_done`), and those not done whose contact was
+/// archived since (from the archived contacts, few).
+macro_rules! progress_of {
+    ($pool:expr, $ws:expr, $id:expr, $now:expr) => {{
+        let (contacts,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2",
+        )
+        .bind($ws)
+        .bind($id)
+        .fetch_one($pool)
+        .await
+        .map_err(db_err)?;
+        let (done, replied): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN replied_at <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2 AND done_at <= $3",
+        )
+        .bind($ws)
+        .bind($id)
+        .bind($now)
+        .fetch_one($pool)
+        .await
+        .map_err(db_err)?;
+        let (archived,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM contacts c JOIN campaign_contacts m \
+             ON m.workspace_id = c.workspace_id AND m.campaign_id = $2 AND m.contact_id = c.id \
+             WHERE c.workspace_id = $1 AND c.archived_at IS NOT NULL \
+             AND (m.done_at IS NULL OR m.done_at > $3)",
+        )
+        .bind($ws)
+        .bind($id)
+        .bind($now)
+        .fetch_one($pool)
+        .await
+        .map_err(db_err)?;
+        let n = |v: i64| v.unsigned_abs();
+        Progress {
+            contacts: n(contacts),
+            done: n(done),
+            remaining: n(contacts - done - archived),
+            replied: n(replied),
+            archived: n(archived),
+        }
+    }};
 }
 
 impl CampaignStore for Db {
@@ -146,11 +172,13 @@ impl CampaignStore for Db {
         segment: &ContactFilter,
     ) -> StoreResult<u64> {
         let name_folded = rapport_core::search::fold(&c.name);
+        let postgres = matches!(self, Db::Postgres(_));
         let n = in_write_tx!(self, |tx| {
+            lock_check_ins_in!(tx, postgres, ws.as_str());
             sqlx::query(
                 "INSERT INTO campaigns (workspace_id, id, name, name_folded, segment, note, \
-                 per_day, until_date, created_by, created_at, starts_at, stopped_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL)",
+                 per_day, until_date, created_by, created_at, starts_at, ends_at, stopped_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL)",
             )
             .bind(ws.as_str())
             .bind(c.id.as_str())
@@ -163,16 +191,17 @@ impl CampaignStore for Db {
             .bind(c.created_by.as_str())
             .bind(micros(c.created_at))
             .bind(micros(c.starts_at))
+            .bind(c.ends_at.map(micros))
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
             // VIPs first, then the coldest: never in touch, then the longest ago.
             let mut qb = QueryBuilder::new(
-                "INSERT INTO campaign_contacts (workspace_id, campaign_id, contact_id, position) \
-                 SELECT c.workspace_id, ",
+                "INSERT INTO campaign_contacts (workspace_id, campaign_id, contact_id, owner_id, \
+                 position) SELECT c.workspace_id, ",
             );
             qb.push_bind(c.id.as_str().to_owned()).push(
-                ", c.id, ROW_NUMBER() OVER (ORDER BY c.vip DESC, \
+                ", c.id, c.owner_id, ROW_NUMBER() OVER (ORDER BY c.vip DESC, \
                  CASE WHEN c.last_touch_at IS NULL THEN 0 ELSE 1 END, c.last_touch_at, \
                  c.name_folded, c.id) FROM contacts c",
             );
@@ -229,21 +258,22 @@ impl CampaignStore for Db {
              JOIN users u ON u.id = k.created_by WHERE k.workspace_id = $1 \
              ORDER BY k.created_at DESC, k.id DESC"
         );
-        let (rows, progress): (Vec<Named>, Vec<ProgressRow>) = with_pool!(self, |pool| {
-            let rows = sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<(Named, Progress)> = with_pool!(self, |pool| {
+            let rows: Vec<Named> = sqlx::query_as(AssertSqlSafe(sql))
                 .bind(ws.as_str())
                 .fetch_all(pool)
                 .await
                 .map_err(db_err)?;
-            let progress = sqlx::query_as(AssertSqlSafe(progress_sql(false)))
-                .bind(ws.as_str())
-                .bind(micros(now))
-                .fetch_all(pool)
-                .await
-                .map_err(db_err)?;
-            (rows, progress)
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                let p = progress_of!(pool, ws.as_str(), r.row.id.as_str(), micros(now));
+                out.push((r, p));
+            }
+            out
         });
-        named_rows(rows, &progress)
+        rows.into_iter()
+            .map(|(n, p)| Ok((n.row.into_campaign()?, p, n.created_by_name)))
+            .collect()
     }
 
     async fn campaign(
@@ -260,7 +290,7 @@ impl CampaignStore for Db {
              ORDER BY CASE WHEN k.id = $2 THEN 0 ELSE 1 END LIMIT 1"
         );
         let id = id.map(|i| i.as_str().to_owned());
-        let (row, progress): (Option<Named>, Vec<ProgressRow>) = with_pool!(self, |pool| {
+        let found: Option<(Named, Progress)> = with_pool!(self, |pool| {
             let row: Option<Named> = sqlx::query_as(AssertSqlSafe(sql))
                 .bind(ws.as_str())
                 .bind(id.as_deref())
@@ -268,19 +298,17 @@ impl CampaignStore for Db {
                 .fetch_optional(pool)
                 .await
                 .map_err(db_err)?;
-            let mut progress = Vec::new();
-            if let Some(r) = &row {
-                progress = sqlx::query_as(AssertSqlSafe(progress_sql(true)))
-                    .bind(ws.as_str())
-                    .bind(micros(now))
-                    .bind(r.row.id.as_str())
-                    .fetch_all(pool)
-                    .await
-                    .map_err(db_err)?;
+            match row {
+                Some(r) => {
+                    let p = progress_of!(pool, ws.as_str(), r.row.id.as_str(), micros(now));
+                    Some((r, p))
+                }
+                None => None,
             }
-            (row, progress)
         });
-        Ok(named_rows(row.into_iter().collect(), &progress)?.pop())
+        found
+            .map(|(n, p)| Ok((n.row.into_campaign()?, p, n.created_by_name)))
+            .transpose()
     }
 
     async fn stop_campaign(
@@ -289,10 +317,13 @@ impl CampaignStore for Db {
         id: &CampaignId,
         now: Timestamp,
     ) -> StoreResult<()> {
+        let postgres = matches!(self, Db::Postgres(_));
         let n = in_write_tx!(self, |tx| {
-            sqlx::query(
-                "UPDATE campaigns SET stopped_at = $3 WHERE workspace_id = $1 AND id = $2 \
-                 AND stopped_at IS NULL",
+            lock_check_ins_in!(tx, postgres, ws.as_str());
+            let n = sqlx::query(
+                "UPDATE campaigns SET stopped_at = $3, ends_at = CASE \
+                 WHEN ends_at IS NULL OR ends_at > $3 THEN $3 ELSE ends_at END \
+                 WHERE workspace_id = $1 AND id = $2 AND stopped_at IS NULL",
             )
             .bind(ws.as_str())
             .bind(id.as_str())
@@ -300,7 +331,15 @@ impl CampaignStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?
-            .rows_affected()
+            .rows_affected();
+            // A meeting planned after it stopped no longer counts.
+            sqlx::query(AssertSqlSafe(refresh_sql("campaign_id = $2")))
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            n
         });
         if n == 0 {
             return Err(StoreError::NotFound);
@@ -342,7 +381,7 @@ impl CampaignStore for Db {
             match filter {
                 MemberFilter::All => {}
                 MemberFilter::Pending => {
-                    qb.push(" AND (m.done_at IS NULL OR m.done_at > ")
+                    qb.push(" AND c.archived_at IS NULL AND (m.done_at IS NULL OR m.done_at > ")
                         .push_bind(micros(now))
                         .push(")");
                 }
@@ -384,7 +423,7 @@ impl CampaignStore for Db {
         today: Date,
         day_start: Timestamp,
         now: Timestamp,
-    ) -> StoreResult<Vec<CampaignDue>> {
+    ) -> StoreResult<(Vec<CampaignDue>, u64)> {
         #[derive(sqlx::FromRow)]
         struct Pending {
             id: String,
@@ -397,19 +436,22 @@ impl CampaignStore for Db {
              AND k.stopped_at IS NULL AND (k.until_date IS NULL OR k.until_date >= $2) \
              ORDER BY k.created_at, k.id"
         );
-        // Everyone's counts and the user's, in one pass over the campaign's contacts.
-        let counts = "SELECT CAST(COUNT(*) AS BIGINT), \
-             CAST(SUM(CASE WHEN m.done_at <= $4 THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(SUM(CASE WHEN c.owner_id = $3 AND c.archived_at IS NULL AND m.done_at IS NULL THEN 1 ELSE 0 END) AS BIGINT), \
-             CAST(SUM(CASE WHEN c.owner_id = $3 AND m.done_at >= $5 AND m.done_at <= $4 THEN 1 ELSE 0 END) AS BIGINT) \
-             FROM campaign_contacts m JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id \
-             WHERE m.workspace_id = $1 AND m.campaign_id = $2";
-        let pending_sql = "SELECT c.id, c.name, c.vip, c.last_touch_at FROM campaign_contacts m \
-             JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id \
-             WHERE m.workspace_id = $1 AND m.campaign_id = $2 AND m.done_at IS NULL \
-             AND c.owner_id = $3 AND c.archived_at IS NULL ORDER BY m.position LIMIT $4";
-        type Counts = (i64, Option<i64>, Option<i64>, Option<i64>);
-        let gathered: Vec<(CampaignRow, Counts, Vec<Pending>)> = with_pool!(self, |pool| {
+        // Index ranges only: everyone's contacts and those done; the user's left (less
+        // those archived since, found from the archived contacts) and done today.
+        let counts = "SELECT \
+             (SELECT COUNT(*) FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2), \
+             (SELECT COUNT(*) FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2 \
+              AND done_at <= $4), \
+             (SELECT COUNT(*) FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2 \
+              AND owner_id = $3 AND done_at IS NULL), \
+             (SELECT COUNT(*) FROM contacts c JOIN campaign_contacts m ON m.workspace_id = c.workspace_id \
+              AND m.campaign_id = $2 AND m.contact_id = c.id WHERE c.workspace_id = $1 \
+              AND c.archived_at IS NOT NULL AND m.owner_id = $3 AND m.done_at IS NULL), \
+             (SELECT COUNT(*) FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2 \
+              AND owner_id = $3 AND done_at >= $5 AND done_at <= $4)";
+        type Counts = (i64, i64, i64, i64, i64);
+        let mut room = rapport_core::today::CHECK_INS_SHOWN;
+        let gathered: (Vec<(CampaignRow, Counts, Vec<Pending>)>, i64) = with_pool!(self, |pool| {
             let campaigns: Vec<CampaignRow> = sqlx::query_as(AssertSqlSafe(running))
                 .bind(ws.as_str())
                 .bind(today.to_string())
@@ -417,6 +459,7 @@ impl CampaignStore for Db {
                 .await
                 .map_err(db_err)?;
             let mut out = Vec::with_capacity(campaigns.len());
+            let mut picked: Vec<String> = Vec::new();
             for k in campaigns {
                 let n: Counts = sqlx::query_as(counts)
                     .bind(ws.as_str())
@@ -427,25 +470,77 @@ impl CampaignStore for Db {
                     .fetch_one(pool)
                     .await
                     .map_err(db_err)?;
-                if n.2.unwrap_or(0) == 0 {
+                if n.2 - n.3 <= 0 {
                     continue;
                 }
-                let pending: Vec<Pending> = sqlx::query_as(pending_sql)
-                    .bind(ws.as_str())
-                    .bind(k.id.as_str())
-                    .bind(user.as_str())
-                    .bind(i64::from(k.per_day))
-                    .fetch_all(pool)
-                    .await
-                    .map_err(db_err)?;
+                let per_day = u32::try_from(k.per_day).unwrap_or(0);
+                let wanted =
+                    rapport_core::today::check_ins_wanted(per_day, n.4.unsigned_abs(), room);
+                let mut pending: Vec<Pending> = Vec::new();
+                if wanted > 0 {
+                    let mut qb = QueryBuilder::new(
+                        "SELECT c.id, c.name, c.vip, c.last_touch_at FROM campaign_contacts m \
+                         JOIN contacts c ON c.workspace_id = m.workspace_id AND c.id = m.contact_id \
+                         WHERE m.workspace_id = ",
+                    );
+                    qb.push_bind(ws.as_str().to_owned())
+                        .push(" AND m.campaign_id = ")
+                        .push_bind(k.id.clone())
+                        .push(" AND m.owner_id = ")
+                        .push_bind(user.as_str().to_owned())
+                        .push(" AND m.done_at IS NULL AND c.archived_at IS NULL");
+                    // Not one already listed for an earlier campaign (at most the section).
+                    if !picked.is_empty() {
+                        qb.push(" AND m.contact_id NOT IN (");
+                        let mut list = qb.separated(", ");
+                        for id in &picked {
+                            list.push_bind(id.clone());
+                        }
+                        qb.push(")");
+                    }
+                    qb.push(" ORDER BY m.position LIMIT ")
+                        .push_bind(i64::from(wanted));
+                    pending = qb
+                        .build_query_as()
+                        .persistent(false)
+                        .fetch_all(pool)
+                        .await
+                        .map_err(db_err)?;
+                    room = room.saturating_sub(pending.len() as u32);
+                    picked.extend(pending.iter().map(|p| p.id.clone()));
+                }
                 out.push((k, n, pending));
             }
-            out
+            // Different contacts left in all: one campaign's own count, or, when several
+            // run, each contact once.
+            let left = match out.as_slice() {
+                [] => 0,
+                [(_, n, _)] => n.2 - n.3,
+                _ => {
+                    let (left,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM (SELECT DISTINCT m.contact_id FROM campaigns k \
+                         JOIN campaign_contacts m ON m.workspace_id = k.workspace_id \
+                         AND m.campaign_id = k.id JOIN contacts c ON c.workspace_id = m.workspace_id \
+                         AND c.id = m.contact_id WHERE k.workspace_id = $1 AND k.stopped_at IS NULL \
+                         AND (k.until_date IS NULL OR k.until_date >= $2) AND m.owner_id = $3 \
+                         AND m.done_at IS NULL AND c.archived_at IS NULL) AS d",
+                    )
+                    .bind(ws.as_str())
+                    .bind(today.to_string())
+                    .bind(user.as_str())
+                    .fetch_one(pool)
+                    .await
+                    .map_err(db_err)?;
+                    left
+                }
+            };
+            (out, left)
         });
-        gathered
+        let (gathered, left) = gathered;
+        let due = gathered
             .into_iter()
             .map(
-                |(k, (contacts, done, pending_total, done_today), pending)| {
+                |(k, (contacts, done, mine_left, mine_archived, done_today), pending)| {
                     Ok(CampaignDue {
                         campaign: k.into_campaign()?,
                         pending: pending
@@ -461,13 +556,14 @@ impl CampaignStore for Db {
                                 })
                             })
                             .collect::<StoreResult<_>>()?,
-                        done_today: done_today.unwrap_or(0).unsigned_abs(),
-                        pending_total: pending_total.unwrap_or(0).unsigned_abs(),
+                        done_today: done_today.unsigned_abs(),
+                        pending_total: (mine_left - mine_archived).unsigned_abs(),
                         contacts: contacts.unsigned_abs(),
-                        done: done.unwrap_or(0).unsigned_abs(),
+                        done: done.unsigned_abs(),
                     })
                 },
             )
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((due, left.unsigned_abs()))
     }
 }

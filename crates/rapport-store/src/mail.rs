@@ -72,6 +72,7 @@ impl MailStore for Db {
         batch: &[(String, Interaction)],
         now: Timestamp,
     ) -> StoreResult<usize> {
+        let postgres = matches!(self, Db::Postgres(_));
         // Any interaction resets the keep-in-touch clock, as `insert_interaction` does.
         let touch = format!(
             "UPDATE contacts SET \
@@ -112,7 +113,12 @@ impl MailStore for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
+                crate::campaigns::refresh_check_ins_in!(
+                    tx,
+                    postgres,
+                    ws.as_str(),
+                    i.contact_id.as_str()
+                );
                 new += 1;
             }
             new

@@ -195,6 +195,7 @@ impl FactStore for Db {
 
 impl InteractionStore for Db {
     async fn insert_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
+        let postgres = matches!(self, Db::Postgres(_));
         let one = std::slice::from_ref(i);
         in_write_tx!(self, |tx| {
             insert_interactions_in!(tx, ws, one);
@@ -216,7 +217,12 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
+            crate::campaigns::refresh_check_ins_in!(
+                tx,
+                postgres,
+                ws.as_str(),
+                i.contact_id.as_str()
+            );
         });
         Ok(())
     }
@@ -241,6 +247,7 @@ impl InteractionStore for Db {
     }
 
     async fn update_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
+        let postgres = matches!(self, Db::Postgres(_));
         in_write_tx!(self, |tx| {
             let done = sqlx::query(
                 "UPDATE interactions SET kind = $3, occurred_at = $4, summary = $5, \
@@ -269,12 +276,18 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
+            crate::campaigns::refresh_check_ins_in!(
+                tx,
+                postgres,
+                ws.as_str(),
+                i.contact_id.as_str()
+            );
         });
         Ok(())
     }
 
     async fn delete_interaction(&self, ws: &WorkspaceId, id: &InteractionId) -> StoreResult<()> {
+        let postgres = matches!(self, Db::Postgres(_));
         in_write_tx!(self, |tx| {
             let contact: Option<String> = sqlx::query_scalar(
                 "SELECT contact_id FROM interactions WHERE workspace_id = $1 AND id = $2",
@@ -315,7 +328,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), contact.as_str());
+            crate::campaigns::refresh_check_ins_in!(tx, postgres, ws.as_str(), contact.as_str());
         });
         Ok(())
     }

@@ -143,6 +143,8 @@ impl MergeStore for Db {
         let postgres = matches!(self, Db::Postgres(_));
         let moved = in_write_tx!(self, commit = commit, |tx| {
             let mut moved = Moved::default();
+            // Before the rows' locks: a campaign being made takes it first, then reads them.
+            crate::campaigns::lock_check_ins_in!(tx, postgres, w);
             if postgres {
                 // Both rows locked in id order: two merges of the same pair, either way round,
                 // queue instead of deadlocking, and the second finds the first's work done.
@@ -502,8 +504,9 @@ impl MergeStore for Db {
             .await
             .map_err(db_err)?;
             sqlx::query(
-                "UPDATE campaign_contacts SET contact_id = $3 WHERE workspace_id = $1 \
-                 AND contact_id = $2",
+                "UPDATE campaign_contacts SET contact_id = $3, owner_id = (SELECT c.owner_id \
+                 FROM contacts c WHERE c.workspace_id = $1 AND c.id = $3) \
+                 WHERE workspace_id = $1 AND contact_id = $2",
             )
             .bind(w)
             .bind(other)
@@ -511,7 +514,7 @@ impl MergeStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, w, keep);
+            crate::campaigns::refresh_check_ins_in!(tx, postgres, w, keep);
             crate::gestures::refresh_contact_in!(tx, w, keep);
             moved
         });

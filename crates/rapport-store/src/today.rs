@@ -503,6 +503,7 @@ impl TodayStore for Db {
             open_whys,
             // The use case reads the check-ins due (`CampaignStore::check_ins_due`).
             check_ins: Vec::new(),
+            check_ins_left: 0,
         })
     }
 }

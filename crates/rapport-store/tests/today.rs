@@ -724,7 +724,61 @@ async fn dates_are_capped_nearest_and_most_valuable_first(db: &Db) {
     assert_eq!(more.count, 2);
 }
 
+/// A campaign made while a call with one of its contacts is being logged counts the call,
+/// whichever transaction ends first (on PostgreSQL, under READ COMMITTED, each used to miss
+/// the other's rows and the check-in was lost for good).
+async fn a_call_logged_while_a_campaign_is_made_counts(db: &Db) {
+    use rapport_core::campaign::{self, NewCampaign};
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", now())
+        .await
+        .expect("actor");
+    let at = Timestamp::now();
+    for round in 0..16 {
+        let name = format!("Race {round} Lima");
+        let new = NewContact {
+            name: name.clone(),
+            relationship: Some(RelationshipType::Customer),
+            tags: vec![format!("race{round}")],
+            ..NewContact::default()
+        };
+        let c = service::add_contact(db, &a, new, at)
+            .await
+            .expect("contact")
+            .contact;
+        let campaign_name = format!("Race {round}");
+        let make = campaign::create(
+            db,
+            &a,
+            NewCampaign {
+                name: campaign_name.clone(),
+                segment: format!("tag=race{round}"),
+                note: "How are you?".into(),
+                ..NewCampaign::default()
+            },
+            at,
+        );
+        let call = NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: at,
+            summary: "Called".into(),
+            they_said: None,
+            i_said: None,
+            topics: Vec::new(),
+        };
+        let log = service::log_interaction(db, &a, c.id.as_str(), call, at);
+        let (made, logged) = tokio::join!(make, log);
+        made.expect("campaign");
+        logged.expect("logged");
+        let v = campaign::find(db, &a, &campaign_name, at)
+            .await
+            .expect("found");
+        assert_eq!(v.progress.done, 1, "round {round}: the call is a check-in");
+    }
+}
+
 on_both_backends!(
+    a_call_logged_while_a_campaign_is_made_counts,
     dates_are_capped_nearest_and_most_valuable_first,
     the_brief_gathers_what_to_know_before_a_meeting,
     each_kind_appears_and_goes_away_when_it_should,

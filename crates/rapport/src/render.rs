@@ -348,7 +348,16 @@ pub fn today(t: &rapport_core::today::Today) {
     use rapport_core::today::TodayKind;
     println!("Today, {}", t.date.strftime("%A %-d %B %Y"));
     for n in &t.notes {
-        println!("  Note: {n} (rapport requests --stats)");
+        match &n.about {
+            rapport_core::today::NoteAbout::Whys => {
+                println!("  Note: {} (rapport requests --stats)", n.text)
+            }
+            rapport_core::today::NoteAbout::Campaign { name, .. } => println!(
+                "  Note: {} (rapport campaign show {:?})",
+                printable(&n.text),
+                printable(name)
+            ),
+        }
     }
     if t.items.is_empty() {
         println!("  Nothing due: a good day to get ahead.");

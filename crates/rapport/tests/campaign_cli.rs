@@ -172,8 +172,10 @@ fn campaign_check_ins_come_a_few_a_day(b: &Book) {
     let today = b.json(&["today"]);
     assert!(check_ins(&today).is_empty(), "{today}");
     assert!(
-        today["notes"].as_array().is_some_and(|n| n.iter().any(|t| t
-            == "“Winter floods”: 2 check-ins done today, 1 still to check in with from tomorrow")),
+        today["notes"].as_array().is_some_and(|n| {
+            n.iter().any(|t| t
+            == "“Winter floods”: 2 check-ins done today, 1 still to check in with (more tomorrow)")
+        }),
         "{today}"
     );
     // Tomorrow, the next one.
@@ -234,6 +236,10 @@ fn campaign_check_ins_come_a_few_a_day(b: &Book) {
     assert_eq!(stopped["status"], "stopped");
     assert_eq!(stopped["done"], 2);
     b.fails(&["campaign", "stop", "Winter floods"], 5);
+    // What happens after it stopped is not counted.
+    b.ok(&["log", "cy", "Called", "--kind", "call"]);
+    let after = b.json(&["campaign", "show", "Winter floods"]);
+    assert_eq!(after["done"], 2, "{after}");
 }
 
 fn until_spreads_the_check_ins_and_bad_input_is_refused(b: &Book) {
@@ -256,6 +262,42 @@ fn until_spreads_the_check_ins_and_bad_input_is_refused(b: &Book) {
     ]);
     assert_eq!(made["per_day"], 3, "{made}");
     assert!(made["until"].is_string());
+    // A second campaign over the same people: each is listed once on Today, the second
+    // campaign's share going to the next ones.
+    b.ok(&[
+        "campaign",
+        "create",
+        "Flour prices",
+        "--segment",
+        "tag=bakeries",
+        "--note",
+        "Prices up?",
+        "--per-day",
+        "2",
+    ]);
+    let today = b.json(&["today"]);
+    let mut listed = check_ins(&today);
+    assert_eq!(listed.len(), 5, "{today}");
+    listed.sort();
+    listed.dedup();
+    assert_eq!(listed.len(), 5, "nobody twice: {today}");
+    assert_eq!(
+        more_check_ins(&today),
+        0,
+        "five different contacts, all listed"
+    );
+    // Archived since: off the pending list, counted apart.
+    b.ok(&["contact", "archive", "Ed Fox"]);
+    let pending = b.json(&["campaign", "show", "Flour prices", "--contacts", "pending"]);
+    assert_eq!(
+        pending["contacts"].as_array().map(Vec::len),
+        Some(4),
+        "{pending}"
+    );
+    assert_eq!(pending["campaign"]["archived"], 1);
+    assert_eq!(pending["campaign"]["remaining"], 4);
+    b.ok(&["contact", "restore", "Ed Fox"]);
+    b.ok(&["campaign", "stop", "Flour prices"]);
 
     let before = b.json(&["campaign", "list"]);
     // The same name, in any case: a conflict.

@@ -21,8 +21,11 @@ crate::ids::id_type!(
 pub const MAX_NAME_CHARS: usize = 80;
 /// The longest note (what to say when checking in).
 pub const MAX_NOTE_CHARS: usize = 1000;
-/// The most check-ins a day a campaign may ask of one member.
-pub const MAX_PER_DAY: u32 = 1000;
+/// The most check-ins a day a campaign may ask of one member (Today lists at most
+/// `today::CHECK_INS_SHOWN` of every campaign together).
+pub const MAX_PER_DAY: u32 = 50;
+/// The longest segment, as typed.
+pub const MAX_SEGMENT_CHARS: usize = 500;
 /// Check-ins a day when neither `per_day` nor `until` says otherwise.
 pub const DEFAULT_PER_DAY: u32 = 5;
 
@@ -43,6 +46,11 @@ impl Segment {
     /// unknown parts and a part given twice.
     pub fn parse(text: &str) -> Result<Segment, Invalid> {
         let bad = |m: String| Invalid::new("segment", m);
+        if text.chars().count() > MAX_SEGMENT_CHARS {
+            return Err(bad(format!(
+                "a segment is at most {MAX_SEGMENT_CHARS} characters"
+            )));
+        }
         if text.contains('\0') || text.chars().any(|c| c.is_control() || is_invisible(c)) {
             return Err(bad(
                 "the segment cannot hold control or invisible formatting characters".into(),
@@ -80,13 +88,13 @@ impl Segment {
                     if s.tag.is_some() {
                         return Err(twice());
                     }
-                    s.tag = Some(v.to_owned());
+                    s.tag = Some(checked_value(v).map_err(bad)?);
                 }
                 ("met", Some(v)) if !v.is_empty() => {
                     if s.met.is_some() {
                         return Err(twice());
                     }
-                    s.met = Some(v.to_owned());
+                    s.met = Some(checked_value(v).map_err(bad)?);
                 }
                 ("type" | "relationship" | "tag" | "met", _) => {
                     return Err(bad(format!("{key}= needs a value, e.g. {key}=customer")));
@@ -109,9 +117,12 @@ impl Segment {
 
     /// The segment as Rapport writes it back (`type=customer tag=restaurants vip`; `all`).
     pub fn describe(&self) -> String {
+        // Quoted when it holds a space or starts with a quote; with the quote it does not
+        // hold (`parse` refuses a value holding both).
         let quote = |v: &str| {
-            if v.chars().any(char::is_whitespace) || v.contains('"') {
-                format!("\"{}\"", v.replace('"', "'"))
+            if v.chars().any(char::is_whitespace) || v.starts_with(['"', '\'']) {
+                let q = if v.contains('"') { '\'' } else { '"' };
+                format!("{q}{v}{q}")
             } else {
                 v.to_owned()
             }
@@ -147,7 +158,18 @@ impl Segment {
     }
 }
 
-/// Splits on whitespace, keeping a double- or single-quoted value whole (`tag="a b"`).
+/// A tag's or a place's value: not both kinds of quote (it could not be written back).
+fn checked_value(v: &str) -> Result<String, String> {
+    if v.contains('"') && v.contains('\'') {
+        return Err(format!(
+            "{v:?}: a value holds one kind of quote at most (\" or ')"
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// Splits on whitespace, keeping a double- or single-quoted value whole (`tag="a b"`). A
+/// quote opens only at the start of a part or of its value (`tag=children's` is a tag).
 fn split_quoted(text: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -156,7 +178,9 @@ fn split_quoted(text: &str) -> Result<Vec<String>, String> {
         match quote {
             Some(q) if c == q => quote = None,
             Some(_) => cur.push(c),
-            None if c == '"' || c == '\'' => quote = Some(c),
+            None if (c == '"' || c == '\'') && (cur.is_empty() || cur.ends_with('=')) => {
+                quote = Some(c)
+            }
             None if c.is_whitespace() => {
                 if !cur.is_empty() {
                     out.push(std::mem::take(&mut cur));
@@ -199,7 +223,9 @@ pub fn clean_name(name: &str) -> Result<String, Invalid> {
 /// What to say or ask when checking in: 1 to 1,000 characters, no NUL or invisible
 /// formatting characters (line breaks are kept).
 pub fn clean_note(note: &str) -> Result<String, Invalid> {
-    let n = note.trim();
+    // A browser's text area sends line breaks as CR LF.
+    let normalised = note.replace("\r\n", "\n").replace('\r', "\n");
+    let n = normalised.trim();
     if n.is_empty() {
         return Err(Invalid::new(
             "note",
@@ -248,7 +274,16 @@ pub fn per_day(
         (Some(n), _) => Ok(n),
         (None, Some(u)) => {
             let days = today.until(u).map_or(0, |s| s.get_days()).max(0) as u64 + 1;
-            Ok(contacts.div_ceil(days).clamp(1, u64::from(MAX_PER_DAY)) as u32)
+            let n = contacts.div_ceil(days).max(1);
+            if n > u64::from(MAX_PER_DAY) {
+                return Err(Invalid::new(
+                    "until",
+                    format!(
+                        "{contacts} contacts by {u} would be {n} check-ins a day, and a campaign asks for {MAX_PER_DAY} at most: pick a later day"
+                    ),
+                ));
+            }
+            Ok(n as u32)
         }
         (None, None) => Ok(DEFAULT_PER_DAY),
     }
@@ -271,6 +306,8 @@ pub struct Campaign {
     pub created_at: Timestamp,
     /// Interactions from this moment on (the start of the day it was made) are check-ins.
     pub starts_at: Timestamp,
+    /// And until this one, if it ends (the end of its last day, or when it was stopped).
+    pub ends_at: Option<Timestamp>,
     pub stopped_at: Option<Timestamp>,
 }
 
@@ -378,6 +415,23 @@ mod tests {
             ),
             Segment::parse("vip met=\"Web Summit\"")
         );
+        // An apostrophe inside a value is a letter; what is written back reads back the same.
+        for text in [
+            "tag=children's",
+            "tag=\"children's menu\"",
+            "tag='say \"hi\" there'",
+            "met=\"'quoted' place\"",
+        ] {
+            let s = Segment::parse(text).expect(text);
+            assert_eq!(Segment::parse(&s.describe()).as_ref(), Ok(&s), "{text}");
+        }
+        assert_eq!(
+            Segment::parse("tag=children's")
+                .expect("tag")
+                .tag
+                .as_deref(),
+            Some("children's")
+        );
     }
 
     #[test]
@@ -393,6 +447,7 @@ mod tests {
             ("tag=\"open", "not closed"),
             ("all vip", "every live contact"),
             ("tag=a\u{202E}b", "invisible"),
+            ("tag=\"it's \"x\"", "one kind of quote"),
         ] {
             let e = Segment::parse(text).expect_err(text);
             assert_eq!(e.field, "segment");
@@ -421,6 +476,12 @@ mod tests {
         assert!(clean_note("a\0b").is_err());
         assert!(clean_note("a\u{1b}[31mb").is_err());
         assert!(clean_note(&"x".repeat(1001)).is_err());
+        assert_eq!(
+            clean_note("One\r\nTwo\rThree").expect("note"),
+            "One\nTwo\nThree"
+        );
+        let long = format!("met={}", "a".repeat(60_000));
+        assert!(Segment::parse(&long).is_err(), "a long segment is refused");
     }
 
     #[test]
@@ -433,9 +494,11 @@ mod tests {
         // Ending today: everyone today.
         assert_eq!(per_day(None, Some(today), 40, today), Ok(40));
         assert_eq!(per_day(None, Some(today), 0, today), Ok(1));
-        assert_eq!(per_day(None, Some(today), 5000, today), Ok(MAX_PER_DAY));
+        // More than a campaign may ask a day: refused, not silently cut.
+        let e = per_day(None, Some(today), 5000, today).expect_err("too many a day");
+        assert!(e.message.contains("pick a later day"), "{}", e.message);
         assert!(per_day(Some(0), None, 40, today).is_err());
-        assert!(per_day(Some(1001), None, 40, today).is_err());
+        assert!(per_day(Some(51), None, 40, today).is_err());
         let e = per_day(None, Some(date(2026, 12, 6)), 40, today).expect_err("past");
         assert_eq!(e.field, "until");
     }
@@ -453,6 +516,7 @@ mod tests {
             created_by: UserId::generate(),
             created_at: at,
             starts_at: at,
+            ends_at: None,
             stopped_at: None,
         };
         let mut p = Progress {

@@ -119,8 +119,8 @@ pub struct CheckInCandidate {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CampaignDue {
     pub campaign: Campaign,
-    /// The user's contacts still to check in with, in the campaign's order, at most its
-    /// `per_day`.
+    /// The user's contacts still to check in with, in the campaign's order: as many as
+    /// [`check_ins_wanted`] says, none already listed for an earlier campaign.
     pub pending: Vec<CheckInCandidate>,
     /// How many of the user's contacts in it were checked in with today.
     pub done_today: u64,
@@ -169,6 +169,9 @@ pub struct TodayData {
     pub more_suggestions: u64,
     /// Running campaigns with check-ins for the user, the oldest campaign first.
     pub check_ins: Vec<CampaignDue>,
+    /// How many different contacts of the user's are still to check in with, across the
+    /// running campaigns.
+    pub check_ins_left: u64,
 }
 
 /// One item of Today.
@@ -219,10 +222,39 @@ pub struct Today {
     /// Items of a kind beyond those listed (a long backlog of overdue promises).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub more: Vec<More>,
-    /// Reminders about how the workspace works, not tied to one item ("5 of the 9 requests
-    /// answered in the last 30 days were answered without knowing why…").
+    /// Reminders not tied to one item ("5 of the 9 requests answered in the last 30 days
+    /// were answered without knowing why…"; a campaign's check-ins done for the day). In
+    /// JSON, their text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A reminder on Today; what it is about says where to look further.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub text: String,
+    pub about: NoteAbout,
+}
+
+/// What a note of Today is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoteAbout {
+    /// Requests answered without knowing why (see the request stats, Insights).
+    Whys,
+    /// A campaign's check-ins (see the campaign).
+    Campaign { id: CampaignId, name: String },
+}
+
+impl Serialize for Note {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// How many more items of a kind there are than Today lists.
@@ -251,6 +283,16 @@ pub const GESTURES_SHOWN: u32 = 10;
 
 /// At most this many relationships going cold are shown.
 pub const GOING_COLD_SHOWN: usize = 20;
+
+/// At most this many check-ins are shown, of every running campaign together.
+pub const CHECK_INS_SHOWN: u32 = 50;
+
+/// How many check-ins of a campaign Today lists: what is left of its `per_day` after those
+/// done today, within `room` (what is left of [`CHECK_INS_SHOWN`]).
+pub fn check_ins_wanted(per_day: u32, done_today: u64, room: u32) -> u32 {
+    let left = u64::from(per_day).saturating_sub(done_today);
+    left.min(u64::from(room)) as u32
+}
 
 /// The calendar day of `now` in `tz`.
 pub fn day_of(now: Timestamp, tz: &TimeZone) -> Date {
@@ -480,23 +522,33 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     // 6. Check-ins of running campaigns: each asks for `per_day` a day of the user; those
     // done today count against it.
     let mut notes = Vec::new();
-    let mut check_ins_beyond = 0u64;
     let mut checking_in: Vec<&ContactId> = Vec::new();
     for due in &data.check_ins {
         let c = &due.campaign;
-        let left_today = u64::from(c.per_day).saturating_sub(due.done_today);
-        let shown = due.pending.len().min(left_today as usize);
-        check_ins_beyond += due.pending_total.saturating_sub(shown as u64);
-        if shown == 0 && due.pending_total > 0 {
-            notes.push(format!(
-                "“{}”: {} done today, {} still to check in with from tomorrow",
-                c.name,
-                plural(due.done_today as i64, "check-in"),
-                due.pending_total
-            ));
+        if due.done_today >= u64::from(c.per_day) && due.pending_total > 0 {
+            let when = if c.until == Some(date) {
+                "its last day was today"
+            } else {
+                "more tomorrow"
+            };
+            notes.push(Note {
+                text: format!(
+                    "“{}”: {} done today, {} still to check in with ({when})",
+                    c.name,
+                    plural(due.done_today as i64, "check-in"),
+                    due.pending_total
+                ),
+                about: NoteAbout::Campaign {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                },
+            });
         }
         let first_line = c.note.lines().next().unwrap_or(&c.note);
-        for p in due.pending.iter().take(shown) {
+        for p in &due.pending {
+            if checking_in.contains(&&p.contact.id) {
+                continue;
+            }
             let last = match p.last_touch_at {
                 Some(t) if t <= now => format!(
                     "last in touch {} ago",
@@ -608,7 +660,10 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
     }
     for (kind, count) in [
         (TodayKind::Gesture, gestures_beyond),
-        (TodayKind::CheckIn, check_ins_beyond),
+        (
+            TodayKind::CheckIn,
+            data.check_ins_left.saturating_sub(checking_in.len() as u64),
+        ),
         (TodayKind::GoingCold, cold_beyond),
     ] {
         if count > 0 {
@@ -802,6 +857,7 @@ mod tests {
                 created_by: UserId::generate(),
                 created_at: at,
                 starts_at: at,
+                ends_at: None,
                 stopped_at: None,
             },
             pending: pending
@@ -836,14 +892,18 @@ mod tests {
             trust_theirs: None,
             open_deal_value: 0.0,
         };
-        // Three a day, one done already today: two listed, in the campaign's order.
+        // Three a day, one done already today: the store gathers two, in the campaign's
+        // order. A second campaign holding Bo too lists him once, and its next one instead.
+        assert_eq!(check_ins_wanted(3, 1, CHECK_INS_SHOWN), 2);
+        assert_eq!(check_ins_wanted(3, 4, CHECK_INS_SHOWN), 0);
+        assert_eq!(check_ins_wanted(30, 0, 7), 7);
+        let ed = who("Ed Fox");
         let data = TodayData {
-            check_ins: vec![campaign_due(
-                vec![bo.clone(), cy.clone(), di.clone()],
-                3,
-                1,
-                10,
-            )],
+            check_ins: vec![
+                campaign_due(vec![bo.clone(), cy.clone()], 3, 1, 10),
+                campaign_due(vec![bo.clone(), ed.clone()], 2, 0, 2),
+            ],
+            check_ins_left: 11,
             going_cold: vec![cold(&cy), cold(&di)],
             ..TodayData::default()
         };
@@ -859,6 +919,7 @@ mod tests {
             vec![
                 (TodayKind::CheckIn, "Bo Chen"),
                 (TodayKind::CheckIn, "Cy Diaz"),
+                (TodayKind::CheckIn, "Ed Fox"),
                 (TodayKind::GoingCold, "Di Eze"),
             ]
         );
@@ -875,7 +936,7 @@ mod tests {
             t.items[0].campaign_id,
             Some(data.check_ins[0].campaign.id.clone())
         );
-        // Eight more of the user's are still to do: said, not silently cut.
+        // Eight more different contacts of the user's are still to do: said, not cut.
         assert!(t.more.contains(&More {
             kind: TodayKind::CheckIn,
             count: 8
@@ -884,15 +945,21 @@ mod tests {
 
         // The day's check-ins done: nothing listed, and a note says what is left.
         let data = TodayData {
-            check_ins: vec![campaign_due(vec![bo, cy], 3, 3, 10)],
+            check_ins: vec![campaign_due(Vec::new(), 3, 3, 10)],
+            check_ins_left: 10,
             ..TodayData::default()
         };
         let t = today(&data, &user, now, &tz);
         assert!(t.items.is_empty());
+        let notes: Vec<&str> = t.notes.iter().map(|n| n.text.as_str()).collect();
         assert_eq!(
-            t.notes,
-            vec!["“Floods”: 3 check-ins done today, 10 still to check in with from tomorrow"]
+            notes,
+            vec!["“Floods”: 3 check-ins done today, 10 still to check in with (more tomorrow)"]
         );
+        assert!(matches!(
+            &t.notes[0].about,
+            NoteAbout::Campaign { name, .. } if name == "Floods"
+        ));
         assert!(t.more.contains(&More {
             kind: TodayKind::CheckIn,
             count: 10
@@ -981,6 +1048,7 @@ mod tests {
             )],
             more_suggestions: 0,
             check_ins: vec![campaign_due(vec![who("Bo Chen")], 2, 0, 1)],
+            check_ins_left: 1,
         };
         let t = today(&data, &user, now, &tz);
         assert_eq!(t.date, date(2026, 11, 25));

@@ -63,7 +63,7 @@ pub trait CampaignStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// A page of a campaign's contacts in its order, after position `after`, at most
-    /// `limit`.
+    /// `limit` (`Pending`: live ones not yet checked in with, planned meetings included).
     fn campaign_members(
         &self,
         ws: &WorkspaceId,
@@ -75,9 +75,11 @@ pub trait CampaignStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Member>>> + Send;
 
     /// The running campaigns (not stopped, `until` not passed) with contacts of `user` to
-    /// check in with: for each, at most `per_day` of them not yet checked in with (a
-    /// planned meeting counts as arranged), in the campaign's order, and the counts Today
-    /// shows. `day_start`: the start of the day in the workspace's time zone.
+    /// check in with, the oldest first: for each, as many of those not yet checked in with
+    /// as `today::check_ins_wanted` says (a planned meeting counts as arranged), in the
+    /// campaign's order and none listed for an earlier one, with the counts Today shows;
+    /// and how many different contacts of `user` are left to check in with in all.
+    /// `day_start`: the start of the day in the workspace's time zone.
     fn check_ins_due(
         &self,
         ws: &WorkspaceId,
@@ -85,5 +87,5 @@ pub trait CampaignStore: Send + Sync {
         today: jiff::civil::Date,
         day_start: Timestamp,
         now: Timestamp,
-    ) -> impl Future<Output = StoreResult<Vec<crate::model::today::CampaignDue>>> + Send;
+    ) -> impl Future<Output = StoreResult<(Vec<crate::model::today::CampaignDue>, u64)>> + Send;
 }

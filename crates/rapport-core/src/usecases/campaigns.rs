@@ -78,10 +78,19 @@ pub async fn create<S: CampaignStore>(
         .into());
     }
     let per_day = per_day(new.per_day, new.until, contacts, today)?;
-    let starts_at = today
-        .to_zoned_datetime(tz)
-        .map(|z| z.timestamp())
-        .map_err(|e| Invalid::new("date", e.to_string()))?;
+    let start_of = |d: Date| {
+        d.to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| Invalid::new("date", e.to_string()))
+    };
+    let starts_at = start_of(today)?;
+    let ends_at = match new.until {
+        Some(u) => Some(start_of(
+            u.tomorrow()
+                .map_err(|e| Invalid::new("until", e.to_string()))?,
+        )?),
+        None => None,
+    };
     let campaign = Campaign {
         id: CampaignId::generate(),
         name,
@@ -92,6 +101,7 @@ pub async fn create<S: CampaignStore>(
         created_by: actor.user.id.clone(),
         created_at: now,
         starts_at: starts_at.min(now),
+        ends_at,
         stopped_at: None,
     };
     store
@@ -140,11 +150,7 @@ pub async fn find<S: CampaignStore>(
         .campaign(&actor.workspace.id, id.as_ref(), &folded, now)
         .await?
         .map(|r| view(r, today))
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "no campaign {reference:?} (`rapport campaign list` shows them)"
-            ))
-        })
+        .ok_or_else(|| Error::NotFound(format!("no campaign {reference:?} in this workspace")))
 }
 
 /// Stops a campaign: its check-ins leave Today; what was done stays. The member who made it
@@ -167,7 +173,14 @@ pub async fn stop<S: CampaignStore>(
             c.name
         )));
     }
-    store.stop_campaign(&actor.workspace.id, &c.id, now).await?;
+    // Stopped by someone else meanwhile: said as such, not as "not found".
+    store
+        .stop_campaign(&actor.workspace.id, &c.id, now)
+        .await
+        .map_err(|e| match Error::from(e) {
+            Error::NotFound(_) => Error::Conflict(format!("“{}” was already stopped", c.name)),
+            other => other,
+        })?;
     find(store, actor, c.id.as_str(), now).await
 }
 

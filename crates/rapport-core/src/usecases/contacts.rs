@@ -479,6 +479,17 @@ fn filter_of(query: ContactQuery, now: Timestamp) -> Result<ContactFilter> {
     ] {
         if let Some(t) = text {
             crate::commitment::refuse_nul(field, t)?;
+            // Longer than any stored value; and SQLite refuses a LIKE pattern over 50 KB.
+            if t.chars().count() > crate::contact::MAX_FIELD_CHARS {
+                return Err(Invalid::new(
+                    field,
+                    format!(
+                        "{field} is at most {} characters",
+                        crate::contact::MAX_FIELD_CHARS
+                    ),
+                )
+                .into());
+            }
         }
     }
     let fold_opt = |s: Option<String>| s.map(|s| fold(&s)).filter(|s| !s.is_empty());
@@ -758,6 +769,16 @@ pub async fn search_interactions<S: InteractionStore>(
     let folded = fold(text);
     if folded.is_empty() {
         return Err(Invalid::new("search", "search for some text").into());
+    }
+    if folded.chars().count() > crate::contact::MAX_FIELD_CHARS {
+        return Err(Invalid::new(
+            "search",
+            format!(
+                "search for at most {} characters",
+                crate::contact::MAX_FIELD_CHARS
+            ),
+        )
+        .into());
     }
     Ok(store
         .search_interactions(

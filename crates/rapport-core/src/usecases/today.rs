@@ -44,7 +44,7 @@ pub async fn today_for<
             GOING_COLD_CANDIDATES,
         )
         .await?;
-    data.check_ins = store
+    (data.check_ins, data.check_ins_left) = store
         .check_ins_due(
             &actor.workspace.id,
             &actor.user.id,
@@ -78,7 +78,13 @@ pub async fn today_for<
             }
         }
     }
-    day.notes
-        .extend(crate::ledger::why_reminder(store, actor, now).await?);
+    day.notes.extend(
+        crate::ledger::why_reminder(store, actor, now)
+            .await?
+            .map(|text| Note {
+                text,
+                about: NoteAbout::Whys,
+            }),
+    );
     Ok(day)
 }

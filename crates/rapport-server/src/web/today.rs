@@ -40,8 +40,8 @@ pub(super) struct TodayPage {
     /// One section opened whole (`?section=`), or every section's first few.
     focused: bool,
     sections: Vec<Section>,
-    /// Reminders about how the workspace works (answering without knowing why).
-    notes: Vec<String>,
+    /// Reminders not tied to one item: (text, where to see more, what that is).
+    notes: Vec<(String, String, String)>,
     /// Where the forms come back to.
     back: &'static str,
 }
@@ -156,7 +156,22 @@ pub(super) async fn today_page(state: &AppState, s: &Session, q: TodayQuery) -> 
         title: "Today",
         csrf: s.csrf.clone(),
         date: t.date.strftime("%A %-d %B %Y").to_string(),
-        notes: t.notes.clone(),
+        notes: t
+            .notes
+            .iter()
+            .map(|n| match &n.about {
+                rapport_core::today::NoteAbout::Whys => (
+                    n.text.clone(),
+                    "/insights#why".to_owned(),
+                    "Insights".to_owned(),
+                ),
+                rapport_core::today::NoteAbout::Campaign { id, .. } => (
+                    n.text.clone(),
+                    format!("/campaigns/{id}"),
+                    "the campaign".to_owned(),
+                ),
+            })
+            .collect(),
         focused: focus.is_some(),
         sections,
         back: "/today",

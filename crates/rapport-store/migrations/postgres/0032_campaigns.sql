@@ -3,8 +3,11 @@
 -- a day on Today. A check-in is done by the first interaction with the contact on or after
 -- the campaign's first day (`starts_at`, the start of the day it was made: a call logged
 -- "today" counts): `done_at` is when it happened (a planned meeting counts once its time
--- has come), `replied_at` the first such interaction in which they said something.
+-- has come), `replied_at` the first such interaction in which they said something; neither
+-- counts what happens after `ends_at` (the end of its last day, or when it was stopped).
 -- Both are kept by the store as interactions are written, edited, deleted and merged.
+-- `owner_id` is the contact's owner (kept on handoff and merge): each member's Today reads
+-- their own check-ins from an index range.
 CREATE TABLE campaigns (
     workspace_id TEXT NOT NULL REFERENCES workspaces (id),
     id           TEXT NOT NULL,
@@ -17,6 +20,7 @@ CREATE TABLE campaigns (
     created_by   TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     starts_at    BIGINT NOT NULL,
+    ends_at      BIGINT,
     stopped_at   BIGINT,
     PRIMARY KEY (workspace_id, id),
     UNIQUE (workspace_id, name_folded),
@@ -27,6 +31,7 @@ CREATE TABLE campaign_contacts (
     workspace_id TEXT NOT NULL,
     campaign_id  TEXT NOT NULL,
     contact_id   TEXT NOT NULL,
+    owner_id     TEXT NOT NULL,
     position     INTEGER NOT NULL,
     done_at      BIGINT,
     replied_at   BIGINT,
@@ -35,7 +40,11 @@ CREATE TABLE campaign_contacts (
     FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts (workspace_id, id) ON DELETE CASCADE
 );
 
--- Today walks a campaign in order; the counts read done_at from the same index.
-CREATE INDEX campaign_contacts_order ON campaign_contacts (workspace_id, campaign_id, position, done_at);
+-- A campaign's contacts in order (its pages).
+CREATE INDEX campaign_contacts_order ON campaign_contacts (workspace_id, campaign_id, position);
+-- A member's check-ins: those still to do in order, those done today, how many are left.
+CREATE INDEX campaign_contacts_mine ON campaign_contacts (workspace_id, campaign_id, owner_id, done_at, position);
+-- How many are done and replied, on the index alone.
+CREATE INDEX campaign_contacts_done ON campaign_contacts (workspace_id, campaign_id, done_at, replied_at);
 -- Writing an interaction refreshes the check-ins of its contact.
 CREATE INDEX campaign_contacts_by_contact ON campaign_contacts (workspace_id, contact_id);
