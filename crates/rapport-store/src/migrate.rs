@@ -59,7 +59,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite": 1 => "0001_foundation", 2
     29 => "0029_gift_ideas",
     30 => "0030_outcomes",
     31 => "0031_topics",
-    32 => "0032_campaigns"
+    32 => "0032_campaigns",
+    33 => "0033_today_counts"
 );
 /// PostgreSQL's migrations, in order (the same names as SQLite's).
 pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation", 2 => "0002_ledger",
@@ -92,7 +93,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres": 1 => "0001_foundation
     29 => "0029_gift_ideas",
     30 => "0030_outcomes",
     31 => "0031_topics",
-    32 => "0032_campaigns"
+    32 => "0032_campaigns",
+    33 => "0033_today_counts"
 );
 
 /// Migrations that recompute stored keys from the values (rather than change the schema):

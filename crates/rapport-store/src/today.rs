@@ -122,12 +122,16 @@ impl TodayStore for Db {
              WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
              AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3 \
              ORDER BY c.value_tier DESC, c.touch_due_at LIMIT $4";
+        // Counted on the ranking indexes alone, one range per value tier (0, 1 or 2, as
+        // `Contact::value_tier` says): without the IN, the count read every contact of the
+        // owner's (migration 0033).
         let cold_count_sql = "SELECT COUNT(*) FROM contacts c \
-             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
-             AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3";
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.value_tier IN (2, 1, 0) \
+             AND c.archived_at IS NULL AND c.touch_due_at IS NOT NULL AND c.touch_due_at < $3";
         let appreciation_count_sql = "SELECT COUNT(*) FROM contacts c \
-             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.archived_at IS NULL \
-             AND c.appreciation_due_day IS NOT NULL AND c.appreciation_due_day <= $3";
+             WHERE c.workspace_id = $1 AND c.owner_id = $2 AND c.value_tier IN (2, 1, 0) \
+             AND c.archived_at IS NULL AND c.appreciation_due_day IS NOT NULL \
+             AND c.appreciation_due_day <= $3";
         let why_sql = format!(
             "SELECT {REQUEST_COLUMNS_R}, c.name AS contact_name FROM requests r \
              JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.contact_id \
