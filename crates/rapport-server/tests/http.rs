@@ -2797,6 +2797,17 @@ async fn campaigns_over_the_api(db: &Db) {
     );
     let mine = api(addr, &to, "GET", "/api/v1/today", None).await.json();
     assert!(kinds(&mine).is_empty(), "{mine}");
+    // Everyone by today: the member who owns the most (three) sets the pace, not the four.
+    let quick = api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Today only", "segment": "tag=hotels", "note": "Quick one", "until": rapport_core::today::day_of(Timestamp::now(), &jiff::tz::TimeZone::UTC).to_string()})),
+    )
+    .await;
+    assert_eq!(quick.status, 201, "{}", quick.body);
+    assert_eq!(quick.json()["per_day"], 3, "{}", quick.body);
 }
 
 on_both_backends!(

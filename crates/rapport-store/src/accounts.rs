@@ -71,7 +71,10 @@ impl AccountStore for Db {
             "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE workspace_id = $1 \
              AND owner_id = $2 AND status = 'open'"
         );
+        let postgres = matches!(self, Db::Postgres(_));
         in_write_tx!(self, |tx| {
+            // Owners move on campaigns' contacts too: not while one is being made.
+            crate::campaigns::lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
             let live: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 \
                  AND user_id IN ($2, $3) AND left_at IS NULL",

@@ -37,16 +37,30 @@ pub(crate) fn refresh_sql(scope: &str) -> String {
     )
 }
 
-/// On PostgreSQL, serialises the workspace's campaign makers and check-in refreshes (a
-/// transaction-scoped advisory lock): under READ COMMITTED, a campaign made while an
-/// interaction is written would otherwise miss it, and the interaction's refresh the new
-/// campaign, and the check-in would be lost. SQLite's writer is one at a time already.
-/// Taken before any row lock the transaction needs (merges take it first).
+/// On PostgreSQL, orders campaign makers against interaction writers with a lock on the
+/// workspace's row, taken as the first statement of the transaction (before any other row
+/// lock, so no two transactions wait on each other in opposite orders): writers of
+/// interactions take it shared (`FOR SHARE`: they never wait for one another), whatever
+/// changes which contacts a campaign holds or who owns them (making or stopping one, a
+/// merge, a handoff) takes it exclusive (`FOR NO KEY UPDATE`, which foreign key checks on the
+/// workspace do not wait for). Under READ COMMITTED, a campaign made while a call was logged
+/// would otherwise miss the call, and the call's refresh the campaign: the check-in was lost.
+/// A row lock rather than an advisory one, which some PostgreSQL-compatible databases lack.
+/// SQLite's one writer already orders them.
 macro_rules! lock_check_ins_in {
-    ($tx:ident, $postgres:expr, $ws:expr) => {{
+    ($tx:ident, $postgres:expr, $ws:expr, shared) => {{
         if $postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 19))")
-                .bind(format!("rapport campaigns {}", $ws))
+            sqlx::query("SELECT 1 FROM workspaces WHERE id = $1 FOR SHARE")
+                .bind($ws)
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_err)?;
+        }
+    }};
+    ($tx:ident, $postgres:expr, $ws:expr, exclusive) => {{
+        if $postgres {
+            sqlx::query("SELECT 1 FROM workspaces WHERE id = $1 FOR NO KEY UPDATE")
+                .bind($ws)
                 .execute(&mut *$tx)
                 .await
                 .map_err($crate::db_err)?;
@@ -56,10 +70,10 @@ macro_rules! lock_check_ins_in {
 pub(crate) use lock_check_ins_in;
 
 /// Refreshes the check-ins of contact `$contact` (an id, as `&str`) in the transaction
-/// `$tx`, after its interactions changed. One index probe when it is in no campaign.
+/// `$tx`, after its interactions changed (the transaction took `lock_check_ins_in!` shared
+/// first). One index probe when the contact is in no campaign.
 macro_rules! refresh_check_ins_in {
-    ($tx:ident, $postgres:expr, $ws:expr, $contact:expr) => {{
-        $crate::campaigns::lock_check_ins_in!($tx, $postgres, $ws);
+    ($tx:ident, $ws:expr, $contact:expr) => {{
         sqlx::query(sqlx::AssertSqlSafe($crate::campaigns::refresh_sql(
             "contact_id = $2",
         )))
@@ -157,7 +171,7 @@ macro_rules! progress_of {
         Progress {
             contacts: n(contacts),
             done: n(done),
-            remaining: n(contacts - done - archived),
+            remaining: n((contacts - done - archived).max(0)),
             replied: n(replied),
             archived: n(archived),
         }
@@ -174,7 +188,7 @@ impl CampaignStore for Db {
         let name_folded = rapport_core::search::fold(&c.name);
         let postgres = matches!(self, Db::Postgres(_));
         let n = in_write_tx!(self, |tx| {
-            lock_check_ins_in!(tx, postgres, ws.as_str());
+            lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
             sqlx::query(
                 "INSERT INTO campaigns (workspace_id, id, name, name_folded, segment, note, \
                  per_day, until_date, created_by, created_at, starts_at, ends_at, stopped_at) \
@@ -230,22 +244,33 @@ impl CampaignStore for Db {
         Ok(n)
     }
 
-    async fn count_segment(&self, ws: &WorkspaceId, segment: &ContactFilter) -> StoreResult<u64> {
+    async fn count_segment(
+        &self,
+        ws: &WorkspaceId,
+        segment: &ContactFilter,
+    ) -> StoreResult<(u64, u64)> {
         let all = ContactFilter {
             after: None,
             archived: false,
             ..segment.clone()
         };
-        let n: i64 = with_pool!(self, |pool| {
+        let owners: Vec<(i64,)> = with_pool!(self, |pool| {
             let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM contacts c");
             crate::contacts::push_filter(&mut qb, ws, &all);
-            qb.build_query_scalar()
+            qb.push(" GROUP BY c.owner_id");
+            qb.build_query_as()
                 .persistent(false)
-                .fetch_one(pool)
+                .fetch_all(pool)
                 .await
                 .map_err(db_err)?
         });
-        Ok(n.unsigned_abs())
+        let total = owners.iter().map(|(n,)| n.unsigned_abs()).sum();
+        let most = owners
+            .iter()
+            .map(|(n,)| n.unsigned_abs())
+            .max()
+            .unwrap_or(0);
+        Ok((total, most))
     }
 
     async fn campaigns(
@@ -319,7 +344,7 @@ impl CampaignStore for Db {
     ) -> StoreResult<()> {
         let postgres = matches!(self, Db::Postgres(_));
         let n = in_write_tx!(self, |tx| {
-            lock_check_ins_in!(tx, postgres, ws.as_str());
+            lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
             let n = sqlx::query(
                 "UPDATE campaigns SET stopped_at = $3, ends_at = CASE \
                  WHEN ends_at IS NULL OR ends_at > $3 THEN $3 ELSE ends_at END \
@@ -557,7 +582,7 @@ impl CampaignStore for Db {
                             })
                             .collect::<StoreResult<_>>()?,
                         done_today: done_today.unsigned_abs(),
-                        pending_total: (mine_left - mine_archived).unsigned_abs(),
+                        pending_total: (mine_left - mine_archived).max(0).unsigned_abs(),
                         contacts: contacts.unsigned_abs(),
                         done: done.unsigned_abs(),
                     })

@@ -84,6 +84,7 @@ impl MailStore for Db {
             crate::contacts::next_touch_due_sql("$3", "keep_in_touch_days")
         );
         let new = in_write_tx!(self, |tx| {
+            crate::campaigns::lock_check_ins_in!(tx, postgres, ws.as_str(), shared);
             let mut new = 0usize;
             for (key, i) in batch {
                 // The pair first: one another import logged meanwhile is left alone.
@@ -113,12 +114,7 @@ impl MailStore for Db {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;
-                crate::campaigns::refresh_check_ins_in!(
-                    tx,
-                    postgres,
-                    ws.as_str(),
-                    i.contact_id.as_str()
-                );
+                crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
                 new += 1;
             }
             new

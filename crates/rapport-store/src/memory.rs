@@ -198,6 +198,7 @@ impl InteractionStore for Db {
         let postgres = matches!(self, Db::Postgres(_));
         let one = std::slice::from_ref(i);
         in_write_tx!(self, |tx| {
+            crate::campaigns::lock_check_ins_in!(tx, postgres, ws.as_str(), shared);
             insert_interactions_in!(tx, ws, one);
             // Any interaction resets the keep-in-touch clock (SET reads the old row); a
             // planned one counts from when it was arranged, not from its future date.
@@ -217,12 +218,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(
-                tx,
-                postgres,
-                ws.as_str(),
-                i.contact_id.as_str()
-            );
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
         });
         Ok(())
     }
@@ -249,6 +245,7 @@ impl InteractionStore for Db {
     async fn update_interaction(&self, ws: &WorkspaceId, i: &Interaction) -> StoreResult<()> {
         let postgres = matches!(self, Db::Postgres(_));
         in_write_tx!(self, |tx| {
+            crate::campaigns::lock_check_ins_in!(tx, postgres, ws.as_str(), shared);
             let done = sqlx::query(
                 "UPDATE interactions SET kind = $3, occurred_at = $4, summary = $5, \
                  they_said = $6, i_said = $7, search_text = $8, topics = $9 \
@@ -276,12 +273,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(
-                tx,
-                postgres,
-                ws.as_str(),
-                i.contact_id.as_str()
-            );
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), i.contact_id.as_str());
         });
         Ok(())
     }
@@ -289,6 +281,7 @@ impl InteractionStore for Db {
     async fn delete_interaction(&self, ws: &WorkspaceId, id: &InteractionId) -> StoreResult<()> {
         let postgres = matches!(self, Db::Postgres(_));
         in_write_tx!(self, |tx| {
+            crate::campaigns::lock_check_ins_in!(tx, postgres, ws.as_str(), shared);
             let contact: Option<String> = sqlx::query_scalar(
                 "SELECT contact_id FROM interactions WHERE workspace_id = $1 AND id = $2",
             )
@@ -328,7 +321,7 @@ impl InteractionStore for Db {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, postgres, ws.as_str(), contact.as_str());
+            crate::campaigns::refresh_check_ins_in!(tx, ws.as_str(), contact.as_str());
         });
         Ok(())
     }

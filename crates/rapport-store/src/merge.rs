@@ -144,7 +144,7 @@ impl MergeStore for Db {
         let moved = in_write_tx!(self, commit = commit, |tx| {
             let mut moved = Moved::default();
             // Before the rows' locks: a campaign being made takes it first, then reads them.
-            crate::campaigns::lock_check_ins_in!(tx, postgres, w);
+            crate::campaigns::lock_check_ins_in!(tx, postgres, w, exclusive);
             if postgres {
                 // Both rows locked in id order: two merges of the same pair, either way round,
                 // queue instead of deadlocking, and the second finds the first's work done.
@@ -514,7 +514,7 @@ impl MergeStore for Db {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-            crate::campaigns::refresh_check_ins_in!(tx, postgres, w, keep);
+            crate::campaigns::refresh_check_ins_in!(tx, w, keep);
             crate::gestures::refresh_contact_in!(tx, w, keep);
             moved
         });

@@ -249,15 +249,23 @@ pub fn clean_note(note: &str) -> Result<String, Invalid> {
     Ok(n.to_owned())
 }
 
-/// Check-ins a day: as asked (1 to 1,000), else enough to reach everyone by `until`
-/// (inclusive of today and of that day), else [`DEFAULT_PER_DAY`]. `until` before today is
-/// refused.
+/// Check-ins a day: as asked (1 to 50), else enough for `contacts` (the most one member
+/// owns) to be reached by `until` (inclusive of today and of that day), refused above 50;
+/// else [`DEFAULT_PER_DAY`]. `until` before today, or more than ten years ahead, is refused.
 pub fn per_day(
     asked: Option<u32>,
     until: Option<Date>,
     contacts: u64,
     today: Date,
 ) -> Result<u32, Invalid> {
+    if let Some(u) = until
+        && today.until(u).map_or(true, |s| s.get_days() > 3653)
+    {
+        return Err(Invalid::new(
+            "until",
+            format!("{u} is more than ten years ahead"),
+        ));
+    }
     if let Some(u) = until
         && u < today
     {
@@ -279,7 +287,7 @@ pub fn per_day(
                 return Err(Invalid::new(
                     "until",
                     format!(
-                        "{contacts} contacts by {u} would be {n} check-ins a day, and a campaign asks for {MAX_PER_DAY} at most: pick a later day"
+                        "{contacts} contacts of one member by {u} would be {n} check-ins a day, and a campaign asks for {MAX_PER_DAY} at most: pick a later day"
                     ),
                 ));
             }
@@ -501,6 +509,8 @@ mod tests {
         assert!(per_day(Some(51), None, 40, today).is_err());
         let e = per_day(None, Some(date(2026, 12, 6)), 40, today).expect_err("past");
         assert_eq!(e.field, "until");
+        let e = per_day(None, Some(date(9999, 12, 31)), 40, today).expect_err("far");
+        assert!(e.message.contains("ten years"), "{}", e.message);
     }
 
     #[test]

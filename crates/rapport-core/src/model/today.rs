@@ -527,7 +527,7 @@ pub fn today(data: &TodayData, user: &UserId, now: Timestamp, tz: &TimeZone) -> 
         let c = &due.campaign;
         if due.done_today >= u64::from(c.per_day) && due.pending_total > 0 {
             let when = if c.until == Some(date) {
-                "its last day was today"
+                "today is its last day"
             } else {
                 "more tomorrow"
             };

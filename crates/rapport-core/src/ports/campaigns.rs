@@ -30,12 +30,13 @@ pub trait CampaignStore: Send + Sync {
         segment: &ContactFilter,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 
-    /// How many live contacts `segment` lists (what a campaign would hold).
+    /// How many live contacts `segment` lists (what a campaign would hold), and the most of
+    /// them one member owns (whose Today gets the most check-ins).
     fn count_segment(
         &self,
         ws: &WorkspaceId,
         segment: &ContactFilter,
-    ) -> impl Future<Output = StoreResult<u64>> + Send;
+    ) -> impl Future<Output = StoreResult<(u64, u64)>> + Send;
 
     /// The workspace's campaigns, the newest first, each with its progress at `now` and the
     /// name of the member who made it.

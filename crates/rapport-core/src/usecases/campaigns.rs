@@ -66,7 +66,7 @@ pub async fn create<S: CampaignStore>(
     let ws = &actor.workspace.id;
     // Checked before counting, so a bad number or a past day is said first.
     per_day(new.per_day, new.until, 0, today)?;
-    let contacts = store.count_segment(ws, &filter).await?;
+    let (contacts, most_one_member) = store.count_segment(ws, &filter).await?;
     if contacts == 0 {
         return Err(Invalid::new(
             "segment",
@@ -77,7 +77,8 @@ pub async fn create<S: CampaignStore>(
         )
         .into());
     }
-    let per_day = per_day(new.per_day, new.until, contacts, today)?;
+    // Each member checks in with their own contacts: the one who owns the most sets the pace.
+    let per_day = per_day(new.per_day, new.until, most_one_member, today)?;
     let start_of = |d: Date| {
         d.to_zoned_datetime(tz.clone())
             .map(|z| z.timestamp())
