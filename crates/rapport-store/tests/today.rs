@@ -777,7 +777,66 @@ async fn a_call_logged_while_a_campaign_is_made_counts(db: &Db) {
     }
 }
 
+/// Mail logged for two contacts in one transaction, while a call with the second is logged:
+/// both go through, in either order (each takes the workspace's check-in lock first, shared,
+/// before any contact's row: taken after the row, one waited for the other's row while
+/// holding what the other waited for, and PostgreSQL aborted one).
+async fn mail_and_a_call_logged_at_once_both_go_through(db: &Db) {
+    use rapport_core::ports::MailStore;
+    let a = db
+        .ensure_default_actor("My workspace", "owner", "UTC", now())
+        .await
+        .expect("actor");
+    let at = Timestamp::now();
+    let mut ids = Vec::new();
+    for name in ["Ana Lima", "Bo Chen"] {
+        let new = NewContact {
+            name: name.into(),
+            ..NewContact::default()
+        };
+        ids.push(
+            service::add_contact(db, &a, new, at)
+                .await
+                .expect("contact")
+                .contact
+                .id,
+        );
+    }
+    let interaction = |contact: &rapport_core::ids::ContactId, summary: &str| {
+        NewInteraction {
+            kind: InteractionKind::Email,
+            occurred_at: at,
+            summary: summary.into(),
+            they_said: None,
+            i_said: None,
+            topics: Vec::new(),
+        }
+        .into_interaction(contact.clone(), at)
+        .expect("interaction")
+    };
+    for round in 0..12 {
+        let batch = vec![
+            (format!("m{round}a"), interaction(&ids[0], "Mail to Ana")),
+            (format!("m{round}b"), interaction(&ids[1], "Mail to Bo")),
+        ];
+        let mail = db.log_mail(&a.workspace.id, &batch, at);
+        let call = NewInteraction {
+            kind: InteractionKind::Call,
+            occurred_at: at,
+            summary: "Called".into(),
+            they_said: None,
+            i_said: None,
+            topics: Vec::new(),
+        };
+        let log = service::log_interaction(db, &a, ids[1].as_str(), call, at);
+        let (mailed, logged) = tokio::join!(mail, log);
+        assert_eq!(mailed.expect("the mail"), 2, "round {round}");
+        logged.expect("the call");
+    }
+}
+
 on_both_backends!(
+    mail_and_a_call_logged_at_once_both_go_through,
     a_call_logged_while_a_campaign_is_made_counts,
     dates_are_capped_nearest_and_most_valuable_first,
     the_brief_gathers_what_to_know_before_a_meeting,
