@@ -953,7 +953,16 @@ pub fn document() -> Value {
                     "until": {"type": ["string", "null"], "format": "date"}
                 }))), "201", Some(r("Campaign")))
         },
-        "/campaigns/{id}": {"get": op("getCampaign", "One campaign and its progress", vec![id()], None, "200", Some(r("Campaign")))},
+        "/campaigns/{id}": {
+            "get": op("getCampaign", "One campaign and its progress", vec![id()], None, "200", Some(r("Campaign"))),
+            "patch": op("editCampaign", "Change a campaign's name, note, check-ins a day or last day (its maker or an owner); absent fields stay as they are. A stopped campaign keeps its pace and last day (409); one that ended runs again with a later last day", vec![id()],
+                Some(body(&[], json!({
+                    "name": text(), "note": text(),
+                    "per_day": {"type": "integer", "minimum": 1, "maximum": 50},
+                    "until": {"type": ["string", "null"], "format": "date", "description": "The last day it runs (today or later); null: until it is stopped"}
+                }))), "200", Some(r("Campaign"))),
+            "delete": op("deleteCampaign", "Delete a campaign and its list of check-ins (its maker or an owner); the interactions logged stay", vec![id()], None, "204", None)
+        },
         "/campaigns/{id}/stop": {
             "post": op("stopCampaign", "Stop a campaign (its maker or an owner): its check-ins leave Today", vec![id()], None, "200", Some(r("Campaign")))
         },

@@ -2810,8 +2810,285 @@ async fn campaigns_over_the_api(db: &Db) {
     assert_eq!(quick.json()["per_day"], 3, "{}", quick.body);
 }
 
+async fn campaigns_are_changed_and_deleted_over_the_api(db: &Db) {
+    use rapport_core::ports::AccountStore;
+    let owner = db
+        .ensure_default_actor("My workspace", "owner", "UTC", Timestamp::now())
+        .await
+        .expect("actor");
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            rapport_core::workspace::Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let other = db
+        .create_workspace("Other", "Other owner", "UTC", Timestamp::now())
+        .await
+        .expect("workspace");
+    let (to, tb, tx) = (
+        token_for(db, &owner).await,
+        token_for(db, &bo).await,
+        token_for(db, &other).await,
+    );
+    let addr = start(db).await;
+    let today = rapport_core::today::day_of(Timestamp::now(), &jiff::tz::TimeZone::UTC);
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .expect("day")
+            .to_string()
+    };
+    let mut ids = Vec::new();
+    for name in ["Ana Lima", "Cy Diaz", "Di Eze"] {
+        let c = api(
+            addr,
+            &to,
+            "POST",
+            "/api/v1/contacts",
+            Some(json!({"name": name, "type": "customer", "tags": ["hotels"]})),
+        )
+        .await;
+        assert_eq!(c.status, 201, "{}", c.body);
+        ids.push(c.json()["id"].as_str().expect("id").to_owned());
+    }
+    // A lunch with Ana planned in three days, after the campaign's last day (today).
+    let lunch = api(
+        addr,
+        &to,
+        "POST",
+        &format!("/api/v1/contacts/{}/interactions", ids[0]),
+        Some(json!({"kind": "meeting", "summary": "Lunch", "at": day(3)})),
+    )
+    .await;
+    assert_eq!(lunch.status, 201, "{}", lunch.body);
+    let made = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Heatwave", "segment": "tag=hotels", "note": "Bookings?", "per_day": 1, "until": day(0)})),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.json()["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/campaigns/{id}");
+    /// When Ana's check-in was done (null: not yet).
+    async fn ana_done(addr: std::net::SocketAddr, token: &str, path: &str) -> serde_json::Value {
+        let page = api(
+            addr,
+            token,
+            "GET",
+            &format!("{path}/contacts?show=all"),
+            None,
+        )
+        .await
+        .json();
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|m| m["contact_name"] == "Ana Lima")
+            .map(|m| m["done_at"].clone())
+            .expect("Ana is in it")
+    }
+    assert!(
+        ana_done(addr, &to, &path).await.is_null(),
+        "the lunch is after its last day"
+    );
+
+    // Renamed, reworded, faster, and running three days longer: the lunch now counts.
+    let changed = api(
+        addr,
+        &to,
+        "PATCH",
+        &path,
+        Some(json!({"name": "Heat wave", "note": "How are the bookings holding up?", "per_day": 3, "until": day(3)})),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let v = changed.json();
+    assert_eq!(
+        (
+            v["name"].clone(),
+            v["note"].clone(),
+            v["per_day"].clone(),
+            v["until"].clone(),
+            v["contacts"].clone()
+        ),
+        (
+            json!("Heat wave"),
+            json!("How are the bookings holding up?"),
+            json!(3),
+            json!(day(3)),
+            json!(3)
+        ),
+        "{v}"
+    );
+    assert!(
+        ana_done(addr, &to, &path).await.is_string(),
+        "counted for the later last day"
+    );
+    let mine = api(addr, &to, "GET", "/api/v1/today", None).await.json();
+    let check_ins = mine["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == "check_in")
+        .count();
+    assert_eq!(check_ins, 2, "three a day; Ana's lunch is arranged: {mine}");
+    let list = api(addr, &to, "GET", "/api/v1/campaigns", None)
+        .await
+        .json();
+    assert_eq!(list["items"][0]["name"], "Heat wave");
+    // Back to an earlier last day: the lunch no longer counts; no last day: it counts again.
+    let earlier = api(addr, &to, "PATCH", &path, Some(json!({"until": day(1)}))).await;
+    assert_eq!(earlier.status, 200, "{}", earlier.body);
+    assert!(ana_done(addr, &to, &path).await.is_null());
+    let open = api(addr, &to, "PATCH", &path, Some(json!({"until": null}))).await;
+    assert_eq!(open.status, 200, "{}", open.body);
+    assert!(open.json()["until"].is_null(), "{}", open.body);
+    assert!(ana_done(addr, &to, &path).await.is_string());
+
+    // Bad input is refused with what was wrong, and changes nothing.
+    let other_one = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Floods", "segment": "all", "note": "Dry?"})),
+    )
+    .await;
+    assert_eq!(other_one.status, 201, "{}", other_one.body);
+    let before = api(addr, &to, "GET", &path, None).await.body;
+    for (body, status) in [
+        (json!({"name": "FLOODS"}), 409),
+        (json!({}), 422),
+        (json!({"name": " "}), 422),
+        (json!({"note": ""}), 422),
+        (json!({"name": "A\u{202e}B"}), 422),
+        (json!({"per_day": 0}), 422),
+        (json!({"per_day": 51}), 422),
+        (json!({"until": "2020-01-01"}), 422),
+        (json!({"until": "soon"}), 422),
+        (json!({"colour": "red"}), 422),
+        (json!({"per_day": "many"}), 422),
+    ] {
+        let r = api(addr, &to, "PATCH", &path, Some(body.clone())).await;
+        assert_eq!(r.status, status, "{body}: {}", r.body);
+    }
+    assert_eq!(api(addr, &to, "GET", &path, None).await.body, before);
+
+    // Another workspace can neither change nor delete it; a member who did not make it
+    // neither; the member can change their own.
+    for (token, status) in [(&tx, 404), (&tb, 403)] {
+        let r = api(addr, token, "PATCH", &path, Some(json!({"name": "Mine"}))).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        let r = api(addr, token, "DELETE", &path, None).await;
+        assert_eq!(r.status, status, "{}", r.body);
+    }
+    assert_eq!(
+        api(addr, &to, "DELETE", "/api/v1/campaigns/not-an-id", None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(api(addr, &to, "GET", &path, None).await.body, before);
+    let bos = api(
+        addr,
+        &tb,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Bo's round", "segment": "all", "note": "Hi"})),
+    )
+    .await;
+    assert_eq!(bos.status, 201, "{}", bos.body);
+    let bos_path = format!(
+        "/api/v1/campaigns/{}",
+        bos.json()["id"].as_str().expect("id")
+    );
+    let r = api(addr, &tb, "PATCH", &bos_path, Some(json!({"per_day": 2}))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Stopped: its pace and last day no longer apply; its name and note may still change.
+    let stopped = api(addr, &to, "POST", &format!("{path}/stop"), None).await;
+    assert_eq!(stopped.status, 200, "{}", stopped.body);
+    for body in [json!({"per_day": 2}), json!({"until": day(5)})] {
+        let r = api(addr, &to, "PATCH", &path, Some(body.clone())).await;
+        assert_eq!(r.status, 409, "{body}: {}", r.body);
+    }
+    let renamed = api(
+        addr,
+        &to,
+        "PATCH",
+        &path,
+        Some(json!({"name": "Heat wave 2026"})),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(renamed.json()["status"], "stopped");
+
+    // Deleted from four places at once: one deletes it, the others hear it is gone; the
+    // conversations stay.
+    let (d1, d2, d3, d4) = tokio::join!(
+        api(addr, &to, "DELETE", &path, None),
+        api(addr, &to, "DELETE", &path, None),
+        api(addr, &to, "DELETE", &path, None),
+        api(addr, &to, "DELETE", &path, None)
+    );
+    let mut statuses = vec![d1.status, d2.status, d3.status, d4.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        vec![204, 404, 404, 404],
+        "{} {}",
+        d1.body,
+        d2.body
+    );
+    assert_eq!(api(addr, &to, "GET", &path, None).await.status, 404);
+    let names: Vec<String> = api(addr, &to, "GET", "/api/v1/campaigns", None)
+        .await
+        .json()["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(names, vec!["Bo's round", "Floods"]);
+    let timeline = api(
+        addr,
+        &to,
+        "GET",
+        &format!("/api/v1/contacts/{}/interactions", ids[0]),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        timeline["items"].as_array().map(Vec::len),
+        Some(1),
+        "{timeline}"
+    );
+    // The name is free again.
+    let again = api(
+        addr,
+        &to,
+        "POST",
+        "/api/v1/campaigns",
+        Some(json!({"name": "Heat wave 2026", "segment": "all", "note": "Again"})),
+    )
+    .await;
+    assert_eq!(again.status, 201, "{}", again.body);
+}
+
 on_both_backends!(
     campaigns_over_the_api,
+    campaigns_are_changed_and_deleted_over_the_api,
     insights_over_the_api,
     where_we_met_over_the_api,
     requests_answered_without_their_why_over_the_api,

@@ -2025,8 +2025,166 @@ async fn campaigns_are_planned_followed_and_stopped_from_the_web(db: &Db) {
     assert_eq!(b.get(&format!("{page_at}?show=maybe")).await.status, 422);
 }
 
+async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
+    use rapport_core::workspace::Role;
+    let a = actor(db).await;
+    let b = Browser::new(db, &a).await;
+    for name in ["Ana Lima", "Bo Chen", "Cy Diaz"] {
+        contact(db, &a, name).await;
+    }
+    let plan = |name: &'static str| {
+        [
+            ("name", name),
+            ("segment", "all"),
+            ("note", "How are you?"),
+            ("per_day", "2"),
+            ("until", ""),
+        ]
+    };
+    let made = b.post("/campaigns", &plan("Floods")).await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let page_at = location(&made);
+    assert_eq!(b.post("/campaigns", &plan("Storms")).await.status, 303);
+    let page = b.get(&page_at).await.body;
+    assert!(
+        page.contains(&format!("href=\"{page_at}/edit\"")) && page.contains("Delete it…"),
+        "{page}"
+    );
+    // The form comes filled with the campaign as it is.
+    let form = b.get(&format!("{page_at}/edit")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"Floods\"") && form.body.contains("value=\"2\""),
+        "{}",
+        form.body
+    );
+    fn edit<'a>(name: &'a str, per_day: &'a str, until: &'a str) -> [(&'a str, &'a str); 4] {
+        [
+            ("name", name),
+            ("note", "How are you holding up?\r\nAnything we can do?"),
+            ("per_day", per_day),
+            ("until", until),
+        ]
+    }
+    // Refusals come back on the form with what was typed, and change nothing.
+    for (fields, status, said) in [
+        (edit("storms", "2", ""), 409, "already exists"),
+        (edit("Floods", "0", ""), 422, "between 1 and 50"),
+        (edit("Floods", "lots", ""), 422, "whole number"),
+        (edit("Floods", "2", "2020-01-01"), 422, "has passed"),
+    ] {
+        let r = b.post(&format!("{page_at}/edit"), &fields).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        assert!(
+            r.body.contains("role=\"alert\"") && r.body.contains(said),
+            "{said}: {}",
+            r.body
+        );
+        assert!(r.body.contains(&format!("value=\"{}\"", fields[2].1)));
+    }
+    let unchanged = b.get(&page_at).await.body;
+    assert!(unchanged.contains("<h1>Floods</h1>") && unchanged.contains("2 a day"));
+    // Saved: renamed, two lines of note, three a day until the end of next week.
+    let until = rapport_core::today::day_of(Timestamp::now(), &a.workspace.tz())
+        .checked_add(9.days())
+        .expect("a day")
+        .to_string();
+    let saved = b
+        .post(
+            &format!("{page_at}/edit"),
+            &edit("Floods 2026", "3", &until),
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    assert_eq!(location(&saved), page_at);
+    let page = b.get(&page_at).await.body;
+    assert!(
+        page.contains("<h1>Floods 2026</h1>")
+            && page.contains(&format!("3 a day until {until}"))
+            && page.contains("Anything we can do?"),
+        "{page}"
+    );
+    // Saving the form as it is changes nothing and goes back to the page.
+    let same = b
+        .post(
+            &format!("{page_at}/edit"),
+            &edit("Floods 2026", "3", &until),
+        )
+        .await;
+    assert_eq!(same.status, 303, "{}", same.body);
+
+    // A member who did not make it sees neither link and is refused at both pages.
+    let bo = db
+        .add_user(
+            "My workspace",
+            "bo@example.com",
+            "Bo",
+            Role::Member,
+            None,
+            Timestamp::now(),
+        )
+        .await
+        .expect("member");
+    let as_bo = Browser::new(db, &bo).await;
+    let seen = as_bo.get(&page_at).await.body;
+    assert!(
+        !seen.contains("Delete it…") && !seen.contains("/edit\""),
+        "{seen}"
+    );
+    assert_eq!(as_bo.get(&format!("{page_at}/edit")).await.status, 403);
+    assert_eq!(as_bo.get(&format!("{page_at}/delete")).await.status, 403);
+    assert_eq!(
+        as_bo
+            .post(&format!("{page_at}/edit"), &edit("Mine", "1", ""))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        as_bo.post(&format!("{page_at}/delete"), &[]).await.status,
+        403
+    );
+    assert!(b.get(&page_at).await.body.contains("<h1>Floods 2026</h1>"));
+
+    // Stopped: the form offers its name and note only.
+    assert_eq!(b.post(&format!("{page_at}/stop"), &[]).await.status, 303);
+    let form = b.get(&format!("{page_at}/edit")).await.body;
+    assert!(
+        !form.contains("name=\"per_day\"") && form.contains("was stopped"),
+        "{form}"
+    );
+    let renamed = b
+        .post(
+            &format!("{page_at}/edit"),
+            &[("name", "Floods (done)"), ("note", "How are you?")],
+        )
+        .await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+
+    // Deleted after asking: gone from the list; the other campaign stays.
+    let ask = b.get(&format!("{page_at}/delete")).await;
+    assert_eq!(ask.status, 200);
+    assert!(
+        ask.body.contains("Delete “Floods (done)”?") && ask.body.contains("cannot be undone"),
+        "{}",
+        ask.body
+    );
+    let gone = b.post(&format!("{page_at}/delete"), &[]).await;
+    assert_eq!(gone.status, 303, "{}", gone.body);
+    assert_eq!(location(&gone), "/campaigns");
+    let list = b.get("/campaigns").await.body;
+    assert!(
+        !list.contains("Floods") && list.contains("Storms"),
+        "{list}"
+    );
+    assert_eq!(b.get(&page_at).await.status, 404);
+    assert_eq!(b.post(&format!("{page_at}/delete"), &[]).await.status, 404);
+    assert_eq!(b.get("/campaigns/not-an-id/edit").await.status, 404);
+}
+
 on_both_backends!(
     campaigns_are_planned_followed_and_stopped_from_the_web,
+    campaigns_are_changed_and_deleted_from_the_web,
     duplicates_are_reviewed_and_merged_from_the_web,
     promises_from_mail_are_confirmed_from_today,
     every_outcome_of_a_promise_from_the_browser,

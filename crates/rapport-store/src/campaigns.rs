@@ -86,6 +86,19 @@ macro_rules! refresh_check_ins_in {
 }
 pub(crate) use refresh_check_ins_in;
 
+/// Refreshes every check-in of campaign `$campaign` (an id, as `&str`) in the transaction
+/// `$tx`: after it was made, stopped, or given another last day.
+macro_rules! refresh_campaign_in {
+    ($tx:ident, $ws:expr, $campaign:expr) => {{
+        sqlx::query(AssertSqlSafe(refresh_sql("campaign_id = $2")))
+            .bind($ws)
+            .bind($campaign)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_err)?;
+    }};
+}
+
 const CAMPAIGN_COLUMNS: &str = "k.id, k.name, k.segment, k.note, k.per_day, k.until_date, \
      k.created_by, k.created_at, k.starts_at, k.ends_at, k.stopped_at";
 
@@ -233,12 +246,7 @@ impl CampaignStore for Db {
                 .map_err(db_err)?
                 .rows_affected();
             // Check-ins already made: a call earlier today, a meeting planned ahead.
-            sqlx::query(AssertSqlSafe(refresh_sql("campaign_id = $2")))
-                .bind(ws.as_str())
-                .bind(c.id.as_str())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
+            refresh_campaign_in!(tx, ws.as_str(), c.id.as_str());
             n
         });
         Ok(n)
@@ -358,13 +366,69 @@ impl CampaignStore for Db {
             .map_err(db_err)?
             .rows_affected();
             // A meeting planned after it stopped no longer counts.
-            sqlx::query(AssertSqlSafe(refresh_sql("campaign_id = $2")))
+            refresh_campaign_in!(tx, ws.as_str(), id.as_str());
+            n
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn update_campaign(&self, ws: &WorkspaceId, c: &Campaign) -> StoreResult<()> {
+        let name_folded = rapport_core::search::fold(&c.name);
+        let postgres = matches!(self, Db::Postgres(_));
+        let n = in_write_tx!(self, |tx| {
+            lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
+            // A stop made meanwhile keeps its end.
+            let n = sqlx::query(
+                "UPDATE campaigns SET name = $3, name_folded = $4, note = $5, per_day = $6, \
+                 until_date = CASE WHEN stopped_at IS NULL THEN $7 ELSE until_date END, \
+                 ends_at = CASE WHEN stopped_at IS NULL THEN $8 ELSE ends_at END \
+                 WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(c.id.as_str())
+            .bind(c.name.as_str())
+            .bind(name_folded.as_str())
+            .bind(c.note.as_str())
+            .bind(i32::try_from(c.per_day).unwrap_or(i32::MAX))
+            .bind(c.until.map(|d| d.to_string()))
+            .bind(c.ends_at.map(micros))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected();
+            // A later last day counts the check-ins made since the old one; an earlier one
+            // no longer counts those after it.
+            refresh_campaign_in!(tx, ws.as_str(), c.id.as_str());
+            n
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_campaign(&self, ws: &WorkspaceId, id: &CampaignId) -> StoreResult<()> {
+        let postgres = matches!(self, Db::Postgres(_));
+        let n = in_write_tx!(self, |tx| {
+            lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
+            sqlx::query(
+                "DELETE FROM campaign_contacts WHERE workspace_id = $1 AND campaign_id = $2",
+            )
+            .bind(ws.as_str())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query("DELETE FROM campaigns WHERE workspace_id = $1 AND id = $2")
                 .bind(ws.as_str())
                 .bind(id.as_str())
                 .execute(&mut *tx)
                 .await
-                .map_err(db_err)?;
-            n
+                .map_err(db_err)?
+                .rows_affected()
         });
         if n == 0 {
             return Err(StoreError::NotFound);

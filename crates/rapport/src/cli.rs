@@ -330,6 +330,50 @@ pub enum CampaignCommand {
     Show(CampaignShowArgs),
     /// Stop a campaign: its check-ins leave Today; what was done stays.
     Stop(CampaignRefArgs),
+    /// Change a campaign's name, note, check-ins a day or last day (its maker or an owner).
+    Edit(CampaignEditArgs),
+    /// Delete a campaign and its list of check-ins (its maker or an owner); the
+    /// conversations logged stay on the contacts. Asks unless --yes.
+    Delete(CampaignDeleteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignEditArgs {
+    /// The campaign: its name or id.
+    pub campaign: String,
+    /// A new name (unique in the workspace).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What the check-in is about.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Check-ins a day on each member's Today (1 to 50).
+    #[arg(long, value_name = "N")]
+    pub per_day: Option<u32>,
+    /// A new last day (YYYY-MM-DD, +2w, fri...).
+    #[arg(
+        long,
+        value_name = "DATE",
+        allow_hyphen_values = true,
+        conflicts_with = "no_until"
+    )]
+    pub until: Option<String>,
+    /// Run until stopped, with no last day.
+    #[arg(long)]
+    pub no_until: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignDeleteArgs {
+    /// The campaign: its name or id.
+    pub name: String,
+    /// Delete without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub out: JsonFlag,
 }
 
 #[derive(Debug, Args)]

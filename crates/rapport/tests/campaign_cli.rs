@@ -434,7 +434,125 @@ fn until_spreads_the_check_ins_and_bad_input_is_refused(b: &Book) {
     );
 }
 
+fn campaigns_are_changed_and_deleted(b: &Book) {
+    for n in ["Ana Lima", "Bo Chen", "Cy Diaz"] {
+        b.ok(&["contact", "add", n, "--type", "customer", "--tag", "hotels"]);
+    }
+    b.ok(&[
+        "campaign",
+        "create",
+        "Heatwave",
+        "--segment",
+        "tag=hotels",
+        "--note",
+        "Bookings?",
+        "--per-day",
+        "1",
+    ]);
+    b.ok(&[
+        "campaign",
+        "create",
+        "Floods",
+        "--segment",
+        "all",
+        "--note",
+        "Dry?",
+    ]);
+    assert_eq!(
+        check_ins(&b.json(&["today"])).len(),
+        3,
+        "one of Heatwave, two of Floods"
+    );
+    let v = b.json(&[
+        "campaign",
+        "edit",
+        "heatwave",
+        "--name",
+        "Heat wave",
+        "--note",
+        "How are the bookings?",
+        "--per-day",
+        "3",
+        "--until",
+        "+2w",
+    ]);
+    assert_eq!(
+        (v["name"].clone(), v["note"].clone(), v["per_day"].clone()),
+        (
+            serde_json::json!("Heat wave"),
+            serde_json::json!("How are the bookings?"),
+            serde_json::json!(3)
+        ),
+        "{v}"
+    );
+    assert!(v["until"].is_string(), "{v}");
+    // Found by its new name; the old one is free.
+    b.ok(&["campaign", "show", "Heat wave"]);
+    b.fails(&["campaign", "show", "Heatwave"], 3);
+    let cleared = b.json(&["campaign", "edit", "Heat wave", "--no-until"]);
+    assert!(cleared["until"].is_null(), "{cleared}");
+    // Bad input: the right code, and nothing changes.
+    let before = b.json(&["campaign", "list"]);
+    for (bad, code) in [
+        (vec!["campaign", "edit", "Heat wave"], 2),
+        (vec!["campaign", "edit", "Heat wave", "--name", "FLOODS"], 5),
+        (vec!["campaign", "edit", "Heat wave", "--name", " "], 2),
+        (vec!["campaign", "edit", "Heat wave", "--per-day", "0"], 2),
+        (vec!["campaign", "edit", "Heat wave", "--per-day", "51"], 2),
+        (
+            vec!["campaign", "edit", "Heat wave", "--until", "2020-01-01"],
+            2,
+        ),
+        (
+            vec!["campaign", "edit", "Heat wave", "--until", "someday"],
+            2,
+        ),
+        (vec!["campaign", "edit", "Nothing", "--per-day", "2"], 3),
+        (vec!["campaign", "delete", "Nothing", "--yes"], 3),
+        // Not at a terminal, it does not ask: it wants --yes.
+        (vec!["campaign", "delete", "Heat wave"], 2),
+    ] {
+        b.fails(&bad, code);
+    }
+    assert_eq!(b.json(&["campaign", "list"]), before, "nothing written");
+    // Stopped: its pace is over, its name may still change.
+    b.ok(&["campaign", "stop", "Heat wave"]);
+    b.fails(&["campaign", "edit", "Heat wave", "--per-day", "2"], 5);
+    b.ok(&[
+        "campaign",
+        "edit",
+        "Heat wave",
+        "--name",
+        "Heat wave (over)",
+    ]);
+    // Deleted: off the list and off Today; the conversations stay.
+    b.ok(&["log", "Ana Lima", "Checked in", "--kind", "call"]);
+    let gone = b.json(&["campaign", "delete", "Floods", "--yes"]);
+    assert_eq!(gone["name"], "Floods");
+    let names: Vec<String> = b
+        .json(&["campaign", "list"])
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(names, vec!["Heat wave (over)"]);
+    assert!(check_ins(&b.json(&["today"])).is_empty());
+    let timeline = b.json(&["timeline", "Ana Lima"]);
+    assert!(timeline.to_string().contains("Checked in"), "{timeline}");
+    b.ok(&[
+        "campaign",
+        "create",
+        "Floods",
+        "--segment",
+        "all",
+        "--note",
+        "Again",
+    ]);
+}
+
 on_both_books!(
     campaign_check_ins_come_a_few_a_day,
+    campaigns_are_changed_and_deleted,
     until_spreads_the_check_ins_and_bad_input_is_refused,
 );

@@ -63,6 +63,24 @@ pub trait CampaignStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
+    /// Saves a campaign's name, note, check-ins a day, last day and end (the end only while
+    /// it is not stopped), and counts its check-ins again for the new end, in one
+    /// transaction. `NotFound` if there is none; `Conflict` if another campaign of the
+    /// workspace has the name, case and accents aside.
+    fn update_campaign(
+        &self,
+        ws: &WorkspaceId,
+        campaign: &Campaign,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Deletes a campaign and its contacts' check-ins (not their interactions). `NotFound`
+    /// if there is none.
+    fn delete_campaign(
+        &self,
+        ws: &WorkspaceId,
+        id: &CampaignId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
     /// A page of a campaign's contacts in its order, after position `after`, at most
     /// `limit` (`Pending`: live ones not yet checked in with, planned meetings included).
     fn campaign_members(

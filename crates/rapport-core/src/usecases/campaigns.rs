@@ -1,5 +1,6 @@
-//! Check-in campaigns: make one for a segment, follow it, stop it. The web, the API and the
-//! CLI call these; Today reads the check-ins due through `CampaignStore::check_ins_due`.
+//! Check-in campaigns: make one for a segment, follow it, change it, stop it, delete it. The
+//! web, the API and the CLI call these; Today reads the check-ins due through
+//! `CampaignStore::check_ins_due`.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -23,6 +24,61 @@ pub struct NewCampaign {
     pub per_day: Option<u32>,
     /// The last day it runs.
     pub until: Option<Date>,
+}
+
+/// What to change in a campaign; `None` leaves a part as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignChanges {
+    pub name: Option<String>,
+    pub note: Option<String>,
+    /// Check-ins a day on each member's Today.
+    pub per_day: Option<u32>,
+    /// The last day it runs; `Some(None)`: until it is stopped.
+    pub until: Option<Option<Date>>,
+}
+
+/// Whether `actor` may change, stop or delete campaign `c`: the member who made it, or an
+/// owner.
+pub fn may_manage(actor: &Actor, c: &Campaign) -> bool {
+    c.created_by == actor.user.id || actor.role == crate::workspace::Role::Owner
+}
+
+fn require_manager(actor: &Actor, c: &Campaign, what: &str) -> Result<()> {
+    if c.created_by == actor.user.id {
+        Ok(())
+    } else {
+        actor.require_owner(&format!("{what} a campaign another member made"))
+    }
+}
+
+/// The start of day `d` in time zone `tz`.
+fn start_of(d: Date, tz: &jiff::tz::TimeZone) -> Result<Timestamp> {
+    d.to_zoned_datetime(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| Invalid::new("date", e.to_string()).into())
+}
+
+/// When a campaign running until `until` (its last day) stops counting check-ins: the start
+/// of the next day.
+fn ends_at(until: Option<Date>, tz: &jiff::tz::TimeZone) -> Result<Option<Timestamp>> {
+    until
+        .map(|u| {
+            let next = u
+                .tomorrow()
+                .map_err(|e| Invalid::new("until", e.to_string()))?;
+            start_of(next, tz)
+        })
+        .transpose()
+}
+
+/// The message for a name another campaign of the workspace has.
+fn name_taken(e: crate::StoreError, name: &str) -> Error {
+    match Error::from(e) {
+        Error::Conflict(_) => Error::Conflict(format!(
+            "a campaign named “{name}” already exists: choose another name"
+        )),
+        other => other,
+    }
 }
 
 /// The most contacts a page of a campaign lists.
@@ -79,19 +135,8 @@ pub async fn create<S: CampaignStore>(
     }
     // Each member checks in with their own contacts: the one who owns the most sets the pace.
     let per_day = per_day(new.per_day, new.until, most_one_member, today)?;
-    let start_of = |d: Date| {
-        d.to_zoned_datetime(tz.clone())
-            .map(|z| z.timestamp())
-            .map_err(|e| Invalid::new("date", e.to_string()))
-    };
-    let starts_at = start_of(today)?;
-    let ends_at = match new.until {
-        Some(u) => Some(start_of(
-            u.tomorrow()
-                .map_err(|e| Invalid::new("until", e.to_string()))?,
-        )?),
-        None => None,
-    };
+    let starts_at = start_of(today, &tz)?;
+    let ends_at = ends_at(new.until, &tz)?;
     let campaign = Campaign {
         id: CampaignId::generate(),
         name,
@@ -108,13 +153,7 @@ pub async fn create<S: CampaignStore>(
     store
         .insert_campaign(ws, &campaign, &filter)
         .await
-        .map_err(|e| match Error::from(e) {
-            Error::Conflict(_) => Error::Conflict(format!(
-                "a campaign named “{}” already exists: choose another name",
-                campaign.name
-            )),
-            other => other,
-        })?;
+        .map_err(|e| name_taken(e, &campaign.name))?;
     let row = store
         .campaign(ws, Some(&campaign.id), "", now)
         .await?
@@ -164,9 +203,7 @@ pub async fn stop<S: CampaignStore>(
 ) -> Result<CampaignView> {
     let found = find(store, actor, reference, now).await?;
     let c = &found.campaign;
-    if c.created_by != actor.user.id {
-        actor.require_owner("stop a campaign another member made")?;
-    }
+    require_manager(actor, c, "stop")?;
     if let Some(at) = c.stopped_at {
         let day = crate::model::today::day_of(at, &actor.workspace.tz());
         return Err(Error::Conflict(format!(
@@ -183,6 +220,85 @@ pub async fn stop<S: CampaignStore>(
             other => other,
         })?;
     find(store, actor, c.id.as_str(), now).await
+}
+
+/// Changes a campaign's name, note, check-ins a day or last day (its maker or an owner).
+/// Its contacts stay as they were taken. A stopped campaign keeps its pace and last day;
+/// one that ended runs again when given a later last day. Check-ins are counted again for
+/// the new last day.
+pub async fn edit<S: CampaignStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    changes: CampaignChanges,
+    now: Timestamp,
+) -> Result<CampaignView> {
+    let found = find(store, actor, reference, now).await?;
+    let mut c = found.campaign;
+    require_manager(actor, &c, "change")?;
+    if changes == CampaignChanges::default() {
+        return Err(Invalid::new(
+            "campaign",
+            "say what to change: its name, note, check-ins a day or last day",
+        )
+        .into());
+    }
+    let tz = actor.workspace.tz();
+    let today = crate::model::today::day_of(now, &tz);
+    if let Some(n) = &changes.name {
+        c.name = clean_name(n)?;
+    }
+    if let Some(n) = &changes.note {
+        c.note = clean_note(n)?;
+    }
+    if changes.per_day.is_some() || changes.until.is_some() {
+        if let Some(at) = c.stopped_at {
+            let day = crate::model::today::day_of(at, &tz);
+            return Err(Error::Conflict(format!(
+                "“{}” was stopped on {day}: its check-ins a day and last day no longer apply",
+                c.name
+            )));
+        }
+        // A last day kept as it was is not checked again (it may have passed).
+        c.per_day = per_day(
+            Some(changes.per_day.unwrap_or(c.per_day)),
+            changes.until.flatten(),
+            0,
+            today,
+        )?;
+        if let Some(u) = changes.until {
+            c.until = u;
+            c.ends_at = ends_at(u, &tz)?;
+        }
+    }
+    let id = c.id.clone();
+    store
+        .update_campaign(&actor.workspace.id, &c)
+        .await
+        .map_err(|e| name_taken(e, &c.name))?;
+    find(store, actor, id.as_str(), now).await
+}
+
+/// Deletes a campaign and its list of check-ins (its maker or an owner); the interactions
+/// logged stay on the contacts. Returns the campaign as it was.
+pub async fn delete<S: CampaignStore>(
+    store: &S,
+    actor: &Actor,
+    reference: &str,
+    now: Timestamp,
+) -> Result<CampaignView> {
+    let found = find(store, actor, reference, now).await?;
+    require_manager(actor, &found.campaign, "delete")?;
+    store
+        .delete_campaign(&actor.workspace.id, &found.campaign.id)
+        .await
+        .map_err(|e| match Error::from(e) {
+            Error::NotFound(_) => {
+                Error::NotFound(format!("“{}” was deleted meanwhile", found.campaign.name))
+            }
+            other => other,
+        })?;
+    Ok(found)
 }
 
 /// A page of a campaign's contacts in its order (VIPs and the coldest first), after

@@ -1,13 +1,16 @@
-//! Check-in campaigns over HTTP: make, list, read, stop, and page through their contacts.
+//! Check-in campaigns over HTTP: make, list, read, change, stop, delete, and page through
+//! their contacts.
 
-use rapport_core::campaign::{self, CampaignId, CampaignView, Member, NewCampaign};
+use rapport_core::campaign::{
+    self, CampaignChanges, CampaignId, CampaignView, Member, NewCampaign,
+};
 
 use super::prelude::*;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/campaigns", get(list).post(create))
-        .route("/campaigns/{id}", get(one))
+        .route("/campaigns/{id}", get(one).patch(edit).delete(remove))
         .route("/campaigns/{id}/stop", post(stop))
         .route("/campaigns/{id}/contacts", get(contacts))
 }
@@ -24,20 +27,18 @@ struct Create {
     until: Option<String>,
 }
 
+/// A last day as the API takes it: YYYY-MM-DD.
+fn until(d: &str) -> ApiResult<jiff::civil::Date> {
+    d.parse::<jiff::civil::Date>()
+        .map_err(|_| ApiError::invalid("until", format!("{d:?} is not a date: use YYYY-MM-DD")))
+}
+
 async fn create(
     State(state): State<AppState>,
     actor: ApiActor,
     Body(b): Body<Create>,
 ) -> ApiResult<(StatusCode, Json<CampaignView>)> {
-    let until = b
-        .until
-        .as_deref()
-        .map(|d| {
-            d.parse::<jiff::civil::Date>().map_err(|_| {
-                ApiError::invalid("until", format!("{d:?} is not a date: use YYYY-MM-DD"))
-            })
-        })
-        .transpose()?;
+    let until = b.until.as_deref().map(until).transpose()?;
     let new = NewCampaign {
         name: b.name,
         segment: b.segment,
@@ -83,6 +84,49 @@ async fn stop(
 ) -> ApiResult<Json<CampaignView>> {
     let id = campaign_id(&id)?;
     Ok(Json(campaign::stop(&state.db, &actor.0, &id, now()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    name: Option<String>,
+    note: Option<String>,
+    per_day: Option<u32>,
+    /// YYYY-MM-DD: the last day it runs; `null`: until it is stopped; absent: as it is.
+    #[serde(default, with = "super::memory::double_option")]
+    until: Option<Option<String>>,
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+    Body(b): Body<Edit>,
+) -> ApiResult<Json<CampaignView>> {
+    let id = campaign_id(&id)?;
+    let changes = CampaignChanges {
+        name: b.name,
+        note: b.note,
+        per_day: b.per_day,
+        until: match b.until {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(d)) => Some(Some(until(&d)?)),
+        },
+    };
+    Ok(Json(
+        campaign::edit(&state.db, &actor.0, &id, changes, now()).await?,
+    ))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    actor: ApiActor,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = campaign_id(&id)?;
+    campaign::delete(&state.db, &actor.0, &id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize)]

@@ -57,7 +57,7 @@ struct Edit {
 }
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
+pub(super) mod double_option {
     use serde::{Deserialize, Deserializer};
 
     pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(

@@ -1,8 +1,8 @@
-//! Check-in campaigns: the list with the form that plans one, and a campaign's page (its
-//! progress, its contacts 50 a page, and the button that stops it). Today lists the
-//! check-ins themselves.
+//! Check-in campaigns: the list with the form that plans one, a campaign's page (its
+//! progress, its contacts 50 a page, and the button that stops it), the page that changes
+//! it and the one that deletes it. Today lists the check-ins themselves.
 
-use rapport_core::campaign::{self, CampaignView, Member, NewCampaign};
+use rapport_core::campaign::{self, CampaignChanges, CampaignView, Member, NewCampaign};
 use rapport_core::ports::MemberFilter;
 
 use super::page_prelude::*;
@@ -154,6 +154,8 @@ pub(super) struct CampaignPage {
     progress: String,
     /// Stopping is offered to its maker and to owners, while it runs.
     can_stop: bool,
+    /// Changing and deleting: its maker and owners.
+    can_manage: bool,
     /// all, pending or done.
     show: &'static str,
     members: Vec<MemberRow>,
@@ -251,9 +253,8 @@ pub(super) async fn campaign_page(
             rapport_core::today::day_of(c.created_at, &tz)
         ),
         progress: progress(&v),
-        can_stop: c.stopped_at.is_none()
-            && (c.created_by == s.actor.user.id
-                || s.actor.role == rapport_core::workspace::Role::Owner),
+        can_stop: c.stopped_at.is_none() && campaign::may_manage(&s.actor, c),
+        can_manage: campaign::may_manage(&s.actor, c),
         show,
         members: members.iter().map(row).collect(),
         paged: q.after.is_some(),
@@ -275,6 +276,181 @@ pub(super) async fn stop_campaign(
     };
     match campaign::stop(&state.db, &s.actor, id.as_str(), now()).await {
         Ok(v) => redirect(&format!("/campaigns/{}", v.campaign.id)),
+        Err(e) => web_error(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaign_edit.html")]
+pub(super) struct CampaignEditPage {
+    title: String,
+    csrf: String,
+    id: String,
+    name: String,
+    /// Pace and last day are offered while it is not stopped.
+    running: bool,
+    form: CampaignForm,
+    error: Option<String>,
+}
+
+/// The signed-in session and the campaign a path names, for its maker or an owner;
+/// otherwise the page to answer with (sign in, not found, forbidden).
+async fn signed_in_manager(
+    state: &AppState,
+    session: WebSession,
+    id: &str,
+) -> Result<(Session, CampaignView), Box<Response>> {
+    let s = signed_in(session)?;
+    let v = managed(state, &s, id).await?;
+    Ok((s, v))
+}
+
+/// The campaign a path names, for its maker or an owner; otherwise the error page.
+async fn managed(state: &AppState, s: &Session, id: &str) -> Result<CampaignView, Box<Response>> {
+    let Some(id) = rapport_core::campaign::CampaignId::parse(id) else {
+        return Err(Box::new(web_error(ApiError::not_found("campaign"))));
+    };
+    let v = campaign::find(&state.db, &s.actor, id.as_str(), now())
+        .await
+        .map_err(|e| Box::new(web_error(e.into())))?;
+    if !campaign::may_manage(&s.actor, &v.campaign) {
+        return Err(Box::new(web_error(
+            rapport_core::Error::Forbidden(
+                "only the member who made this campaign, or an owner, can change or delete it"
+                    .into(),
+            )
+            .into(),
+        )));
+    }
+    Ok(v)
+}
+
+fn edit_page(s: &Session, v: &CampaignView, form: CampaignForm, error: Option<String>) -> Response {
+    let c = &v.campaign;
+    render(&CampaignEditPage {
+        title: format!("Change “{}”", c.name),
+        csrf: s.csrf.clone(),
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        running: c.stopped_at.is_none(),
+        form,
+        error,
+    })
+}
+
+/// The form that changes a campaign, filled with it as it is.
+pub(super) async fn edit_campaign_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let (s, v) = match signed_in_manager(&state, session, &id).await {
+        Ok(found) => found,
+        Err(r) => return *r,
+    };
+    let c = &v.campaign;
+    let form = CampaignForm {
+        name: c.name.clone(),
+        segment: c.segment.clone(),
+        note: c.note.clone(),
+        per_day: c.per_day.to_string(),
+        until: c.until.map(|u| u.to_string()).unwrap_or_default(),
+    };
+    edit_page(&s, &v, form, None)
+}
+
+/// Saves what the form changed; a refusal comes back on the form with what was typed.
+pub(super) async fn edit_campaign(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, f): SignedInForm<CampaignForm>,
+) -> Response {
+    let v = match managed(&state, &s, &id).await {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let c = &v.campaign;
+    let today = rapport_core::today::day_of(now(), &s.actor.workspace.tz());
+    // Only what differs from the campaign as it is: a stopped one's form has no pace.
+    let parsed = (|| -> Result<CampaignChanges, rapport_core::Error> {
+        let changed = |typed: &str, was: &str| (typed.trim() != was).then(|| typed.to_owned());
+        let mut changes = CampaignChanges {
+            name: changed(&f.name, &c.name),
+            note: changed(&f.note.replace("\r\n", "\n"), &c.note),
+            ..CampaignChanges::default()
+        };
+        if c.stopped_at.is_none() {
+            let per_day = f.per_day.trim().parse::<u32>().map_err(|_| {
+                rapport_core::Invalid::new(
+                    "per_day",
+                    format!("{:?}: check-ins a day is a whole number", f.per_day.trim()),
+                )
+            })?;
+            changes.per_day = (per_day != c.per_day).then_some(per_day);
+            let until = match f.until.trim() {
+                "" => None,
+                d => Some(rapport_core::dates::parse_date(d, today)?),
+            };
+            changes.until = (until != c.until).then_some(until);
+        }
+        Ok(changes)
+    })();
+    let done = match parsed {
+        Ok(ch) if ch == CampaignChanges::default() => {
+            return redirect(&format!("/campaigns/{}", c.id));
+        }
+        Ok(ch) => campaign::edit(&state.db, &s.actor, c.id.as_str(), ch, now()).await,
+        Err(e) => Err(e),
+    };
+    let (status, message) = match done {
+        Ok(v) => return redirect(&format!("/campaigns/{}", v.campaign.id)),
+        Err(rapport_core::Error::Invalid(i)) => (StatusCode::UNPROCESSABLE_ENTITY, i.message),
+        Err(rapport_core::Error::Conflict(m)) => (StatusCode::CONFLICT, m),
+        Err(e) => return web_error(e.into()),
+    };
+    let mut r = edit_page(&s, &v, f, Some(message));
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Template)]
+#[template(path = "campaign_delete.html")]
+pub(super) struct CampaignDeletePage {
+    title: String,
+    csrf: String,
+    id: String,
+    progress: String,
+}
+
+/// Asks before deleting a campaign (a page, then a button: no JavaScript needed).
+pub(super) async fn delete_campaign_form(
+    State(state): State<AppState>,
+    session: WebSession,
+    Path(id): Path<String>,
+) -> Response {
+    let (s, v) = match signed_in_manager(&state, session, &id).await {
+        Ok(found) => found,
+        Err(r) => return *r,
+    };
+    render(&CampaignDeletePage {
+        title: format!("Delete “{}”?", v.campaign.name),
+        csrf: s.csrf.clone(),
+        id: v.campaign.id.to_string(),
+        progress: progress(&v),
+    })
+}
+
+/// Deletes a campaign (its maker or an owner): back to the list.
+pub(super) async fn delete_campaign(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    SignedInForm(s, _): SignedInForm<NoFields>,
+) -> Response {
+    let Some(id) = rapport_core::campaign::CampaignId::parse(&id) else {
+        return web_error(ApiError::not_found("campaign"));
+    };
+    match campaign::delete(&state.db, &s.actor, id.as_str(), now()).await {
+        Ok(_) => redirect("/campaigns"),
         Err(e) => web_error(e.into()),
     }
 }

@@ -62,6 +62,14 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/campaigns", get(campaigns_page).post(create_campaign))
         .route("/campaigns/{id}", get(campaign_page))
         .route("/campaigns/{id}/stop", post(stop_campaign))
+        .route(
+            "/campaigns/{id}/edit",
+            get(edit_campaign_form).post(edit_campaign),
+        )
+        .route(
+            "/campaigns/{id}/delete",
+            get(delete_campaign_form).post(delete_campaign),
+        )
         .route("/settings", get(settings).post(save_settings))
         .route("/settings/tokens", post(create_token))
         .route("/settings/budget", post(set_budget))

@@ -1,9 +1,11 @@
 //! `rapport campaign`: check-in campaigns.
 
-use rapport_core::campaign::{self, CampaignView, Member, NewCampaign};
+use rapport_core::campaign::{self, CampaignChanges, CampaignView, Member, NewCampaign};
 use rapport_core::ports::MemberFilter;
 
-use crate::cli::{CampaignCommand, CampaignCreateArgs, CampaignShowArgs};
+use crate::cli::{
+    CampaignCommand, CampaignCreateArgs, CampaignDeleteArgs, CampaignEditArgs, CampaignShowArgs,
+};
 use crate::context::Context;
 use crate::render;
 
@@ -43,7 +45,88 @@ pub async fn run(ctx: &Context, c: CampaignCommand) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        CampaignCommand::Edit(a) => edit(ctx, a).await,
+        CampaignCommand::Delete(a) => delete(ctx, a).await,
     }
+}
+
+async fn edit(ctx: &Context, a: CampaignEditArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    let today = rapport_core::today::day_of(now, &ctx.tz);
+    let until = match (a.until.as_deref(), a.no_until) {
+        (Some(d), _) => Some(Some(rapport_core::dates::parse_date(d, today)?)),
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
+    let changes = CampaignChanges {
+        name: a.name,
+        note: a.note,
+        per_day: a.per_day,
+        until,
+    };
+    let v = campaign::edit(&ctx.db, &ctx.actor, &a.campaign, changes, now).await?;
+    if a.out.json {
+        return render::json(&v);
+    }
+    let c = &v.campaign;
+    eprintln!(
+        "Saved “{}”: {} a day{}; {}",
+        render::printable(&c.name),
+        c.per_day,
+        c.until.map_or(String::new(), |u| format!(" until {u}")),
+        progress_line(&v)
+    );
+    Ok(())
+}
+
+async fn delete(ctx: &Context, a: CampaignDeleteArgs) -> anyhow::Result<()> {
+    let now = Context::now();
+    if !a.yes {
+        use std::io::{BufRead, IsTerminal, Write};
+        let v = campaign::find(&ctx.db, &ctx.actor, &a.name, now).await?;
+        if !std::io::stdin().is_terminal() {
+            return Err(rapport_core::Invalid::new(
+                "yes",
+                format!(
+                    "deleting “{}” cannot be undone: add --yes to delete it without asking",
+                    v.campaign.name
+                ),
+            )
+            .into());
+        }
+        eprint!(
+            "Delete “{}” ({})? The conversations logged stay. [y/N] ",
+            render::printable(&v.campaign.name),
+            progress_line(&v)
+        );
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            eprintln!("Kept it.");
+            return Ok(());
+        }
+        // Deleted by the id looked at, so a campaign renamed meanwhile is not the one gone.
+        return deleted(ctx, v.campaign.id.as_str(), a.out.json, now).await;
+    }
+    deleted(ctx, &a.name, a.out.json, now).await
+}
+
+async fn deleted(
+    ctx: &Context,
+    reference: &str,
+    json: bool,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    let v = campaign::delete(&ctx.db, &ctx.actor, reference, now).await?;
+    if json {
+        return render::json(&v);
+    }
+    eprintln!(
+        "Deleted “{}”; the conversations logged stay on the contacts",
+        render::printable(&v.campaign.name)
+    );
+    Ok(())
 }
 
 async fn create(ctx: &Context, a: CampaignCreateArgs) -> anyhow::Result<()> {
