@@ -289,6 +289,23 @@ async function flows(page, base, link, label) {
   await page.getByRole("button", { name: "Log it" }).click();
   await page.goto(campaignUrl);
   await page.getByText("1 of 2 checked in with (1 replied)").waitFor();
+  // Changed from its page (a new name, two a day), then deleted after asking; the
+  // conversation logged stays.
+  await page.getByRole("link", { name: "Change it" }).click();
+  await page.getByLabel("Name").fill("Winter floods 2026");
+  await page.getByLabel(/^Check-ins a day/).fill("2");
+  await shot("campaign-edit");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL(campaignUrl);
+  await page.getByRole("heading", { name: "Winter floods 2026" }).waitFor();
+  await page.getByText("tag=bakeries: 2 a day").waitFor();
+  await page.getByRole("link", { name: "Delete it…" }).click();
+  await page.getByRole("heading", { name: "Delete “Winter floods 2026”?" }).waitFor();
+  await page.getByRole("button", { name: "Delete it" }).click();
+  await page.waitForURL(/\/campaigns$/);
+  await page.getByText("No campaign yet").waitFor();
+  await go("/search?q=floods");
+  await page.getByText("Called about the floods").first().waitFor();
 
   if (page.errors.length) fail(`console errors: ${page.errors.join("; ")}`);
 }
