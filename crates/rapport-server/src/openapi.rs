@@ -956,11 +956,16 @@ pub fn document() -> Value {
         "/campaigns/{id}": {
             "get": op("getCampaign", "One campaign and its progress", vec![id()], None, "200", Some(r("Campaign"))),
             "patch": op("editCampaign", "Change a campaign's name, note, check-ins a day or last day (its maker or an owner); absent fields stay as they are. A stopped campaign keeps its pace and last day (409); one that ended runs again with a later last day", vec![id()],
-                Some(body(&[], json!({
-                    "name": text(), "note": text(),
-                    "per_day": {"type": "integer", "minimum": 1, "maximum": 50},
-                    "until": {"type": ["string", "null"], "format": "date", "description": "The last day it runs (today or later); null: until it is stopped"}
-                }))), "200", Some(r("Campaign"))),
+                Some({
+                    let mut b = body(&[], json!({
+                        "name": {"type": ["string", "null"], "minLength": 1, "maxLength": 80, "description": "Unique in the workspace, case and accents aside; not an id. null or absent: as it is"},
+                        "note": {"type": ["string", "null"], "minLength": 1, "maxLength": 1000, "description": "null or absent: as it is"},
+                        "per_day": {"type": ["integer", "null"], "minimum": 1, "maximum": 50, "description": "null or absent: as it is"},
+                        "until": {"type": ["string", "null"], "format": "date", "description": "The last day it runs (today or later); null: until it is stopped; absent: as it is"}
+                    }));
+                    b["minProperties"] = json!(1);
+                    b
+                }), "200", Some(r("Campaign"))),
             "delete": op("deleteCampaign", "Delete a campaign and its list of check-ins (its maker or an owner); the interactions logged stay", vec![id()], None, "204", None)
         },
         "/campaigns/{id}/stop": {

@@ -2104,6 +2104,44 @@ async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
             && page.contains("Anything we can do?"),
         "{page}"
     );
+    // Someone changes the pace while the form is open: saving a new note from the form
+    // keeps their pace (only what the form changed is saved).
+    let form = b.get(&format!("{page_at}/edit")).await.body;
+    assert!(form.contains("name=\"was_per_day\" value=\"3\""), "{form}");
+    let id = page_at.trim_start_matches("/campaigns/");
+    rapport_core::campaign::edit(
+        db,
+        &a,
+        id,
+        rapport_core::campaign::CampaignChanges {
+            per_day: Some(5),
+            ..Default::default()
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("changed meanwhile");
+    let noted = b
+        .post(
+            &format!("{page_at}/edit"),
+            &[
+                ("name", "Floods 2026"),
+                ("note", "Still dry?"),
+                ("per_day", "3"),
+                ("until", &until),
+                ("was_name", "Floods 2026"),
+                ("was_note", "How are you holding up?\r\nAnything we can do?"),
+                ("was_per_day", "3"),
+                ("was_until", &until),
+            ],
+        )
+        .await;
+    assert_eq!(noted.status, 303, "{}", noted.body);
+    let page = b.get(&page_at).await.body;
+    assert!(
+        page.contains("Still dry?") && page.contains(&format!("5 a day until {until}")),
+        "{page}"
+    );
     // Saving the form as it is changes nothing and goes back to the page.
     let same = b
         .post(
@@ -2153,6 +2191,24 @@ async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
         !form.contains("name=\"per_day\"") && form.contains("was stopped"),
         "{form}"
     );
+    // A form opened before the stop: a changed pace is refused, said on the form.
+    let late = b
+        .post(
+            &format!("{page_at}/edit"),
+            &[
+                ("name", "Floods 2026"),
+                ("note", "Still dry?"),
+                ("per_day", "9"),
+                ("until", ""),
+                ("was_name", "Floods 2026"),
+                ("was_note", "Still dry?"),
+                ("was_per_day", "5"),
+                ("was_until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, 409, "{}", late.body);
+    assert!(late.body.contains("was stopped on"), "{}", late.body);
     let renamed = b
         .post(
             &format!("{page_at}/edit"),

@@ -6,7 +6,9 @@ use jiff::civil::Date;
 use rapport_core::StoreError;
 use rapport_core::campaign::{Campaign, CampaignId, Member, Progress};
 use rapport_core::ids::{ContactId, UserId, WorkspaceId};
-use rapport_core::ports::{CampaignStore, ContactFilter, MemberFilter, StoreResult};
+use rapport_core::ports::{
+    CampaignStore, CampaignUpdate, ContactFilter, MemberFilter, StoreResult,
+};
 use rapport_core::today::{CampaignDue, CheckInCandidate, ContactRef};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
@@ -375,39 +377,68 @@ impl CampaignStore for Db {
         Ok(())
     }
 
-    async fn update_campaign(&self, ws: &WorkspaceId, c: &Campaign) -> StoreResult<()> {
-        let name_folded = rapport_core::search::fold(&c.name);
+    async fn update_campaign(
+        &self,
+        ws: &WorkspaceId,
+        id: &CampaignId,
+        u: &CampaignUpdate,
+    ) -> StoreResult<bool> {
+        let name_folded = u.name.as_deref().map(rapport_core::search::fold);
         let postgres = matches!(self, Db::Postgres(_));
-        let n = in_write_tx!(self, |tx| {
-            lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
-            // A stop made meanwhile keeps its end.
+        let pace = u.per_day.is_some() || u.until.is_some();
+        // None: no such campaign; Some(false): stopped, so its pace was left alone.
+        let found: Option<bool> = in_write_tx!(self, |tx| {
+            // Only a new end changes which check-ins count (and needs the order against
+            // interaction writers); a name, a note or a pace is one row.
+            if u.until.is_some() {
+                lock_check_ins_in!(tx, postgres, ws.as_str(), exclusive);
+            }
+            let (until_date, ends_at) = match &u.until {
+                Some((d, e)) => (d.map(|d| d.to_string()), e.map(micros)),
+                None => (None, None),
+            };
             let n = sqlx::query(
-                "UPDATE campaigns SET name = $3, name_folded = $4, note = $5, per_day = $6, \
-                 until_date = CASE WHEN stopped_at IS NULL THEN $7 ELSE until_date END, \
-                 ends_at = CASE WHEN stopped_at IS NULL THEN $8 ELSE ends_at END \
-                 WHERE workspace_id = $1 AND id = $2",
+                "UPDATE campaigns SET name = COALESCE($3, name), \
+                 name_folded = COALESCE($4, name_folded), note = COALESCE($5, note), \
+                 per_day = COALESCE($6, per_day), \
+                 until_date = CASE WHEN $7 THEN $8 ELSE until_date END, \
+                 ends_at = CASE WHEN $7 THEN $9 ELSE ends_at END \
+                 WHERE workspace_id = $1 AND id = $2 AND (NOT $10 OR stopped_at IS NULL)",
             )
             .bind(ws.as_str())
-            .bind(c.id.as_str())
-            .bind(c.name.as_str())
-            .bind(name_folded.as_str())
-            .bind(c.note.as_str())
-            .bind(i32::try_from(c.per_day).unwrap_or(i32::MAX))
-            .bind(c.until.map(|d| d.to_string()))
-            .bind(c.ends_at.map(micros))
+            .bind(id.as_str())
+            .bind(u.name.as_deref())
+            .bind(name_folded.as_deref())
+            .bind(u.note.as_deref())
+            .bind(u.per_day.map(|n| i32::try_from(n).unwrap_or(i32::MAX)))
+            .bind(u.until.is_some())
+            .bind(until_date)
+            .bind(ends_at)
+            .bind(pace)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?
             .rows_affected();
-            // A later last day counts the check-ins made since the old one; an earlier one
-            // no longer counts those after it.
-            refresh_campaign_in!(tx, ws.as_str(), c.id.as_str());
-            n
+            if n == 0 {
+                let (exists,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM campaigns WHERE workspace_id = $1 AND id = $2",
+                )
+                .bind(ws.as_str())
+                .bind(id.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                (exists > 0).then_some(false)
+            } else {
+                if u.until.is_some() {
+                    // A later last day counts the check-ins made since the old one; an
+                    // earlier one no longer counts those after it.
+                    refresh_campaign_in!(tx, ws.as_str(), id.as_str());
+                }
+                Some(true)
+            }
         });
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        found.ok_or(StoreError::NotFound)
     }
 
     async fn delete_campaign(&self, ws: &WorkspaceId, id: &CampaignId) -> StoreResult<()> {

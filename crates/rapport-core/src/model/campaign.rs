@@ -217,6 +217,11 @@ pub fn clean_name(name: &str) -> Result<String, Invalid> {
             format!("a campaign's name is at most {MAX_NAME_CHARS} characters"),
         ));
     }
+    // A campaign is found by its id or its name: a name that reads as an id would be found
+    // in the place of another (a retried delete taking the wrong one).
+    if CampaignId::parse(&n).is_some() {
+        return Err(bad("a campaign's name cannot be an id: choose words"));
+    }
     Ok(n)
 }
 
@@ -472,6 +477,10 @@ mod tests {
         assert!(clean_name(" ").is_err());
         assert!(clean_name(&"x".repeat(81)).is_err());
         assert!(clean_name("a\u{200B}b").is_err());
+        // Found by id or name: a name that reads as an id would be found in another's place.
+        assert!(clean_name("0b5a3d2e-8c1f-4e6a-9d7b-2f4c6e8a0b1d").is_err());
+        assert!(clean_name(" 0B5A3D2E8C1F4E6A9D7B2F4C6E8A0B1D ").is_err());
+        assert!(clean_name("Storm 0b5a3d2e").is_ok());
         assert!(
             clean_name("a\tb").is_ok(),
             "a tab is whitespace, made a space"

@@ -16,6 +16,18 @@ pub enum MemberFilter {
     Done,
 }
 
+/// What `CampaignStore::update_campaign` writes; `None` leaves a part as it is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CampaignUpdate {
+    /// The name, checked.
+    pub name: Option<String>,
+    /// The note, checked.
+    pub note: Option<String>,
+    pub per_day: Option<u32>,
+    /// The last day and the end that follows from it (`None`s: until stopped).
+    pub until: Option<(Option<jiff::civil::Date>, Option<Timestamp>)>,
+}
+
 /// Campaigns and their check-ins.
 pub trait CampaignStore: Send + Sync {
     /// Saves `campaign` and its contacts: every contact `segment` lists (live ones; `after`
@@ -63,15 +75,17 @@ pub trait CampaignStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// Saves a campaign's name, note, check-ins a day, last day and end (the end only while
-    /// it is not stopped), and counts its check-ins again for the new end, in one
-    /// transaction. `NotFound` if there is none; `Conflict` if another campaign of the
-    /// workspace has the name, case and accents aside.
+    /// Writes the parts of a campaign `update` gives, and nothing else (two edits of
+    /// different parts made at once both stay), in one transaction; a new last day counts
+    /// its check-ins again. Pace and last day only while it is not stopped: `Ok(false)`, with
+    /// nothing written, when it is. `NotFound` if there is none; `Conflict` if another
+    /// campaign of the workspace has the name, case and accents aside.
     fn update_campaign(
         &self,
         ws: &WorkspaceId,
-        campaign: &Campaign,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        id: &CampaignId,
+        update: &CampaignUpdate,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
 
     /// Deletes a campaign and its contacts' check-ins (not their interactions). `NotFound`
     /// if there is none.

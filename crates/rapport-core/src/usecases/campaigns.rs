@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use crate::error::{Error, Invalid, Result};
 use crate::model::campaign::*;
-use crate::ports::{CampaignStore, ContactFilter, MemberFilter};
+use crate::ports::{CampaignStore, CampaignUpdate, ContactFilter, MemberFilter};
 use crate::search::fold;
 use crate::workspace::Actor;
 
@@ -185,7 +185,12 @@ pub async fn find<S: CampaignStore>(
 ) -> Result<CampaignView> {
     let today = crate::model::today::day_of(now, &actor.workspace.tz());
     let id = CampaignId::parse(reference);
-    let folded = fold(reference);
+    // An id is looked up as an id only (names cannot be ids).
+    let folded = if id.is_some() {
+        String::new()
+    } else {
+        fold(reference)
+    };
     store
         .campaign(&actor.workspace.id, id.as_ref(), &folded, now)
         .await?
@@ -211,14 +216,15 @@ pub async fn stop<S: CampaignStore>(
             c.name
         )));
     }
-    // Stopped by someone else meanwhile: said as such, not as "not found".
-    store
-        .stop_campaign(&actor.workspace.id, &c.id, now)
-        .await
-        .map_err(|e| match Error::from(e) {
-            Error::NotFound(_) => Error::Conflict(format!("“{}” was already stopped", c.name)),
-            other => other,
-        })?;
+    // Stopped by someone else meanwhile: said as such; deleted meanwhile: not found.
+    match store.stop_campaign(&actor.workspace.id, &c.id, now).await {
+        Ok(()) => {}
+        Err(crate::StoreError::NotFound) => {
+            find(store, actor, c.id.as_str(), now).await?;
+            return Err(Error::Conflict(format!("“{}” was already stopped", c.name)));
+        }
+        Err(e) => return Err(e.into()),
+    }
     find(store, actor, c.id.as_str(), now).await
 }
 
@@ -234,7 +240,7 @@ pub async fn edit<S: CampaignStore>(
     now: Timestamp,
 ) -> Result<CampaignView> {
     let found = find(store, actor, reference, now).await?;
-    let mut c = found.campaign;
+    let c = found.campaign;
     require_manager(actor, &c, "change")?;
     if changes == CampaignChanges::default() {
         return Err(Invalid::new(
@@ -245,38 +251,49 @@ pub async fn edit<S: CampaignStore>(
     }
     let tz = actor.workspace.tz();
     let today = crate::model::today::day_of(now, &tz);
-    if let Some(n) = &changes.name {
-        c.name = clean_name(n)?;
-    }
-    if let Some(n) = &changes.note {
-        c.note = clean_note(n)?;
-    }
-    if changes.per_day.is_some() || changes.until.is_some() {
+    let mut update = CampaignUpdate {
+        name: changes.name.as_deref().map(clean_name).transpose()?,
+        note: changes.note.as_deref().map(clean_note).transpose()?,
+        ..CampaignUpdate::default()
+    };
+    let stopped = |at: Timestamp| {
+        let day = crate::model::today::day_of(at, &tz);
+        Error::Conflict(format!(
+            "“{}” was stopped on {day}: its check-ins a day and last day no longer apply",
+            c.name
+        ))
+    };
+    let pace = changes.per_day.is_some() || changes.until.is_some();
+    if pace {
         if let Some(at) = c.stopped_at {
-            let day = crate::model::today::day_of(at, &tz);
-            return Err(Error::Conflict(format!(
-                "“{}” was stopped on {day}: its check-ins a day and last day no longer apply",
-                c.name
-            )));
+            return Err(stopped(at));
         }
         // A last day kept as it was is not checked again (it may have passed).
-        c.per_day = per_day(
+        let n = per_day(
             Some(changes.per_day.unwrap_or(c.per_day)),
             changes.until.flatten(),
             0,
             today,
         )?;
+        update.per_day = changes.per_day.map(|_| n);
         if let Some(u) = changes.until {
-            c.until = u;
-            c.ends_at = ends_at(u, &tz)?;
+            update.until = Some((u, ends_at(u, &tz)?));
         }
     }
-    let id = c.id.clone();
-    store
-        .update_campaign(&actor.workspace.id, &c)
+    let name = update.name.clone().unwrap_or_else(|| c.name.clone());
+    match store
+        .update_campaign(&actor.workspace.id, &c.id, &update)
         .await
-        .map_err(|e| name_taken(e, &c.name))?;
-    find(store, actor, id.as_str(), now).await
+    {
+        Ok(true) => {}
+        // Stopped meanwhile.
+        Ok(false) => return Err(stopped(now)),
+        Err(crate::StoreError::NotFound) => {
+            return Err(Error::NotFound(format!("“{name}” was deleted meanwhile")));
+        }
+        Err(e) => return Err(name_taken(e, &name)),
+    }
+    find(store, actor, c.id.as_str(), now).await
 }
 
 /// Deletes a campaign and its list of check-ins (its maker or an owner); the interactions

@@ -114,6 +114,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 "text may not contain NUL characters",
             ));
         }
+        // Every body is an object: serde would also take an array, its items by position.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(ApiError::invalid(
+                "body",
+                "send a JSON object ({\"field\": value, …}), not an array",
+            ));
+        }
         serde_json::from_slice::<T>(&bytes).map(Body).map_err(|e| {
             use serde_json::error::Category;
             match e.classify() {

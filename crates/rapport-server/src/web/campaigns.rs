@@ -287,10 +287,34 @@ pub(super) struct CampaignEditPage {
     csrf: String,
     id: String,
     name: String,
+    /// Its segment (the contacts stay those it took).
+    segment: String,
     /// Pace and last day are offered while it is not stopped.
     running: bool,
-    form: CampaignForm,
+    form: CampaignEditForm,
     error: Option<String>,
+}
+
+/// The edit form as sent: what was typed, and (hidden) the campaign as the form showed it,
+/// so that only what the person changed is saved, whatever others changed meanwhile.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct CampaignEditForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    note: String,
+    /// Absent from a stopped campaign's form.
+    per_day: Option<String>,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    was_name: String,
+    #[serde(default)]
+    was_note: String,
+    #[serde(default)]
+    was_per_day: String,
+    #[serde(default)]
+    was_until: String,
 }
 
 /// The signed-in session and the campaign a path names, for its maker or an owner;
@@ -325,13 +349,19 @@ async fn managed(state: &AppState, s: &Session, id: &str) -> Result<CampaignView
     Ok(v)
 }
 
-fn edit_page(s: &Session, v: &CampaignView, form: CampaignForm, error: Option<String>) -> Response {
+fn edit_page(
+    s: &Session,
+    v: &CampaignView,
+    form: CampaignEditForm,
+    error: Option<String>,
+) -> Response {
     let c = &v.campaign;
     render(&CampaignEditPage {
         title: format!("Change “{}”", c.name),
         csrf: s.csrf.clone(),
         id: c.id.to_string(),
         name: c.name.clone(),
+        segment: c.segment.clone(),
         running: c.stopped_at.is_none(),
         form,
         error,
@@ -349,12 +379,16 @@ pub(super) async fn edit_campaign_form(
         Err(r) => return *r,
     };
     let c = &v.campaign;
-    let form = CampaignForm {
+    let until = c.until.map(|u| u.to_string()).unwrap_or_default();
+    let form = CampaignEditForm {
         name: c.name.clone(),
-        segment: c.segment.clone(),
         note: c.note.clone(),
-        per_day: c.per_day.to_string(),
-        until: c.until.map(|u| u.to_string()).unwrap_or_default(),
+        per_day: Some(c.per_day.to_string()),
+        until: until.clone(),
+        was_name: c.name.clone(),
+        was_note: c.note.clone(),
+        was_per_day: c.per_day.to_string(),
+        was_until: until,
     };
     edit_page(&s, &v, form, None)
 }
@@ -363,7 +397,7 @@ pub(super) async fn edit_campaign_form(
 pub(super) async fn edit_campaign(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    SignedInForm(s, f): SignedInForm<CampaignForm>,
+    SignedInForm(s, f): SignedInForm<CampaignEditForm>,
 ) -> Response {
     let v = match managed(&state, &s, &id).await {
         Ok(v) => v,
@@ -371,27 +405,32 @@ pub(super) async fn edit_campaign(
     };
     let c = &v.campaign;
     let today = rapport_core::today::day_of(now(), &s.actor.workspace.tz());
-    // Only what differs from the campaign as it is: a stopped one's form has no pace.
+    // Only what the person changed on the form (against what it showed them): another's
+    // change made meanwhile stays, and a pace changed on a campaign stopped meanwhile is
+    // refused as the API refuses it.
     let parsed = (|| -> Result<CampaignChanges, rapport_core::Error> {
-        let changed = |typed: &str, was: &str| (typed.trim() != was).then(|| typed.to_owned());
+        let text = |t: &str| t.replace("\r\n", "\n").trim().to_owned();
+        let changed = |typed: &str, was: &str| (text(typed) != text(was)).then(|| typed.to_owned());
         let mut changes = CampaignChanges {
-            name: changed(&f.name, &c.name),
-            note: changed(&f.note.replace("\r\n", "\n"), &c.note),
+            name: changed(&f.name, &f.was_name),
+            note: changed(&f.note, &f.was_note),
             ..CampaignChanges::default()
         };
-        if c.stopped_at.is_none() {
-            let per_day = f.per_day.trim().parse::<u32>().map_err(|_| {
+        if let Some(typed) = &f.per_day {
+            let per_day = typed.trim().parse::<u32>().map_err(|_| {
                 rapport_core::Invalid::new(
                     "per_day",
-                    format!("{:?}: check-ins a day is a whole number", f.per_day.trim()),
+                    format!("{:?}: check-ins a day is a whole number", typed.trim()),
                 )
             })?;
-            changes.per_day = (per_day != c.per_day).then_some(per_day);
-            let until = match f.until.trim() {
-                "" => None,
-                d => Some(rapport_core::dates::parse_date(d, today)?),
+            changes.per_day =
+                (f.was_per_day.trim().parse::<u32>().ok() != Some(per_day)).then_some(per_day);
+            let date = |t: &str| match t.trim() {
+                "" => Ok(None),
+                d => rapport_core::dates::parse_date(d, today).map(Some),
             };
-            changes.until = (until != c.until).then_some(until);
+            let until = date(&f.until)?;
+            changes.until = (date(&f.was_until).ok() != Some(until)).then_some(until);
         }
         Ok(changes)
     })();
