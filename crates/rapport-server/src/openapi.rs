@@ -955,7 +955,7 @@ pub fn document() -> Value {
         },
         "/campaigns/{id}": {
             "get": op("getCampaign", "One campaign and its progress", vec![id()], None, "200", Some(r("Campaign"))),
-            "patch": op("editCampaign", "Change a campaign's name, note, check-ins a day or last day (its maker or an owner); absent fields stay as they are. A stopped campaign keeps its pace and last day (409); one that ended runs again with a later last day", vec![id()],
+            "patch": op("editCampaign", "Change a campaign's name, note, check-ins a day or last day (its maker or an owner); absent fields stay as they are. A new until without per_day quickens the pace when it must to reach everyone left by then (422 above 50 a day). A stopped campaign keeps its pace and last day (409); one that ended runs again with a later last day", vec![id()],
                 Some({
                     let mut b = body(&[], json!({
                         "name": {"type": ["string", "null"], "minLength": 1, "maxLength": 80, "description": "Unique in the workspace, case and accents aside; not an id. null or absent: as it is"},

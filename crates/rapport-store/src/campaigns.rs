@@ -441,6 +441,27 @@ impl CampaignStore for Db {
         found.ok_or(StoreError::NotFound)
     }
 
+    async fn most_left_to_one_member(&self, ws: &WorkspaceId, id: &CampaignId) -> StoreResult<u64> {
+        let owners: Vec<(i64,)> = with_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM campaign_contacts m JOIN contacts c \
+                 ON c.workspace_id = m.workspace_id AND c.id = m.contact_id \
+                 WHERE m.workspace_id = $1 AND m.campaign_id = $2 AND m.done_at IS NULL \
+                 AND c.archived_at IS NULL GROUP BY m.owner_id",
+            )
+            .bind(ws.as_str())
+            .bind(id.as_str())
+            .fetch_all(pool)
+            .await
+            .map_err(db_err)?
+        });
+        Ok(owners
+            .iter()
+            .map(|(n,)| n.unsigned_abs())
+            .max()
+            .unwrap_or(0))
+    }
+
     async fn delete_campaign(&self, ws: &WorkspaceId, id: &CampaignId) -> StoreResult<()> {
         let postgres = matches!(self, Db::Postgres(_));
         let n = in_write_tx!(self, |tx| {

@@ -463,6 +463,12 @@ fn campaigns_are_changed_and_deleted(b: &Book) {
         3,
         "one of Heatwave, two of Floods"
     );
+    // A new last day without a pace: quickened to reach the three left by then (two days).
+    let sooner = b.json(&["campaign", "edit", "Heatwave", "--until", "tomorrow"]);
+    assert_eq!(sooner["per_day"], 2, "{sooner}");
+    // Never slowed: Floods' five a day stay with a far last day.
+    let later = b.json(&["campaign", "edit", "Floods", "--until", "+4w"]);
+    assert_eq!(later["per_day"], 5, "{later}");
     let v = b.json(&[
         "campaign",
         "edit",

@@ -87,6 +87,14 @@ pub trait CampaignStore: Send + Sync {
         update: &CampaignUpdate,
     ) -> impl Future<Output = StoreResult<bool>> + Send;
 
+    /// The most live contacts one member has left to check in with in a campaign (not done,
+    /// no meeting planned): what a new last day must leave time for.
+    fn most_left_to_one_member(
+        &self,
+        ws: &WorkspaceId,
+        id: &CampaignId,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+
     /// Deletes a campaign and its contacts' check-ins (not their interactions). `NotFound`
     /// if there is none.
     fn delete_campaign(

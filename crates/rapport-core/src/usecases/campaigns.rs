@@ -231,7 +231,8 @@ pub async fn stop<S: CampaignStore>(
 /// Changes a campaign's name, note, check-ins a day or last day (its maker or an owner).
 /// Its contacts stay as they were taken. A stopped campaign keeps its pace and last day;
 /// one that ended runs again when given a later last day. Check-ins are counted again for
-/// the new last day.
+/// the new last day, and a new last day without a pace quickens it when it must to reach
+/// everyone left by then (refused above 50 a day).
 pub async fn edit<S: CampaignStore>(
     store: &S,
     actor: &Actor,
@@ -276,6 +277,17 @@ pub async fn edit<S: CampaignStore>(
             today,
         )?;
         update.per_day = changes.per_day.map(|_| n);
+        // A new last day without a pace: as when it was made, fast enough for the member
+        // with the most left to reach them all by then (never slower than it was).
+        if let (None, Some(Some(u))) = (changes.per_day, changes.until) {
+            let left = store
+                .most_left_to_one_member(&actor.workspace.id, &c.id)
+                .await?;
+            let needed = per_day(None, Some(u), left, today)?;
+            if needed > c.per_day {
+                update.per_day = Some(needed);
+            }
+        }
         if let Some(u) = changes.until {
             update.until = Some((u, ends_at(u, &tz)?));
         }
