@@ -2979,12 +2979,18 @@ async fn campaigns_are_changed_and_deleted_over_the_api(db: &Db) {
         (json!({"colour": "red"}), 422),
         (json!({"per_day": "many"}), 422),
         (json!(["Storms", null, 7]), 422),
+        // Accents alone fold to nothing: no name.
+        (json!({"name": "\u{301}"}), 422),
         (json!({"name": "0b5a3d2e-8c1f-4e6a-9d7b-2f4c6e8a0b1d"}), 422),
     ] {
         let r = api(addr, &to, "PATCH", &path, Some(body.clone())).await;
         assert_eq!(r.status, status, "{body}: {}", r.body);
     }
     assert_eq!(api(addr, &to, "GET", &path, None).await.body, before);
+    // An id that matches no campaign finds none.
+    let unknown = "/api/v1/campaigns/0b5a3d2e-8c1f-4e6a-9d7b-2f4c6e8a0b1d";
+    assert_eq!(api(addr, &to, "GET", unknown, None).await.status, 404);
+    assert_eq!(api(addr, &to, "DELETE", unknown, None).await.status, 404);
     let array = api(
         addr,
         &to,
@@ -3132,6 +3138,36 @@ async fn campaigns_are_changed_and_deleted_over_the_api(db: &Db) {
             stop.status,
             stop.body
         );
+    }
+
+    // A new last day quickens the pace (three left by tomorrow: two a day), but never
+    // lowers a pace set at the same moment.
+    for round in 0..6 {
+        let made = api(
+            addr,
+            &to,
+            "POST",
+            "/api/v1/campaigns",
+            Some(json!({"name": format!("Pace {round}"), "segment": "tag=hotels", "note": "Hi", "per_day": 1})),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        let p = format!(
+            "/api/v1/campaigns/{}",
+            made.json()["id"].as_str().expect("id")
+        );
+        let (a, b) = tokio::join!(
+            api(addr, &to, "PATCH", &p, Some(json!({"until": day(1)}))),
+            api(addr, &to, "PATCH", &p, Some(json!({"per_day": 50}))),
+        );
+        assert_eq!((a.status, b.status), (200, 200), "{} {}", a.body, b.body);
+        let now = api(addr, &to, "GET", &p, None).await.json();
+        assert_eq!(now["per_day"], 50, "{now}");
+        let alone = api(addr, &to, "PATCH", &p, Some(json!({"per_day": 1}))).await;
+        assert_eq!(alone.status, 200);
+        let sooner = api(addr, &to, "PATCH", &p, Some(json!({"until": day(0)}))).await;
+        assert_eq!(sooner.json()["per_day"], 3, "{}", sooner.body);
+        assert_eq!(api(addr, &to, "DELETE", &p, None).await.status, 204);
     }
 
     // Deleted from four places at once: one deletes it, the others hear it is gone; the

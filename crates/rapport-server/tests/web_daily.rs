@@ -2044,7 +2044,33 @@ async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
     let made = b.post("/campaigns", &plan("Floods")).await;
     assert_eq!(made.status, 303, "{}", made.body);
     let page_at = location(&made);
-    assert_eq!(b.post("/campaigns", &plan("Storms")).await.status, 303);
+    let storms = b.post("/campaigns", &plan("Storms")).await;
+    assert_eq!(storms.status, 303);
+    let storms_at = location(&storms);
+    // Only the last day moved on the form: the pace stays as the person left it (two a
+    // day), though three are left by today.
+    let today = rapport_core::today::day_of(Timestamp::now(), &a.workspace.tz()).to_string();
+    let moved = b
+        .post(
+            &format!("{storms_at}/edit"),
+            &[
+                ("name", "Storms"),
+                ("note", "How are you?"),
+                ("per_day", "2"),
+                ("until", &today),
+                ("was_name", "Storms"),
+                ("was_note", "How are you?"),
+                ("was_per_day", "2"),
+                ("was_until", ""),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let storms_page = b.get(&storms_at).await.body;
+    assert!(
+        storms_page.contains(&format!("all: 2 a day until {today}")),
+        "{storms_page}"
+    );
     let page = b.get(&page_at).await.body;
     assert!(
         page.contains(&format!("href=\"{page_at}/edit\"")) && page.contains("Delete it…"),

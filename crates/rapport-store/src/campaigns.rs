@@ -318,18 +318,20 @@ impl CampaignStore for Db {
         name_folded: &str,
         now: Timestamp,
     ) -> StoreResult<Option<(Campaign, Progress, String)>> {
+        // By its id when one is given, and then by nothing else (an id that matches no
+        // campaign finds none, whatever the names); else by its folded name.
+        let (column, key) = match id {
+            Some(i) => ("k.id", i.as_str().to_owned()),
+            None => ("k.name_folded", name_folded.to_owned()),
+        };
         let sql = format!(
             "SELECT {CAMPAIGN_COLUMNS}, u.name AS created_by_name FROM campaigns k \
-             JOIN users u ON u.id = k.created_by WHERE k.workspace_id = $1 \
-             AND (k.id = $2 OR k.name_folded = $3) \
-             ORDER BY CASE WHEN k.id = $2 THEN 0 ELSE 1 END LIMIT 1"
+             JOIN users u ON u.id = k.created_by WHERE k.workspace_id = $1 AND {column} = $2"
         );
-        let id = id.map(|i| i.as_str().to_owned());
         let found: Option<(Named, Progress)> = with_pool!(self, |pool| {
-            let row: Option<Named> = sqlx::query_as(AssertSqlSafe(sql))
+            let row: Option<Named> = sqlx::query_as(AssertSqlSafe(sql.clone()))
                 .bind(ws.as_str())
-                .bind(id.as_deref())
-                .bind(name_folded)
+                .bind(key.as_str())
                 .fetch_optional(pool)
                 .await
                 .map_err(db_err)?;
@@ -385,7 +387,7 @@ impl CampaignStore for Db {
     ) -> StoreResult<bool> {
         let name_folded = u.name.as_deref().map(rapport_core::search::fold);
         let postgres = matches!(self, Db::Postgres(_));
-        let pace = u.per_day.is_some() || u.until.is_some();
+        let pace = u.per_day.is_some() || u.at_least_per_day.is_some() || u.until.is_some();
         // None: no such campaign; Some(false): stopped, so its pace was left alone.
         let found: Option<bool> = in_write_tx!(self, |tx| {
             // Only a new end changes which check-ins count (and needs the order against
@@ -400,7 +402,7 @@ impl CampaignStore for Db {
             let n = sqlx::query(
                 "UPDATE campaigns SET name = COALESCE($3, name), \
                  name_folded = COALESCE($4, name_folded), note = COALESCE($5, note), \
-                 per_day = COALESCE($6, per_day), \
+                 per_day = COALESCE($6, CASE WHEN per_day < $11 THEN $11 ELSE per_day END), \
                  until_date = CASE WHEN $7 THEN $8 ELSE until_date END, \
                  ends_at = CASE WHEN $7 THEN $9 ELSE ends_at END \
                  WHERE workspace_id = $1 AND id = $2 AND (NOT $10 OR stopped_at IS NULL)",
@@ -415,6 +417,10 @@ impl CampaignStore for Db {
             .bind(until_date)
             .bind(ends_at)
             .bind(pace)
+            .bind(
+                u.at_least_per_day
+                    .map_or(0, |n| i32::try_from(n).unwrap_or(i32::MAX)),
+            )
             .execute(&mut *tx)
             .await
             .map_err(db_err)?

@@ -217,6 +217,10 @@ pub fn clean_name(name: &str) -> Result<String, Invalid> {
             format!("a campaign's name is at most {MAX_NAME_CHARS} characters"),
         ));
     }
+    // Found by its name with case and accents aside: one made of accents alone is no name.
+    if fold(&n).trim().is_empty() {
+        return Err(bad("a campaign's name needs letters or digits"));
+    }
     // A campaign is found by its id or its name: a name that reads as an id would be found
     // in the place of another (a retried delete taking the wrong one).
     if CampaignId::parse(&n).is_some() {
@@ -481,6 +485,9 @@ mod tests {
         assert!(clean_name("0b5a3d2e-8c1f-4e6a-9d7b-2f4c6e8a0b1d").is_err());
         assert!(clean_name(" 0B5A3D2E8C1F4E6A9D7B2F4C6E8A0B1D ").is_err());
         assert!(clean_name("Storm 0b5a3d2e").is_ok());
+        // Folded away to nothing: it would match any lookup by an empty name.
+        assert!(clean_name("\u{301}").is_err());
+        assert!(clean_name("\u{301}\u{300} \u{302}").is_err());
         assert!(
             clean_name("a\tb").is_ok(),
             "a tab is whitespace, made a space"

@@ -24,6 +24,8 @@ pub struct CampaignUpdate {
     /// The note, checked.
     pub note: Option<String>,
     pub per_day: Option<u32>,
+    /// Without `per_day`: quicken the pace to at least this, as it stands when written.
+    pub at_least_per_day: Option<u32>,
     /// The last day and the end that follows from it (`None`s: until stopped).
     pub until: Option<(Option<jiff::civil::Date>, Option<Timestamp>)>,
 }
@@ -58,7 +60,8 @@ pub trait CampaignStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Vec<(Campaign, Progress, String)>>> + Send;
 
-    /// The campaign with this id, or whose folded name is `name_folded`.
+    /// The campaign with this id when `id` is given (and none else), or else the one whose
+    /// folded name is `name_folded`.
     fn campaign(
         &self,
         ws: &WorkspaceId,

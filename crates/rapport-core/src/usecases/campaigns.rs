@@ -279,14 +279,17 @@ pub async fn edit<S: CampaignStore>(
         update.per_day = changes.per_day.map(|_| n);
         // A new last day without a pace: as when it was made, fast enough for the member
         // with the most left to reach them all by then (never slower than it was).
+        // Written as "at least", so a pace another sets meanwhile is not lowered.
         if let (None, Some(Some(u))) = (changes.per_day, changes.until) {
             let left = store
                 .most_left_to_one_member(&actor.workspace.id, &c.id)
                 .await?;
-            let needed = per_day(None, Some(u), left, today)?;
-            if needed > c.per_day {
-                update.per_day = Some(needed);
-            }
+            let needed = per_day(None, Some(u), left, today).map_err(|mut e| {
+                e.message
+                    .push_str(", or give the check-ins a day yourself (--per-day, per_day)");
+                e
+            })?;
+            update.at_least_per_day = Some(needed);
         }
         if let Some(u) = changes.until {
             update.until = Some((u, ends_at(u, &tz)?));

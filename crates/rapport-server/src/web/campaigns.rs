@@ -307,14 +307,12 @@ pub(super) struct CampaignEditForm {
     per_day: Option<String>,
     #[serde(default)]
     until: String,
-    #[serde(default)]
-    was_name: String,
-    #[serde(default)]
-    was_note: String,
-    #[serde(default)]
-    was_per_day: String,
-    #[serde(default)]
-    was_until: String,
+    /// What the form showed (absent from a form made before they were added: then the
+    /// campaign as it is now).
+    was_name: Option<String>,
+    was_note: Option<String>,
+    was_per_day: Option<String>,
+    was_until: Option<String>,
 }
 
 /// The signed-in session and the campaign a path names, for its maker or an owner;
@@ -385,10 +383,10 @@ pub(super) async fn edit_campaign_form(
         note: c.note.clone(),
         per_day: Some(c.per_day.to_string()),
         until: until.clone(),
-        was_name: c.name.clone(),
-        was_note: c.note.clone(),
-        was_per_day: c.per_day.to_string(),
-        was_until: until,
+        was_name: Some(c.name.clone()),
+        was_note: Some(c.note.clone()),
+        was_per_day: Some(c.per_day.to_string()),
+        was_until: Some(until),
     };
     edit_page(&s, &v, form, None)
 }
@@ -412,8 +410,8 @@ pub(super) async fn edit_campaign(
         let text = |t: &str| t.replace("\r\n", "\n").trim().to_owned();
         let changed = |typed: &str, was: &str| (text(typed) != text(was)).then(|| typed.to_owned());
         let mut changes = CampaignChanges {
-            name: changed(&f.name, &f.was_name),
-            note: changed(&f.note, &f.was_note),
+            name: changed(&f.name, f.was_name.as_deref().unwrap_or(&c.name)),
+            note: changed(&f.note, f.was_note.as_deref().unwrap_or(&c.note)),
             ..CampaignChanges::default()
         };
         if let Some(typed) = &f.per_day {
@@ -423,14 +421,26 @@ pub(super) async fn edit_campaign(
                     format!("{:?}: check-ins a day is a whole number", typed.trim()),
                 )
             })?;
-            changes.per_day =
-                (f.was_per_day.trim().parse::<u32>().ok() != Some(per_day)).then_some(per_day);
+            let was_per_day = match &f.was_per_day {
+                Some(w) => w.trim().parse::<u32>().ok(),
+                None => Some(c.per_day),
+            };
+            changes.per_day = (was_per_day != Some(per_day)).then_some(per_day);
             let date = |t: &str| match t.trim() {
                 "" => Ok(None),
                 d => rapport_core::dates::parse_date(d, today).map(Some),
             };
             let until = date(&f.until)?;
-            changes.until = (date(&f.was_until).ok() != Some(until)).then_some(until);
+            let was_until = match &f.was_until {
+                Some(w) => date(w).ok(),
+                None => Some(c.until),
+            };
+            changes.until = (was_until != Some(until)).then_some(until);
+            // The pace is on the form beside the last day: a new last day keeps the pace
+            // as the person left it (the API and the CLI quicken it when none is given).
+            if changes.until.is_some() {
+                changes.per_day = Some(per_day);
+            }
         }
         Ok(changes)
     })();
