@@ -2047,9 +2047,22 @@ async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
     let storms = b.post("/campaigns", &plan("Storms")).await;
     assert_eq!(storms.status, 303);
     let storms_at = location(&storms);
-    // Only the last day moved on the form: the pace stays as the person left it (two a
-    // day), though three are left by today.
+    // Only the last day moved on the form: the pace is kept as it is, not quickened
+    // though three are left by today, and not put back to the two the form showed when
+    // someone set one a day meanwhile.
     let today = rapport_core::today::day_of(Timestamp::now(), &a.workspace.tz()).to_string();
+    rapport_core::campaign::edit(
+        db,
+        &a,
+        storms_at.trim_start_matches("/campaigns/"),
+        rapport_core::campaign::CampaignChanges {
+            per_day: Some(1),
+            ..Default::default()
+        },
+        Timestamp::now(),
+    )
+    .await
+    .expect("changed meanwhile");
     let moved = b
         .post(
             &format!("{storms_at}/edit"),
@@ -2068,7 +2081,7 @@ async fn campaigns_are_changed_and_deleted_from_the_web(db: &Db) {
     assert_eq!(moved.status, 303, "{}", moved.body);
     let storms_page = b.get(&storms_at).await.body;
     assert!(
-        storms_page.contains(&format!("all: 2 a day until {today}")),
+        storms_page.contains(&format!("all: 1 a day until {today}")),
         "{storms_page}"
     );
     let page = b.get(&page_at).await.body;

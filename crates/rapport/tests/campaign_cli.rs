@@ -515,6 +515,8 @@ fn campaigns_are_changed_and_deleted(b: &Book) {
         ),
         (vec!["campaign", "edit", "Nothing", "--per-day", "2"], 3),
         (vec!["campaign", "delete", "Nothing", "--yes"], 3),
+        (vec!["campaign", "delete", " ", "--yes"], 3),
+        (vec!["campaign", "show", "\u{301}"], 3),
         // Not at a terminal, it does not ask: it wants --yes.
         (vec!["campaign", "delete", "Heat wave"], 2),
     ] {

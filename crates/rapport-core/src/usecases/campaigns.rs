@@ -35,6 +35,9 @@ pub struct CampaignChanges {
     pub per_day: Option<u32>,
     /// The last day it runs; `Some(None)`: until it is stopped.
     pub until: Option<Option<Date>>,
+    /// With a new last day and no `per_day`: keep the pace as it is rather than quicken it
+    /// to reach everyone left (the web's form, where the pace was seen and left alone).
+    pub keep_pace: bool,
 }
 
 /// Whether `actor` may change, stop or delete campaign `c`: the member who made it, or an
@@ -191,6 +194,12 @@ pub async fn find<S: CampaignStore>(
     } else {
         fold(reference)
     };
+    // Nothing to look up by (an empty reference, accents alone).
+    if id.is_none() && folded.trim().is_empty() {
+        return Err(Error::NotFound(format!(
+            "no campaign {reference:?} in this workspace"
+        )));
+    }
     store
         .campaign(&actor.workspace.id, id.as_ref(), &folded, now)
         .await?
@@ -253,7 +262,13 @@ pub async fn edit<S: CampaignStore>(
     let tz = actor.workspace.tz();
     let today = crate::model::today::day_of(now, &tz);
     let mut update = CampaignUpdate {
-        name: changes.name.as_deref().map(clean_name).transpose()?,
+        // A name sent back as it is stays, even one made before today's checks.
+        name: changes
+            .name
+            .as_deref()
+            .filter(|n| *n != c.name)
+            .map(clean_name)
+            .transpose()?,
         note: changes.note.as_deref().map(clean_note).transpose()?,
         ..CampaignUpdate::default()
     };
@@ -280,7 +295,7 @@ pub async fn edit<S: CampaignStore>(
         // A new last day without a pace: as when it was made, fast enough for the member
         // with the most left to reach them all by then (never slower than it was).
         // Written as "at least", so a pace another sets meanwhile is not lowered.
-        if let (None, Some(Some(u))) = (changes.per_day, changes.until) {
+        if let (None, Some(Some(u)), false) = (changes.per_day, changes.until, changes.keep_pace) {
             let left = store
                 .most_left_to_one_member(&actor.workspace.id, &c.id)
                 .await?;

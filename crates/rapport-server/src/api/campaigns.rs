@@ -113,6 +113,7 @@ async fn edit(
             Some(None) => Some(None),
             Some(Some(d)) => Some(Some(until(&d)?)),
         },
+        keep_pace: false,
     };
     Ok(Json(
         campaign::edit(&state.db, &actor.0, &id, changes, now()).await?,

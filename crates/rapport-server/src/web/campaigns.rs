@@ -436,11 +436,9 @@ pub(super) async fn edit_campaign(
                 None => Some(c.until),
             };
             changes.until = (was_until != Some(until)).then_some(until);
-            // The pace is on the form beside the last day: a new last day keeps the pace
-            // as the person left it (the API and the CLI quicken it when none is given).
-            if changes.until.is_some() {
-                changes.per_day = Some(per_day);
-            }
+            // The pace is on the form beside the last day: left as shown, a new last day
+            // keeps the pace as it is (the API and the CLI quicken it when none is given).
+            changes.keep_pace = changes.until.is_some() && changes.per_day.is_none();
         }
         Ok(changes)
     })();

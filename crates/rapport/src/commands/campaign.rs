@@ -63,6 +63,7 @@ async fn edit(ctx: &Context, a: CampaignEditArgs) -> anyhow::Result<()> {
         note: a.note,
         per_day: a.per_day,
         until,
+        keep_pace: false,
     };
     let v = campaign::edit(&ctx.db, &ctx.actor, &a.campaign, changes, now).await?;
     if a.out.json {
